@@ -1,0 +1,3 @@
+from screening_app.cli import main
+
+main()

@@ -1,0 +1,369 @@
+"""The command line. With no command it opens the desktop app.
+
+Exit status: 0 success; 2 bad input, a refused action or a usage error (one clear
+message, no traceback); 1 an unexpected failure (the message, and the path of a log
+holding the traceback).
+"""
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+import traceback
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import platformdirs
+
+from screening_app import __version__
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.errors import UserError
+from screening_app.store.station import default_data_dir
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+log = logging.getLogger("screening_app")
+
+
+class CliError(UserError):
+    pass
+
+
+# -- passwords -------------------------------------------------------------------------
+class Passwords:
+    """Passwords come from a prompt, or with --password-stdin one per line of stdin
+    (the signed-in user's first, then a new account's)."""
+
+    def __init__(self, from_stdin: bool):
+        self._from_stdin = from_stdin
+
+    def read(self, prompt: str) -> str:
+        if not self._from_stdin:
+            return getpass.getpass(prompt)
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError(f"Expected a line on standard input for: {prompt.strip(' :')}.")
+        return line.rstrip("\r\n")
+
+    def read_new(self, prompt: str) -> str:
+        password = self.read(prompt)
+        if not self._from_stdin and self.read("Repeat it: ") != password:
+            raise CliError("The two passwords differ; nothing was changed.")
+        return password
+
+
+# -- output ----------------------------------------------------------------------------
+def _print_json(value) -> None:
+    # Hangul and Hanzi are written as themselves, not as \u escapes.
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _table(rows: Sequence[Sequence], headers: Sequence[str]) -> str:
+    cells = [[("" if v is None else str(v)) for v in row] for row in [headers, *rows]]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    return "\n".join(
+        "  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    )
+
+
+def _width(text: str) -> int:
+    # Hangul and Hanzi take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# -- commands ----------------------------------------------------------------------------
+def _services(args):
+    from screening_app.services.app import StationServices
+
+    return StationServices.open(args.data_dir)
+
+
+def _sign_in(args, services) -> Actor:
+    if not args.user:
+        raise CliError("This command needs --user NAME (and a password).")
+    password = args.passwords.read(f"Password for {args.user}: ")
+    return services.accounts.authenticate(args.user, password)
+
+
+def cmd_init(args) -> int:
+    from screening_app.services.app import init_station
+
+    password = args.passwords.read_new(f"New password for admin {args.admin}: ")
+    services = init_station(args.data_dir, args.station_id, args.camp, args.admin, password)
+    services.close()
+    print(f"Station {args.station_id} ({args.camp}) created in {args.data_dir}; "
+          f"admin account {args.admin!r} is ready.")
+    return EXIT_OK
+
+
+def cmd_user_add(args, services, actor) -> int:
+    password = args.passwords.read_new(f"Password for the new account {args.name}: ")
+    user = services.accounts.add_user(actor, args.name, args.role, password)
+    print(f"Account {user.name!r} added with role {user.role.value}.")
+    return EXIT_OK
+
+
+def cmd_user_list(args, services, actor) -> int:
+    users = services.accounts.list_users(actor)
+    if args.json:
+        _print_json([asdict(u) for u in users])
+    else:
+        print(_table([(u.name, u.role.value, u.created_at, "disabled" if u.disabled else "")
+                      for u in users], ("NAME", "ROLE", "CREATED", "")))
+    return EXIT_OK
+
+
+def cmd_roster_import(args, services, actor) -> int:
+    report = services.roster.import_file(actor, Path(args.file), dry_run=args.dry_run,
+                                         encoding=args.encoding)
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_roster_search(args, services, actor) -> int:
+    found = services.roster.search(actor, args.text, limit=args.limit)
+    if args.json:
+        _print_json([s.as_dict() for s in found])
+    elif not found:
+        print(f"No one on the roster matches {args.text!r}.")
+    else:
+        print(_table([(s.isn, s.name_native, s.name_latin, s.nationality, s.compound)
+                      for s in found], ("ISN", "NATIVE NAME", "LATIN NAME", "NATIONALITY",
+                                        "COMPOUND")))
+    return EXIT_OK
+
+
+def cmd_protocol_show(args) -> int:
+    from screening_app.protocol import default_protocol, describe_protocol
+    from screening_app.protocol.examples import complete_answers
+
+    protocol = default_protocol()
+    if args.example_answers:
+        _print_json({"answers": complete_answers()})
+        return EXIT_OK
+    description = describe_protocol(protocol)
+    if args.json:
+        _print_json(description)
+        return EXIT_OK
+    print(f"{protocol.title.get('en')}: {protocol.id} version {protocol.version}")
+    print(f"sha256 {protocol.sha256}")
+    for number, step in enumerate(protocol.steps, start=1):
+        print(f"\n{number}. {step.title.get('en')} [{step.id}]"
+              + (f" requires {', '.join(step.requires)}" if step.requires else ""))
+        for question in step.questions:
+            options = ""
+            if question.options:
+                options = " (" + " | ".join(o.id for o in question.options) + ")"
+            required = "" if question.required else ", optional"
+            print(f"   {question.id}: {question.kind}{required}{options}")
+    reasons = ", ".join(r.id for r in protocol.non_completion_reasons)
+    print(f"\nNon-completion reasons: {reasons}")
+    print("An answers file for 'interview record': screening-app protocol show --example-answers")
+    return EXIT_OK
+
+
+def cmd_interview_record(args, services, actor) -> int:
+    from screening_app.services.transcription import read_answers_file
+
+    document = read_answers_file(Path(args.answers))
+    interview = services.transcription.record(actor, args.isn, document, source=args.answers)
+    record = interview.record
+    result = (f"completed ({record.choice})" if record.choice
+              else f"not completed ({record.non_completion_reason} at {record.non_completion_step})")
+    print(f"Recorded transcribed interview {record.id} for ISN {record.subject_isn}: {result}.")
+    if record.flags:
+        print(f"Flags for the supervisor: {', '.join(record.flags)}.")
+    return EXIT_OK
+
+
+def cmd_interview_list(args, services, actor) -> int:
+    rows = services.interviews.list(actor, subject_isn=args.isn)
+    if args.json:
+        _print_json([asdict(r) for r in rows])
+        return EXIT_OK
+    if not rows:
+        print("No interviews yet.")
+        return EXIT_OK
+    show_choice = actor.role in (Role.SUPERVISOR, Role.ADMIN)
+    headers = ["ID", "ISN", "NAME", "INTERVIEWER", "STATUS", "STARTED"]
+    if show_choice:
+        headers.append("CHOICE / REASON")
+    table = []
+    for r in rows:
+        row = [r.id[:8], r.subject_isn, r.subject_name, r.interviewer,
+               r.status + (" (paper)" if r.transcribed else ""), r.started_at[:16]]
+        if show_choice:
+            row.append(r.choice or r.non_completion_reason or "")
+        table.append(row)
+    print(_table(table, headers))
+    return EXIT_OK
+
+
+def cmd_check(args, services, actor) -> int:
+    results = services.checks.run(actor)
+    for result in results:
+        print(f"{'ok ' if result.ok else 'BAD'}  {result.name}: {result.detail}")
+    return EXIT_OK if all(r.ok for r in results) else 3
+
+
+def cmd_demo(args) -> int:
+    from screening_app.services.demo import prepare_demo
+
+    demo = prepare_demo(args.data_dir)
+    print(demo.describe())
+    if args.no_gui:
+        return EXIT_OK
+    return _open_gui(args.data_dir)
+
+
+def _open_gui(data_dir: Path) -> int:
+    try:
+        from screening_app.ui.app import run_gui
+    except ImportError:
+        print(
+            "\nThe desktop app is not part of this version yet. Try the command line:\n"
+            f"  screening-app --data-dir {data_dir} roster search 김 --user interviewer1\n"
+            f"  screening-app --data-dir {data_dir} protocol show"
+        )
+        return EXIT_OK
+    return run_gui(data_dir)
+
+
+# -- the parser ----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="screening-app",
+        description="Screening interviews for voluntary repatriation. With no command, "
+                    "opens the desktop app.",
+    )
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="the station's data directory (default: $SCREENING_APP_DATA_DIR "
+                             "or the platform's data folder)")
+    parser.add_argument("--version", action="version", version=f"screening-app {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    auth = argparse.ArgumentParser(add_help=False)
+    auth.add_argument("--user", help="the account to act as")
+    auth.add_argument("--password-stdin", action="store_true",
+                      help="read the password (then any new password) from standard input")
+
+    init = commands.add_parser("init", help="create a station and its first admin")
+    init.add_argument("--station-id", required=True)
+    init.add_argument("--camp", required=True)
+    init.add_argument("--admin", required=True, help="the first admin's user name")
+    init.add_argument("--password-stdin", action="store_true",
+                      help="read the new admin's password from the first line of stdin")
+    init.set_defaults(handler=cmd_init, needs_station=False)
+
+    user = commands.add_parser("user", help="accounts").add_subparsers(
+        dest="user_command", metavar="ACTION", required=True)
+    add = user.add_parser("add", parents=[auth], help="add an account (admin)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.set_defaults(handler=cmd_user_add)
+    listing = user.add_parser("list", parents=[auth], help="list accounts")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_user_list)
+
+    roster = commands.add_parser("roster", help="the roster of people to screen").add_subparsers(
+        dest="roster_command", metavar="ACTION", required=True)
+    imp = roster.add_parser("import", parents=[auth], help="import or update a CSV or XLSX roster")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="validate and count; write nothing")
+    imp.add_argument("--encoding", help="the CSV text encoding (utf-8, cp949, gb18030)")
+    imp.set_defaults(handler=cmd_roster_import)
+    search = roster.add_parser("search", parents=[auth], help="find people by ISN or name")
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--limit", type=int, default=50)
+    search.set_defaults(handler=cmd_roster_search)
+
+    protocol = commands.add_parser("protocol", help="the interview protocol").add_subparsers(
+        dest="protocol_command", metavar="ACTION", required=True)
+    show = protocol.add_parser("show", help="steps, question ids and options")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--example-answers", action="store_true",
+                      help="print a complete answers file for 'interview record'")
+    show.set_defaults(handler=cmd_protocol_show, needs_station=False)
+
+    interview = commands.add_parser("interview", help="interviews").add_subparsers(
+        dest="interview_command", metavar="ACTION", required=True)
+    record = interview.add_parser("record", parents=[auth],
+                                  help="enter an interview taken on paper from a JSON answers file")
+    record.add_argument("--isn", required=True)
+    record.add_argument("--answers", required=True, metavar="FILE.json")
+    record.set_defaults(handler=cmd_interview_record)
+    ilist = interview.add_parser("list", parents=[auth], help="list interviews")
+    ilist.add_argument("--json", action="store_true")
+    ilist.add_argument("--isn", help="only this person's interviews")
+    ilist.set_defaults(handler=cmd_interview_list)
+
+    check = commands.add_parser("check", parents=[auth],
+                                help="integrity, schema, event chain and sealed records")
+    check.set_defaults(handler=cmd_check)
+
+    demo = commands.add_parser("demo", help="prepare a demo station and open it")
+    demo.add_argument("--no-gui", action="store_true", help="only prepare it")
+    demo.set_defaults(handler=cmd_demo, needs_station=False)
+    return parser
+
+
+# -- running ---------------------------------------------------------------------------------
+def _log_path(data_dir: Path) -> Path:
+    folder = data_dir / "logs" if data_dir.is_dir() else Path(platformdirs.user_log_dir(
+        "screening-app", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "screening-app.log"
+
+
+def _report_unexpected(data_dir: Path, error: BaseException) -> None:
+    try:
+        path = _log_path(data_dir)
+        with path.open("a", encoding="utf-8") as log_file:
+            log_file.write(traceback.format_exc())
+        where = f"; details are in {path}"
+    except OSError:
+        where = ""
+    print(f"screening-app: unexpected failure: {error}{where}", file=sys.stderr)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data_dir = (args.data_dir or default_data_dir()).expanduser()
+    args.passwords = Passwords(getattr(args, "password_stdin", False))
+    handler: Callable | None = getattr(args, "handler", None)
+    if handler is None:
+        return _open_gui(args.data_dir)
+    try:
+        if not getattr(args, "needs_station", True):
+            return handler(args)
+        services = _services(args)
+        try:
+            actor = _sign_in(args, services)
+            return handler(args, services, actor)
+        finally:
+            services.close()
+    except UserError as error:
+        print(f"screening-app: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("screening-app: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: log, never a traceback
+        _report_unexpected(args.data_dir, error)
+        return EXIT_FAILURE
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    sys.exit(run(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""An interview record as stored, and the hash that seals it at finalisation."""
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+from screening_app.domain.canonical import canonical_json, sha256_hex
+
+
+class InterviewStatus(StrEnum):
+    DRAFT = "draft"
+    FINAL = "final"
+
+
+class OutcomeStatus(StrEnum):
+    COMPLETED = "completed"
+    NOT_COMPLETED = "not_completed"
+
+
+@dataclass(frozen=True)
+class SignatureRef:
+    """What a record says about one signature: who, how, and a digest of the image."""
+
+    id: str
+    signer: str
+    mode: str
+    image_sha256: str | None
+
+
+@dataclass(frozen=True)
+class InterviewRecord:
+    id: str
+    station_id: str
+    subject_isn: str
+    subject_snapshot: dict
+    protocol_sha256: str
+    protocol_id: str
+    protocol_version: int
+    option_order: dict
+    interviewer_id: str
+    interviewer_name: str
+    language: str | None
+    status: InterviewStatus
+    answers: dict
+    current_step: str | None
+    started_at: str
+    ended_at: str | None = None
+    finalised_at: str | None = None
+    outcome: OutcomeStatus | None = None
+    choice: str | None = None
+    firmness_mismatch: bool | None = None
+    flags: tuple[str, ...] = ()
+    non_completion_reason: str | None = None
+    non_completion_step: str | None = None
+    transcribed: bool = False
+    supersedes_id: str | None = None
+    record_sha256: str | None = None
+    signatures: tuple[SignatureRef, ...] = field(default_factory=tuple)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == InterviewStatus.FINAL
+
+    def sealed_content(self) -> dict:
+        """Everything the record hash covers: the whole record but the hash itself."""
+        content = asdict(self)
+        content.pop("record_sha256")
+        content["status"] = str(self.status)
+        content["outcome"] = str(self.outcome) if self.outcome else None
+        content["flags"] = list(self.flags)
+        content["signatures"] = [asdict(s) for s in self.signatures]
+        return content
+
+    def computed_hash(self) -> str:
+        return sha256_hex(canonical_json(self.sealed_content()))

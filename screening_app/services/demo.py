@@ -1,0 +1,88 @@
+"""The demo station: a generated roster and demo accounts, ready to try the program.
+
+A demo station is marked as such in the database (and its documents will say DEMO).
+Its account passwords are random and kept in DEMO-ACCOUNTS.txt in the data directory,
+so they can be shown again; a real station never writes a password anywhere.
+"""
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from screening_app.demo.roster_generator import write_roster_csv
+from screening_app.domain.accounts import Role
+from screening_app.domain.errors import UserError
+from screening_app.services.app import init_station
+from screening_app.store.station import Station, station_exists
+
+DEMO_STATION_ID = "DEMO-KOJE-01"
+DEMO_CAMP = "Koje-do (demo)"
+DEMO_ROSTER_SIZE = 500
+ACCOUNTS_FILE = "DEMO-ACCOUNTS.txt"
+DEMO_ACCOUNTS = (
+    ("admin", Role.ADMIN),
+    ("supervisor", Role.SUPERVISOR),
+    ("interviewer1", Role.INTERVIEWER),
+    ("interviewer2", Role.INTERVIEWER),
+)
+
+
+@dataclass(frozen=True)
+class DemoStation:
+    data_dir: Path
+    accounts: tuple[tuple[str, str, str], ...]  # (name, role, password)
+    created: bool
+
+    def describe(self) -> str:
+        lines = [
+            f"Demo station {DEMO_STATION_ID} in {self.data_dir}"
+            + (" (created now)" if self.created else " (already prepared)"),
+            "Demo accounts (demo only; never put real data on a demo station):",
+        ]
+        lines += [f"  {name:<13} {role:<12} password: {password}"
+                  for name, role, password in self.accounts]
+        return "\n".join(lines)
+
+
+def _new_password() -> str:
+    # Readable over a shoulder and typed without mistakes: three groups of letters.
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+
+
+def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoStation:
+    accounts_file = data_dir / ACCOUNTS_FILE
+    if station_exists(data_dir):
+        station = Station.open(data_dir)
+        is_demo = station.demo
+        station.close()
+        if not is_demo or not accounts_file.exists():
+            raise UserError(
+                f"{data_dir} already holds a station that is not a ready demo station; use"
+                " another --data-dir for the demo."
+            )
+        return DemoStation(data_dir, _read_accounts(accounts_file), created=False)
+
+    accounts = tuple((name, role.value, _new_password()) for name, role in DEMO_ACCOUNTS)
+    admin_name, _, admin_password = accounts[0]
+    services = init_station(data_dir, DEMO_STATION_ID, DEMO_CAMP, admin_name, admin_password,
+                            demo=True)
+    try:
+        admin = services.accounts.authenticate(admin_name, admin_password)
+        for name, role, password in accounts[1:]:
+            services.accounts.add_user(admin, name, role, password)
+        roster_path = write_roster_csv(data_dir / "demo-roster.csv", roster_size, camp="Koje-do")
+        services.roster.import_file(admin, roster_path)
+    finally:
+        services.close()
+    accounts_file.write_text(
+        "Demo station accounts (demo only)\n"
+        + "".join(f"{name}\t{role}\t{password}\n" for name, role, password in accounts),
+        encoding="utf-8",
+    )
+    return DemoStation(data_dir, accounts, created=True)
+
+
+def _read_accounts(path: Path) -> tuple[tuple[str, str, str], ...]:
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return tuple(tuple(line.split("\t")) for line in lines if line.count("\t") == 2)

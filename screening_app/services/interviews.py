@@ -1,0 +1,358 @@
+"""Interview use cases: start, answer (autosaved as events), resume, abandon, finalise.
+
+Every answer is an event in the station's chain and also updates the draft's answer
+snapshot, so a killed program resumes exactly where it stopped. Finalisation seals the
+record with its hash; from then on the database itself refuses any change.
+"""
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.canonical import utc_now
+from screening_app.domain.errors import NotFound, PermissionDenied, RecordImmutable, UserError
+from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
+from screening_app.domain.subject import Subject
+from screening_app.protocol import (
+    InterviewEngine,
+    Protocol,
+    default_protocol,
+    parse_protocol,
+    randomised_option_order,
+)
+from screening_app.services.authz import require_role
+from screening_app.store.connection import write_transaction
+from screening_app.store.interviews import InterviewRepository
+from screening_app.store.station import Station
+from screening_app.store.subjects import SubjectRepository
+
+INTERVIEWING_ROLES = (Role.INTERVIEWER, Role.SUPERVISOR)
+OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Interview:
+    """An interview with the protocol it is taken on: what the GUI and CLI work with."""
+
+    record: InterviewRecord
+    protocol: Protocol
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def engine(self) -> InterviewEngine:
+        return InterviewEngine(self.protocol, self.record.answers, self.record.option_order)
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """One line of an interview list. ``choice`` is None unless the reader may see it."""
+
+    id: str
+    subject_isn: str
+    subject_name: str
+    interviewer: str
+    status: str  # draft, completed, not_completed
+    started_at: str
+    finalised_at: str | None
+    choice: str | None
+    non_completion_reason: str | None
+    transcribed: bool
+
+
+class InterviewService:
+    def __init__(
+        self,
+        station: Station,
+        *,
+        clock: Callable[[], str] = utc_now,
+        rng: random.Random | None = None,
+    ):
+        self._station = station
+        self._db = station.db
+        self._repo = InterviewRepository(station.db)
+        self._subjects = SubjectRepository(station.db)
+        self._clock = clock
+        # Option order must not be predictable by anyone preparing a person beforehand.
+        self._rng = rng or random.SystemRandom()
+        self._protocols: dict[str, Protocol] = {}
+
+    # -- starting and loading ---------------------------------------------------------
+    def start(
+        self,
+        actor: Actor,
+        isn: str,
+        *,
+        protocol: Protocol | None = None,
+        option_order: dict | None = None,
+        transcribed: bool = False,
+        supersedes_id: str | None = None,
+        interviewer_id: str | None = None,
+        started_at: str | None = None,
+    ) -> Interview:
+        require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
+        subject = self._subjects.get(isn)
+        if subject is None:
+            raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
+        protocol = protocol or default_protocol()
+        # A paper interview brings the order it used; anything it leaves out is drawn here.
+        order = {**randomised_option_order(protocol, self._rng), **(option_order or {})}
+        now = self._clock()
+        record = InterviewRecord(
+            id=str(uuid.uuid4()),
+            station_id=self._station.station_id,
+            subject_isn=subject.isn,
+            # Identity as it is now: a later roster correction never rewrites this record.
+            subject_snapshot=subject.as_dict(),
+            protocol_sha256=protocol.sha256,
+            protocol_id=protocol.id,
+            protocol_version=protocol.version,
+            option_order=order,
+            interviewer_id=interviewer_id or actor.user_id,
+            interviewer_name="",
+            language=subject.language,
+            status=InterviewStatus.DRAFT,
+            answers={},
+            current_step=protocol.steps[0].id,
+            started_at=started_at or now,
+            transcribed=transcribed,
+            supersedes_id=supersedes_id,
+        )
+        with write_transaction(self._db):
+            self._repo.store_protocol(protocol.sha256, protocol.id, protocol.version,
+                                      protocol.source, now)
+            self._repo.insert_draft(record)
+            self._station.events.append(
+                "interview.started",
+                {
+                    "subject_isn": subject.isn,
+                    "protocol_sha256": protocol.sha256,
+                    "option_order": order,
+                    "transcribed": transcribed,
+                    "supersedes_id": supersedes_id,
+                },
+                actor_id=actor.user_id,
+                interview_id=record.id,
+                at=now,
+            )
+        self._protocols[protocol.sha256] = protocol
+        return self.load(actor, record.id)
+
+    def load(self, actor: Actor, interview_id: str) -> Interview:
+        record = self._repo.get(interview_id)
+        if record is None:
+            raise NotFound(f"There is no interview {interview_id!r} at this station.")
+        self._check_may_open(actor, record)
+        return Interview(record, self._protocol(record.protocol_sha256))
+
+    def drafts(self, actor: Actor) -> list[Interview]:
+        """Unfinished interviews this account may resume, oldest first."""
+        require_role(actor, *INTERVIEWING_ROLES, action="resume interviews")
+        records = self._repo.find(interviewer_id=actor.user_id, status=InterviewStatus.DRAFT)
+        return [Interview(r, self._protocol(r.protocol_sha256)) for r in records]
+
+    # -- recording -----------------------------------------------------------------
+    def enter_step(self, actor: Actor, interview_id: str, step_id: str) -> Interview:
+        """Record that a step is on screen: the time between these events is the time
+        spent on each step, which the supervisor's rushed-interview flags read."""
+        interview = self._open_draft(actor, interview_id)
+        engine = interview.engine
+        interview.protocol.step(step_id)  # raises for an unknown step
+        status = engine.step_status(step_id)
+        if status.locked_reason:
+            raise UserError(status.locked_reason)
+        with write_transaction(self._db):
+            self._repo.save_draft(interview.id, interview.record.answers, step_id,
+                                  interview.record.language)
+            self._station.events.append(
+                "interview.step_entered", {"step": step_id},
+                actor_id=actor.user_id, interview_id=interview.id, at=self._clock(),
+            )
+        return self.load(actor, interview_id)
+
+    def answer(self, actor: Actor, interview_id: str, question_id: str, value) -> Interview:
+        interview = self._open_draft(actor, interview_id)
+        value = interview.engine.check_answer(question_id, value)
+        answers = {**interview.record.answers, question_id: value}
+        language = interview.record.language
+        if question_id == "interview_language":
+            language = value
+        step_id = _step_of(interview.protocol, question_id)
+        with write_transaction(self._db):
+            self._repo.save_draft(interview.id, answers, step_id, language)
+            self._station.events.append(
+                "interview.answered",
+                {"step": step_id, "question": question_id, "value": value},
+                actor_id=actor.user_id, interview_id=interview.id, at=self._clock(),
+            )
+        return self.load(actor, interview_id)
+
+    def add_signature(
+        self,
+        actor: Actor,
+        interview_id: str,
+        question_id: str,
+        *,
+        mode: str,
+        signer_name: str | None = None,
+        strokes: list | None = None,
+        image_png: bytes | None = None,
+    ) -> Interview:
+        """Store a captured signature (or a thumbprint / paper mark) and answer the
+        signature question with a reference to it."""
+        interview = self._open_draft(actor, interview_id)
+        question = interview.protocol.question(question_id)
+        signature_id = str(uuid.uuid4())
+        value = interview.engine.check_answer(
+            question_id, {"mode": mode, "signature_id": signature_id}
+        )
+        if mode == "signature" and not image_png:
+            raise UserError("A drawn signature needs its image; the pad was empty.")
+        answers = {**interview.record.answers, question_id: value}
+        step_id = _step_of(interview.protocol, question_id)
+        now = self._clock()
+        with write_transaction(self._db):
+            self._repo.insert_signature(signature_id, interview.id, question.signer, signer_name,
+                                        mode, strokes, image_png, now)
+            self._repo.save_draft(interview.id, answers, step_id, interview.record.language)
+            self._station.events.append(
+                "interview.signed",
+                {"step": step_id, "question": question_id, "signer": question.signer,
+                 "mode": mode, "signature_id": signature_id},
+                actor_id=actor.user_id, interview_id=interview.id, at=now,
+            )
+        return self.load(actor, interview_id)
+
+    # -- ending --------------------------------------------------------------------
+    def abandon(self, actor: Actor, interview_id: str, reason: str,
+                step_id: str | None = None, note: str | None = None,
+                ended_at: str | None = None) -> Interview:
+        """End an interview without a choice: a non-completion record, sealed like any other."""
+        interview = self._open_draft(actor, interview_id)
+        valid = [r.id for r in interview.protocol.non_completion_reasons]
+        if reason not in valid:
+            raise UserError(
+                f"Unknown non-completion reason {reason!r}; use one of {', '.join(valid)}."
+            )
+        step_id = step_id or interview.record.current_step
+        interview.protocol.step(step_id)
+        outcome = interview.engine.outcome(abandoned_reason=reason, abandoned_step=step_id)
+        return self._seal(actor, interview, outcome, note=note, ended_at=ended_at)
+
+    def finalise(self, actor: Actor, interview_id: str, ended_at: str | None = None) -> Interview:
+        interview = self._open_draft(actor, interview_id)
+        engine = interview.engine
+        if engine.stop_reason() is None:
+            ok, reasons = engine.can_finalise()
+            if not ok:
+                raise UserError("The interview cannot be finalised yet: " + " ".join(reasons))
+        return self._seal(actor, interview, engine.outcome(), ended_at=ended_at)
+
+    def _seal(self, actor: Actor, interview: Interview, outcome, note: str | None = None,
+              ended_at: str | None = None) -> Interview:
+        now = self._clock()
+        record = replace(
+            interview.record,
+            status=InterviewStatus.FINAL,
+            ended_at=ended_at or now,
+            finalised_at=now,
+            outcome=OutcomeStatus(outcome.status),
+            choice=outcome.choice,
+            firmness_mismatch=outcome.firmness_mismatch,
+            flags=tuple(outcome.flags),
+            non_completion_reason=outcome.reason,
+            non_completion_step=outcome.step,
+            current_step=outcome.step or interview.record.current_step,
+            signatures=self._repo.signature_refs(interview.record.answers),
+        )
+        record = replace(record, record_sha256=record.computed_hash())
+        with write_transaction(self._db):
+            self._repo.finalise(record)
+            self._station.events.append(
+                "interview.finalised",
+                {
+                    "outcome": str(record.outcome),
+                    "choice": record.choice,
+                    "non_completion_reason": record.non_completion_reason,
+                    "non_completion_step": record.non_completion_step,
+                    "flags": list(record.flags),
+                    "record_sha256": record.record_sha256,
+                    "note": note,
+                },
+                actor_id=actor.user_id, interview_id=record.id, at=now,
+            )
+        return self.load(actor, record.id)
+
+    # -- lists ---------------------------------------------------------------------
+    def list(self, actor: Actor, *, subject_isn: str | None = None) -> list[InterviewSummary]:
+        """Supervisors and admins see every interview with its outcome; an interviewer sees
+        their own interviews with their status only, never a person's choice."""
+        require_role(actor, *Role, action="list interviews")
+        oversight = actor.role in OVERSIGHT_ROLES
+        records = self._repo.find(
+            interviewer_id=None if oversight else actor.user_id, subject_isn=subject_isn
+        )
+        return [_summary(r, show_choice=oversight) for r in records]
+
+    # -- helpers -------------------------------------------------------------------
+    def _open_draft(self, actor: Actor, interview_id: str) -> Interview:
+        require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
+        interview = self.load(actor, interview_id)
+        if interview.record.is_final:
+            with write_transaction(self._db):
+                self._station.events.append(
+                    "interview.change_refused", {"reason": "record is finalised"},
+                    actor_id=actor.user_id, interview_id=interview_id,
+                )
+            raise RecordImmutable(
+                f"Interview {interview_id} is finalised and cannot be changed; corrections are"
+                " made as a new interview linked to it."
+            )
+        if interview.record.interviewer_id != actor.user_id:
+            raise PermissionDenied(
+                f"Interview {interview_id} belongs to {interview.record.interviewer_name};"
+                " only that interviewer can continue it."
+            )
+        return interview
+
+    def _check_may_open(self, actor: Actor, record: InterviewRecord) -> None:
+        if actor.role in OVERSIGHT_ROLES or record.interviewer_id == actor.user_id:
+            return
+        raise PermissionDenied(f"{actor.name} may not open interview {record.id}.")
+
+    def _protocol(self, sha256: str) -> Protocol:
+        """The exact protocol an interview was taken on, from the station's own copy."""
+        if sha256 not in self._protocols:
+            source = self._repo.protocol_source(sha256)
+            if source is None:
+                raise NotFound(f"The protocol {sha256[:12]} is not stored at this station.")
+            self._protocols[sha256] = parse_protocol(source, f"stored protocol {sha256[:12]}")
+        return self._protocols[sha256]
+
+
+def _step_of(protocol: Protocol, question_id: str) -> str:
+    for step in protocol.steps:
+        if any(q.id == question_id for q in step.questions):
+            return step.id
+    raise UserError(f"The protocol has no question {question_id!r}.")
+
+
+def _summary(record: InterviewRecord, show_choice: bool) -> InterviewSummary:
+    subject = Subject(**record.subject_snapshot)
+    status = str(record.outcome) if record.is_final else "draft"
+    return InterviewSummary(
+        id=record.id,
+        subject_isn=record.subject_isn,
+        subject_name=subject.display_name,
+        interviewer=record.interviewer_name,
+        status=status,
+        started_at=record.started_at,
+        finalised_at=record.finalised_at,
+        choice=record.choice if show_choice else None,
+        non_completion_reason=record.non_completion_reason,
+        transcribed=record.transcribed,
+    )

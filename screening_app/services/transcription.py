@@ -1,0 +1,203 @@
+"""Entering an interview taken on paper (for example while the power was out).
+
+The answers file goes through the same interview service as the GUI, question by
+question in protocol order, so every gate and rule applies; the record is marked as
+transcribed. The whole file is one transaction: a bad answer leaves nothing behind.
+"""
+
+import json
+from pathlib import Path
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.canonical import parse_timestamp
+from screening_app.domain.errors import UserError
+from screening_app.protocol import Protocol, available_protocols, default_protocol
+from screening_app.services.interviews import Interview, InterviewService
+from screening_app.store.connection import write_transaction
+from screening_app.store.station import Station
+
+ALLOWED_KEYS = {"protocol", "option_order", "interviewer", "started_at", "ended_at", "answers",
+                "abandon", "language"}
+PAPER_SIGNATURE_MODES = ("on_paper", "thumbprint")
+
+
+class AnswersFileError(UserError):
+    pass
+
+
+def read_answers_file(path: Path) -> dict:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AnswersFileError(f"{path}: no such file.") from None
+    except UnicodeDecodeError:
+        raise AnswersFileError(f"{path}: not UTF-8 text; save the answers file as UTF-8.") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise AnswersFileError(
+            f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
+        ) from None
+    if not isinstance(document, dict):
+        raise AnswersFileError(f"{path}: the top level must be a JSON object.")
+    return document
+
+
+class TranscriptionService:
+    def __init__(self, station: Station, interviews: InterviewService):
+        self._station = station
+        self._interviews = interviews
+
+    def record(self, actor: Actor, isn: str, document: dict, source: str) -> Interview:
+        _check_keys(document, source)
+        protocol = _pick_protocol(document.get("protocol"), source)
+        answers = document.get("answers")
+        if not isinstance(answers, dict):
+            raise AnswersFileError(f"{source}: 'answers' must be an object of question ids.")
+        known = {q.id for q in protocol.questions()}
+        for question_id in answers:
+            if question_id not in known:
+                raise AnswersFileError(
+                    f"{source}: answers.{question_id}: the protocol {protocol.id} v"
+                    f"{protocol.version} has no such question (see 'screening-app protocol show')."
+                )
+        option_order = _option_order(document.get("option_order"), protocol, source)
+        interviewer_id = self._interviewer_id(document.get("interviewer"), actor, source)
+        started_at = _timestamp(document, "started_at", source)
+        ended_at = _timestamp(document, "ended_at", source)
+        with write_transaction(self._station.db):
+            interview = self._interviews.start(
+                actor, isn, protocol=protocol, option_order=option_order, transcribed=True,
+                interviewer_id=interviewer_id, started_at=started_at,
+            )
+            if interviewer_id != actor.user_id:
+                # Entering someone else's paper interview: the draft is theirs, so the
+                # answers are entered under their id, recorded as a transcription by actor.
+                actor = Actor(interviewer_id, interview.record.interviewer_name, Role.INTERVIEWER)
+            interview = self._apply_answers(actor, interview, answers, source)
+            abandon = document.get("abandon")
+            if abandon is not None:
+                if not isinstance(abandon, dict) or "reason" not in abandon:
+                    raise AnswersFileError(
+                        f"{source}: 'abandon' must be an object with a 'reason' (and optionally"
+                        " 'step' and 'note')."
+                    )
+                return self._interviews.abandon(
+                    actor, interview.id, abandon["reason"], abandon.get("step"),
+                    abandon.get("note"), ended_at=ended_at,
+                )
+            return self._interviews.finalise(actor, interview.id, ended_at=ended_at)
+
+    def _apply_answers(self, actor: Actor, interview: Interview, answers: dict,
+                       source: str) -> Interview:
+        pending = dict(answers)
+        for step in interview.protocol.steps:
+            engine = interview.engine
+            if step not in engine.visible_steps():
+                continue
+            status = engine.step_status(step.id)
+            if status.locked_reason or engine.stop_reason():
+                break
+            interview = self._interviews.enter_step(actor, interview.id, step.id)
+            for question in step.questions:
+                if question.id not in pending:
+                    continue
+                if question not in interview.engine.visible_questions(step.id):
+                    continue
+                value = pending.pop(question.id)
+                try:
+                    interview = self._record_one(actor, interview, question, value)
+                except UserError as error:
+                    raise AnswersFileError(f"{source}: answers.{question.id}: {error}") from None
+        if pending:
+            first = next(iter(pending))
+            raise AnswersFileError(
+                f"{source}: answers.{first}: this question is not asked in this interview"
+                " (its step or condition does not apply, or the interview stopped before it)."
+            )
+        return interview
+
+    def _record_one(self, actor: Actor, interview: Interview, question, value) -> Interview:
+        if question.kind == "signature":
+            mode = value.get("mode") if isinstance(value, dict) else value
+            if mode not in PAPER_SIGNATURE_MODES:
+                raise UserError(
+                    "a signature taken on paper is recorded as {\"mode\": \"on_paper\"} or"
+                    " {\"mode\": \"thumbprint\"}."
+                )
+            name = value.get("name") if isinstance(value, dict) else None
+            return self._interviews.add_signature(
+                actor, interview.id, question.id, mode=mode, signer_name=name
+            )
+        return self._interviews.answer(actor, interview.id, question.id, value)
+
+    def _interviewer_id(self, name, actor: Actor, source: str) -> str:
+        if name is None:
+            return actor.user_id
+        row = self._station.db.execute(
+            "SELECT id, role FROM users WHERE name = ?", [name]
+        ).fetchone()
+        if row is None or row[1] not in (Role.INTERVIEWER, Role.SUPERVISOR):
+            raise AnswersFileError(
+                f"{source}: interviewer: no interviewer or supervisor account named {name!r}."
+            )
+        if row[0] != actor.user_id and actor.role != Role.SUPERVISOR:
+            raise AnswersFileError(
+                f"{source}: interviewer: only a supervisor may enter another interviewer's paper"
+                " interview."
+            )
+        return row[0]
+
+
+def _check_keys(document: dict, source: str) -> None:
+    unknown = sorted(set(document) - ALLOWED_KEYS)
+    if unknown:
+        raise AnswersFileError(
+            f"{source}: unknown key {unknown[0]!r}; the file may hold {', '.join(sorted(ALLOWED_KEYS))}."
+        )
+
+
+def _pick_protocol(wanted, source: str) -> Protocol:
+    if wanted is None:
+        return default_protocol()
+    if not isinstance(wanted, dict) or "id" not in wanted or "version" not in wanted:
+        raise AnswersFileError(f"{source}: 'protocol' must be {{\"id\": ..., \"version\": ...}}.")
+    for protocol in available_protocols():
+        if protocol.id == wanted["id"] and protocol.version == wanted["version"]:
+            return protocol
+    raise AnswersFileError(
+        f"{source}: protocol: no protocol {wanted['id']!r} version {wanted['version']!r} here."
+    )
+
+
+def _option_order(order, protocol: Protocol, source: str) -> dict | None:
+    if order is None:
+        return None
+    if not isinstance(order, dict):
+        raise AnswersFileError(f"{source}: 'option_order' must map question ids to option lists.")
+    for question_id, options in order.items():
+        try:
+            question = protocol.question(question_id)
+        except (KeyError, UserError):
+            raise AnswersFileError(
+                f"{source}: option_order.{question_id}: the protocol has no such question."
+            ) from None
+        valid = sorted(o.id for o in question.options)
+        if not isinstance(options, list) or sorted(options) != valid:
+            raise AnswersFileError(
+                f"{source}: option_order.{question_id}: must list each of {', '.join(valid)} once."
+            )
+    return order
+
+
+def _timestamp(document: dict, key: str, source: str) -> str | None:
+    value = document.get(key)
+    if value is None:
+        return None
+    try:
+        parse_timestamp(str(value))
+    except ValueError:
+        raise AnswersFileError(
+            f"{source}: {key}: {value!r} is not a date and time (use 2026-11-27T09:30:00Z)."
+        ) from None
+    return str(value)

@@ -1,0 +1,132 @@
+"""The station's append-only, hash-chained event log.
+
+Each event's hash covers its canonical content and the previous event's hash (see
+``domain.canonical.chain_hash``). Appending reads the chain head and writes the new
+event in the same write transaction, so two writers can never fork the chain.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from screening_app.domain.canonical import GENESIS_HASH, canonical_json, chain_hash, utc_now
+
+
+@dataclass(frozen=True)
+class Event:
+    seq: int
+    id: str
+    at: str
+    station_id: str
+    actor_id: str | None
+    kind: str
+    interview_id: str | None
+    payload: dict
+    prev_hash: str
+    hash: str
+
+    def hashed_content(self) -> dict:
+        return event_content(
+            self.seq, self.id, self.at, self.station_id, self.actor_id,
+            self.kind, self.interview_id, self.payload,
+        )
+
+
+def event_content(
+    seq: int,
+    event_id: str,
+    at: str,
+    station_id: str,
+    actor_id: str | None,
+    kind: str,
+    interview_id: str | None,
+    payload: dict,
+) -> dict:
+    return {
+        "seq": seq,
+        "id": event_id,
+        "at": at,
+        "station_id": station_id,
+        "actor_id": actor_id,
+        "kind": kind,
+        "interview_id": interview_id,
+        "payload": payload,
+    }
+
+
+class EventLog:
+    def __init__(self, db: Database, station_id: str):
+        self._db = db
+        self._station_id = station_id
+
+    def head(self) -> tuple[int, str]:
+        """(sequence number, hash) of the newest event; (0, genesis) for an empty log."""
+        row = self._db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+    def append(
+        self,
+        kind: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        actor_id: str | None = None,
+        interview_id: str | None = None,
+        at: str | None = None,
+    ) -> Event:
+        """Append one event. Call inside a write transaction (store.connection.write_transaction)."""
+        if not self._db.conn.in_transaction:
+            raise RuntimeError("events must be appended inside a write transaction")
+        payload = payload or {}
+        last_seq, prev_hash = self.head()
+        event = Event(
+            seq=last_seq + 1,
+            id=str(uuid.uuid4()),
+            at=at or utc_now(),
+            station_id=self._station_id,
+            actor_id=actor_id,
+            kind=kind,
+            interview_id=interview_id,
+            payload=payload,
+            prev_hash=prev_hash,
+            hash="",
+        )
+        digest = chain_hash(prev_hash, event.hashed_content())
+        self._db.execute(
+            "INSERT INTO events (seq, id, at, station_id, actor_id, kind, interview_id,"
+            " payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                event.seq, event.id, event.at, event.station_id, actor_id, kind,
+                interview_id, canonical_json(payload), prev_hash, digest,
+            ],
+        )
+        return Event(**{**event.__dict__, "hash": digest})
+
+    def for_interview(self, interview_id: str) -> list[Event]:
+        rows = self._db.execute(
+            "SELECT seq, id, at, station_id, actor_id, kind, interview_id, payload, prev_hash,"
+            " hash FROM events WHERE interview_id = ? ORDER BY seq",
+            [interview_id],
+        ).fetchall()
+        return [_event_from_row(row) for row in rows]
+
+    def since(self, after_seq: int = 0, kinds: tuple[str, ...] | None = None) -> list[Event]:
+        sql = (
+            "SELECT seq, id, at, station_id, actor_id, kind, interview_id, payload, prev_hash,"
+            " hash FROM events WHERE seq > ?"
+        )
+        params: list = [after_seq]
+        if kinds:
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params.extend(kinds)
+        rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
+        return [_event_from_row(row) for row in rows]
+
+
+def _event_from_row(row) -> Event:
+    return Event(
+        seq=row[0], id=row[1], at=row[2], station_id=row[3], actor_id=row[4], kind=row[5],
+        interview_id=row[6], payload=json.loads(row[7]), prev_hash=row[8], hash=row[9],
+    )

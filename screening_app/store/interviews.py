@@ -1,0 +1,176 @@
+"""Interview rows, their signatures, and the protocol versions they were taken on."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sqlite_utils import Database
+
+from screening_app.domain.canonical import canonical_json, sha256_hex
+from screening_app.domain.interview import (
+    InterviewRecord,
+    InterviewStatus,
+    OutcomeStatus,
+    SignatureRef,
+)
+
+_COLUMNS = (
+    "interviews.id", "station_id", "subject_isn", "subject_snapshot", "protocol_sha256",
+    "protocols.protocol_id", "protocols.version", "option_order", "interviewer_id", "users.name",
+    "language", "status", "answers", "current_step", "started_at", "ended_at", "finalised_at",
+    "outcome", "choice", "firmness_mismatch", "flags", "non_completion_reason",
+    "non_completion_step", "transcribed", "supersedes_id", "record_sha256",
+)
+_SELECT = (
+    f"SELECT {', '.join(_COLUMNS)} FROM interviews"
+    " JOIN protocols ON protocols.sha256 = interviews.protocol_sha256"
+    " JOIN users ON users.id = interviews.interviewer_id"
+)
+
+
+class InterviewRepository:
+    def __init__(self, db: Database):
+        self._db = db
+
+    # -- protocols -----------------------------------------------------------------
+    def store_protocol(self, sha256: str, protocol_id: str, version: int, source: dict, now: str):
+        self._db.execute(
+            "INSERT OR IGNORE INTO protocols (sha256, protocol_id, version, definition, added_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [sha256, protocol_id, version, canonical_json(source), now],
+        )
+
+    def protocol_source(self, sha256: str) -> dict | None:
+        row = self._db.execute(
+            "SELECT definition FROM protocols WHERE sha256 = ?", [sha256]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    # -- interviews ----------------------------------------------------------------
+    def insert_draft(self, record: InterviewRecord) -> None:
+        self._db.execute(
+            "INSERT INTO interviews (id, station_id, subject_isn, subject_snapshot,"
+            " protocol_sha256, option_order, interviewer_id, language, status, answers,"
+            " current_step, started_at, transcribed, supersedes_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)",
+            [
+                record.id, record.station_id, record.subject_isn,
+                canonical_json(record.subject_snapshot), record.protocol_sha256,
+                canonical_json(record.option_order), record.interviewer_id, record.language,
+                canonical_json(record.answers), record.current_step, record.started_at,
+                int(record.transcribed), record.supersedes_id,
+            ],
+        )
+
+    def save_draft(self, interview_id: str, answers: dict, current_step: str | None,
+                   language: str | None) -> None:
+        self._db.execute(
+            "UPDATE interviews SET answers = ?, current_step = ?, language = ?"
+            " WHERE id = ? AND status = 'draft'",
+            [canonical_json(answers), current_step, language, interview_id],
+        )
+
+    def finalise(self, record: InterviewRecord) -> None:
+        """Write the sealed record. The UPDATE only matches a draft; afterwards the
+        database's own triggers refuse any change."""
+        cursor = self._db.execute(
+            "UPDATE interviews SET status = 'final', answers = ?, current_step = ?,"
+            " language = ?, ended_at = ?, finalised_at = ?, outcome = ?, choice = ?,"
+            " firmness_mismatch = ?, flags = ?, non_completion_reason = ?,"
+            " non_completion_step = ?, record_sha256 = ? WHERE id = ? AND status = 'draft'",
+            [
+                canonical_json(record.answers), record.current_step, record.language,
+                record.ended_at, record.finalised_at, str(record.outcome), record.choice,
+                int(bool(record.firmness_mismatch)), canonical_json(list(record.flags)),
+                record.non_completion_reason, record.non_completion_step, record.record_sha256,
+                record.id,
+            ],
+        )
+        if cursor.rowcount != 1:
+            raise RuntimeError(f"interview {record.id} was not a draft when finalised")
+
+    def get(self, interview_id: str) -> InterviewRecord | None:
+        row = self._db.execute(f"{_SELECT} WHERE interviews.id = ?", [interview_id]).fetchone()
+        return self._record(row) if row else None
+
+    def find(self, *, interviewer_id: str | None = None, status: InterviewStatus | None = None,
+             subject_isn: str | None = None, limit: int | None = None) -> list[InterviewRecord]:
+        where, params = [], []
+        if interviewer_id:
+            where.append("interviewer_id = ?")
+            params.append(interviewer_id)
+        if status:
+            where.append("status = ?")
+            params.append(str(status))
+        if subject_isn:
+            where.append("subject_isn = ?")
+            params.append(subject_isn)
+        sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += " ORDER BY started_at, interviews.id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [self._record(row) for row in self._db.execute(sql, params).fetchall()]
+
+    # -- signatures ----------------------------------------------------------------
+    def insert_signature(self, signature_id: str, interview_id: str, signer: str,
+                         signer_name: str | None, mode: str, strokes: Sequence | None,
+                         image: bytes | None, captured_at: str) -> None:
+        self._db.execute(
+            "INSERT INTO signatures (id, interview_id, signer, signer_name, mode, strokes, image,"
+            " captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                signature_id, interview_id, signer, signer_name, mode,
+                canonical_json(strokes) if strokes is not None else None, image, captured_at,
+            ],
+        )
+
+    def signature(self, signature_id: str) -> dict | None:
+        row = self._db.execute(
+            "SELECT id, interview_id, signer, signer_name, mode, strokes, image, captured_at"
+            " FROM signatures WHERE id = ?",
+            [signature_id],
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "interview_id", "signer", "signer_name", "mode", "strokes", "image",
+                "captured_at")
+        return dict(zip(keys, row, strict=True))
+
+    def signature_ref(self, signature_id: str) -> SignatureRef | None:
+        sig = self.signature(signature_id)
+        if sig is None:
+            return None
+        image = sig["image"]
+        return SignatureRef(sig["id"], sig["signer"], sig["mode"],
+                            sha256_hex(image) if image else None)
+
+    def _record(self, row: Sequence) -> InterviewRecord:
+        (id_, station_id, isn, snapshot, protocol_sha, protocol_id, version, option_order,
+         interviewer_id, interviewer_name, language, status, answers, current_step, started_at,
+         ended_at, finalised_at, outcome, choice, mismatch, flags, reason, reason_step,
+         transcribed, supersedes_id, record_sha) = row
+        record = InterviewRecord(
+            id=id_, station_id=station_id, subject_isn=isn,
+            subject_snapshot=json.loads(snapshot), protocol_sha256=protocol_sha,
+            protocol_id=protocol_id, protocol_version=version,
+            option_order=json.loads(option_order), interviewer_id=interviewer_id,
+            interviewer_name=interviewer_name, language=language,
+            status=InterviewStatus(status), answers=json.loads(answers),
+            current_step=current_step, started_at=started_at, ended_at=ended_at,
+            finalised_at=finalised_at, outcome=OutcomeStatus(outcome) if outcome else None,
+            choice=choice, firmness_mismatch=None if mismatch is None else bool(mismatch),
+            flags=tuple(json.loads(flags)) if flags else (), non_completion_reason=reason,
+            non_completion_step=reason_step, transcribed=bool(transcribed),
+            supersedes_id=supersedes_id, record_sha256=record_sha,
+        )
+        return replace(record, signatures=self.signature_refs(record.answers))
+
+    def signature_refs(self, answers: dict) -> tuple[SignatureRef, ...]:
+        """The signatures an interview's answers point to, in answer order."""
+        refs = []
+        for value in answers.values():
+            if isinstance(value, dict) and value.get("signature_id"):
+                ref = self.signature_ref(value["signature_id"])
+                if ref is not None:
+                    refs.append(ref)
+        return tuple(refs)

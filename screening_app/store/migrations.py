@@ -1,0 +1,201 @@
+"""Numbered schema migrations. A migration is never edited once it has landed:
+change the schema by adding the next number.
+
+Each migration runs in one transaction together with its record in
+``_sqlite_migrations`` (sqlite-utils ``Migrations``).
+"""
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("screening_app")
+
+
+def _immutable(table: str, message: str, when: str = "") -> str:
+    """Triggers that make rows of ``table`` refuse UPDATE and DELETE inside SQLite itself,
+    so that no code path (nor a careless SQL session) can rewrite history."""
+    condition = f" WHEN {when}" if when else ""
+    return f"""
+    CREATE TRIGGER {table}_refuse_update BEFORE UPDATE ON {table}{condition}
+    BEGIN SELECT RAISE(ABORT, '{message}'); END;
+    CREATE TRIGGER {table}_refuse_delete BEFORE DELETE ON {table}{condition}
+    BEGIN SELECT RAISE(ABORT, '{message}'); END;
+    """
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run several statements inside the migration's transaction.
+
+    ``sqlite3.executescript`` would COMMIT first, breaking the all-or-nothing
+    migration, so statements are split with ``sqlite3.complete_statement`` (which
+    understands trigger bodies) and executed one by one.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:80]}")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE station (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            station_id TEXT NOT NULL,
+            camp TEXT NOT NULL,
+            demo INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL CHECK (role IN ('interviewer', 'supervisor', 'admin')),
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            disabled_at TEXT
+        );
+
+        -- The roster. search_* columns are normalised keys kept beside the data so that
+        -- search-as-you-type is an index range scan: see store/subjects.py.
+        CREATE TABLE subjects (
+            isn TEXT PRIMARY KEY,
+            name_native TEXT,
+            name_latin TEXT,
+            nationality TEXT,
+            rank TEXT,
+            unit TEXT,
+            camp TEXT,
+            compound TEXT,
+            birth_year INTEGER,
+            search_isn TEXT NOT NULL,
+            search_native TEXT,
+            search_native_given TEXT,
+            search_latin TEXT,
+            search_latin_given TEXT,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX subjects_search_isn ON subjects(search_isn);
+        CREATE INDEX subjects_search_native ON subjects(search_native);
+        CREATE INDEX subjects_search_native_given ON subjects(search_native_given);
+        CREATE INDEX subjects_search_latin ON subjects(search_latin);
+        CREATE INDEX subjects_search_latin_given ON subjects(search_latin_given);
+
+        -- Every protocol version an interview was taken on, with its exact text, so an
+        -- old record is always shown with the wording it was taken on.
+        CREATE TABLE protocols (
+            sha256 TEXT PRIMARY KEY,
+            protocol_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+
+        CREATE TABLE interviews (
+            id TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL,
+            subject_isn TEXT NOT NULL REFERENCES subjects(isn),
+            subject_snapshot TEXT NOT NULL,
+            protocol_sha256 TEXT NOT NULL REFERENCES protocols(sha256),
+            option_order TEXT NOT NULL,
+            interviewer_id TEXT NOT NULL REFERENCES users(id),
+            language TEXT,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+            answers TEXT NOT NULL DEFAULT '{}',
+            current_step TEXT,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            finalised_at TEXT,
+            outcome TEXT CHECK (outcome IN ('completed', 'not_completed')),
+            choice TEXT,
+            firmness_mismatch INTEGER,
+            flags TEXT,
+            non_completion_reason TEXT,
+            non_completion_step TEXT,
+            transcribed INTEGER NOT NULL DEFAULT 0,
+            supersedes_id TEXT REFERENCES interviews(id),
+            record_sha256 TEXT,
+            CHECK (status = 'draft' OR (outcome IS NOT NULL AND finalised_at IS NOT NULL
+                                        AND record_sha256 IS NOT NULL))
+        );
+        CREATE INDEX interviews_subject ON interviews(subject_isn);
+        CREATE INDEX interviews_interviewer ON interviews(interviewer_id, status);
+        CREATE TRIGGER interviews_refuse_update BEFORE UPDATE ON interviews
+            WHEN OLD.status = 'final'
+        BEGIN SELECT RAISE(ABORT, 'finalised interview records are immutable'); END;
+        CREATE TRIGGER interviews_refuse_delete BEFORE DELETE ON interviews
+        BEGIN SELECT RAISE(ABORT, 'interview records are never deleted'); END;
+
+        -- The station's append-only log: every answer, step, finalisation, sign-in,
+        -- account change and import, each chained to the one before by its hash.
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            station_id TEXT NOT NULL,
+            actor_id TEXT,
+            kind TEXT NOT NULL,
+            interview_id TEXT REFERENCES interviews(id),
+            payload TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE
+        );
+        CREATE INDEX events_interview ON events(interview_id, seq)
+            WHERE interview_id IS NOT NULL;
+        CREATE INDEX events_kind ON events(kind, seq);
+
+        CREATE VIEW interview_events AS
+            SELECT seq, id, at, actor_id, kind, interview_id, payload
+            FROM events WHERE interview_id IS NOT NULL;
+        CREATE VIEW audit_log AS
+            SELECT events.seq, events.at, events.kind, users.name AS actor,
+                   events.interview_id, events.payload
+            FROM events LEFT JOIN users ON users.id = events.actor_id;
+
+        CREATE TABLE signatures (
+            id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL REFERENCES interviews(id),
+            signer TEXT NOT NULL,
+            signer_name TEXT,
+            mode TEXT NOT NULL CHECK (mode IN ('signature', 'thumbprint', 'on_paper')),
+            strokes TEXT,
+            image BLOB,
+            captured_at TEXT NOT NULL
+        );
+        CREATE INDEX signatures_interview ON signatures(interview_id);
+
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            interview_id TEXT REFERENCES interviews(id),
+            kind TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 1,
+            previous_id TEXT REFERENCES documents(id),
+            media_type TEXT NOT NULL DEFAULT 'application/pdf',
+            content BLOB NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT REFERENCES users(id)
+        );
+        CREATE INDEX documents_interview ON documents(interview_id);
+        """
+        + _immutable("events", "station events are append-only")
+        + _immutable("protocols", "stored protocol versions are immutable")
+        + _immutable("signatures", "captured signatures are immutable")
+        + _immutable("documents", "stored documents are immutable; add a new revision")
+    )
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)
+
+
+def pending(db: Database) -> list[str]:
+    return [m.name for m in migrations.pending(db)]

@@ -1,0 +1,94 @@
+"""A station: one data directory holding one SQLite database and the station's logs."""
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from sqlite_utils import Database
+
+from screening_app.domain.canonical import utc_now
+from screening_app.domain.errors import UserError
+from screening_app.store.connection import DATABASE_FILENAME, open_database
+from screening_app.store.events import EventLog
+from screening_app.store.migrations import migrate
+
+DATA_DIR_ENV = "SCREENING_APP_DATA_DIR"
+STATION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+class NoStation(UserError):
+    pass
+
+
+def default_data_dir() -> Path:
+    """--data-dir wins over the environment, which wins over the platform default."""
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_data_dir("screening-app", appauthor=False))
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DATABASE_FILENAME
+
+
+def station_exists(data_dir: Path) -> bool:
+    return database_path(data_dir).is_file()
+
+
+@dataclass
+class Station:
+    data_dir: Path
+    db: Database
+    station_id: str
+    camp: str
+    demo: bool
+
+    @property
+    def events(self) -> EventLog:
+        return EventLog(self.db, self.station_id)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    def close(self) -> None:
+        self.db.close()
+
+    @classmethod
+    def open(cls, data_dir: Path) -> "Station":
+        if not station_exists(data_dir):
+            raise NoStation(
+                f"There is no station in {data_dir}; create one with 'screening-app init' "
+                "or try 'screening-app demo'."
+            )
+        db = open_database(database_path(data_dir))
+        migrate(db)
+        row = db.execute("SELECT station_id, camp, demo FROM station WHERE id = 1").fetchone()
+        if row is None:
+            db.close()
+            raise NoStation(f"The database in {data_dir} holds no station record.")
+        return cls(data_dir, db, station_id=row[0], camp=row[1], demo=bool(row[2]))
+
+    @classmethod
+    def create(cls, data_dir: Path, station_id: str, camp: str, demo: bool = False) -> "Station":
+        if not STATION_ID_PATTERN.match(station_id or ""):
+            raise UserError(
+                f"Station id {station_id!r} is not valid: use 1 to 40 letters, digits, '.', '_'"
+                " or '-', starting with a letter or digit."
+            )
+        if not camp or not camp.strip():
+            raise UserError("The camp name must not be empty.")
+        if station_exists(data_dir):
+            raise UserError(f"{data_dir} already holds a station; one data directory holds one station.")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        db = open_database(database_path(data_dir))
+        migrate(db)
+        with db.atomic():
+            db.execute(
+                "INSERT INTO station (id, station_id, camp, demo, created_at) VALUES (1, ?, ?, ?, ?)",
+                [station_id, camp.strip(), int(demo), utc_now()],
+            )
+        return cls(data_dir, db, station_id=station_id, camp=camp.strip(), demo=demo)

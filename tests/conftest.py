@@ -1,0 +1,76 @@
+"""Shared fixtures: a fresh station with one account per role, and a small roster."""
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from screening_app.domain.accounts import Actor  # noqa: E402
+from screening_app.services.app import StationServices, init_station  # noqa: E402
+
+PASSWORD = "correct horse battery"
+
+SMALL_ROSTER = [
+    {"isn": "NK-100001", "name_native": "김민준", "name_latin": "Kim Min-jun",
+     "nationality": "Korean", "rank": "Private", "unit": "KPA 4th Division", "camp": "Koje-do",
+     "compound": "Compound 62", "birth_year": "1928"},
+    {"isn": "NK-100002", "name_native": "이서연", "name_latin": "Lee Seo-yeon",
+     "nationality": "Korean", "rank": "Corporal", "unit": "KPA 6th Division", "camp": "Koje-do",
+     "compound": "Compound 76", "birth_year": "1930"},
+    {"isn": "NK-100013", "name_native": "박지호", "name_latin": "Park Ji-ho",
+     "nationality": "Korean", "rank": "Sergeant", "unit": "KPA 4th Division", "camp": "Koje-do",
+     "compound": "Compound 62", "birth_year": "1925"},
+    {"isn": "CN-700001", "name_native": "王伟", "name_latin": "Wang Wei",
+     "nationality": "Chinese", "rank": "Private", "unit": "CPV 180th Division", "camp": "Koje-do",
+     "compound": "Compound 72", "birth_year": "1931"},
+    {"isn": "CN-700002", "name_native": "张小明", "name_latin": "Zhang Xiaoming",
+     "nationality": "Chinese", "rank": "Lieutenant", "unit": "CPV 180th Division",
+     "camp": "Koje-do", "compound": "Compound 86", "birth_year": "1927"},
+]
+
+
+def write_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@dataclass
+class StationFixture:
+    services: StationServices
+    admin: Actor
+    supervisor: Actor
+    interviewer: Actor
+    other_interviewer: Actor
+    data_dir: Path
+
+    def reopen(self) -> StationServices:
+        self.services.close()
+        self.services = StationServices.open(self.data_dir)
+        return self.services
+
+
+@pytest.fixture
+def station(tmp_path) -> StationFixture:
+    data_dir = tmp_path / "station"
+    services = init_station(data_dir, "TEST-01", "Koje-do", "admin", PASSWORD)
+    admin = services.accounts.authenticate("admin", PASSWORD)
+    supervisor = services.accounts.add_user(admin, "sup", "supervisor", PASSWORD)
+    interviewer = services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
+    other = services.accounts.add_user(admin, "olga", "interviewer", PASSWORD)
+    fixture = StationFixture(services, admin, supervisor, interviewer, other, data_dir)
+    yield fixture
+    fixture.services.close()
+
+
+@pytest.fixture
+def roster_station(station, tmp_path) -> StationFixture:
+    path = write_csv(tmp_path / "roster.csv", SMALL_ROSTER)
+    station.services.roster.import_file(station.admin, path)
+    return station

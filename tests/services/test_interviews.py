@@ -1,0 +1,145 @@
+import random
+
+import pytest
+
+from screening_app.domain.errors import PermissionDenied, RecordImmutable, UserError
+from screening_app.protocol import default_protocol
+from screening_app.protocol.examples import complete_answers
+from screening_app.services.app import StationServices
+from tests.conftest import write_csv
+
+
+def _answer_all(services, actor, interview, answers):
+    """Walk the protocol in order as the GUI does: enter each step, answer its questions."""
+    for step in interview.protocol.steps:
+        if step not in interview.engine.visible_steps():
+            continue
+        interview = services.interviews.enter_step(actor, interview.id, step.id)
+        for question in interview.engine.visible_questions(step.id):
+            if question.id not in answers:
+                continue
+            if question.kind == "signature":
+                interview = services.interviews.add_signature(
+                    actor, interview.id, question.id, mode="signature",
+                    strokes=[[[0, 0], [10, 10]]], image_png=b"\x89PNG fake image")
+            else:
+                interview = services.interviews.answer(
+                    actor, interview.id, question.id, answers[question.id])
+    return interview
+
+
+def test_a_full_interview_is_sealed_with_its_hash(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    interview = services.interviews.start(ivan, "NK-100001")
+    interview = _answer_all(services, ivan, interview, complete_answers("enlist"))
+    final = services.interviews.finalise(ivan, interview.id)
+    record = final.record
+    assert record.is_final and str(record.outcome) == "completed" and record.choice == "enlist"
+    assert record.record_sha256 == record.computed_hash()
+    assert record.protocol_sha256 == default_protocol().sha256
+    assert len(record.signatures) == 4 and all(s.image_sha256 for s in record.signatures)
+    assert record.subject_snapshot["name_native"] == "김민준"
+
+
+def test_every_answer_survives_a_restart(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    interview = services.interviews.start(ivan, "NK-100002")
+    services.interviews.enter_step(ivan, interview.id, "identity")
+    services.interviews.answer(ivan, interview.id, "isn_matches", "yes")
+    services.interviews.answer(ivan, interview.id, "name_matches", "no")
+    services = roster_station.reopen()
+    drafts = services.interviews.drafts(ivan)
+    assert [d.id for d in drafts] == [interview.id]
+    assert drafts[0].record.answers == {"isn_matches": "yes", "name_matches": "no"}
+    assert drafts[0].record.current_step == "identity"
+
+
+def test_steps_and_answers_are_timed_events(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    interview = services.interviews.start(ivan, "NK-100002")
+    services.interviews.enter_step(ivan, interview.id, "identity")
+    services.interviews.answer(ivan, interview.id, "isn_matches", "yes")
+    events = services.station.events.for_interview(interview.id)
+    assert [e.kind for e in events] == [
+        "interview.started", "interview.step_entered", "interview.answered"]
+    assert events[1].payload == {"step": "identity"}
+    assert all(e.at.endswith("Z") for e in events)
+
+
+def test_the_choice_is_locked_until_privacy_interpreter_and_explanation(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    interview = services.interviews.start(ivan, "NK-100002")
+    with pytest.raises(UserError, match="(?i)privacy"):
+        services.interviews.answer(ivan, interview.id, "choice", "repatriate")
+    with pytest.raises(UserError):
+        services.interviews.enter_step(ivan, interview.id, "choice")
+
+
+def test_finalise_refuses_an_incomplete_interview_and_says_why(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    interview = services.interviews.start(ivan, "NK-100002")
+    with pytest.raises(UserError, match="cannot be finalised yet"):
+        services.interviews.finalise(ivan, interview.id)
+
+
+def test_option_order_is_randomised_per_interview_and_recorded(roster_station):
+    services = StationServices.for_station(roster_station.services.station,
+                                           rng=random.Random(3))
+    orders = {tuple(services.interviews.start(roster_station.interviewer, "NK-100001")
+                    .record.option_order["choice"]) for _ in range(12)}
+    assert orders == {("enlist", "repatriate"), ("repatriate", "enlist")}
+
+
+def test_a_finalised_interview_cannot_be_changed_and_the_attempt_is_logged(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    final = services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()}, "t")
+    with pytest.raises(RecordImmutable, match="finalised"):
+        services.interviews.answer(ivan, final.id, "coercion_note", "changed my mind")
+    kinds = [e.kind for e in services.station.events.for_interview(final.id)]
+    assert kinds[-1] == "interview.change_refused"
+    assert services.interviews.load(ivan, final.id).record == final.record
+
+
+def test_abandon_records_the_reason_and_the_step(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    interview = services.interviews.start(ivan, "CN-700001")
+    services.interviews.enter_step(ivan, interview.id, "identity")
+    final = services.interviews.abandon(ivan, interview.id, "security_incident")
+    assert str(final.record.outcome) == "not_completed"
+    assert final.record.non_completion_reason == "security_incident"
+    assert final.record.non_completion_step == "identity"
+    with pytest.raises(UserError, match="Unknown non-completion reason"):
+        draft = services.interviews.start(ivan, "CN-700001")
+        services.interviews.abandon(ivan, draft.id, "bored")
+
+
+def test_a_roster_correction_never_rewrites_a_taken_interview(roster_station, tmp_path):
+    services, ivan = roster_station.services, roster_station.interviewer
+    final = services.transcription.record(ivan, "CN-700002", {"answers": complete_answers()}, "t")
+    write_csv(tmp_path / "fix.csv", [{"isn": "CN-700002", "name_native": "张晓明"}])
+    services.roster.import_file(roster_station.admin, tmp_path / "fix.csv")
+    record = services.interviews.load(ivan, final.id).record
+    assert record.subject_snapshot["name_native"] == "张小明"
+    assert record.computed_hash() == record.record_sha256
+
+
+def test_who_may_do_what(roster_station):
+    services = roster_station.services
+    ivan, olga = roster_station.interviewer, roster_station.other_interviewer
+    with pytest.raises(PermissionDenied):
+        services.interviews.start(roster_station.admin, "NK-100001")
+    draft = services.interviews.start(ivan, "NK-100001")
+    with pytest.raises(PermissionDenied):
+        services.interviews.answer(olga, draft.id, "isn_matches", "yes")
+    with pytest.raises(PermissionDenied):
+        services.interviews.load(olga, draft.id)
+
+
+def test_interviewers_see_status_but_never_a_choice(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    services.transcription.record(ivan, "NK-100001", {"answers": complete_answers("enlist")}, "t")
+    mine = services.interviews.list(ivan)
+    assert [(r.status, r.choice) for r in mine] == [("completed", None)]
+    assert services.interviews.list(roster_station.other_interviewer) == []
+    overseen = services.interviews.list(roster_station.supervisor)
+    assert [(r.status, r.choice) for r in overseen] == [("completed", "enlist")]
