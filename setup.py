@@ -28,5 +28,8 @@ DATA_PACKAGES = data_packages()
 setup(
     packages=find_packages(include=["screening_app*"]) + list(DATA_PACKAGES),
     package_dir=DATA_PACKAGES,
-    package_data={name: ["*"] for name in DATA_PACKAGES},
+    package_data={
+        **{name: ["*"] for name in DATA_PACKAGES},
+        "screening_app.protocol": ["schema.json"],
+    },
 )

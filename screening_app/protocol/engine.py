@@ -1,0 +1,524 @@
+"""The interview engine: which steps and questions apply, whether an answer is acceptable,
+what is still missing, and what the outcome is. Plain Python, no I/O.
+
+The engine is rebuilt from the stored answers after every change, so it holds no state of
+its own. Everything is judged on *visible* answers only: an answer to a question whose
+condition no longer holds (a refusal follow-up after the choice changed to repatriation)
+is kept in the record but ignored everywhere.
+"""
+
+import random
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from screening_app.domain.errors import UserError
+from screening_app.protocol.definition import (
+    SIGNATURE_MODES,
+    Condition,
+    Option,
+    Protocol,
+    Question,
+    Step,
+)
+
+MAX_TEXT_LENGTH = 2000
+ALLOWED_CONTROL_CHARACTERS = "\n\t"
+SIGNER_PHRASES = {
+    "person": "signature or thumbprint of the person interviewed",
+    "interpreter": "interpreter's signature",
+    "observer": "observer's signature",
+    "interviewer": "interviewer's signature",
+}
+
+
+class AnswerError(UserError):
+    """An answer that cannot be recorded, or an interview that cannot end as asked."""
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    step_id: str
+    complete: bool
+    # Required, visible questions still unanswered.
+    missing: list[str]
+    # Why the step may not be entered yet (a gate, an earlier stop, or its condition).
+    locked_reason: str | None
+    # A non-completion reason forced by a stop_unless answer in this step.
+    stop_reason: str | None
+    # Answers that keep the step from being complete until changed (must_be rules).
+    blocked: list[str] = field(default_factory=list)
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    question_id: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "completed" or "not_completed"
+    choice: str | None
+    reason: str | None
+    step: str | None
+    firmness_mismatch: bool
+    flags: tuple[str, ...]
+
+
+def randomised_option_order(protocol: Protocol, rng: random.Random) -> dict[str, list[str]]:
+    """A freshly shuffled option order for every question marked ``randomise``."""
+    order = {}
+    for question in protocol.questions():
+        if question.randomise:
+            option_ids = question.option_ids()
+            rng.shuffle(option_ids)
+            order[question.id] = option_ids
+    return order
+
+
+class InterviewEngine:
+    def __init__(
+        self,
+        protocol: Protocol,
+        answers: Mapping[str, object],
+        option_order: Mapping[str, Sequence[str]] | None = None,
+    ):
+        self.protocol = protocol
+        self._answers = dict(answers)
+        self._step_by_question = {
+            question.id: step for step in protocol.steps for question in step.questions
+        }
+        self._order = self._checked_option_order(option_order or {})
+        self._status_cache: dict[str, StepStatus] = {}
+
+    # -- what is asked ---------------------------------------------------------------------
+    def visible_steps(self) -> list[Step]:
+        return [step for step in self.protocol.steps if self._step_visible(step)]
+
+    def visible_questions(self, step_id: str) -> list[Question]:
+        step = self.protocol.step(step_id)
+        if not self._step_visible(step):
+            return []
+        return [q for q in step.questions if q.when is None or self._holds(q.when)]
+
+    def options(self, question_id: str) -> list[Option]:
+        """The options in this interview's order. An options_from question shows them in
+        the order of its source, so the read-back looks exactly like the first asking."""
+        question = self.protocol.question(question_id)
+        by_id = {option.id: option for option in question.options}
+        return [by_id[option_id] for option_id in self._order_for(question)]
+
+    # -- recording one answer ----------------------------------------------------------------
+    def check_answer(self, question_id: str, value: object) -> object:
+        """Validate one answer and return it normalised, or raise AnswerError saying why."""
+        question = self._question(question_id)
+        step = self._step_by_question[question_id]
+        locked = self.step_status(step.id).locked_reason
+        if locked:
+            raise AnswerError(locked)
+        if question.when is not None and not self._holds(question.when):
+            raise AnswerError(
+                f"Question {question_id!r} is not asked in this interview: it is asked only"
+                f" {_describe_condition(question.when)}."
+            )
+        return _normalise(question, value)
+
+    # -- progress --------------------------------------------------------------------------------
+    def step_status(self, step_id: str) -> StepStatus:
+        if step_id not in self._status_cache:
+            self._status_cache[step_id] = self._compute_status(self.protocol.step(step_id))
+        return self._status_cache[step_id]
+
+    def next_step(self) -> Step | None:
+        """The first step still to be done; None when every step is complete."""
+        for step in self.visible_steps():
+            if not self.step_status(step.id).complete:
+                return step
+        return None
+
+    def stop_reason(self) -> str | None:
+        stop = self._first_stop()
+        return stop[0] if stop else None
+
+    # -- the choice ------------------------------------------------------------------------------
+    def effective_choice(self) -> str | None:
+        """The confirmed choice, or the final choice when the read-back differed; None until
+        the steps holding the confirmation and the resolution are complete."""
+        config = self.protocol.choice
+        for question_id in (config.confirm, config.resolve):
+            step = self._step_by_question[question_id]
+            if not self.step_status(step.id).complete:
+                return None
+        first, confirmed = self._answer(config.question), self._answer(config.confirm)
+        if first is None or confirmed is None:
+            return None
+        if first == confirmed:
+            return confirmed
+        return self._answer(config.resolve)
+
+    def firmness_mismatch(self) -> bool:
+        config = self.protocol.choice
+        first, confirmed = self._answer(config.question), self._answer(config.confirm)
+        return first is not None and confirmed is not None and first != confirmed
+
+    def flags(self) -> list[Flag]:
+        found = []
+        for step in self.visible_steps():
+            for question in self.visible_questions(step.id):
+                if question.flag_if is None:
+                    continue
+                value = self._answer(question.id)
+                raised = value == question.flag_if or (
+                    isinstance(value, list) and question.flag_if in value
+                )
+                if raised:
+                    label = self.protocol.flag_kind(question.flag).label.en
+                    found.append(
+                        Flag(
+                            question.flag,
+                            question.id,
+                            f"{label}: the answer to {question.id!r} was {_display(value)}.",
+                        )
+                    )
+        return found
+
+    # -- ending ----------------------------------------------------------------------------------
+    def can_finalise(self) -> tuple[bool, list[str]]:
+        """Whether the interview can be sealed as completed, and if not, why (plain English)."""
+        stop = self._first_stop()
+        if stop:
+            reason, step_id = stop
+            return False, [
+                f"The interview was stopped at {self._title(step_id)!r} ({reason}); it can only"
+                " be ended as not completed."
+            ]
+        reasons: list[str] = []
+        unsigned: list[str] = []
+        all_complete = True
+        for step in self.visible_steps():
+            status = self.step_status(step.id)
+            if status.complete:
+                continue
+            all_complete = False
+            reasons.extend(status.blocked)
+            signatures = {q.id for q in step.questions if q.kind == "signature"}
+            unanswered = [qid for qid in status.missing if qid not in signatures]
+            if unanswered:
+                reasons.append(f"{step.title.en!r} still needs answers to {', '.join(unanswered)}.")
+            unsigned.extend(qid for qid in status.missing if qid in signatures)
+        for question_id in unsigned:
+            signer = self.protocol.question(question_id).signer
+            reasons.append(f"The {SIGNER_PHRASES.get(signer, signer)} is missing.")
+        choice = self.effective_choice()
+        if choice is None:
+            reasons.append("No confirmed choice has been recorded yet.")
+        if not all_complete and not reasons:
+            # Only locks remain; say what they are rather than fail without a reason.
+            reasons.extend(
+                self.step_status(step.id).locked_reason or ""
+                for step in self.visible_steps()
+                if self.step_status(step.id).locked_reason
+            )
+        ok = all_complete and choice is not None
+        return ok, [] if ok else reasons
+
+    def outcome(
+        self, abandoned_reason: str | None = None, abandoned_step: str | None = None
+    ) -> Outcome:
+        mismatch = self.firmness_mismatch()
+        flag_ids = tuple(dict.fromkeys(flag.id for flag in self.flags()))
+        if abandoned_reason is not None:
+            known = [reason.id for reason in self.protocol.non_completion_reasons]
+            if abandoned_reason not in known:
+                raise AnswerError(
+                    f"Unknown non-completion reason {abandoned_reason!r}; use one of"
+                    f" {', '.join(known)}."
+                )
+            step_id = abandoned_step or self._current_step_id()
+            self.protocol.step(step_id)  # an unknown step is refused in one sentence
+            return Outcome("not_completed", None, abandoned_reason, step_id, mismatch, flag_ids)
+        stop = self._first_stop()
+        if stop:
+            reason, step_id = stop
+            return Outcome("not_completed", None, reason, step_id, mismatch, flag_ids)
+        ok, reasons = self.can_finalise()
+        if not ok:
+            raise AnswerError(
+                "The interview is not complete, so it can only be ended with a non-completion"
+                " reason: " + " ".join(reasons)
+            )
+        return Outcome("completed", self.effective_choice(), None, None, mismatch, flag_ids)
+
+    # -- internals -------------------------------------------------------------------------------
+    def _question(self, question_id: str) -> Question:
+        step = self._step_by_question.get(question_id)
+        if step is None:
+            raise AnswerError(
+                f"The protocol {self.protocol.label} has no question {question_id!r}."
+            )
+        return next(q for q in step.questions if q.id == question_id)
+
+    def _checked_option_order(self, order: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+        checked = {}
+        for question_id, option_ids in order.items():
+            if question_id not in self._step_by_question:
+                raise AnswerError(
+                    f"The option order names {question_id!r}, which is not a question of"
+                    f" {self.protocol.label}."
+                )
+            question = self._question(question_id)
+            expected = question.option_ids()
+            if (
+                not question.has_options
+                or isinstance(option_ids, str)
+                or sorted(option_ids) != sorted(expected)
+            ):
+                raise AnswerError(
+                    f"The option order recorded for {question_id!r} must list each of"
+                    f" {', '.join(expected) or 'its options'} once."
+                )
+            checked[question_id] = list(option_ids)
+        return checked
+
+    def _order_for(self, question: Question) -> list[str]:
+        source = question.options_from or question.id
+        return self._order.get(source) or self._order.get(question.id) or question.option_ids()
+
+    def _step_visible(self, step: Step) -> bool:
+        return step.when is None or self._holds(step.when)
+
+    def _answer(self, question_id: str) -> object:
+        """The answer if its question is asked in this interview as it stands, else None."""
+        step = self._step_by_question[question_id]
+        if not self._step_visible(step):
+            return None
+        question = next(q for q in step.questions if q.id == question_id)
+        if question.when is not None and not self._holds(question.when):
+            return None
+        value = self._answers.get(question_id)
+        return value if _is_answered(value) else None
+
+    def _holds(self, condition: Condition) -> bool:
+        # The loader only lets a condition read earlier answers (and effective_choice only
+        # after the confirmation), so this recursion always ends.
+        if condition.effective_choice is not None:
+            return self.effective_choice() == condition.effective_choice
+        if condition.differs is not None:
+            first, second = (self._answer(qid) for qid in condition.differs)
+            return first is not None and second is not None and first != second
+        value = self._answer(condition.answer)
+        if condition.in_ is not None:
+            return value in condition.in_
+        if condition.contains is not None:
+            return isinstance(value, list) and condition.contains in value
+        return value is not None and value == condition.equals
+
+    def _step_stop(self, step: Step) -> str | None:
+        for question in self.visible_questions(step.id):
+            if question.stop_unless is None:
+                continue
+            value = self._answer(question.id)
+            if value is not None and value != question.stop_unless:
+                return question.stop_reason
+        return None
+
+    def _first_stop(self) -> tuple[str, str] | None:
+        for step in self.visible_steps():
+            reason = self._step_stop(step)
+            if reason:
+                return reason, step.id
+        return None
+
+    def _compute_status(self, step: Step) -> StepStatus:
+        if not self._step_visible(step):
+            reason = (
+                f"{step.title.en!r} is not part of this interview: it applies only"
+                f" {_describe_condition(step.when)}."
+            )
+            return StepStatus(step.id, False, [], reason, None, [], visible=False)
+        questions = self.visible_questions(step.id)
+        missing = [q.id for q in questions if q.required and self._answer(q.id) is None]
+        blocked = [
+            f"The answer to {q.id!r} must be {q.must_be} before the interview can go on."
+            for q in questions
+            if q.must_be is not None
+            and self._answer(q.id) is not None
+            and self._answer(q.id) != q.must_be
+        ]
+        stop = self._step_stop(step)
+        locked = self._locked_reason(step)
+        complete = not (missing or blocked or stop or locked)
+        return StepStatus(step.id, complete, missing, locked, stop, blocked)
+
+    def _locked_reason(self, step: Step) -> str | None:
+        for earlier in self.protocol.steps:
+            if earlier.id == step.id:
+                break
+            if self._step_visible(earlier):
+                reason = self._step_stop(earlier)
+                if reason:
+                    return (
+                        f"The interview was stopped at {earlier.title.en!r} ({reason}); nothing"
+                        " after that step can be recorded unless the answer there is changed."
+                    )
+        pending = []
+        for required_id in step.requires:
+            required = self.protocol.step(required_id)
+            # A step left out by its condition does not hold anything up.
+            if self._step_visible(required) and not self.step_status(required_id).complete:
+                pending.append(repr(required.title.en))
+        if not pending:
+            return None
+        verb = "is" if len(pending) == 1 else "are"
+        return f"{step.title.en!r} cannot be started until {_join(pending)} {verb} complete."
+
+    def _current_step_id(self) -> str:
+        stop = self._first_stop()
+        if stop:
+            return stop[1]
+        step = self.next_step()
+        return step.id if step else self.protocol.steps[-1].id
+
+    def _title(self, step_id: str) -> str:
+        return self.protocol.step(step_id).title.en
+
+
+# -- answers, one kind at a time ----------------------------------------------------------------
+def _normalise(question: Question, value: object) -> object:
+    normalisers = {
+        "yes_no": _yes_no,
+        "single_choice": _single_choice,
+        "multi_choice": _multi_choice,
+        "text": _text,
+        "scale": _scale,
+        "signature": _signature,
+    }
+    return normalisers[question.kind](question, value)
+
+
+def _yes_no(question: Question, value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+        return value.strip().lower()
+    raise AnswerError(f"Answer to {question.id!r} must be yes or no.")
+
+
+def _single_choice(question: Question, value: object) -> str:
+    if isinstance(value, str) and value in question.option_ids():
+        return value
+    raise AnswerError(
+        f"Answer to {question.id!r} must be one of {', '.join(question.option_ids())}."
+    )
+
+
+def _multi_choice(question: Question, value: object) -> list[str]:
+    known = question.option_ids()
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise AnswerError(
+            f"Answer to {question.id!r} must be a list of option ids from {', '.join(known)}."
+        )
+    for option_id in value:
+        if option_id not in known:
+            raise AnswerError(
+                f"Answer to {question.id!r} names {option_id!r}, which is not one of"
+                f" {', '.join(known)}."
+            )
+        if list(value).count(option_id) > 1:
+            raise AnswerError(f"Answer to {question.id!r} names {option_id!r} more than once.")
+    if not value and question.required:
+        raise AnswerError(
+            f"Answer to {question.id!r} must name at least one of {', '.join(known)}."
+        )
+    return [option_id for option_id in known if option_id in value]
+
+
+def _text(question: Question, value: object) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(f"Answer to {question.id!r} must be text.")
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        raise AnswerError(
+            f"Answer to {question.id!r} is {len(text)} characters long; the limit is"
+            f" {MAX_TEXT_LENGTH}."
+        )
+    for character in text:
+        if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROL_CHARACTERS:
+            raise AnswerError(
+                f"Answer to {question.id!r} contains a control character"
+                f" (U+{ord(character):04X}); only line breaks and tabs are allowed."
+            )
+    if not text and question.required:
+        raise AnswerError(f"Answer to {question.id!r} must not be empty.")
+    return text
+
+
+def _scale(question: Question, value: object) -> int:
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        number = int(value.strip())
+    if number is None or not question.min <= number <= question.max:
+        raise AnswerError(
+            f"Answer to {question.id!r} must be a whole number from {question.min} to"
+            f" {question.max}."
+        )
+    return number
+
+
+def _signature(question: Question, value: object) -> dict[str, str]:
+    shape = (
+        f'Answer to {question.id!r} must be {{"mode": ...}} with mode one of'
+        f' {", ".join(SIGNATURE_MODES)}, and optionally a "signature_id".'
+    )
+    if not isinstance(value, Mapping) or set(value) - {"mode", "signature_id"}:
+        raise AnswerError(shape)
+    mode, signature_id = value.get("mode"), value.get("signature_id")
+    if mode not in SIGNATURE_MODES:
+        raise AnswerError(shape)
+    if signature_id is not None and (not isinstance(signature_id, str) or not signature_id):
+        raise AnswerError(f"Answer to {question.id!r}: signature_id must be non-empty text.")
+    if mode == "signature" and signature_id is None:
+        raise AnswerError(
+            f"Answer to {question.id!r}: a drawn signature needs the signature_id of its image."
+        )
+    normalised = {"mode": mode}
+    if signature_id is not None:
+        normalised["signature_id"] = signature_id
+    return normalised
+
+
+# -- wording ------------------------------------------------------------------------------------
+def _is_answered(value: object) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _display(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _describe_condition(condition: Condition) -> str:
+    if condition.effective_choice is not None:
+        return f"when the confirmed choice is {condition.effective_choice}"
+    if condition.differs is not None:
+        first, second = condition.differs
+        return f"when the answers to {first!r} and {second!r} differ"
+    if condition.in_ is not None:
+        values = ", ".join(map(str, condition.in_))
+        return f"when the answer to {condition.answer!r} is one of {values}"
+    if condition.contains is not None:
+        return f"when the answer to {condition.answer!r} includes {condition.contains}"
+    return f"when the answer to {condition.answer!r} is {condition.equals}"

@@ -1,0 +1,332 @@
+"""Loading protocol definitions: the hash, and one clear sentence for every bad definition."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from screening_app.domain.canonical import canonical_json, sha256_hex
+from screening_app.domain.errors import UserError
+from screening_app.protocol import ProtocolError, load_protocol, parse_protocol
+from screening_app.protocol.loader import SCHEMA_PATH, format_path
+
+DATA = Path(__file__).parent / "data"
+DEFAULT_FILE = Path(__file__).parents[2] / "forms" / "unc-screening-v1.yaml"
+
+# Step positions in the default protocol, so the mutations below read as what they change.
+IDENTITY, PRIVACY, LANGUAGE, EXPLANATION, CHOICE, FIRMNESS, FOLLOWUP, COERCION, SIGNATURES = range(
+    9
+)
+
+
+def default_data() -> dict:
+    return yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+
+
+def write_variant(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "variant.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def load_error(path: Path) -> str:
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path)
+    message = str(caught.value)
+    assert "\n" not in message, "a bad definition is explained in one line"
+    assert isinstance(caught.value, UserError)
+    return message
+
+
+# -- the hash --------------------------------------------------------------------------------
+def test_sha256_is_the_hash_of_the_canonical_json_of_the_definition():
+    protocol = load_protocol(DEFAULT_FILE)
+    expected = sha256_hex(
+        json.dumps(default_data(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    )
+    assert protocol.sha256 == expected
+    assert len(protocol.sha256) == 64
+
+
+def test_sha256_is_stable_across_loads_and_the_stored_json_copy():
+    first = load_protocol(DEFAULT_FILE)
+    again = load_protocol(DEFAULT_FILE)
+    stored = json.loads(canonical_json(first.source))  # what a station keeps in its database
+    rebuilt = parse_protocol(stored, "stored protocol")
+    assert first.sha256 == again.sha256 == rebuilt.sha256
+    assert rebuilt.question("choice").option_ids() == ["enlist", "repatriate"]
+
+
+def test_changing_one_character_of_a_text_changes_the_sha256(tmp_path):
+    data = default_data()
+    original = load_protocol(write_variant(tmp_path, data)).sha256
+    statement = data["steps"][EXPLANATION]["statement"]
+    statement["zh"] = statement["zh"].replace("保密", "保蜜", 1)
+    changed = load_protocol(write_variant(tmp_path, data)).sha256
+    assert changed != original
+
+
+def test_parse_protocol_keeps_its_own_copy_of_the_source():
+    data = default_data()
+    protocol = parse_protocol(data, "in memory")
+    data["title"]["en"] = "Changed afterwards"
+    assert protocol.source["title"]["en"] != "Changed afterwards"
+    assert protocol.title.en != "Changed afterwards"
+
+
+# -- bad definitions -------------------------------------------------------------------------
+def _remove_korean_prompt(data):
+    del data["steps"][EXPLANATION]["questions"][0]["prompt"]["ko"]
+
+
+def _duplicate_question_id(data):
+    data["steps"][PRIVACY]["questions"][0]["id"] = "isn_matches"
+
+
+def _require_later_step(data):
+    data["steps"][CHOICE]["requires"] = ["privacy", "language", "signatures"]
+
+
+def _unknown_stop_reason(data):
+    data["steps"][PRIVACY]["questions"][1]["stop_reason"] = "too_noisy"
+
+
+def _condition_on_unknown_question(data):
+    data["steps"][FIRMNESS]["questions"][1]["when"] = {"differs": ["choice", "confirmed_choise"]}
+
+
+def _unknown_kind(data):
+    data["steps"][IDENTITY]["questions"][0]["kind"] = "checkbox"
+
+
+def _duplicate_step_id(data):
+    data["steps"][COERCION]["id"] = "privacy"
+
+
+def _single_option(data):
+    del data["steps"][CHOICE]["questions"][0]["options"][1]
+
+
+def _condition_on_unknown_option(data):
+    data["steps"][FOLLOWUP]["when"] = {"effective_choice": "stay"}
+
+
+def _condition_on_later_question(data):
+    data["steps"][IDENTITY]["questions"][3]["when"] = {"answer": "threatened", "equals": "yes"}
+
+
+def _unknown_choice_question(data):
+    data["choice"]["confirm"] = "reconfirmed_choice"
+
+
+def _missing_kind(data):
+    del data["steps"][LANGUAGE]["questions"][1]["kind"]
+
+
+def _misspelt_key(data):
+    question = data["steps"][COERCION]["questions"][0]
+    question["promt"] = question.pop("prompt")
+
+
+def _undeclared_language(data):
+    data["steps"][SIGNATURES]["title"]["ru"] = "Подписи"
+
+
+def _stop_without_reason(data):
+    del data["steps"][LANGUAGE]["questions"][3]["stop_reason"]
+
+
+def _effective_choice_too_early(data):
+    data["steps"][FIRMNESS]["when"] = {"effective_choice": "enlist"}
+
+
+def _stop_value_not_an_answer(data):
+    data["steps"][PRIVACY]["questions"][2]["stop_unless"] = "perhaps"
+
+
+def _no_english(data):
+    data["languages"] = ["ko", "zh"]
+
+
+def _signature_without_signer(data):
+    del data["steps"][SIGNATURES]["questions"][2]["signer"]
+
+
+BAD_DEFINITIONS = [
+    (
+        _remove_korean_prompt,
+        "steps[3].questions[0].prompt.ko",
+        "the Korean (ko) text is missing; every text needs en, ko, zh.",
+    ),
+    (
+        _duplicate_question_id,
+        "steps[1].questions[0].id",
+        "the question id 'isn_matches' is already used at steps[0].questions[0].",
+    ),
+    (
+        _require_later_step,
+        "steps[4].requires[2]",
+        "requires the later step 'signatures'; a step may only require steps before it.",
+    ),
+    (
+        _unknown_stop_reason,
+        "steps[1].questions[1].stop_reason",
+        "'too_noisy' is not one of the non_completion_reasons",
+    ),
+    (
+        _condition_on_unknown_question,
+        "steps[5].questions[1].when.differs[1]",
+        "names the unknown question 'confirmed_choise'.",
+    ),
+    (
+        _unknown_kind,
+        "steps[0].questions[0].kind",
+        "'checkbox' is not allowed; use one of yes_no, single_choice, multi_choice, text, scale,"
+        " signature.",
+    ),
+    (_duplicate_step_id, "steps[7].id", "the step id 'privacy' is already used at steps[1]."),
+    (
+        _single_option,
+        "steps[4].questions[0].options",
+        "a choice question needs at least two options.",
+    ),
+    (
+        _condition_on_unknown_option,
+        "steps[6].when.effective_choice",
+        "'stay' is not an option of 'choice' (enlist, repatriate).",
+    ),
+    (
+        _condition_on_later_question,
+        "steps[0].questions[3].when.answer",
+        "the question 'threatened' is not asked before this point",
+    ),
+    (
+        _unknown_choice_question,
+        "choice.confirm",
+        "names the unknown question 'reconfirmed_choice'.",
+    ),
+    (_missing_kind, "steps[2].questions[1].kind", "the required key 'kind' is missing."),
+    (_misspelt_key, "steps[7].questions[0].promt", "unknown key 'promt'"),
+    (_undeclared_language, "steps[8].title.ru", "'ru' is not one of the protocol's languages"),
+    (
+        _stop_without_reason,
+        "steps[2].questions[3].stop_unless",
+        "'stop_unless' needs 'stop_reason' beside it.",
+    ),
+    (
+        _effective_choice_too_early,
+        "steps[5].when",
+        "effective_choice can only be used in steps after the one that asks 'confirmed_choice'",
+    ),
+    (
+        _stop_value_not_an_answer,
+        "steps[1].questions[2].stop_unless",
+        "'perhaps' is not an answer to the yes_no question 'not_overheard'; use yes or no.",
+    ),
+    (_no_english, "languages", "must include en"),
+    (
+        _signature_without_signer,
+        "steps[8].questions[2].signer",
+        "the required key 'signer' is missing.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "problem"), BAD_DEFINITIONS, ids=[m.__name__ for m, _, _ in BAD_DEFINITIONS]
+)
+def test_bad_definition_names_the_file_and_the_place(tmp_path, mutate, path, problem):
+    data = default_data()
+    mutate(data)
+    file = write_variant(tmp_path, data)
+    message = load_error(file)
+    assert message.startswith(f"{file}: at {path}: "), message
+    assert problem in message
+
+
+def test_not_yaml_gives_line_and_column():
+    file = DATA / "not_yaml.yaml"
+    message = load_error(file)
+    assert message.startswith(f"{file}: not valid YAML at line ")
+    assert "column" in message
+
+
+def test_empty_file_is_one_clear_sentence():
+    file = DATA / "empty.yaml"
+    assert load_error(file) == (
+        f"{file}: the file is empty; a protocol is a YAML mapping with id, version, title,"
+        " languages and steps."
+    )
+
+
+def test_a_list_at_the_top_is_refused():
+    file = DATA / "list_at_top.yaml"
+    assert load_error(file).startswith(f"{file}: the top level must be a mapping of keys")
+
+
+def test_a_key_given_twice_is_refused_rather_than_silently_overwritten():
+    file = DATA / "duplicate_key.yaml"
+    assert (
+        load_error(file)
+        == f"{file}: at line 6, column 3: the key 'ko' appears twice in one mapping."
+    )
+
+
+def test_missing_file():
+    file = DATA / "no-such-protocol.yaml"
+    assert load_error(file) == f"{file}: no such file."
+
+
+def test_a_date_in_the_definition_is_refused_with_its_place(tmp_path):
+    file = tmp_path / "dated.yaml"
+    file.write_text(
+        DEFAULT_FILE.read_text(encoding="utf-8").replace(
+            "version: 1\n", "version: 1\npublished: 2026-11-27\n", 1
+        ),
+        encoding="utf-8",
+    )
+    assert load_error(file) == (
+        f"{file}: at published: a date value is not allowed here; put it in quotes to make it text."
+    )
+
+
+def test_stored_protocol_that_is_not_a_mapping():
+    with pytest.raises(ProtocolError, match=r"^stored protocol abc: the top level must be"):
+        parse_protocol(["not", "a", "protocol"], "stored protocol abc")
+
+
+def test_unquoted_yes_in_a_rule_means_yes(tmp_path):
+    # PyYAML reads `stop_unless: yes` as True; authors should not have to know that.
+    data = default_data()
+    data["steps"][PRIVACY]["questions"][1]["stop_unless"] = True
+    protocol = load_protocol(write_variant(tmp_path, data))
+    assert protocol.question("no_other_detainees").stop_unless == "yes"
+
+
+def test_the_shipped_schema_is_a_valid_draft_2020_12_schema():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_every_top_level_key_is_documented_in_the_schema():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for key in default_data():
+        assert schema["properties"][key].get("description"), key
+
+
+def test_format_path():
+    assert format_path(("steps", 3, "questions", 0, "prompt", "ko")) == (
+        "steps[3].questions[0].prompt.ko"
+    )
+    assert format_path(()) == "the top level"
+
+
+def test_all_bad_definitions_leave_the_default_untouched():
+    # The mutations work on copies; the shipped file must still load.
+    before = copy.deepcopy(default_data())
+    assert load_protocol(DEFAULT_FILE).source == before
