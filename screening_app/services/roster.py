@@ -5,13 +5,26 @@ from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import sha256_hex, utc_now
-from screening_app.domain.errors import NotFound
+from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.subject import Subject
-from screening_app.importers.roster_file import RosterFile, read_roster
+from screening_app.importers.roster_file import RosterFile, RosterFileError, read_roster
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
+
+
+class RosterImportRefused(UserError):
+    """A roster file with problems: every problem found (the first 50), and the promise
+    that nothing was written."""
+
+    def __init__(self, error: RosterFileError):
+        self.problems = error.problems
+        self.total = error.total
+        text = str(error)
+        if "nothing was imported" not in text:
+            text += "\nNothing was imported."
+        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -52,7 +65,10 @@ class RosterService:
         """Validate the whole file first; any problem means nothing is written. Then
         upsert every row by ISN in one transaction."""
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="import a roster")
-        roster = read_roster(Path(path), encoding=encoding)
+        try:
+            roster = read_roster(Path(path), encoding=encoding)
+        except RosterFileError as error:
+            raise RosterImportRefused(error) from None
         db = self._station.db
         with write_transaction(db):
             counts = self._subjects.upsert_many(roster.columns, roster.rows, utc_now())
@@ -89,6 +105,10 @@ class RosterService:
         if subject is None:
             raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
         return subject
+
+    def page_after(self, actor: Actor, isn: str | None, limit: int = 200) -> list[Subject]:
+        require_role(actor, *Role, action="browse the roster")
+        return self._subjects.page_after(isn, limit)
 
     def count(self, actor: Actor) -> int:
         require_role(actor, *Role, action="count the roster")
