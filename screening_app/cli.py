@@ -202,6 +202,14 @@ def cmd_interview_list(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_form_export(args, services, actor) -> int:
+    interview_id = services.documents.find_interview_id(actor, args.interview_id)
+    document = services.documents.export(actor, interview_id, Path(args.to))
+    print(f"Wrote the stored {document.kind.replace('_', ' ')} of interview {interview_id}"
+          f" to {args.to} (SHA-256 {document.sha256}).")
+    return EXIT_OK
+
+
 def cmd_check(args, services, actor) -> int:
     results = services.checks.run(actor)
     for result in results:
@@ -300,6 +308,14 @@ def build_parser() -> argparse.ArgumentParser:
     ilist.add_argument("--json", action="store_true")
     ilist.add_argument("--isn", help="only this person's interviews")
     ilist.set_defaults(handler=cmd_interview_list)
+
+    form = commands.add_parser("form", help="stored choice forms").add_subparsers(
+        dest="form_command", metavar="ACTION", required=True)
+    export = form.add_parser("export", parents=[auth],
+                             help="write the stored PDF of an interview, byte for byte")
+    export.add_argument("interview_id", help="the interview id (or its first characters)")
+    export.add_argument("--to", required=True, metavar="FILE.pdf")
+    export.set_defaults(handler=cmd_form_export)
 
     check = commands.add_parser("check", parents=[auth],
                                 help="integrity, schema, event chain and sealed records")

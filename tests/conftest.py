@@ -14,6 +14,18 @@ from screening_app.services.app import StationServices, init_station  # noqa: E4
 
 PASSWORD = "correct horse battery"
 
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """argon2id with its smallest cost: the same algorithm, a hundredth of the time.
+    Station set-up in every test would otherwise take most of the suite's time."""
+    from argon2 import PasswordHasher
+
+    from screening_app.services import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=64,
+                                                           parallelism=1))
+
 SMALL_ROSTER = [
     {"isn": "NK-100001", "name_native": "김민준", "name_latin": "Kim Min-jun",
      "nationality": "Korean", "rank": "Private", "unit": "KPA 4th Division", "camp": "Koje-do",
@@ -31,6 +43,27 @@ SMALL_ROSTER = [
      "nationality": "Chinese", "rank": "Lieutenant", "unit": "CPV 180th Division",
      "camp": "Koje-do", "compound": "Compound 86", "birth_year": "1927"},
 ]
+
+
+def signature_png(width: int = 120, height: int = 40) -> bytes:
+    """A real PNG with a dark diagonal stroke, made without Qt (for tests below ui/)."""
+    import struct
+    import zlib
+
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00" + b"\xff" * width)
+        x = int(y * width / height)
+        row[1 + x:1 + min(width, x + 3)] = b"\x00" * (min(width, x + 3) - x)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
 
 
 def write_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:

@@ -7,7 +7,7 @@ record with its hash; from then on the database itself refuses any change.
 
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from screening_app.domain.accounts import Actor, Role
@@ -80,6 +80,8 @@ class InterviewService:
         # Option order must not be predictable by anyone preparing a person beforehand.
         self._rng = rng or random.SystemRandom()
         self._protocols: dict[str, Protocol] = {}
+        # Set by the composition root: renders and stores the form of a sealed record.
+        self.on_sealed: Callable[[Actor, Interview], object] | None = None
 
     # -- starting and loading ---------------------------------------------------------
     def start(
@@ -227,6 +229,17 @@ class InterviewService:
             )
         return self.load(actor, interview_id)
 
+    def signature_images(self, actor: Actor, interview_id: str) -> dict[str, bytes]:
+        """The drawn signature images of an interview, by signature id."""
+        interview = self.load(actor, interview_id)
+        images = {}
+        for value in interview.record.answers.values():
+            if isinstance(value, dict) and value.get("signature_id"):
+                stored = self._repo.signature(value["signature_id"])
+                if stored and stored["image"]:
+                    images[stored["id"]] = stored["image"]
+        return images
+
     # -- ending --------------------------------------------------------------------
     def abandon(self, actor: Actor, interview_id: str, reason: str,
                 step_id: str | None = None, note: str | None = None,
@@ -285,18 +298,30 @@ class InterviewService:
                 },
                 actor_id=actor.user_id, interview_id=record.id, at=now,
             )
-        return self.load(actor, record.id)
+            sealed = self.load(actor, record.id)
+            if self.on_sealed is not None:
+                # In the same transaction: a record never lands without its form.
+                self.on_sealed(actor, sealed, note)
+        return sealed
 
     # -- lists ---------------------------------------------------------------------
     def list(self, actor: Actor, *, subject_isn: str | None = None) -> list[InterviewSummary]:
-        """Supervisors and admins see every interview with its outcome; an interviewer sees
-        their own interviews with their status only, never a person's choice."""
+        """Supervisors and admins see every interview with its outcome. An interviewer sees
+        their own interviews, or one person's whole history, with status only: never a
+        person's choice."""
         require_role(actor, *Role, action="list interviews")
         oversight = actor.role in OVERSIGHT_ROLES
+        only_mine = not oversight and subject_isn is None
         records = self._repo.find(
-            interviewer_id=None if oversight else actor.user_id, subject_isn=subject_isn
+            interviewer_id=actor.user_id if only_mine else None, subject_isn=subject_isn
         )
         return [_summary(r, show_choice=oversight) for r in records]
+
+    def subject_statuses(self, actor: Actor, isns: Sequence[str]) -> dict[str, str]:
+        """Each person's interview status for roster lists: draft, completed or
+        not_completed (their latest interview); people with none are left out."""
+        require_role(actor, *Role, action="see interview status")
+        return self._repo.latest_status(isns)
 
     # -- helpers -------------------------------------------------------------------
     def _open_draft(self, actor: Actor, interview_id: str) -> Interview:

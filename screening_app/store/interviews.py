@@ -111,6 +111,22 @@ class InterviewRepository:
             sql += f" LIMIT {int(limit)}"
         return [self._record(row) for row in self._db.execute(sql, params).fetchall()]
 
+    def latest_status(self, isns: Sequence[str]) -> dict[str, str]:
+        statuses: dict[str, str] = {}
+        for start in range(0, len(isns), 500):
+            chunk = list(isns[start:start + 500])
+            rows = self._db.execute(
+                "SELECT subject_isn, status, outcome FROM interviews"
+                f" WHERE subject_isn IN ({','.join('?' * len(chunk))})"
+                " ORDER BY started_at, id",
+                chunk,
+            ).fetchall()
+            for isn, status, outcome in rows:
+                # An open draft is what matters most; otherwise the latest outcome.
+                if statuses.get(isn) != "draft":
+                    statuses[isn] = "draft" if status == "draft" else outcome
+        return statuses
+
     # -- signatures ----------------------------------------------------------------
     def insert_signature(self, signature_id: str, interview_id: str, signer: str,
                          signer_name: str | None, mode: str, strokes: Sequence | None,

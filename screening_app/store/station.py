@@ -58,7 +58,8 @@ class Station:
         self.db.close()
 
     @classmethod
-    def open(cls, data_dir: Path) -> "Station":
+    def open(cls, data_dir: Path | str) -> "Station":
+        data_dir = Path(data_dir)
         if not station_exists(data_dir):
             raise NoStation(
                 f"There is no station in {data_dir}; create one with 'screening-app init' "
@@ -73,7 +74,9 @@ class Station:
         return cls(data_dir, db, station_id=row[0], camp=row[1], demo=bool(row[2]))
 
     @classmethod
-    def create(cls, data_dir: Path, station_id: str, camp: str, demo: bool = False) -> "Station":
+    def create(cls, data_dir: Path | str, station_id: str, camp: str,
+               demo: bool = False) -> "Station":
+        data_dir = Path(data_dir)
         if not STATION_ID_PATTERN.match(station_id or ""):
             raise UserError(
                 f"Station id {station_id!r} is not valid: use 1 to 40 letters, digits, '.', '_'"

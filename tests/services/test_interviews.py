@@ -6,7 +6,7 @@ from screening_app.domain.errors import PermissionDenied, RecordImmutable, UserE
 from screening_app.protocol import default_protocol
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
-from tests.conftest import write_csv
+from tests.conftest import signature_png, write_csv
 
 
 def _answer_all(services, actor, interview, answers):
@@ -21,7 +21,7 @@ def _answer_all(services, actor, interview, answers):
             if question.kind == "signature":
                 interview = services.interviews.add_signature(
                     actor, interview.id, question.id, mode="signature",
-                    strokes=[[[0, 0], [10, 10]]], image_png=b"\x89PNG fake image")
+                    strokes=[[[0, 0], [10, 10]]], image_png=signature_png())
             else:
                 interview = services.interviews.answer(
                     actor, interview.id, question.id, answers[question.id])
@@ -143,3 +143,14 @@ def test_interviewers_see_status_but_never_a_choice(roster_station):
     assert services.interviews.list(roster_station.other_interviewer) == []
     overseen = services.interviews.list(roster_station.supervisor)
     assert [(r.status, r.choice) for r in overseen] == [("completed", "enlist")]
+
+
+def test_roster_status_and_history_show_status_to_interviewers(roster_station):
+    services, ivan, olga = (roster_station.services, roster_station.interviewer,
+                            roster_station.other_interviewer)
+    services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()}, "t")
+    services.interviews.start(olga, "CN-700001")
+    statuses = services.interviews.subject_statuses(olga, ["NK-100001", "CN-700001", "NK-100002"])
+    assert statuses == {"NK-100001": "completed", "CN-700001": "draft"}
+    history = services.interviews.list(olga, subject_isn="NK-100001")
+    assert [(h.interviewer, h.status, h.choice) for h in history] == [("ivan", "completed", None)]

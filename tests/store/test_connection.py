@@ -29,8 +29,7 @@ def test_write_transaction_holds_the_write_lock_from_its_start(tmp_path):
     db = open_database(path)
     db.execute("CREATE TABLE t (x INTEGER)")
     other = sqlite3.connect(path, timeout=0)
-    with write_transaction(db):
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            other.execute("BEGIN IMMEDIATE")
+    with write_transaction(db), pytest.raises(sqlite3.OperationalError, match="locked"):
+        other.execute("BEGIN IMMEDIATE")
     other.execute("BEGIN IMMEDIATE")
     other.rollback()
