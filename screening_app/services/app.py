@@ -7,8 +7,9 @@ code paths and the same role checks.
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening_app.services.accounts import AccountService, check_user_name, check_new_password
+from screening_app.services.accounts import AccountService, check_new_password, check_user_name
 from screening_app.services.checks import CheckService
+from screening_app.services.documents import DocumentService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.roster import RosterService
 from screening_app.services.transcription import TranscriptionService
@@ -23,10 +24,13 @@ class StationServices:
     interviews: InterviewService
     transcription: TranscriptionService
     checks: CheckService
+    documents: DocumentService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
         interviews = InterviewService(station, **interview_options)
+        documents = DocumentService(station, interviews)
+        interviews.on_sealed = documents.store_for
         return cls(
             station=station,
             accounts=AccountService(station),
@@ -34,6 +38,7 @@ class StationServices:
             interviews=interviews,
             transcription=TranscriptionService(station, interviews),
             checks=CheckService(station),
+            documents=documents,
         )
 
     @classmethod

@@ -1,0 +1,141 @@
+"""Choice forms and non-completion records as PDF documents.
+
+The PDF is produced at finalisation, inside the same transaction, and stored in the
+database as the record of truth. Exports write those exact bytes; stored bytes are never
+rewritten (later signatures are added as new revisions). Every print is counted, and
+copies after the first carry a "COPY n" mark added at print time only.
+"""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.canonical import sha256_hex, utc_now
+from screening_app.domain.errors import NotFound, PermissionDenied
+from screening_app.services.interviews import Interview, InterviewService
+from screening_app.store.connection import write_transaction
+from screening_app.store.interviews import InterviewRepository
+from screening_app.store.station import Station
+
+DEFAULT_PAGE_SIZE = "A4"
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: str
+    interview_id: str
+    kind: str
+    revision: int
+    content: bytes
+    sha256: str
+    created_at: str
+
+    @property
+    def suggested_filename(self) -> str:
+        return f"{self.kind}-{self.interview_id[:8]}-r{self.revision}.pdf"
+
+
+class DocumentService:
+    def __init__(self, station: Station, interviews: InterviewService,
+                 page_size: str = DEFAULT_PAGE_SIZE):
+        self._station = station
+        self._db = station.db
+        self._interviews = interviews
+        self._repo = InterviewRepository(station.db)
+        self.page_size = page_size
+
+    def store_for(self, actor: Actor, interview: Interview,
+                  note: str | None = None) -> StoredDocument:
+        """Render and store the document of a just-finalised interview (inside the
+        finalisation's transaction, so the record and its form land together)."""
+        from screening_app.records.choice_form import (
+            FormContext,
+            SignatureImage,
+            render_document,
+        )
+
+        record = interview.record
+        signatures = []
+        for value in record.answers.values():
+            if isinstance(value, dict) and value.get("signature_id"):
+                stored = self._repo.signature(value["signature_id"])
+                if stored:
+                    signatures.append(SignatureImage(stored["signer"], stored["mode"],
+                                                     stored["signer_name"], stored["image"]))
+        context = FormContext(self._station.station_id, self._station.camp, self._station.demo,
+                              self.page_size)
+        content = render_document(record, interview.protocol, signatures, context, note=note)
+        kind = "choice_form" if str(record.outcome) == "completed" else "non_completion"
+        document = StoredDocument(str(uuid.uuid4()), record.id, kind, 1, content,
+                                  sha256_hex(content), utc_now())
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT INTO documents (id, interview_id, kind, revision, content, sha256,"
+                " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [document.id, document.interview_id, kind, 1, content, document.sha256,
+                 document.created_at, actor.user_id],
+            )
+            self._station.events.append(
+                "document.created",
+                {"document_id": document.id, "kind": kind, "revision": 1,
+                 "sha256": document.sha256},
+                actor_id=actor.user_id, interview_id=record.id,
+            )
+        return document
+
+    def latest(self, actor: Actor, interview_id: str) -> StoredDocument:
+        interview = self._interviews.load(actor, interview_id)  # checks who may open it
+        row = self._db.execute(
+            "SELECT id, interview_id, kind, revision, content, sha256, created_at FROM documents"
+            " WHERE interview_id = ? ORDER BY revision DESC LIMIT 1",
+            [interview.id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"Interview {interview_id} has no stored form"
+                           + (" (it is still a draft)." if not interview.record.is_final
+                              else "."))
+        return StoredDocument(*row)
+
+    def find_interview_id(self, actor: Actor, prefix: str) -> str:
+        """A full interview id from the first characters printed in lists."""
+        rows = self._db.execute(
+            "SELECT id FROM interviews WHERE id LIKE ? || '%' LIMIT 2", [prefix.strip()]
+        ).fetchall()
+        if not rows:
+            raise NotFound(f"There is no interview {prefix!r} at this station.")
+        if len(rows) > 1:
+            raise NotFound(f"{prefix!r} matches more than one interview; give more of the id.")
+        return rows[0][0]
+
+    def export(self, actor: Actor, interview_id: str, path: Path) -> StoredDocument:
+        """Write the stored bytes exactly; the export is an event."""
+        document = self.latest(actor, interview_id)
+        path = Path(path)
+        path.write_bytes(document.content)
+        with write_transaction(self._db):
+            self._station.events.append(
+                "document.exported",
+                {"document_id": document.id, "file": path.name, "sha256": document.sha256},
+                actor_id=actor.user_id, interview_id=document.interview_id,
+            )
+        return document
+
+    def record_print(self, actor: Actor, document: StoredDocument) -> int:
+        """Count a print of the document and return its copy number (1 for the first)."""
+        if actor.role not in (Role.INTERVIEWER, Role.SUPERVISOR, Role.ADMIN):
+            raise PermissionDenied(f"{actor.name} may not print forms.")
+        with write_transaction(self._db):
+            copy = self.print_count(document.id) + 1
+            self._station.events.append(
+                "document.printed", {"document_id": document.id, "copy": copy},
+                actor_id=actor.user_id, interview_id=document.interview_id,
+            )
+        return copy
+
+    def print_count(self, document_id: str) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM events WHERE kind = 'document.printed'"
+            " AND json_extract(payload, '$.document_id') = ?",
+            [document_id],
+        ).fetchone()[0]
