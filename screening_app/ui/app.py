@@ -1,0 +1,71 @@
+"""Starting the desktop app: the composition root for the GUI.
+
+First run (no station) -> set-up dialog; then sign in; then the main window, which offers
+to resume any interview left unfinished (for example by a crash or a power cut).
+"""
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from screening_app.domain.errors import UserError
+from screening_app.services.app import StationServices
+from screening_app.store.station import station_exists
+from screening_app.ui.first_run import FirstRunDialog
+from screening_app.ui.fonts import install_application_font
+from screening_app.ui.main_window import MainWindow
+from screening_app.ui.sign_in import SignInDialog
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("screening-app")
+    app.setOrganizationName("screening-app")
+    install_application_font(app)
+    return app
+
+
+def demo_accounts_hint(services: StationServices) -> str | None:
+    if not services.station.demo:
+        return None
+    from screening_app.services.demo import ACCOUNTS_FILE
+
+    path = services.station.data_dir / ACCOUNTS_FILE
+    if not path.exists():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return "Demo accounts (demo only):\n" + "\n".join(
+        "  " + "  ".join(line.split("\t")) for line in lines)
+
+
+def open_main_window(data_dir: Path) -> MainWindow | None:
+    """Set up if needed, sign in, and build the main window (None if the user cancels)."""
+    first_run = not station_exists(data_dir)
+    if first_run and FirstRunDialog(data_dir).exec() != FirstRunDialog.DialogCode.Accepted:
+        return None
+    try:
+        services = StationServices.open(data_dir)
+    except UserError as error:
+        QMessageBox.critical(None, "Cannot open the station", str(error))
+        return None
+    hint = demo_accounts_hint(services)
+    sign_in = SignInDialog(services, demo_accounts=hint)
+    if sign_in.exec() != SignInDialog.DialogCode.Accepted:
+        services.close()
+        return None
+    window = MainWindow(services, sign_in.actor, demo_accounts=hint)
+    return window
+
+
+def run_gui(data_dir: Path) -> int:
+    app = application()
+    window = open_main_window(data_dir)
+    if window is None:
+        return 0
+    app.installEventFilter(window.idle_lock)
+    window.show()
+    window.offer_resume()
+    code = app.exec()
+    window.services.close()
+    return code

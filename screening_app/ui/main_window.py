@@ -1,0 +1,296 @@
+"""The main window: the roster with search-as-you-type, the selected person, and the
+interview wizard in its place while an interview is under way."""
+
+from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.errors import UserError
+from screening_app.services.app import StationServices
+from screening_app.services.interviews import Interview
+from screening_app.ui.idle_lock import IdleLock
+from screening_app.ui.interview_wizard import InterviewWizard
+from screening_app.ui.pdf_preview import PdfPreviewDialog
+from screening_app.ui.roster_model import RosterTableModel, SubjectRole
+from screening_app.ui.sign_in import SignInDialog
+from screening_app.ui.subject_panel import SubjectPanel
+
+DEFAULT_LOCK_MINUTES = 5.0
+SEARCH_DELAY_MS = 120
+
+
+class MainWindow(QMainWindow):
+    sig_locked = Signal()
+    sig_unlocked = Signal()
+
+    def __init__(self, services: StationServices, actor: Actor, *,
+                 lock_minutes: float | None = None, demo_accounts: str | None = None):
+        super().__init__()
+        self.services = services
+        self.actor = actor
+        self.wizard: InterviewWizard | None = None
+        self.lock_dialog: SignInDialog | None = None
+        self._demo_accounts = demo_accounts
+        station = services.station
+        self.setWindowTitle(f"Screening — {station.station_id} ({station.camp})"
+                            + (" — DEMO" if station.demo else ""))
+        self.resize(1200, 780)
+
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        roster_page = QWidget()
+        roster_layout = QVBoxLayout(roster_page)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search by ISN or name (한글, 漢字, Latin)…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setAccessibleName("Search the roster")
+        roster_layout.addWidget(self.search_edit)
+        splitter = QSplitter()
+        self.roster_view = QTableView()
+        self.roster_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.roster_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.roster_view.verticalHeader().setVisible(False)
+        self.roster_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive)
+        self.roster_view.horizontalHeader().setStretchLastSection(True)
+        self.roster_view.setAlternatingRowColors(True)
+        self.roster_model = RosterTableModel(services, actor, self)
+        self.roster_view.setModel(self.roster_model)
+        for column, width in enumerate((120, 130, 170, 100, 120)):
+            self.roster_view.setColumnWidth(column, width)
+        splitter.addWidget(self.roster_view)
+        self.subject_panel = SubjectPanel()
+        splitter.addWidget(self.subject_panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        roster_layout.addWidget(splitter, 1)
+        self.stack.addWidget(roster_page)
+        self.roster_page = roster_page
+
+        # Search as you type, once typing pauses for a moment.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._on_search_return)
+        self.roster_view.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.roster_view.activated.connect(lambda _index: self.start_interview_for_selected())
+        self.subject_panel.sig_start_interview.connect(self.start_interview)
+        self.subject_panel.sig_show_form.connect(self.show_form)
+
+        self._build_menus()
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._update_user_label()
+
+        settings = QSettings("screening-app", "screening-app")
+        minutes = lock_minutes if lock_minutes is not None else float(
+            settings.value("lock_after_minutes", DEFAULT_LOCK_MINUTES))
+        self.idle_lock = IdleLock(minutes, self)
+        self.idle_lock.sig_idle.connect(self.lock)
+        self.search_edit.setFocus()
+
+    # -- menus ------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        station_menu = self.menuBar().addMenu("&Station")
+        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        station_menu.addAction(self.lock_action)
+        idle_action = QAction("Lock &after…", self)
+        idle_action.triggered.connect(self._on_set_lock_minutes)
+        station_menu.addAction(idle_action)
+        station_menu.addSeparator()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        station_menu.addAction(quit_action)
+
+        interview_menu = self.menuBar().addMenu("&Interview")
+        self.start_action = QAction("&Start interview with the selected person", self,
+                                    shortcut=QKeySequence("Ctrl+I"))
+        self.start_action.triggered.connect(self.start_interview_for_selected)
+        interview_menu.addAction(self.start_action)
+        self.resume_action = QAction("&Resume an unfinished interview…", self,
+                                     shortcut=QKeySequence("Ctrl+R"))
+        self.resume_action.triggered.connect(self.offer_resume)
+        interview_menu.addAction(self.resume_action)
+        find = QAction("&Find person", self, shortcut=QKeySequence("Ctrl+F"))
+        find.triggered.connect(self._focus_search)
+        interview_menu.addAction(find)
+
+    def _focus_search(self) -> None:
+        if self.stack.currentWidget() is self.roster_page:
+            self.search_edit.setFocus()
+            self.search_edit.selectAll()
+
+    def _update_user_label(self) -> None:
+        self.user_label.setText(f"Signed in: {self.actor.name} ({self.actor.role.value})")
+
+    # -- roster ---------------------------------------------------------------------
+    def apply_search(self) -> None:
+        self._search_timer.stop()
+        self.roster_model.set_query(self.search_edit.text())
+        if self.roster_model.rowCount():
+            self.roster_view.selectRow(0)
+        else:
+            self.subject_panel.show_subject(None, [], False)
+
+    def _on_search_return(self) -> None:
+        self.apply_search()
+        self.roster_view.setFocus()
+
+    def _on_row_changed(self, current, _previous) -> None:
+        subject = self.roster_model.data(current, SubjectRole) if current.isValid() else None
+        self._show_subject(subject)
+
+    def _show_subject(self, subject) -> None:
+        history = (self.services.interviews.list(self.actor, subject_isn=subject.isn)
+                   if subject else [])
+        self.subject_panel.show_subject(
+            subject, history, self.actor.role in (Role.INTERVIEWER, Role.SUPERVISOR))
+
+    def selected_subject(self):
+        index = self.roster_view.currentIndex()
+        return self.roster_model.data(index, SubjectRole) if index.isValid() else None
+
+    # -- interviews -----------------------------------------------------------------
+    def start_interview_for_selected(self) -> None:
+        subject = self.selected_subject()
+        if subject is not None:
+            self.start_interview(subject.isn)
+
+    def start_interview(self, isn: str) -> None:
+        if self.wizard is not None:
+            return
+        try:
+            interview = self.services.interviews.start(self.actor, isn)
+        except UserError as error:
+            QMessageBox.warning(self, "Cannot start", str(error))
+            return
+        self.open_wizard(interview)
+
+    def open_wizard(self, interview: Interview) -> InterviewWizard:
+        self.wizard = InterviewWizard(self.services, self.actor, interview)
+        self.wizard.sig_finalised.connect(self._on_wizard_finalised)
+        self.wizard.sig_paused.connect(lambda _id: self.close_wizard())
+        self.stack.addWidget(self.wizard)
+        self.stack.setCurrentWidget(self.wizard)
+        self.menuBar().setEnabled(True)
+        return self.wizard
+
+    def close_wizard(self) -> None:
+        if self.wizard is None:
+            return
+        isn = self.wizard.interview.record.subject_isn
+        self.stack.setCurrentWidget(self.roster_page)
+        self.stack.removeWidget(self.wizard)
+        self.wizard.deleteLater()
+        self.wizard = None
+        self.roster_model.refresh_status(isn)
+        self._show_subject(self.selected_subject())
+        self.search_edit.setFocus()
+
+    def _on_wizard_finalised(self, interview: Interview) -> None:
+        self.close_wizard()
+        self.statusBar().showMessage(
+            f"Interview {interview.id[:8]} finalised and sealed.", 8000)
+        self.show_form(interview.id)
+
+    def show_form(self, interview_id: str) -> PdfPreviewDialog | None:
+        try:
+            document = self.services.documents.latest(self.actor, interview_id)
+        except UserError as error:
+            QMessageBox.information(self, "No form", str(error))
+            return None
+        dialog = PdfPreviewDialog(self.services, self.actor, document, self)
+        dialog.setModal(False)
+        dialog.show()
+        self.preview = dialog
+        return dialog
+
+    def offer_resume(self) -> Interview | None:
+        """Offer to resume this account's unfinished interviews, newest first."""
+        if self.wizard is not None or self.actor.role not in (Role.INTERVIEWER,
+                                                              Role.SUPERVISOR):
+            return None
+        drafts = self.services.interviews.drafts(self.actor)
+        if not drafts:
+            return None
+        names = [f"{d.record.subject_snapshot.get('name_native') or ''} "
+                 f"{d.record.subject_snapshot.get('name_latin') or ''} ({d.record.subject_isn})"
+                 f" — at {d.record.current_step}, started {d.record.started_at[:16]}"
+                 for d in reversed(drafts)]
+        choice, ok = QInputDialog.getItem(
+            self, "Resume an unfinished interview",
+            "These interviews were not finished; every answer given was saved.\n"
+            "Resume one now?", names, 0, False)
+        if not ok:
+            return None
+        interview = list(reversed(drafts))[names.index(choice)]
+        self.open_wizard(interview)
+        return interview
+
+    # -- locking --------------------------------------------------------------------
+    def lock(self) -> None:
+        """Hide everything behind a password; the work under way is kept as it is."""
+        if self.lock_dialog is not None:
+            return
+        self.idle_lock.pause()
+        self.stack.setVisible(False)
+        self.sig_locked.emit()
+        self.lock_dialog = SignInDialog(self.services, self, locked_user=self.actor.name,
+                                        demo_accounts=self._demo_accounts)
+        self.lock_dialog.setModal(True)
+        self.lock_dialog.finished.connect(self._on_lock_finished)
+        self.lock_dialog.open()
+
+    def _on_lock_finished(self, result: int) -> None:
+        dialog, self.lock_dialog = self.lock_dialog, None
+        if result != SignInDialog.DialogCode.Accepted or dialog.actor is None:
+            self.lock()  # there is no way past the lock but a password
+            return
+        if dialog.actor.user_id != self.actor.user_id:
+            self.switch_user(dialog.actor)
+        self.stack.setVisible(True)
+        self.idle_lock.restart()
+        self.sig_unlocked.emit()
+
+    def switch_user(self, actor: Actor) -> None:
+        """Another person takes the station: any open interview stays saved as a draft
+        for its own interviewer, and the roster is shown as the new user may see it."""
+        self.close_wizard()
+        self.actor = actor
+        self.roster_model = RosterTableModel(self.services, actor, self)
+        self.roster_view.setModel(self.roster_model)
+        self.roster_view.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.search_edit.clear()
+        self._update_user_label()
+        self._show_subject(None)
+
+    def _on_set_lock_minutes(self) -> None:
+        minutes, ok = QInputDialog.getDouble(self, "Lock after", "Lock after this many idle "
+                                             "minutes (0 = never):", self.idle_lock.minutes,
+                                             0, 240, 1)
+        if ok:
+            QSettings("screening-app", "screening-app").setValue("lock_after_minutes", minutes)
+            self.idle_lock.set_minutes(minutes)
+
+    def closeEvent(self, event) -> None:
+        # Typing not yet saved is saved now; the draft itself is already on disk.
+        if self.wizard is not None and self.wizard.current_step in self.wizard.step_pages:
+            self.wizard.step_pages[self.wizard.current_step].flush()
+        super().closeEvent(event)

@@ -1,0 +1,82 @@
+"""Printing stored PDFs: each page rendered by QtPdf and painted on the printer, with a
+"COPY n" mark on copies after the first (added at print time only; the stored bytes
+never change)."""
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+
+PRINT_DPI = 200
+
+
+def load_pdf(content: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:
+    """A QPdfDocument over bytes in memory (the buffer must live as long as the document)."""
+    buffer = QBuffer(parent)
+    buffer.setData(QByteArray(content))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument(parent)
+    document.load(buffer)
+    return document, buffer
+
+
+def paint_copy_mark(painter: QPainter, area: QRectF, copy_number: int) -> None:
+    painter.save()
+    font = QFont()
+    font.setPointSizeF(max(area.height() / 14, 10))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor(180, 0, 0, 160))
+    painter.translate(area.center())
+    painter.rotate(-30)
+    text = f"COPY {copy_number}"
+    rect = QRectF(-area.width() / 2, -area.height() / 10, area.width(), area.height() / 5)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+def print_pdf(content: bytes, printer: QPrinter, copy_number: int,
+              cancelled=lambda: False) -> int:
+    """Paint every page of the PDF on ``printer``; returns the pages printed."""
+    document, buffer = load_pdf(content)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("The printer could not be opened.")
+    printed = 0
+    try:
+        for page in range(document.pageCount()):
+            if cancelled():
+                break
+            if page:
+                printer.newPage()
+            area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
+            area.moveTo(0, 0)
+            points = document.pagePointSize(page)
+            scale = PRINT_DPI / 72
+            image: QImage = document.render(page, QSize(int(points.width() * scale),
+                                                        int(points.height() * scale)))
+            target = _fit(area, image.width(), image.height())
+            painter.drawImage(target, image)
+            if copy_number > 1:
+                paint_copy_mark(painter, target, copy_number)
+            printed += 1
+    finally:
+        painter.end()
+        document.close()
+        buffer.close()
+    return printed
+
+
+def _fit(area: QRectF, width: int, height: int) -> QRectF:
+    scale = min(area.width() / width, area.height() / height)
+    w, h = width * scale, height * scale
+    return QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
+
+
+def pdf_printer(path: str | None = None) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    if path:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(path)
+    return printer

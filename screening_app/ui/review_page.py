@@ -1,0 +1,79 @@
+"""The last page: every answer, the outcome and the signatures, with the choice read back
+in the person's language before the record is finalised."""
+
+import base64
+import html
+
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from screening_app.protocol import InterviewEngine, Protocol
+from screening_app.ui.fonts import statement_font
+
+YES_NO_LABELS = {"yes": "Yes", "no": "No"}
+
+
+class ReviewPage(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        title = QLabel("Review and finalise")
+        title.setStyleSheet("font-size: 18pt; font-weight: 600")
+        layout.addWidget(title)
+        self.read_back = QLabel()
+        self.read_back.setWordWrap(True)
+        self.read_back.setFont(statement_font(17))
+        self.read_back.setStyleSheet(
+            "background: #eef4ee; border: 1px solid #b9d3b9; border-radius: 6px; padding: 12px")
+        layout.addWidget(self.read_back)
+        self.summary = QTextBrowser()
+        self.summary.setOpenLinks(False)
+        layout.addWidget(self.summary, 1)
+
+    def show_interview(self, protocol: Protocol, engine: InterviewEngine, answers: dict,
+                       language: str, signature_images: dict[str, bytes]) -> None:
+        choice = engine.effective_choice()
+        ok, reasons = engine.can_finalise()
+        if choice:
+            question = protocol.choice.question
+            local = protocol.option_label(question, choice, language)
+            english = protocol.option_label(question, choice, "en")
+            self.read_back.setText(f"{local}\n\n— {english}" if local != english else english)
+        else:
+            self.read_back.setText("No choice has been recorded.")
+        parts = []
+        if not ok:
+            parts.append("<p style='color:#b00020'><b>Not ready to finalise:</b> "
+                         + html.escape(" ".join(reasons)) + "</p>")
+        flags = engine.flags()
+        if flags:
+            parts.append("<p><b>Flags for the supervisor:</b></p><ul>" + "".join(
+                f"<li>{html.escape(f.explanation)}</li>" for f in flags) + "</ul>")
+        for step in engine.visible_steps():
+            rows = []
+            for question in engine.visible_questions(step.id):
+                value = answers.get(question.id)
+                rows.append(f"<tr><td style='padding-right:12px'>{html.escape(question.prompt.get('en'))}"
+                            f"</td><td><b>{_value_html(protocol, question, value, signature_images)}"
+                            "</b></td></tr>")
+            parts.append(f"<h3>{html.escape(step.title.get('en'))}</h3><table>{''.join(rows)}</table>")
+        self.summary.setHtml("".join(parts))
+
+
+def _value_html(protocol, question, value, signature_images) -> str:
+    if value is None or value == "" or value == []:
+        return "<span style='color:#888'>—</span>"
+    if question.kind == "yes_no":
+        return YES_NO_LABELS.get(value, str(value))
+    if question.kind == "single_choice":
+        return html.escape(protocol.option_label(question.id, value, "en"))
+    if question.kind == "multi_choice":
+        return html.escape(", ".join(protocol.option_label(question.id, v, "en") for v in value))
+    if question.kind == "signature":
+        image = signature_images.get(value.get("signature_id", ""))
+        if image:
+            data = base64.b64encode(image).decode("ascii")
+            return f"<img src='data:image/png;base64,{data}' height='60'>"
+        return html.escape({"thumbprint": "Thumbprint (on paper)",
+                            "on_paper": "Signed on paper"}.get(value.get("mode"), "Signed"))
+    return html.escape(str(value))

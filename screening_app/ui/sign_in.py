@@ -1,0 +1,91 @@
+"""Signing in, unlocking a locked session, and switching user."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from screening_app.domain.accounts import Actor
+from screening_app.domain.errors import UserError
+from screening_app.services.app import StationServices
+
+
+class SignInDialog(QDialog):
+    """Name and password. With ``locked_user`` it unlocks that user's session: the name is
+    fixed and the work behind the lock is kept."""
+
+    def __init__(self, services: StationServices, parent=None, *, locked_user: str | None = None,
+                 demo_accounts: str | None = None):
+        super().__init__(parent)
+        self._services = services
+        self.actor: Actor | None = None
+        station = services.station
+        self.setWindowTitle("Locked" if locked_user else "Sign in")
+        self.setMinimumWidth(380)
+
+        layout = QVBoxLayout(self)
+        heading = QLabel(
+            f"<b>{station.station_id}</b> &mdash; {station.camp}"
+            + (" &mdash; <span style='color:#b00'>DEMO</span>" if station.demo else "")
+        )
+        layout.addWidget(heading)
+        if locked_user:
+            layout.addWidget(QLabel(f"The session of <b>{locked_user}</b> is locked. "
+                                    "Enter the password to continue; the work is kept."))
+        form = QFormLayout()
+        self.name_edit = QLineEdit(locked_user or "")
+        self.name_edit.setAccessibleName("User name")
+        self.name_edit.setReadOnly(bool(locked_user))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setAccessibleName("Password")
+        form.addRow("&User name", self.name_edit)
+        form.addRow("&Password", self.password_edit)
+        layout.addLayout(form)
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        if demo_accounts:
+            hint = QLabel(demo_accounts)
+            hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            hint.setStyleSheet("color: #555; font-family: monospace")
+            layout.addWidget(hint)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            "Unlock" if locked_user else "Sign in")
+        if locked_user:
+            self.switch_button = self.buttons.addButton(
+                "Switch user", QDialogButtonBox.ButtonRole.ResetRole)
+            self.switch_button.clicked.connect(self._on_switch_user)
+        self.buttons.accepted.connect(self._on_sign_in)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        (self.password_edit if locked_user else self.name_edit).setFocus()
+        self.switched = False
+
+    def _on_switch_user(self) -> None:
+        self.switched = True
+        self.name_edit.setReadOnly(False)
+        self.name_edit.clear()
+        self.password_edit.clear()
+        self.setWindowTitle("Sign in")
+        self.name_edit.setFocus()
+
+    def _on_sign_in(self) -> None:
+        try:
+            self.actor = self._services.accounts.authenticate(
+                self.name_edit.text().strip(), self.password_edit.text())
+        except UserError as error:
+            self.error_label.setText(str(error))
+            self.password_edit.clear()
+            self.password_edit.setFocus()
+            return
+        self.accept()

@@ -1,0 +1,93 @@
+"""The selected person: identity details and the history of their interviews."""
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.subject import Subject
+from screening_app.services.interviews import InterviewSummary
+from screening_app.ui.roster_model import STATUS_LABELS
+
+InterviewIdRole = Qt.ItemDataRole.UserRole + 2
+
+
+class SubjectPanel(QWidget):
+    sig_start_interview = Signal(str)  # isn
+    sig_show_form = Signal(str)  # interview id
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.subject: Subject | None = None
+        layout = QVBoxLayout(self)
+        self.details = QLabel("Select a person in the roster.")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.details)
+        layout.addWidget(QLabel("<b>Interviews</b>"))
+        self.history = QListWidget()
+        self.history.setAccessibleName("Interview history")
+        layout.addWidget(self.history, 1)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton("&Start interview")
+        self.form_button = QPushButton("Show &form")
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.form_button)
+        layout.addLayout(buttons)
+        self.start_button.setEnabled(False)
+        self.form_button.setEnabled(False)
+        self.start_button.clicked.connect(
+            lambda: self.subject and self.sig_start_interview.emit(self.subject.isn))
+        self.form_button.clicked.connect(self._on_show_form)
+        self.history.itemActivated.connect(lambda _item: self._on_show_form())
+        self.history.currentItemChanged.connect(self._on_history_selection)
+
+    def show_subject(self, subject: Subject | None, history: list[InterviewSummary],
+                     may_interview: bool) -> None:
+        self.subject = subject
+        self.history.clear()
+        if subject is None:
+            self.details.setText("Select a person in the roster.")
+            self.start_button.setEnabled(False)
+            return
+        rows = [
+            ("ISN", subject.isn), ("Name", subject.name_native),
+            ("Romanised", subject.name_latin), ("Nationality", subject.nationality),
+            ("Rank", subject.rank), ("Unit", subject.unit), ("Camp", subject.camp),
+            ("Compound", subject.compound), ("Born", subject.birth_year),
+        ]
+        self.details.setText(
+            "<table>" + "".join(
+                f"<tr><td style='color:#666; padding-right:10px'>{label}</td>"
+                f"<td><b>{html.escape(str(value))}</b></td></tr>"
+                for label, value in rows if value not in (None, "")) + "</table>")
+        for summary in history:
+            status = STATUS_LABELS.get(summary.status, summary.status)
+            detail = summary.choice or summary.non_completion_reason or ""
+            text = (f"{summary.started_at[:16].replace('T', ' ')}  {status}"
+                    + (f" ({detail})" if detail else "")
+                    + f"  · {summary.interviewer}" + ("  · paper" if summary.transcribed else ""))
+            item = QListWidgetItem(text)
+            item.setData(InterviewIdRole, summary.id)
+            item.setData(Qt.ItemDataRole.UserRole, summary.status)
+            self.history.addItem(item)
+        self.start_button.setEnabled(may_interview)
+        self.form_button.setEnabled(False)
+
+    def _on_history_selection(self, current, _previous) -> None:
+        self.form_button.setEnabled(
+            current is not None and current.data(Qt.ItemDataRole.UserRole) != "draft")
+
+    def _on_show_form(self) -> None:
+        item = self.history.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) != "draft":
+            self.sig_show_form.emit(item.data(InterviewIdRole))
