@@ -36,6 +36,20 @@ class StoredDocument:
         return f"{self.kind}-{self.interview_id[:8]}-r{self.revision}.pdf"
 
 
+@dataclass(frozen=True)
+class PrintableForm:
+    """One stored form in a batch-printing list (no choice: the list is for printing)."""
+
+    interview_id: str
+    document_id: str
+    kind: str
+    subject_isn: str
+    subject_name: str
+    compound: str | None
+    interviewer: str
+    finalised_at: str
+
+
 class DocumentService:
     def __init__(self, station: Station, interviews: InterviewService,
                  page_size: str = DEFAULT_PAGE_SIZE):
@@ -95,6 +109,51 @@ class DocumentService:
             raise NotFound(f"Interview {interview_id} has no stored form"
                            + (" (it is still a draft)." if not interview.record.is_final
                               else "."))
+        return StoredDocument(*row)
+
+    def printable(self, actor: Actor, *, compound: str | None = None, day: str | None = None,
+                  kind: str | None = None) -> list[PrintableForm]:
+        """The newest stored form of each finalised interview, for batch printing: all of
+        the station's for supervisors and admins, an interviewer's own otherwise. ``day`` is
+        a date (YYYY-MM-DD) of finalisation in UTC; ``compound`` as in the roster."""
+        where, params = ["documents.revision = (SELECT max(revision) FROM documents d2"
+                         " WHERE d2.interview_id = documents.interview_id)"], []
+        if actor.role == Role.INTERVIEWER:
+            where.append("interviews.interviewer_id = ?")
+            params.append(actor.user_id)
+        if compound:
+            where.append("json_extract(interviews.subject_snapshot, '$.compound') = ?")
+            params.append(compound)
+        if day:
+            where.append("substr(interviews.finalised_at, 1, 10) = ?")
+            params.append(day)
+        if kind:
+            where.append("documents.kind = ?")
+            params.append(kind)
+        rows = self._db.execute(
+            "SELECT interviews.id, documents.id, documents.kind, interviews.subject_isn,"
+            " json_extract(interviews.subject_snapshot, '$.name_native'),"
+            " json_extract(interviews.subject_snapshot, '$.name_latin'),"
+            " json_extract(interviews.subject_snapshot, '$.compound'), users.name,"
+            " interviews.finalised_at FROM documents"
+            " JOIN interviews ON interviews.id = documents.interview_id"
+            " JOIN users ON users.id = interviews.interviewer_id"
+            f" WHERE {' AND '.join(where)} ORDER BY interviews.finalised_at, interviews.id",
+            params,
+        ).fetchall()
+        return [
+            PrintableForm(r[0], r[1], r[2], r[3], " / ".join(n for n in (r[4], r[5]) if n),
+                          r[6], r[7], r[8])
+            for r in rows
+        ]
+
+    def document(self, actor: Actor, document_id: str) -> StoredDocument:
+        row = self._db.execute(
+            "SELECT id, interview_id, kind, revision, content, sha256, created_at FROM documents"
+            " WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise NotFound(f"There is no stored document {document_id}.")
+        self._interviews.load(actor, row[1])  # checks who may see it
         return StoredDocument(*row)
 
     def find_interview_id(self, actor: Actor, prefix: str) -> str:

@@ -1,0 +1,53 @@
+import pytest
+
+from screening_app.domain.errors import PermissionDenied
+from screening_app.protocol.examples import complete_answers
+
+
+@pytest.fixture
+def two_forms(roster_station):
+    services = roster_station.services
+    mine = services.transcription.record(roster_station.interviewer, "NK-100001",
+                                         {"answers": complete_answers()}, "t")
+    theirs = services.transcription.record(roster_station.other_interviewer, "CN-700001",
+                                           {"answers": complete_answers("enlist")}, "t")
+    return roster_station, mine, theirs
+
+
+def test_finalising_stores_the_form_and_exports_write_its_exact_bytes(two_forms, tmp_path):
+    station, mine, _ = two_forms
+    documents = station.services.documents
+    stored = documents.latest(station.interviewer, mine.id)
+    assert stored.kind == "choice_form" and stored.content.startswith(b"%PDF")
+    target = tmp_path / "copy.pdf"
+    documents.export(station.interviewer, mine.id, target)
+    assert target.read_bytes() == stored.content
+    kinds = [e.kind for e in station.services.station.events.for_interview(mine.id)]
+    assert kinds[-2:] == ["document.created", "document.exported"]
+
+
+def test_prints_are_counted_per_document(two_forms):
+    station, mine, _ = two_forms
+    documents = station.services.documents
+    stored = documents.latest(station.interviewer, mine.id)
+    assert [documents.record_print(station.interviewer, stored) for _ in range(3)] == [1, 2, 3]
+    assert documents.print_count(stored.id) == 3
+
+
+def test_an_interviewer_sees_only_their_own_forms(two_forms):
+    station, mine, theirs = two_forms
+    documents = station.services.documents
+    assert [f.interview_id for f in documents.printable(station.interviewer)] == [mine.id]
+    assert {f.interview_id for f in documents.printable(station.supervisor)} == {mine.id,
+                                                                                 theirs.id}
+    with pytest.raises(PermissionDenied):
+        documents.latest(station.interviewer, theirs.id)
+
+
+def test_printable_filters_by_compound_and_day(two_forms):
+    station, mine, _ = two_forms
+    documents = station.services.documents
+    day = mine.record.finalised_at[:10]
+    found = documents.printable(station.supervisor, compound="Compound 62", day=day)
+    assert [f.subject_isn for f in found] == ["NK-100001"]
+    assert documents.printable(station.supervisor, day="1999-01-01") == []
