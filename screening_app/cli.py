@@ -210,6 +210,20 @@ def cmd_form_export(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_settings_show(args, services, actor) -> int:
+    from screening_app.services.settings import SETTINGS
+
+    for key, value in services.settings.all().items():
+        print(f"{key} = {value}    ({SETTINGS[key].description})")
+    return EXIT_OK
+
+
+def cmd_settings_set(args, services, actor) -> int:
+    value = services.settings.set(actor, args.key, args.value)
+    print(f"{args.key} = {value}")
+    return EXIT_OK
+
+
 def cmd_check(args, services, actor) -> int:
     results = services.checks.run(actor)
     for result in results:
@@ -316,6 +330,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("interview_id", help="the interview id (or its first characters)")
     export.add_argument("--to", required=True, metavar="FILE.pdf")
     export.set_defaults(handler=cmd_form_export)
+
+    settings = commands.add_parser("settings", help="station settings").add_subparsers(
+        dest="settings_command", metavar="ACTION", required=True)
+    settings.add_parser("show", parents=[auth], help="every setting and its value"
+                        ).set_defaults(handler=cmd_settings_show)
+    setting = settings.add_parser("set", parents=[auth], help="change a setting (admin)")
+    setting.add_argument("key")
+    setting.add_argument("value")
+    setting.set_defaults(handler=cmd_settings_set)
 
     check = commands.add_parser("check", parents=[auth],
                                 help="integrity, schema, event chain and sealed records")

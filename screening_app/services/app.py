@@ -12,6 +12,7 @@ from screening_app.services.checks import CheckService
 from screening_app.services.documents import DocumentService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.roster import RosterService
+from screening_app.services.settings import SettingsService
 from screening_app.services.transcription import TranscriptionService
 from screening_app.store.station import Station
 
@@ -25,11 +26,13 @@ class StationServices:
     transcription: TranscriptionService
     checks: CheckService
     documents: DocumentService
+    settings: SettingsService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
         interviews = InterviewService(station, **interview_options)
-        documents = DocumentService(station, interviews)
+        settings = SettingsService(station)
+        documents = DocumentService(station, interviews, settings)
         interviews.on_sealed = documents.store_for
         return cls(
             station=station,
@@ -39,6 +42,7 @@ class StationServices:
             transcription=TranscriptionService(station, interviews),
             checks=CheckService(station),
             documents=documents,
+            settings=settings,
         )
 
     @classmethod

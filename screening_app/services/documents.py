@@ -14,11 +14,10 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import sha256_hex, utc_now
 from screening_app.domain.errors import NotFound, PermissionDenied
 from screening_app.services.interviews import Interview, InterviewService
+from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
-
-DEFAULT_PAGE_SIZE = "A4"
 
 
 @dataclass(frozen=True)
@@ -52,12 +51,12 @@ class PrintableForm:
 
 class DocumentService:
     def __init__(self, station: Station, interviews: InterviewService,
-                 page_size: str = DEFAULT_PAGE_SIZE):
+                 settings: SettingsService):
         self._station = station
         self._db = station.db
         self._interviews = interviews
         self._repo = InterviewRepository(station.db)
-        self.page_size = page_size
+        self._settings = settings
 
     def store_for(self, actor: Actor, interview: Interview,
                   note: str | None = None) -> StoredDocument:
@@ -78,7 +77,7 @@ class DocumentService:
                     signatures.append(SignatureImage(stored["signer"], stored["mode"],
                                                      stored["signer_name"], stored["image"]))
         context = FormContext(self._station.station_id, self._station.camp, self._station.demo,
-                              self.page_size)
+                              self._settings.get("page_size"))
         content = render_document(record, interview.protocol, signatures, context, note=note)
         kind = "choice_form" if str(record.outcome) == "completed" else "non_completion"
         document = StoredDocument(str(uuid.uuid4()), record.id, kind, 1, content,

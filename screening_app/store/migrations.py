@@ -193,6 +193,23 @@ def m0001_initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_settings")
+def m0002_settings(db: Database) -> None:
+    # Station-wide settings that must be the same for everyone at the station (the paper
+    # size of stored forms, for one); changes are events in the chain, like everything else.
+    _run_script(
+        db,
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT REFERENCES users(id)
+        );
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -51,3 +51,27 @@ def test_printable_filters_by_compound_and_day(two_forms):
     found = documents.printable(station.supervisor, compound="Compound 62", day=day)
     assert [f.subject_isn for f in found] == ["NK-100001"]
     assert documents.printable(station.supervisor, day="1999-01-01") == []
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdfinfo") is None,
+                    reason="poppler-utils (pdfinfo) is not installed")
+def test_the_station_page_size_setting_shapes_new_forms(roster_station):
+    import subprocess
+    import tempfile
+
+    from screening_app.domain.errors import UserError
+
+    services = roster_station.services
+    with pytest.raises(PermissionDenied):
+        services.settings.set(roster_station.supervisor, "page_size", "Letter")
+    with pytest.raises(UserError, match="A4 or Letter"):
+        services.settings.set(roster_station.admin, "page_size", "A3")
+    assert services.settings.set(roster_station.admin, "page_size", "letter") == "Letter"
+    final = services.transcription.record(roster_station.interviewer, "NK-100002",
+                                          {"answers": complete_answers()}, "t")
+    content = services.documents.latest(roster_station.interviewer, final.id).content
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True).stdout
+    assert "612 x 792" in info

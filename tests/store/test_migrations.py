@@ -26,6 +26,8 @@ def test_a_station_made_by_the_first_migration_upgrades_to_the_newest(tmp_path):
     # The data written by the old version is all still there and readable.
     assert station.db.execute("SELECT count(*) FROM subjects").fetchone()[0] == 3
     assert station.db.execute("SELECT name FROM users").fetchone()[0] == "admin"
+    # What later migrations added is there and usable on the old data.
+    assert "settings" in station.db.table_names()
     integrity = station.db.execute("PRAGMA integrity_check").fetchone()[0]
     assert integrity == "ok"
     station.close()
