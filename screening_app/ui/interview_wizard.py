@@ -145,7 +145,14 @@ class InterviewWizard(QWidget):
         engine = self.interview.engine
         status = engine.step_status(self._current)
         if status.stop_reason:
-            self._end_with(status.stop_reason, self._current, None, forced=True)
+            label = self.interview.protocol.reason(status.stop_reason).label.get("en")
+            answer = QMessageBox.question(
+                self, "End the interview",
+                f"End the interview here: {label}? The record is sealed as not completed.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self._end_with(status.stop_reason, self._current, None, forced=True)
             return
         if not status.complete:
             self._update_nav()

@@ -233,6 +233,8 @@ class SignatureQuestion(QuestionWidget):
     def __init__(self, question: Question, title: str, with_name: bool, parent=None):
         super().__init__(question, parent)
         self.field = SignatureField(title, with_name=with_name)
+        # The question's own prompt already names the signer.
+        self.field.title_label.setVisible(False)
         self._layout.addWidget(self.field)
         row = QHBoxLayout()
         self.accept_button = QPushButton("Accept si&gnature")

@@ -1,0 +1,97 @@
+"""Locking, unlocking, switching user, the first-run dialog, and ending on a forced stop."""
+
+from PySide6.QtCore import Qt
+
+from screening_app.store.station import station_exists
+from screening_app.ui.first_run import FirstRunDialog
+from screening_app.ui.main_window import MainWindow
+from screening_app.ui.sign_in import SignInDialog
+from tests.conftest import PASSWORD
+
+
+def test_lock_hides_the_work_and_the_password_brings_it_back(qtbot, window):
+    window.start_interview("NK-100001")
+    wizard = window.wizard
+    with qtbot.waitSignal(window.sig_locked):
+        window.lock_action.trigger()
+    assert not window.stack.isVisible()
+    dialog = window.lock_dialog
+    assert dialog.name_edit.text() == "ivan" and dialog.name_edit.isReadOnly()
+    dialog.password_edit.setText("wrong password")
+    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    assert "Wrong user name or password" in dialog.error_label.text()
+    assert window.lock_dialog is dialog  # still locked
+    dialog.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(window.sig_unlocked):
+        dialog._on_sign_in()
+    assert window.stack.isVisible() and window.wizard is wizard  # the work is kept
+
+
+def test_idle_time_locks_the_session(qtbot, roster_station):
+    window = MainWindow(roster_station.services, roster_station.interviewer, lock_minutes=0.001)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.sig_locked, timeout=5000):
+        pass
+    assert window.lock_dialog is not None
+
+
+def test_switch_user_keeps_the_draft_for_its_interviewer(qtbot, window, roster_station):
+    interview = window.services.interviews.start(window.actor, "NK-100002")
+    window.open_wizard(interview)
+    window.lock()
+    dialog = window.lock_dialog
+    dialog.switch_button.click()
+    dialog.name_edit.setText("olga")
+    dialog.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(window.sig_unlocked):
+        dialog._on_sign_in()
+    assert window.actor.name == "olga" and window.wizard is None
+    assert window.user_label.text().startswith("Signed in: olga")
+    ivan = roster_station.interviewer
+    assert [d.id for d in window.services.interviews.drafts(ivan)] == [interview.id]
+
+
+def test_sign_in_dialog_refuses_a_wrong_password(qtbot, roster_station):
+    dialog = SignInDialog(roster_station.services)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("ivan")
+    dialog.password_edit.setText("nope nope")
+    dialog._on_sign_in()
+    assert dialog.actor is None and dialog.error_label.text()
+    dialog.password_edit.setText(PASSWORD)
+    dialog._on_sign_in()
+    assert dialog.actor.name == "ivan"
+
+
+def test_first_run_creates_a_station_or_refuses_with_a_reason(qtbot, tmp_path):
+    dialog = FirstRunDialog(tmp_path / "new")
+    qtbot.addWidget(dialog)
+    dialog.station_id.setText("CAMP 7")  # a space is not allowed
+    dialog.camp.setText("Koje-do")
+    dialog.password.setText(PASSWORD)
+    dialog.repeat.setText(PASSWORD)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "not valid" in dialog.error_label.text()
+    assert not station_exists(tmp_path / "new")
+    dialog.station_id.setText("CAMP-7")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert station_exists(tmp_path / "new")
+
+
+def test_a_privacy_failure_ends_the_interview_with_its_reason(qtbot, window, confirm_yes):
+    window.start_interview("CN-700002")
+    wizard = window.wizard
+    page = wizard.step_pages["identity"]
+    for question_id in ("isn_matches", "name_matches", "unit_matches"):
+        page.questions[question_id].choose_number(1)
+    wizard.go_next()
+    privacy = wizard.step_pages["privacy"]
+    privacy.questions["no_other_detainees"].choose_number(2)  # "no": another prisoner present
+    assert "cannot go on" in wizard.reason_label.text()
+    with qtbot.waitSignal(wizard.sig_finalised) as ended:
+        wizard.go_next()
+    assert confirm_yes == ["End the interview"]
+    record = ended.args[0].record
+    assert (record.non_completion_reason, record.non_completion_step) == ("no_privacy", "privacy")
