@@ -26,8 +26,6 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from screening_app.importers.roster_problems import RosterFileError
 
 # Error values a spreadsheet shows in a cell whose formula failed.
@@ -96,6 +94,8 @@ def cell_text(value: Any, formula: Any = None) -> tuple[str, str | None]:
 
 
 def _read_first_sheet(data: bytes, path: Path) -> XlsxTable | None:
+    import openpyxl  # about 0.1 s to import: only when a workbook is read, not at start
+
     values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     formulas_book = None
     try:

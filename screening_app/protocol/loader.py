@@ -13,10 +13,12 @@ import functools
 import json
 from collections.abc import Hashable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
-from jsonschema import Draft202012Validator, ValidationError
+
+if TYPE_CHECKING:  # jsonschema is imported when a protocol is first loaded, not at start
+    from jsonschema import Draft202012Validator, ValidationError
 
 from screening_app.bundled import forms_dir
 from screening_app.protocol.definition import (
@@ -178,7 +180,9 @@ def _check_plain_data(value: Any, path: PathParts, source_name: str) -> None:
 
 
 @functools.cache
-def _schema_validator() -> Draft202012Validator:
+def _schema_validator() -> "Draft202012Validator":
+    from jsonschema import Draft202012Validator
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -205,7 +209,7 @@ def _path_sort_key(path) -> tuple:
     return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
 
 
-def _schema_error_sentence(error: ValidationError) -> tuple[PathParts, str]:
+def _schema_error_sentence(error: "ValidationError") -> tuple[PathParts, str]:
     """Turn a jsonschema error into (place, plain sentence)."""
     path: PathParts = tuple(error.absolute_path)
     instance = error.instance

@@ -7,6 +7,7 @@ import html
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from screening_app.protocol import InterviewEngine, Protocol
+from screening_app.records.form_text import declaration
 from screening_app.ui.fonts import statement_font
 
 YES_NO_LABELS = {"yes": "Yes", "no": "No"}
@@ -35,9 +36,10 @@ class ReviewPage(QWidget):
         choice = engine.effective_choice()
         ok, reasons = engine.can_finalise()
         if choice:
+            # The same declaration the form prints above the person's signature.
             question = protocol.choice.question
-            local = protocol.option_label(question, choice, language)
-            english = protocol.option_label(question, choice, "en")
+            local = declaration(language, protocol.option_label(question, choice, language))
+            english = declaration("en", protocol.option_label(question, choice, "en"))
             self.read_back.setText(f"{local}\n\n— {english}" if local != english else english)
         else:
             self.read_back.setText("No choice has been recorded.")
