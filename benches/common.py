@@ -1,5 +1,6 @@
 """Shared set-up for the benchmarks: a generated roster and a station holding it."""
 
+import os
 import statistics
 import tempfile
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 from screening_app.demo.roster_generator import write_roster_csv
 from screening_app.services.app import StationServices, init_station
 
+ADMIN = "admin"
 PASSWORD = "benchmark password"
 ROSTER_SIZE = 200_000
 
@@ -22,8 +24,21 @@ def roster_csv(folder: Path, count: int = ROSTER_SIZE) -> Path:
 
 
 def new_station(folder: Path) -> tuple[StationServices, object]:
-    services = init_station(folder / "station", "BENCH-01", "Koje-do", "admin", PASSWORD)
-    return services, services.accounts.authenticate("admin", PASSWORD)
+    services = init_station(folder / "station", "BENCH-01", "Koje-do", ADMIN, PASSWORD)
+    return services, services.accounts.authenticate(ADMIN, PASSWORD)
+
+
+def station_with_roster(folder: Path, count: int = ROSTER_SIZE) -> tuple[StationServices, object]:
+    """A new station in ``folder`` holding a generated roster of ``count`` people."""
+    services, admin = new_station(folder)
+    services.roster.import_file(admin, roster_csv(folder, count))
+    return services, admin
+
+
+def use_offscreen_qt() -> None:
+    """GUI benchmarks draw into memory unless told otherwise: no display is needed, and a
+    window manager cannot add its own latency to the figures."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:
