@@ -85,7 +85,7 @@ def _sign_in(args, services) -> Actor:
     if not args.user:
         raise CliError("This command needs --user NAME (and a password).")
     password = args.passwords.read(f"Password for {args.user}: ")
-    return services.accounts.authenticate(args.user, password)
+    return services.sign_in(args.user, password)
 
 
 def cmd_init(args) -> int:
@@ -224,11 +224,106 @@ def cmd_settings_set(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_ca_init(args) -> int:
+    from screening_app.pki.certificates import common_name
+    from screening_app.services.ca import init_ca
+
+    passphrase = args.passwords.read_new("New passphrase for the CA key: ")
+    certificate = init_ca(Path(args.dir), args.name, args.organisation, passphrase)
+    print(f"Root CA {common_name(certificate)!r} created in {args.dir}: ca-cert.pem is the"
+          " certificate everyone trusts; keep ca-key.pem and its passphrase safe.")
+    return EXIT_OK
+
+
+def cmd_ca_issue_station(args) -> int:
+    from screening_app.services.ca import open_ca
+
+    authority = open_ca(Path(args.dir), args.passwords.read("Passphrase for the CA key: "))
+    csr_path = Path(args.csr)
+    try:
+        csr_pem = csr_path.read_bytes()
+    except OSError as error:
+        raise CliError(f"{csr_path}: {error.strerror}.") from None
+    Path(args.out).write_bytes(authority.issue(csr_pem, str(csr_path)))
+    print(f"Wrote the station certificate (with the root) to {args.out}; install it at the"
+          " station with 'screening-app station import-cert'.")
+    return EXIT_OK
+
+
+def cmd_station_csr(args, services, actor) -> int:
+    pem = services.keys.csr_pem()
+    if args.to:
+        Path(args.to).write_bytes(pem)
+        print(f"Wrote this station's certificate signing request to {args.to}.")
+    else:
+        sys.stdout.write(pem.decode())
+    return EXIT_OK
+
+
+def cmd_station_import_cert(args, services, actor) -> int:
+    from screening_app.pki.certificates import common_name
+
+    path = Path(args.file)
+    try:
+        pem = path.read_bytes()
+    except OSError as error:
+        raise CliError(f"{path}: {error.strerror}.") from None
+    installed = services.keys.import_certificate(actor, pem, str(path))
+    print(f"Installed {common_name(installed.certificate)!r}, issued by"
+          f" {common_name(installed.root)!r}; this station now signs its forms.")
+    return EXIT_OK
+
+
+EXIT_INVALID = 3
+
+
+def cmd_verify(args) -> int:
+    """Exit 0 valid, 3 invalid (with the reason in one sentence)."""
+    from screening_app.pki.certificates import load_certificates
+    from screening_app.services.app import StationServices
+    from screening_app.services.verification import read_pdf, verify_form
+    from screening_app.store.station import station_exists
+
+    pdf = read_pdf(Path(args.file))
+    services = StationServices.open(args.data_dir) if station_exists(args.data_dir) else None
+    try:
+        roots = []
+        if args.trust:
+            roots = load_certificates(read_pdf(Path(args.trust)), args.trust)
+        elif services is not None and services.keys.station_certificate() is not None:
+            roots = [services.keys.station_certificate().root]
+        actor = _sign_in(args, services) if (services is not None and args.user) else None
+        result = verify_form(pdf, roots, services.station if actor else None, actor)
+    finally:
+        if services is not None:
+            services.close()
+    if not result.valid:
+        print(f"INVALID: {result.reason}")
+        return EXIT_INVALID
+    print(f"VALID: {args.file}")
+    for note in result.notes:
+        print(f"  {note}")
+    if actor is None:
+        print("  (not compared with a station database: give --user to compare)")
+    return EXIT_OK
+
+
+def cmd_audit_verify(args, services, actor) -> int:
+    report = services.audit.verify(actor)
+    if report.ok:
+        print(f"The station's history is whole: {report.events} events, head {report.head_seq}"
+              f" {report.head_hash}; {report.records} sealed records match.")
+        return EXIT_OK
+    for problem in report.problems:
+        print(f"BROKEN: {problem}")
+    return EXIT_INVALID
+
+
 def cmd_check(args, services, actor) -> int:
     results = services.checks.run(actor)
     for result in results:
         print(f"{'ok ' if result.ok else 'BAD'}  {result.name}: {result.detail}")
-    return EXIT_OK if all(r.ok for r in results) else 3
+    return EXIT_OK if all(r.ok for r in results) else EXIT_INVALID
 
 
 def cmd_demo(args) -> int:
@@ -339,6 +434,47 @@ def build_parser() -> argparse.ArgumentParser:
     setting.add_argument("key")
     setting.add_argument("value")
     setting.set_defaults(handler=cmd_settings_set)
+
+    ca = commands.add_parser("ca", help="the organisation's root CA (headquarters)"
+                             ).add_subparsers(dest="ca_command", metavar="ACTION", required=True)
+    passphrase = argparse.ArgumentParser(add_help=False)
+    passphrase.add_argument("--password-stdin", action="store_true",
+                            help="read the CA passphrase from standard input")
+    ca_init = ca.add_parser("init", parents=[passphrase], help="make a root CA in a folder")
+    ca_init.add_argument("--dir", required=True, help="the CA's folder")
+    ca_init.add_argument("--name", default="UNC Screening Root CA")
+    ca_init.add_argument("--organisation", default="UNC Screening")
+    ca_init.set_defaults(handler=cmd_ca_init, needs_station=False)
+    issue = ca.add_parser("issue-station", parents=[passphrase],
+                          help="issue a station's certificate from its request")
+    issue.add_argument("csr", help="the station's request (from 'station csr')")
+    issue.add_argument("--dir", required=True, help="the CA's folder")
+    issue.add_argument("--out", required=True, metavar="CERT.pem")
+    issue.set_defaults(handler=cmd_ca_issue_station, needs_station=False)
+
+    station = commands.add_parser("station", help="this station's key and certificate"
+                                  ).add_subparsers(dest="station_command", metavar="ACTION",
+                                                   required=True)
+    csr = station.add_parser("csr", parents=[auth], help="print or write the station's request")
+    csr.add_argument("--to", metavar="FILE.pem")
+    csr.set_defaults(handler=cmd_station_csr)
+    import_cert = station.add_parser("import-cert", parents=[auth],
+                                     help="install the certificate headquarters issued")
+    import_cert.add_argument("file")
+    import_cert.set_defaults(handler=cmd_station_import_cert)
+
+    verify = commands.add_parser("verify", parents=[auth],
+                                 help="is a choice form PDF genuine? (exit 0 valid, 3 invalid)")
+    verify.add_argument("file", metavar="FILE.pdf")
+    verify.add_argument("--trust", metavar="ROOT.pem",
+                        help="the root certificate to trust (default: this station's root)")
+    verify.set_defaults(handler=cmd_verify, needs_station=False)
+
+    audit = commands.add_parser("audit", help="the station's event chain").add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True)
+    audit.add_parser("verify", parents=[auth],
+                     help="walk the chain and the sealed records (exit 0 whole, 3 broken)"
+                     ).set_defaults(handler=cmd_audit_verify)
 
     check = commands.add_parser("check", parents=[auth],
                                 help="integrity, schema, event chain and sealed records")

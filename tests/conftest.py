@@ -15,6 +15,36 @@ from screening_app.services.app import StationServices, init_station  # noqa: E4
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session")
+def test_keys():
+    """RSA keys made once for the whole test run: a root CA and one key every test
+    station uses (making a 3072-bit key per station would dominate the suite's time)."""
+    from screening_app.pki import certificates
+
+    ca_key, ca_certificate = certificates.create_root_ca("Test Root CA", "Test Org")
+    return {"ca": (ca_key, ca_certificate), "station": certificates.new_private_key()}
+
+
+@pytest.fixture(autouse=True)
+def quick_keys(monkeypatch, test_keys):
+    from screening_app.pki import certificates, sealed
+
+    monkeypatch.setattr(certificates, "new_private_key", lambda: test_keys["station"])
+    monkeypatch.setattr(sealed, "ARGON2", {"time_cost": 1, "memory_cost": 64,
+                                           "parallelism": 1})
+
+
+def install_test_certificate(services, admin, test_keys) -> None:
+    """Issue this station's certificate from the test root CA and install it."""
+    from screening_app.pki import certificates
+
+    ca_key, ca_certificate = test_keys["ca"]
+    csr = certificates.load_csr(services.keys.csr_pem(), "test csr")
+    issued = certificates.issue_certificate(ca_key, ca_certificate, csr)
+    services.keys.import_certificate(
+        admin, certificates.chain_pem([issued, ca_certificate]), "test certificate")
+
+
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch):
     """argon2id with its smallest cost: the same algorithm, a hundredth of the time.
@@ -86,14 +116,16 @@ class StationFixture:
     def reopen(self) -> StationServices:
         self.services.close()
         self.services = StationServices.open(self.data_dir)
+        self.services.sign_in("admin", PASSWORD)
         return self.services
 
 
 @pytest.fixture
-def station(tmp_path) -> StationFixture:
+def station(tmp_path, test_keys) -> StationFixture:
     data_dir = tmp_path / "station"
     services = init_station(data_dir, "TEST-01", "Koje-do", "admin", PASSWORD)
-    admin = services.accounts.authenticate("admin", PASSWORD)
+    admin = services.sign_in("admin", PASSWORD)
+    install_test_certificate(services, admin, test_keys)
     supervisor = services.accounts.add_user(admin, "sup", "supervisor", PASSWORD)
     interviewer = services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
     other = services.accounts.add_user(admin, "olga", "interviewer", PASSWORD)

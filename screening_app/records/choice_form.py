@@ -237,7 +237,8 @@ def _build(story: list[Flowable], writer: FormWriter, title_key: str) -> bytes:
         person=f"ISN {record.subject_isn}{SEPARATOR}{names}" if names
         else f"ISN {record.subject_isn}",
         provenance=(f"{record.protocol_id} v{record.protocol_version}{SEPARATOR}record"
-                    f" {record.id}{SEPARATOR}hash {(record.record_sha256 or '')[:12]}"),
+                    f" {record.id}{SEPARATOR}hash {(record.record_sha256 or '')[:12]}"
+                    + (f"{SEPARATOR}chain {context.chain_head}" if context.chain_head else "")),
         page_label=lambda page, pages: f"Page {page} of {pages}",
         page_size=(width, height),
     )

@@ -18,3 +18,6 @@ class FormContext:
     camp: str
     demo: bool  # a demo station: every page says DEMO (large light watermark + header)
     page_size: str = "A4"  # "A4" or "Letter"
+    # The station's event chain head when the form was made ("seq:hash"), printed in the
+    # footer so a paper copy can be placed in the station's history.
+    chain_head: str | None = None

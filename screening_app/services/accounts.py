@@ -4,6 +4,7 @@ never stored or logged in clear."""
 import re
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,6 +15,9 @@ from screening_app.domain.errors import AuthenticationFailed, UserError
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.station import Station
+
+if TYPE_CHECKING:
+    from screening_app.services.keys import KeyService
 
 MIN_PASSWORD_LENGTH = 8
 USER_NAME_PATTERN = re.compile(r"^[\w.@-]{2,40}$")
@@ -45,9 +49,10 @@ def check_user_name(name: str) -> None:
 
 
 class AccountService:
-    def __init__(self, station: Station):
+    def __init__(self, station: Station, keys: "KeyService | None" = None):
         self._station = station
         self._db = station.db
+        self._keys = keys
 
     def create_first_admin(self, name: str, password: str) -> Actor:
         """Only for a new station: the account that sets everything else up."""
@@ -82,6 +87,9 @@ class AccountService:
                 {"user_id": user_id, "name": name, "role": role.value},
                 actor_id=actor.user_id if actor else user_id,
             )
+            if actor is not None and self._keys is not None:
+                # The new account gets its own slot to unlock the station key.
+                self._keys.add_slot(actor, user_id, password)
         return Actor(user_id=user_id, name=name, role=role)
 
     def authenticate(self, name: str, password: str) -> Actor:

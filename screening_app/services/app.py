@@ -7,10 +7,13 @@ code paths and the same role checks.
 from dataclasses import dataclass
 from pathlib import Path
 
+from screening_app.domain.accounts import Actor
 from screening_app.services.accounts import AccountService, check_new_password, check_user_name
+from screening_app.services.audit import AuditService
 from screening_app.services.checks import CheckService
 from screening_app.services.documents import DocumentService
 from screening_app.services.interviews import InterviewService
+from screening_app.services.keys import KeyService
 from screening_app.services.roster import RosterService
 from screening_app.services.settings import SettingsService
 from screening_app.services.transcription import TranscriptionService
@@ -27,29 +30,45 @@ class StationServices:
     checks: CheckService
     documents: DocumentService
     settings: SettingsService
+    keys: KeyService
+    audit: AuditService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
         interviews = InterviewService(station, **interview_options)
         settings = SettingsService(station)
-        documents = DocumentService(station, interviews, settings)
+        keys = KeyService(station)
+        documents = DocumentService(station, interviews, settings, keys)
         interviews.on_sealed = documents.store_for
+        interviews.before_start = documents.check_can_sign
         return cls(
             station=station,
-            accounts=AccountService(station),
+            accounts=AccountService(station, keys),
             roster=RosterService(station),
             interviews=interviews,
             transcription=TranscriptionService(station, interviews),
             checks=CheckService(station),
             documents=documents,
             settings=settings,
+            keys=keys,
+            audit=AuditService(station),
         )
 
     @classmethod
     def open(cls, data_dir: Path) -> "StationServices":
         return cls.for_station(Station.open(data_dir))
 
+    def sign_in(self, name: str, password: str) -> Actor:
+        """Check the password and unlock the station key for this session."""
+        actor = self.accounts.authenticate(name, password)
+        self.keys.unlock(actor, password)
+        return actor
+
+    def sign_out(self) -> None:
+        self.keys.lock()
+
     def close(self) -> None:
+        self.keys.lock()
         self.station.close()
 
 
@@ -61,5 +80,6 @@ def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
     check_new_password(admin_password)
     station = Station.create(data_dir, station_id, camp, demo=demo)
     services = StationServices.for_station(station)
-    services.accounts.create_first_admin(admin_name, admin_password)
+    admin = services.accounts.create_first_admin(admin_name, admin_password)
+    services.keys.create_station_key(admin, admin_password)
     return services

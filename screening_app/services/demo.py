@@ -13,12 +13,14 @@ from screening_app.demo.roster_generator import write_roster_csv
 from screening_app.domain.accounts import Role
 from screening_app.domain.errors import UserError
 from screening_app.services.app import init_station
+from screening_app.services.ca import init_ca, open_ca
 from screening_app.store.station import Station, station_exists
 
 DEMO_STATION_ID = "DEMO-KOJE-01"
 DEMO_CAMP = "Koje-do (demo)"
 DEMO_ROSTER_SIZE = 500
 ACCOUNTS_FILE = "DEMO-ACCOUNTS.txt"
+DEMO_CA_DIR = "demo-ca"
 DEMO_ACCOUNTS = (
     ("admin", Role.ADMIN),
     ("supervisor", Role.SUPERVISOR),
@@ -68,7 +70,8 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoSta
     services = init_station(data_dir, DEMO_STATION_ID, DEMO_CAMP, admin_name, admin_password,
                             demo=True)
     try:
-        admin = services.accounts.authenticate(admin_name, admin_password)
+        admin = services.sign_in(admin_name, admin_password)
+        _install_demo_certificate(services, admin, data_dir)
         for name, role, password in accounts[1:]:
             services.accounts.add_user(admin, name, role, password)
         roster_path = write_roster_csv(data_dir / "demo-roster.csv", roster_size, camp="Koje-do")
@@ -81,6 +84,18 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoSta
         encoding="utf-8",
     )
     return DemoStation(data_dir, accounts, created=True)
+
+
+def _install_demo_certificate(services, admin, data_dir: Path) -> None:
+    """A local demo CA issues this station's certificate, so the demo signs its forms
+    like a real station; its name, and every form, say DEMO."""
+    passphrase = secrets.token_urlsafe(18)
+    ca_dir = data_dir / DEMO_CA_DIR
+    init_ca(ca_dir, "DEMO Root CA (not for real records)", "UNC Screening DEMO", passphrase)
+    (ca_dir / "PASSPHRASE-DEMO-ONLY.txt").write_text(passphrase + "\n", encoding="utf-8")
+    authority = open_ca(ca_dir, passphrase)
+    issued = authority.issue(services.keys.csr_pem(), "demo station request")
+    services.keys.import_certificate(admin, issued, "demo certificate")
 
 
 def _read_accounts(path: Path) -> tuple[tuple[str, str, str], ...]:

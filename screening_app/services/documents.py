@@ -11,13 +11,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
-from screening_app.domain.canonical import sha256_hex, utc_now
+from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now
 from screening_app.domain.errors import NotFound, PermissionDenied
 from screening_app.services.interviews import Interview, InterviewService
+from screening_app.services.keys import KeyService, StationKeyUnavailable
 from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
+
+STATION_SIGNATURE_FIELD = "StationSignature"
+RECORD_ATTACHMENT = "record.json"
+
+
+def record_json(record) -> bytes:
+    """The sealed record as embedded in its signed form: what verify compares."""
+    return canonical_json({**record.sealed_content(),
+                           "record_sha256": record.record_sha256}).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -51,12 +61,19 @@ class PrintableForm:
 
 class DocumentService:
     def __init__(self, station: Station, interviews: InterviewService,
-                 settings: SettingsService):
+                 settings: SettingsService, keys: KeyService):
         self._station = station
         self._db = station.db
         self._interviews = interviews
         self._repo = InterviewRepository(station.db)
         self._settings = settings
+        self._keys = keys
+
+    def check_can_sign(self) -> None:
+        """Refuse to start an interview whose form could not be signed at the end."""
+        reason = self._keys.readiness()
+        if reason:
+            raise StationKeyUnavailable(reason)
 
     def store_for(self, actor: Actor, interview: Interview,
                   note: str | None = None) -> StoredDocument:
@@ -76,9 +93,34 @@ class DocumentService:
                 if stored:
                     signatures.append(SignatureImage(stored["signer"], stored["mode"],
                                                      stored["signer_name"], stored["image"]))
+        from screening_app.records.layout import signature_box
+        from screening_app.records.signing import sign_pdf
+
+        identity = self._keys.signing_identity(actor)
+        head_seq, head_hash = self._station.events.head()
+        page_size = self._settings.get("page_size")
         context = FormContext(self._station.station_id, self._station.camp, self._station.demo,
-                              self._settings.get("page_size"))
-        content = render_document(record, interview.protocol, signatures, context, note=note)
+                              page_size, chain_head=f"{head_seq}:{head_hash[:16]}")
+        unsigned = render_document(record, interview.protocol, signatures, context, note=note)
+        signed_at = utc_now()
+        content = sign_pdf(
+            unsigned, identity, field_name=STATION_SIGNATURE_FIELD,
+            box=signature_box(page_size),
+            visible_lines=[
+                ("DEMO · " if self._station.demo else "")
+                + f"Signed by station {self._station.station_id}",
+                f"Interviewer: {record.interviewer_name}",
+                f"{signed_at[:16].replace('T', ' ')} UTC",
+            ],
+            reason="Choice form finalised" if str(record.outcome) == "completed"
+            else "Non-completion record finalised",
+            location=self._station.camp,
+            attachments={RECORD_ATTACHMENT: record_json(record)},
+            info={"/ScreeningRecordId": record.id,
+                  "/ScreeningRecordSHA256": record.record_sha256 or "",
+                  "/ScreeningStation": self._station.station_id,
+                  "/ScreeningChainHead": f"{head_seq}:{head_hash}"},
+        )
         kind = "choice_form" if str(record.outcome) == "completed" else "non_completion"
         document = StoredDocument(str(uuid.uuid4()), record.id, kind, 1, content,
                                   sha256_hex(content), utc_now())

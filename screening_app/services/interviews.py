@@ -80,6 +80,8 @@ class InterviewService:
         # Option order must not be predictable by anyone preparing a person beforehand.
         self._rng = rng or random.SystemRandom()
         self._protocols: dict[str, Protocol] = {}
+        # Set by the composition root: refuses to start when forms could not be signed.
+        self.before_start: Callable[[], None] | None = None
         # Set by the composition root: renders and stores the form of a sealed record.
         self.on_sealed: Callable[[Actor, Interview], object] | None = None
 
@@ -97,6 +99,8 @@ class InterviewService:
         started_at: str | None = None,
     ) -> Interview:
         require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
+        if self.before_start is not None:
+            self.before_start()
         subject = self._subjects.get(isn)
         if subject is None:
             raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")

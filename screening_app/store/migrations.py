@@ -210,6 +210,33 @@ def m0002_settings(db: Database) -> None:
     )
 
 
+@migrations(name="0003_station_keys")
+def m0003_station_keys(db: Database) -> None:
+    # The station's signing key, kept encrypted under the station's key-encryption key
+    # (KEK); the KEK is stored only wrapped, one slot per account (see pki/sealed.py).
+    _run_script(
+        db,
+        """
+        CREATE TABLE station_keys (
+            id TEXT PRIMARY KEY,
+            purpose TEXT NOT NULL,
+            sealed_private_key BLOB NOT NULL,
+            public_key_pem TEXT NOT NULL,
+            csr_pem TEXT NOT NULL,
+            certificate_pem TEXT,
+            chain_pem TEXT,
+            created_at TEXT NOT NULL,
+            certificate_installed_at TEXT
+        );
+        CREATE TABLE key_slots (
+            user_id TEXT PRIMARY KEY REFERENCES users(id),
+            wrapped_kek TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -81,7 +81,7 @@ class SignInDialog(QDialog):
 
     def _on_sign_in(self) -> None:
         try:
-            self.actor = self._services.accounts.authenticate(
+            self.actor = self._services.sign_in(
                 self.name_edit.text().strip(), self.password_edit.text())
         except UserError as error:
             self.error_label.setText(str(error))

@@ -30,6 +30,22 @@ def data_dir(tmp_path, capsys, monkeypatch):
                        "interviewer", "--user", "boss", "--password-stdin",
                        stdin=f"{PASSWORD}\n{PASSWORD}\n")
     assert code == 0, err
+    # Headquarters makes a CA and issues the station's certificate from its request.
+    ca_dir = tmp_path / "ca"
+    passphrase = "a long CA passphrase"
+    assert cli(capsys, monkeypatch, "ca", "init", "--dir", ca_dir, "--password-stdin",
+               stdin=passphrase + "\n")[0] == 0
+    assert cli(capsys, monkeypatch, "--data-dir", data, "station", "csr", "--to",
+               tmp_path / "csr.pem", "--user", "boss", "--password-stdin",
+               stdin=PASSWORD + "\n")[0] == 0
+    assert cli(capsys, monkeypatch, "ca", "issue-station", tmp_path / "csr.pem", "--dir", ca_dir,
+               "--out", tmp_path / "cert.pem", "--password-stdin",
+               stdin=passphrase + "\n")[0] == 0
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "station", "import-cert",
+                         tmp_path / "cert.pem", "--user", "boss", "--password-stdin",
+                         stdin=PASSWORD + "\n")
+    assert code == 0, err
+    assert "now signs its forms" in out
     roster = write_csv(tmp_path / "roster.csv", SMALL_ROSTER)
     code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "roster", "import", roster,
                          "--user", "boss", "--password-stdin", stdin=PASSWORD + "\n")

@@ -6,7 +6,7 @@ from screening_app.domain.errors import PermissionDenied, RecordImmutable, UserE
 from screening_app.protocol import default_protocol
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
-from tests.conftest import signature_png, write_csv
+from tests.conftest import PASSWORD, signature_png, write_csv
 
 
 def _answer_all(services, actor, interview, answers):
@@ -85,6 +85,7 @@ def test_finalise_refuses_an_incomplete_interview_and_says_why(roster_station):
 def test_option_order_is_randomised_per_interview_and_recorded(roster_station):
     services = StationServices.for_station(roster_station.services.station,
                                            rng=random.Random(3))
+    services.sign_in("ivan", PASSWORD)
     orders = {tuple(services.interviews.start(roster_station.interviewer, "NK-100001")
                     .record.option_order["choice"]) for _ in range(12)}
     assert orders == {("enlist", "repatriate"), ("repatriate", "enlist")}

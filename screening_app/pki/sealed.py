@@ -1,0 +1,62 @@
+"""Keeping secrets encrypted at rest.
+
+A station has one random key-encryption key (KEK). Private keys are stored encrypted
+under it (AES-256-GCM); the KEK itself is stored only wrapped, once per account, under a
+key derived from that account's password with argon2id (like disk-encryption key slots).
+Signing in unwraps it; nothing on disk is usable without a password.
+"""
+
+import os
+import secrets
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from screening_app.domain.errors import AuthenticationFailed, UserError
+
+KEK_BYTES = 32
+ARGON2 = {"time_cost": 3, "memory_cost": 65_536, "parallelism": 1}
+
+
+def new_kek() -> bytes:
+    return secrets.token_bytes(KEK_BYTES)
+
+
+def seal(key: bytes, plaintext: bytes, context: bytes) -> bytes:
+    """nonce + AES-GCM ciphertext; ``context`` is bound as associated data, so a sealed
+    value cannot be moved to another place and still open."""
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
+
+
+def unseal(key: bytes, sealed: bytes, context: bytes) -> bytes:
+    try:
+        return AESGCM(key).decrypt(sealed[:12], sealed[12:], context)
+    except (InvalidTag, ValueError):
+        raise UserError("A stored key could not be decrypted: it was changed, or it belongs"
+                        " to another station.") from None
+
+
+def _password_key(password: str, salt: bytes, params: dict) -> bytes:
+    return hash_secret_raw(password.encode("utf-8"), salt, hash_len=32, type=Type.ID,
+                           **params)
+
+
+def wrap_for_password(kek: bytes, password: str, context: bytes,
+                      params: dict | None = None) -> dict:
+    params = dict(params or ARGON2)
+    salt = secrets.token_bytes(16)
+    return {"kdf": "argon2id", **params, "salt": salt.hex(),
+            "sealed": seal(_password_key(password, salt, params), kek, context).hex()}
+
+
+def unwrap_with_password(slot: dict, password: str, context: bytes) -> bytes:
+    params = {k: slot[k] for k in ARGON2}
+    key = _password_key(password, bytes.fromhex(slot["salt"]), params)
+    try:
+        sealed = bytes.fromhex(slot["sealed"])
+        return AESGCM(key).decrypt(sealed[:12], sealed[12:], context)
+    except (InvalidTag, ValueError):
+        raise AuthenticationFailed("The password does not open this account's key slot.") \
+            from None

@@ -1,0 +1,59 @@
+"""`audit verify`: the station's history is whole, in order, and matches its records.
+
+Walks the hash chain (the first broken link, gap or reordering is named), then checks
+every sealed interview against its own hash and against the hash its finalisation event
+recorded, so a record changed behind the program's back (triggers dropped, a row
+rewritten) is found even when its row hash was recomputed to match.
+"""
+
+import json
+from dataclasses import dataclass
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.interview import InterviewStatus
+from screening_app.services.authz import require_role
+from screening_app.store.chain import verify_chain
+from screening_app.store.interviews import InterviewRepository
+from screening_app.store.station import Station
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    events: int
+    head_seq: int
+    head_hash: str
+    records: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class AuditService:
+    def __init__(self, station: Station):
+        self._station = station
+
+    def verify(self, actor: Actor) -> AuditReport:
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="verify the station's history")
+        db = self._station.db
+        chain = verify_chain(db)
+        problems = [chain.problem] if chain.problem else []
+        sealed_by_event = {}
+        for interview_id, payload in db.execute(
+                "SELECT interview_id, payload FROM events WHERE kind = 'interview.finalised'"):
+            sealed_by_event[interview_id] = json.loads(payload).get("record_sha256")
+        records = InterviewRepository(db).find(status=InterviewStatus.FINAL)
+        for record in records:
+            if record.computed_hash() != record.record_sha256:
+                problems.append(f"Interview {record.id} no longer matches its own hash: it was"
+                                " changed after it was finalised.")
+            elif sealed_by_event.get(record.id) != record.record_sha256:
+                problems.append(f"Interview {record.id} does not match the hash its"
+                                " finalisation event recorded: it was replaced.")
+        missing = set(sealed_by_event) - {r.id for r in records}
+        for interview_id in sorted(missing):
+            problems.append(f"Interview {interview_id} was finalised but is no longer sealed"
+                            " in the database.")
+        return AuditReport(chain.events, chain.head_seq, chain.head_hash, len(records),
+                           tuple(problems))

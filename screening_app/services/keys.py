@@ -1,0 +1,208 @@
+"""The station's signing key and certificate, and who can unlock them.
+
+At init the station makes an RSA key and a certificate signing request (CSR) for
+headquarters; `station import-cert` installs the certificate headquarters issued. The
+private key is stored sealed under the station's key-encryption key (KEK), and the KEK
+only wrapped per account under that account's password: signing in unlocks it for the
+session, locking or signing out forgets it.
+"""
+
+import json
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.canonical import utc_now
+from screening_app.domain.errors import UserError
+from screening_app.pki import certificates, sealed
+from screening_app.services.authz import require_role
+from screening_app.store.connection import write_transaction
+from screening_app.store.station import Station
+
+SIGNING = "signing"
+ORGANISATION = "UNC Screening"
+
+
+class StationKeyUnavailable(UserError):
+    pass
+
+
+@dataclass(frozen=True)
+class StationCertificate:
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...]  # issuers, ending with the root
+
+    @property
+    def root(self) -> x509.Certificate:
+        return self.chain[-1] if self.chain else self.certificate
+
+
+class KeyService:
+    def __init__(self, station: Station):
+        self._station = station
+        self._db = station.db
+        self._kek: bytes | None = None
+
+    # -- set-up -----------------------------------------------------------------------
+    def _context(self, purpose: str) -> bytes:
+        return f"screening-app:{self._station.station_id}:{purpose}".encode()
+
+    def create_station_key(self, admin: Actor, password: str) -> None:
+        """At init: the KEK, the signing key sealed under it, the CSR, the admin's slot."""
+        if self._db.execute("SELECT 1 FROM station_keys WHERE purpose = ?",
+                            [SIGNING]).fetchone():
+            raise UserError("This station already has a signing key.")
+        kek = sealed.new_kek()
+        key = certificates.new_private_key()
+        csr = certificates.create_csr(key, f"Station {self._station.station_id}",
+                                      ORGANISATION, unit=self._station.camp)
+        private_der = key.private_bytes(serialization.Encoding.DER,
+                                        serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption())
+        public_pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT INTO station_keys (id, purpose, sealed_private_key, public_key_pem,"
+                " csr_pem, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [SIGNING, SIGNING, sealed.seal(kek, private_der, self._context(SIGNING)),
+                 public_pem.decode(), certificates.to_pem(csr).decode(), utc_now()],
+            )
+            self._write_slot(admin.user_id, kek, password)
+            self._station.events.append("keys.created", {"purpose": SIGNING},
+                                        actor_id=admin.user_id)
+        self._kek = kek
+
+    def _write_slot(self, user_id: str, kek: bytes, password: str) -> None:
+        slot = sealed.wrap_for_password(kek, password, self._context("kek"))
+        self._db.execute(
+            "INSERT INTO key_slots (user_id, wrapped_kek, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT(user_id) DO UPDATE SET wrapped_kek = excluded.wrapped_kek,"
+            " created_at = excluded.created_at",
+            [user_id, json.dumps(slot), utc_now()],
+        )
+
+    def add_slot(self, admin: Actor, user_id: str, password: str) -> None:
+        """Give a new account its own way to unlock the station key (needs an unlocked
+        admin session: the KEK is wrapped, never re-created)."""
+        require_role(admin, Role.ADMIN, action="give accounts access to the station key")
+        if not self.has_key():
+            return
+        self._write_slot(user_id, self._require_kek(), password)
+
+    # -- sessions ---------------------------------------------------------------------
+    def unlock(self, actor: Actor, password: str) -> bool:
+        """Unwrap the KEK with the password just verified; False when there is nothing
+        to unlock (a station made before keys, or an account without a slot)."""
+        row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
+                               [actor.user_id]).fetchone()
+        if row is None:
+            self.lock()
+            return False
+        self._kek = sealed.unwrap_with_password(json.loads(row[0]), password,
+                                                self._context("kek"))
+        return True
+
+    def lock(self) -> None:
+        self._kek = None
+
+    def _require_kek(self) -> bytes:
+        # The KEK belongs to this process's signed-in session, whoever is acting in it: the
+        # Actor objects that reach services come only from a password check.
+        if self._kek is None:
+            raise StationKeyUnavailable(
+                "The station key is locked: sign in again to unlock it.")
+        return self._kek
+
+    # -- the key and its certificate -----------------------------------------------------
+    def has_key(self) -> bool:
+        return self._db.execute("SELECT 1 FROM station_keys WHERE purpose = ?",
+                                [SIGNING]).fetchone() is not None
+
+    def csr_pem(self) -> bytes:
+        row = self._db.execute("SELECT csr_pem FROM station_keys WHERE purpose = ?",
+                               [SIGNING]).fetchone()
+        if row is None:
+            raise StationKeyUnavailable("This station has no signing key.")
+        return row[0].encode()
+
+    def import_certificate(self, actor: Actor, pem: bytes, source: str) -> StationCertificate:
+        """Install the certificate headquarters issued for this station's CSR. The file
+        holds the station certificate followed by its issuers up to the root."""
+        require_role(actor, Role.ADMIN, action="install the station certificate")
+        found = certificates.load_certificates(pem, source)
+        certificate, chain = found[0], tuple(found[1:])
+        public_pem = self._db.execute(
+            "SELECT public_key_pem FROM station_keys WHERE purpose = ?", [SIGNING]).fetchone()
+        if public_pem is None:
+            raise StationKeyUnavailable("This station has no signing key.")
+        ours = serialization.load_pem_public_key(public_pem[0].encode())
+        theirs = certificate.public_key()
+        if ours.public_numbers() != theirs.public_numbers():
+            raise UserError(f"{source}: this certificate is for another key, not this"
+                            " station's (was it issued for this station's CSR?).")
+        if not chain:
+            raise UserError(f"{source}: put the issuing CA's certificate after the station's"
+                            " certificate in the same file.")
+        issuer = certificate
+        for parent in chain:
+            certificates.check_issued_by(issuer, parent)
+            issuer = parent
+        certificates.check_issued_by(chain[-1], chain[-1])  # the root signs itself
+        with write_transaction(self._db):
+            self._db.execute(
+                "UPDATE station_keys SET certificate_pem = ?, chain_pem = ?,"
+                " certificate_installed_at = ? WHERE purpose = ?",
+                [certificates.to_pem(certificate).decode(),
+                 certificates.chain_pem(chain).decode(), utc_now(), SIGNING],
+            )
+            self._station.events.append(
+                "keys.certificate_installed",
+                {"subject": certificate.subject.rfc4514_string(),
+                 "issuer": certificate.issuer.rfc4514_string(),
+                 "serial": format(certificate.serial_number, "x"),
+                 "root": certificates.common_name(chain[-1])},
+                actor_id=actor.user_id,
+            )
+        return StationCertificate(certificate, chain)
+
+    def station_certificate(self) -> StationCertificate | None:
+        row = self._db.execute(
+            "SELECT certificate_pem, chain_pem FROM station_keys WHERE purpose = ?",
+            [SIGNING]).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return StationCertificate(
+            certificates.load_certificates(row[0].encode(), "station certificate")[0],
+            tuple(certificates.load_certificates(row[1].encode(), "station chain")))
+
+    def readiness(self) -> str | None:
+        """Why this station cannot sign forms now, or None when it can."""
+        if not self.has_key():
+            return ("This station has no signing key (it was made by an older version);"
+                    " ask an admin to create one.")
+        if self.station_certificate() is None:
+            return ("This station has no certificate yet: send its request"
+                    " ('screening-app station csr') to headquarters and install what they"
+                    " issue with 'screening-app station import-cert'.")
+        if self._kek is None:
+            return "The station key is locked: sign in again to unlock it."
+        return None
+
+    def signing_identity(self, actor: Actor):
+        from screening_app.records.signing import SigningIdentity
+
+        installed = self.station_certificate()
+        if installed is None:
+            raise StationKeyUnavailable(
+                "This station has no certificate yet: send station-csr.pem to headquarters"
+                " and install what they issue with 'screening-app station import-cert'.")
+        kek = self._require_kek()
+        row = self._db.execute("SELECT sealed_private_key FROM station_keys WHERE purpose = ?",
+                               [SIGNING]).fetchone()
+        key = serialization.load_der_private_key(
+            sealed.unseal(kek, row[0], self._context(SIGNING)), password=None)
+        return SigningIdentity(key=key, certificate=installed.certificate,
+                               chain=installed.chain)

@@ -1,0 +1,91 @@
+"""Is this choice form genuine? The PDF signature (whole document, trusted root), the
+record embedded in it, and, where the station's database is at hand, the stored record
+and the station's history."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+
+from screening_app.domain.accounts import Actor
+from screening_app.domain.canonical import canonical_json, sha256_hex
+from screening_app.domain.errors import UserError
+from screening_app.services.documents import RECORD_ATTACHMENT
+from screening_app.store.interviews import InterviewRepository
+from screening_app.store.station import Station
+
+
+@dataclass(frozen=True)
+class FormVerification:
+    valid: bool
+    reason: str | None  # the first problem, in one sentence
+    record_id: str | None = None
+    signers: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)  # what was checked
+
+
+def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
+                station: Station | None = None, actor: Actor | None = None) -> FormVerification:
+    from screening_app.records.verifying import verify_pdf
+
+    if not trust_roots:
+        raise UserError("No trusted root certificate: give one with --trust ROOT.pem.")
+    checked = verify_pdf(pdf, trust_roots)
+    signers = tuple(s.signer for s in checked.signatures)
+    if not checked.valid:
+        return FormVerification(False, checked.reason, None, signers)
+    embedded = checked.attachments.get(RECORD_ATTACHMENT)
+    if embedded is None:
+        return FormVerification(False, "The signed PDF holds no record data.", None, signers)
+    try:
+        record = json.loads(embedded)
+        claimed = record.pop("record_sha256")
+    except (ValueError, KeyError, AttributeError):
+        return FormVerification(False, "The record data in the PDF is not readable.", None,
+                                signers)
+    record_id = record.get("id")
+    if sha256_hex(canonical_json(record)) != claimed:
+        return FormVerification(False, "The record data in the PDF does not match its own"
+                                " hash.", record_id, signers)
+    notes = [f"signed by {', '.join(signers)}; covers the whole document",
+             f"record {record_id}, hash {claimed[:16]}… matches its data"]
+    if station is not None and actor is not None:
+        problem = _compare_with_station(station, record_id, claimed,
+                                        checked.info.get("/ScreeningChainHead"))
+        if problem:
+            return FormVerification(False, problem, record_id, signers, tuple(notes))
+        notes.append(f"matches the stored record and the history of station"
+                     f" {station.station_id}")
+    return FormVerification(True, None, record_id, signers, tuple(notes))
+
+
+def _compare_with_station(station: Station, record_id: str, claimed: str,
+                          chain_head: str | None) -> str | None:
+    db = station.db
+    if chain_head:
+        seq_text, _, head_hash = chain_head.partition(":")
+        row = db.execute("SELECT hash FROM events WHERE seq = ?", [int(seq_text)]).fetchone()
+        newest = db.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+        if row is None and int(seq_text) > newest:
+            return (f"The station database is older than this form: its history ends at event"
+                    f" {newest}, but the form was made at event {seq_text}. Was the database"
+                    " restored from an old copy?")
+        if row is None or row[0] != head_hash:
+            return (f"This form was made in a history that differs from the station's at"
+                    f" event {seq_text}.")
+    stored = InterviewRepository(db).get(record_id)
+    if stored is None:
+        return f"Record {record_id} is not in the station database."
+    if stored.computed_hash() != stored.record_sha256:
+        return f"The stored record {record_id} was changed after it was finalised."
+    if stored.record_sha256 != claimed:
+        return f"The stored record {record_id} differs from the one in this form."
+    return None
+
+
+def read_pdf(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise UserError(f"{path}: {error.strerror}.") from None

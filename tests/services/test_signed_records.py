@@ -1,0 +1,127 @@
+"""Signed, verifiable records: each tampering case is detected with a clear reason, and
+poppler's pdfsig agrees with `screening-app verify` on valid and altered forms."""
+
+import io
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from screening_app.cli import run
+from screening_app.pki import certificates
+from screening_app.protocol.examples import complete_answers
+from tests.conftest import PASSWORD
+
+needs_pdfsig = pytest.mark.skipif(shutil.which("pdfsig") is None,
+                                  reason="poppler-utils (pdfsig) is not installed")
+
+
+def cli(capsys, monkeypatch, data_dir, *argv, user="sup"):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    code = run(["--data-dir", str(data_dir), *[str(a) for a in argv],
+                *(["--user", user, "--password-stdin"] if user else [])])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+@pytest.fixture
+def signed(roster_station, tmp_path):
+    services = roster_station.services
+    final = services.transcription.record(roster_station.interviewer, "NK-100001",
+                                          {"answers": complete_answers("enlist")}, "paper")
+    path = tmp_path / "form.pdf"
+    services.documents.export(roster_station.supervisor, final.id, path)
+    return roster_station, final, path
+
+
+def pdfsig_valid(path) -> bool:
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    return "Signature is Valid" in out
+
+
+@needs_pdfsig
+def test_a_fresh_form_is_valid_for_verify_and_for_pdfsig(signed, capsys, monkeypatch):
+    station, final, path = signed
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path)
+    assert code == 0, out
+    assert "VALID" in out and final.id in out and "matches the stored record" in out
+    assert pdfsig_valid(path)
+    code, out = cli(capsys, monkeypatch, station.data_dir, "audit", "verify")
+    assert code == 0 and "history is whole" in out
+
+
+@needs_pdfsig
+def test_one_flipped_byte_is_invalid_for_both(signed, capsys, monkeypatch, tmp_path):
+    station, _, path = signed
+    data = bytearray(path.read_bytes())
+    position = data.index(b"Kim Min-jun") if b"Kim Min-jun" in data else len(data) // 3
+    data[position] ^= 0x01
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(bytes(data))
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", altered)
+    assert code == 3 and out.startswith("INVALID: ")
+    assert not pdfsig_valid(altered)
+
+
+def test_a_form_from_another_ca_is_not_trusted(signed, capsys, monkeypatch, tmp_path):
+    station, _, path = signed
+    _, other_root = certificates.create_root_ca("Someone Else's CA", "Elsewhere")
+    other = tmp_path / "other-root.pem"
+    other.write_bytes(certificates.to_pem(other_root))
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, "--trust", other)
+    assert code == 3 and "INVALID" in out
+
+
+def test_a_row_changed_with_sql_is_found_by_audit_and_verify(signed, capsys, monkeypatch):
+    station, final, path = signed
+    db = station.services.station.db
+    db.execute("DROP TRIGGER interviews_refuse_update")
+    db.execute("UPDATE interviews SET choice = 'repatriate' WHERE id = ?", [final.id])
+    code, out = cli(capsys, monkeypatch, station.data_dir, "audit", "verify")
+    assert code == 3 and final.id in out and "changed after it was finalised" in out
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path)
+    assert code == 3 and "was changed after it was finalised" in out
+
+
+def test_a_deleted_or_swapped_event_is_named(signed, capsys, monkeypatch):
+    station, _, _ = signed
+    db = station.services.station.db
+    db.execute("DROP TRIGGER events_refuse_delete")
+    db.execute("DROP TRIGGER events_refuse_update")
+    rows = db.execute("SELECT seq, kind, payload FROM events WHERE seq IN (5, 6)").fetchall()
+    db.execute("UPDATE events SET kind = ?, payload = ? WHERE seq = 5", [rows[1][1], rows[1][2]])
+    db.execute("UPDATE events SET kind = ?, payload = ? WHERE seq = 6", [rows[0][1], rows[0][2]])
+    code, out = cli(capsys, monkeypatch, station.data_dir, "audit", "verify")
+    assert code == 3 and "event 5" in out
+    db.execute("DELETE FROM events WHERE seq = 3")
+    code, out = cli(capsys, monkeypatch, station.data_dir, "audit", "verify")
+    assert code == 3 and "event 3 is missing" in out
+
+
+def test_a_database_restored_from_an_older_copy_is_found(roster_station, capsys, monkeypatch,
+                                                        tmp_path):
+    services = roster_station.services
+    db_path = roster_station.data_dir / "station.sqlite3"
+    services.station.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    backup = tmp_path / "old.sqlite3"
+    shutil.copy(db_path, backup)
+    final = services.transcription.record(roster_station.interviewer, "CN-700001",
+                                          {"answers": complete_answers()}, "paper")
+    path = tmp_path / "newer.pdf"
+    services.documents.export(roster_station.supervisor, final.id, path)
+    services.close()
+    for suffix in ("-wal", "-shm"):
+        (roster_station.data_dir / f"station.sqlite3{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, db_path)
+    roster_station.reopen()
+    code, out = cli(capsys, monkeypatch, roster_station.data_dir, "verify", path)
+    assert code == 3 and "older than this form" in out
+
+
+def test_garbage_is_a_clear_refusal_not_a_crash(signed, capsys, monkeypatch, tmp_path):
+    station, _, _ = signed
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"this is not a pdf at all")
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", junk)
+    assert code == 3 and "INVALID" in out and "Traceback" not in out
