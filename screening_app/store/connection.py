@@ -34,7 +34,8 @@ def open_database(path: Path | str) -> Database:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
-    return Database(conn)
+    # No sqlite-utils plugins: the station's connection is the program's own.
+    return Database(conn, execute_plugins=False)
 
 
 @contextmanager

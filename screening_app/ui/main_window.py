@@ -22,6 +22,7 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
+from screening_app.ui.batch_print import BatchPrintDialog
 from screening_app.ui.idle_lock import IdleLock
 from screening_app.ui.interview_wizard import InterviewWizard
 from screening_app.ui.pdf_preview import PdfPreviewDialog
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
         self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         station_menu.addAction(self.lock_action)
+        verify_action = QAction("&Verify a form…", self, shortcut=QKeySequence("Ctrl+Shift+V"))
+        verify_action.triggered.connect(self.open_verify_dialog)
+        station_menu.addAction(verify_action)
         idle_action = QAction("Lock &after…", self)
         idle_action.triggered.connect(self._on_set_lock_minutes)
         station_menu.addAction(idle_action)
@@ -131,6 +135,23 @@ class MainWindow(QMainWindow):
         find = QAction("&Find person", self, shortcut=QKeySequence("Ctrl+F"))
         find.triggered.connect(self._focus_search)
         interview_menu.addAction(find)
+        interview_menu.addSeparator()
+        self.print_forms_action = QAction("&Print forms…", self, shortcut=QKeySequence("Ctrl+P"))
+        self.print_forms_action.triggered.connect(self.open_batch_print)
+        interview_menu.addAction(self.print_forms_action)
+
+    def open_batch_print(self) -> BatchPrintDialog:
+        dialog = getattr(self, "batch_print_dialog", None)
+        if dialog is not None and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        self.batch_print_dialog = BatchPrintDialog(self.services, self.actor, self)
+        # The list names people: it goes out of sight when the station locks (a print
+        # under way carries on), and the next Ctrl+P opens it for whoever signs in.
+        self.sig_locked.connect(self.batch_print_dialog.hide)
+        self.batch_print_dialog.show()
+        return self.batch_print_dialog
 
     def _focus_search(self) -> None:
         if self.stack.currentWidget() is self.roster_page:
@@ -218,6 +239,7 @@ class MainWindow(QMainWindow):
             return None
         dialog = PdfPreviewDialog(self.services, self.actor, document, self)
         dialog.setModal(False)
+        self.sig_locked.connect(dialog.hide)  # a person's form never stays on a locked screen
         dialog.show()
         self.preview = dialog
         return dialog
@@ -244,12 +266,20 @@ class MainWindow(QMainWindow):
         self.open_wizard(interview)
         return interview
 
+    def open_verify_dialog(self):
+        from screening_app.ui.verify_dialog import VerifyDialog
+
+        self.verify_dialog = VerifyDialog(self.services, self.actor, self)
+        self.verify_dialog.show()
+        return self.verify_dialog
+
     # -- locking --------------------------------------------------------------------
     def lock(self) -> None:
         """Hide everything behind a password; the work under way is kept as it is."""
         if self.lock_dialog is not None:
             return
         self.idle_lock.pause()
+        self.services.sign_out()  # the station key is forgotten until a password unlocks it
         self.stack.setVisible(False)
         self.sig_locked.emit()
         self.lock_dialog = SignInDialog(self.services, self, locked_user=self.actor.name,

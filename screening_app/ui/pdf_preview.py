@@ -60,10 +60,15 @@ class PdfPreviewDialog(QDialog):
 
     def print_to(self, printer) -> int:
         """Count the print, then print; returns the copy number."""
-        copy = self._services.documents.record_print(self._actor, self.document)
-        print_pdf(self.document.content, printer, copy)
+        copies = []
+
+        def count_this_print() -> int:
+            copies.append(self._services.documents.record_print(self._actor, self.document))
+            return copies[-1]
+
+        print_pdf(self.document.content, printer, count_this_print)
         self._update_info()
-        return copy
+        return copies[-1]
 
     def _on_print(self) -> None:
         printer = pdf_printer()

@@ -2,6 +2,8 @@
 "COPY n" mark on copies after the first (added at print time only; the stored bytes
 never change)."""
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
@@ -23,7 +25,9 @@ def load_pdf(content: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:
 def paint_copy_mark(painter: QPainter, area: QRectF, copy_number: int) -> None:
     painter.save()
     font = QFont()
-    font.setPointSizeF(max(area.height() / 14, 10))
+    # In device pixels: the printer's resolution is far above the screen's, so a size in
+    # points would come out many times too large.
+    font.setPixelSize(max(int(area.height() / 14), 10))
     font.setBold(True)
     painter.setFont(font)
     painter.setPen(QColor(180, 0, 0, 160))
@@ -35,13 +39,18 @@ def paint_copy_mark(painter: QPainter, area: QRectF, copy_number: int) -> None:
     painter.restore()
 
 
-def print_pdf(content: bytes, printer: QPrinter, copy_number: int,
+def print_pdf(content: bytes, printer: QPrinter, copy_number: int | Callable[[], int],
               cancelled=lambda: False) -> int:
-    """Paint every page of the PDF on ``printer``; returns the pages printed."""
+    """Paint every page of the PDF on ``printer``; returns the pages printed.
+
+    ``copy_number`` may be a function: it is called once the printer has opened, so a
+    print is counted only when it can really happen."""
     document, buffer = load_pdf(content)
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("The printer could not be opened.")
+    if callable(copy_number):
+        copy_number = copy_number()
     printed = 0
     try:
         for page in range(document.pageCount()):
@@ -55,7 +64,7 @@ def print_pdf(content: bytes, printer: QPrinter, copy_number: int,
             scale = PRINT_DPI / 72
             image: QImage = document.render(page, QSize(int(points.width() * scale),
                                                         int(points.height() * scale)))
-            target = _fit(area, image.width(), image.height())
+            target = fit_rect(area, image.width(), image.height())
             painter.drawImage(target, image)
             if copy_number > 1:
                 paint_copy_mark(painter, target, copy_number)
@@ -67,7 +76,7 @@ def print_pdf(content: bytes, printer: QPrinter, copy_number: int,
     return printed
 
 
-def _fit(area: QRectF, width: int, height: int) -> QRectF:
+def fit_rect(area: QRectF, width: int, height: int) -> QRectF:
     scale = min(area.width() / width, area.height() / height)
     w, h = width * scale, height * scale
     return QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)

@@ -25,6 +25,9 @@ COLUMNS = (
 )
 
 
+_SERVED_ROLES = {SubjectRole, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole}
+
+
 class RosterTableModel(QAbstractTableModel):
     PAGE_SIZE = 200
     SEARCH_LIMIT = 200
@@ -52,6 +55,10 @@ class RosterTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        # Qt asks for many roles per cell on every repaint; answer the ones we do not serve
+        # before touching the row.
+        if role not in _SERVED_ROLES:
+            return None
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
         subject = self._rows[index.row()]

@@ -3,6 +3,7 @@ it stopped: the next start offers the draft, and the wizard opens at the same st
 every answer given."""
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -21,7 +22,7 @@ CHILD = textwrap.dedent("""
 
     app = application()
     services = StationServices.open(sys.argv[1])
-    actor = services.accounts.authenticate("ivan", sys.argv[2])
+    actor = services.sign_in("ivan", sys.argv[2])
     window = MainWindow(services, actor, lock_minutes=0)
     window.show()
     window.start_interview("NK-100002")
@@ -48,6 +49,11 @@ def test_a_killed_session_resumes_the_draft(qtbot, roster_station, monkeypatch, 
     child = subprocess.Popen([sys.executable, str(script), str(roster_station.data_dir),
                               PASSWORD], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True, env=env)
+    # Wait for READY, but never forever: a child stuck on a dialog fails the test instead.
+    ready, _, _ = select.select([child.stdout], [], [], 60)
+    if not ready:
+        child.kill()
+        raise AssertionError("the child GUI never became ready: " + child.stderr.read())
     line = child.stdout.readline()
     assert line.startswith("READY"), child.stderr.read()
     interview_id = line.split()[1]
