@@ -125,3 +125,44 @@ def test_garbage_is_a_clear_refusal_not_a_crash(signed, capsys, monkeypatch, tmp
     junk.write_bytes(b"this is not a pdf at all")
     code, out = cli(capsys, monkeypatch, station.data_dir, "verify", junk)
     assert code == 3 and "INVALID" in out and "Traceback" not in out
+
+
+def test_a_form_from_another_station_under_the_same_ca_is_not_this_stations(
+        signed, capsys, monkeypatch, tmp_path, test_keys):
+    from screening_app.services.app import init_station
+    from tests.conftest import SMALL_ROSTER, install_test_certificate, write_csv
+
+    station, _, _ = signed
+    other = init_station(tmp_path / "other", "OTHER-02", "Pusan", "admin", PASSWORD)
+    admin = other.sign_in("admin", PASSWORD)
+    install_test_certificate(other, admin, test_keys)
+    other.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
+    other.roster.import_file(admin, write_csv(tmp_path / "r.csv", SMALL_ROSTER))
+    ivan = other.sign_in("ivan", PASSWORD)
+    final = other.transcription.record(ivan, "NK-100002", {"answers": complete_answers()}, "p")
+    foreign = tmp_path / "foreign.pdf"
+    foreign.write_bytes(other.documents.latest(admin, final.id).content)
+    other.close()
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", foreign)
+    assert code == 3 and ("history that differs" in out or "not in the station database" in out)
+
+
+def test_audit_verify_passes_on_the_demo_station_after_an_interview(tmp_path, capsys,
+                                                                   monkeypatch):
+    from screening_app.services.app import StationServices
+    from screening_app.services.demo import prepare_demo
+
+    demo = prepare_demo(tmp_path / "demo", roster_size=40)
+    passwords = {name: password for name, _, password in demo.accounts}
+    services = StationServices.open(tmp_path / "demo")
+    interviewer = services.sign_in("interviewer1", passwords["interviewer1"])
+    isn = services.roster.page_after(interviewer, None, 1)[0].isn
+    final = services.transcription.record(interviewer, isn, {"answers": complete_answers()}, "p")
+    content = services.documents.latest(interviewer, final.id).content
+    services.close()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(passwords["supervisor"] + "\n"))
+    code = run(["--data-dir", str(tmp_path / "demo"), "audit", "verify", "--user", "supervisor",
+                "--password-stdin"])
+    out = capsys.readouterr().out
+    assert code == 0 and "history is whole" in out
+    assert b"DEMO" in content

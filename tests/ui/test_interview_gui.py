@@ -72,6 +72,23 @@ def test_full_interview_with_keyboard_and_mouse(qtbot, window, confirm_yes, tmp_
                            check=True).stdout.splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)
 
+    # The form from this real GUI run is signed: pdfsig and our verify agree, and both
+    # refuse it once one byte has changed.
+    from screening_app.services.verification import verify_form
+
+    root = [window.services.keys.station_certificate().root]
+    station = window.services.station
+    assert verify_form(preview.document.content, root, station, window.actor).valid
+    sig = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in sig
+    altered = bytearray(preview.document.content)
+    altered[len(altered) // 3] ^= 0x01
+    bad = tmp_path / "altered.pdf"
+    bad.write_bytes(bytes(altered))
+    assert not verify_form(bytes(altered), root, station, window.actor).valid
+    sig = subprocess.run(["pdfsig", str(bad)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" not in sig
+
     # A finalised record cannot be edited from the GUI: it is not offered as a draft.
     assert window.services.interviews.drafts(window.actor) == []
     assert window.offer_resume() is None
