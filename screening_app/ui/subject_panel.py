@@ -32,6 +32,9 @@ class SubjectPanel(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        # A fixed height: otherwise every keystroke in the search box, by changing the
+        # selected person, re-lays out the whole window.
+        self.details.setFixedHeight(self.details.fontMetrics().lineSpacing() * 11)
         layout.addWidget(self.details)
         layout.addWidget(QLabel("<b>Interviews</b>"))
         self.history = QListWidget()
