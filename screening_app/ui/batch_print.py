@@ -12,9 +12,8 @@ from datetime import UTC, date, datetime, time
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,13 +35,7 @@ from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.documents import PrintableForm
-from screening_app.ui.pdf_printing import (
-    PRINT_DPI,
-    fit_rect,
-    load_pdf,
-    paint_copy_mark,
-    pdf_printer,
-)
+from screening_app.ui.pdf_printing import load_pdf, paint_pdf_pages, pdf_printer
 from screening_app.ui.tasks import CancelToken, Task, run_in_background
 
 FormRole = Qt.ItemDataRole.UserRole + 1
@@ -208,26 +201,6 @@ class BatchPrintResult:
 
 def _forms(count: int) -> str:
     return f"{count} form{'' if count == 1 else 's'}"
-
-
-def paint_pdf_pages(painter: QPainter, printer: QPrinter, pdf: QPdfDocument, copy_number: int,
-                    *, start_on_new_page: bool) -> int:
-    """Paint every page of ``pdf`` with an active painter, so that many documents share one
-    print job; returns the pages painted."""
-    for page in range(pdf.pageCount()):
-        if (page or start_on_new_page) and not printer.newPage():
-            raise OSError("The printer refused to start a new page.")
-        area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
-        area.moveTo(0, 0)
-        points = pdf.pagePointSize(page)
-        scale = PRINT_DPI / 72
-        image: QImage = pdf.render(page, QSize(int(points.width() * scale),
-                                               int(points.height() * scale)))
-        target = fit_rect(area, image.width(), image.height())
-        painter.drawImage(target, image)
-        if copy_number > 1:
-            paint_copy_mark(painter, target, copy_number)
-    return pdf.pageCount()
 
 
 def print_forms(data_dir: Path, actor: Actor, items: Sequence[PrintJobItem], printer: QPrinter,

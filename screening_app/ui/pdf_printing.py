@@ -39,41 +39,44 @@ def paint_copy_mark(painter: QPainter, area: QRectF, copy_number: int) -> None:
     painter.restore()
 
 
-def print_pdf(content: bytes, printer: QPrinter, copy_number: int | Callable[[], int],
-              cancelled=lambda: False) -> int:
-    """Paint every page of the PDF on ``printer``; returns the pages printed.
+def paint_pdf_pages(painter: QPainter, printer: QPrinter, pdf: QPdfDocument, copy_number: int,
+                    *, start_on_new_page: bool) -> int:
+    """Paint every page of ``pdf`` with an active painter, so that many documents can share
+    one print job; returns the pages painted."""
+    for page in range(pdf.pageCount()):
+        if (page or start_on_new_page) and not printer.newPage():
+            raise OSError("The printer refused to start a new page.")
+        area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
+        area.moveTo(0, 0)
+        points = pdf.pagePointSize(page)
+        scale = PRINT_DPI / 72
+        image: QImage = pdf.render(page, QSize(int(points.width() * scale),
+                                               int(points.height() * scale)))
+        target = fit_rect(area, image.width(), image.height())
+        painter.drawImage(target, image)
+        if copy_number > 1:
+            paint_copy_mark(painter, target, copy_number)
+    return pdf.pageCount()
+
+
+def print_pdf(content: bytes, printer: QPrinter, copy_number: int | Callable[[], int]) -> int:
+    """Print one stored PDF as its own job; returns the pages printed.
 
     ``copy_number`` may be a function: it is called once the printer has opened, so a
     print is counted only when it can really happen."""
     document, buffer = load_pdf(content)
     painter = QPainter()
     if not painter.begin(printer):
+        document.close()
         raise OSError("The printer could not be opened.")
-    if callable(copy_number):
-        copy_number = copy_number()
-    printed = 0
     try:
-        for page in range(document.pageCount()):
-            if cancelled():
-                break
-            if page:
-                printer.newPage()
-            area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
-            area.moveTo(0, 0)
-            points = document.pagePointSize(page)
-            scale = PRINT_DPI / 72
-            image: QImage = document.render(page, QSize(int(points.width() * scale),
-                                                        int(points.height() * scale)))
-            target = fit_rect(area, image.width(), image.height())
-            painter.drawImage(target, image)
-            if copy_number > 1:
-                paint_copy_mark(painter, target, copy_number)
-            printed += 1
+        if callable(copy_number):
+            copy_number = copy_number()
+        return paint_pdf_pages(painter, printer, document, copy_number, start_on_new_page=False)
     finally:
         painter.end()
         document.close()
         buffer.close()
-    return printed
 
 
 def fit_rect(area: QRectF, width: int, height: int) -> QRectF:

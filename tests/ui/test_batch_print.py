@@ -143,7 +143,6 @@ def test_print_the_ticked_forms_of_one_compound_in_one_job(qtbot, forms_station,
     assert dialog.print_button.isEnabled() and dialog.progress is None
 
 
-# See tests/ui/test_printing.py: pdf_printing.paint_copy_mark sizes the mark for a screen.
 def test_a_form_printed_before_is_marked_as_a_copy_in_the_batch(qtbot, forms_station,
                                                                  tmp_path):
     services, supervisor = forms_station.services, forms_station.supervisor

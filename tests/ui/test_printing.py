@@ -76,9 +76,8 @@ def test_printing_a_stored_form_counts_each_print_and_marks_the_copies(qtbot, ro
     assert sha256_hex(again.content) == stored.sha256
 
 
-# paint_copy_mark sizes its font in points from a length in device pixels, so on a printer
-# (1200 dpi here) the mark is some 17 times too large: a red blob across the page whose
-# letters fall outside it. Fixed by font.setPixelSize(...) in pdf_printing.paint_copy_mark.
+# The mark is sized in device pixels: in points it came out some 17 times too large at a
+# printer's 1200 dpi, a red blob whose letters fell off the page.
 def test_a_second_print_carries_a_readable_copy_mark_on_every_page(qtbot, roster_station,
                                                                     tmp_path):
     services, interviewer = roster_station.services, roster_station.interviewer
