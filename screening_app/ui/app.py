@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.store.station import station_exists
-from screening_app.ui.first_run import FirstRunDialog
 from screening_app.ui.fonts import install_application_font
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.sign_in import SignInDialog
@@ -41,6 +40,8 @@ def demo_accounts_hint(services: StationServices) -> str | None:
 
 def open_main_window(data_dir: Path) -> MainWindow | None:
     """Set up if needed, sign in, and build the main window (None if the user cancels)."""
+    from screening_app.ui.first_run import FirstRunDialog
+
     first_run = not station_exists(data_dir)
     if first_run and FirstRunDialog(data_dir).exec() != FirstRunDialog.DialogCode.Accepted:
         return None

@@ -1,6 +1,8 @@
 """The main window: the roster with search-as-you-type, the selected person, and the
 interview wizard in its place while an interview is under way."""
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,13 +24,15 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
-from screening_app.ui.batch_print import BatchPrintDialog
 from screening_app.ui.idle_lock import IdleLock
-from screening_app.ui.interview_wizard import InterviewWizard
-from screening_app.ui.pdf_preview import PdfPreviewDialog
 from screening_app.ui.roster_model import RosterTableModel, SubjectRole
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.subject_panel import SubjectPanel
+
+if TYPE_CHECKING:  # imported when first used: the roster window opens without them
+    from screening_app.ui.batch_print import BatchPrintDialog
+    from screening_app.ui.interview_wizard import InterviewWizard
+    from screening_app.ui.pdf_preview import PdfPreviewDialog
 
 DEFAULT_LOCK_MINUTES = 5.0
 SEARCH_DELAY_MS = 120
@@ -140,7 +144,9 @@ class MainWindow(QMainWindow):
         self.print_forms_action.triggered.connect(self.open_batch_print)
         interview_menu.addAction(self.print_forms_action)
 
-    def open_batch_print(self) -> BatchPrintDialog:
+    def open_batch_print(self) -> "BatchPrintDialog":
+        from screening_app.ui.batch_print import BatchPrintDialog
+
         dialog = getattr(self, "batch_print_dialog", None)
         if dialog is not None and dialog.isVisible():
             dialog.raise_()
@@ -204,7 +210,9 @@ class MainWindow(QMainWindow):
             return
         self.open_wizard(interview)
 
-    def open_wizard(self, interview: Interview) -> InterviewWizard:
+    def open_wizard(self, interview: Interview) -> "InterviewWizard":
+        from screening_app.ui.interview_wizard import InterviewWizard
+
         self.wizard = InterviewWizard(self.services, self.actor, interview)
         self.wizard.sig_finalised.connect(self._on_wizard_finalised)
         self.wizard.sig_paused.connect(lambda _id: self.close_wizard())
@@ -231,7 +239,9 @@ class MainWindow(QMainWindow):
             f"Interview {interview.id[:8]} finalised and sealed.", 8000)
         self.show_form(interview.id)
 
-    def show_form(self, interview_id: str) -> PdfPreviewDialog | None:
+    def show_form(self, interview_id: str) -> "PdfPreviewDialog | None":
+        from screening_app.ui.pdf_preview import PdfPreviewDialog
+
         try:
             document = self.services.documents.latest(self.actor, interview_id)
         except UserError as error:
