@@ -319,6 +319,40 @@ def cmd_audit_verify(args, services, actor) -> int:
     return EXIT_INVALID
 
 
+def cmd_review_list(args, services, actor) -> int:
+    items = services.reviews.queue(actor, state=args.state, interviewer=args.interviewer,
+                                   compound=args.compound, day=args.day)
+    if args.json:
+        _print_json([asdict(i) for i in items])
+    elif not items:
+        print("Nothing to review.")
+    else:
+        print(_table([(i.interview_id[:8], i.subject_isn, i.subject_name, i.compound,
+                       i.interviewer, i.finalised_at[:16], i.choice or i.outcome,
+                       i.state.replace("_", " "), i.reason or "") for i in items],
+                     ("ID", "ISN", "NAME", "COMPOUND", "INTERVIEWER", "FINALISED",
+                      "CHOICE / OUTCOME", "STATE", "REASON")))
+    return EXIT_OK
+
+
+def cmd_review_decide(args, services, actor) -> int:
+    interview_id = services.documents.find_interview_id(actor, args.interview_id)
+    decision = services.reviews.decide(actor, interview_id, args.decision,
+                                       reason=getattr(args, "reason", None),
+                                       comment=args.comment)
+    print(f"Interview {interview_id}: {decision.replace('_', ' ')}.")
+    return EXIT_OK
+
+
+def cmd_interview_sent_back(args, services, actor) -> int:
+    items = services.reviews.sent_back_to(actor)
+    if not items:
+        print("Nothing was sent back to you.")
+    for item in items:
+        print(f"{item.interview_id[:8]}  {item.subject_isn}  {item.subject_name}: {item.reason}")
+    return EXIT_OK
+
+
 def cmd_check(args, services, actor) -> int:
     results = services.checks.run(actor)
     for result in results:
@@ -475,6 +509,31 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", parents=[auth],
                      help="walk the chain and the sealed records (exit 0 whole, 3 broken)"
                      ).set_defaults(handler=cmd_audit_verify)
+
+    review = commands.add_parser("review", help="supervisor review of finalised interviews"
+                                 ).add_subparsers(dest="review_command", metavar="ACTION",
+                                                  required=True)
+    rlist = review.add_parser("list", parents=[auth], help="the review queue")
+    rlist.add_argument("--state", choices=["received", "approved", "sent_back", "rejected"])
+    rlist.add_argument("--interviewer")
+    rlist.add_argument("--compound")
+    rlist.add_argument("--day", metavar="YYYY-MM-DD")
+    rlist.add_argument("--json", action="store_true")
+    rlist.set_defaults(handler=cmd_review_list)
+    for name, decision, needs_reason in (("approve", "approved", False),
+                                         ("send-back", "sent_back", True),
+                                         ("reject", "rejected", True)):
+        decide = review.add_parser(name, parents=[auth], help=f"{name.replace('-', ' ')}"
+                                   " an interview")
+        decide.add_argument("interview_id")
+        if needs_reason:
+            decide.add_argument("--reason", required=True,
+                                help="why (the interviewer sees it)")
+        decide.add_argument("--comment")
+        decide.set_defaults(handler=cmd_review_decide, decision=decision)
+    sent_back = interview.add_parser("sent-back", parents=[auth],
+                                     help="your interviews a supervisor sent back, and why")
+    sent_back.set_defaults(handler=cmd_interview_sent_back)
 
     check = commands.add_parser("check", parents=[auth],
                                 help="integrity, schema, event chain and sealed records")

@@ -14,6 +14,7 @@ from screening_app.services.checks import CheckService
 from screening_app.services.documents import DocumentService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
+from screening_app.services.reviews import ReviewService
 from screening_app.services.roster import RosterService
 from screening_app.services.settings import SettingsService
 from screening_app.services.transcription import TranscriptionService
@@ -32,6 +33,7 @@ class StationServices:
     settings: SettingsService
     keys: KeyService
     audit: AuditService
+    reviews: ReviewService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
@@ -52,6 +54,7 @@ class StationServices:
             settings=settings,
             keys=keys,
             audit=AuditService(station),
+            reviews=ReviewService(station),
         )
 
     @classmethod

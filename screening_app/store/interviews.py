@@ -116,15 +116,19 @@ class InterviewRepository:
         for start in range(0, len(isns), 500):
             chunk = list(isns[start:start + 500])
             rows = self._db.execute(
-                "SELECT subject_isn, status, outcome FROM interviews"
+                "SELECT subject_isn, status, outcome, (SELECT state FROM reviews"
+                " WHERE reviews.interview_id = interviews.id ORDER BY at DESC, rowid DESC"
+                " LIMIT 1) FROM interviews"
                 f" WHERE subject_isn IN ({','.join('?' * len(chunk))})"
                 " ORDER BY started_at, id",
                 chunk,
             ).fetchall()
-            for isn, status, outcome in rows:
-                # An open draft is what matters most; otherwise the latest outcome.
+            for isn, status, outcome, review in rows:
+                # An open draft is what matters most; otherwise the latest interview's
+                # outcome, or that a supervisor sent it back.
                 if statuses.get(isn) != "draft":
-                    statuses[isn] = "draft" if status == "draft" else outcome
+                    statuses[isn] = ("draft" if status == "draft"
+                                     else "sent_back" if review == "sent_back" else outcome)
         return statuses
 
     # -- signatures ----------------------------------------------------------------

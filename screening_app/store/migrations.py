@@ -237,6 +237,28 @@ def m0003_station_keys(db: Database) -> None:
     )
 
 
+@migrations(name="0004_reviews")
+def m0004_reviews(db: Database) -> None:
+    # A supervisor's decision on a finalised interview is a record of its own, linked to
+    # it; the interview itself never changes. The latest decision is the current state.
+    _run_script(
+        db,
+        """
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            interview_id TEXT NOT NULL REFERENCES interviews(id),
+            state TEXT NOT NULL CHECK (state IN ('approved', 'sent_back', 'rejected')),
+            reason TEXT,
+            comment TEXT,
+            reviewer_id TEXT NOT NULL REFERENCES users(id),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX reviews_interview ON reviews(interview_id, at);
+        """
+        + _immutable("reviews", "reviews are append-only; record a new decision"),
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -161,3 +161,25 @@ def test_the_installed_entry_points_run(tmp_path):
     for command in ([sys.executable, "-m", "screening_app", "--version"],):
         result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
         assert result.returncode == 0 and "screening-app" in result.stdout
+
+
+def test_review_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answers": complete_answers()}), encoding="utf-8")
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "interview", "record",
+                         "--isn", "NK-100002", "--answers", answers, "--user", "ivan",
+                         "--password-stdin", stdin=PASSWORD + "\n")
+    interview_id = out.split()[3]
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "review", "send-back",
+                         interview_id[:8], "--reason", "Signatures missing on paper.",
+                         "--user", "boss", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 0, err
+    code, out, _ = cli(capsys, monkeypatch, "--data-dir", data_dir, "interview", "sent-back",
+                       "--user", "ivan", "--password-stdin", stdin=PASSWORD + "\n")
+    assert "Signatures missing on paper." in out and "NK-100002" in out
+    code, out, _ = cli(capsys, monkeypatch, "--data-dir", data_dir, "review", "list", "--json",
+                       "--user", "boss", "--password-stdin", stdin=PASSWORD + "\n")
+    assert json.loads(out)[0]["state"] == "sent_back"
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "review", "list",
+                       "--user", "ivan", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 2 and "may not review" in err

@@ -1,0 +1,125 @@
+"""Supervisor review: every finalised interview is received, then approved, sent back
+(with a reason the interviewer sees, leading to a new linked interview) or rejected (with
+a reason). Decisions are new records and events; the interview itself never changes.
+
+Not yet here (see the issue): the countersignature on approval, automatic flags in the
+queue, the dashboard and the revised lists.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.canonical import utc_now
+from screening_app.domain.errors import NotFound, UserError
+from screening_app.services.authz import require_role
+from screening_app.store.connection import write_transaction
+from screening_app.store.station import Station
+
+RECEIVED = "received"
+DECISIONS = ("approved", "sent_back", "rejected")
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    interview_id: str
+    subject_isn: str
+    subject_name: str
+    compound: str | None
+    interviewer: str
+    finalised_at: str
+    outcome: str
+    choice: str | None
+    state: str
+    reason: str | None
+
+
+_QUEUE_SQL = """
+SELECT interviews.id, interviews.subject_isn,
+       json_extract(interviews.subject_snapshot, '$.name_native'),
+       json_extract(interviews.subject_snapshot, '$.name_latin'),
+       json_extract(interviews.subject_snapshot, '$.compound'),
+       users.name, interviews.finalised_at, interviews.outcome, interviews.choice,
+       coalesce(latest.state, 'received'), latest.reason
+FROM interviews
+JOIN users ON users.id = interviews.interviewer_id
+LEFT JOIN reviews AS latest ON latest.rowid = (
+    SELECT rowid FROM reviews WHERE reviews.interview_id = interviews.id
+    ORDER BY at DESC, rowid DESC LIMIT 1)
+WHERE interviews.status = 'final'
+"""
+
+
+class ReviewService:
+    def __init__(self, station: Station):
+        self._station = station
+        self._db = station.db
+
+    def queue(self, actor: Actor, *, state: str | None = None, interviewer: str | None = None,
+              compound: str | None = None, day: str | None = None,
+              outcome: str | None = None) -> list[ReviewItem]:
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        where, params = [], []
+        for clause, value in (
+            ("coalesce(latest.state, 'received') = ?", state),
+            ("users.name = ?", interviewer),
+            ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
+            ("substr(interviews.finalised_at, 1, 10) = ?", day),
+            ("interviews.outcome = ?", outcome),
+        ):
+            if value:
+                where.append(clause)
+                params.append(value)
+        sql = _QUEUE_SQL + "".join(f" AND {w}" for w in where)
+        rows = self._db.execute(sql + " ORDER BY interviews.finalised_at, interviews.id",
+                                params).fetchall()
+        return [ReviewItem(r[0], r[1], " / ".join(n for n in (r[2], r[3]) if n), r[4], r[5],
+                           r[6], r[7], r[8], r[9], r[10]) for r in rows]
+
+    def state(self, interview_id: str) -> str:
+        row = self._db.execute(
+            "SELECT state FROM reviews WHERE interview_id = ? ORDER BY at DESC, rowid DESC"
+            " LIMIT 1", [interview_id]).fetchone()
+        return row[0] if row else RECEIVED
+
+    def decide(self, actor: Actor, interview_id: str, decision: str, *,
+               reason: str | None = None, comment: str | None = None) -> str:
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        if decision not in DECISIONS:
+            raise UserError(f"Unknown decision {decision!r}; use {', '.join(DECISIONS)}.")
+        reason = (reason or "").strip() or None
+        if decision in ("sent_back", "rejected") and not reason:
+            raise UserError("Sending back or rejecting needs a reason the interviewer will see.")
+        row = self._db.execute("SELECT status FROM interviews WHERE id = ?",
+                               [interview_id]).fetchone()
+        if row is None:
+            raise NotFound(f"There is no interview {interview_id!r} at this station.")
+        if row[0] != "final":
+            raise UserError("Only finalised interviews are reviewed; this one is a draft.")
+        current = self.state(interview_id)
+        if current != RECEIVED:
+            raise UserError(f"Interview {interview_id} was already {current.replace('_', ' ')};"
+                            " a decision is final (a new linked interview starts over).")
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT INTO reviews (id, interview_id, state, reason, comment, reviewer_id, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [str(uuid.uuid4()), interview_id, decision, reason, comment, actor.user_id,
+                 utc_now()])
+            self._station.events.append(
+                f"review.{decision}", {"reason": reason, "comment": comment},
+                actor_id=actor.user_id, interview_id=interview_id)
+        return decision
+
+    def sent_back_to(self, actor: Actor) -> list[ReviewItem]:
+        """An interviewer's own interviews sent back and not yet taken again (no newer
+        interview supersedes them), with the supervisor's reason."""
+        require_role(actor, *Role, action="see sent-back interviews")
+        sql = (_QUEUE_SQL + " AND coalesce(latest.state, 'received') = 'sent_back'"
+               " AND interviews.interviewer_id = ? AND NOT EXISTS (SELECT 1 FROM interviews"
+               " AS later WHERE later.supersedes_id = interviews.id)"
+               " ORDER BY interviews.finalised_at")
+        rows = self._db.execute(sql, [actor.user_id]).fetchall()
+        # Status only: the interviewer sees why, never the person's choice.
+        return [ReviewItem(r[0], r[1], " / ".join(n for n in (r[2], r[3]) if n), r[4], r[5],
+                           r[6], r[7], None, r[9], r[10]) for r in rows]

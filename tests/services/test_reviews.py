@@ -1,0 +1,77 @@
+import pytest
+
+from screening_app.domain.errors import PermissionDenied, UserError
+from screening_app.protocol.examples import complete_answers
+
+
+@pytest.fixture
+def reviewed(roster_station):
+    services = roster_station.services
+    records = [services.transcription.record(roster_station.interviewer, isn,
+                                             {"answers": complete_answers(choice)}, "paper")
+               for isn, choice in (("NK-100001", "enlist"), ("NK-100002", "repatriate"),
+                                   ("CN-700001", "enlist"))]
+    return roster_station, records
+
+
+def test_every_finalised_interview_starts_as_received(reviewed):
+    station, records = reviewed
+    queue = station.services.reviews.queue(station.supervisor)
+    assert [(i.interview_id, i.state) for i in queue] == [(r.id, "received") for r in records]
+    assert queue[0].choice == "enlist"  # supervisors see the choice
+
+
+def test_approve_send_back_and_reject_are_events_and_final(reviewed):
+    station, records = reviewed
+    reviews = station.services.reviews
+    reviews.decide(station.supervisor, records[0].id, "approved", comment="clear interview")
+    reviews.decide(station.supervisor, records[1].id, "sent_back",
+                   reason="The observer's name is missing on paper.")
+    reviews.decide(station.supervisor, records[2].id, "rejected",
+                   reason="Interviewed in view of the compound.")
+    states = {i.interview_id: i.state for i in reviews.queue(station.supervisor)}
+    assert states == {records[0].id: "approved", records[1].id: "sent_back",
+                      records[2].id: "rejected"}
+    kinds = [e.kind for e in station.services.station.events.for_interview(records[1].id)]
+    assert kinds[-1] == "review.sent_back"
+    with pytest.raises(UserError, match="already approved"):
+        reviews.decide(station.supervisor, records[0].id, "rejected", reason="changed mind")
+    assert [i.interview_id for i in reviews.queue(station.supervisor, state="received")] == []
+
+
+def test_a_reason_is_required_to_send_back_or_reject(reviewed):
+    station, records = reviewed
+    with pytest.raises(UserError, match="needs a reason"):
+        station.services.reviews.decide(station.supervisor, records[0].id, "rejected")
+
+
+def test_only_supervisors_and_admins_review(reviewed):
+    station, records = reviewed
+    with pytest.raises(PermissionDenied):
+        station.services.reviews.queue(station.interviewer)
+    with pytest.raises(PermissionDenied):
+        station.services.reviews.decide(station.interviewer, records[0].id, "approved")
+
+
+def test_a_sent_back_interview_reaches_its_interviewer_until_taken_again(reviewed):
+    station, records = reviewed
+    services = station.services
+    services.reviews.decide(station.supervisor, records[1].id, "sent_back",
+                            reason="Ask about family reasons again.")
+    mine = services.reviews.sent_back_to(station.interviewer)
+    assert [(i.interview_id, i.reason, i.choice) for i in mine] == [
+        (records[1].id, "Ask about family reasons again.", None)]
+    assert services.reviews.sent_back_to(station.other_interviewer) == []
+    statuses = services.interviews.subject_statuses(station.interviewer, ["NK-100002"])
+    assert statuses == {"NK-100002": "sent_back"}
+    services.interviews.start(station.interviewer, "NK-100002", supersedes_id=records[1].id)
+    assert services.reviews.sent_back_to(station.interviewer) == []
+
+
+def test_reviews_are_append_only_in_the_database(reviewed):
+    import sqlite3
+
+    station, records = reviewed
+    station.services.reviews.decide(station.supervisor, records[0].id, "approved")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        station.services.station.db.execute("UPDATE reviews SET state = 'rejected'")
