@@ -136,6 +136,10 @@ class MainWindow(QMainWindow):
                                      shortcut=QKeySequence("Ctrl+R"))
         self.resume_action.triggered.connect(self.offer_resume)
         interview_menu.addAction(self.resume_action)
+        self.review_action = QAction("Re&view queue…", self, shortcut=QKeySequence("Ctrl+E"))
+        self.review_action.triggered.connect(self.open_review_queue)
+        self.review_action.setVisible(self.actor.role in (Role.SUPERVISOR, Role.ADMIN))
+        interview_menu.addAction(self.review_action)
         find = QAction("&Find person", self, shortcut=QKeySequence("Ctrl+F"))
         find.triggered.connect(self._focus_search)
         interview_menu.addAction(find)
@@ -276,6 +280,15 @@ class MainWindow(QMainWindow):
         self.open_wizard(interview)
         return interview
 
+    def open_review_queue(self):
+        from screening_app.ui.review_queue import ReviewQueueDialog
+
+        self.review_dialog = ReviewQueueDialog(self.services, self.actor, self)
+        self.review_dialog.sig_show_form.connect(self.show_form)
+        self.sig_locked.connect(self.review_dialog.hide)
+        self.review_dialog.show()
+        return self.review_dialog
+
     def open_verify_dialog(self):
         from screening_app.ui.verify_dialog import VerifyDialog
 
@@ -319,6 +332,7 @@ class MainWindow(QMainWindow):
         self.roster_view.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.search_edit.clear()
         self._update_user_label()
+        self.review_action.setVisible(actor.role in (Role.SUPERVISOR, Role.ADMIN))
         self._show_subject(None)
 
     def _on_set_lock_minutes(self) -> None:

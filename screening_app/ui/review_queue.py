@@ -1,0 +1,182 @@
+"""The supervisor's review queue: finalised interviews with their review state, filters,
+and the decisions (approve, send back with a reason, reject with a reason)."""
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from screening_app.domain.accounts import Actor
+from screening_app.domain.errors import UserError
+from screening_app.services.app import StationServices
+from screening_app.services.reviews import ReviewItem
+
+ReviewItemRole = Qt.ItemDataRole.UserRole + 3
+COLUMNS = (("subject_isn", "ISN"), ("subject_name", "Name"), ("compound", "Compound"),
+           ("interviewer", "Interviewer"), ("finalised_at", "Finalised"),
+           ("choice", "Choice / outcome"), ("state", "State"), ("reason", "Reason"))
+STATES = (("", "All states"), ("received", "Received"), ("approved", "Approved"),
+          ("sent_back", "Sent back"), ("rejected", "Rejected"))
+
+
+class ReviewQueueModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._items: list[ReviewItem] = []
+
+    def set_items(self, items: list[ReviewItem]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> ReviewItem | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, ReviewItemRole):
+            return None
+        if not index.isValid() or not (0 <= index.row() < len(self._items)):
+            return None
+        item = self._items[index.row()]
+        if role == ReviewItemRole:
+            return item
+        field = COLUMNS[index.column()][0]
+        if field == "choice":
+            return item.choice or item.outcome.replace("_", " ")
+        if field == "state":
+            return item.state.replace("_", " ")
+        if field == "finalised_at":
+            return item.finalised_at[:16].replace("T", " ")
+        value = getattr(item, field)
+        return "" if value is None else str(value)
+
+
+class ReviewQueueDialog(QDialog):
+    sig_decided = Signal(str, str)  # interview id, decision
+    sig_show_form = Signal(str)
+
+    def __init__(self, services: StationServices, actor: Actor, parent=None):
+        super().__init__(parent)
+        self._services = services
+        self._actor = actor
+        self.setWindowTitle("Review queue")
+        self.resize(1100, 600)
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.state_filter = QComboBox()
+        for value, label in STATES:
+            self.state_filter.addItem(label, value)
+        self.state_filter.setCurrentIndex(1)  # received: what is waiting
+        self.interviewer_filter = QComboBox()
+        self.compound_filter = QComboBox()
+        for label, combo in (("&State", self.state_filter),
+                             ("&Interviewer", self.interviewer_filter),
+                             ("&Compound", self.compound_filter)):
+            caption = QLabel(label)
+            caption.setBuddy(combo)
+            filters.addWidget(caption)
+            filters.addWidget(combo)
+        filters.addStretch()
+        layout.addLayout(filters)
+        self.model = ReviewQueueModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.approve_button = QPushButton("&Approve")
+        self.send_back_button = QPushButton("Send &back…")
+        self.reject_button = QPushButton("&Reject…")
+        self.form_button = QPushButton("Show &form")
+        for button in (self.approve_button, self.send_back_button, self.reject_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.form_button)
+        layout.addLayout(buttons)
+        self.approve_button.clicked.connect(lambda: self.decide_selected("approved"))
+        self.send_back_button.clicked.connect(lambda: self.decide_selected("sent_back"))
+        self.reject_button.clicked.connect(lambda: self.decide_selected("rejected"))
+        self.form_button.clicked.connect(self._on_show_form)
+        for combo in (self.state_filter, self.interviewer_filter, self.compound_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self._fill_choice_filters()
+        self.reload()
+
+    def _fill_choice_filters(self) -> None:
+        everything = self._services.reviews.queue(self._actor)
+        for combo, values, label in (
+            (self.interviewer_filter, sorted({i.interviewer for i in everything}),
+             "All interviewers"),
+            (self.compound_filter, sorted({i.compound for i in everything if i.compound}),
+             "All compounds"),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(label, "")
+            for value in values:
+                combo.addItem(value, value)
+            combo.blockSignals(False)
+
+    def reload(self) -> None:
+        self.model.set_items(self._services.reviews.queue(
+            self._actor, state=self.state_filter.currentData() or None,
+            interviewer=self.interviewer_filter.currentData() or None,
+            compound=self.compound_filter.currentData() or None))
+        self.table.resizeColumnsToContents()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def selected_item(self) -> ReviewItem | None:
+        index = self.table.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def ask_reason(self, decision: str) -> str | None:
+        title = "Send back" if decision == "sent_back" else "Reject"
+        text, ok = QInputDialog.getText(self, title, "Reason (the interviewer will see it):")
+        return text if ok else None
+
+    def decide_selected(self, decision: str, reason: str | None = None) -> bool:
+        item = self.selected_item()
+        if item is None:
+            return False
+        if decision != "approved" and reason is None:
+            reason = self.ask_reason(decision)
+            if reason is None:
+                return False
+        try:
+            self._services.reviews.decide(self._actor, item.interview_id, decision,
+                                          reason=reason)
+        except UserError as error:
+            QMessageBox.warning(self, "Not recorded", str(error))
+            return False
+        self.sig_decided.emit(item.interview_id, decision)
+        self.reload()
+        return True
+
+    def _on_show_form(self) -> None:
+        item = self.selected_item()
+        if item is not None:
+            self.sig_show_form.emit(item.interview_id)
