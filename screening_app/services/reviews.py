@@ -2,18 +2,31 @@
 (with a reason the interviewer sees, leading to a new linked interview) or rejected (with
 a reason). Decisions are new records and events; the interview itself never changes.
 
-Not yet here (see the issue): the countersignature on approval, automatic flags in the
-queue, the dashboard and the revised lists.
+Automatic flags (domain/review_flags.py) point the supervisor at what looks wrong, each
+with the figures behind it. Not yet here (see the issue): the countersignature on
+approval, the dashboard and the revised lists.
 """
 
+import json
 import uuid
 from dataclasses import dataclass
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import NotFound, UserError
+from screening_app.domain.interview import InterviewStatus
+from screening_app.domain.review_flags import (
+    FlagSettings,
+    ReviewFlag,
+    record_flags,
+    skew_flags,
+    step_durations,
+    uniform_compound_flags,
+)
+from screening_app.protocol import default_protocol
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
+from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 
 RECEIVED = "received"
@@ -48,6 +61,17 @@ LEFT JOIN reviews AS latest ON latest.rowid = (
     ORDER BY at DESC, rowid DESC LIMIT 1)
 WHERE interviews.status = 'final'
 """
+
+
+class ReviewFlags:
+    """Flags for the review queue: per interview, and for the camp as a whole."""
+
+    def __init__(self, per_interview: dict[str, list[ReviewFlag]], camp: list[ReviewFlag]):
+        self.per_interview = per_interview
+        self.camp = camp
+
+    def for_interview(self, interview_id: str) -> list[ReviewFlag]:
+        return self.per_interview.get(interview_id, [])
 
 
 class ReviewService:
@@ -110,6 +134,38 @@ class ReviewService:
                 f"review.{decision}", {"reason": reason, "comment": comment},
                 actor_id=actor.user_id, interview_id=interview_id)
         return decision
+
+    def flags(self, actor: Actor, settings: FlagSettings | None = None) -> ReviewFlags:
+        """Every finalised interview's flags, and the camp-wide ones (outcome skew by
+        interviewer or interpreter, compounds answering as one)."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        if settings is None:
+            protocol = default_protocol()
+            settings = FlagSettings(
+                minimum_duration_seconds=protocol.minimum_duration_seconds,
+                minimum_explanation_seconds=protocol.minimum_explanation_seconds,
+                explanation_step=protocol.explanation_step or "explanation")
+        records = InterviewRepository(self._db).find(status=InterviewStatus.FINAL)
+        by_subject: dict[str, list] = {}
+        for record in records:
+            by_subject.setdefault(record.subject_isn, []).append(record)
+        prints = dict(self._db.execute(
+            "SELECT interview_id, count(*) FROM events WHERE kind = 'document.printed'"
+            " GROUP BY interview_id").fetchall())
+        steps: dict[str, list] = {}
+        for interview_id, kind, at, payload in self._db.execute(
+                "SELECT interview_id, kind, at, payload FROM events"
+                " WHERE kind = 'interview.step_entered' ORDER BY seq"):
+            steps.setdefault(interview_id, []).append((kind, at, json.loads(payload)))
+        per_interview = {}
+        for record in records:
+            durations = step_durations(steps.get(record.id, []), record.ended_at)
+            found = record_flags(record, durations, prints.get(record.id, 0),
+                                 by_subject[record.subject_isn], settings)
+            if found:
+                per_interview[record.id] = found
+        camp = skew_flags(records, settings) + uniform_compound_flags(records, settings)
+        return ReviewFlags(per_interview, camp)
 
     def sent_back_to(self, actor: Actor) -> list[ReviewItem]:
         """An interviewer's own interviews sent back and not yet taken again (no newer

@@ -23,7 +23,8 @@ from screening_app.services.reviews import ReviewItem
 ReviewItemRole = Qt.ItemDataRole.UserRole + 3
 COLUMNS = (("subject_isn", "ISN"), ("subject_name", "Name"), ("compound", "Compound"),
            ("interviewer", "Interviewer"), ("finalised_at", "Finalised"),
-           ("choice", "Choice / outcome"), ("state", "State"), ("reason", "Reason"))
+           ("choice", "Choice / outcome"), ("state", "State"), ("flags", "Flags"),
+           ("reason", "Reason"))
 STATES = (("", "All states"), ("received", "Received"), ("approved", "Approved"),
           ("sent_back", "Sent back"), ("rejected", "Rejected"))
 
@@ -32,11 +33,16 @@ class ReviewQueueModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._items: list[ReviewItem] = []
+        self._flags: dict[str, list] = {}
 
-    def set_items(self, items: list[ReviewItem]) -> None:
+    def set_items(self, items: list[ReviewItem], flags: dict[str, list] | None = None) -> None:
         self.beginResetModel()
         self._items = list(items)
+        self._flags = flags or {}
         self.endResetModel()
+
+    def flags_of(self, interview_id: str) -> list:
+        return self._flags.get(interview_id, [])
 
     def item(self, row: int) -> ReviewItem | None:
         return self._items[row] if 0 <= row < len(self._items) else None
@@ -65,6 +71,9 @@ class ReviewQueueModel(QAbstractTableModel):
             return item.choice or item.outcome.replace("_", " ")
         if field == "state":
             return item.state.replace("_", " ")
+        if field == "flags":
+            kinds = [f.kind.replace("_", " ") for f in self._flags.get(item.interview_id, [])]
+            return f"{len(kinds)}: {', '.join(kinds)}" if kinds else ""
         if field == "finalised_at":
             return item.finalised_at[:16].replace("T", " ")
         value = getattr(item, field)
@@ -98,6 +107,10 @@ class ReviewQueueDialog(QDialog):
             filters.addWidget(combo)
         filters.addStretch()
         layout.addLayout(filters)
+        self.camp_flags_label = QLabel("")
+        self.camp_flags_label.setWordWrap(True)
+        self.camp_flags_label.setStyleSheet("color: #8a4b00")
+        layout.addWidget(self.camp_flags_label)
         self.model = ReviewQueueModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -105,7 +118,11 @@ class ReviewQueueDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.table, 1)
+        self.flags_label = QLabel("")
+        self.flags_label.setWordWrap(True)
+        layout.addWidget(self.flags_label)
         buttons = QHBoxLayout()
         self.approve_button = QPushButton("&Approve")
         self.send_back_button = QPushButton("Send &back…")
@@ -141,13 +158,22 @@ class ReviewQueueDialog(QDialog):
             combo.blockSignals(False)
 
     def reload(self) -> None:
+        flags = self._services.reviews.flags(self._actor)
         self.model.set_items(self._services.reviews.queue(
             self._actor, state=self.state_filter.currentData() or None,
             interviewer=self.interviewer_filter.currentData() or None,
-            compound=self.compound_filter.currentData() or None))
+            compound=self.compound_filter.currentData() or None), flags.per_interview)
+        self.camp_flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
         self.table.resizeColumnsToContents()
         if self.model.rowCount():
             self.table.selectRow(0)
+        else:
+            self.flags_label.setText("")
+
+    def _on_row_changed(self, current, _previous) -> None:
+        item = self.model.item(current.row()) if current.isValid() else None
+        found = self.model.flags_of(item.interview_id) if item else []
+        self.flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in found))
 
     def selected_item(self) -> ReviewItem | None:
         index = self.table.currentIndex()

@@ -75,3 +75,18 @@ def test_reviews_are_append_only_in_the_database(reviewed):
     station.services.reviews.decide(station.supervisor, records[0].id, "approved")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         station.services.station.db.execute("UPDATE reviews SET state = 'rejected'")
+
+
+def test_flags_explain_themselves_for_each_interview(roster_station):
+    services = roster_station.services
+    answers = complete_answers("enlist")
+    answers["threatened"] = "yes"
+    final = services.transcription.record(roster_station.interviewer, "NK-100013",
+                                          {"answers": answers}, "paper")
+    flags = services.reviews.flags(roster_station.supervisor)
+    kinds = {f.kind for f in flags.for_interview(final.id)}
+    assert {"transcribed", "coercion_reported"} <= kinds
+    assert all(f.explanation.endswith(".") for f in flags.for_interview(final.id))
+    # Transcribed in seconds: shorter than the protocol's minimum, with the figures.
+    short = [f for f in flags.for_interview(final.id) if f.kind == "short_interview"]
+    assert short and "minimum is 7 min" in short[0].explanation

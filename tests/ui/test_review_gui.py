@@ -64,3 +64,10 @@ def test_the_review_model_passes_qt_model_checks(qtmodeltester, queue):
     _, _, dialog = queue
     qtmodeltester.check(dialog.model)
     assert isinstance(dialog.model, ReviewQueueModel)
+
+
+def test_flags_are_shown_with_their_reasons(qtbot, queue):
+    _, _, dialog = queue
+    assert "transcribed" in dialog.model.index(0, 7).data()
+    dialog.table.selectRow(1)
+    assert "minimum is 7 min" in dialog.flags_label.text()
