@@ -104,6 +104,12 @@ class InterviewService:
         subject = self._subjects.get(isn)
         if subject is None:
             raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
+        if supersedes_id is not None:
+            earlier = self._repo.get(supersedes_id)
+            if earlier is None or earlier.subject_isn != subject.isn or not earlier.is_final:
+                raise UserError(
+                    f"A new interview can only follow a finalised interview of the same"
+                    f" person; {supersedes_id} is not one of {subject.isn}'s.")
         protocol = protocol or default_protocol()
         # A paper interview brings the order it used; anything it leaves out is drawn here.
         order = {**randomised_option_order(protocol, self._rng), **(option_order or {})}
@@ -320,6 +326,13 @@ class InterviewService:
             interviewer_id=actor.user_id if only_mine else None, subject_isn=subject_isn
         )
         return [_summary(r, show_choice=oversight) for r in records]
+
+    def latest_final_id(self, actor: Actor, isn: str) -> str | None:
+        """The person's newest finalised interview: what a new interview (a re-interview
+        after a send-back, a withdrawal or a reconfirmation) is linked to."""
+        require_role(actor, *Role, action="see interview status")
+        finals = self._repo.find(subject_isn=isn, status=InterviewStatus.FINAL)
+        return finals[-1].id if finals else None
 
     def subject_statuses(self, actor: Actor, isns: Sequence[str]) -> dict[str, str]:
         """Each person's interview status for roster lists: draft, completed or

@@ -208,7 +208,11 @@ class MainWindow(QMainWindow):
         if self.wizard is not None:
             return
         try:
-            interview = self.services.interviews.start(self.actor, isn)
+            # A new interview of someone already interviewed (after a send-back, or to
+            # withdraw or reconfirm a choice) is linked to their latest record.
+            interview = self.services.interviews.start(
+                self.actor, isn,
+                supersedes_id=self.services.interviews.latest_final_id(self.actor, isn))
         except UserError as error:
             QMessageBox.warning(self, "Cannot start", str(error))
             return

@@ -155,3 +155,13 @@ def test_roster_status_and_history_show_status_to_interviewers(roster_station):
     assert statuses == {"NK-100001": "completed", "CN-700001": "draft"}
     history = services.interviews.list(olga, subject_isn="NK-100001")
     assert [(h.interviewer, h.status, h.choice) for h in history] == [("ivan", "completed", None)]
+
+
+def test_a_new_interview_links_only_to_the_same_persons_final_record(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    first = services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()}, "t")
+    assert services.interviews.latest_final_id(ivan, "NK-100001") == first.id
+    with pytest.raises(UserError, match="same person"):
+        services.interviews.start(ivan, "NK-100002", supersedes_id=first.id)
+    again = services.interviews.start(ivan, "NK-100001", supersedes_id=first.id)
+    assert again.record.supersedes_id == first.id
