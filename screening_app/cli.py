@@ -353,6 +353,15 @@ def cmd_interview_sent_back(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_lists_export(args, services, actor) -> int:
+    written = services.lists.export(actor, Path(args.to))
+    lists = services.lists.build(actor)
+    for slug, _title, rows in lists.sections():
+        print(f"{slug}: {len(rows)}")
+    print(f"Wrote {len(written)} files to {args.to} (the PDF is signed by the station).")
+    return EXIT_OK
+
+
 def cmd_check(args, services, actor) -> int:
     results = services.checks.run(actor)
     for result in results:
@@ -534,6 +543,13 @@ def build_parser() -> argparse.ArgumentParser:
     sent_back = interview.add_parser("sent-back", parents=[auth],
                                      help="your interviews a supervisor sent back, and why")
     sent_back.set_defaults(handler=cmd_interview_sent_back)
+
+    lists = commands.add_parser("lists", help="the revised lists").add_subparsers(
+        dest="lists_command", metavar="ACTION", required=True)
+    lists_export = lists.add_parser("export", parents=[auth],
+                                    help="CSV files and a signed PDF, from approved records")
+    lists_export.add_argument("--to", required=True, metavar="DIR")
+    lists_export.set_defaults(handler=cmd_lists_export)
 
     check = commands.add_parser("check", parents=[auth],
                                 help="integrity, schema, event chain and sealed records")

@@ -14,6 +14,7 @@ from screening_app.services.checks import CheckService
 from screening_app.services.documents import DocumentService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
+from screening_app.services.lists import ListService
 from screening_app.services.reviews import ReviewService
 from screening_app.services.roster import RosterService
 from screening_app.services.settings import SettingsService
@@ -34,6 +35,7 @@ class StationServices:
     keys: KeyService
     audit: AuditService
     reviews: ReviewService
+    lists: ListService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
@@ -55,6 +57,7 @@ class StationServices:
             keys=keys,
             audit=AuditService(station),
             reviews=ReviewService(station),
+            lists=ListService(station, keys),
         )
 
     @classmethod

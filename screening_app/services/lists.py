@@ -1,0 +1,133 @@
+"""The revised lists, from approved records only (the latest approved record of each
+person counts): repatriate, removed (refuses repatriation), and separately the unscreened,
+the not completed and those awaiting a supervisor's decision. Exported as CSV (spreadsheet
+formulas neutralised) and as a PDF signed by the station."""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.canonical import utc_now
+from screening_app.services.authz import require_role
+from screening_app.services.keys import KeyService
+from screening_app.store.connection import write_transaction
+from screening_app.store.station import Station
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = ("isn", "name_native", "name_latin", "compound", "detail")
+
+
+@dataclass(frozen=True)
+class RevisedLists:
+    repatriate: list[tuple]
+    removed: list[tuple]
+    not_completed: list[tuple]
+    awaiting_review: list[tuple]
+    unscreened: list[tuple]
+
+    def sections(self) -> list[tuple[str, str, list[tuple]]]:
+        return [
+            ("repatriate", "To be repatriated · 송환 대상 · 遣返名单", self.repatriate),
+            ("removed", "Removed: refuses repatriation · 송환 거부 · 拒绝遣返", self.removed),
+            ("not-completed", "Not completed · 미완료 · 未完成", self.not_completed),
+            ("awaiting-review", "Awaiting a supervisor's decision · 검토 대기 · 待审核",
+             self.awaiting_review),
+            ("unscreened", "Not screened · 미면담 · 未面谈", self.unscreened),
+        ]
+
+
+def neutralise(value) -> str:
+    """A value a spreadsheet would run as a formula is written as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+_PEOPLE_SQL = """
+SELECT subjects.isn, subjects.name_native, subjects.name_latin, subjects.compound,
+  (SELECT interviews.id FROM interviews JOIN reviews ON reviews.interview_id = interviews.id
+     AND reviews.rowid = (SELECT rowid FROM reviews r2 WHERE r2.interview_id = interviews.id
+                          ORDER BY at DESC, rowid DESC LIMIT 1)
+   WHERE interviews.subject_isn = subjects.isn AND reviews.state = 'approved'
+   ORDER BY interviews.finalised_at DESC LIMIT 1) AS approved_id,
+  (SELECT interviews.id FROM interviews WHERE interviews.subject_isn = subjects.isn
+     AND interviews.status = 'final' ORDER BY interviews.finalised_at DESC LIMIT 1) AS latest_id
+FROM subjects ORDER BY subjects.isn
+"""
+
+
+class ListService:
+    def __init__(self, station: Station, keys: KeyService):
+        self._station = station
+        self._db = station.db
+        self._keys = keys
+
+    def build(self, actor: Actor) -> RevisedLists:
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="produce the revised lists")
+        outcomes = {row[0]: row[1:] for row in self._db.execute(
+            "SELECT id, outcome, choice, non_completion_reason FROM interviews"
+            " WHERE status = 'final'")}
+        states = dict(self._db.execute(
+            "SELECT interview_id, state FROM reviews r WHERE rowid = (SELECT rowid FROM reviews"
+            " r2 WHERE r2.interview_id = r.interview_id ORDER BY at DESC, rowid DESC LIMIT 1)"))
+        lists = RevisedLists([], [], [], [], [])
+        for isn, native, latin, compound, approved_id, latest_id in self._db.execute(
+                _PEOPLE_SQL):
+            person = (isn, native, latin, compound)
+            if approved_id is not None:
+                outcome, choice, reason = outcomes[approved_id]
+                if outcome == "completed" and choice == "repatriate":
+                    lists.repatriate.append((*person, ""))
+                elif outcome == "completed" and choice == "enlist":
+                    lists.removed.append((*person, ""))
+                else:
+                    lists.not_completed.append((*person, reason or ""))
+            elif latest_id is None:
+                lists.unscreened.append((*person, ""))
+            elif outcomes[latest_id][0] == "not_completed":
+                lists.not_completed.append((*person, outcomes[latest_id][2] or ""))
+            else:
+                state = states.get(latest_id, "received").replace("_", " ")
+                lists.awaiting_review.append((*person, f"latest record {state}"))
+        return lists
+
+    def export(self, actor: Actor, folder: Path) -> list[Path]:
+        """CSV files and one signed PDF in ``folder``; the export is an event."""
+        from screening_app.records.revised_lists import SIGNATURE_BOX, render_revised_lists
+        from screening_app.records.signing import sign_pdf
+
+        lists = self.build(actor)
+        identity = self._keys.signing_identity(actor)
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for slug, _title, rows in lists.sections():
+            path = folder / f"{slug}.csv"
+            with path.open("w", newline="", encoding="utf-8-sig") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(CSV_HEADER)
+                writer.writerows([neutralise(v) for v in row] for row in rows)
+            written.append(path)
+        seq, head = self._station.events.head()
+        made_at = utc_now()
+        pdf = render_revised_lists(
+            station_id=self._station.station_id, camp=self._station.camp,
+            demo=self._station.demo, made_at=made_at[:16].replace("T", " "),
+            chain_head=f"{seq}:{head}",
+            sections=[(title, rows) for _, title, rows in lists.sections()])
+        pdf = sign_pdf(pdf, identity, field_name="StationSignature", box=SIGNATURE_BOX,
+                       visible_lines=[("DEMO · " if self._station.demo else "")
+                                      + f"Signed by station {self._station.station_id}",
+                                      f"Revised lists, {made_at[:16].replace('T', ' ')} UTC"],
+                       reason="Revised lists", location=self._station.camp,
+                       info={"/ScreeningChainHead": f"{seq}:{head}"})
+        path = folder / "revised-lists.pdf"
+        path.write_bytes(pdf)
+        written.append(path)
+        with write_transaction(self._db):
+            self._station.events.append(
+                "lists.exported",
+                {"folder": str(folder), "counts": {slug: len(rows)
+                                                   for slug, _, rows in lists.sections()}},
+                actor_id=actor.user_id)
+        return written
