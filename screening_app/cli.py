@@ -85,7 +85,9 @@ def _sign_in(args, services) -> Actor:
     if not args.user:
         raise CliError("This command needs --user NAME (and a password).")
     password = args.passwords.read(f"Password for {args.user}: ")
-    return services.sign_in(args.user, password)
+    actor = services.sign_in(args.user, password)
+    args.session_password = password  # for 'user csr', which seals a key under it
+    return actor
 
 
 def cmd_init(args) -> int:
@@ -362,6 +364,28 @@ def cmd_lists_export(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_user_csr(args, services, actor) -> int:
+    pem = services.keys.create_user_key(actor, args.session_password)
+    if args.to:
+        Path(args.to).write_bytes(pem)
+        print(f"Wrote {actor.name}'s certificate signing request to {args.to}; headquarters"
+              " issues it with 'screening-app ca issue-station'.")
+    else:
+        sys.stdout.write(pem.decode())
+    return EXIT_OK
+
+
+def cmd_user_import_cert(args, services, actor) -> int:
+    path = Path(args.file)
+    try:
+        pem = path.read_bytes()
+    except OSError as error:
+        raise CliError(f"{path}: {error.strerror}.") from None
+    services.keys.import_user_certificate(actor, pem, str(path))
+    print(f"Installed {actor.name}'s certificate: approvals now countersign the forms.")
+    return EXIT_OK
+
+
 def cmd_check(args, services, actor) -> int:
     results = services.checks.run(actor)
     for result in results:
@@ -427,6 +451,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing = user.add_parser("list", parents=[auth], help="list accounts")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_user_list)
+    user_csr = user.add_parser("csr", parents=[auth],
+                               help="your countersigning key's request (supervisors, admins)")
+    user_csr.add_argument("--to", metavar="FILE.pem")
+    user_csr.set_defaults(handler=cmd_user_csr)
+    user_cert = user.add_parser("import-cert", parents=[auth],
+                                help="install your certificate from headquarters")
+    user_cert.add_argument("file")
+    user_cert.set_defaults(handler=cmd_user_import_cert)
 
     roster = commands.add_parser("roster", help="the roster of people to screen").add_subparsers(
         dest="roster_command", metavar="ACTION", required=True)

@@ -45,6 +45,18 @@ def install_test_certificate(services, admin, test_keys) -> None:
         admin, certificates.chain_pem([issued, ca_certificate]), "test certificate")
 
 
+def install_test_user_certificate(services, actor, test_keys) -> None:
+    """Give a supervisor a countersigning key and a certificate from the test root CA; the
+    key stays unlocked in this session, as after the supervisor signs in."""
+    from screening_app.pki import certificates
+
+    ca_key, ca_certificate = test_keys["ca"]
+    csr = certificates.load_csr(services.keys.create_user_key(actor, PASSWORD), "user csr")
+    issued = certificates.issue_certificate(ca_key, ca_certificate, csr)
+    services.keys.import_user_certificate(
+        actor, certificates.chain_pem([issued, ca_certificate]), "user certificate")
+
+
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch):
     """argon2id with its smallest cost: the same algorithm, a hundredth of the time.
@@ -127,6 +139,7 @@ def station(tmp_path, test_keys) -> StationFixture:
     admin = services.sign_in("admin", PASSWORD)
     install_test_certificate(services, admin, test_keys)
     supervisor = services.accounts.add_user(admin, "sup", "supervisor", PASSWORD)
+    install_test_user_certificate(services, supervisor, test_keys)
     interviewer = services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
     other = services.accounts.add_user(admin, "olga", "interviewer", PASSWORD)
     fixture = StationFixture(services, admin, supervisor, interviewer, other, data_dir)

@@ -45,6 +45,8 @@ class StationServices:
         documents = DocumentService(station, interviews, settings, keys)
         interviews.on_sealed = documents.store_for
         interviews.before_start = documents.check_can_sign
+        reviews = ReviewService(station)
+        reviews.on_approve = documents.countersign
         return cls(
             station=station,
             accounts=AccountService(station, keys),
@@ -56,7 +58,7 @@ class StationServices:
             settings=settings,
             keys=keys,
             audit=AuditService(station),
-            reviews=ReviewService(station),
+            reviews=reviews,
             lists=ListService(station, keys),
         )
 

@@ -76,6 +76,9 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoSta
             services.accounts.add_user(admin, name, role, password)
         roster_path = write_roster_csv(data_dir / "demo-roster.csv", roster_size, camp="Koje-do")
         services.roster.import_file(admin, roster_path)
+        supervisor_password = next(p for n, _, p in accounts if n == "supervisor")
+        supervisor = services.sign_in("supervisor", supervisor_password)
+        _install_demo_user_certificate(services, supervisor, supervisor_password, data_dir)
     finally:
         services.close()
     accounts_file.write_text(
@@ -96,6 +99,16 @@ def _install_demo_certificate(services, admin, data_dir: Path) -> None:
     authority = open_ca(ca_dir, passphrase)
     issued = authority.issue(services.keys.csr_pem(), "demo station request")
     services.keys.import_certificate(admin, issued, "demo certificate")
+
+
+def _install_demo_user_certificate(services, actor, password: str, data_dir: Path) -> None:
+    """The demo supervisor gets a countersigning certificate from the demo CA."""
+    ca_dir = data_dir / DEMO_CA_DIR
+    passphrase = (ca_dir / "PASSPHRASE-DEMO-ONLY.txt").read_text(encoding="utf-8").strip()
+    authority = open_ca(ca_dir, passphrase)
+    csr = services.keys.create_user_key(actor, password)
+    services.keys.import_user_certificate(actor, authority.issue(csr, "demo supervisor request"),
+                                          "demo supervisor certificate")
 
 
 def _read_accounts(path: Path) -> tuple[tuple[str, str, str], ...]:

@@ -21,7 +21,20 @@ from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 
 STATION_SIGNATURE_FIELD = "StationSignature"
+COUNTERSIGNATURE_FIELD = "SupervisorCountersignature"
 RECORD_ATTACHMENT = "record.json"
+
+
+def _page_size_of(pdf: bytes) -> str:
+    """A4 or Letter, from the first page's width (the stored form's own, whatever the
+    station's setting is now)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    first = PdfFileReader(BytesIO(pdf)).root["/Pages"]["/Kids"][0].get_object()
+    width = float(first["/MediaBox"][2])
+    return "Letter" if abs(width - 612) < 2 else "A4"
 
 
 def record_json(record) -> bytes:
@@ -138,6 +151,38 @@ class DocumentService:
                 actor_id=actor.user_id, interview_id=record.id,
             )
         return document
+
+    def countersign(self, actor: Actor, interview_id: str) -> StoredDocument:
+        """The supervisor's signature added to the stored form as an incremental update,
+        stored as the next revision; the station's signature stays valid."""
+        from screening_app.records.layout import countersignature_box
+        from screening_app.records.signing import sign_pdf
+
+        document = self.latest(actor, interview_id)
+        identity = self._keys.personal_identity(actor)
+        signed_at = utc_now()
+        content = sign_pdf(
+            document.content, identity, field_name=COUNTERSIGNATURE_FIELD,
+            box=countersignature_box(_page_size_of(document.content)),
+            visible_lines=[f"Approved by {actor.role.value} {actor.name}",
+                           f"{signed_at[:16].replace('T', ' ')} UTC"],
+            reason="Approved on review", location=self._station.camp,
+            info={"/ScreeningReview": f"approved by {actor.name} at {signed_at}"},
+        )
+        new = StoredDocument(str(uuid.uuid4()), document.interview_id, document.kind,
+                             document.revision + 1, content, sha256_hex(content), signed_at)
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT INTO documents (id, interview_id, kind, revision, previous_id, content,"
+                " sha256, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new.id, new.interview_id, new.kind, new.revision, document.id, content,
+                 new.sha256, new.created_at, actor.user_id])
+            self._station.events.append(
+                "document.countersigned",
+                {"document_id": new.id, "previous_id": document.id, "revision": new.revision,
+                 "sha256": new.sha256},
+                actor_id=actor.user_id, interview_id=new.interview_id)
+        return new
 
     def latest(self, actor: Actor, interview_id: str) -> StoredDocument:
         interview = self._interviews.load(actor, interview_id)  # checks who may open it

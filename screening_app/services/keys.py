@@ -44,6 +44,7 @@ class KeyService:
         self._station = station
         self._db = station.db
         self._kek: bytes | None = None
+        self._personal: tuple[str, bytes] | None = None  # (user id, private key DER)
 
     # -- set-up -----------------------------------------------------------------------
     def _context(self, purpose: str) -> bytes:
@@ -96,10 +97,16 @@ class KeyService:
     def unlock(self, actor: Actor, password: str) -> bool:
         """Unwrap the KEK with the password just verified; False when there is nothing
         to unlock (a station made before keys, or an account without a slot)."""
+        self.lock()
+        personal = self._db.execute(
+            "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
+        ).fetchone()
+        if personal is not None:
+            self._personal = (actor.user_id, sealed.unwrap_with_password(
+                json.loads(personal[0]), password, self._user_context(actor.user_id)))
         row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
-            self.lock()
             return False
         self._kek = sealed.unwrap_with_password(json.loads(row[0]), password,
                                                 self._context("kek"))
@@ -107,6 +114,93 @@ class KeyService:
 
     def lock(self) -> None:
         self._kek = None
+        self._personal = None
+
+    # -- a person's own key, for countersignatures -----------------------------------
+    def _user_context(self, user_id: str) -> bytes:
+        return f"screening-app:{self._station.station_id}:user:{user_id}".encode()
+
+    def create_user_key(self, actor: Actor, password: str) -> bytes:
+        """A countersigning key for the signed-in supervisor or admin; returns the CSR
+        (PEM) to send to headquarters. The key opens only with this person's password."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="have a countersigning key")
+        if self._db.execute("SELECT 1 FROM user_keys WHERE user_id = ?",
+                            [actor.user_id]).fetchone():
+            return self.user_csr_pem(actor)
+        key = certificates.new_private_key()
+        csr = certificates.create_csr(key, f"{actor.role.value.capitalize()} {actor.name}",
+                                      ORGANISATION, unit=f"Station {self._station.station_id}")
+        der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        public_pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        slot = sealed.wrap_for_password(der, password, self._user_context(actor.user_id))
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT INTO user_keys (user_id, wrapped_private_key, public_key_pem, csr_pem,"
+                " created_at) VALUES (?, ?, ?, ?, ?)",
+                [actor.user_id, json.dumps(slot), public_pem.decode(),
+                 certificates.to_pem(csr).decode(), utc_now()])
+            self._station.events.append("keys.user_key_created", {"user_id": actor.user_id},
+                                        actor_id=actor.user_id)
+        self._personal = (actor.user_id, der)
+        return certificates.to_pem(csr)
+
+    def user_csr_pem(self, actor: Actor) -> bytes:
+        row = self._db.execute("SELECT csr_pem FROM user_keys WHERE user_id = ?",
+                               [actor.user_id]).fetchone()
+        if row is None:
+            raise StationKeyUnavailable(f"{actor.name} has no countersigning key yet.")
+        return row[0].encode()
+
+    def import_user_certificate(self, actor: Actor, pem: bytes, source: str) -> None:
+        row = self._db.execute("SELECT public_key_pem FROM user_keys WHERE user_id = ?",
+                               [actor.user_id]).fetchone()
+        if row is None:
+            raise StationKeyUnavailable(f"{actor.name} has no countersigning key yet;"
+                                        " make one with 'screening-app user csr'.")
+        found = certificates.load_certificates(pem, source)
+        certificate, chain = found[0], tuple(found[1:])
+        ours = serialization.load_pem_public_key(row[0].encode())
+        if ours.public_numbers() != certificate.public_key().public_numbers():
+            raise UserError(f"{source}: this certificate is for another key, not"
+                            f" {actor.name}'s.")
+        if not chain:
+            raise UserError(f"{source}: put the issuing CA's certificate after the person's"
+                            " certificate in the same file.")
+        issuer = certificate
+        for parent in chain:
+            certificates.check_issued_by(issuer, parent)
+            issuer = parent
+        with write_transaction(self._db):
+            self._db.execute(
+                "UPDATE user_keys SET certificate_pem = ?, chain_pem = ? WHERE user_id = ?",
+                [certificates.to_pem(certificate).decode(),
+                 certificates.chain_pem(chain).decode(), actor.user_id])
+            self._station.events.append(
+                "keys.user_certificate_installed",
+                {"user_id": actor.user_id, "subject": certificate.subject.rfc4514_string()},
+                actor_id=actor.user_id)
+
+    def personal_identity(self, actor: Actor):
+        """The signed-in person's own signing identity, for countersignatures."""
+        from screening_app.records.signing import SigningIdentity
+
+        row = self._db.execute(
+            "SELECT certificate_pem, chain_pem FROM user_keys WHERE user_id = ?",
+            [actor.user_id]).fetchone()
+        if row is None or row[0] is None:
+            raise StationKeyUnavailable(
+                f"{actor.name} cannot countersign yet: make a key with 'screening-app user csr',"
+                " have headquarters issue its certificate, and install it with"
+                " 'screening-app user import-cert'.")
+        if self._personal is None or self._personal[0] != actor.user_id:
+            raise StationKeyUnavailable(f"{actor.name}'s key is locked: sign in again.")
+        key = serialization.load_der_private_key(self._personal[1], password=None)
+        return SigningIdentity(
+            key=key,
+            certificate=certificates.load_certificates(row[0].encode(), "user certificate")[0],
+            chain=tuple(certificates.load_certificates(row[1].encode(), "user chain")))
 
     def _require_kek(self) -> bytes:
         # The KEK belongs to this process's signed-in session, whoever is acting in it: the

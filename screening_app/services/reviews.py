@@ -78,6 +78,8 @@ class ReviewService:
     def __init__(self, station: Station):
         self._station = station
         self._db = station.db
+        # Set by the composition root: countersigns the stored form on approval.
+        self.on_approve = None
 
     def queue(self, actor: Actor, *, state: str | None = None, interviewer: str | None = None,
               compound: str | None = None, day: str | None = None,
@@ -125,6 +127,9 @@ class ReviewService:
             raise UserError(f"Interview {interview_id} was already {current.replace('_', ' ')};"
                             " a decision is final (a new linked interview starts over).")
         with write_transaction(self._db):
+            if decision == "approved" and self.on_approve is not None:
+                # In the same transaction: an approval always carries its countersignature.
+                self.on_approve(actor, interview_id)
             self._db.execute(
                 "INSERT INTO reviews (id, interview_id, state, reason, comment, reviewer_id, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

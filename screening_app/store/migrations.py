@@ -259,6 +259,26 @@ def m0004_reviews(db: Database) -> None:
     )
 
 
+@migrations(name="0005_user_keys")
+def m0005_user_keys(db: Database) -> None:
+    # A countersigning person's own key (supervisors): sealed under a key from that
+    # person's password only, so no one else's session can sign in their name.
+    _run_script(
+        db,
+        """
+        CREATE TABLE user_keys (
+            user_id TEXT PRIMARY KEY REFERENCES users(id),
+            wrapped_private_key TEXT NOT NULL,
+            public_key_pem TEXT NOT NULL,
+            csr_pem TEXT NOT NULL,
+            certificate_pem TEXT,
+            chain_pem TEXT,
+            created_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

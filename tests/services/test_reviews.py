@@ -90,3 +90,38 @@ def test_flags_explain_themselves_for_each_interview(roster_station):
     # Transcribed in seconds: shorter than the protocol's minimum, with the figures.
     short = [f for f in flags.for_interview(final.id) if f.kind == "short_interview"]
     assert short and "minimum is 7 min" in short[0].explanation
+
+
+def test_approval_countersigns_and_both_signatures_stay_valid(reviewed, tmp_path):
+    import shutil
+    import subprocess
+
+    from screening_app.records.verifying import verify_pdf
+    from screening_app.services.verification import verify_form
+
+    station, records = reviewed
+    services = station.services
+    first = services.documents.latest(station.supervisor, records[0].id)
+    services.reviews.decide(station.supervisor, records[0].id, "approved")
+    second = services.documents.latest(station.supervisor, records[0].id)
+    assert second.revision == 2 and second.content.startswith(first.content)
+    root = services.keys.station_certificate().root
+    checked = verify_pdf(second.content, [root])
+    assert checked.valid, checked.reason
+    assert [s.signer for s in checked.signatures] == ["Station TEST-01", "Supervisor sup"]
+    assert verify_form(second.content, [root], services.station, station.supervisor).valid
+    if shutil.which("pdfsig"):
+        path = tmp_path / "approved.pdf"
+        path.write_bytes(second.content)
+        out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+        assert out.count("Signature is Valid") == 2
+
+
+def test_a_supervisor_without_a_certificate_cannot_approve(reviewed):
+    station, records = reviewed
+    services = station.services
+    other = services.accounts.add_user(station.admin, "sup2", "supervisor", "another password")
+    with pytest.raises(UserError, match="cannot countersign yet"):
+        services.reviews.decide(other, records[0].id, "approved")
+    assert services.reviews.state(records[0].id) == "received"
+    assert services.documents.latest(station.supervisor, records[0].id).revision == 1
