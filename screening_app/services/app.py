@@ -11,6 +11,7 @@ from screening_app.domain.accounts import Actor
 from screening_app.services.accounts import AccountService, check_new_password, check_user_name
 from screening_app.services.audit import AuditService
 from screening_app.services.checks import CheckService
+from screening_app.services.dashboard import DashboardService
 from screening_app.services.documents import DocumentService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
@@ -36,6 +37,7 @@ class StationServices:
     audit: AuditService
     reviews: ReviewService
     lists: ListService
+    dashboard: DashboardService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
@@ -60,6 +62,7 @@ class StationServices:
             audit=AuditService(station),
             reviews=reviews,
             lists=ListService(station, keys),
+            dashboard=DashboardService(station),
         )
 
     @classmethod

@@ -140,6 +140,10 @@ class MainWindow(QMainWindow):
         self.review_action.triggered.connect(self.open_review_queue)
         self.review_action.setVisible(self.actor.role in (Role.SUPERVISOR, Role.ADMIN))
         interview_menu.addAction(self.review_action)
+        self.dashboard_action = QAction("&Dashboard…", self, shortcut=QKeySequence("Ctrl+D"))
+        self.dashboard_action.triggered.connect(self.open_dashboard)
+        self.dashboard_action.setVisible(self.actor.role in (Role.SUPERVISOR, Role.ADMIN))
+        interview_menu.addAction(self.dashboard_action)
         find = QAction("&Find person", self, shortcut=QKeySequence("Ctrl+F"))
         find.triggered.connect(self._focus_search)
         interview_menu.addAction(find)
@@ -284,6 +288,14 @@ class MainWindow(QMainWindow):
         self.open_wizard(interview)
         return interview
 
+    def open_dashboard(self):
+        from screening_app.ui.dashboard import DashboardDialog
+
+        self.dashboard_dialog = DashboardDialog(self.services, self.actor, self)
+        self.sig_locked.connect(self.dashboard_dialog.hide)
+        self.dashboard_dialog.show()
+        return self.dashboard_dialog
+
     def open_review_queue(self):
         from screening_app.ui.review_queue import ReviewQueueDialog
 
@@ -337,6 +349,7 @@ class MainWindow(QMainWindow):
         self.search_edit.clear()
         self._update_user_label()
         self.review_action.setVisible(actor.role in (Role.SUPERVISOR, Role.ADMIN))
+        self.dashboard_action.setVisible(actor.role in (Role.SUPERVISOR, Role.ADMIN))
         self._show_subject(None)
 
     def _on_set_lock_minutes(self) -> None:
