@@ -47,7 +47,7 @@ class StationServices:
         documents = DocumentService(station, interviews, settings, keys)
         interviews.on_sealed = documents.store_for
         interviews.before_start = documents.check_can_sign
-        reviews = ReviewService(station)
+        reviews = ReviewService(station, settings)
         reviews.on_approve = documents.countersign
         return cls(
             station=station,

@@ -75,9 +75,10 @@ class ReviewFlags:
 
 
 class ReviewService:
-    def __init__(self, station: Station):
+    def __init__(self, station: Station, settings=None):
         self._station = station
         self._db = station.db
+        self._settings = settings
         # Set by the composition root: countersigns the stored form on approval.
         self.on_approve = None
 
@@ -146,10 +147,17 @@ class ReviewService:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
         if settings is None:
             protocol = default_protocol()
+            station = self._settings
             settings = FlagSettings(
                 minimum_duration_seconds=protocol.minimum_duration_seconds,
                 minimum_explanation_seconds=protocol.minimum_explanation_seconds,
-                explanation_step=protocol.explanation_step or "explanation")
+                explanation_step=protocol.explanation_step or "explanation",
+                **({} if station is None else {
+                    "max_prints": int(station.get("flag_max_prints")),
+                    "skew_min_interviews": int(station.get("flag_skew_min_interviews")),
+                    "skew_alpha": float(station.get("flag_skew_alpha")),
+                    "uniform_min_interviews": int(station.get("flag_uniform_min_interviews")),
+                }))
         records = InterviewRepository(self._db).find(status=InterviewStatus.FINAL)
         by_subject: dict[str, list] = {}
         for record in records:

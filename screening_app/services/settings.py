@@ -30,11 +30,41 @@ def _page_size(value: str) -> str:
     return sizes[value.strip().lower()]
 
 
+def _whole_number(low: int, high: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise UserError(f"Expected a whole number from {low} to {high}, not {value!r}.")
+        return str(number)
+    return parse
+
+
+def _probability(value: str) -> str:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < 1:
+        raise UserError(f"Expected a probability between 0 and 1, not {value!r}.")
+    return repr(number)
+
+
 SETTINGS = {
     spec.key: spec
     for spec in (
         SettingSpec("page_size", "A4", "paper size of stored choice forms (A4 or Letter)",
                     _page_size),
+        SettingSpec("flag_max_prints", "2", "flag a form printed more than this many times",
+                    _whole_number(1, 100)),
+        SettingSpec("flag_skew_min_interviews", "20", "interviews an interviewer or"
+                    " interpreter needs before outcome skew is tested", _whole_number(2, 10_000)),
+        SettingSpec("flag_skew_alpha", "0.001", "how unlikely by chance a skew must be to be"
+                    " flagged (exact binomial test)", _probability),
+        SettingSpec("flag_uniform_min_interviews", "15", "interviews a compound needs on a day"
+                    " before a uniform answer is flagged", _whole_number(2, 10_000)),
     )
 }
 

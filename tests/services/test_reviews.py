@@ -125,3 +125,26 @@ def test_a_supervisor_without_a_certificate_cannot_approve(reviewed):
         services.reviews.decide(other, records[0].id, "approved")
     assert services.reviews.state(records[0].id) == "received"
     assert services.documents.latest(station.supervisor, records[0].id).revision == 1
+
+
+def test_a_skewed_interviewer_is_flagged_with_station_thresholds(roster_station, tmp_path):
+    """Eighteen interviews by three interviewers, one of whom records only one outcome;
+    with small numbers the station's thresholds are lowered, as a supervisor would."""
+    from screening_app.demo.roster_generator import write_roster_csv
+
+    services = roster_station.services
+    services.roster.import_file(roster_station.admin,
+                                write_roster_csv(tmp_path / "more.csv", 20, seed=5))
+    services.settings.set(roster_station.admin, "flag_skew_min_interviews", "6")
+    services.settings.set(roster_station.admin, "flag_skew_alpha", "0.05")
+    petr = services.accounts.add_user(roster_station.admin, "petr", "interviewer", "a password")
+    people = [s.isn for s in services.roster.page_after(roster_station.admin, None, 25)][:18]
+    for n, isn in enumerate(people):
+        actor = (roster_station.interviewer, roster_station.other_interviewer, petr)[n % 3]
+        # ivan: enlist every time; olga and petr: half and half.
+        choice = "enlist" if n % 3 == 0 or (n // 3) % 2 else "repatriate"
+        services.transcription.record(actor, isn, {"answers": complete_answers(choice)}, "p")
+    flags = services.reviews.flags(roster_station.supervisor)
+    skew = [f for f in flags.camp if f.kind == "interviewer_skew"]
+    assert [f.explanation.split()[1] for f in skew] == ["ivan"]
+    assert "6 of 6" in skew[0].explanation and "p = " in skew[0].explanation
