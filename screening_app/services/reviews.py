@@ -103,6 +103,17 @@ class ReviewService:
         return [ReviewItem(r[0], r[1], " / ".join(n for n in (r[2], r[3]) if n), r[4], r[5],
                            r[6], r[7], r[8], r[9], r[10]) for r in rows]
 
+    def filter_values(self, actor: Actor) -> tuple[list[str], list[str]]:
+        """The interviewers and compounds that occur among finalised interviews."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        interviewers = [r[0] for r in self._db.execute(
+            "SELECT DISTINCT users.name FROM interviews JOIN users ON"
+            " users.id = interviews.interviewer_id WHERE status = 'final' ORDER BY 1")]
+        compounds = [r[0] for r in self._db.execute(
+            "SELECT DISTINCT json_extract(subject_snapshot, '$.compound') AS c FROM interviews"
+            " WHERE status = 'final' AND c IS NOT NULL ORDER BY 1")]
+        return interviewers, compounds
+
     def state(self, interview_id: str) -> str:
         row = self._db.execute(
             "SELECT state FROM reviews WHERE interview_id = ? ORDER BY at DESC, rowid DESC"

@@ -19,6 +19,7 @@ from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.reviews import ReviewItem
+from screening_app.ui.tasks import Task, run_in_background
 
 ReviewItemRole = Qt.ItemDataRole.UserRole + 3
 COLUMNS = (("subject_isn", "ISN"), ("subject_name", "Name"), ("compound", "Compound"),
@@ -40,6 +41,12 @@ class ReviewQueueModel(QAbstractTableModel):
         self._items = list(items)
         self._flags = flags or {}
         self.endResetModel()
+
+    def set_flags(self, flags: dict[str, list]) -> None:
+        self._flags = flags
+        if self._items:
+            column = [c[0] for c in COLUMNS].index("flags")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._items) - 1, column))
 
     def flags_of(self, interview_id: str) -> list:
         return self._flags.get(interview_id, [])
@@ -80,14 +87,25 @@ class ReviewQueueModel(QAbstractTableModel):
         return "" if value is None else str(value)
 
 
+def compute_flags(data_dir, actor):
+    """On a pool thread, with its own connection: every flag of the camp."""
+    services = StationServices.open(data_dir)
+    try:
+        return services.reviews.flags(actor)
+    finally:
+        services.close()
+
+
 class ReviewQueueDialog(QDialog):
     sig_decided = Signal(str, str)  # interview id, decision
     sig_show_form = Signal(str)
+    sig_flags_loaded = Signal()
 
     def __init__(self, services: StationServices, actor: Actor, parent=None):
         super().__init__(parent)
         self._services = services
         self._actor = actor
+        self._flags_by_interview: dict[str, list] = {}
         self.setWindowTitle("Review queue")
         self.resize(1100, 600)
         layout = QVBoxLayout(self)
@@ -143,12 +161,10 @@ class ReviewQueueDialog(QDialog):
         self.reload()
 
     def _fill_choice_filters(self) -> None:
-        everything = self._services.reviews.queue(self._actor)
+        interviewers, compounds = self._services.reviews.filter_values(self._actor)
         for combo, values, label in (
-            (self.interviewer_filter, sorted({i.interviewer for i in everything}),
-             "All interviewers"),
-            (self.compound_filter, sorted({i.compound for i in everything if i.compound}),
-             "All compounds"),
+            (self.interviewer_filter, interviewers, "All interviewers"),
+            (self.compound_filter, compounds, "All compounds"),
         ):
             combo.blockSignals(True)
             combo.clear()
@@ -158,17 +174,34 @@ class ReviewQueueDialog(QDialog):
             combo.blockSignals(False)
 
     def reload(self) -> None:
-        flags = self._services.reviews.flags(self._actor)
+        """The queue at once; the flags (which read every record of the camp) follow from
+        a background task, so the queue opens quickly at any size."""
         self.model.set_items(self._services.reviews.queue(
             self._actor, state=self.state_filter.currentData() or None,
             interviewer=self.interviewer_filter.currentData() or None,
-            compound=self.compound_filter.currentData() or None), flags.per_interview)
-        self.camp_flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
+            compound=self.compound_filter.currentData() or None), self._flags_by_interview)
         self.table.resizeColumnsToContents()
+        self._load_flags()
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
             self.flags_label.setText("")
+
+    def _load_flags(self) -> None:
+        data_dir, actor = self._services.station.data_dir, self._actor
+        self._flags_task = Task(lambda _report, _token: compute_flags(data_dir, actor))
+        self._flags_task.signals.sig_finished.connect(self._on_flags)
+        self._flags_task.signals.sig_failed.connect(
+            lambda message: self.camp_flags_label.setText(f"Flags could not be computed: "
+                                                          f"{message}"))
+        run_in_background(self._flags_task)
+
+    def _on_flags(self, flags) -> None:
+        self._flags_by_interview = flags.per_interview
+        self.model.set_flags(flags.per_interview)
+        self.camp_flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
+        self._on_row_changed(self.table.currentIndex(), None)
+        self.sig_flags_loaded.emit()
 
     def _on_row_changed(self, current, _previous) -> None:
         item = self.model.item(current.row()) if current.isValid() else None

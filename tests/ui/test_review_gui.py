@@ -67,7 +67,10 @@ def test_the_review_model_passes_qt_model_checks(qtmodeltester, queue):
 
 
 def test_flags_are_shown_with_their_reasons(qtbot, queue):
-    _, _, dialog = queue
+    _, window, _ = queue
+    dialog = window.open_review_queue()
+    with qtbot.waitSignal(dialog.sig_flags_loaded, timeout=20_000):
+        pass
     assert "transcribed" in dialog.model.index(0, 7).data()
     dialog.table.selectRow(1)
     assert "minimum is 7 min" in dialog.flags_label.text()
