@@ -84,7 +84,7 @@ class ReviewService:
 
     def queue(self, actor: Actor, *, state: str | None = None, interviewer: str | None = None,
               compound: str | None = None, day: str | None = None,
-              outcome: str | None = None) -> list[ReviewItem]:
+              outcome: str | None = None, interpreter: str | None = None) -> list[ReviewItem]:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
         where, params = [], []
         for clause, value in (
@@ -93,6 +93,7 @@ class ReviewService:
             ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
             ("substr(interviews.finalised_at, 1, 10) = ?", day),
             ("interviews.outcome = ?", outcome),
+            ("json_extract(interviews.answers, '$.interpreter_name') = ?", interpreter),
         ):
             if value:
                 where.append(clause)
@@ -103,16 +104,22 @@ class ReviewService:
         return [ReviewItem(r[0], r[1], " / ".join(n for n in (r[2], r[3]) if n), r[4], r[5],
                            r[6], r[7], r[8], r[9], r[10]) for r in rows]
 
-    def filter_values(self, actor: Actor) -> tuple[list[str], list[str]]:
-        """The interviewers and compounds that occur among finalised interviews."""
+    def filter_values(self, actor: Actor) -> dict[str, list[str]]:
+        """The interviewers, interpreters, compounds and days that occur among finalised
+        interviews, for the queue's filters."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
-        interviewers = [r[0] for r in self._db.execute(
-            "SELECT DISTINCT users.name FROM interviews JOIN users ON"
-            " users.id = interviews.interviewer_id WHERE status = 'final' ORDER BY 1")]
-        compounds = [r[0] for r in self._db.execute(
-            "SELECT DISTINCT json_extract(subject_snapshot, '$.compound') AS c FROM interviews"
-            " WHERE status = 'final' AND c IS NOT NULL ORDER BY 1")]
-        return interviewers, compounds
+        # One pass over the finalised interviews rather than a query per filter.
+        found: dict[str, set] = {"interviewer": set(), "interpreter": set(), "compound": set(),
+                                 "day": set()}
+        for row in self._db.execute(
+                "SELECT DISTINCT users.name, json_extract(answers, '$.interpreter_name'),"
+                " json_extract(subject_snapshot, '$.compound'), substr(finalised_at, 1, 10)"
+                " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
+                " WHERE status = 'final'"):
+            for key, value in zip(found, row, strict=True):
+                if value is not None:
+                    found[key].add(value)
+        return {key: sorted(values) for key, values in found.items()}
 
     def state(self, interview_id: str) -> str:
         row = self._db.execute(

@@ -136,6 +136,9 @@ class MainWindow(QMainWindow):
                                      shortcut=QKeySequence("Ctrl+R"))
         self.resume_action.triggered.connect(self.offer_resume)
         interview_menu.addAction(self.resume_action)
+        self.sent_back_action = QAction("Sent &back to me…", self, shortcut=QKeySequence("Ctrl+B"))
+        self.sent_back_action.triggered.connect(self.offer_sent_back)
+        interview_menu.addAction(self.sent_back_action)
         self.review_action = QAction("Re&view queue…", self, shortcut=QKeySequence("Ctrl+E"))
         self.review_action.triggered.connect(self.open_review_queue)
         self.review_action.setVisible(self.actor.role in (Role.SUPERVISOR, Role.ADMIN))
@@ -311,6 +314,31 @@ class MainWindow(QMainWindow):
         self.verify_dialog = VerifyDialog(self.services, self.actor, self)
         self.verify_dialog.show()
         return self.verify_dialog
+
+    def offer_sent_back(self) -> Interview | None:
+        """Interviews a supervisor sent back to this interviewer, with the reason; choosing
+        one starts a new interview of that person, linked to the one sent back."""
+        if self.wizard is not None:
+            return None
+        items = self.services.reviews.sent_back_to(self.actor)
+        if not items:
+            self.statusBar().showMessage("Nothing was sent back to you.", 5000)
+            return None
+        labels = [f"{i.subject_name} ({i.subject_isn}): {i.reason}" for i in items]
+        choice, ok = QInputDialog.getItem(
+            self, "Sent back to you", "A supervisor sent these back. Interview the person"
+            " again?", labels, 0, False)
+        if not ok:
+            return None
+        item = items[labels.index(choice)]
+        try:
+            interview = self.services.interviews.start(self.actor, item.subject_isn,
+                                                       supersedes_id=item.interview_id)
+        except UserError as error:
+            QMessageBox.warning(self, "Cannot start", str(error))
+            return None
+        self.open_wizard(interview)
+        return interview
 
     # -- locking --------------------------------------------------------------------
     def lock(self) -> None:

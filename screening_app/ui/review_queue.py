@@ -4,6 +4,7 @@ and the decisions (approve, send back with a reason, reject with a reason)."""
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -50,6 +51,18 @@ class ReviewQueueModel(QAbstractTableModel):
 
     def flags_of(self, interview_id: str) -> list:
         return self._flags.get(interview_id, [])
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sorted in Python on the items themselves: a proxy model would ask data() for
+        every cell of 20,000 rows."""
+        field = COLUMNS[column][0]
+        self.layoutAboutToBeChanged.emit()
+        if field == "flags":
+            key = lambda item: len(self._flags.get(item.interview_id, []))  # noqa: E731
+        else:
+            key = lambda item: str(getattr(item, field) or "")  # noqa: E731
+        self._items.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
 
     def item(self, row: int) -> ReviewItem | None:
         return self._items[row] if 0 <= row < len(self._items) else None
@@ -115,14 +128,25 @@ class ReviewQueueDialog(QDialog):
             self.state_filter.addItem(label, value)
         self.state_filter.setCurrentIndex(1)  # received: what is waiting
         self.interviewer_filter = QComboBox()
+        self.interpreter_filter = QComboBox()
         self.compound_filter = QComboBox()
+        self.day_filter = QComboBox()
+        self.outcome_filter = QComboBox()
+        for value, label in (("", "All outcomes"), ("completed", "Completed"),
+                             ("not_completed", "Not completed")):
+            self.outcome_filter.addItem(label, value)
+        self.flagged_only = QCheckBox("Fla&gged only")
         for label, combo in (("&State", self.state_filter),
                              ("&Interviewer", self.interviewer_filter),
-                             ("&Compound", self.compound_filter)):
+                             ("In&terpreter", self.interpreter_filter),
+                             ("&Compound", self.compound_filter),
+                             ("&Day", self.day_filter),
+                             ("&Outcome", self.outcome_filter)):
             caption = QLabel(label)
             caption.setBuddy(combo)
             filters.addWidget(caption)
             filters.addWidget(combo)
+        filters.addWidget(self.flagged_only)
         filters.addStretch()
         layout.addLayout(filters)
         self.camp_flags_label = QLabel("")
@@ -132,9 +156,9 @@ class ReviewQueueDialog(QDialog):
         self.model = ReviewQueueModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.table, 1)
@@ -155,16 +179,20 @@ class ReviewQueueDialog(QDialog):
         self.send_back_button.clicked.connect(lambda: self.decide_selected("sent_back"))
         self.reject_button.clicked.connect(lambda: self.decide_selected("rejected"))
         self.form_button.clicked.connect(self._on_show_form)
-        for combo in (self.state_filter, self.interviewer_filter, self.compound_filter):
+        for combo in (self.state_filter, self.interviewer_filter, self.interpreter_filter,
+                      self.compound_filter, self.day_filter, self.outcome_filter):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.flagged_only.toggled.connect(lambda _on: self.reload())
         self._fill_choice_filters()
         self.reload()
 
     def _fill_choice_filters(self) -> None:
-        interviewers, compounds = self._services.reviews.filter_values(self._actor)
+        values_by_filter = self._services.reviews.filter_values(self._actor)
         for combo, values, label in (
-            (self.interviewer_filter, interviewers, "All interviewers"),
-            (self.compound_filter, compounds, "All compounds"),
+            (self.interviewer_filter, values_by_filter["interviewer"], "All interviewers"),
+            (self.interpreter_filter, values_by_filter["interpreter"], "All interpreters"),
+            (self.compound_filter, values_by_filter["compound"], "All compounds"),
+            (self.day_filter, values_by_filter["day"], "Any day"),
         ):
             combo.blockSignals(True)
             combo.clear()
@@ -173,15 +201,24 @@ class ReviewQueueDialog(QDialog):
                 combo.addItem(value, value)
             combo.blockSignals(False)
 
-    def reload(self) -> None:
+    def reload(self, load_flags: bool = True) -> None:
         """The queue at once; the flags (which read every record of the camp) follow from
         a background task, so the queue opens quickly at any size."""
-        self.model.set_items(self._services.reviews.queue(
+        items = self._services.reviews.queue(
             self._actor, state=self.state_filter.currentData() or None,
             interviewer=self.interviewer_filter.currentData() or None,
-            compound=self.compound_filter.currentData() or None), self._flags_by_interview)
+            interpreter=self.interpreter_filter.currentData() or None,
+            compound=self.compound_filter.currentData() or None,
+            day=self.day_filter.currentData() or None,
+            outcome=self.outcome_filter.currentData() or None)
+        if self.flagged_only.isChecked():
+            items = [i for i in items if self._flags_by_interview.get(i.interview_id)]
+        self.model.set_items(items, self._flags_by_interview)
+        header = self.table.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.table.resizeColumnsToContents()
-        self._load_flags()
+        if load_flags:
+            self._load_flags()
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
@@ -199,18 +236,22 @@ class ReviewQueueDialog(QDialog):
     def _on_flags(self, flags) -> None:
         self._flags_by_interview = flags.per_interview
         self.model.set_flags(flags.per_interview)
+        if self.flagged_only.isChecked():
+            self.reload(load_flags=False)
         self.camp_flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
         self._on_row_changed(self.table.currentIndex(), None)
         self.sig_flags_loaded.emit()
 
     def _on_row_changed(self, current, _previous) -> None:
-        item = self.model.item(current.row()) if current.isValid() else None
+        item = self._item_at(current)
         found = self.model.flags_of(item.interview_id) if item else []
         self.flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in found))
 
-    def selected_item(self) -> ReviewItem | None:
-        index = self.table.currentIndex()
+    def _item_at(self, index) -> ReviewItem | None:
         return self.model.item(index.row()) if index.isValid() else None
+
+    def selected_item(self) -> ReviewItem | None:
+        return self._item_at(self.table.currentIndex())
 
     def ask_reason(self, decision: str) -> str | None:
         title = "Send back" if decision == "sent_back" else "Reject"

@@ -74,3 +74,48 @@ def test_flags_are_shown_with_their_reasons(qtbot, queue):
     assert "transcribed" in dialog.model.index(0, 7).data()
     dialog.table.selectRow(1)
     assert "minimum is 7 min" in dialog.flags_label.text()
+
+
+def test_filters_and_sorting(qtbot, queue):
+    _, window, _ = queue
+    dialog = window.open_review_queue()
+    with qtbot.waitSignal(dialog.sig_flags_loaded, timeout=20_000):
+        pass
+    dialog.state_filter.setCurrentIndex(0)
+    assert dialog.model.rowCount() == 3
+    dialog.flagged_only.setChecked(True)  # every transcribed interview is flagged
+    assert dialog.model.rowCount() == 3
+    index = dialog.interpreter_filter.findData("Interpreter name")
+    assert index > 0
+    dialog.interpreter_filter.setCurrentIndex(index)
+    assert dialog.model.rowCount() == 3
+    dialog.outcome_filter.setCurrentIndex(2)  # not completed: none
+    assert dialog.model.rowCount() == 0
+    dialog.outcome_filter.setCurrentIndex(0)
+    dialog.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    isns = [dialog.model.index(r, 0).data() for r in range(dialog.model.rowCount())]
+    assert isns == sorted(isns, reverse=True)
+    dialog.table.selectRow(0)
+    assert dialog.selected_item().subject_isn == isns[0]
+
+
+def test_the_interviewer_sees_what_was_sent_back_and_interviews_again(qtbot, queue,
+                                                                     monkeypatch):
+    station, _, dialog = queue
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(
+        lambda *a, **k: ("Ask the coercion questions again.", True)))
+    sent = dialog.selected_item()
+    dialog.decide_selected("sent_back")
+    window = MainWindow(station.services, station.interviewer, lock_minutes=0)
+    qtbot.addWidget(window)
+    offered = []
+
+    def pick_first(parent, title, label, items, *args):
+        offered.extend(items)
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick_first))
+    interview = window.offer_sent_back()
+    assert offered and "Ask the coercion questions again." in offered[0]
+    assert interview.record.supersedes_id == sent.interview_id
+    assert window.wizard is not None
