@@ -41,6 +41,7 @@ SEARCH_DELAY_MS = 120
 class MainWindow(QMainWindow):
     sig_locked = Signal()
     sig_unlocked = Signal()
+    sig_review_queue_ready = Signal()  # the queue's flags have arrived
 
     def __init__(self, services: StationServices, actor: Actor, *,
                  lock_minutes: float | None = None, demo_accounts: str | None = None):
@@ -304,6 +305,7 @@ class MainWindow(QMainWindow):
 
         self.review_dialog = ReviewQueueDialog(self.services, self.actor, self)
         self.review_dialog.sig_show_form.connect(self.show_form)
+        self.review_dialog.sig_flags_loaded.connect(self.sig_review_queue_ready)
         self.sig_locked.connect(self.review_dialog.hide)
         self.review_dialog.show()
         return self.review_dialog

@@ -185,6 +185,9 @@ class ReviewQueueDialog(QDialog):
         self.flagged_only.toggled.connect(lambda _on: self.reload())
         self._fill_choice_filters()
         self.reload()
+        # The flags read every record of the camp (and do not depend on the filters): they
+        # are computed once, in the background, so the queue opens quickly at any size.
+        self._load_flags()
 
     def _fill_choice_filters(self) -> None:
         values_by_filter = self._services.reviews.filter_values(self._actor)
@@ -201,9 +204,8 @@ class ReviewQueueDialog(QDialog):
                 combo.addItem(value, value)
             combo.blockSignals(False)
 
-    def reload(self, load_flags: bool = True) -> None:
-        """The queue at once; the flags (which read every record of the camp) follow from
-        a background task, so the queue opens quickly at any size."""
+    def reload(self) -> None:
+        """The queue as the filters say, with the flags known so far."""
         items = self._services.reviews.queue(
             self._actor, state=self.state_filter.currentData() or None,
             interviewer=self.interviewer_filter.currentData() or None,
@@ -217,8 +219,6 @@ class ReviewQueueDialog(QDialog):
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.table.resizeColumnsToContents()
-        if load_flags:
-            self._load_flags()
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
@@ -237,7 +237,7 @@ class ReviewQueueDialog(QDialog):
         self._flags_by_interview = flags.per_interview
         self.model.set_flags(flags.per_interview)
         if self.flagged_only.isChecked():
-            self.reload(load_flags=False)
+            self.reload()
         self.camp_flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
         self._on_row_changed(self.table.currentIndex(), None)
         self.sig_flags_loaded.emit()

@@ -18,7 +18,8 @@ def queue(qtbot, roster_station):
     window = MainWindow(services, roster_station.supervisor, lock_minutes=0)
     qtbot.addWidget(window)
     assert window.review_action.isVisible()
-    dialog = window.open_review_queue()
+    with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
+        dialog = window.open_review_queue()
     return roster_station, window, dialog
 
 
@@ -68,9 +69,8 @@ def test_the_review_model_passes_qt_model_checks(qtmodeltester, queue):
 
 def test_flags_are_shown_with_their_reasons(qtbot, queue):
     _, window, _ = queue
-    dialog = window.open_review_queue()
-    with qtbot.waitSignal(dialog.sig_flags_loaded, timeout=20_000):
-        pass
+    with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
+        dialog = window.open_review_queue()
     assert "transcribed" in dialog.model.index(0, 7).data()
     dialog.table.selectRow(1)
     assert "minimum is 7 min" in dialog.flags_label.text()
@@ -78,9 +78,8 @@ def test_flags_are_shown_with_their_reasons(qtbot, queue):
 
 def test_filters_and_sorting(qtbot, queue):
     _, window, _ = queue
-    dialog = window.open_review_queue()
-    with qtbot.waitSignal(dialog.sig_flags_loaded, timeout=20_000):
-        pass
+    with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
+        dialog = window.open_review_queue()
     dialog.state_filter.setCurrentIndex(0)
     assert dialog.model.rowCount() == 3
     dialog.flagged_only.setChecked(True)  # every transcribed interview is flagged
