@@ -126,10 +126,12 @@ LABELS: dict[str, dict[str, str]] = {
     # The reserved band
     "qr_caption": {"en": "Record id and hash", "ko": "기록 번호와 해시", "zh": "记录编号和哈希值"},
     "supervisor_review": {"en": "Supervisor review", "ko": "감독관 검토", "zh": "监督人员审核"},
+    # Printed before any review and signed with the form, so it must stay true after the
+    # supervisor's countersignature fills the box below it.
     "not_reviewed": {
-        "en": "Not yet reviewed: countersignature",
-        "ko": "검토 전: 확인 서명",
-        "zh": "尚未审核：复签",
+        "en": "Countersigned on approval",
+        "ko": "승인 시 확인 서명",
+        "zh": "批准时复签",
     },
     "station_signature": {"en": "Station digital signature", "ko": "면담소 전자 서명",
                           "zh": "面谈站数字签名"},

@@ -328,7 +328,7 @@ def test_a_transcribed_record_says_so_and_its_signatures_are_on_paper(tmp_path):
 def test_the_supervisor_review_area_is_labelled_and_awaits_countersignature(tmp_path):
     text = all_text(write_pdf(render_choice_form(make_record(), default_protocol(),
                                                  drawn("person"), CONTEXT), tmp_path))
-    assert "Supervisor review" in text and "Not yet reviewed: countersignature" in text
+    assert "Supervisor review" in text and "Countersigned on approval" in text
     assert "Station digital signature" in text
 
 
