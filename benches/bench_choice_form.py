@@ -19,14 +19,13 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
+from common import sample_record
 from reportlab.pdfgen.canvas import Canvas
 
-from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
-from screening_app.protocol import complete_answers, default_protocol
+from screening_app.protocol import default_protocol
 from screening_app.records.choice_form import FormContext, SignatureImage, render_choice_form
 from screening_app.records.fonts import form_font
 
@@ -49,27 +48,6 @@ def signature_png(width: int = 200, height: int = 60) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
-
-
-def korean_record() -> InterviewRecord:
-    protocol = default_protocol()
-    answers = complete_answers("enlist")
-    answers["person_signature"] = {"mode": "signature", "signature_id": "bench"}
-    answers["interpreter_signature"] = {"mode": "thumbprint"}
-    record = InterviewRecord(
-        id="6c1d9a52-0f3e-4b7a-8d21-5e9f3a7b0c44", station_id="BENCH-01", subject_isn="NK-100001",
-        subject_snapshot={"isn": "NK-100001", "name_native": "김민준", "name_latin": "Kim Min-jun",
-                          "nationality": "Korean", "rank": "Private", "unit": "KPA 4th Division",
-                          "camp": "Koje-do", "compound": "Compound 62", "birth_year": 1928},
-        protocol_sha256=protocol.sha256, protocol_id=protocol.id,
-        protocol_version=protocol.version, option_order={"choice": ["repatriate", "enlist"]},
-        interviewer_id="u-1", interviewer_name="Lt. J. Smith", language="ko",
-        status=InterviewStatus.FINAL, answers=answers, current_step="signatures",
-        started_at="1952-04-10T09:15:30.000Z", ended_at="1952-04-10T09:52:02.000Z",
-        finalised_at="1952-04-10T09:52:03.000Z", outcome=OutcomeStatus.COMPLETED,
-        choice="enlist", firmness_mismatch=False,
-    )
-    return replace(record, record_sha256=record.computed_hash())
 
 
 def canvas_pages(lines: list[str]) -> bytes:
@@ -113,7 +91,7 @@ def timings(action: Callable[[], object], runs: int = RUNS) -> list[float]:
 
 def main() -> int:
     protocol = default_protocol()
-    record = korean_record()
+    record = sample_record(drawn_person_signature=True)
     signatures = [SignatureImage("person", "signature", None, signature_png())]
     context = FormContext("BENCH-01", "Koje-do", demo=False)
 

@@ -19,12 +19,12 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
+from common import sample_record
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -34,8 +34,7 @@ from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from screening_app.domain.canonical import canonical_json
-from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
-from screening_app.protocol import complete_answers, default_protocol
+from screening_app.protocol import default_protocol
 from screening_app.records.choice_form import FormContext, render_choice_form, signature_box
 from screening_app.records.signing import SigningIdentity, pyhanko_signer, sign_pdf
 from screening_app.records.verifying import verify_pdf
@@ -71,26 +70,6 @@ def bench_identity() -> SigningIdentity:
     return SigningIdentity(key=key, certificate=station, chain=(root,))
 
 
-def korean_record() -> InterviewRecord:
-    protocol = default_protocol()
-    answers = complete_answers("enlist")
-    answers["interpreter_signature"] = {"mode": "thumbprint"}
-    record = InterviewRecord(
-        id="6c1d9a52-0f3e-4b7a-8d21-5e9f3a7b0c44", station_id="BENCH-01", subject_isn="NK-100001",
-        subject_snapshot={"isn": "NK-100001", "name_native": "김민준", "name_latin": "Kim Min-jun",
-                          "nationality": "Korean", "rank": "Private", "unit": "KPA 4th Division",
-                          "camp": "Koje-do", "compound": "Compound 62", "birth_year": 1928},
-        protocol_sha256=protocol.sha256, protocol_id=protocol.id,
-        protocol_version=protocol.version, option_order={"choice": ["repatriate", "enlist"]},
-        interviewer_id="u-1", interviewer_name="Lt. J. Smith", language="ko",
-        status=InterviewStatus.FINAL, answers=answers, current_step="signatures",
-        started_at="1952-04-10T09:15:30.000Z", ended_at="1952-04-10T09:52:02.000Z",
-        finalised_at="1952-04-10T09:52:03.000Z", outcome=OutcomeStatus.COMPLETED,
-        choice="enlist", firmness_mismatch=False,
-    )
-    return replace(record, record_sha256=record.computed_hash())
-
-
 def bare_signer(identity: SigningIdentity) -> signers.SimpleSigner:
     der = serialization.Encoding.DER
     return signers.SimpleSigner(
@@ -114,7 +93,7 @@ def timings(action: Callable[[], object], runs: int = RUNS) -> list[float]:
 def main() -> int:
     identity = bench_identity()
     protocol = default_protocol()
-    record = korean_record()
+    record = sample_record()
     context = FormContext("BENCH-01", "Koje-do", demo=False)
     record_json = canonical_json(record.sealed_content()).encode()
     pdf = render_choice_form(record, protocol, [], context)  # registers the font once

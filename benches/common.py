@@ -66,3 +66,31 @@ def report(name: str, measured: float, baseline: float, target: float, unit: str
     print(f"{name}: {measured:.3f}{unit} vs {baseline:.3f}{unit} -> ratio {ratio:.2f}"
           f" (target <= {target}) {verdict}")
     return ratio <= target
+
+
+def sample_record(drawn_person_signature: bool = False):
+    """A sealed Korean choice-form record, the same in every benchmark that renders one."""
+    from dataclasses import replace
+
+    from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
+    from screening_app.protocol import complete_answers, default_protocol
+
+    protocol = default_protocol()
+    answers = complete_answers("enlist")
+    if drawn_person_signature:
+        answers["person_signature"] = {"mode": "signature", "signature_id": "bench"}
+    answers["interpreter_signature"] = {"mode": "thumbprint"}
+    record = InterviewRecord(
+        id="6c1d9a52-0f3e-4b7a-8d21-5e9f3a7b0c44", station_id="BENCH-01", subject_isn="NK-100001",
+        subject_snapshot={"isn": "NK-100001", "name_native": "김민준", "name_latin": "Kim Min-jun",
+                          "nationality": "Korean", "rank": "Private", "unit": "KPA 4th Division",
+                          "camp": "Koje-do", "compound": "Compound 62", "birth_year": 1928},
+        protocol_sha256=protocol.sha256, protocol_id=protocol.id,
+        protocol_version=protocol.version, option_order={"choice": ["repatriate", "enlist"]},
+        interviewer_id="u-1", interviewer_name="Lt. J. Smith", language="ko",
+        status=InterviewStatus.FINAL, answers=answers, current_step="signatures",
+        started_at="1952-04-10T09:15:30.000Z", ended_at="1952-04-10T09:52:02.000Z",
+        finalised_at="1952-04-10T09:52:03.000Z", outcome=OutcomeStatus.COMPLETED,
+        choice="enlist", firmness_mismatch=False,
+    )
+    return replace(record, record_sha256=record.computed_hash())

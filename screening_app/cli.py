@@ -356,8 +356,7 @@ def cmd_interview_sent_back(args, services, actor) -> int:
 
 
 def cmd_lists_export(args, services, actor) -> int:
-    written = services.lists.export(actor, Path(args.to))
-    lists = services.lists.build(actor)
+    written, lists = services.lists.export(actor, Path(args.to))
     for slug, _title, rows in lists.sections():
         print(f"{slug}: {len(rows)}")
     print(f"Wrote {len(written)} files to {args.to} (the PDF is signed by the station).")

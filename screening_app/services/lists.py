@@ -91,8 +91,9 @@ class ListService:
                 lists.awaiting_review.append((*person, f"latest record {state}"))
         return lists
 
-    def export(self, actor: Actor, folder: Path) -> list[Path]:
-        """CSV files and one signed PDF in ``folder``; the export is an event."""
+    def export(self, actor: Actor, folder: Path) -> tuple[list[Path], RevisedLists]:
+        """CSV files and one signed PDF in ``folder``; the export is an event. Returns the
+        files and the lists they hold."""
         from screening_app.records.revised_lists import SIGNATURE_BOX, render_revised_lists
         from screening_app.records.signing import sign_pdf
 
@@ -130,4 +131,4 @@ class ListService:
                 {"folder": str(folder), "counts": {slug: len(rows)
                                                    for slug, _, rows in lists.sections()}},
                 actor_id=actor.user_id)
-        return written
+        return written, lists

@@ -136,7 +136,7 @@ class DashboardDialog(QDialog):
         if not folder:
             return
         try:
-            written = self._services.lists.export(self._actor, folder)
+            written, _lists = self._services.lists.export(self._actor, folder)
         except (UserError, OSError) as error:
             QMessageBox.warning(self, "Not exported", str(error))
             return

@@ -1,7 +1,7 @@
 """The supervisor's review queue: finalised interviews with their review state, filters,
 and the decisions (approve, send back with a reason, reject with a reason)."""
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,6 +20,7 @@ from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.reviews import ReviewItem
+from screening_app.ui.table_models import ColumnsTableModel
 from screening_app.ui.tasks import Task, run_in_background
 
 ReviewItemRole = Qt.ItemDataRole.UserRole + 3
@@ -31,23 +32,24 @@ STATES = (("", "All states"), ("received", "Received"), ("approved", "Approved")
           ("sent_back", "Sent back"), ("rejected", "Rejected"))
 
 
-class ReviewQueueModel(QAbstractTableModel):
+class ReviewQueueModel(ColumnsTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._items: list[ReviewItem] = []
         self._flags: dict[str, list] = {}
 
     def set_items(self, items: list[ReviewItem], flags: dict[str, list] | None = None) -> None:
         self.beginResetModel()
-        self._items = list(items)
+        self._rows = list(items)
         self._flags = flags or {}
         self.endResetModel()
 
     def set_flags(self, flags: dict[str, list]) -> None:
         self._flags = flags
-        if self._items:
+        if self._rows:
             column = [c[0] for c in COLUMNS].index("flags")
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._items) - 1, column))
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def flags_of(self, interview_id: str) -> list:
         return self._flags.get(interview_id, [])
@@ -61,29 +63,18 @@ class ReviewQueueModel(QAbstractTableModel):
             key = lambda item: len(self._flags.get(item.interview_id, []))  # noqa: E731
         else:
             key = lambda item: str(getattr(item, field) or "")  # noqa: E731
-        self._items.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
 
     def item(self, row: int) -> ReviewItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
-        return None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role not in (Qt.ItemDataRole.DisplayRole, ReviewItemRole):
             return None
-        if not index.isValid() or not (0 <= index.row() < len(self._items)):
+        item = self.row_at(index)
+        if item is None:
             return None
-        item = self._items[index.row()]
         if role == ReviewItemRole:
             return item
         field = COLUMNS[index.column()][0]

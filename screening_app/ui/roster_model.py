@@ -1,10 +1,11 @@
 """The roster as a table: lazily fetched pages when browsing, search results when typing."""
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.subject import Subject
 from screening_app.services.app import StationServices
+from screening_app.ui.table_models import ColumnsTableModel
 
 SubjectRole = Qt.ItemDataRole.UserRole + 1
 
@@ -28,7 +29,8 @@ COLUMNS = (
 _SERVED_ROLES = {SubjectRole, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole}
 
 
-class RosterTableModel(QAbstractTableModel):
+class RosterTableModel(ColumnsTableModel):
+    COLUMNS = COLUMNS
     PAGE_SIZE = 200
     SEARCH_LIMIT = 200
 
@@ -36,32 +38,20 @@ class RosterTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._services = services
         self._actor = actor
-        self._rows: list[Subject] = []
         self._status: dict[str, str] = {}
         self._query = ""
         self._exhausted = False
         self.set_query("")
 
     # -- what the view asks -------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
-        return None
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         # Qt asks for many roles per cell on every repaint; answer the ones we do not serve
         # before touching the row.
         if role not in _SERVED_ROLES:
             return None
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        subject = self.row_at(index)
+        if subject is None:
             return None
-        subject = self._rows[index.row()]
         if role == SubjectRole:
             return subject
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

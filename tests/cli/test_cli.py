@@ -183,3 +183,11 @@ def test_review_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
     code, _, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "review", "list",
                        "--user", "ivan", "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 2 and "may not review" in err
+
+
+def test_lists_export_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "lists", "export",
+                         "--to", tmp_path / "lists", "--user", "boss", "--password-stdin",
+                         stdin=PASSWORD + "\n")
+    assert code == 0, err
+    assert "unscreened: 5" in out and (tmp_path / "lists" / "revised-lists.pdf").exists()

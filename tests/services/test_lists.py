@@ -58,7 +58,7 @@ def test_export_writes_csv_with_formulas_neutralised_and_a_signed_pdf(decided, t
     services, sup = station.services, station.supervisor
     write_csv(tmp_path / "fix.csv", [{"isn": "CN-700002", "name_latin": "=HYPERLINK(1)"}])
     services.roster.import_file(station.admin, tmp_path / "fix.csv")
-    written = services.lists.export(sup, tmp_path / "lists")
+    written, _ = services.lists.export(sup, tmp_path / "lists")
     names = sorted(p.name for p in written)
     assert names == ["awaiting-review.csv", "not-completed.csv", "removed.csv",
                      "repatriate.csv", "revised-lists.pdf", "unscreened.csv"]
