@@ -19,6 +19,7 @@ from screening_app.services.lists import ListService
 from screening_app.services.reviews import ReviewService
 from screening_app.services.roster import RosterService
 from screening_app.services.settings import SettingsService
+from screening_app.services.sync import SyncService
 from screening_app.services.transcription import TranscriptionService
 from screening_app.store.station import Station
 
@@ -38,6 +39,7 @@ class StationServices:
     reviews: ReviewService
     lists: ListService
     dashboard: DashboardService
+    sync: SyncService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
@@ -63,6 +65,7 @@ class StationServices:
             reviews=reviews,
             lists=ListService(station, keys),
             dashboard=DashboardService(station),
+            sync=SyncService(station, keys),
         )
 
     @classmethod

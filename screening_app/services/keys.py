@@ -300,3 +300,12 @@ class KeyService:
             sealed.unseal(kek, row[0], self._context(SIGNING)), password=None)
         return SigningIdentity(key=key, certificate=installed.certificate,
                                chain=installed.chain)
+
+    # -- other station secrets, sealed under the KEK ---------------------------------------
+    def seal_secret(self, purpose: str, secret: bytes) -> bytes:
+        """Seal a station secret (the sync key, for one) so that only a signed-in session
+        opens it; ``purpose`` binds it to its place."""
+        return sealed.seal(self._require_kek(), secret, self._context(purpose))
+
+    def unseal_secret(self, purpose: str, sealed_secret: bytes) -> bytes:
+        return sealed.unseal(self._require_kek(), sealed_secret, self._context(purpose))

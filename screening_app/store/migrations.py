@@ -279,6 +279,62 @@ def m0005_user_keys(db: Database) -> None:
     )
 
 
+@migrations(name="0006_sync")
+def m0006_sync(db: Database) -> None:
+    # What this station knows of headquarters (whom bundles are encrypted to, whose
+    # signature a bundle from headquarters must carry), its own key for bundles coming down,
+    # and what headquarters has acknowledged: a record is sent again until it is.
+    _run_script(
+        db,
+        """
+        CREATE TABLE sync_headquarters (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            age_recipient TEXT NOT NULL,
+            certificate_pem TEXT NOT NULL,
+            chain_pem TEXT NOT NULL,
+            trusted_at TEXT NOT NULL,
+            trusted_by TEXT REFERENCES users(id)
+        );
+        CREATE TABLE sync_station_key (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            age_recipient TEXT NOT NULL,
+            sealed_age_identity BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE sync_acks (
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            acked_at TEXT NOT NULL,
+            PRIMARY KEY (kind, record_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE sync_exports (
+            bundle_id TEXT PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT REFERENCES users(id),
+            through_seq INTEGER NOT NULL,
+            counts TEXT NOT NULL
+        );
+        CREATE TABLE revoked_certificates (
+            fingerprint_sha256 TEXT PRIMARY KEY,
+            serial_hex TEXT,
+            subject TEXT,
+            reason TEXT,
+            revoked_at TEXT,
+            received_at TEXT NOT NULL
+        );
+        """
+        + _immutable("sync_exports", "the record of an export is kept as it was")
+        + _immutable("revoked_certificates", "a revocation is never taken back"),
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -1,0 +1,492 @@
+"""The bundle: one file that carries records between a station and headquarters.
+
+A stolen stick must reveal nothing and a forged or altered bundle must be refused, so a
+bundle is a tar stream encrypted with age (pyrage) to its recipient, followed by a small
+header signed with the sender's certificate key:
+
+    MAGIC | age ciphertext | header (canonical JSON) | header length (8 bytes) | END_MAGIC
+
+The header names the sender and recipient, carries the sender's certificate chain and the
+SHA-256 of the ciphertext, and is signed (RSA-PSS). Putting it after the ciphertext lets
+the writer stream once; the reader checks header, signature and ciphertext digest before it
+decrypts anything. Inside, the tar holds JSON Lines members in parts of at most
+``RECORDS_PER_PART`` records and one member per PDF, so neither side ever holds a whole
+bundle in memory, and nothing is written in clear to disk on the way.
+"""
+
+import base64
+import hashlib
+import io
+import json
+import os
+import struct
+import tarfile
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pyrage
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from screening_app.domain.canonical import canonical_json, utc_now
+from screening_app.domain.errors import UserError
+from screening_app.pki import certificates
+
+MAGIC = b"SCREENING-APP BUNDLE 1\n"
+END_MAGIC = b"\nSCB-END"
+FORMAT = 1
+SUFFIX = ".scb"
+UP = "station-to-headquarters"
+DOWN = "headquarters-to-station"
+RECORDS_PER_PART = 1000
+MAX_HEADER_BYTES = 1 << 20
+MAX_MEMBER_BYTES = 256 << 20  # a PDF or a part of JSON Lines; more means a forged bundle
+_CHUNK = 1 << 16
+
+
+class BundleError(UserError):
+    """The bundle is unreadable, forged, altered or not meant for us; one sentence why."""
+
+
+@dataclass(frozen=True)
+class BundleHeader:
+    fields: dict[str, Any]  # everything signed, the signature excepted
+    signature: bytes
+
+    @property
+    def bundle_id(self) -> str:
+        return self.fields["bundle_id"]
+
+    @property
+    def kind(self) -> str:
+        return self.fields["kind"]
+
+    @property
+    def sender(self) -> str:
+        return self.fields["sender"]
+
+    @property
+    def recipient(self) -> str:
+        return self.fields["recipient"]
+
+    @property
+    def created_at(self) -> str:
+        return self.fields["created_at"]
+
+    def certificate_chain(self, source: str) -> list[x509.Certificate]:
+        return certificates.load_certificates(self.fields["certificates"].encode(), source)
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        return self.fields.get("extra", {})
+
+
+# -- writing -------------------------------------------------------------------------------
+class BundleWriter:
+    """What the producer callback of :func:`write_bundle` adds members through."""
+
+    def __init__(self, tar: tarfile.TarFile):
+        self._tar = tar
+        self.counts: dict[str, int] = {}
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        info.mode = 0o600
+        self._tar.addfile(info, io.BytesIO(data))
+
+    def add_json(self, name: str, value: Any) -> None:
+        self.add_bytes(name, canonical_json(value).encode("utf-8"))
+
+    def add_records(self, kind: str, records: Iterable[dict]) -> int:
+        """``kind/000001.jsonl``, ``kind/000002.jsonl``...: bounded parts, so memory stays
+        bounded whatever the number of records."""
+        part: list[str] = []
+        parts = count = 0
+        for record in records:
+            part.append(canonical_json(record))
+            count += 1
+            if len(part) == RECORDS_PER_PART:
+                parts += 1
+                self.add_bytes(f"{kind}/{parts:06d}.jsonl", "\n".join(part).encode() + b"\n")
+                part = []
+        if part:
+            parts += 1
+            self.add_bytes(f"{kind}/{parts:06d}.jsonl", "\n".join(part).encode() + b"\n")
+        self.counts[kind] = self.counts.get(kind, 0) + count
+        return count
+
+
+class _DigestingWriter(io.RawIOBase):
+    """Writes through to a file while hashing and counting what passes."""
+
+    def __init__(self, target: IO[bytes]):
+        self._target = target
+        self.digest = hashlib.sha256()
+        self.length = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._target.write(data)
+        self.digest.update(data)
+        self.length += len(data)
+        return len(data)
+
+
+def write_bundle(
+    folder: Path,
+    *,
+    kind: str,
+    sender: str,
+    recipient: str,
+    age_recipient: str,
+    signer_key: rsa.RSAPrivateKey,
+    signer_chain: Sequence[x509.Certificate],
+    produce: Callable[[BundleWriter], None],
+    extra: dict[str, Any] | None = None,
+    file_stem: str | None = None,
+    bundle_id: str | None = None,
+) -> tuple[Path, BundleHeader, dict[str, int]]:
+    """Encrypt what ``produce`` writes to ``age_recipient`` and sign it; the file appears
+    whole (written beside its final name, synced, renamed) or not at all."""
+    try:
+        recipient_key = pyrage.x25519.Recipient.from_str(age_recipient)
+    except Exception:  # noqa: BLE001 -- pyrage raises its own kinds for a malformed key
+        raise BundleError(f"The encryption key {age_recipient[:20]}... is not an age"
+                          " public key.") from None
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    bundle_id = bundle_id or str(uuid.uuid4())
+    created_at = utc_now()
+    stem = file_stem or f"{sender}-to-{recipient}-{created_at[:19].replace(':', '')}"
+    final = folder / f"{stem}-{bundle_id[:8]}{SUFFIX}"
+    partial = folder / f".{final.name}.partial"
+    counts: dict[str, int] = {}
+    try:
+        with partial.open("wb") as out:
+            out.write(MAGIC)
+            cipher = _DigestingWriter(out)
+            counts = _encrypt_stream(cipher, recipient_key, produce)
+            fields = {
+                "format": FORMAT, "kind": kind, "bundle_id": bundle_id,
+                "created_at": created_at, "sender": sender, "recipient": recipient,
+                "certificates": certificates.chain_pem(signer_chain).decode(),
+                "ciphertext_sha256": cipher.digest.hexdigest(),
+                "ciphertext_length": cipher.length, "counts": counts, "extra": extra or {},
+            }
+            signature = signer_key.sign(canonical_json(fields).encode(), _PSS, hashes.SHA256())
+            header = canonical_json({**fields, "signature": base64.b64encode(signature)
+                                     .decode()}).encode()
+            out.write(header)
+            out.write(struct.pack(">Q", len(header)))
+            out.write(END_MAGIC)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, final)
+        _fsync_folder(folder)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return final, BundleHeader(fields, signature), counts
+
+
+_PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
+
+
+def _encrypt_stream(cipher: IO[bytes], recipient, produce: Callable[[BundleWriter], None]
+                    ) -> dict[str, int]:
+    """The tar is written on this thread (so the producer's SQLite connection stays on
+    the thread that made it) into a pipe that age encrypts on another."""
+    read_fd, write_fd = os.pipe()
+    failure: list[BaseException] = []
+
+    def encrypt() -> None:
+        try:
+            with os.fdopen(read_fd, "rb") as plain:
+                pyrage.encrypt_io(plain, cipher, [recipient])
+        except BaseException as error:  # noqa: BLE001 -- handed to the writing thread
+            failure.append(error)
+
+    worker = threading.Thread(target=encrypt, name="bundle-encrypt", daemon=True)
+    worker.start()
+    try:
+        with os.fdopen(write_fd, "wb") as pipe, tarfile.open(
+                fileobj=pipe, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+            writer = BundleWriter(tar)
+            produce(writer)
+    except BrokenPipeError:
+        pass  # the encrypting side failed; its error is raised below
+    finally:
+        worker.join()
+    if failure:
+        raise failure[0]
+    return writer.counts
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the file itself is synced
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+# -- reading -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SealedBundle:
+    """A bundle file whose header has been read (not yet trusted)."""
+
+    path: Path
+    header: BundleHeader
+    ciphertext_offset: int
+    ciphertext_length: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def read_header(path: Path) -> SealedBundle:
+    """The header, with one clear sentence for anything that is not a whole bundle."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            if handle.read(len(MAGIC)) != MAGIC:
+                raise BundleError(f"{path.name} is not a screening-app bundle.")
+            trailer_size = 8 + len(END_MAGIC)
+            if size < len(MAGIC) + trailer_size:
+                raise BundleError(f"{path.name} is truncated: it ends before its header.")
+            handle.seek(size - trailer_size)
+            (header_length,) = struct.unpack(">Q", handle.read(8))
+            if handle.read(len(END_MAGIC)) != END_MAGIC:
+                raise BundleError(f"{path.name} is truncated or damaged: its end marker is"
+                                  " missing.")
+            offset = len(MAGIC)
+            ciphertext_length = size - trailer_size - header_length - offset
+            if header_length > MAX_HEADER_BYTES or ciphertext_length < 0:
+                raise BundleError(f"{path.name} is damaged: its header length is impossible.")
+            handle.seek(size - trailer_size - header_length)
+            raw = handle.read(header_length)
+    except OSError as error:
+        raise BundleError(f"{path}: {error.strerror or error}.") from None
+    header = _parse_header(raw, path.name)
+    if header.fields.get("ciphertext_length") != ciphertext_length:
+        raise BundleError(f"{path.name} is truncated or has bytes added: its length differs"
+                          " from what its header says.")
+    return SealedBundle(path, header, offset, ciphertext_length)
+
+
+_REQUIRED = {"format": int, "kind": str, "bundle_id": str, "created_at": str, "sender": str,
+             "recipient": str, "certificates": str, "ciphertext_sha256": str,
+             "ciphertext_length": int, "counts": dict, "extra": dict, "signature": str}
+
+
+def _parse_header(raw: bytes, name: str) -> BundleHeader:
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BundleError(f"{name} is damaged: its header is not readable.") from None
+    if not isinstance(value, dict):
+        raise BundleError(f"{name} is damaged: its header is not readable.")
+    for key, kind in _REQUIRED.items():
+        if not isinstance(value.get(key), kind):
+            raise BundleError(f"{name} is damaged: its header lacks a valid {key!r}.")
+    if value["format"] != FORMAT:
+        raise BundleError(f"{name} is a bundle of format {value['format']}; this version reads"
+                          f" format {FORMAT}.")
+    try:
+        signature = base64.b64decode(value.pop("signature"), validate=True)
+    except ValueError:
+        raise BundleError(f"{name} is damaged: its signature is not readable.") from None
+    return BundleHeader(value, signature)
+
+
+def verify_sender(bundle: SealedBundle, trusted_roots: Sequence[x509.Certificate]
+                  ) -> x509.Certificate:
+    """Check that the header is signed by a certificate that chains to one of the roots
+    and that the ciphertext is what was signed. Returns the signer's certificate."""
+    name = bundle.name
+    try:
+        chain = bundle.header.certificate_chain(f"{name} (signer)")
+    except UserError:
+        raise BundleError(f"{name} is damaged: the signer's certificate is not readable."
+                          ) from None
+    signer = chain[0]
+    try:
+        signer.public_key().verify(bundle.header.signature,
+                                   canonical_json(bundle.header.fields).encode(), _PSS,
+                                   hashes.SHA256())
+    except (InvalidSignature, TypeError, ValueError):
+        raise BundleError(f"{name} was altered or forged: its signature does not match"
+                          f" {certificates.common_name(signer)!r}'s key.") from None
+    check_chain(chain, trusted_roots, name)
+    digest = hashlib.sha256()
+    with bundle.path.open("rb") as handle:
+        handle.seek(bundle.ciphertext_offset)
+        left = bundle.ciphertext_length
+        while left:
+            block = handle.read(min(_CHUNK * 16, left))
+            if not block:
+                break
+            digest.update(block)
+            left -= len(block)
+    if digest.hexdigest() != bundle.header.fields["ciphertext_sha256"]:
+        raise BundleError(f"{name} was altered after it was signed: its contents do not"
+                          " match the signed digest.")
+    return signer
+
+
+def check_chain(chain: Sequence[x509.Certificate], trusted_roots: Sequence[x509.Certificate],
+                name: str) -> None:
+    """Each certificate issued by the next, the last one of the trusted roots."""
+    trusted = {root.fingerprint(hashes.SHA256()) for root in trusted_roots}
+    issuer_chain = list(chain)
+    try:
+        for child, parent in zip(issuer_chain, issuer_chain[1:], strict=False):
+            certificates.check_issued_by(child, parent)
+    except UserError as problem:
+        raise BundleError(f"{name}: {problem}") from None
+    if issuer_chain[-1].fingerprint(hashes.SHA256()) not in trusted:
+        raise BundleError(f"{name} is signed by {certificates.common_name(chain[0])!r},"
+                          " whose certificate was not issued by our certificate authority.")
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    size: int
+    stream: IO[bytes]
+
+    def read(self) -> bytes:
+        return self.stream.read()
+
+    def records(self) -> Iterator[dict]:
+        """The JSON objects of a JSON Lines member; a bad line is named."""
+        for number, line in enumerate(self.stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                raise BundleError(f"{self.name}, line {number}: not valid JSON.") from None
+            if not isinstance(value, dict):
+                raise BundleError(f"{self.name}, line {number}: expected a JSON object.")
+            yield value
+
+    @property
+    def kind(self) -> str:
+        """``interviews`` for ``interviews/000001.jsonl``; the name itself otherwise."""
+        return self.name.split("/", 1)[0]
+
+
+class _Slice(io.RawIOBase):
+    """The ciphertext part of a bundle file, read as a stream."""
+
+    def __init__(self, handle: IO[bytes], offset: int, length: int):
+        handle.seek(offset)
+        self._handle = handle
+        self._left = length
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._left <= 0:
+            return 0
+        size = min(len(buffer), self._left)
+        data = self._handle.read(size)
+        buffer[:len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+
+def open_members(bundle: SealedBundle, identity: pyrage.x25519.Identity) -> Iterator[Member]:
+    """Decrypt and walk the members in order, streaming. Call only after
+    :func:`verify_sender`. Stop early by closing the generator."""
+    read_fd, write_fd = os.pipe()
+    failure: list[BaseException] = []
+    handle = bundle.path.open("rb")
+
+    def decrypt() -> None:
+        try:
+            with os.fdopen(write_fd, "wb") as plain:
+                pyrage.decrypt_io(io.BufferedReader(_Slice(handle, bundle.ciphertext_offset,
+                                                           bundle.ciphertext_length), _CHUNK),
+                                  plain, [identity])
+        except BrokenPipeError:
+            pass  # the reader stopped early
+        except BaseException as error:  # noqa: BLE001 -- handed to the reading thread
+            failure.append(error)
+
+    worker = threading.Thread(target=decrypt, name="bundle-decrypt", daemon=True)
+    worker.start()
+    plain = os.fdopen(read_fd, "rb")
+    try:
+        try:
+            with tarfile.open(fileobj=plain, mode="r|") as tar:
+                for info in tar:
+                    _check_member(info, bundle.name)
+                    stream = tar.extractfile(info)
+                    yield Member(info.name, info.size, stream)
+        except tarfile.TarError:
+            worker.join()
+            if failure:
+                raise _decrypt_failure(bundle.name, failure[0]) from None
+            raise BundleError(f"{bundle.name} is damaged: its contents are not a valid"
+                              " archive.") from None
+    finally:
+        plain.close()  # an early stop breaks the pipe, which ends the worker
+        worker.join()
+        handle.close()
+    if failure:
+        raise _decrypt_failure(bundle.name, failure[0])
+
+
+def _decrypt_failure(name: str, error: BaseException) -> BundleError:
+    if isinstance(error, pyrage.DecryptError):
+        return BundleError(f"{name} cannot be decrypted with our key: it was encrypted for"
+                           " someone else, or damaged.")
+    return BundleError(f"{name} cannot be decrypted ({error}).")
+
+
+def _check_member(info: tarfile.TarInfo, bundle_name: str) -> None:
+    name = info.name
+    if (not info.isfile() or name.startswith(("/", "\\")) or ".." in name.split("/")
+            or "\\" in name):
+        raise BundleError(f"{bundle_name} is forged: it holds a member {name!r} that no"
+                          " screening-app writes.")
+    if info.size > MAX_MEMBER_BYTES:
+        raise BundleError(f"{bundle_name}: member {name!r} is {info.size} bytes, more than any"
+                          " record or form can be.")
+
+
+def new_age_identity() -> tuple[str, str]:
+    """(secret, public recipient) of a new X25519 age key."""
+    identity = pyrage.x25519.Identity.generate()
+    return str(identity), str(identity.to_public())
+
+
+def load_age_identity(secret: str) -> pyrage.x25519.Identity:
+    return pyrage.x25519.Identity.from_str(secret)
+
+
+def check_age_recipient(text: str, source: str) -> str:
+    try:
+        pyrage.x25519.Recipient.from_str(text)
+    except Exception:  # noqa: BLE001 -- pyrage raises its own kinds for a malformed key
+        raise UserError(f"{source}: {text[:24]!r} is not an age public key.") from None
+    return text
