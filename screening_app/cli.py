@@ -586,6 +586,10 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="integrity, schema, event chain and sealed records")
     check.set_defaults(handler=cmd_check)
 
+    from screening_app import cli_sync
+
+    cli_sync.register(commands, auth)
+
     demo = commands.add_parser("demo", help="prepare a demo station and open it")
     demo.add_argument("--no-gui", action="store_true", help="only prepare it")
     demo.set_defaults(handler=cmd_demo, needs_station=False)

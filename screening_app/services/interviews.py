@@ -110,7 +110,7 @@ class InterviewService:
                 raise UserError(
                     f"A new interview can only follow a finalised interview of the same"
                     f" person; {supersedes_id} is not one of {subject.isn}'s.")
-        protocol = protocol or default_protocol()
+        protocol = protocol or self.current_protocol()
         # A paper interview brings the order it used; anything it leaves out is drawn here.
         order = {**randomised_option_order(protocol, self._rng), **(option_order or {})}
         now = self._clock()
@@ -365,6 +365,17 @@ class InterviewService:
         if actor.role in OVERSIGHT_ROLES or record.interviewer_id == actor.user_id:
             return
         raise PermissionDenied(f"{actor.name} may not open interview {record.id}.")
+
+    def current_protocol(self) -> Protocol:
+        """The protocol new interviews are taken on: the newest version of the default
+        protocol, whether it came with the program or down from headquarters."""
+        bundled = default_protocol()
+        row = self._db.execute(
+            "SELECT sha256, version FROM protocols WHERE protocol_id = ?"
+            " ORDER BY version DESC, added_at DESC LIMIT 1", [bundled.id]).fetchone()
+        if row is None or row[1] <= bundled.version:
+            return bundled
+        return self._protocol(row[0])
 
     def _protocol(self, sha256: str) -> Protocol:
         """The exact protocol an interview was taken on, from the station's own copy."""

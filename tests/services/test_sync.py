@@ -44,7 +44,7 @@ class FakeHeadquarters:
     def answer(self, folder: Path, station_id: str, station_recipient: str, *,
                acks: list[dict], events: tuple[int, str], outbox_through: int = 0,
                roster: list[dict] = (), revocations: dict | None = None,
-               key=None, chain=None) -> Path:
+               protocols: list[dict] = (), key=None, chain=None) -> Path:
         def produce(writer):
             writer.add_json("manifest.json", {
                 "station_id": station_id, "outbox_through": outbox_through,
@@ -52,6 +52,7 @@ class FakeHeadquarters:
                 "events": {"seq": events[0], "hash": events[1]}})
             writer.add_records("acks", acks)
             writer.add_records("roster", roster)
+            writer.add_records("protocols", protocols)
             if revocations:
                 writer.add_json("revocations.json", revocations)
         path, _, _ = bundles.write_bundle(
@@ -253,3 +254,31 @@ def test_a_headquarters_file_from_another_authority_or_altered_is_refused(
         services.sync.trust_headquarters(roster_station.admin, altered)
     with pytest.raises(UserError, match="does not know headquarters"):
         services.sync.export(roster_station.admin, tmp_path / "x")
+
+
+def test_a_new_protocol_version_from_headquarters_is_used_for_new_interviews(
+        syncing, headquarters, tmp_path):
+    from screening_app.protocol import default_protocol
+
+    services = syncing.services
+    source = dict(default_protocol().source, version=default_protocol().version + 1)
+    answer = headquarters.answer(tmp_path / "down", "TEST-01", station_recipient(services),
+                                 acks=[], events=(0, "0" * 64),
+                                 protocols=[{"definition": canonical_json(source)}])
+    applied = services.sync.apply(syncing.supervisor, answer)
+    assert applied.protocols_added == [f"{source['id']} version {source['version']}"]
+    started = services.interviews.start(syncing.interviewer, "CN-700002")
+    assert started.record.protocol_version == source["version"]
+
+
+def test_a_damaged_protocol_from_headquarters_refuses_the_whole_bundle(
+        syncing, headquarters, tmp_path):
+    services = syncing.services
+    answer = headquarters.answer(
+        tmp_path / "down", "TEST-01", station_recipient(services), acks=[], events=(0, "0" * 64),
+        roster=[{"isn": "NK-100777", "name_latin": "Someone New"}],
+        protocols=[{"definition": canonical_json({"id": "unc-screening", "version": 9})}])
+    with pytest.raises(UserError, match="protocols/000001.jsonl, line 1"):
+        services.sync.apply(syncing.supervisor, answer)
+    with pytest.raises(UserError):
+        services.roster.get(syncing.supervisor, "NK-100777")  # nothing was applied
