@@ -1,4 +1,5 @@
-"""A station: one data directory holding one SQLite database and the station's logs."""
+"""A station: one data directory holding one encrypted SQLite database, the key slots that
+open it (store/keyfile.py) and the station's logs."""
 
 import os
 import re
@@ -10,8 +11,9 @@ from sqlite_utils import Database
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
-from screening_app.store.connection import DATABASE_FILENAME, open_database
+from screening_app.store.connection import DATABASE_FILENAME, is_plain_sqlite, open_database
 from screening_app.store.events import EventLog
+from screening_app.store.keyfile import KeyFile
 from screening_app.store.migrations import migrate
 
 DATA_DIR_ENV = "SCREENING_APP_DATA_DIR"
@@ -45,6 +47,11 @@ class Station:
     station_id: str
     camp: str
     demo: bool
+    key: bytes | None = None  # the database key; None only for a plain (old or test) file
+
+    def connect(self) -> Database:
+        """Another connection to this station's database, for another thread."""
+        return open_database(database_path(self.data_dir), self.key)
 
     @property
     def events(self) -> EventLog:
@@ -58,24 +65,24 @@ class Station:
         self.db.close()
 
     @classmethod
-    def open(cls, data_dir: Path | str) -> "Station":
+    def open(cls, data_dir: Path | str, key: bytes | None = None) -> "Station":
         data_dir = Path(data_dir)
         if not station_exists(data_dir):
             raise NoStation(
                 f"There is no station in {data_dir}; create one with 'screening-app init' "
                 "or try 'screening-app demo'."
             )
-        db = open_database(database_path(data_dir))
+        db = open_database(database_path(data_dir), key)
         migrate(db)
         row = db.execute("SELECT station_id, camp, demo FROM station WHERE id = 1").fetchone()
         if row is None:
             db.close()
             raise NoStation(f"The database in {data_dir} holds no station record.")
-        return cls(data_dir, db, station_id=row[0], camp=row[1], demo=bool(row[2]))
+        return cls(data_dir, db, station_id=row[0], camp=row[1], demo=bool(row[2]), key=key)
 
     @classmethod
     def create(cls, data_dir: Path | str, station_id: str, camp: str,
-               demo: bool = False) -> "Station":
+               demo: bool = False, key: bytes | None = None) -> "Station":
         data_dir = Path(data_dir)
         if not STATION_ID_PATTERN.match(station_id or ""):
             raise UserError(
@@ -87,11 +94,26 @@ class Station:
         if station_exists(data_dir):
             raise UserError(f"{data_dir} already holds a station; one data directory holds one station.")
         data_dir.mkdir(parents=True, exist_ok=True)
-        db = open_database(database_path(data_dir))
+        db = open_database(database_path(data_dir), key)
         migrate(db)
         with db.atomic():
             db.execute(
                 "INSERT INTO station (id, station_id, camp, demo, created_at) VALUES (1, ?, ?, ?, ?)",
                 [station_id, camp.strip(), int(demo), utc_now()],
             )
-        return cls(data_dir, db, station_id=station_id, camp=camp.strip(), demo=demo)
+        return cls(data_dir, db, station_id=station_id, camp=camp.strip(), demo=demo, key=key)
+
+
+def database_key(data_dir: Path | str, name: str, password: str) -> bytes:
+    """The key that opens this station's database, from an account's name and password.
+    A station made before encryption at rest is encrypted first (copy, verify, swap)."""
+    from screening_app.store.encrypt_in_place import encrypt_station_in_place
+
+    data_dir = Path(data_dir)
+    path = database_path(data_dir)
+    if not path.is_file():
+        raise NoStation(f"There is no station in {data_dir}; create one with 'screening-app"
+                        " init' or try 'screening-app demo'.")
+    if is_plain_sqlite(path):
+        encrypt_station_in_place(data_dir, path)
+    return KeyFile.load(data_dir).unlock(name, password)
