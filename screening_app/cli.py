@@ -118,6 +118,41 @@ def cmd_user_list(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_user_disable(args, services, actor) -> int:
+    user = services.accounts.disable(actor, args.name)
+    print(f"Account {user.name!r} disabled: it can no longer sign in nor unlock the station"
+          " key. 'user enable' brings it back with a new password.")
+    return EXIT_OK
+
+
+def cmd_user_enable(args, services, actor) -> int:
+    password = args.passwords.read_new(f"New password for {args.name}: ")
+    change = services.accounts.enable(actor, args.name, password)
+    print(f"Account {change.name!r} enabled with its new password.")
+    _print_warning(change.warning)
+    return EXIT_OK
+
+
+def cmd_user_passwd(args, services, actor) -> int:
+    """Without a name (or with one's own): change one's own password; the sign-in
+    password is the current one. With another account's name: an admin's reset."""
+    if args.name is None or args.name.strip().casefold() == actor.name.casefold():
+        password = args.passwords.read_new("New password: ")
+        change = services.accounts.change_password(actor, args.session_password, password)
+        print(f"The password of {change.name!r} is changed; use the new one from now on.")
+    else:
+        password = args.passwords.read_new(f"New password for {args.name}: ")
+        change = services.accounts.reset_password(actor, args.name, password)
+        print(f"The password of {change.name!r} is reset; give it to them in person.")
+    _print_warning(change.warning)
+    return EXIT_OK
+
+
+def _print_warning(warning: str | None) -> None:
+    if warning:
+        print(f"screening-app: warning: {warning}", file=sys.stderr)
+
+
 def cmd_roster_import(args, services, actor) -> int:
     report = services.roster.import_file(actor, Path(args.file), dry_run=args.dry_run,
                                          encoding=args.encoding)
@@ -450,6 +485,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing = user.add_parser("list", parents=[auth], help="list accounts")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_user_list)
+    disable = user.add_parser("disable", parents=[auth],
+                              help="disable an account: no sign-in, no station key (admin)")
+    disable.add_argument("name")
+    disable.set_defaults(handler=cmd_user_disable)
+    enable = user.add_parser("enable", parents=[auth],
+                             help="enable a disabled account with a new password (admin)")
+    enable.add_argument("name")
+    enable.set_defaults(handler=cmd_user_enable)
+    passwd = user.add_parser(
+        "passwd", parents=[auth],
+        help="change your password (the sign-in password is the current one, then the new"
+             " one); with NAME, an admin resets that account's password")
+    passwd.add_argument("name", nargs="?", metavar="NAME")
+    passwd.set_defaults(handler=cmd_user_passwd)
     user_csr = user.add_parser("csr", parents=[auth],
                                help="your countersigning key's request (supervisors, admins)")
     user_csr.add_argument("--to", metavar="FILE.pem")

@@ -1,28 +1,48 @@
-"""Accounts: sign-in, adding users, listing them. Passwords are hashed with argon2id and
-never stored or logged in clear."""
+"""Accounts: sign-in, adding users, listing them, disabling and enabling them, and
+passwords. Passwords are hashed with argon2id and never stored or logged in clear.
+
+A station's laptop may be lost or taken: repeated wrong passwords for one name make that
+name wait (store/sign_in_throttle.py), a disabled account loses its slot for the station
+key so that even its right password unlocks nothing, and passwords have a floor."""
 
 import re
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
-from screening_app.domain.errors import AuthenticationFailed, UserError
+from screening_app.domain.errors import AuthenticationFailed, NotFound, UserError
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
+from screening_app.store.sign_in_throttle import (
+    SIGN_IN_ATTEMPTS_FILE,
+    SignInThrottle,
+    describe_wait,
+)
 from screening_app.store.station import Station
 
 if TYPE_CHECKING:
     from screening_app.services.keys import KeyService
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
 USER_NAME_PATTERN = re.compile(r"^[\w.@-]{2,40}$")
+# Long enough to pass the length rule, and among the first tried by anyone guessing.
+COMMON_PASSWORDS = frozenset({
+    "1234567890", "0123456789", "0987654321", "1111111111", "1q2w3e4r5t", "1qaz2wsx3edc",
+    "abc1234567", "abcd123456", "abcdefghij", "admin12345", "admin123456", "administrator",
+    "baseball123", "changeme123", "football123", "iloveyou12", "iloveyou123", "letmein123",
+    "passw0rd123", "password01", "password12", "password123", "password1234", "password!!",
+    "princess123", "qwerty1234", "qwerty12345", "qwertyuiop", "qwertyuiop123", "sunshine123",
+    "superman123", "trustno1trustno1", "welcome123", "welcome1234", "zaq12wsxcde",
+    "correct horse battery staple", "correcthorsebatterystaple",
+})
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_unknown_name_hash: tuple[PasswordHasher, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -34,11 +54,62 @@ class UserSummary:
     disabled: bool
 
 
-def check_new_password(password: str) -> None:
+@dataclass(frozen=True)
+class PasswordChange:
+    """What a password change, reset or re-enabling did to the account's keys."""
+
+    name: str
+    personal_key_discarded: bool = False
+
+    @property
+    def warning(self) -> str | None:
+        if not self.personal_key_discarded:
+            return None
+        return (f"{self.name}'s countersigning key was discarded, because only the old"
+                f" password opened it: {self.name} must make a new one with 'screening-app"
+                " user csr' and install the certificate headquarters issues for it.")
+
+
+class AccountDisabled(AuthenticationFailed):
+    """The account exists but an admin has disabled it."""
+
+
+class SignInThrottled(AuthenticationFailed):
+    """Too many wrong passwords in a row for one name: it must wait."""
+
+    def __init__(self, name: str, wait_seconds: int):
+        super().__init__(f"Too many failed sign-ins for {name!r}: try again in"
+                         f" {describe_wait(wait_seconds)}.")
+        self.name = name
+        self.wait_seconds = wait_seconds
+
+
+class _UserRow(NamedTuple):
+    id: str
+    name: str
+    role: str
+    password_hash: str
+    disabled_at: str | None
+    created_at: str
+
+
+_USER_COLUMNS = "SELECT id, name, role, password_hash, disabled_at, created_at FROM users"
+
+
+def check_new_password(password: str, user_name: str | None = None) -> None:
+    """The floor every new password must clear; one sentence for the first rule broken."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     if password.strip() != password:
         raise UserError("The password must not start or end with a space.")
+    if len(set(password)) == 1:
+        raise UserError("The password must not be one character repeated.")
+    if password.isdigit():
+        raise UserError("The password must not be digits only; add letters or words.")
+    if user_name and user_name.strip().casefold() in password.casefold():
+        raise UserError("The password must not contain the user name.")
+    if password.casefold() in COMMON_PASSWORDS:
+        raise UserError("This password is one of the most common ones; choose another.")
 
 
 def check_user_name(name: str) -> None:
@@ -48,12 +119,34 @@ def check_user_name(name: str) -> None:
         )
 
 
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _spend_a_verification(password: str) -> None:
+    """Check the password against a throwaway hash, so that an unknown name takes as
+    long to refuse as a known one and timing does not tell which names exist."""
+    global _unknown_name_hash
+    if _unknown_name_hash is None or _unknown_name_hash[0] is not _hasher:
+        _unknown_name_hash = (_hasher, _hasher.hash(uuid.uuid4().hex))
+    _verify(_unknown_name_hash[1], password)
+
+
 class AccountService:
-    def __init__(self, station: Station, keys: "KeyService | None" = None):
+    def __init__(self, station: Station, keys: "KeyService | None" = None,
+                 throttle: SignInThrottle | None = None):
+        from screening_app.services.keys import KeyService
+
         self._station = station
         self._db = station.db
-        self._keys = keys
+        # Slots for the station key come and go with accounts and passwords.
+        self._keys = keys if keys is not None else KeyService(station)
+        self.throttle = throttle or SignInThrottle(station.data_dir / SIGN_IN_ATTEMPTS_FILE)
 
+    # -- accounts -------------------------------------------------------------------
     def create_first_admin(self, name: str, password: str) -> Actor:
         """Only for a new station: the account that sets everything else up."""
         if self._db.execute("SELECT count(*) FROM users").fetchone()[0]:
@@ -72,7 +165,7 @@ class AccountService:
 
     def _insert_user(self, actor: Actor | None, name: str, role: Role, password: str) -> Actor:
         check_user_name(name)
-        check_new_password(password)
+        check_new_password(password, name)
         user_id = str(uuid.uuid4())
         with write_transaction(self._db):
             exists = self._db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone()
@@ -87,43 +180,10 @@ class AccountService:
                 {"user_id": user_id, "name": name, "role": role.value},
                 actor_id=actor.user_id if actor else user_id,
             )
-            if actor is not None and self._keys is not None:
+            if actor is not None:
                 # The new account gets its own slot to unlock the station key.
                 self._keys.add_slot(actor, user_id, password)
         return Actor(user_id=user_id, name=name, role=role)
-
-    def authenticate(self, name: str, password: str) -> Actor:
-        """Check a name and password; every attempt, good or bad, is an event."""
-        row = self._db.execute(
-            "SELECT id, name, role, password_hash, disabled_at FROM users WHERE name = ?", [name]
-        ).fetchone()
-        ok = False
-        if row is not None and row[4] is None:
-            try:
-                ok = _hasher.verify(row[3], password)
-            except (VerificationError, InvalidHashError):
-                ok = False
-        with write_transaction(self._db):
-            if ok:
-                self._station.events.append("auth.signed_in", {"name": row[1]}, actor_id=row[0])
-            else:
-                # The attempted name is kept, never the password.
-                self._station.events.append(
-                    "auth.refused", {"name": name, "known_user": row is not None}
-                )
-        if not ok:
-            if row is not None and row[4] is not None:
-                raise AuthenticationFailed(f"The account {name!r} is disabled.")
-            raise AuthenticationFailed("Wrong user name or password.")
-        if _hasher.check_needs_rehash(row[3]):
-            self._rehash(row[0], password)
-        return Actor(user_id=row[0], name=row[1], role=Role(row[2]))
-
-    def _rehash(self, user_id: str, password: str) -> None:
-        with write_transaction(self._db):
-            self._db.execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), user_id]
-            )
 
     def list_users(self, actor: Actor) -> list[UserSummary]:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="list accounts")
@@ -135,3 +195,173 @@ class AccountService:
     def user_name(self, user_id: str) -> str | None:
         row = self._db.execute("SELECT name FROM users WHERE id = ?", [user_id]).fetchone()
         return row[0] if row else None
+
+    def disable(self, actor: Actor, name: str) -> UserSummary:
+        """The account can no longer sign in, and its slot for the station key is gone.
+        Accounts are never deleted: records name the people who made them."""
+        require_role(actor, Role.ADMIN, action="disable accounts")
+        user = self._find(name)
+        if user.id == actor.user_id:
+            raise UserError("You cannot disable your own account; another admin can.")
+        if user.disabled_at is not None:
+            raise UserError(f"The account {user.name!r} is already disabled.")
+        now = utc_now()
+        with write_transaction(self._db):
+            if user.role == Role.ADMIN and self._enabled_admins() <= 1:
+                raise UserError(f"{user.name!r} is the last enabled admin; the station"
+                                " needs one to manage accounts.")
+            self._db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [now, user.id])
+            slot_removed = self._keys.remove_slot(actor, user.id)
+            self._station.events.append(
+                "account.disabled",
+                {"user_id": user.id, "name": user.name, "key_slot_removed": slot_removed},
+                actor_id=actor.user_id)
+        return UserSummary(user.id, user.name, Role(user.role), user.created_at, True)
+
+    def enable(self, actor: Actor, name: str, new_password: str) -> PasswordChange:
+        """A disabled account comes back with a new password the admin sets (its old
+        slot for the station key is gone, so a new one is made from the admin's)."""
+        require_role(actor, Role.ADMIN, action="enable accounts")
+        user = self._find(name)
+        if user.disabled_at is None:
+            raise UserError(f"The account {user.name!r} is not disabled.")
+        check_new_password(new_password, user.name)
+        with write_transaction(self._db):
+            self._db.execute("UPDATE users SET disabled_at = NULL, password_hash = ?"
+                             " WHERE id = ?", [_hasher.hash(new_password), user.id])
+            discarded = self._set_password_keys(actor, user, new_password)
+            self._station.events.append(
+                "account.enabled",
+                {"user_id": user.id, "name": user.name, "personal_key_discarded": discarded},
+                actor_id=actor.user_id)
+        self.throttle.record_success(user.name)
+        return PasswordChange(user.name, discarded)
+
+    # -- passwords ------------------------------------------------------------------
+    def change_password(self, actor: Actor, current_password: str,
+                        new_password: str) -> PasswordChange:
+        """Anyone changes their own password with the current one: the hash, the slot
+        for the station key and any countersigning key move to the new one together."""
+        user = self._find_id(actor.user_id)
+        self._refuse_if_throttled(user.name)
+        if user.disabled_at is not None:
+            raise AccountDisabled(f"The account {user.name!r} is disabled; ask an admin.")
+        if not _verify(user.password_hash, current_password):
+            self.throttle.record_failure(user.name)
+            with write_transaction(self._db):
+                self._station.events.append(
+                    "auth.refused",
+                    {"name": user.name, "known_user": True, "during": "password change"},
+                    actor_id=user.id)
+            raise AuthenticationFailed("The current password is wrong; nothing was changed.")
+        check_new_password(new_password, user.name)
+        if new_password == current_password:
+            raise UserError("The new password is the same as the current one.")
+        with write_transaction(self._db):
+            self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                             [_hasher.hash(new_password), user.id])
+            slot = self._keys.rewrap_slot(actor, current_password, new_password)
+            personal = self._keys.rewrap_user_key(actor, current_password, new_password)
+            self._station.events.append(
+                "account.password_changed",
+                {"user_id": user.id, "name": user.name, "key_slot_rewrapped": slot,
+                 "personal_key_rewrapped": personal},
+                actor_id=actor.user_id)
+        self.throttle.record_success(user.name)
+        return PasswordChange(user.name)
+
+    def reset_password(self, actor: Actor, name: str, new_password: str) -> PasswordChange:
+        """An admin sets another account's password (it was forgotten). The person's
+        countersigning key opens only with the old password, so it is discarded."""
+        require_role(actor, Role.ADMIN, action="reset other accounts' passwords")
+        user = self._find(name)
+        if user.id == actor.user_id:
+            raise UserError("Your own password is changed with your current password, not"
+                            " reset (a reset would discard your countersigning key).")
+        if user.disabled_at is not None:
+            raise UserError(f"The account {user.name!r} is disabled; enabling it sets a new"
+                            " password.")
+        check_new_password(new_password, user.name)
+        with write_transaction(self._db):
+            self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                             [_hasher.hash(new_password), user.id])
+            discarded = self._set_password_keys(actor, user, new_password)
+            self._station.events.append(
+                "account.password_reset",
+                {"user_id": user.id, "name": user.name, "personal_key_discarded": discarded},
+                actor_id=actor.user_id)
+        self.throttle.record_success(user.name)
+        return PasswordChange(user.name, discarded)
+
+    def _set_password_keys(self, admin: Actor, user: _UserRow, new_password: str) -> bool:
+        """A new slot from the admin's unlocked session; the old personal key dropped."""
+        self._keys.add_slot(admin, user.id, new_password)
+        return self._keys.discard_user_key(admin, user.id)
+
+    # -- signing in -----------------------------------------------------------------
+    def authenticate(self, name: str, password: str) -> Actor:
+        """Check a name and password; every attempt, good, bad or refused unchecked
+        because the name must wait, is an event."""
+        self._refuse_if_throttled(name)
+        user = self._row(f"{_USER_COLUMNS} WHERE name = ?", name)
+        if user is None:
+            _spend_a_verification(password)
+            ok = False
+        else:
+            ok = _verify(user.password_hash, password)
+        if not ok:
+            # Counted before the event is written: a busy database must not lose a failure.
+            self.throttle.record_failure(name)
+            with write_transaction(self._db):
+                # The attempted name is kept, never the password.
+                self._station.events.append(
+                    "auth.refused", {"name": name, "known_user": user is not None})
+            raise AuthenticationFailed("Wrong user name or password.")
+        if user.disabled_at is not None:
+            # Only said to someone who knows the password, so guessing learns nothing.
+            with write_transaction(self._db):
+                self._station.events.append(
+                    "auth.refused", {"name": name, "known_user": True, "disabled": True},
+                    actor_id=user.id)
+            raise AccountDisabled(f"The account {user.name!r} is disabled; ask an admin.")
+        self.throttle.record_success(name)
+        with write_transaction(self._db):
+            self._station.events.append("auth.signed_in", {"name": user.name}, actor_id=user.id)
+        if _hasher.check_needs_rehash(user.password_hash):
+            self._rehash(user.id, password)
+        return Actor(user_id=user.id, name=user.name, role=Role(user.role))
+
+    def _refuse_if_throttled(self, name: str) -> None:
+        wait = self.throttle.wait_seconds(name)
+        if wait:
+            with write_transaction(self._db):
+                self._station.events.append("auth.throttled",
+                                            {"name": name, "wait_seconds": wait})
+            raise SignInThrottled(name, wait)
+
+    def _rehash(self, user_id: str, password: str) -> None:
+        with write_transaction(self._db):
+            self._db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), user_id]
+            )
+
+    # -- lookups --------------------------------------------------------------------
+    def _row(self, sql: str, value: str) -> _UserRow | None:
+        row = self._db.execute(sql, [value]).fetchone()
+        return _UserRow(*row) if row else None
+
+    def _find(self, name: str) -> _UserRow:
+        user = self._row(f"{_USER_COLUMNS} WHERE name = ?", (name or "").strip())
+        if user is None:
+            raise NotFound(f"There is no account named {name!r}.")
+        return user
+
+    def _find_id(self, user_id: str) -> _UserRow:
+        user = self._row(f"{_USER_COLUMNS} WHERE id = ?", user_id)
+        if user is None:
+            raise NotFound("The signed-in account no longer exists at this station.")
+        return user
+
+    def _enabled_admins(self) -> int:
+        return self._db.execute("SELECT count(*) FROM users WHERE role = 'admin'"
+                                " AND disabled_at IS NULL").fetchone()[0]

@@ -91,7 +91,7 @@ def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
     """Create a station and its first admin. Inputs are checked before anything is
     written, so a refused init leaves no half-made station behind."""
     check_user_name(admin_name)
-    check_new_password(admin_password)
+    check_new_password(admin_password, admin_name)
     station = Station.create(data_dir, station_id, camp, demo=demo)
     services = StationServices.for_station(station)
     admin = services.accounts.create_first_admin(admin_name, admin_password)

@@ -93,6 +93,65 @@ class KeyService:
             return
         self._write_slot(user_id, self._require_kek(), password)
 
+    # -- slots when passwords change or accounts are disabled --------------------------
+    def has_slot(self, user_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM key_slots WHERE user_id = ?",
+                                [user_id]).fetchone() is not None
+
+    def rewrap_slot(self, actor: Actor, old_password: str, new_password: str) -> bool:
+        """Re-wrap the actor's own KEK slot under a new password; the old password opens
+        it, so no admin session is needed. False when the account has no slot."""
+        row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
+                               [actor.user_id]).fetchone()
+        if row is None:
+            return False
+        kek = sealed.unwrap_with_password(json.loads(row[0]), old_password,
+                                          self._context("kek"))
+        with write_transaction(self._db):
+            self._write_slot(actor.user_id, kek, new_password)
+        return True
+
+    def remove_slot(self, admin: Actor, user_id: str) -> bool:
+        """Take away an account's way to unlock the station key (a disabled account):
+        even its right password then opens nothing. False when it had no slot."""
+        require_role(admin, Role.ADMIN, action="take away access to the station key")
+        with write_transaction(self._db):
+            removed = self._db.execute("DELETE FROM key_slots WHERE user_id = ?",
+                                       [user_id]).rowcount
+        return bool(removed)
+
+    def has_user_key(self, user_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM user_keys WHERE user_id = ?",
+                                [user_id]).fetchone() is not None
+
+    def rewrap_user_key(self, actor: Actor, old_password: str, new_password: str) -> bool:
+        """Re-wrap the actor's own countersigning key under a new password. False when
+        the account has none."""
+        row = self._db.execute("SELECT wrapped_private_key FROM user_keys WHERE user_id = ?",
+                               [actor.user_id]).fetchone()
+        if row is None:
+            return False
+        context = self._user_context(actor.user_id)
+        der = sealed.unwrap_with_password(json.loads(row[0]), old_password, context)
+        slot = sealed.wrap_for_password(der, new_password, context)
+        with write_transaction(self._db):
+            self._db.execute("UPDATE user_keys SET wrapped_private_key = ? WHERE user_id = ?",
+                             [json.dumps(slot), actor.user_id])
+        return True
+
+    def discard_user_key(self, admin: Actor, user_id: str) -> bool:
+        """Drop a person's countersigning key when an admin sets their password: it is
+        wrapped under the old password, which the admin does not know. Forms already
+        countersigned keep their signatures (the certificate is inside each PDF). False
+        when there was no key."""
+        require_role(admin, Role.ADMIN, action="discard a countersigning key")
+        with write_transaction(self._db):
+            removed = self._db.execute("DELETE FROM user_keys WHERE user_id = ?",
+                                       [user_id]).rowcount
+        if self._personal is not None and self._personal[0] == user_id:
+            self._personal = None
+        return bool(removed)
+
     # -- sessions ---------------------------------------------------------------------
     def unlock(self, actor: Actor, password: str) -> bool:
         """Unwrap the KEK with the password just verified; False when there is nothing

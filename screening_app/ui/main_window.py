@@ -123,6 +123,14 @@ class MainWindow(QMainWindow):
         idle_action = QAction("Lock &after…", self)
         idle_action.triggered.connect(self._on_set_lock_minutes)
         station_menu.addAction(idle_action)
+        self.accounts_action = QAction("A&ccounts…", self)
+        self.accounts_action.triggered.connect(self.open_accounts_dialog)
+        station_menu.addAction(self.accounts_action)
+        self.change_password_action = QAction("Change my &password…", self)
+        self.change_password_action.triggered.connect(self.open_change_password_dialog)
+        station_menu.addAction(self.change_password_action)
+        self._update_account_actions()
+        self.sig_unlocked.connect(self._update_account_actions)  # after a switch of user
         station_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -309,6 +317,28 @@ class MainWindow(QMainWindow):
         self.sig_locked.connect(self.review_dialog.hide)
         self.review_dialog.show()
         return self.review_dialog
+
+    def _update_account_actions(self) -> None:
+        self.accounts_action.setVisible(self.actor.role == Role.ADMIN)
+
+    def open_accounts_dialog(self):
+        from screening_app.ui.accounts_dialog import AccountsDialog
+
+        self.accounts_dialog = AccountsDialog(self.services, self.actor, self)
+        self.sig_locked.connect(self.accounts_dialog.close)
+        self.accounts_dialog.show()
+        return self.accounts_dialog
+
+    def open_change_password_dialog(self):
+        from screening_app.ui.accounts_dialog import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.services, self.actor, self)
+        self.sig_locked.connect(dialog.close)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(
+            "Your password is changed; use the new one from now on.", 8000))
+        dialog.open()
+        self.change_password_dialog = dialog
+        return dialog
 
     def open_verify_dialog(self):
         from screening_app.ui.verify_dialog import VerifyDialog

@@ -1,6 +1,6 @@
 """Signing in, unlocking a locked session, and switching user."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
+from screening_app.services.accounts import SignInThrottled
 from screening_app.services.app import StationServices
 
 
@@ -65,14 +66,23 @@ class SignInDialog(QDialog):
             self.switch_button = self.buttons.addButton(
                 "Switch user", QDialogButtonBox.ButtonRole.ResetRole)
             self.switch_button.clicked.connect(self._on_switch_user)
+        self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self._on_sign_in)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         (self.password_edit if locked_user else self.name_edit).setFocus()
         self.switched = False
+        # After too many failures the name must wait: the button rests until then (or
+        # until another name is typed), so that waiting is not spent on refusals.
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self._on_retry_allowed)
+        self.name_edit.textEdited.connect(self._on_name_edited)
 
     def _on_switch_user(self) -> None:
         self.switched = True
+        if self.retry_timer.isActive():
+            self._on_name_edited("")
         self.name_edit.setReadOnly(False)
         self.name_edit.clear()
         self.password_edit.clear()
@@ -80,12 +90,33 @@ class SignInDialog(QDialog):
         self.name_edit.setFocus()
 
     def _on_sign_in(self) -> None:
+        if not self.sign_in_button.isEnabled():
+            return  # Enter in a field while the name must wait
         try:
             self.actor = self._services.sign_in(
                 self.name_edit.text().strip(), self.password_edit.text())
+        except SignInThrottled as error:
+            self._show_error(str(error))
+            self.sign_in_button.setEnabled(False)
+            self.retry_timer.start(error.wait_seconds * 1000)
+            return
         except UserError as error:
-            self.error_label.setText(str(error))
-            self.password_edit.clear()
-            self.password_edit.setFocus()
+            self._show_error(str(error))
             return
         self.accept()
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.password_edit.clear()
+        self.password_edit.setFocus()
+
+    def _on_retry_allowed(self) -> None:
+        self.retry_timer.stop()
+        self.sign_in_button.setEnabled(True)
+        self.error_label.setText("You can try again now.")
+
+    def _on_name_edited(self, _text: str) -> None:
+        if self.retry_timer.isActive():
+            self.retry_timer.stop()
+            self.sign_in_button.setEnabled(True)
+            self.error_label.clear()
