@@ -19,7 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from screening_app import __version__
-from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.accounts import Role
 from screening_app.domain.errors import UserError
 from screening_app.store.station import default_data_dir
 
@@ -75,19 +75,17 @@ def _width(text: str) -> int:
 
 
 # -- commands ----------------------------------------------------------------------------
-def _services(args):
+def _open_signed_in(args):
+    """Open the station with the --user account's password (the database is encrypted;
+    the password opens it) and sign in."""
     from screening_app.services.app import StationServices
 
-    return StationServices.open(args.data_dir)
-
-
-def _sign_in(args, services) -> Actor:
     if not args.user:
         raise CliError("This command needs --user NAME (and a password).")
     password = args.passwords.read(f"Password for {args.user}: ")
-    actor = services.sign_in(args.user, password)
+    services, actor = StationServices.unlock(args.data_dir, args.user, password)
     args.session_password = password  # for 'user csr', which seals a key under it
-    return actor
+    return services, actor
 
 
 def cmd_init(args) -> int:
@@ -317,19 +315,22 @@ EXIT_INVALID = 3
 def cmd_verify(args) -> int:
     """Exit 0 valid, 3 invalid (with the reason in one sentence)."""
     from screening_app.pki.certificates import load_certificates
-    from screening_app.services.app import StationServices
     from screening_app.services.verification import read_pdf, verify_form
     from screening_app.store.station import station_exists
 
     pdf = read_pdf(Path(args.file))
-    services = StationServices.open(args.data_dir) if station_exists(args.data_dir) else None
+    roots = []
+    if args.trust:
+        roots = load_certificates(read_pdf(Path(args.trust)), args.trust)
+    services, actor = (None, None)
+    if args.user and station_exists(args.data_dir):
+        services, actor = _open_signed_in(args)
     try:
-        roots = []
-        if args.trust:
-            roots = load_certificates(read_pdf(Path(args.trust)), args.trust)
-        elif services is not None and services.keys.station_certificate() is not None:
-            roots = [services.keys.station_certificate().root]
-        actor = _sign_in(args, services) if (services is not None and args.user) else None
+        if not roots and services is not None:
+            installed = services.keys.station_certificate()
+            roots = [installed.root] if installed is not None else []
+        elif not roots and station_exists(args.data_dir):
+            roots = _published_trust_root(args.data_dir)
         result = verify_form(pdf, roots, services.station if actor else None, actor)
     finally:
         if services is not None:
@@ -343,6 +344,18 @@ def cmd_verify(args) -> int:
     if actor is None:
         print("  (not compared with a station database: give --user to compare)")
     return EXIT_OK
+
+
+def _published_trust_root(data_dir: Path) -> list:
+    """The root this station's forms chain to, from the public part of its key file (no
+    password needed to check a form)."""
+    from screening_app.pki.certificates import load_certificates
+    from screening_app.store.keyfile import KeyFile
+
+    if not KeyFile.exists(data_dir):
+        return []
+    pem = KeyFile.load(data_dir).public.get("trust_root_pem")
+    return load_certificates(pem.encode(), "the station's trusted root") if pem else []
 
 
 def cmd_audit_verify(args, services, actor) -> int:
@@ -638,6 +651,9 @@ def build_parser() -> argparse.ArgumentParser:
     from screening_app import cli_sync
 
     cli_sync.register(commands, auth)
+    from screening_app import cli_hq
+
+    cli_hq.register(commands, passphrase)
 
     demo = commands.add_parser("demo", help="prepare a demo station and open it")
     demo.add_argument("--no-gui", action="store_true", help="only prepare it")
@@ -675,9 +691,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         if not getattr(args, "needs_station", True):
             return handler(args)
-        services = _services(args)
+        services, actor = _open_signed_in(args)
         try:
-            actor = _sign_in(args, services)
             return handler(args, services, actor)
         finally:
             services.close()

@@ -127,8 +127,7 @@ class StationFixture:
 
     def reopen(self) -> StationServices:
         self.services.close()
-        self.services = StationServices.open(self.data_dir)
-        self.services.sign_in("admin", PASSWORD)
+        self.services, _ = StationServices.unlock(self.data_dir, "admin", PASSWORD)
         return self.services
 
 

@@ -183,6 +183,8 @@ class AccountService:
             if actor is not None:
                 # The new account gets its own slot to unlock the station key.
                 self._keys.add_slot(actor, user_id, password)
+        if actor is not None:
+            self._keys.settle_database_slot(user_id, password)
         return Actor(user_id=user_id, name=name, role=role)
 
     def list_users(self, actor: Actor) -> list[UserSummary]:
@@ -216,6 +218,8 @@ class AccountService:
                 "account.disabled",
                 {"user_id": user.id, "name": user.name, "key_slot_removed": slot_removed},
                 actor_id=actor.user_id)
+        # Its password no longer opens the database either.
+        self._keys.drop_database_slot(user.id)
         return UserSummary(user.id, user.name, Role(user.role), user.created_at, True)
 
     def enable(self, actor: Actor, name: str, new_password: str) -> PasswordChange:
@@ -234,6 +238,7 @@ class AccountService:
                 "account.enabled",
                 {"user_id": user.id, "name": user.name, "personal_key_discarded": discarded},
                 actor_id=actor.user_id)
+        self._keys.settle_database_slot(user.id, new_password)
         self.throttle.record_success(user.name)
         return PasswordChange(user.name, discarded)
 
@@ -267,6 +272,7 @@ class AccountService:
                 {"user_id": user.id, "name": user.name, "key_slot_rewrapped": slot,
                  "personal_key_rewrapped": personal},
                 actor_id=actor.user_id)
+        self._keys.settle_database_slot(user.id, new_password)
         self.throttle.record_success(user.name)
         return PasswordChange(user.name)
 
@@ -290,6 +296,7 @@ class AccountService:
                 "account.password_reset",
                 {"user_id": user.id, "name": user.name, "personal_key_discarded": discarded},
                 actor_id=actor.user_id)
+        self._keys.settle_database_slot(user.id, new_password)
         self.throttle.record_success(user.name)
         return PasswordChange(user.name, discarded)
 

@@ -14,7 +14,7 @@ from screening_app.domain.accounts import Role
 from screening_app.domain.errors import UserError
 from screening_app.services.app import init_station
 from screening_app.services.ca import init_ca, open_ca
-from screening_app.store.station import Station, station_exists
+from screening_app.store.station import station_exists
 
 DEMO_STATION_ID = "DEMO-KOJE-01"
 DEMO_CAMP = "Koje-do (demo)"
@@ -55,9 +55,9 @@ def _new_password() -> str:
 def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoStation:
     accounts_file = data_dir / ACCOUNTS_FILE
     if station_exists(data_dir):
-        station = Station.open(data_dir)
-        is_demo = station.demo
-        station.close()
+        from screening_app.services.app import station_facts
+
+        is_demo = station_facts(data_dir).demo
         if not is_demo or not accounts_file.exists():
             raise UserError(
                 f"{data_dir} already holds a station that is not a ready demo station; use"
@@ -74,8 +74,13 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoSta
         _install_demo_certificate(services, admin, data_dir)
         for name, role, password in accounts[1:]:
             services.accounts.add_user(admin, name, role, password)
-        roster_path = write_roster_csv(data_dir / "demo-roster.csv", roster_size, camp="Koje-do")
-        services.roster.import_file(admin, roster_path)
+        # The roster file is only the way in: names stay inside the encrypted database.
+        roster_path = write_roster_csv(data_dir / ".demo-roster.csv", roster_size,
+                                       camp="Koje-do")
+        try:
+            services.roster.import_file(admin, roster_path)
+        finally:
+            roster_path.unlink(missing_ok=True)
         supervisor_password = next(p for n, _, p in accounts if n == "supervisor")
         supervisor = services.sign_in("supervisor", supervisor_password)
         _install_demo_user_certificate(services, supervisor, supervisor_password, data_dir)

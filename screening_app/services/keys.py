@@ -19,6 +19,7 @@ from screening_app.domain.errors import UserError
 from screening_app.pki import certificates, sealed
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
+from screening_app.store.keyfile import KeyFile
 from screening_app.store.station import Station
 
 SIGNING = "signing"
@@ -77,6 +78,9 @@ class KeyService:
         self._kek = kek
 
     def _write_slot(self, user_id: str, kek: bytes, password: str) -> None:
+        # The same password must open the database too: its wrap is staged beside the
+        # account's current one and settled once the change has committed.
+        self.stage_database_slot(user_id, password)
         slot = sealed.wrap_for_password(kek, password, self._context("kek"))
         self._db.execute(
             "INSERT INTO key_slots (user_id, wrapped_kek, created_at) VALUES (?, ?, ?)"
@@ -319,6 +323,7 @@ class KeyService:
                  "root": certificates.common_name(chain[-1])},
                 actor_id=actor.user_id,
             )
+        self._publish_trust_root(chain[-1])
         return StationCertificate(certificate, chain)
 
     def station_certificate(self) -> StationCertificate | None:
@@ -359,6 +364,64 @@ class KeyService:
             sealed.unseal(kek, row[0], self._context(SIGNING)), password=None)
         return SigningIdentity(key=key, certificate=installed.certificate,
                                chain=installed.chain)
+
+    # -- the database key's slots (store/keyfile.py) ------------------------------------------
+    def _keyfile(self) -> KeyFile | None:
+        """None for a plain database (a station not yet encrypted, or a test's)."""
+        if self._station.key is None:
+            return None
+        return KeyFile.load(self._station.data_dir)
+
+    def _user_name(self, user_id: str) -> str:
+        row = self._db.execute("SELECT name FROM users WHERE id = ?", [user_id]).fetchone()
+        if row is None:
+            raise UserError(f"There is no account {user_id}.")
+        return row[0]
+
+    def stage_database_slot(self, user_id: str, password: str) -> None:
+        keyfile = self._keyfile()
+        if keyfile is not None:
+            keyfile.stage_slot(self._user_name(user_id), password, self._station.key)
+            keyfile.save()
+
+    def settle_database_slot(self, user_id: str, password: str) -> None:
+        """After a password change commits (or at a sign-in the database confirmed): the
+        account's only wrap is the one under this password, so an old password opens
+        nothing any more."""
+        keyfile = self._keyfile()
+        name = self._user_name(user_id)
+        if keyfile is not None and keyfile.entries(name) != 1:
+            keyfile.set_slot(name, password, self._station.key)
+            keyfile.save()
+
+    def drop_database_slot(self, user_id: str) -> None:
+        """A disabled account's password no longer opens the database."""
+        keyfile = self._keyfile()
+        if keyfile is not None:
+            name, password_hash = self._db.execute(
+                "SELECT name, password_hash FROM users WHERE id = ?", [user_id]).fetchone()
+            keyfile.disable_slot(name, password_hash)
+            keyfile.save()
+
+    def write_recovery_slot(self, age_recipient: str) -> None:
+        """Headquarters can open this station (and its signing key) if every password is
+        lost: both keys wrapped to its public key."""
+        keyfile = self._keyfile()
+        if keyfile is not None:
+            keyfile.set_recovery(age_recipient, self._station.key, self._kek)
+            keyfile.save()
+
+    def _publish_trust_root(self, root: x509.Certificate) -> None:
+        keyfile = self._keyfile()
+        if keyfile is not None:
+            keyfile.public["trust_root_pem"] = certificates.to_pem(root).decode()
+            keyfile.save()
+
+    def adopt_session(self, other: "KeyService") -> None:
+        """Share another connection's unlocked session (a pool thread working for the
+        signed-in person)."""
+        self._kek = other._kek
+        self._personal = other._personal
 
     # -- other station secrets, sealed under the KEK ---------------------------------------
     def seal_secret(self, purpose: str, secret: bytes) -> bytes:

@@ -135,6 +135,8 @@ class SyncService:
                     " created_at) VALUES (1, ?, ?, ?)",
                     [recipient, self._keys.seal_secret(AGE_KEY_PURPOSE, secret.encode()),
                      utc_now()])
+            # Headquarters can now recover this station if every password is lost.
+            self._keys.write_recovery_slot(trusted.age_recipient)
             self._station.events.append(
                 "sync.headquarters_trusted",
                 {"name": trusted.name, "age_recipient": trusted.age_recipient,
@@ -342,7 +344,7 @@ class SyncService:
             outbox_through = int(manifest["outbox_through"])
             held_seq = int(manifest["events"]["seq"])
             held_hash = str(manifest["events"]["hash"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
             raise bundles.BundleError(f"{name}: its manifest is not readable.") from None
         if station_id != self._station.station_id:
             raise bundles.BundleError(f"{name} is for station {station_id}, not for this"
@@ -350,15 +352,15 @@ class SyncService:
         head_seq, _ = self._station.events.head()
         if held_seq > head_seq:
             raise bundles.BundleError(
-                f"Headquarters holds {held_seq} events of this station but this database has"
-                f" only {head_seq}: it was restored from an older copy or replaced. Nothing"
-                " was applied; report this to headquarters.")
+                f"{name}: headquarters holds {held_seq} events of this station but this"
+                f" database has only {head_seq}: it was restored from an older copy or"
+                " replaced. Nothing was applied; report this to headquarters.")
         if held_seq:
             row = self._db.execute("SELECT hash FROM events WHERE seq = ?",
                                    [held_seq]).fetchone()
             if row is None or row[0] != held_hash:
                 raise bundles.BundleError(
-                    f"Headquarters holds a different history of this station (event"
+                    f"{name}: headquarters holds a different history of this station (event"
                     f" {held_seq} differs): this database was altered or replaced. Nothing was"
                     " applied; report this to headquarters.")
             if held_seq > int(self._state().get("events_acked_seq", 0)):
@@ -390,11 +392,21 @@ class SyncService:
         # Rows carry only the fields headquarters has; a field it lacks keeps the station's
         # value, as with a roster file missing a column.
         groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+        lines_by_isn: dict[str, int] = {}
         for number, row in enumerate(member.records(), start=1):
             if not isinstance(row.get("isn"), str) or not row["isn"].strip():
                 raise bundles.BundleError(f"{member.name}, line {number}: a roster row has no"
                                           " ISN.")
+            first = lines_by_isn.setdefault(row["isn"], number)
+            if first != number:
+                raise bundles.BundleError(f"{member.name}, line {number}: ISN {row['isn']!r}"
+                                          f" is already on line {first}.")
             columns = tuple(f for f in ROSTER_FIELDS if f in row)
+            for column in columns:
+                if not _is_roster_value(column, row[column]):
+                    raise bundles.BundleError(
+                        f"{member.name}, line {number}: {column} must be"
+                        f" {'a whole number' if column == 'birth_year' else 'text'} or null.")
             groups[columns].append(tuple(row[f] for f in columns))
         repository = SubjectRepository(self._db)
         now = utc_now()
@@ -412,7 +424,7 @@ class SyncService:
         for number, row in enumerate(member.records(), start=1):
             try:
                 source = json.loads(row["definition"])
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, RecursionError):
                 raise bundles.BundleError(f"{member.name}, line {number}: the protocol"
                                           " definition is not readable.") from None
             protocol = parse_protocol(source, f"{member.name}, line {number}")
@@ -425,8 +437,14 @@ class SyncService:
             revocations = json.loads(member.read())
             users = list(revocations.get("users", []))
             revoked_certificates = list(revocations.get("certificates", []))
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, RecursionError):
             raise bundles.BundleError(f"{member.name} is not readable.") from None
+        for key, entries in (("users", users), ("certificates", revoked_certificates)):
+            if not all(isinstance(entry, dict) and all(
+                    value is None or isinstance(value, str) for value in entry.values())
+                    for entry in entries):
+                raise bundles.BundleError(f"{member.name}: {key!r} must be a list of objects"
+                                          " whose values are text.")
         now = utc_now()
         for entry in users:
             row = self._db.execute("SELECT id, name FROM users WHERE name = ? AND disabled_at"
@@ -494,6 +512,13 @@ class SyncService:
         trusted = self.headquarters()
         return SyncStatus(trusted.name if trusted else None, pending, head_seq - acked_seq,
                           acked_seq, last_export, state.get("last_acknowledged_at"))
+
+
+def _is_roster_value(column: str, value) -> bool:
+    """What a roster row from headquarters may hold: text, a whole-number birth year, null."""
+    if column == "birth_year":
+        return value is None or (isinstance(value, int) and not isinstance(value, bool))
+    return value is None or isinstance(value, str)
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:

@@ -38,8 +38,18 @@ def read_answers_file(path: Path) -> dict:
         raise AnswersFileError(
             f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}."
         ) from None
+    except RecursionError:
+        raise AnswersFileError(f"{path}: nested too deeply to be an answers file.") from None
     if not isinstance(document, dict):
         raise AnswersFileError(f"{path}: the top level must be a JSON object.")
+    try:
+        # A \ud800-style escape decodes to half a character, which cannot be stored.
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise AnswersFileError(
+            f"{path}: holds a \\u escape of half a character (a lone surrogate); write the"
+            " character itself."
+        ) from None
     return document
 
 
@@ -58,7 +68,7 @@ class TranscriptionService:
         for question_id in answers:
             if question_id not in known:
                 raise AnswersFileError(
-                    f"{source}: answers.{question_id}: the protocol {protocol.id} v"
+                    f"{source}: answers.{_shown(question_id)}: the protocol {protocol.id} v"
                     f"{protocol.version} has no such question (see 'screening-app protocol show')."
                 )
         option_order = _option_order(document.get("option_order"), protocol, source)
@@ -82,11 +92,17 @@ class TranscriptionService:
                         f"{source}: 'abandon' must be an object with a 'reason' (and optionally"
                         " 'step' and 'note')."
                     )
-                return self._interviews.abandon(
-                    actor, interview.id, abandon["reason"], abandon.get("step"),
-                    abandon.get("note"), ended_at=ended_at,
-                )
-            return self._interviews.finalise(actor, interview.id, ended_at=ended_at)
+                try:
+                    return self._interviews.abandon(
+                        actor, interview.id, abandon["reason"], abandon.get("step"),
+                        abandon.get("note"), ended_at=ended_at,
+                    )
+                except UserError as error:
+                    raise AnswersFileError(f"{source}: abandon: {error}") from None
+            try:
+                return self._interviews.finalise(actor, interview.id, ended_at=ended_at)
+            except UserError as error:
+                raise AnswersFileError(f"{source}: {error}") from None
 
     def _apply_answers(self, actor: Actor, interview: Interview, answers: dict,
                        source: str) -> Interview:
@@ -134,6 +150,8 @@ class TranscriptionService:
     def _interviewer_id(self, name, actor: Actor, source: str) -> str:
         if name is None:
             return actor.user_id
+        if not isinstance(name, str):
+            raise AnswersFileError(f"{source}: interviewer: must be an account's name (text).")
         row = self._station.db.execute(
             "SELECT id, role FROM users WHERE name = ?", [name]
         ).fetchone()
@@ -180,10 +198,12 @@ def _option_order(order, protocol: Protocol, source: str) -> dict | None:
             question = protocol.question(question_id)
         except (KeyError, UserError):
             raise AnswersFileError(
-                f"{source}: option_order.{question_id}: the protocol has no such question."
+                f"{source}: option_order.{_shown(question_id)}: the protocol has no such"
+                " question."
             ) from None
         valid = sorted(o.id for o in question.options)
-        if not isinstance(options, list) or sorted(options) != valid:
+        if (not isinstance(options, list) or not all(isinstance(o, str) for o in options)
+                or sorted(options) != valid):
             raise AnswersFileError(
                 f"{source}: option_order.{question_id}: must list each of {', '.join(valid)} once."
             )
@@ -201,3 +221,8 @@ def _timestamp(document: dict, key: str, source: str) -> str | None:
             f"{source}: {key}: {value!r} is not a date and time (use 2026-11-27T09:30:00Z)."
         ) from None
     return str(value)
+
+
+def _shown(key: str) -> str:
+    """A key from the file as it can be shown in a one-line message."""
+    return key if key.isprintable() else repr(key)

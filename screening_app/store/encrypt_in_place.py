@@ -46,6 +46,7 @@ def encrypt_station_in_place(data_dir: Path, database: Path) -> bytes:
         head = plain.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
                              ).fetchone()
         recipient = _headquarters_recipient(plain)
+        public = _public_facts(plain)
     finally:
         plain.close()
 
@@ -56,10 +57,11 @@ def encrypt_station_in_place(data_dir: Path, database: Path) -> bytes:
     _verify_copy(target, key, counts, head)
 
     keyfile = KeyFile.create(data_dir, station_id)
+    keyfile.public.update(public)
     for name, password_hash in accounts:
         slot = _slot_from_password_hash(password_hash, key, keyfile._context())
         if slot is not None:  # an account without a usable hash could not sign in anyway
-            keyfile.slots[keyfile._slot_id(name)] = slot
+            keyfile.slots[keyfile._slot_id(name)] = [slot]
     if recipient:
         keyfile.set_recovery(recipient, key)
     keyfile.save()
@@ -84,6 +86,21 @@ def _headquarters_recipient(db) -> str | None:
     except Exception:  # noqa: BLE001 -- a station from before sync has no such table
         return None
     return row[0] if row else None
+
+
+def _public_facts(db) -> dict:
+    camp, demo = db.execute("SELECT camp, demo FROM station WHERE id = 1").fetchone()
+    facts = {"camp": camp, "demo": bool(demo)}
+    try:
+        chain = db.execute("SELECT chain_pem FROM station_keys WHERE certificate_pem IS NOT"
+                           " NULL").fetchone()
+    except Exception:  # noqa: BLE001 -- a station from before keys has no such table
+        chain = None
+    if chain and chain[0]:
+        # The last certificate of the chain is the root forms are checked against.
+        marker = "-----BEGIN CERTIFICATE-----"
+        facts["trust_root_pem"] = marker + chain[0].split(marker)[-1]
+    return facts
 
 
 def _export_encrypted(source: Path, target: Path, key: bytes) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from screening_app.domain.errors import UserError
-from screening_app.services.app import StationServices
+from screening_app.services.app import LockedStation
 from screening_app.store.station import station_exists
 from screening_app.ui.fonts import install_application_font
 from screening_app.ui.main_window import MainWindow
@@ -25,12 +25,13 @@ def application() -> QApplication:
     return app
 
 
-def demo_accounts_hint(services: StationServices) -> str | None:
-    if not services.station.demo:
+def demo_accounts_hint(station) -> str | None:
+    """``station``: an open Station, or the public facts of a locked one."""
+    if not station.demo:
         return None
     from screening_app.services.demo import ACCOUNTS_FILE
 
-    path = services.station.data_dir / ACCOUNTS_FILE
+    path = station.data_dir / ACCOUNTS_FILE
     if not path.exists():
         return None
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
@@ -46,16 +47,18 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
     if first_run and FirstRunDialog(data_dir).exec() != FirstRunDialog.DialogCode.Accepted:
         return None
     try:
-        services = StationServices.open(data_dir)
+        # The database stays encrypted and closed until someone signs in.
+        locked = LockedStation(data_dir)
     except UserError as error:
         QMessageBox.critical(None, "Cannot open the station", str(error))
         return None
-    hint = demo_accounts_hint(services)
-    sign_in = SignInDialog(services, demo_accounts=hint)
-    if sign_in.exec() != SignInDialog.DialogCode.Accepted:
-        services.close()
+    hint = demo_accounts_hint(locked.station)
+    sign_in = SignInDialog(locked, demo_accounts=hint)
+    if sign_in.exec() != SignInDialog.DialogCode.Accepted or locked.services is None:
+        if locked.services is not None:
+            locked.services.close()
         return None
-    window = MainWindow(services, sign_in.actor, demo_accounts=hint)
+    window = MainWindow(locked.services, sign_in.actor, demo_accounts=hint)
     return window
 
 

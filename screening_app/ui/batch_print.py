@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import partial
-from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QPainter
@@ -203,7 +202,8 @@ def _forms(count: int) -> str:
     return f"{count} form{'' if count == 1 else 's'}"
 
 
-def print_forms(data_dir: Path, actor: Actor, items: Sequence[PrintJobItem], printer: QPrinter,
+def print_forms(parent: StationServices, actor: Actor, items: Sequence[PrintJobItem],
+                printer: QPrinter,
                 report: Report, token: CancelToken) -> BatchPrintResult:
     """The worker: prints ``items`` in one job on ``printer``, counting each print.
 
@@ -214,7 +214,7 @@ def print_forms(data_dir: Path, actor: Actor, items: Sequence[PrintJobItem], pri
     printed: list[str] = []
     pages = 0
     problem: str | None = None
-    services = StationServices.open(data_dir)
+    services = parent.for_thread()
     painter = QPainter()
     try:
         for number, item in enumerate(items, start=1):
@@ -396,7 +396,7 @@ class BatchPrintDialog(QDialog):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self._on_progress_canceled)
-        self.task = Task(partial(print_forms, self._services.station.data_dir, self._actor,
+        self.task = Task(partial(print_forms, self._services, self._actor,
                                  items, printer))
         self.task.signals.sig_progress.connect(self._on_task_progress)
         self.task.signals.sig_finished.connect(self._on_task_finished)

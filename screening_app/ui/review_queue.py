@@ -91,9 +91,9 @@ class ReviewQueueModel(ColumnsTableModel):
         return "" if value is None else str(value)
 
 
-def compute_flags(data_dir, actor):
+def compute_flags(parent: StationServices, actor):
     """On a pool thread, with its own connection: every flag of the camp."""
-    services = StationServices.open(data_dir)
+    services = parent.for_thread()
     try:
         return services.reviews.flags(actor)
     finally:
@@ -216,8 +216,8 @@ class ReviewQueueDialog(QDialog):
             self.flags_label.setText("")
 
     def _load_flags(self) -> None:
-        data_dir, actor = self._services.station.data_dir, self._actor
-        self._flags_task = Task(lambda _report, _token: compute_flags(data_dir, actor))
+        parent, actor = self._services, self._actor
+        self._flags_task = Task(lambda _report, _token: compute_flags(parent, actor))
         self._flags_task.signals.sig_finished.connect(self._on_flags)
         self._flags_task.signals.sig_failed.connect(
             lambda message: self.camp_flags_label.setText(f"Flags could not be computed: "

@@ -13,15 +13,16 @@ from PySide6.QtWidgets import (
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.accounts import SignInThrottled
-from screening_app.services.app import StationServices
+from screening_app.services.app import LockedStation, StationServices
 
 
 class SignInDialog(QDialog):
     """Name and password. With ``locked_user`` it unlocks that user's session: the name is
-    fixed and the work behind the lock is kept."""
+    fixed and the work behind the lock is kept. ``services`` is an open station's services,
+    or a LockedStation whose database the first sign-in opens."""
 
-    def __init__(self, services: StationServices, parent=None, *, locked_user: str | None = None,
-                 demo_accounts: str | None = None):
+    def __init__(self, services: StationServices | LockedStation, parent=None, *,
+                 locked_user: str | None = None, demo_accounts: str | None = None):
         super().__init__(parent)
         self._services = services
         self.actor: Actor | None = None

@@ -182,8 +182,11 @@ def test_unknown_names_and_other_spellings_are_throttled_alike(station, clock):
 
 def test_the_wait_survives_a_restart_and_lives_beside_the_database(station):
     fail_sign_ins(station.services, "ivan", 5)
+    key = station.services.station.key
     station.services.close()
-    reopened = StationServices.open(station.data_dir)
+    with pytest.raises(SignInThrottled, match="try again in 30 seconds"):
+        StationServices.unlock(station.data_dir, "ivan", PASSWORD)  # before the database opens
+    reopened = StationServices.open(station.data_dir, key)
     station.services = reopened
     with pytest.raises(SignInThrottled, match="try again in 30 seconds"):
         reopened.sign_in("ivan", PASSWORD)

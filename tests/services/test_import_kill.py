@@ -39,7 +39,7 @@ def test_kill_during_import_keeps_the_previous_roster(roster_station, tmp_path):
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
 
-    services = StationServices.open(data_dir)
+    services, _ = StationServices.unlock(data_dir, "admin", PASSWORD)
     try:
         db = services.station.db
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

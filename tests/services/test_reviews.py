@@ -69,11 +69,11 @@ def test_a_sent_back_interview_reaches_its_interviewer_until_taken_again(reviewe
 
 
 def test_reviews_are_append_only_in_the_database(reviewed):
-    import sqlite3
+    from screening_app.store.connection import INTEGRITY_ERRORS
 
     station, records = reviewed
     station.services.reviews.decide(station.supervisor, records[0].id, "approved")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
         station.services.station.db.execute("UPDATE reviews SET state = 'rejected'")
 
 

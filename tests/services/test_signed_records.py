@@ -154,8 +154,8 @@ def test_audit_verify_passes_on_the_demo_station_after_an_interview(tmp_path, ca
 
     demo = prepare_demo(tmp_path / "demo", roster_size=40)
     passwords = {name: password for name, _, password in demo.accounts}
-    services = StationServices.open(tmp_path / "demo")
-    interviewer = services.sign_in("interviewer1", passwords["interviewer1"])
+    services, interviewer = StationServices.unlock(tmp_path / "demo", "interviewer1",
+                                                   passwords["interviewer1"])
     isn = services.roster.page_after(interviewer, None, 1)[0].isn
     final = services.transcription.record(interviewer, isn, {"answers": complete_answers()}, "p")
     content = services.documents.latest(interviewer, final.id).content

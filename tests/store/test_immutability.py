@@ -1,10 +1,9 @@
 """Finalised records and the event log are protected by the database itself."""
 
-import sqlite3
-
 import pytest
 
 from screening_app.protocol.examples import complete_answers
+from screening_app.store.connection import INTEGRITY_ERRORS
 
 
 def _finalised(station):
@@ -16,9 +15,9 @@ def _finalised(station):
 def test_a_finalised_interview_refuses_a_direct_sql_update(roster_station):
     interview = _finalised(roster_station)
     db = roster_station.services.station.db
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+    with pytest.raises(INTEGRITY_ERRORS, match="immutable"):
         db.execute("UPDATE interviews SET choice = 'enlist' WHERE id = ?", [interview.id])
-    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+    with pytest.raises(INTEGRITY_ERRORS, match="never deleted"):
         db.execute("DELETE FROM interviews WHERE id = ?", [interview.id])
     stored = db.execute("SELECT choice FROM interviews WHERE id = ?", [interview.id]).fetchone()
     assert stored[0] == interview.record.choice
@@ -33,14 +32,14 @@ def test_events_signatures_and_documents_are_append_only(roster_station):
         "UPDATE signatures SET mode = 'thumbprint' WHERE interview_id = ?",
         "DELETE FROM signatures WHERE interview_id = ?",
     ):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(INTEGRITY_ERRORS):
             db.execute(sql, [interview.id])
     db.execute(
         "INSERT INTO documents (id, interview_id, kind, content, sha256, created_at)"
         " VALUES ('d1', ?, 'choice_form', x'00', 'h', 'now')",
         [interview.id],
     )
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+    with pytest.raises(INTEGRITY_ERRORS, match="immutable"):
         db.execute("UPDATE documents SET content = x'01' WHERE id = 'd1'")
 
 

@@ -21,8 +21,7 @@ CHILD = textwrap.dedent("""
     from screening_app.ui.main_window import MainWindow
 
     app = application()
-    services = StationServices.open(sys.argv[1])
-    actor = services.sign_in("ivan", sys.argv[2])
+    services, actor = StationServices.unlock(sys.argv[1], "ivan", sys.argv[2])
     window = MainWindow(services, actor, lock_minutes=0)
     window.show()
     window.start_interview("NK-100002")
@@ -60,7 +59,7 @@ def test_a_killed_session_resumes_the_draft(qtbot, roster_station, monkeypatch, 
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
 
-    services = StationServices.open(roster_station.data_dir)
+    services, _ = StationServices.unlock(roster_station.data_dir, "ivan", PASSWORD)
     roster_station.services = services
     assert services.station.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     window = MainWindow(services, roster_station.interviewer, lock_minutes=0)
