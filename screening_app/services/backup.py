@@ -1,0 +1,168 @@
+"""Backups: online, consistent, encrypted; and restoring one.
+
+A backup is a folder holding a copy of the database made with SQLite's backup API (a
+consistent snapshot even while interviewers keep working; still encrypted under the
+station's key), a copy of the key slots that open it (so the same passwords work), and a
+manifest with the station, the time and the head of the event chain. Nothing in it is
+readable without a password of the station or headquarters' recovery key.
+
+Restoring checks the backup whole (the key opens it, integrity, event chain) before it
+touches the station, and keeps the database it replaces in a folder beside it: nothing
+is ever deleted.
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now
+from screening_app.domain.errors import UserError
+from screening_app.services.authz import require_role
+from screening_app.store.chain import verify_chain
+from screening_app.store.connection import DATABASE_ERRORS, open_database, write_transaction
+from screening_app.store.keyfile import KEYFILE_NAME, KeyFile
+from screening_app.store.station import Station, database_path
+
+MANIFEST = "backup.json"
+DATABASE_COPY = "station.sqlite3"
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    folder: Path
+    made_at: str
+    events: int
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    station_id: str
+    made_at: str
+    events: int
+    replaced_into: Path | None  # where the database it replaced was kept
+
+
+class BackupService:
+    def __init__(self, station: Station):
+        self._station = station
+        self._db = station.db
+
+    def backup(self, actor: Actor, folder: Path) -> BackupResult:
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="make a backup")
+        if self._station.key is None:
+            raise UserError("This station's database is not encrypted yet; sign in once to"
+                            " encrypt it before making a backup.")
+        made_at = utc_now()
+        stamp = made_at[:19].replace(":", "").replace("-", "")
+        target = Path(folder) / f"backup-{self._station.station_id}-{stamp}"
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            partial.mkdir(parents=True)
+            copy = open_database(partial / DATABASE_COPY, self._station.key)
+            try:
+                self._db.conn.backup(copy.conn)
+                seq, head = copy.execute("SELECT coalesce(max(seq), 0), (SELECT hash FROM"
+                                         " events ORDER BY seq DESC LIMIT 1) FROM events"
+                                         ).fetchone()
+                copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                copy.close()
+            shutil.copy2(self._station.data_dir / KEYFILE_NAME, partial / KEYFILE_NAME)
+            database_bytes = (partial / DATABASE_COPY).read_bytes()
+            manifest = {"format": 1, "station_id": self._station.station_id,
+                        "camp": self._station.camp, "made_at": made_at,
+                        "made_by": actor.name, "events": seq, "head": head,
+                        "database_sha256": sha256_hex(database_bytes)}
+            (partial / MANIFEST).write_text(canonical_json(manifest), encoding="utf-8")
+            for name in (DATABASE_COPY, KEYFILE_NAME, MANIFEST):
+                _fsync(partial / name)
+            os.replace(partial, target)
+        except OSError as error:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise UserError(f"The backup could not be written to {folder}:"
+                            f" {error.strerror or error}.") from None
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        with write_transaction(self._db):
+            self._station.events.append(
+                "backup.made", {"folder": str(target), "events": seq, "head": head},
+                actor_id=actor.user_id)
+        return BackupResult(target, made_at, seq, len(database_bytes))
+
+    def last_backup_at(self) -> str | None:
+        row = self._db.execute("SELECT max(at) FROM events WHERE kind = 'backup.made'"
+                               ).fetchone()
+        return row[0] if row else None
+
+    def needs_reminder(self, actor: Actor, today: str | None = None) -> bool:
+        """A supervisor or admin is reminded when no backup was made today (UTC)."""
+        if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
+            return False
+        last = self.last_backup_at()
+        return last is None or last[:10] != (today or utc_now()[:10])
+
+
+def read_backup(folder: Path, name: str, password: str) -> tuple[dict, bytes]:
+    """The manifest and the database key of a backup, checked whole: the password opens
+    its key slots, the copy matches its digest, passes the integrity check and its event
+    chain is unbroken."""
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        expected = manifest["database_sha256"]
+    except FileNotFoundError:
+        raise UserError(f"{folder} is not a backup: it has no {MANIFEST}.") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UserError(f"{folder / MANIFEST} is damaged.") from None
+    database = folder / DATABASE_COPY
+    if not database.is_file() or sha256_hex(database.read_bytes()) != expected:
+        raise UserError(f"{database} is missing or was changed after the backup was made.")
+    key = KeyFile.load(folder).unlock(name, password)
+    try:
+        copy = open_database(database, key)
+    except DATABASE_ERRORS as error:
+        raise UserError(f"{database} cannot be opened ({error}).") from None
+    try:
+        if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise UserError(f"{database} fails its integrity check.")
+        chain = verify_chain(copy)
+        if chain.problem:
+            raise UserError(f"{database}: {chain.problem}")
+    finally:
+        copy.close()
+    return manifest, key
+
+
+def restore_backup(folder: Path, data_dir: Path, name: str, password: str) -> RestoreResult:
+    """Put a checked backup in place; a station already there is kept, moved aside."""
+    manifest, _ = read_backup(folder, name, password)
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    replaced = None
+    current = database_path(data_dir)
+    if current.exists():
+        replaced = data_dir / f"replaced-{utc_now()[:19].replace(':', '')}"
+        replaced.mkdir()
+        for path in (current, Path(f"{current}-wal"), Path(f"{current}-shm"),
+                     data_dir / KEYFILE_NAME):
+            if path.exists():
+                os.replace(path, replaced / path.name)
+    staged = data_dir / f".{DATABASE_COPY}.restoring"
+    shutil.copy2(Path(folder) / DATABASE_COPY, staged)
+    _fsync(staged)
+    shutil.copy2(Path(folder) / KEYFILE_NAME, data_dir / KEYFILE_NAME)
+    _fsync(data_dir / KEYFILE_NAME)
+    os.replace(staged, current)
+    return RestoreResult(manifest["station_id"], manifest["made_at"], manifest["events"],
+                         replaced)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
