@@ -73,7 +73,7 @@ def test_headquarters_recovers_a_station_whose_passwords_are_lost(tmp_path):
     keys = KeyFile.load(tmp_path / "s")
     keys.set_recovery(recipient, key)
     keys.save()
-    assert KeyFile.load(tmp_path / "s").recover(load_age_identity(secret)) == key
+    assert KeyFile.load(tmp_path / "s").recover(load_age_identity(secret)) == (key, None)
     with pytest.raises(KeyFileError, match="does not open"):
         KeyFile.load(tmp_path / "s").recover(load_age_identity(new_age_identity()[0]))
 
