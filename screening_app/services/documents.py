@@ -13,6 +13,7 @@ from pathlib import Path
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now
 from screening_app.domain.errors import NotFound, PermissionDenied
+from screening_app.services.authz import require_role
 from screening_app.services.interviews import Interview, InterviewService
 from screening_app.services.keys import KeyService, StationKeyUnavailable
 from screening_app.services.settings import SettingsService
@@ -155,6 +156,7 @@ class DocumentService:
     def countersign(self, actor: Actor, interview_id: str) -> StoredDocument:
         """The supervisor's signature added to the stored form as an incremental update,
         stored as the next revision; the station's signature stays valid."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="countersign forms")
         from screening_app.records.layout import countersignature_box
         from screening_app.records.signing import sign_pdf
 
@@ -254,7 +256,10 @@ class DocumentService:
         return rows[0][0]
 
     def export(self, actor: Actor, interview_id: str, path: Path) -> StoredDocument:
-        """Write the stored bytes exactly; the export is an event."""
+        """Write the stored bytes exactly; the export is an event. Only a supervisor or an
+        admin takes a form out of the encrypted database, and only on purpose."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="export a stored form to a"
+                     " file")
         document = self.latest(actor, interview_id)
         path = Path(path)
         path.write_bytes(document.content)

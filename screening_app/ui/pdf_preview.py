@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from screening_app.domain.accounts import Actor
+from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.documents import StoredDocument
@@ -41,6 +41,8 @@ class PdfPreviewDialog(QDialog):
         buttons = QHBoxLayout()
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("&Save a copy…")
+        # Forms leave the encrypted database only by a supervisor's deliberate export.
+        self.save_button.setVisible(actor.role in (Role.SUPERVISOR, Role.ADMIN))
         close = QPushButton("&Close")
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)

@@ -20,7 +20,7 @@ def test_finalising_stores_the_form_and_exports_write_its_exact_bytes(two_forms,
     stored = documents.latest(station.interviewer, mine.id)
     assert stored.kind == "choice_form" and stored.content.startswith(b"%PDF")
     target = tmp_path / "copy.pdf"
-    documents.export(station.interviewer, mine.id, target)
+    documents.export(station.supervisor, mine.id, target)
     assert target.read_bytes() == stored.content
     kinds = [e.kind for e in station.services.station.events.for_interview(mine.id)]
     assert kinds[-2:] == ["document.created", "document.exported"]

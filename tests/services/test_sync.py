@@ -112,7 +112,7 @@ def test_a_bundle_carries_records_pdfs_and_the_chain_encrypted_to_headquarters(
     for row in found["interviews"]:
         assert sha256_hex(canonical_json(row["record"])) == row["record_sha256"]
     assert len(found["files"]) == len(found["documents"]) == 2
-    for name, pdf in found["files"]:
+    for _name, pdf in found["files"]:
         assert pdf.startswith(b"%PDF")
     events = found["events"]
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
