@@ -651,6 +651,9 @@ def build_parser() -> argparse.ArgumentParser:
     from screening_app import cli_sync
 
     cli_sync.register(commands, auth)
+    from screening_app import cli_backup
+
+    cli_backup.register(commands, auth)
     from screening_app import cli_hq
 
     cli_hq.register(commands, passphrase)
@@ -685,6 +688,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()
     args.passwords = Passwords(getattr(args, "password_stdin", False))
+    args.cli_error = CliError
     handler: Callable | None = getattr(args, "handler", None)
     if handler is None:
         return _open_gui(args.data_dir)

@@ -1,12 +1,14 @@
 """The main window: the roster with search-as-you-type, the selected person, and the
 interview wizard in its place while an interview is under way."""
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -28,6 +30,7 @@ from screening_app.ui.idle_lock import IdleLock
 from screening_app.ui.roster_model import RosterTableModel, SubjectRole
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.subject_panel import SubjectPanel
+from screening_app.ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:  # imported when first used: the roster window opens without them
     from screening_app.ui.batch_print import BatchPrintDialog
@@ -42,6 +45,7 @@ class MainWindow(QMainWindow):
     sig_locked = Signal()
     sig_unlocked = Signal()
     sig_review_queue_ready = Signal()  # the queue's flags have arrived
+    sig_backup_done = Signal(str)  # what the status bar says after a backup
 
     def __init__(self, services: StationServices, actor: Actor, *,
                  lock_minutes: float | None = None, demo_accounts: str | None = None):
@@ -60,6 +64,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         roster_page = QWidget()
         roster_layout = QVBoxLayout(roster_page)
+        # A supervisor is reminded, every day, until a backup is made.
+        self.backup_banner = QLabel("No backup has been made today: <b>Station &gt; Back"
+                                    " up…</b> (Ctrl+Shift+B) writes an encrypted copy to a"
+                                    " stick.")
+        self.backup_banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px;"
+                                         " border: 1px solid #e0c060")
+        self.backup_banner.setVisible(False)
+        roster_layout.addWidget(self.backup_banner)
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search by ISN or name (한글, 漢字, Latin)…")
         self.search_edit.setClearButtonEnabled(True)
@@ -131,6 +143,16 @@ class MainWindow(QMainWindow):
         station_menu.addAction(self.change_password_action)
         self._update_account_actions()
         self.sig_unlocked.connect(self._update_account_actions)  # after a switch of user
+        station_menu.addSeparator()
+        self.sync_action = QAction("S&ync with headquarters…", self,
+                                   shortcut=QKeySequence("Ctrl+Shift+Y"))
+        self.sync_action.triggered.connect(self.open_sync_dialog)
+        station_menu.addAction(self.sync_action)
+        self.backup_action = QAction("&Back up…", self, shortcut=QKeySequence("Ctrl+Shift+B"))
+        self.backup_action.triggered.connect(self.choose_backup_folder)
+        station_menu.addAction(self.backup_action)
+        self._update_oversight_actions()
+        self.sig_unlocked.connect(self._update_oversight_actions)
         station_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -317,6 +339,52 @@ class MainWindow(QMainWindow):
         self.sig_locked.connect(self.review_dialog.hide)
         self.review_dialog.show()
         return self.review_dialog
+
+    def _update_oversight_actions(self) -> None:
+        oversight = self.actor.role in (Role.SUPERVISOR, Role.ADMIN)
+        self.sync_action.setVisible(oversight)
+        self.backup_action.setVisible(oversight)
+        self.backup_banner.setVisible(self.services.backups.needs_reminder(self.actor))
+
+    def open_sync_dialog(self):
+        from screening_app.ui.sync_dialog import SyncDialog
+
+        self.sync_dialog = SyncDialog(self.services, self.actor, self)
+        self.sig_locked.connect(self.sync_dialog.close)
+        self.sync_dialog.show()
+        return self.sync_dialog
+
+    def choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Back up the station to")
+        if folder:
+            self.back_up_to(Path(folder))
+
+    def back_up_to(self, folder: Path) -> None:
+        """The copy is made on a pool thread, with its own connection."""
+        parent, actor = self.services, self.actor
+
+        def work(_report, _token):
+            services = parent.for_thread()
+            try:
+                return services.backups.backup(actor, folder)
+            finally:
+                services.close()
+        self.backup_task = Task(work)
+        self.backup_task.signals.sig_finished.connect(self._on_backup_made)
+        self.backup_task.signals.sig_failed.connect(self._on_backup_failed)
+        self.statusBar().showMessage("Backing up…")
+        run_in_background(self.backup_task)
+
+    def _on_backup_made(self, made) -> None:
+        self.backup_banner.setVisible(self.services.backups.needs_reminder(self.actor))
+        message = f"Backed up to {made.folder} ({made.events} events, encrypted)."
+        self.statusBar().showMessage(message, 15000)
+        self.sig_backup_done.emit(message)
+
+    def _on_backup_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"No backup was made: {message}", 15000)
+        QMessageBox.warning(self, "No backup was made", message)
+        self.sig_backup_done.emit(f"failed: {message}")
 
     def _update_account_actions(self) -> None:
         self.accounts_action.setVisible(self.actor.role == Role.ADMIN)

@@ -1,0 +1,55 @@
+"""When every password of a station is lost: headquarters opens its recovery slot.
+
+The slot (store/keyfile.py) holds the database key and the key that opens the station's
+signing key, both encrypted to headquarters' public key. With headquarters' private key,
+one account gets a new password: its hash, its slot for the database and its slot for the
+signing key. Everything else stays as it was, and the recovery is an event in the chain.
+"""
+
+from pathlib import Path
+
+import pyrage
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.errors import UserError
+from screening_app.services import accounts as accounts_module
+from screening_app.services.accounts import check_new_password
+from screening_app.store.connection import write_transaction
+from screening_app.store.keyfile import KeyFile
+
+
+def recover_account(data_dir: Path, age_identity: pyrage.x25519.Identity, name: str,
+                    new_password: str):
+    """Give ``name`` a new password with headquarters' key; returns the open services and
+    the recovered account, signed in."""
+    from screening_app.services.app import StationServices
+
+    database_key, kek = KeyFile.load(data_dir).recover(age_identity)
+    services = StationServices.open(data_dir, database_key)
+    try:
+        row = services.station.db.execute(
+            "SELECT id, name, role FROM users WHERE name = ?", [name]).fetchone()
+        if row is None:
+            raise UserError(f"There is no account named {name!r} at this station.")
+        check_new_password(new_password, row[1])
+        actor = Actor(user_id=row[0], name=row[1], role=Role(row[2]))
+        with write_transaction(services.station.db):
+            services.station.db.execute(
+                "UPDATE users SET password_hash = ?, disabled_at = NULL WHERE id = ?",
+                [accounts_module._hasher.hash(new_password), actor.user_id])
+            if kek is not None and services.keys.has_key():
+                services.keys._write_slot(actor.user_id, kek, new_password)
+            else:
+                services.keys.stage_database_slot(actor.user_id, new_password)
+            services.station.events.append(
+                "account.recovered", {"user_id": actor.user_id, "name": actor.name,
+                                      "by": "headquarters' recovery key",
+                                      "signing_key_recovered": kek is not None},
+                actor_id=actor.user_id)
+        services.keys.settle_database_slot(actor.user_id, new_password)
+        services.accounts.throttle.record_success(actor.name)
+        signed_in = services.sign_in(actor.name, new_password)
+    except BaseException:
+        services.close()
+        raise
+    return services, signed_in

@@ -1,0 +1,179 @@
+"""Sync with headquarters from the desktop app: what is not yet acknowledged, and three
+ways to move records: push over a link, export a bundle to a USB stick, apply the bundle
+headquarters sent back. The work runs on a pool thread with its own station connection;
+the dialog shows the outcome in one sentence and refreshes its counts."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from screening_app.domain.accounts import Actor, Role
+from screening_app.services.app import StationServices
+from screening_app.ui.tasks import Task, run_in_background
+
+URL_SETTING = "sync/headquarters_url"
+KIND_LABELS = {"interviews": "interviews", "documents": "forms", "reviews": "reviews",
+               "subjects": "roster entries", "users": "accounts", "protocols": "protocols"}
+
+
+def describe_pending(pending: dict[str, int], events: int) -> str:
+    parts = [f"{count} {KIND_LABELS.get(kind, kind)}" for kind, count in pending.items() if count]
+    if events:
+        parts.append(f"{events} history events")
+    return ", ".join(parts) if parts else "nothing: headquarters holds everything"
+
+
+class SyncDialog(QDialog):
+    sig_done = Signal(str)  # the outcome, as shown
+    sig_failed = Signal(str)
+
+    def __init__(self, services: StationServices, actor: Actor, parent=None):
+        super().__init__(parent)
+        self._services = services
+        self._actor = actor
+        self.task: Task | None = None
+        self.setWindowTitle("Sync with headquarters")
+        self.resize(620, 300)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.headquarters_label = QLabel()
+        self.pending_label = QLabel()
+        self.pending_label.setWordWrap(True)
+        self.last_label = QLabel()
+        form.addRow("Headquarters:", self.headquarters_label)
+        form.addRow("Not yet acknowledged:", self.pending_label)
+        form.addRow("Last sync:", self.last_label)
+        self.url_edit = QLineEdit(str(QSettings().value(URL_SETTING, "") or ""))
+        self.url_edit.setPlaceholderText("http://headquarters:8765")
+        self.url_edit.setAccessibleName("Headquarters address")
+        form.addRow("&Address:", self.url_edit)
+        layout.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.push_button = QPushButton("&Push over the link")
+        self.export_button = QPushButton("&Export to a folder or stick…")
+        self.apply_button = QPushButton("&Apply a bundle from headquarters…")
+        self.trust_button = QPushButton("&Headquarters file…")
+        self.trust_button.setVisible(actor.role == Role.ADMIN)
+        for button in (self.push_button, self.export_button, self.apply_button,
+                       self.trust_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.outcome_label = QLabel()
+        self.outcome_label.setWordWrap(True)
+        layout.addWidget(self.outcome_label)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        layout.addWidget(close)
+
+        self.push_button.clicked.connect(self.push)
+        self.export_button.clicked.connect(self.choose_export_folder)
+        self.apply_button.clicked.connect(self.choose_bundle)
+        self.trust_button.clicked.connect(self.choose_headquarters_file)
+        self.refresh()
+
+    # -- what is shown ------------------------------------------------------------------
+    def refresh(self) -> None:
+        status = self._services.sync.status(self._actor)
+        self.headquarters_label.setText(status.headquarters or "not set: an admin installs"
+                                        " headquarters-public.json")
+        self.pending_label.setText(describe_pending(status.pending, status.events_pending))
+        self.last_label.setText(f"exported {_when(status.last_export_at)}, acknowledged"
+                                f" {_when(status.last_acknowledged_at)}")
+        ready = status.headquarters is not None and self.task is None
+        for button in (self.push_button, self.export_button, self.apply_button):
+            button.setEnabled(ready)
+
+    # -- actions ---------------------------------------------------------------------------
+    def push(self) -> None:
+        url = self.url_edit.text().strip()
+        if not url:
+            self._show_failure("Type the address of headquarters first.")
+            return
+        QSettings().setValue(URL_SETTING, url)
+
+        def work(services: StationServices) -> str:
+            exported, applied = services.sync.push(self._actor, url)
+            return f"Sent {exported.summary()} Headquarters answered: {applied.summary()}"
+        self._run(work, "Sending to headquarters…")
+
+    def choose_export_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export the bundle to")
+        if folder:
+            self.export_to(Path(folder))
+
+    def export_to(self, folder: Path) -> None:
+        def work(services: StationServices) -> str:
+            exported = services.sync.export(self._actor, folder)
+            return (f"Wrote {exported.summary()} Carry it to headquarters and apply the"
+                    " bundle they send back.")
+        self._run(work, "Writing the bundle…")
+
+    def choose_bundle(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Bundle from headquarters", "",
+                                              "Bundles (*.scb)")
+        if path:
+            self.apply_bundle(Path(path))
+
+    def apply_bundle(self, path: Path) -> None:
+        self._run(lambda services: services.sync.apply(self._actor, path).summary(),
+                  "Applying the bundle…")
+
+    def choose_headquarters_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Headquarters public file", "",
+                                              "Headquarters file (*.json)")
+        if not path:
+            return
+        from screening_app.domain.errors import UserError
+
+        try:
+            trusted = self._services.sync.trust_headquarters(self._actor, Path(path))
+        except UserError as error:
+            self._show_failure(str(error))
+            return
+        self._show_outcome(f"This station now sends its records to {trusted.name!r}.")
+
+    def _run(self, work, message: str) -> None:
+        parent = self._services
+
+        def in_background(report, token):
+            # A connection of its own on the pool thread; the signed-in session's keys
+            # come along, as the work signs the bundle.
+            services = parent.for_thread()
+            try:
+                return work(services)
+            finally:
+                services.close()
+        self.task = Task(in_background)
+        self.task.signals.sig_finished.connect(self._show_outcome)
+        self.task.signals.sig_failed.connect(self._show_failure)
+        self.outcome_label.setText(message)
+        for button in (self.push_button, self.export_button, self.apply_button):
+            button.setEnabled(False)
+        run_in_background(self.task)
+
+    def _show_outcome(self, text: str) -> None:
+        self.task = None
+        self.outcome_label.setText(text)
+        self.refresh()
+        self.sig_done.emit(text)
+
+    def _show_failure(self, text: str) -> None:
+        self.task = None
+        self.outcome_label.setText(f"Not done: {text}")
+        self.refresh()
+        self.sig_failed.emit(text)
+
+
+def _when(timestamp: str | None) -> str:
+    return timestamp[:16].replace("T", " ") + " UTC" if timestamp else "never"

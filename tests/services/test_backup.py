@@ -1,0 +1,104 @@
+"""Backups are encrypted and consistent, restore checks them whole, and headquarters can
+recover a station whose every password is lost."""
+
+import io
+import sys
+
+import pytest
+
+from screening_app.cli import run
+from screening_app.domain.errors import AuthenticationFailed, UserError
+from screening_app.protocol.examples import complete_answers
+from screening_app.services.app import StationServices
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def working(roster_station):
+    services = roster_station.services
+    services.transcription.record(roster_station.interviewer, "NK-100001",
+                                  {"answers": complete_answers("enlist")}, "paper")
+    return roster_station
+
+
+def cli(capsys, monkeypatch, *argv, stdin=""):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = run([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_backup_is_encrypted_and_restores_to_a_station_that_passes_every_check(
+        working, tmp_path, capsys, monkeypatch):
+    services = working.services
+    made = services.backups.backup(working.supervisor, tmp_path / "stick")
+    copy = (made.folder / "station.sqlite3").read_bytes()
+    assert "김민준".encode() not in copy and b"NK-100001" not in copy
+    assert not services.backups.needs_reminder(working.supervisor)
+
+    later = services.transcription.record(working.interviewer, "NK-100002",
+                                          {"answers": complete_answers("repatriate")}, "p")
+    services.close()
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", working.data_dir, "restore",
+                         made.folder, "--user", "sup", "--password-stdin",
+                         stdin=PASSWORD + "\n")
+    assert code == 0, err + out
+    assert "Restored station TEST-01" in out and "BAD" not in out
+    replaced = [p for p in working.data_dir.iterdir() if p.name.startswith("replaced-")]
+    assert len(replaced) == 1 and (replaced[0] / "station.sqlite3").exists()  # kept aside
+
+    working.services, actor = StationServices.unlock(working.data_dir, "sup", PASSWORD)
+    assert working.services.audit.verify(actor).ok
+    assert working.services.interviews._repo.get(later.id) is None  # made after the backup
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", working.data_dir, "audit",
+                         "verify", "--user", "sup", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 0, out + err
+
+
+def test_a_backup_altered_or_opened_with_a_wrong_password_is_refused_before_anything_moves(
+        working, tmp_path):
+    from screening_app.services.backup import restore_backup
+
+    made = working.services.backups.backup(working.admin, tmp_path / "stick")
+    with pytest.raises(AuthenticationFailed):
+        restore_backup(made.folder, tmp_path / "elsewhere", "sup", "not the password")
+    database = made.folder / "station.sqlite3"
+    data = bytearray(database.read_bytes())
+    data[5000] ^= 0xFF
+    database.write_bytes(bytes(data))
+    with pytest.raises(UserError, match="changed after the backup was made"):
+        restore_backup(made.folder, tmp_path / "elsewhere", "sup", PASSWORD)
+    assert not (tmp_path / "elsewhere" / "station.sqlite3").exists()
+
+
+def test_a_supervisor_is_reminded_when_no_backup_was_made_today(working, tmp_path):
+    backups = working.services.backups
+    assert backups.needs_reminder(working.supervisor)
+    assert not backups.needs_reminder(working.interviewer)  # not their task
+    backups.backup(working.supervisor, tmp_path / "stick")
+    assert not backups.needs_reminder(working.supervisor)
+    assert backups.needs_reminder(working.supervisor, today="2099-01-01")
+
+
+def test_headquarters_recovers_a_station_whose_passwords_are_all_lost(
+        working, tmp_path, test_keys):
+    from screening_app.services.recovery import recover_account
+    from screening_app.sync.bundle import load_age_identity
+    from tests.services.test_sync import headquarters as make_headquarters
+
+    headquarters = make_headquarters.__wrapped__(tmp_path, test_keys)
+    working.services.sync.trust_headquarters(working.admin, headquarters.public_file)
+    working.services.close()
+
+    services, admin = recover_account(working.data_dir, load_age_identity(
+        headquarters.age_secret), "admin", "a brand new passphrase")
+    working.services = services
+    assert services.keys.readiness() is None  # the signing key opens again
+    services.transcription.record(working.interviewer, "CN-700001",
+                                  {"answers": complete_answers()}, "paper")  # and signs
+    assert services.audit.verify(admin).ok
+    services.close()
+    working.services, _ = StationServices.unlock(working.data_dir, "admin",
+                                                 "a brand new passphrase")
+    with pytest.raises(AuthenticationFailed):
+        StationServices.unlock(working.data_dir, "admin", PASSWORD)
