@@ -1,6 +1,6 @@
 """An interview record as stored, and the hash that seals it at finalisation."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 
 from screening_app.domain.canonical import canonical_json, sha256_hex
@@ -61,9 +61,12 @@ class InterviewRecord:
         return self.status == InterviewStatus.FINAL
 
     def sealed_content(self) -> dict:
-        """Everything the record hash covers: the whole record but the hash itself."""
-        content = asdict(self)
-        content.pop("record_sha256")
+        """Everything the record hash covers: the whole record but the hash itself.
+
+        Field by field rather than ``asdict``, which deep-copies every answer: the result
+        is only ever serialised, and a sync export seals thousands of records."""
+        content = {f.name: getattr(self, f.name) for f in fields(self)
+                   if f.name != "record_sha256"}
         content["status"] = str(self.status)
         content["outcome"] = str(self.outcome) if self.outcome else None
         content["flags"] = list(self.flags)
