@@ -1,0 +1,422 @@
+"""`screening-app hq ...`: headquarters' side of sync, for HQ operators.
+
+Every command works on an HQ folder (``--dir``, default ``$SCREENING_APP_HQ_DIR``).
+Commands that decrypt, sign or change what headquarters holds or sends ask for the HQ
+passphrase; views (status, station list, conflicts) open without it; resolving a conflict
+asks for the operator's own password, because the decision carries their name. With
+``--password-stdin`` each secret is read from its own line of standard input, in the
+order the command asks for them.
+"""
+
+import argparse
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+from screening_app import cli
+
+HQ_DIR_VARIABLE = "SCREENING_APP_HQ_DIR"
+
+
+# -- opening headquarters ---------------------------------------------------------------------
+def _hq_dir(args) -> Path:
+    folder = args.dir or os.environ.get(HQ_DIR_VARIABLE)
+    if not folder:
+        raise cli.CliError(f"Give the headquarters folder with --dir or ${HQ_DIR_VARIABLE}.")
+    return Path(folder).expanduser()
+
+
+@contextmanager
+def _opened(args, *, keys: bool) -> Iterator:
+    """The headquarters of ``--dir``; with ``keys`` unlocked by its passphrase."""
+    from screening_app.hq.headquarters import Headquarters
+    from screening_app.hq.store import database_path
+
+    folder = _hq_dir(args)
+    if not database_path(folder).is_file():
+        raise cli.CliError(f"There is no headquarters in {folder}; create one with"
+                           " 'screening-app hq init'.")
+    if keys:
+        passphrase = args.passwords.read(f"Passphrase of headquarters in {folder}: ")
+        hq = Headquarters.open(folder, passphrase)
+    else:
+        hq = Headquarters.open_locked(folder)
+    try:
+        yield hq
+    finally:
+        hq.close()
+
+
+def _read_file(path_text: str) -> bytes:
+    path = Path(path_text)
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise cli.CliError(f"{path}: {error.strerror or error}.") from None
+
+
+def _when(text: str | None) -> str:
+    return (text or "never")[:16].replace("T", " ")
+
+
+# -- making and serving -----------------------------------------------------------------------
+def cmd_init(args) -> int:
+    from screening_app.hq.headquarters import init_headquarters
+
+    folder = _hq_dir(args)
+    ca_passphrase = args.passwords.read(f"Passphrase of the CA key in {args.ca}: ")
+    passphrase = args.passwords.read_new("New passphrase for headquarters (12 or more"
+                                         " characters): ")
+    password = args.passwords.read_new(f"New password for operator {args.operator}: ")
+    public = init_headquarters(folder, ca_folder=Path(args.ca), ca_passphrase=ca_passphrase,
+                               passphrase=passphrase, operator=args.operator,
+                               operator_password=password, name=args.name)
+    print(f"Headquarters {args.name!r} created in {folder}; operator {args.operator!r} is"
+          f" ready. Give {public} to every station ('screening-app sync trust-hq').")
+    return cli.EXIT_OK
+
+
+def cmd_operator_add(args) -> int:
+    from screening_app.hq.headquarters import add_operator
+
+    with _opened(args, keys=True) as hq:
+        password = args.passwords.read_new(f"New password for operator {args.name}: ")
+        add_operator(hq, args.name, password)
+    print(f"Operator {args.name!r} added.")
+    return cli.EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from screening_app.hq import web
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise cli.CliError("Give both --tls-cert and --tls-key, or neither.")
+    with _opened(args, keys=True) as hq:
+        scheme = "https" if args.tls_cert else "http"
+        print(f"Headquarters {hq.name!r} serves {scheme}://{args.host}:{args.port}/ (stations"
+              f" push to {scheme}://{args.host}:{args.port}{web_path()}); Ctrl+C stops it.")
+        if not args.tls_cert and args.host not in ("127.0.0.1", "localhost", "::1"):
+            print("Warning: without --tls-cert, operators' passwords and the lists cross the"
+                  " network in clear; put a TLS proxy in front or give --tls-cert/--tls-key.")
+        web.serve(hq, args.host, args.port, ssl_certfile=args.tls_cert,
+                  ssl_keyfile=args.tls_key)
+    return cli.EXIT_OK
+
+
+def web_path() -> str:
+    from screening_app.hq.push_client import BUNDLES_PATH
+
+    return BUNDLES_PATH
+
+
+# -- bundles ----------------------------------------------------------------------------------
+def cmd_ingest(args) -> int:
+    from screening_app.hq.down import build_down_bundle
+    from screening_app.hq.intake import ingest
+    from screening_app.sync.bundle import BundleError
+
+    refused = 0
+    with _opened(args, keys=True) as hq:
+        for bundle in args.bundles:
+            try:
+                receipt = ingest(hq, Path(bundle), via="file")
+            except BundleError as refusal:
+                refused += 1
+                print(f"REFUSED {bundle}: {refusal}")
+                continue
+            print(receipt.summary())
+            if args.reply_to:
+                reply = build_down_bundle(hq, receipt.station_id, Path(args.reply_to))
+                print(f"  Reply for station {receipt.station_id}: {reply} (apply it there with"
+                      " 'screening-app sync apply').")
+    if refused:
+        print(f"{refused} of {len(args.bundles)} bundles refused; each is recorded as an"
+              " incident ('screening-app hq status').")
+        return cli.EXIT_BAD_INPUT
+    return cli.EXIT_OK
+
+
+def cmd_down_export(args) -> int:
+    from screening_app.hq.down import build_down_bundle
+
+    with _opened(args, keys=True) as hq:
+        path = build_down_bundle(hq, args.station, Path(args.to))
+    print(f"Wrote {path} for station {args.station}; apply it there with 'screening-app sync"
+          " apply'.")
+    return cli.EXIT_OK
+
+
+# -- stations ---------------------------------------------------------------------------------
+def cmd_station_add(args) -> int:
+    from screening_app.hq.registry import register_station
+
+    pem = _read_file(args.cert)
+    with _opened(args, keys=True) as hq:
+        entry = register_station(hq, pem, args.cert)
+    print(f"Station {entry.station_id} ({entry.camp}) is registered; headquarters accepts its"
+          " bundles.")
+    return cli.EXIT_OK
+
+
+def cmd_station_revoke(args) -> int:
+    from screening_app.hq.registry import revoke_station
+
+    with _opened(args, keys=True) as hq:
+        revoke_station(hq, args.station_id, args.reason)
+    print(f"Station {args.station_id} is revoked: headquarters refuses its bundles from now on.")
+    return cli.EXIT_OK
+
+
+def _station_rows(stations) -> list[list]:
+    return [[s.station_id, s.camp,
+             f"revoked {s.revoked_at[:10]}" if s.revoked else "active",
+             _when(s.last_bundle_at), s.events_seq, s.interviews, s.documents, s.reviews,
+             s.subjects] for s in stations]
+
+
+_STATION_HEADERS = ("STATION", "CAMP", "STATUS", "LAST BUNDLE (UTC)", "EVENTS", "INTERVIEWS",
+                    "DOCUMENTS", "REVIEWS", "ROSTER")
+
+
+def cmd_station_list(args) -> int:
+    from screening_app.hq.registry import list_stations
+
+    with _opened(args, keys=False) as hq:
+        stations = list_stations(hq)
+    if args.json:
+        cli._print_json([asdict(s) for s in stations])
+    elif not stations:
+        print("No station is registered yet ('screening-app hq station add CERT.pem').")
+    else:
+        print(cli._table(_station_rows(stations), _STATION_HEADERS))
+    return cli.EXIT_OK
+
+
+def cmd_status(args) -> int:
+    from screening_app.hq.conflicts import open_conflicts
+    from screening_app.hq.registry import list_stations
+
+    with _opened(args, keys=False) as hq:
+        stations = list_stations(hq)
+        opened = open_conflicts(hq.store)
+        incidents = hq.store.incidents(10)
+        name = hq.name
+    print(f"{name}: {len(stations)} stations, {len(opened)} open conflicts,"
+          f" {len(incidents)} recent refused bundles.")
+    if stations:
+        print()
+        print(cli._table(_station_rows(stations), _STATION_HEADERS))
+    if opened:
+        print("\nOpen conflicts ('screening-app hq conflicts'): "
+              + ", ".join(f"{c.id} ({c.isn})" for c in opened))
+    if incidents:
+        print("\nRefused bundles (latest first):")
+        print(cli._table([[_when(i.at), i.station_id or "", i.file_name or "",
+                           i.kind.replace("_", " "), i.reason] for i in incidents],
+                         ("AT (UTC)", "STATION", "FILE", "KIND", "REASON")))
+    return cli.EXIT_OK
+
+
+# -- conflicts --------------------------------------------------------------------------------
+def _records_text(conflict) -> str:
+    return "; ".join(f"{r.station_id}: {r.choice} ({r.review_state.replace('_', ' ')},"
+                     f" {r.interview_id[:8]})" for r in conflict.records)
+
+
+def cmd_conflicts(args) -> int:
+    from screening_app.hq.conflicts import all_conflicts
+
+    with _opened(args, keys=False) as hq:
+        found = all_conflicts(hq.store, None if args.all else "open")
+    if args.json:
+        cli._print_json([{"id": c.id, "isn": c.isn, "status": c.status,
+                          "detected_at": c.detected_at,
+                          "records": [asdict(r) for r in c.records],
+                          "resolution": asdict(c.resolution) if c.resolution else None}
+                         for c in found])
+        return cli.EXIT_OK
+    if not found:
+        print("No open conflicts." if not args.all else "No conflicts.")
+        return cli.EXIT_OK
+    rows = []
+    for c in found:
+        decided = ""
+        if c.resolution:
+            decided = (f"kept {c.resolution.keep_interview_id[:8]} ({c.resolution.operator}:"
+                       f" {c.resolution.note})")
+        rows.append([c.id, c.isn, c.status, _when(c.detected_at), _records_text(c), decided])
+    print(cli._table(rows, ("ID", "ISN", "STATUS", "DETECTED (UTC)", "RECORDS", "DECISION")))
+    if any(c.is_open for c in found):
+        print("\nDecide with: screening-app hq conflicts resolve ID --keep INTERVIEW_ID"
+              " --note \"why\" --operator NAME")
+    return cli.EXIT_OK
+
+
+def cmd_conflicts_resolve(args) -> int:
+    from screening_app.domain.errors import AuthenticationFailed
+    from screening_app.hq.conflicts import resolve
+    from screening_app.hq.headquarters import verify_operator
+
+    with _opened(args, keys=False) as hq:
+        password = args.passwords.read(f"Password of operator {args.operator}: ")
+        if not verify_operator(hq.store, args.operator, password):
+            raise AuthenticationFailed("Wrong operator name or password.")
+        decided = resolve(hq, args.conflict_id, args.keep, args.operator, args.note)
+    kept = decided.kept
+    print(f"Conflict {decided.id} ({decided.isn}) resolved: {kept.station_id}'s record"
+          f" {kept.interview_id} ({kept.choice}) is kept; the merged lists now use it.")
+    return cli.EXIT_OK
+
+
+# -- lists, publishing, revoking -----------------------------------------------------------------
+def cmd_lists_export(args) -> int:
+    from screening_app.hq import merged_lists
+
+    with _opened(args, keys=True) as hq:
+        lists = merged_lists.build(hq.store)
+        written = merged_lists.export(hq, Path(args.to), lists)
+    for slug, count in lists.counts().items():
+        print(f"{slug}: {count}")
+    print(f"Wrote {len(written)} files to {args.to} (the PDF is signed by headquarters).")
+    return cli.EXIT_OK
+
+
+def cmd_publish_roster(args) -> int:
+    from screening_app.hq.down import publish_roster
+
+    with _opened(args, keys=True) as hq:
+        count = publish_roster(hq, Path(args.file), args.station)
+    target = f"station {args.station}" if args.station else "every station"
+    print(f"Published {count} roster rows for {target}; they go down with the next bundle.")
+    return cli.EXIT_OK
+
+
+def cmd_publish_protocol(args) -> int:
+    from screening_app.hq.down import publish_protocol
+
+    with _opened(args, keys=True) as hq:
+        sha256 = publish_protocol(hq, Path(args.file))
+    print(f"Published protocol {sha256[:12]} for every station; it goes down with the next"
+          " bundle.")
+    return cli.EXIT_OK
+
+
+def cmd_revoke_user(args) -> int:
+    from screening_app.hq.down import revoke_user
+
+    with _opened(args, keys=True) as hq:
+        revoke_user(hq, args.station_id, args.name, args.reason)
+    print(f"Account {args.name!r} at station {args.station_id} will be disabled when the"
+          " station applies its next bundle from headquarters.")
+    return cli.EXIT_OK
+
+
+def cmd_revoke_cert(args) -> int:
+    from screening_app.hq.down import revoke_certificate
+
+    pem = _read_file(args.cert)
+    with _opened(args, keys=True) as hq:
+        station_id = revoke_certificate(hq, pem, args.cert, args.reason)
+    print("The certificate is revoked; every station learns it with its next bundle."
+          + (f" Station {station_id} is revoked with it." if station_id else ""))
+    return cli.EXIT_OK
+
+
+# -- the parser -------------------------------------------------------------------------------
+def register(commands, passphrase_parent: argparse.ArgumentParser | None = None) -> None:
+    """Add the ``hq`` command group to the CLI's subcommands. ``passphrase_parent`` is the
+    CLI's --password-stdin parent; hq commands use their own, whose help names every secret
+    they read, so it is accepted only to keep the call the same as the other groups'."""
+    del passphrase_parent
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--dir", help=f"the headquarters folder (default: ${HQ_DIR_VARIABLE})")
+    common.add_argument("--password-stdin", action="store_true",
+                        help="read passphrases and passwords from standard input, one per"
+                             " line, in the order the command asks for them")
+    hq = commands.add_parser("hq", help="headquarters: take in station bundles, conflicts,"
+                                        " merged lists").add_subparsers(
+        dest="hq_command", metavar="ACTION", required=True)
+
+    def command(parent, name: str, handler, help_text: str):
+        sub = parent.add_parser(name, parents=[common], help=help_text)
+        sub.set_defaults(handler=handler, needs_station=False)
+        return sub
+
+    init = command(hq, "init", cmd_init, "make headquarters: keys, first operator, public file")
+    init.add_argument("--ca", required=True, metavar="CADIR", help="the CA folder ('ca init')")
+    init.add_argument("--operator", required=True, help="the first operator's name")
+    init.add_argument("--name", default="Headquarters", help="headquarters' name")
+
+    operator = hq.add_parser("operator", help="HQ operators").add_subparsers(
+        dest="hq_operator_command", metavar="ACTION", required=True)
+    command(operator, "add", cmd_operator_add, "add an operator").add_argument("name")
+
+    serve = command(hq, "serve", cmd_serve, "serve stations' pushes and the operators' page")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--tls-cert", metavar="CERT.pem")
+    serve.add_argument("--tls-key", metavar="KEY.pem")
+
+    ingest = command(hq, "ingest", cmd_ingest, "take in station bundles from files")
+    ingest.add_argument("bundles", nargs="+", metavar="BUNDLE")
+    ingest.add_argument("--reply-to", metavar="DIR",
+                        help="write each station's down bundle here, for the courier")
+
+    station = hq.add_parser("station", help="the stations headquarters accepts"
+                            ).add_subparsers(dest="hq_station_command", metavar="ACTION",
+                                             required=True)
+    command(station, "add", cmd_station_add, "register a station by its certificate"
+            ).add_argument("cert", metavar="CERT.pem")
+    revoke_station = command(station, "revoke", cmd_station_revoke,
+                             "refuse every later bundle of a station")
+    revoke_station.add_argument("station_id", metavar="ID")
+    revoke_station.add_argument("--reason", required=True)
+    command(station, "list", cmd_station_list, "registered stations and what HQ holds"
+            ).add_argument("--json", action="store_true")
+
+    command(hq, "status", cmd_status, "stations, last sync, conflicts, refused bundles")
+
+    conflicts = command(hq, "conflicts", cmd_conflicts, "people whose stations disagree")
+    conflicts.add_argument("--all", action="store_true", help="resolved ones too")
+    conflicts.add_argument("--json", action="store_true")
+    conflict_actions = conflicts.add_subparsers(dest="hq_conflicts_command", metavar="ACTION")
+    resolve = command(conflict_actions, "resolve", cmd_conflicts_resolve,
+                      "keep one record of a conflict (with a note)")
+    resolve.add_argument("conflict_id", type=int, metavar="ID")
+    resolve.add_argument("--keep", required=True, metavar="INTERVIEW_ID",
+                         help="the interview id (or its first characters) to keep")
+    resolve.add_argument("--note", required=True, help="why this record is kept")
+    resolve.add_argument("--operator", required=True, help="who decides (asks their password)")
+
+    lists = hq.add_parser("lists", help="the merged revised lists").add_subparsers(
+        dest="hq_lists_command", metavar="ACTION", required=True)
+    command(lists, "export", cmd_lists_export, "CSV files and a PDF signed by headquarters"
+            ).add_argument("--to", required=True, metavar="DIR")
+
+    publish = hq.add_parser("publish", help="send roster rows or a protocol to stations"
+                            ).add_subparsers(dest="hq_publish_command", metavar="ACTION",
+                                             required=True)
+    roster = command(publish, "roster", cmd_publish_roster, "a CSV or XLSX roster")
+    roster.add_argument("file")
+    roster.add_argument("--station", metavar="ID", help="only this station (default: all)")
+    command(publish, "protocol", cmd_publish_protocol, "a protocol definition (YAML or JSON)"
+            ).add_argument("file")
+
+    revoke = hq.add_parser("revoke", help="revoke an account or a certificate at stations"
+                           ).add_subparsers(dest="hq_revoke_command", metavar="ACTION",
+                                            required=True)
+    user = command(revoke, "user", cmd_revoke_user, "disable an account at a station")
+    user.add_argument("station_id", metavar="STATION")
+    user.add_argument("name")
+    user.add_argument("--reason", required=True)
+    cert = command(revoke, "cert", cmd_revoke_cert, "revoke a certificate everywhere")
+    cert.add_argument("cert", metavar="CERT.pem")
+    cert.add_argument("--reason", required=True)
+
+    down = hq.add_parser("down", help="bundles for stations").add_subparsers(
+        dest="hq_down_command", metavar="ACTION", required=True)
+    export = command(down, "export", cmd_down_export, "write a station's down bundle")
+    export.add_argument("--station", required=True, metavar="ID")
+    export.add_argument("--to", required=True, metavar="DIR")

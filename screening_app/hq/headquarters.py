@@ -1,0 +1,232 @@
+"""Headquarters' folder, keys and operators.
+
+``hq init`` makes two keys: an age X25519 identity (stations encrypt their bundles to it) and
+an RSA signing key with a certificate from the organisation's CA (CN "Headquarters"), which
+signs the bundles going down to stations and the merged lists. Both are kept sealed under
+the HQ passphrase (argon2id key slots, as at a station), so nothing in the folder decrypts
+or signs without it. ``headquarters-public.json`` is what a station needs to trust and
+encrypt to headquarters: the age recipient and the certificate chain, signed by the HQ key.
+"""
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import pyrage
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from screening_app.domain.canonical import canonical_json, utc_now
+from screening_app.domain.errors import AuthenticationFailed, UserError
+from screening_app.hq.store import IdentityRow, SqliteHqStore, database_path, open_hq_store
+from screening_app.pki import certificates, sealed
+from screening_app.records.signing import SigningIdentity
+from screening_app.services.accounts import check_new_password, check_user_name
+from screening_app.services.ca import open_ca
+from screening_app.services.keys import ORGANISATION, load_sealed_private_key
+from screening_app.sync import bundle
+
+PUBLIC_FILE = "headquarters-public.json"
+PUBLIC_FORMAT = 1
+MIN_PASSPHRASE_LENGTH = 12
+SENDER = "headquarters"  # the sender and recipient name headquarters has in bundles
+_AGE_CONTEXT = b"screening-app:headquarters:age-identity"
+_SIGNING_CONTEXT = b"screening-app:headquarters:signing-key"
+_PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
+
+_operator_hasher = PasswordHasher()  # argon2id, the library's recommended parameters
+
+
+class HeadquartersLocked(UserError):
+    pass
+
+
+class Headquarters:
+    """An open headquarters: its store and, unless opened locked, its keys."""
+
+    def __init__(self, folder: Path, store: SqliteHqStore, *, name: str, age_recipient: str,
+                 certificate: x509.Certificate, chain: tuple[x509.Certificate, ...],
+                 age_identity: pyrage.x25519.Identity | None = None,
+                 signing_key=None):
+        self.folder = folder
+        self.store = store
+        self.name = name
+        self.age_recipient = age_recipient
+        self.certificate = certificate
+        self.chain = chain
+        self._age_identity = age_identity
+        self._signing_key = signing_key
+
+    @property
+    def root(self) -> x509.Certificate:
+        return self.chain[-1]
+
+    @property
+    def locked(self) -> bool:
+        return self._age_identity is None
+
+    @property
+    def age_identity(self) -> pyrage.x25519.Identity:
+        if self._age_identity is None:
+            raise HeadquartersLocked("Headquarters is open without its passphrase; its keys"
+                                     " are locked.")
+        return self._age_identity
+
+    @property
+    def signing_identity(self) -> SigningIdentity:
+        if self._signing_key is None:
+            raise HeadquartersLocked("Headquarters is open without its passphrase; its keys"
+                                     " are locked.")
+        return SigningIdentity(key=self._signing_key, certificate=self.certificate,
+                               chain=self.chain)
+
+    @classmethod
+    def open(cls, folder: Path | str, passphrase: str) -> "Headquarters":
+        """Open the store and unseal both keys; a wrong passphrase is one clear sentence."""
+        hq = cls.open_locked(folder)
+        try:
+            row = hq.store.identity()
+            try:
+                age_secret = sealed.unwrap_with_password(row.sealed_age_identity, passphrase,
+                                                         _AGE_CONTEXT)
+                key_der = sealed.unwrap_with_password(row.signing_key_slot, passphrase,
+                                                      _SIGNING_CONTEXT)
+            except AuthenticationFailed:
+                raise AuthenticationFailed(f"Wrong passphrase for headquarters in {folder}."
+                                           ) from None
+            hq._age_identity = bundle.load_age_identity(age_secret.decode("ascii"))
+            hq._signing_key = load_sealed_private_key(key_der)
+        except BaseException:
+            hq.close()
+            raise
+        return hq
+
+    @classmethod
+    def open_locked(cls, folder: Path | str) -> "Headquarters":
+        """Only the store and the public parts: for views that need no key."""
+        folder = Path(folder)
+        store = open_hq_store(folder)
+        row = store.identity()
+        if row is None:
+            store.close()
+            raise UserError(f"{database_path(folder)} holds no headquarters identity; it was"
+                            " not made by 'screening-app hq init'.")
+        certificate = certificates.load_certificates(row.certificate_pem.encode(),
+                                                     "headquarters certificate")[0]
+        chain = tuple(certificates.load_certificates(row.chain_pem.encode(),
+                                                     "headquarters chain"))
+        return cls(folder, store, name=row.name, age_recipient=row.age_recipient,
+                   certificate=certificate, chain=chain)
+
+    def with_new_connection(self) -> "Headquarters":
+        """The same headquarters (keys included) on a connection of its own, for another
+        thread: a SQLite connection belongs to the thread that opened it. Close it there."""
+        return Headquarters(self.folder, open_hq_store(self.folder), name=self.name,
+                            age_recipient=self.age_recipient, certificate=self.certificate,
+                            chain=self.chain, age_identity=self._age_identity,
+                            signing_key=self._signing_key)
+
+    def close(self) -> None:
+        self._age_identity = None
+        self._signing_key = None
+        self.store.close()
+
+
+# -- making a headquarters ------------------------------------------------------------------
+def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphrase: str,
+                      passphrase: str, operator: str, operator_password: str,
+                      name: str = "Headquarters") -> Path:
+    """Make the HQ folder: database, sealed keys, the first operator and the public file
+    (whose path is returned). Everything is checked before anything is written."""
+    folder = Path(folder)
+    if database_path(folder).exists():
+        raise UserError(f"{folder} already holds a headquarters; one folder holds one.")
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise UserError(f"The headquarters passphrase must have at least"
+                        f" {MIN_PASSPHRASE_LENGTH} characters.")
+    if not name or not name.strip():
+        raise UserError("The headquarters name must not be empty.")
+    check_user_name(operator)
+    check_new_password(operator_password)
+    authority = open_ca(Path(ca_folder), ca_passphrase)
+
+    age_secret, age_recipient = bundle.new_age_identity()
+    key = certificates.new_private_key()
+    csr = certificates.create_csr(key, name.strip(), ORGANISATION)
+    issued = certificates.load_certificates(
+        authority.issue(certificates.to_pem(csr), "headquarters certificate request"),
+        "headquarters certificate")
+    certificate, chain = issued[0], tuple(issued[1:])
+    key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    now = utc_now()
+    public = _public_document(name.strip(), age_recipient, certificate, chain, key)
+
+    folder.mkdir(parents=True, exist_ok=True)
+    store = SqliteHqStore(database_path(folder))
+    try:
+        with store.transaction():
+            store.insert_identity(IdentityRow(
+                name=name.strip(), age_recipient=age_recipient,
+                sealed_age_identity=sealed.wrap_for_password(age_secret.encode("ascii"),
+                                                             passphrase, _AGE_CONTEXT),
+                signing_key_slot=sealed.wrap_for_password(key_der, passphrase,
+                                                          _SIGNING_CONTEXT),
+                certificate_pem=certificates.to_pem(certificate).decode(),
+                chain_pem=certificates.chain_pem(chain).decode(),
+                root_pem=certificates.to_pem(chain[-1]).decode(), created_at=now))
+            store.insert_operator(operator, _operator_hasher.hash(operator_password), now)
+            path = _write_atomically(folder / PUBLIC_FILE, public)
+    except BaseException:
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database_path(folder)}{suffix}").unlink(missing_ok=True)
+        raise
+    store.close()
+    return path
+
+
+def _public_document(name: str, age_recipient: str, certificate: x509.Certificate,
+                     chain: tuple[x509.Certificate, ...], key) -> bytes:
+    fields = {"format": PUBLIC_FORMAT, "name": name, "age_recipient": age_recipient,
+              "certificates": certificates.chain_pem([certificate, *chain]).decode()}
+    signature = key.sign(canonical_json(fields).encode(), _PSS, hashes.SHA256())
+    document = {**fields, "signature": base64.b64encode(signature).decode()}
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _write_atomically(path: Path, data: bytes) -> Path:
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+    return path
+
+
+# -- operators ------------------------------------------------------------------------------
+def add_operator(hq: Headquarters, name: str, password: str) -> None:
+    check_user_name(name)
+    check_new_password(password)
+    if hq.store.operator_password_hash(name) is not None:
+        raise UserError(f"There is already an operator named {name!r}.")
+    with hq.store.transaction():
+        hq.store.insert_operator(name, _operator_hasher.hash(password), utc_now())
+
+
+def verify_operator(store, name: str, password: str) -> bool:
+    """True when ``password`` is the operator's (argon2id); False for anyone else."""
+    stored = store.operator_password_hash(name)
+    if stored is None:
+        # Hash anyway, so that an unknown name takes as long as a wrong password.
+        _operator_hasher.hash(password)
+        return False
+    try:
+        return _operator_hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,268 @@
+"""The merged revised lists: every station's records and rosters, one line per person.
+
+Sections: "repatriate" and "removed" (refuses repatriation) from approved current records
+(see hq/conflicts.py for which record of a station is current); "conflicts" (stations
+disagree and no operator has decided); "pending" (screened, but no approved record yet, or
+not completed: which, and where); "unscreened" (on a roster at headquarters, no final
+record anywhere). A person is in exactly one section, once, however many stations' rosters
+list them. Exported as one CSV per section (spreadsheet formulas neutralised) and one PDF
+signed by headquarters.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from screening_app.domain.canonical import utc_now
+from screening_app.hq.conflicts import (
+    COMPLETED,
+    REJECTED,
+    Conflict,
+    all_conflicts,
+    covered_by,
+    current_records,
+    disagree,
+    latest_resolved_by_isn,
+)
+from screening_app.hq.store import HeldInterview, HqStore, RosterPerson
+from screening_app.services.lists import neutralise
+
+CSV_HEADER = ("isn", "name_native", "name_latin", "compound", "detail", "stations")
+PDF_FILE = "merged-lists.pdf"
+TITLE_CAMP = "all camps (merged)"
+APPROVED = "approved"
+PUBLISHED = "HQ"  # where a roster row published by headquarters to every station comes from
+
+SECTIONS = (
+    ("repatriate", "To be repatriated · 송환 대상 · 遣返名单"),
+    ("removed", "Removed: refuses repatriation · 송환 거부 · 拒绝遣返"),
+    ("conflicts", "Stations disagree: an operator must decide · 기록 충돌 · 记录冲突"),
+    ("pending", "Pending: no approved record yet, or not completed · 미결 · 待定"),
+    ("unscreened", "Not screened · 미면담 · 未面谈"),
+)
+SLUGS = tuple(slug for slug, _ in SECTIONS)
+
+
+@dataclass(frozen=True)
+class MergedRow:
+    isn: str
+    name_native: str
+    name_latin: str
+    compound: str
+    detail: str
+    stations: tuple[str, ...]
+
+    def csv_row(self) -> list[str]:
+        return [neutralise(v) for v in (self.isn, self.name_native, self.name_latin,
+                                        self.compound, self.detail, " ".join(self.stations))]
+
+    def pdf_row(self) -> tuple[str, str, str, str, str]:
+        return (self.isn, self.name_native, self.name_latin, self.compound, self.detail)
+
+
+@dataclass
+class MergedLists:
+    rows: dict[str, list[MergedRow]] = field(
+        default_factory=lambda: {slug: [] for slug in SLUGS})
+
+    def sections(self) -> list[tuple[str, str, list[MergedRow]]]:
+        return [(slug, title, self.rows[slug]) for slug, title in SECTIONS]
+
+    def section(self, slug: str) -> list[MergedRow]:
+        return self.rows[slug]
+
+    def counts(self) -> dict[str, int]:
+        return {slug: len(self.rows[slug]) for slug in SLUGS}
+
+    def where(self, isn: str) -> str | None:
+        """The section a person is in (None when nobody knows them)."""
+        return next((slug for slug in SLUGS if any(r.isn == isn for r in self.rows[slug])),
+                    None)
+
+
+# -- building -------------------------------------------------------------------------------
+@dataclass
+class _Person:
+    isn: str
+    roster: list[RosterPerson] = field(default_factory=list)
+    records: list[HeldInterview] = field(default_factory=list)
+
+
+def build(store: HqStore) -> MergedLists:
+    """The lists as the store holds them now (one read snapshot)."""
+    lists = MergedLists()
+    with store.snapshot():
+        opened = {c.isn: c for c in all_conflicts(store, "open")}
+        resolved = latest_resolved_by_isn(store)
+        for person in _people(store):
+            slug, row = _classify(store, person, opened.get(person.isn),
+                                  resolved.get(person.isn))
+            lists.rows[slug].append(row)
+    return lists
+
+
+def _people(store: HqStore) -> Iterator[_Person]:
+    """Everyone on a roster or with a final record, by ISN."""
+    people: dict[str, _Person] = {}
+    for entry in store.roster_people():
+        people.setdefault(entry.isn, _Person(entry.isn)).roster.append(entry)
+    for held in store.final_interviews():
+        people.setdefault(held.subject_isn, _Person(held.subject_isn)).records.append(held)
+    for isn in sorted(people):
+        yield people[isn]
+
+
+def _classify(store: HqStore, person: _Person, opened: Conflict | None,
+              resolved: Conflict | None) -> tuple[str, MergedRow]:
+    if not person.records:
+        where = _roster_stations(person)
+        return "unscreened", _row(person, None, _on_rosters(where), where)
+    stations = tuple(sorted({r.station_id for r in person.records}))
+    current = current_records(person.records)
+    if disagree(current):
+        if covered_by(resolved, current):
+            kept = next(r for r in current.values()
+                        if r.id == resolved.resolution.keep_interview_id)
+            how = (f"conflict {resolved.id} resolved by {resolved.resolution.operator}:"
+                   f" {kept.station_id}'s record kept")
+            return _decided(person, [kept], how, stations)
+        return "conflicts", _row(person, _latest(current.values()),
+                                 _conflict_detail(opened, current), stations)
+    if current:
+        return _decided(person, list(current.values()), "", stations)
+    return "pending", _row(person, _latest(person.records), _not_current(store, person),
+                           stations)
+
+
+def _decided(person: _Person, records: list[HeldInterview], how: str,
+             stations: tuple[str, ...]) -> tuple[str, MergedRow]:
+    """All these records carry the same choice; it counts once one of them is approved."""
+    approved = sorted(r.station_id for r in records if r.review_state == APPROVED)
+    choice = records[0].choice
+    if approved:
+        detail = f"{choice}, approved at {', '.join(approved)}"
+        slug = "repatriate" if choice == "repatriate" else "removed"
+        return slug, _row(person, _latest(records), f"{how}; {detail}" if how else detail,
+                          stations)
+    waiting = "; ".join(f"{choice} awaiting review at {r.station_id}"
+                        f" ({r.review_state.replace('_', ' ')})"
+                        for r in sorted(records, key=lambda r: r.station_id))
+    return "pending", _row(person, _latest(records), f"{how}; {waiting}" if how else waiting,
+                           stations)
+
+
+def _conflict_detail(opened: Conflict | None, current: dict[str, HeldInterview]) -> str:
+    sides = "; ".join(f"{station}: {current[station].choice}"
+                      f" ({current[station].review_state.replace('_', ' ')})"
+                      for station in sorted(current))
+    return f"conflict {opened.id}: {sides}" if opened else f"records differ: {sides}"
+
+
+def _not_current(store: HqStore, person: _Person) -> str:
+    """Why no station has a current record: the latest record of each station."""
+    latest: dict[str, HeldInterview] = {}
+    for record in person.records:
+        held = latest.get(record.station_id)
+        if held is None or (record.finalised_at, record.id) > (held.finalised_at, held.id):
+            latest[record.station_id] = record
+    parts = []
+    for station in sorted(latest):
+        record = latest[station]
+        if record.outcome != COMPLETED:
+            reason = (store.interview_record(record.id) or {}).get("non_completion_reason")
+            parts.append(f"not completed at {station}" + (f" ({reason})" if reason else ""))
+        elif record.review_state == REJECTED:
+            parts.append(f"record rejected at {station}, to be taken again")
+        else:  # cannot happen: a completed record not rejected is current
+            parts.append(f"{record.choice} at {station}")
+    return "; ".join(parts)
+
+
+def _latest(records: Iterable[HeldInterview]) -> HeldInterview | None:
+    return max(records, key=lambda r: (r.finalised_at, r.id), default=None)
+
+
+def _roster_stations(person: _Person) -> tuple[str, ...]:
+    return tuple(sorted({entry.station_id or PUBLISHED for entry in person.roster}))
+
+
+def _on_rosters(where: tuple[str, ...]) -> str:
+    stations = [station for station in where if station != PUBLISHED]
+    parts = [f"of {', '.join(stations)}"] if stations else []
+    if PUBLISHED in where:
+        parts.append("headquarters published")
+    return "on the roster " + " and the roster ".join(parts)
+
+
+def _row(person: _Person, record: HeldInterview | None, detail: str,
+         stations: tuple[str, ...]) -> MergedRow:
+    """Names and compound from the roster of the station that holds ``record`` (the
+    person may have moved), else any roster, else what the record itself says."""
+    ordered = sorted(person.roster, key=lambda e: (
+        record is None or e.station_id != record.station_id, e.source != "station",
+        e.station_id or ""))
+
+    def first(attribute: str) -> str:
+        for entry in ordered:
+            value = getattr(entry, attribute)
+            if value:
+                return str(value)
+        if record is not None and attribute in ("name_native", "name_latin"):
+            return getattr(record, attribute) or ""
+        return ""
+
+    return MergedRow(person.isn, first("name_native"), first("name_latin"), first("compound"),
+                     detail, stations)
+
+
+# -- exporting ------------------------------------------------------------------------------
+def csv_text(rows: Iterable[MergedRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(row.csv_row() for row in rows)
+    return buffer.getvalue()
+
+
+def station_heads(store: HqStore) -> str:
+    """What the lists were made from: each station's last event held, ``KOJE-62@118``."""
+    return " ".join(f"{s.station_id}@{s.events_seq}" for s in store.stations()) or "none"
+
+
+def signed_pdf(hq, lists: MergedLists) -> bytes:
+    """The lists as a PDF signed by headquarters."""
+    from screening_app.records.revised_lists import SIGNATURE_BOX, render_revised_lists
+    from screening_app.records.signing import sign_pdf
+
+    made_at = utc_now()[:16].replace("T", " ")
+    heads = station_heads(hq.store)
+    pdf = render_revised_lists(
+        station_id=hq.name, camp=TITLE_CAMP, demo=False, made_at=made_at, chain_head=heads,
+        sections=[(title, [row.pdf_row() for row in rows])
+                  for _, title, rows in lists.sections()])
+    return sign_pdf(pdf, hq.signing_identity, field_name="HeadquartersSignature",
+                    box=SIGNATURE_BOX,
+                    visible_lines=[f"Signed by {hq.name}", f"Merged revised lists, {made_at} UTC"],
+                    reason="Merged revised lists, all camps", location=hq.name,
+                    info={"/ScreeningStationHeads": heads})
+
+
+def export(hq, folder: Path | str, lists: MergedLists | None = None) -> list[Path]:
+    """One CSV per section and the signed PDF in ``folder`` (of ``lists``, or of the lists
+    as they are now); returns the files."""
+    lists = lists if lists is not None else build(hq.store)
+    pdf = signed_pdf(hq, lists)  # before any file is written: a locked HQ writes nothing
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for slug, _title, rows in lists.sections():
+        path = folder / f"{slug}.csv"
+        # utf-8-sig: spreadsheet programs then read Hangul and Hanzi correctly.
+        path.write_text(csv_text(rows), encoding="utf-8-sig", newline="")
+        written.append(path)
+    path = folder / PDF_FILE
+    path.write_bytes(pdf)
+    written.append(path)
+    return written

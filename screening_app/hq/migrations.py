@@ -1,0 +1,242 @@
+"""Numbered schema migrations of the headquarters database (``hq.sqlite3``). As at a station,
+a migration is never edited once it has landed: change the schema by adding the next number.
+
+Everything a station sent is kept as it came and never changed: events, interviews, reviews,
+documents and protocols refuse UPDATE and DELETE inside SQLite, as do the incidents, the
+resolutions of conflicts and the outbox of what headquarters published. Users and roster rows
+are a station's current state (a station disables accounts and updates its roster), so the
+newest bundle replaces them.
+"""
+
+from sqlite_utils import Database, Migrations
+
+from screening_app.store.migrations import _immutable, _run_script
+
+migrations = Migrations("screening_hq")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    _run_script(
+        db,
+        """
+        -- Headquarters' own keys, sealed under its passphrase (pki.sealed slots as JSON).
+        CREATE TABLE hq_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            age_recipient TEXT NOT NULL,
+            sealed_age_identity TEXT NOT NULL,
+            signing_key_slot TEXT NOT NULL,
+            certificate_pem TEXT NOT NULL,
+            chain_pem TEXT NOT NULL,
+            root_pem TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE operators (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- events_seq / events_hash: the last event of the station held in an unbroken chain.
+        CREATE TABLE stations (
+            station_id TEXT PRIMARY KEY,
+            camp TEXT NOT NULL,
+            certificate_pem TEXT NOT NULL,
+            fingerprint_sha256 TEXT NOT NULL UNIQUE,
+            age_recipient TEXT,
+            registered_at TEXT NOT NULL,
+            revoked_at TEXT,
+            revoke_reason TEXT,
+            events_seq INTEGER NOT NULL DEFAULT 0,
+            events_hash TEXT NOT NULL DEFAULT
+                '0000000000000000000000000000000000000000000000000000000000000000',
+            applied_down_through INTEGER NOT NULL DEFAULT 0,
+            last_bundle_at TEXT,
+            last_bundle_id TEXT
+        );
+        CREATE TRIGGER stations_refuse_delete BEFORE DELETE ON stations
+        BEGIN SELECT RAISE(ABORT, 'stations are never deleted; revoke them'); END;
+
+        CREATE TABLE bundles (
+            bundle_id TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            kind TEXT NOT NULL,
+            file_name TEXT,
+            received_at TEXT NOT NULL,
+            via TEXT NOT NULL CHECK (via IN ('file', 'http')),
+            created_at TEXT NOT NULL,
+            counts TEXT NOT NULL,
+            added TEXT NOT NULL
+        );
+        CREATE INDEX bundles_station ON bundles(station_id, received_at);
+
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            station_id TEXT,
+            bundle_id TEXT,
+            file_name TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('refused', 'fork', 'gap', 'differs',
+                                                'unknown_station', 'revoked_station')),
+            reason TEXT NOT NULL
+        );
+
+        CREATE TABLE events (
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            seq INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor_id TEXT,
+            kind TEXT NOT NULL,
+            interview_id TEXT,
+            payload TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (station_id, seq)
+        ) WITHOUT ROWID;
+        -- (the primary key's columns are in every index of a WITHOUT ROWID table)
+        CREATE INDEX events_interview ON events(interview_id, kind);
+
+        CREATE TABLE users (
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            disabled_at TEXT,
+            digest TEXT NOT NULL,
+            PRIMARY KEY (station_id, id)
+        );
+
+        -- A protocol version is the same wherever it was used: one row per definition;
+        -- which station sent it (and the digest of its row, for acknowledgements) is below.
+        CREATE TABLE protocols (
+            sha256 TEXT PRIMARY KEY,
+            protocol_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE TABLE station_protocols (
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            sha256 TEXT NOT NULL REFERENCES protocols(sha256),
+            digest TEXT NOT NULL,
+            PRIMARY KEY (station_id, sha256)
+        );
+
+        CREATE TABLE subjects (
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            isn TEXT NOT NULL,
+            name_native TEXT,
+            name_latin TEXT,
+            nationality TEXT,
+            rank TEXT,
+            unit TEXT,
+            camp TEXT,
+            compound TEXT,
+            birth_year INTEGER,
+            added_at TEXT,
+            updated_at TEXT,
+            digest TEXT NOT NULL,
+            PRIMARY KEY (station_id, isn)
+        );
+        CREATE INDEX subjects_isn ON subjects(isn);
+
+        CREATE TABLE interviews (
+            id TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            subject_isn TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('completed', 'not_completed')),
+            choice TEXT,
+            finalised_at TEXT NOT NULL,
+            supersedes_id TEXT,
+            interviewer_name TEXT,
+            record TEXT NOT NULL,
+            record_sha256 TEXT NOT NULL
+        );
+        CREATE INDEX interviews_subject ON interviews(subject_isn, finalised_at);
+        CREATE INDEX interviews_station ON interviews(station_id);
+
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            interview_id TEXT NOT NULL REFERENCES interviews(id),
+            state TEXT NOT NULL CHECK (state IN ('approved', 'sent_back', 'rejected')),
+            reason TEXT,
+            comment TEXT,
+            reviewer_id TEXT,
+            at TEXT NOT NULL,
+            digest TEXT NOT NULL
+        );
+        CREATE INDEX reviews_interview ON reviews(interview_id, at);
+        CREATE INDEX reviews_station ON reviews(station_id);
+
+        CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            station_id TEXT NOT NULL REFERENCES stations(station_id),
+            interview_id TEXT NOT NULL REFERENCES interviews(id),
+            kind TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            previous_id TEXT,
+            media_type TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT,
+            content BLOB NOT NULL
+        );
+        CREATE INDEX documents_interview ON documents(interview_id, revision);
+        CREATE INDEX documents_station ON documents(station_id);
+
+        CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY,
+            isn TEXT NOT NULL,
+            detected_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+            summary TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX conflicts_one_open_per_isn ON conflicts(isn) WHERE status = 'open';
+        CREATE TRIGGER conflicts_refuse_update BEFORE UPDATE ON conflicts
+            WHEN OLD.status = 'resolved'
+        BEGIN SELECT RAISE(ABORT, 'a resolved conflict is never changed'); END;
+        CREATE TRIGGER conflicts_refuse_delete BEFORE DELETE ON conflicts
+        BEGIN SELECT RAISE(ABORT, 'conflicts are never deleted'); END;
+
+        CREATE TABLE conflict_resolutions (
+            id INTEGER PRIMARY KEY,
+            conflict_id INTEGER NOT NULL REFERENCES conflicts(id),
+            decided_at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            keep_interview_id TEXT NOT NULL REFERENCES interviews(id),
+            note TEXT NOT NULL
+        );
+        CREATE INDEX conflict_resolutions_conflict ON conflict_resolutions(conflict_id);
+
+        -- What headquarters publishes to stations; station_id NULL means every station.
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            station_id TEXT REFERENCES stations(station_id),
+            kind TEXT NOT NULL CHECK (kind IN ('roster', 'protocol', 'revoke_user',
+                                                'revoke_certificate')),
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX outbox_kind ON outbox(kind, seq);
+        """
+        + _immutable("incidents", "incidents are append-only")
+        + _immutable("events", "station events are append-only")
+        + _immutable("protocols", "stored protocol versions are immutable")
+        + _immutable("interviews", "interview records are immutable")
+        + _immutable("reviews", "reviews are append-only")
+        + _immutable("documents", "stored documents are immutable")
+        + _immutable("conflict_resolutions", "conflict resolutions are append-only")
+        + _immutable("outbox", "what headquarters published is append-only")
+    )
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)
+
+
+def pending(db: Database) -> list[str]:
+    return [m.name for m in migrations.pending(db)]

@@ -1,0 +1,96 @@
+"""The station's side of the HTTP link: send an up bundle to headquarters and take back the
+down bundle it answers with.
+
+The bundle is streamed from its file (never read whole into memory) with its length
+declared, so headquarters can refuse a bundle that is too big before it is sent. Every
+failure becomes one sentence: a refusal carries headquarters' own reason; a network
+failure names the address that could not be reached.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from screening_app.domain.errors import UserError
+
+BUNDLES_PATH = "/api/v1/bundles"
+FILE_NAME_HEADER = "X-Bundle-File-Name"  # so that a refusal names the file the station has
+DEFAULT_TIMEOUT = 300.0
+_ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
+_FILE_NAME = re.compile(r'filename="([^"/\\]+)"')
+
+
+class PushRefused(UserError):
+    """Headquarters answered, and refused the bundle."""
+
+
+class HeadquartersUnreachable(UserError):
+    """No answer from headquarters (address, network, timeout)."""
+
+
+def bundles_url(url: str) -> str:
+    """The bundle endpoint for ``url``, which may be the server's base address
+    (``http://hq:8765``) or the endpoint itself."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UserError(f"{url!r} is not an http:// or https:// address of headquarters.")
+    base = url.strip().rstrip("/")
+    return base if base.endswith(BUNDLES_PATH) else base + BUNDLES_PATH
+
+
+def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT
+                ) -> tuple[bytes, str]:
+    """POST the bundle at ``bundle_path``; returns the down bundle's bytes and its file
+    name as headquarters named it."""
+    endpoint = bundles_url(url)
+    bundle_path = Path(bundle_path)
+    try:
+        handle = bundle_path.open("rb")
+    except OSError as error:
+        raise UserError(f"{bundle_path}: {error.strerror or error}.") from None
+    try:
+        with handle:
+            response = httpx.post(
+                endpoint, content=handle, timeout=timeout,
+                headers={"Content-Type": "application/octet-stream",
+                         FILE_NAME_HEADER: _ascii_name(bundle_path.name)})
+    except httpx.TimeoutException:
+        raise HeadquartersUnreachable(
+            f"cannot reach headquarters at {endpoint}: no answer within {timeout:g} seconds."
+        ) from None
+    except httpx.HTTPError as error:
+        raise HeadquartersUnreachable(
+            f"cannot reach headquarters at {endpoint}: {_describe(error)}.") from None
+    if response.status_code != 200:
+        raise PushRefused(f"headquarters refused the bundle: {_reason(response)}")
+    return response.content, _file_name(response, bundle_path)
+
+
+def _ascii_name(name: str) -> str:
+    return "".join(ch if ch.isascii() and ch.isprintable() else "_" for ch in name)
+
+
+def _describe(error: httpx.HTTPError) -> str:
+    text = _ERRNO.sub("", str(error)).strip().rstrip(".")
+    return text or type(error).__name__
+
+
+def _reason(response: httpx.Response) -> str:
+    """Headquarters' one sentence from its JSON error body, or the HTTP status."""
+    try:
+        reason = response.json().get("error")
+    except (ValueError, AttributeError):
+        reason = None
+    if isinstance(reason, str) and reason.strip():
+        reason = reason.strip()
+        return reason if reason.endswith((".", "!", "?")) else reason + "."
+    return f"HTTP {response.status_code} {response.reason_phrase}."
+
+
+def _file_name(response: httpx.Response, bundle_path: Path) -> str:
+    match = _FILE_NAME.search(response.headers.get("Content-Disposition", ""))
+    if match and not match.group(1).startswith("."):
+        return match.group(1)
+    return f"headquarters-reply-to-{bundle_path.stem}.scb"

@@ -1,0 +1,243 @@
+"""`screening-app hq ...` as an HQ operator types it: a courier's bundle in and the reply
+out, conflicts decided with a password, lists, publishing and revoking, exit codes."""
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from screening_app.cli import run
+from screening_app.hq import web
+from screening_app.hq.store import SqliteHqStore, database_path
+from screening_app.pki import certificates
+from tests.conftest import PASSWORD, write_csv
+from tests.hq.conftest import (  # noqa: F401 -- fixtures used by the tests below
+    CA_PASSPHRASE,
+    HQ_PASSPHRASE,
+    OPERATOR,
+    ca_folder,
+    export,
+    hq_key,
+    quick_operator_hashing,
+    records_station,
+    trust,
+)
+from tests.hq.test_conflicts import Held
+
+
+def cli(capsys, monkeypatch, *argv, stdin=""):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = run([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def hq_dir(tmp_path, ca_folder, hq_key, capsys, monkeypatch):  # noqa: F811
+    folder = tmp_path / "hq"
+    with monkeypatch.context() as patch:
+        patch.setattr(certificates, "new_private_key", lambda: hq_key)
+        code, out, err = cli(capsys, monkeypatch, "hq", "init", "--dir", folder, "--ca",
+                             ca_folder, "--operator", OPERATOR, "--password-stdin",
+                             stdin=f"{CA_PASSPHRASE}\n{HQ_PASSPHRASE}\n{PASSWORD}\n")
+    assert code == 0, err
+    assert "created in" in out and "headquarters-public.json" in out
+    return folder
+
+
+def hq(capsys, monkeypatch, hq_dir, *argv, stdin=HQ_PASSPHRASE + "\n"):
+    """An hq command on ``hq_dir``, with the HQ passphrase on stdin."""
+    return cli(capsys, monkeypatch, "hq", *argv, "--dir", hq_dir, "--password-stdin",
+               stdin=stdin)
+
+
+@pytest.fixture
+def station_cert(records_station, tmp_path):  # noqa: F811
+    installed = records_station.services.keys.station_certificate()
+    path = tmp_path / "station-cert.pem"
+    path.write_bytes(certificates.chain_pem([installed.certificate, *installed.chain]))
+    return path
+
+
+@pytest.fixture
+def linked(hq_dir, station_cert, records_station, capsys, monkeypatch):  # noqa: F811
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "station", "add", station_cert)
+    assert code == 0, err
+    assert "Station TEST-01 (Koje-do) is registered" in out
+    trust(records_station, hq_dir)
+    return records_station
+
+
+def test_a_courier_bundle_goes_in_and_the_reply_comes_out(hq_dir, linked, tmp_path, capsys,
+                                                         monkeypatch):
+    bundle = export(linked, tmp_path / "stick")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "ingest", bundle, "--reply-to",
+                        tmp_path / "replies")
+    assert code == 0, err
+    assert "station TEST-01" in out and "4 interviews" in out
+    (reply,) = (tmp_path / "replies").iterdir()
+    assert f"Reply for station TEST-01: {reply}" in out
+    applied = linked.services.sync.apply(linked.supervisor, reply)
+    assert applied.acknowledged["interviews"] == 4
+
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "ingest", bundle)
+    assert code == 0 and "was ingested before; nothing changed" in out
+    code, out, _ = cli(capsys, monkeypatch, "hq", "station", "list", "--json", "--dir", hq_dir)
+    (station,) = json.loads(out)
+    assert (station["station_id"], station["interviews"], station["documents"]) == (
+        "TEST-01", 4, 5)
+    code, out, _ = cli(capsys, monkeypatch, "hq", "status", "--dir", hq_dir)
+    assert code == 0
+    assert "1 stations, 0 open conflicts, 0 recent refused bundles" in out
+    assert "TEST-01" in out and "Koje-do" in out
+
+
+def test_a_refused_bundle_is_exit_2_and_shows_in_the_status(hq_dir, linked, tmp_path, capsys,
+                                                            monkeypatch):
+    garbage = tmp_path / "garbage.scb"
+    garbage.write_bytes(b"\x00" * 100)
+    good = export(linked, tmp_path / "stick")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "ingest", garbage, good)
+    assert code == 2 and "Traceback" not in out + err
+    assert "REFUSED" in out and "garbage.scb is not a screening-app bundle" in out
+    assert "station TEST-01" in out  # the good one of the two went in
+    assert "1 of 2 bundles refused" in out
+    code, out, _ = cli(capsys, monkeypatch, "hq", "status", "--dir", hq_dir)
+    assert "1 recent refused bundles" in out and "garbage.scb" in out
+
+
+def test_a_conflict_is_listed_and_decided_with_the_operators_password(
+        hq_dir, linked, tmp_path, capsys, monkeypatch):
+    assert hq(capsys, monkeypatch, hq_dir, "ingest", export(linked, tmp_path / "s"))[0] == 0
+    store = SqliteHqStore(database_path(hq_dir))
+    try:
+        held = Held(store)
+        held.station("PUSAN-1")
+        # TEST-01 approved 'enlist' for NK-100001; Pusan took 'repatriate'.
+        pusan = held.interview("PUSAN-1", "repatriate", 20)
+        held.detect("NK-100001")
+        conflict_id = store.conflicts("open")[0].id
+    finally:
+        store.close()
+    code, out, _ = cli(capsys, monkeypatch, "hq", "conflicts", "--dir", hq_dir)
+    assert code == 0 and "NK-100001" in out and "PUSAN-1: repatriate" in out
+    assert "TEST-01: enlist (approved" in out
+
+    resolve = ("conflicts", "resolve", conflict_id, "--keep", pusan[:14], "--note",
+               "Reconfirmed at Pusan before an observer.", "--operator", OPERATOR)
+    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve, stdin="not my password\n")
+    assert code == 2 and "Wrong operator name or password." in err
+    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve, stdin=PASSWORD + "\n")
+    assert code == 0, err
+    assert f"PUSAN-1's record {pusan} (repatriate) is kept" in out
+    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve, stdin=PASSWORD + "\n")
+    assert code == 2 and "already resolved" in err
+    assert "No open conflicts." in cli(capsys, monkeypatch, "hq", "conflicts", "--dir",
+                                       hq_dir)[1]
+    code, out, _ = cli(capsys, monkeypatch, "hq", "conflicts", "--all", "--json", "--dir",
+                       hq_dir)
+    (decided,) = json.loads(out)
+    assert decided["resolution"]["operator"] == OPERATOR
+    assert decided["resolution"]["keep_interview_id"] == pusan
+
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "lists", "export", "--to",
+                        tmp_path / "lists")
+    assert code == 0, err
+    # Before the decision NK-100001 (approved 'enlist' at TEST-01) would be removed; the
+    # kept record from Pusan awaits its supervisor, so he is pending.
+    assert "removed: 0\nconflicts: 0\npending: 4\nunscreened: 1" in out
+    repatriate = (tmp_path / "lists" / "repatriate.csv").read_text(encoding="utf-8-sig")
+    assert "NK-100001" not in repatriate  # the kept record is not approved yet
+    pending = (tmp_path / "lists" / "pending.csv").read_text(encoding="utf-8-sig")
+    assert "NK-100001" in pending and "PUSAN-1's record kept" in pending
+    assert (tmp_path / "lists" / "merged-lists.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_published_rows_and_revocations_reach_the_station(hq_dir, linked, tmp_path, capsys,
+                                                          monkeypatch):
+    assert hq(capsys, monkeypatch, hq_dir, "ingest", export(linked, tmp_path / "s"))[0] == 0
+    roster = write_csv(tmp_path / "more.csv", [
+        {"isn": "NK-200001", "name_native": "한지민", "name_latin": "Han Ji-min"}])
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "publish", "roster", roster, "--station",
+                        "TEST-01")
+    assert code == 0, err
+    assert "Published 1 roster rows for station TEST-01" in out
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "revoke", "user", "TEST-01", "olga",
+                        "--reason", "Left the programme.")
+    assert code == 0, err
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "down", "export", "--station", "TEST-01",
+                        "--to", tmp_path / "down")
+    assert code == 0, err
+    (down,) = (tmp_path / "down").iterdir()
+    applied = linked.services.sync.apply(linked.supervisor, down)
+    assert applied.roster_added == 1 and applied.revoked_users == ["olga"]
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "revoke", "user", "TEST-01", "nobody",
+                      "--reason", "x")
+    assert code == 2 and "has no account named 'nobody'" in err
+
+
+def test_a_revoked_certificate_refuses_the_stations_later_bundles(
+        hq_dir, linked, station_cert, tmp_path, capsys, monkeypatch):
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "revoke", "cert", station_cert,
+                        "--reason", "The laptop was stolen.")
+    assert code == 0, err
+    assert "Station TEST-01 is revoked with it" in out
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "ingest", export(linked, tmp_path / "s"))
+    assert code == 2 and "revoked" in out
+
+
+def test_the_folder_comes_from_the_environment_and_mistakes_are_one_sentence(
+        hq_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SCREENING_APP_HQ_DIR", raising=False)
+    code, _, err = cli(capsys, monkeypatch, "hq", "status")
+    assert code == 2 and "--dir or $SCREENING_APP_HQ_DIR" in err
+    monkeypatch.setenv("SCREENING_APP_HQ_DIR", str(hq_dir))
+    code, out, _ = cli(capsys, monkeypatch, "hq", "status")
+    assert code == 0 and "Headquarters: 0 stations" in out
+    code, _, err = cli(capsys, monkeypatch, "hq", "lists", "export", "--to", tmp_path / "l",
+                       "--password-stdin", stdin="the wrong passphrase\n")
+    assert code == 2 and err.strip() == (
+        f"screening-app: Wrong passphrase for headquarters in {hq_dir}.")
+    code, _, err = cli(capsys, monkeypatch, "hq", "status", "--dir", tmp_path / "nowhere")
+    assert code == 2 and "There is no headquarters in" in err
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "station", "add", tmp_path / "none.pem")
+    assert code == 2 and "none.pem: No such file or directory." in err
+    assert not (tmp_path / "l").exists()
+
+
+def test_operators_are_added_with_the_passphrase_and_stations_revoked(
+        hq_dir, linked, capsys, monkeypatch):
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "operator", "add", "oscar",
+                        stdin=f"{HQ_PASSPHRASE}\n{PASSWORD}\n")
+    assert code == 0 and "Operator 'oscar' added." in out, err
+    store = SqliteHqStore(database_path(hq_dir))
+    try:
+        assert store.operator_names() == ["olivia", "oscar"]
+    finally:
+        store.close()
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "publish", "protocol",
+                        Path(__file__).parents[2] / "forms" / "unc-screening-v1.yaml")
+    assert code == 0 and "Published protocol" in out, err
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "station", "revoke", "TEST-01",
+                        "--reason", "The camp closed.")
+    assert code == 0 and "refuses its bundles from now on" in out, err
+    code, out, _ = cli(capsys, monkeypatch, "hq", "station", "list", "--dir", hq_dir)
+    assert "revoked" in out
+
+
+def test_serve_opens_headquarters_with_its_passphrase(hq_dir, capsys, monkeypatch):
+    served = {}
+
+    def fake_serve(opened, host, port, **options):
+        served.update(host=host, port=port, locked=opened.locked, name=opened.name, **options)
+
+    monkeypatch.setattr(web, "serve", fake_serve)
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "serve", "--port", "9911")
+    assert code == 0, err
+    assert served == {"host": "127.0.0.1", "port": 9911, "locked": False,
+                      "name": "Headquarters", "ssl_certfile": None, "ssl_keyfile": None}
+    assert "http://127.0.0.1:9911/api/v1/bundles" in out
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--tls-cert", "c.pem")
+    assert code == 2 and "--tls-key" in err

@@ -1,0 +1,161 @@
+"""Headquarters fixtures: a CA folder holding the test root (so station certificates from
+tests/conftest.py chain to it), a headquarters made with it, and a station with a few
+signed records."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from cryptography.hazmat.primitives import serialization
+
+from screening_app.hq import headquarters as hq_module
+from screening_app.hq.headquarters import Headquarters, init_headquarters
+from screening_app.pki import certificates
+from screening_app.protocol.examples import complete_answers
+from screening_app.services.app import StationServices
+from screening_app.services.ca import CA_CERT_FILE, CA_KEY_FILE
+from tests.conftest import PASSWORD, StationFixture
+
+CA_PASSPHRASE = "test ca passphrase"
+HQ_PASSPHRASE = "headquarters passphrase"
+OPERATOR = "olivia"
+
+
+@pytest.fixture(scope="session")
+def hq_key():
+    """Headquarters' own RSA key: not the station key every test station shares, so that
+    a check made with the wrong key cannot pass by accident."""
+    return certificates.new_private_key()
+
+
+@pytest.fixture(autouse=True)
+def quick_operator_hashing(monkeypatch):
+    monkeypatch.setattr(hq_module, "_operator_hasher",
+                        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+@pytest.fixture
+def ca_folder(tmp_path, test_keys) -> Path:
+    """A CA folder (as 'screening-app ca init' writes it) holding the test root CA."""
+    key, certificate = test_keys["ca"]
+    folder = tmp_path / "ca"
+    folder.mkdir()
+    (folder / CA_KEY_FILE).write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(CA_PASSPHRASE.encode())))
+    (folder / CA_CERT_FILE).write_bytes(certificates.to_pem(certificate))
+    return folder
+
+
+def make_headquarters(folder: Path, ca_folder: Path, hq_key, monkeypatch) -> Path:
+    with monkeypatch.context() as patch:
+        patch.setattr(certificates, "new_private_key", lambda: hq_key)
+        return init_headquarters(folder, ca_folder=ca_folder, ca_passphrase=CA_PASSPHRASE,
+                                 passphrase=HQ_PASSPHRASE, operator=OPERATOR,
+                                 operator_password=PASSWORD)
+
+
+@pytest.fixture
+def hq_folder(tmp_path, ca_folder, hq_key, monkeypatch) -> Path:
+    folder = tmp_path / "hq"
+    make_headquarters(folder, ca_folder, hq_key, monkeypatch)
+    return folder
+
+
+@pytest.fixture
+def hq(hq_folder):
+    opened = Headquarters.open(hq_folder, HQ_PASSPHRASE)
+    yield opened
+    opened.close()
+
+
+_TEMPLATE: dict = {}
+
+
+@pytest.fixture
+def records_station(request, tmp_path, tmp_path_factory):
+    """The roster station with final interviews: NK-100001 enlist, approved (its form
+    countersigned), NK-100002 repatriate, sent back, CN-700001 repatriate, waiting, and a
+    non-completion record for NK-100013.
+
+    Made once through the real services, then copied for each test: signing and
+    countersigning forms takes seconds, and the copy is the same station byte for byte."""
+    if not _TEMPLATE:
+        station = request.getfixturevalue("roster_station")
+        services = station.services
+        finals = [services.transcription.record(station.interviewer, isn,
+                                                {"answers": complete_answers(choice)}, "paper")
+                  for isn, choice in (("NK-100001", "enlist"), ("NK-100002", "repatriate"),
+                                      ("CN-700001", "repatriate"))]
+        services.reviews.decide(station.supervisor, finals[0].id, "approved")
+        services.reviews.decide(station.supervisor, finals[1].id, "sent_back",
+                                reason="The observer's name is missing.")
+        finals.append(services.transcription.record(
+            station.interviewer, "NK-100013",
+            {"answers": complete_answers(), "abandon": {"reason": "security_incident",
+                                                        "step": "coercion"}}, "paper"))
+        services.station.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        template = tmp_path_factory.mktemp("records-station") / "station"
+        shutil.copytree(station.data_dir, template)
+        _TEMPLATE.update(folder=template, finals=finals)
+        station.finals = finals
+        yield station
+        return
+    data_dir = tmp_path / "station"
+    shutil.copytree(_TEMPLATE["folder"], data_dir)
+    services, admin = StationServices.unlock(data_dir, "admin", PASSWORD)
+    # Signing in as the supervisor unlocks the station key and the supervisor's own key.
+    supervisor = services.sign_in("sup", PASSWORD)
+    station = StationFixture(services, admin, supervisor,
+                             services.accounts.authenticate("ivan", PASSWORD),
+                             services.accounts.authenticate("olga", PASSWORD), data_dir)
+    station.finals = _TEMPLATE["finals"]
+    yield station
+    station.services.close()
+
+
+def stored_document(station, interview_id: str, revision: int) -> bytes:
+    row = station.services.station.db.execute(
+        "SELECT content FROM documents WHERE interview_id = ? AND revision = ?",
+        [interview_id, revision]).fetchone()
+    return row[0]
+
+
+def station_certificate(station):
+    return station.services.keys.station_certificate().certificate
+
+
+def register(hq, station):
+    """Register the station's certificate at headquarters, as 'hq station add' does."""
+    from screening_app.hq.registry import register_station
+
+    installed = station.services.keys.station_certificate()
+    pem = certificates.chain_pem([installed.certificate, *installed.chain])
+    return register_station(hq, pem, "station-cert.pem")
+
+
+def trust(station, hq_folder: Path) -> None:
+    """The station installs headquarters-public.json, as 'sync trust-hq' does."""
+    from screening_app.hq.headquarters import PUBLIC_FILE
+
+    station.services.sync.trust_headquarters(station.admin, hq_folder / PUBLIC_FILE)
+
+
+def export(station, folder: Path) -> Path:
+    return station.services.sync.export(station.supervisor, folder).path
+
+
+@pytest.fixture
+def linked(hq, hq_folder, records_station):
+    """The records station, registered at headquarters and trusting it."""
+    register(hq, records_station)
+    trust(records_station, hq_folder)
+    return records_station
+
+
+def table_counts(hq) -> dict[str, int]:
+    tables = ("events", "users", "protocols", "subjects", "interviews", "reviews",
+              "documents", "bundles", "incidents", "conflicts", "outbox")
+    return {table: hq.store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in tables}

@@ -1,0 +1,251 @@
+"""The HTTP service: stations push real bundles and get their down bundle back; refusals
+are one sentence with the right status; the operators' page is behind a password and
+escapes everything it shows. One test runs the real server and pushes over real HTTP."""
+
+import base64
+import os
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from screening_app.domain.errors import UserError
+from screening_app.hq import conflicts
+from screening_app.hq.intake import ChainBroken, RecordDiffers, RevokedStation, UnknownStation
+from screening_app.hq.push_client import push_bundle
+from screening_app.hq.registry import revoke_station
+from screening_app.hq.web import INCOMING, create_app, make_server, status_for
+from screening_app.records.verifying import verify_pdf
+from screening_app.sync import bundle as bundles
+from screening_app.sync.bundle import BundleError
+from tests.conftest import PASSWORD
+from tests.hq.conftest import OPERATOR, export
+from tests.hq.test_conflicts import Held
+
+BUNDLES = "/api/v1/bundles"
+
+
+def basic(name: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{name}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+OPERATOR_AUTH = basic(OPERATOR, PASSWORD)
+
+
+@pytest.fixture
+def client(hq):
+    with TestClient(create_app(hq, max_bundle_bytes=64 << 20)) as test_client:
+        yield test_client
+
+
+def post_bundle(client, path, name: str | None = None):
+    headers = {"Content-Type": "application/octet-stream"}
+    if name is not None:
+        headers["X-Bundle-File-Name"] = name
+    with path.open("rb") as body:
+        return client.post(BUNDLES, content=body, headers=headers)
+
+
+# -- bundles ----------------------------------------------------------------------------------
+def test_a_pushed_bundle_is_ingested_and_answered_with_the_down_bundle(client, hq, linked,
+                                                                      tmp_path):
+    path = export(linked, tmp_path / "out")
+    response = post_bundle(client, path)
+    assert response.status_code == 200, response.text
+    bundle_id = bundles.read_header(path).header.bundle_id
+    assert response.headers["X-Bundle-Id"] == bundle_id
+    assert hq.store.bundle(bundle_id).via == "http"
+    assert len(hq.store.db.execute("SELECT id FROM interviews").fetchall()) == 4
+    name = response.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
+    assert name.startswith("headquarters-to-TEST-01") and name.endswith(".scb")
+    # The station accepts the answer: headquarters now acknowledges what it holds.
+    reply = tmp_path / name
+    reply.write_bytes(response.content)
+    applied = linked.services.sync.apply(linked.supervisor, reply)
+    assert applied.acknowledged["interviews"] == 4 and applied.not_matching == []
+    # Nothing of the upload is left lying in the HQ folder once answered.
+    assert list((hq.folder / INCOMING).iterdir()) == []
+
+
+def test_the_same_bundle_again_is_answered_and_changes_nothing(client, hq, linked, tmp_path):
+    path = export(linked, tmp_path / "out")
+    assert post_bundle(client, path).status_code == 200
+    again = post_bundle(client, path)
+    assert again.status_code == 200
+    assert len(hq.store.db.execute("SELECT bundle_id FROM bundles").fetchall()) == 1
+
+
+def test_a_damaged_bundle_is_a_400_with_one_sentence_and_an_incident(client, hq, linked,
+                                                                     tmp_path):
+    path = export(linked, tmp_path / "out")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    response = post_bundle(client, path, name="../../hq.sqlite3.scb")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "altered" in error and "\n" not in error
+    (incident,) = hq.store.incidents()
+    assert incident.reason == error
+    assert incident.file_name.startswith("http-upload-")  # not a path the sender chose
+    response = post_bundle(client, path, name=path.name)
+    assert response.json()["error"].startswith(f"{path.name} was altered")
+    assert hq.store.db.execute("SELECT count(*) FROM interviews").fetchone()[0] == 0
+
+
+def test_an_unknown_or_revoked_station_is_a_403(client, hq, hq_folder, records_station,
+                                                tmp_path):
+    from tests.hq.conftest import register, trust
+
+    trust(records_station, hq_folder)
+    path = export(records_station, tmp_path / "out")
+    response = post_bundle(client, path)
+    assert response.status_code == 403
+    assert "not a registered station" in response.json()["error"]
+    register(hq, records_station)
+    revoke_station(hq, "TEST-01", "The laptop was stolen.")
+    response = post_bundle(client, path)
+    assert response.status_code == 403 and "revoked" in response.json()["error"]
+
+
+def test_uploads_a_killed_server_left_behind_are_swept_when_the_next_one_starts(hq):
+    incoming = hq.folder / INCOMING
+    old, fresh = incoming / "http-old", incoming / "http-fresh"
+    for folder in (old, fresh):
+        folder.mkdir(parents=True)
+        (folder / "upload.scb").write_bytes(b"half a bundle")
+    day_ago = time.time() - 2 * 86_400
+    os.utime(old, (day_ago, day_ago))
+    create_app(hq)
+    assert not old.exists()
+    assert fresh.exists()  # possibly another server's upload in progress
+
+
+def test_a_fork_or_a_record_that_differs_is_a_409():
+    assert status_for(ChainBroken("x", "fork")) == 409 and status_for(RecordDiffers("x")) == 409
+    assert status_for(UnknownStation("x")) == 403 and status_for(RevokedStation("x")) == 403
+    assert status_for(BundleError("x")) == 400
+
+
+def test_a_bundle_too_big_is_a_413_before_anything_is_read(hq, linked, tmp_path):
+    path = export(linked, tmp_path / "out")
+    with TestClient(create_app(hq, max_bundle_bytes=1024)) as small:
+        response = post_bundle(small, path)
+        assert response.status_code == 413
+        assert "larger than headquarters accepts" in response.json()["error"]
+        # Without a declared length the stream is counted as it comes.
+        chunks = (path.read_bytes()[i:i + 512] for i in range(0, path.stat().st_size, 512))
+        response = small.post(BUNDLES, content=chunks)
+        assert response.status_code == 413
+        assert small.post(BUNDLES, content=b"").status_code == 400
+    assert hq.store.db.execute("SELECT count(*) FROM bundles").fetchone()[0] == 0
+
+
+# -- the operators' page ----------------------------------------------------------------------
+def test_health_needs_no_password_but_the_page_does(client):
+    assert client.get("/healthz").text == "ok"
+    response = client.get("/")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Basic realm=")
+    assert client.get("/", headers=basic(OPERATOR, "wrong password")).status_code == 401
+    assert client.get("/", headers=basic("nobody", PASSWORD)).status_code == 401
+    assert client.get("/", headers={"Authorization": "Basic !!!"}).status_code == 401
+    assert client.get("/lists/repatriate.csv").status_code == 401
+    page = client.get("/", headers=OPERATOR_AUTH)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "script-src" not in page.headers["Content-Security-Policy"]
+
+
+def test_the_page_shows_stations_incidents_and_conflicts_side_by_side(client, hq, linked,
+                                                                      tmp_path):
+    assert post_bundle(client, export(linked, tmp_path / "out")).status_code == 200
+    bad = tmp_path / "<b>bad<i>.scb"
+    bad.write_bytes(b"not a bundle at all")
+    from screening_app.hq.intake import ingest
+
+    with pytest.raises(BundleError):
+        ingest(hq, bad)
+    held = Held(hq.store)
+    held.station("PUSAN-1")
+    # Another station took NK-100001's choice as 'repatriate'; TEST-01 has 'enlist'.
+    held.interview("PUSAN-1", "repatriate", 20, interviewer="<script>alert(1)</script>")
+    held.detect("NK-100001")
+    (conflict,) = conflicts.open_conflicts(hq.store)
+
+    page = client.get("/", headers=OPERATOR_AUTH).text
+    assert "TEST-01" in page and "Koje-do" in page and "PUSAN-1" in page
+    assert f"Conflict {conflict.id} · ISN NK-100001" in page
+    assert "<td class=choice>repatriate</td><td class=choice>enlist</td>" in page
+    assert "김민준" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert "&lt;b&gt;bad&lt;i&gt;.scb" in page and "not a screening-app bundle" in page
+    assert 'href="lists/merged-lists.pdf"' in page
+
+
+def test_the_merged_lists_download_as_csv_and_as_a_signed_pdf(client, hq, linked, tmp_path):
+    assert post_bundle(client, export(linked, tmp_path / "out")).status_code == 200
+    response = client.get("/lists/removed.csv", headers=OPERATOR_AUTH)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "isn,name_native,name_latin,compound,detail,stations"
+    assert "NK-100001,김민준,Kim Min-jun" in text  # approved 'enlist' at the station
+    pdf = client.get("/lists/merged-lists.pdf", headers=OPERATOR_AUTH)
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert verify_pdf(pdf.content, [hq.root]).valid
+    assert client.get("/lists/secrets.csv", headers=OPERATOR_AUTH).status_code == 404
+    assert client.get("/lists/..%2Fhq.sqlite3", headers=OPERATOR_AUTH).status_code == 404
+
+
+# -- the real server -------------------------------------------------------------------------
+@pytest.fixture
+def live_server(hq):
+    """uvicorn on a free port of 127.0.0.1, in a thread. The socket listens before the
+    server starts, so a request made at once waits in the backlog: no polling, no sleep."""
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(16)
+    port = listening.getsockname()[1]
+    server = make_server(hq, "127.0.0.1", port)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]},
+                              daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+    listening.close()
+    assert not thread.is_alive()
+
+
+def test_a_station_pushes_over_real_http_and_applies_the_answer(live_server, hq, linked):
+    exported, applied = linked.services.sync.push(linked.supervisor, live_server, timeout=60)
+    assert hq.store.bundle(exported.bundle_id).via == "http"
+    assert applied.acknowledged == {"users": 4, "protocols": 1, "subjects": 5,
+                                    "interviews": 4, "reviews": 2, "documents": 5}
+    assert httpx.get(f"{live_server}/healthz").text == "ok"
+    status = linked.services.sync.status(linked.supervisor)
+    assert sum(status.pending.values()) == 0
+
+
+def test_push_errors_are_one_sentence(live_server, hq, records_station, hq_folder, tmp_path):
+    from tests.hq.conftest import trust
+
+    trust(records_station, hq_folder)
+    path = export(records_station, tmp_path / "out")  # the station is not registered
+    with pytest.raises(UserError) as refused:
+        push_bundle(live_server, path, timeout=60)
+    assert str(refused.value).startswith("headquarters refused the bundle: ")
+    assert "not a registered station" in str(refused.value)
+    assert path.name in str(refused.value)  # the file as the station knows it
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        closed_port = unused.getsockname()[1]
+    with pytest.raises(UserError, match=f"cannot reach headquarters at http://127.0.0.1:"
+                                        f"{closed_port}/api/v1/bundles"):
+        push_bundle(f"http://127.0.0.1:{closed_port}", path, timeout=5)
+    with pytest.raises(UserError, match="is not an http"):
+        push_bundle("ftp://headquarters", path, timeout=5)
