@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 import traceback
 import unicodedata
@@ -21,6 +22,7 @@ import platformdirs
 from screening_app import __version__
 from screening_app.domain.accounts import Role
 from screening_app.domain.errors import UserError
+from screening_app.store.connection import DATABASE_ERRORS, storage_failure
 from screening_app.store.station import default_data_dir
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -177,7 +179,7 @@ def cmd_protocol_show(args) -> int:
 
     protocol = default_protocol()
     if args.example_answers:
-        _print_json({"answers": complete_answers()})
+        _print_json({"answers": complete_answers(args.choice)})
         return EXIT_OK
     description = describe_protocol(protocol)
     if args.json:
@@ -290,6 +292,23 @@ def cmd_station_csr(args, services, actor) -> int:
     if args.to:
         Path(args.to).write_bytes(pem)
         print(f"Wrote this station's certificate signing request to {args.to}.")
+    else:
+        sys.stdout.write(pem.decode())
+    return EXIT_OK
+
+
+def cmd_station_cert(args, services, actor) -> int:
+    from screening_app.pki.certificates import chain_pem
+
+    installed = services.keys.station_certificate()
+    if installed is None:
+        raise CliError("This station has no certificate yet ('station csr', then"
+                       " 'station import-cert').")
+    pem = chain_pem([installed.certificate, *installed.chain])
+    if args.to:
+        Path(args.to).write_bytes(pem)
+        print(f"Wrote this station's certificate to {args.to}; headquarters registers it with"
+              " 'screening-app hq station add'.")
     else:
         sys.stdout.write(pem.decode())
     return EXIT_OK
@@ -443,7 +462,10 @@ def cmd_check(args, services, actor) -> int:
 def cmd_demo(args) -> int:
     from screening_app.services.demo import prepare_demo
 
-    demo = prepare_demo(args.data_dir)
+    options = {"station_id": args.station_id} if args.station_id else {}
+    if args.camp:
+        options["camp"] = args.camp
+    demo = prepare_demo(args.data_dir, ca_dir=Path(args.ca) if args.ca else None, **options)
     print(demo.describe())
     if args.no_gui:
         return EXIT_OK
@@ -540,6 +562,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--example-answers", action="store_true",
                       help="print a complete answers file for 'interview record'")
+    show.add_argument("--choice", choices=["repatriate", "enlist"], default="repatriate",
+                      help="the choice in the example answers (default repatriate)")
     show.set_defaults(handler=cmd_protocol_show, needs_station=False)
 
     interview = commands.add_parser("interview", help="interviews").add_subparsers(
@@ -594,6 +618,11 @@ def build_parser() -> argparse.ArgumentParser:
     csr = station.add_parser("csr", parents=[auth], help="print or write the station's request")
     csr.add_argument("--to", metavar="FILE.pem")
     csr.set_defaults(handler=cmd_station_csr)
+    cert = station.add_parser("cert", parents=[auth],
+                              help="print or write the station's certificate (for 'hq station"
+                                   " add')")
+    cert.add_argument("--to", metavar="FILE.pem")
+    cert.set_defaults(handler=cmd_station_cert)
     import_cert = station.add_parser("import-cert", parents=[auth],
                                      help="install the certificate headquarters issued")
     import_cert.add_argument("file")
@@ -660,6 +689,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="prepare a demo station and open it")
     demo.add_argument("--no-gui", action="store_true", help="only prepare it")
+    demo.add_argument("--station-id", help="for a second demo camp (default DEMO-KOJE-01)")
+    demo.add_argument("--camp", help="the second demo camp's name")
+    demo.add_argument("--ca", metavar="DEMO_CA_DIR",
+                      help="join another demo station's demo-ca folder (to sync both with one"
+                           " demo headquarters)")
     demo.set_defaults(handler=cmd_demo, needs_station=False)
     return parser
 
@@ -681,6 +715,16 @@ def _report_unexpected(data_dir: Path, error: BaseException) -> None:
     except OSError:
         where = ""
     print(f"screening-app: unexpected failure: {error}{where}", file=sys.stderr)
+
+
+def _written_folder(args) -> Path:
+    """Where a failed write most likely went when its error names no file: the command's
+    --to (a folder, or a file's folder), else the station's folder."""
+    target = getattr(args, "to", None)
+    if not target:
+        return args.data_dir
+    target = Path(target)
+    return target if target.is_dir() else target.parent
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -706,6 +750,19 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("screening-app: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): what it read was right; stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (OSError, *DATABASE_ERRORS) as error:
+        # A full disk or a read-only folder met outside a write transaction (a bundle, an
+        # exported file, the sign-in throttle) is the user's to fix, not a bug.
+        failure = storage_failure(error, _written_folder(args))
+        if failure is None:
+            _report_unexpected(args.data_dir, error)
+            return EXIT_FAILURE
+        print(f"screening-app: {failure}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except Exception as error:  # noqa: BLE001 - the last line of defence: log, never a traceback
         _report_unexpected(args.data_dir, error)
         return EXIT_FAILURE

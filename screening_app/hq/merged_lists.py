@@ -240,6 +240,7 @@ def signed_pdf(hq, lists: MergedLists) -> bytes:
     heads = station_heads(hq.store)
     pdf = render_revised_lists(
         station_id=hq.name, camp=TITLE_CAMP, demo=False, made_at=made_at, chain_head=heads,
+        issuer=f"{hq.name}, from every station's records",
         sections=[(title, [row.pdf_row() for row in rows])
                   for _, title, rows in lists.sections()])
     return sign_pdf(pdf, hq.signing_identity, field_name="HeadquartersSignature",

@@ -17,9 +17,11 @@ _RESERVED_AT_FOOT = 150
 
 
 def render_revised_lists(*, station_id: str, camp: str, demo: bool, made_at: str,
-                         chain_head: str, sections: Sequence[tuple[str, Sequence[tuple]]]) -> bytes:
+                         chain_head: str, sections: Sequence[tuple[str, Sequence[tuple]]],
+                         issuer: str | None = None) -> bytes:
     """``sections``: (title, rows) pairs; each row (ISN, native name, romanised name,
-    compound, detail)."""
+    compound, detail). ``issuer`` replaces "Station <id>" for lists made elsewhere
+    (headquarters' merged lists, whose chain heads are one per station)."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import (
@@ -44,8 +46,8 @@ def render_revised_lists(*, station_id: str, camp: str, demo: bool, made_at: str
     story = [
         Paragraph(("DEMO — not real lists · " if demo else "")
                   + f"Revised lists · 수정 명단 · 修订名单 — {camp}", title_style),
-        Paragraph(f"Station {station_id} · made {made_at} UTC · chain head {chain_head}",
-                  body_style),
+        Paragraph(f"{issuer or f'Station {station_id}'} · made {made_at} UTC · chain"
+                  f" head{'s' if issuer else ''} {chain_head}", body_style),
         Paragraph(f"From approved records only. {counts}.", body_style),
     ]
     for title, rows in sections:

@@ -21,6 +21,7 @@ DEMO_CAMP = "Koje-do (demo)"
 DEMO_ROSTER_SIZE = 500
 ACCOUNTS_FILE = "DEMO-ACCOUNTS.txt"
 DEMO_CA_DIR = "demo-ca"
+PASSPHRASE_FILE = "PASSPHRASE-DEMO-ONLY.txt"
 DEMO_ACCOUNTS = (
     ("admin", Role.ADMIN),
     ("supervisor", Role.SUPERVISOR),
@@ -34,10 +35,11 @@ class DemoStation:
     data_dir: Path
     accounts: tuple[tuple[str, str, str], ...]  # (name, role, password)
     created: bool
+    station_id: str = DEMO_STATION_ID
 
     def describe(self) -> str:
         lines = [
-            f"Demo station {DEMO_STATION_ID} in {self.data_dir}"
+            f"Demo station {self.station_id} in {self.data_dir}"
             + (" (created now)" if self.created else " (already prepared)"),
             "Demo accounts (demo only; never put real data on a demo station):",
         ]
@@ -52,26 +54,35 @@ def _new_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
 
 
-def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoStation:
+def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
+                 station_id: str = DEMO_STATION_ID, camp: str = DEMO_CAMP,
+                 ca_dir: Path | None = None) -> DemoStation:
+    """A ready demo station. With ``ca_dir`` (another demo station's demo-ca folder) it
+    joins that demo CA, so that several demo camps can sync with one demo headquarters;
+    every demo roster is drawn from the same seed, so their rosters overlap."""
     accounts_file = data_dir / ACCOUNTS_FILE
     if station_exists(data_dir):
         from screening_app.services.app import station_facts
 
-        is_demo = station_facts(data_dir).demo
+        facts = station_facts(data_dir)
+        is_demo = facts.demo
         if not is_demo or not accounts_file.exists():
             raise UserError(
                 f"{data_dir} already holds a station that is not a ready demo station; use"
                 " another --data-dir for the demo."
             )
-        return DemoStation(data_dir, _read_accounts(accounts_file), created=False)
+        return DemoStation(data_dir, _read_accounts(accounts_file), created=False,
+                           station_id=facts.station_id)
 
     accounts = tuple((name, role.value, _new_password()) for name, role in DEMO_ACCOUNTS)
     admin_name, _, admin_password = accounts[0]
-    services = init_station(data_dir, DEMO_STATION_ID, DEMO_CAMP, admin_name, admin_password,
-                            demo=True)
+    ca_dir = Path(ca_dir) if ca_dir else data_dir / DEMO_CA_DIR
+    if ca_dir != data_dir / DEMO_CA_DIR and not (ca_dir / PASSPHRASE_FILE).exists():
+        raise UserError(f"{ca_dir} is not a demo CA folder (it has no {PASSPHRASE_FILE}).")
+    services = init_station(data_dir, station_id, camp, admin_name, admin_password, demo=True)
     try:
         admin = services.sign_in(admin_name, admin_password)
-        _install_demo_certificate(services, admin, data_dir)
+        _install_demo_certificate(services, admin, ca_dir)
         for name, role, password in accounts[1:]:
             services.accounts.add_user(admin, name, role, password)
         # The roster file is only the way in: names stay inside the encrypted database.
@@ -83,7 +94,7 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoSta
             roster_path.unlink(missing_ok=True)
         supervisor_password = next(p for n, _, p in accounts if n == "supervisor")
         supervisor = services.sign_in("supervisor", supervisor_password)
-        _install_demo_user_certificate(services, supervisor, supervisor_password, data_dir)
+        _install_demo_user_certificate(services, supervisor, supervisor_password, ca_dir)
     finally:
         services.close()
     accounts_file.write_text(
@@ -91,25 +102,25 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE) -> DemoSta
         + "".join(f"{name}\t{role}\t{password}\n" for name, role, password in accounts),
         encoding="utf-8",
     )
-    return DemoStation(data_dir, accounts, created=True)
+    return DemoStation(data_dir, accounts, created=True, station_id=station_id)
 
 
-def _install_demo_certificate(services, admin, data_dir: Path) -> None:
+def _install_demo_certificate(services, admin, ca_dir: Path) -> None:
     """A local demo CA issues this station's certificate, so the demo signs its forms
     like a real station; its name, and every form, say DEMO."""
-    passphrase = secrets.token_urlsafe(18)
-    ca_dir = data_dir / DEMO_CA_DIR
-    init_ca(ca_dir, "DEMO Root CA (not for real records)", "UNC Screening DEMO", passphrase)
-    (ca_dir / "PASSPHRASE-DEMO-ONLY.txt").write_text(passphrase + "\n", encoding="utf-8")
+    if not (ca_dir / PASSPHRASE_FILE).exists():
+        passphrase = secrets.token_urlsafe(18)
+        init_ca(ca_dir, "DEMO Root CA (not for real records)", "UNC Screening DEMO", passphrase)
+        (ca_dir / PASSPHRASE_FILE).write_text(passphrase + "\n", encoding="utf-8")
+    passphrase = (ca_dir / PASSPHRASE_FILE).read_text(encoding="utf-8").strip()
     authority = open_ca(ca_dir, passphrase)
     issued = authority.issue(services.keys.csr_pem(), "demo station request")
     services.keys.import_certificate(admin, issued, "demo certificate")
 
 
-def _install_demo_user_certificate(services, actor, password: str, data_dir: Path) -> None:
+def _install_demo_user_certificate(services, actor, password: str, ca_dir: Path) -> None:
     """The demo supervisor gets a countersigning certificate from the demo CA."""
-    ca_dir = data_dir / DEMO_CA_DIR
-    passphrase = (ca_dir / "PASSPHRASE-DEMO-ONLY.txt").read_text(encoding="utf-8").strip()
+    passphrase = (ca_dir / PASSPHRASE_FILE).read_text(encoding="utf-8").strip()
     authority = open_ca(ca_dir, passphrase)
     csr = services.keys.create_user_key(actor, password)
     services.keys.import_user_certificate(actor, authority.issue(csr, "demo supervisor request"),
