@@ -108,6 +108,20 @@ def signature_png(width: int = 120, height: int = 40) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
 
 
+def cli(capsys, monkeypatch, *argv, stdin=""):
+    """Run the command line in this process: (exit code, stdout, stderr). ``stdin`` feeds
+    --password-stdin."""
+    import io
+    import sys
+
+    from screening_app.cli import run
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = run([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def write_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
     with path.open("w", newline="", encoding=encoding) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

@@ -1,22 +1,13 @@
 """The command line as a user types it: exit codes, messages, UTF-8 JSON."""
 
-import io
 import json
 import subprocess
 import sys
 
 import pytest
 
-from screening_app.cli import run
 from screening_app.protocol.examples import complete_answers
-from tests.conftest import PASSWORD, SMALL_ROSTER, write_csv
-
-
-def cli(capsys, monkeypatch, *argv, stdin=""):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import PASSWORD, SMALL_ROSTER, cli, write_csv
 
 
 @pytest.fixture

@@ -1,23 +1,13 @@
 """'user disable', 'user enable', 'user passwd', and the sign-in brake, as typed."""
 
-import io
 import json
 import re
-import sys
 
 import pytest
 
-from screening_app.cli import run
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, cli
 
 NEW_PASSWORD = "staple battery horse"
-
-
-def cli(capsys, monkeypatch, *argv, stdin=""):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

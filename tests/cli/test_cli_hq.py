@@ -1,18 +1,15 @@
 """`screening-app hq ...` as an HQ operator types it: a courier's bundle in and the reply
 out, conflicts decided with a password, lists, publishing and revoking, exit codes."""
 
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from screening_app.cli import run
 from screening_app.hq import web
 from screening_app.hq.store import SqliteHqStore, database_path
 from screening_app.pki import certificates
-from tests.conftest import PASSWORD, write_csv
+from tests.conftest import PASSWORD, cli, write_csv
 from tests.hq.conftest import (  # noqa: F401 -- fixtures used by the tests below
     CA_PASSPHRASE,
     HQ_PASSPHRASE,
@@ -25,13 +22,6 @@ from tests.hq.conftest import (  # noqa: F401 -- fixtures used by the tests belo
     trust,
 )
 from tests.hq.test_conflicts import Held
-
-
-def cli(capsys, monkeypatch, *argv, stdin=""):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -2,22 +2,13 @@
 headquarters, a person screened at both with different choices, bundles carried on a stick,
 the answers applied, and a tampered bundle refused with its reason."""
 
-import io
 import json
-import sys
 
 import pytest
 
-from screening_app.cli import run
+from tests.conftest import cli
 
 HQ_PASSPHRASE = "hq passphrase for the demo"
-
-
-def cli(capsys, monkeypatch, *argv, stdin=""):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def password(data_dir, name: str) -> str:

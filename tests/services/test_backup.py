@@ -1,16 +1,13 @@
 """Backups are encrypted and consistent, restore checks them whole, and headquarters can
 recover a station whose every password is lost."""
 
-import io
-import sys
 
 import pytest
 
-from screening_app.cli import run
 from screening_app.domain.errors import AuthenticationFailed, UserError
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, cli
 
 
 @pytest.fixture
@@ -19,13 +16,6 @@ def working(roster_station):
     services.transcription.record(roster_station.interviewer, "NK-100001",
                                   {"answers": complete_answers("enlist")}, "paper")
     return roster_station
-
-
-def cli(capsys, monkeypatch, *argv, stdin=""):
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = run([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_a_backup_is_encrypted_and_restores_to_a_station_that_passes_every_check(
