@@ -17,7 +17,7 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import AuthenticationFailed, NotFound, UserError
 from screening_app.services.authz import require_role
-from screening_app.store.connection import write_transaction
+from screening_app.store.connection import StorageFailure, write_transaction
 from screening_app.store.sign_in_throttle import (
     SIGN_IN_ATTEMPTS_FILE,
     SignInThrottle,
@@ -167,6 +167,21 @@ class AccountService:
         check_user_name(name)
         check_new_password(password, name)
         user_id = str(uuid.uuid4())
+        self._write_new_user(actor, user_id, name, role, password)
+        if actor is not None:
+            # Only an account that exists gets a way into the database: its slot is written
+            # once the account has committed.
+            try:
+                self._keys.settle_database_slot(user_id, password)
+            except StorageFailure as failure:
+                raise StorageFailure(
+                    f"The account {name!r} was added but its key could not be written:"
+                    f" {failure} Then reset its password to give it one.",
+                    failure.folder) from None
+        return Actor(user_id=user_id, name=name, role=role)
+
+    def _write_new_user(self, actor: Actor | None, user_id: str, name: str, role: Role,
+                        password: str) -> None:
         with write_transaction(self._db):
             exists = self._db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone()
             if exists:
@@ -182,10 +197,7 @@ class AccountService:
             )
             if actor is not None:
                 # The new account gets its own slot to unlock the station key.
-                self._keys.add_slot(actor, user_id, password)
-        if actor is not None:
-            self._keys.settle_database_slot(user_id, password)
-        return Actor(user_id=user_id, name=name, role=role)
+                self._keys.add_slot(actor, user_id, password, stage_database=False)
 
     def list_users(self, actor: Actor) -> list[UserSummary]:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="list accounts")

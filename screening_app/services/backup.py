@@ -22,7 +22,12 @@ from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now
 from screening_app.domain.errors import UserError
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
-from screening_app.store.connection import DATABASE_ERRORS, open_database, write_transaction
+from screening_app.store.connection import (
+    DATABASE_ERRORS,
+    open_database,
+    storage_failure,
+    write_transaction,
+)
 from screening_app.store.keyfile import KEYFILE_NAME, KeyFile
 from screening_app.store.station import Station, database_path
 
@@ -82,12 +87,14 @@ class BackupService:
             for name in (DATABASE_COPY, KEYFILE_NAME, MANIFEST):
                 _fsync(partial / name)
             os.replace(partial, target)
-        except OSError as error:
+        except BaseException as error:
             shutil.rmtree(partial, ignore_errors=True)
-            raise UserError(f"The backup could not be written to {folder}:"
-                            f" {error.strerror or error}.") from None
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
+            failure = storage_failure(error, folder) if isinstance(error, Exception) else None
+            if failure is not None:  # a full stick or a read-only one: the usual sentence
+                raise failure from None
+            if isinstance(error, OSError):
+                raise UserError(f"The backup could not be written to {folder}:"
+                                f" {error.strerror or error}.") from None
             raise
         with write_transaction(self._db):
             self._station.events.append(

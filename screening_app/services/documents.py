@@ -6,6 +6,7 @@ rewritten (later signatures are added as new revisions). Every print is counted,
 copies after the first carry a "COPY n" mark added at print time only.
 """
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -262,7 +263,14 @@ class DocumentService:
                      " file")
         document = self.latest(actor, interview_id)
         path = Path(path)
-        path.write_bytes(document.content)
+        # Whole or not at all: a full stick must not keep half a form under its name.
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            partial.write_bytes(document.content)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         with write_transaction(self._db):
             self._station.events.append(
                 "document.exported",

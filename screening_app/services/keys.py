@@ -85,10 +85,13 @@ class KeyService:
                                         actor_id=admin.user_id)
         self._kek = kek
 
-    def _write_slot(self, user_id: str, kek: bytes, password: str) -> None:
+    def _write_slot(self, user_id: str, kek: bytes, password: str,
+                    stage_database: bool = True) -> None:
         # The same password must open the database too: its wrap is staged beside the
-        # account's current one and settled once the change has committed.
-        self.stage_database_slot(user_id, password)
+        # account's current one (so a crash before the commit locks no one out) and
+        # settled once the change has committed.
+        if stage_database:
+            self.stage_database_slot(user_id, password)
         slot = sealed.wrap_for_password(kek, password, self._context("kek"))
         self._db.execute(
             "INSERT INTO key_slots (user_id, wrapped_kek, created_at) VALUES (?, ?, ?)"
@@ -97,13 +100,15 @@ class KeyService:
             [user_id, json.dumps(slot), utc_now()],
         )
 
-    def add_slot(self, admin: Actor, user_id: str, password: str) -> None:
-        """Give a new account its own way to unlock the station key (needs an unlocked
-        admin session: the KEK is wrapped, never re-created)."""
+    def add_slot(self, admin: Actor, user_id: str, password: str, *,
+                 stage_database: bool = True) -> None:
+        """Give an account its own way to unlock the station key (needs an unlocked admin
+        session: the KEK is wrapped, never re-created). ``stage_database=False`` for a new
+        account, whose database slot is written only once it has committed."""
         require_role(admin, Role.ADMIN, action="give accounts access to the station key")
         if not self.has_key():
             return
-        self._write_slot(user_id, self._require_kek(), password)
+        self._write_slot(user_id, self._require_kek(), password, stage_database)
 
     # -- slots when passwords change or accounts are disabled --------------------------
     def has_slot(self, user_id: str) -> bool:

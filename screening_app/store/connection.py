@@ -7,10 +7,17 @@ belongs to the thread that opened it.
 A station database is encrypted with SQLCipher under a random 256-bit key (see
 store/keyfile.py for how accounts unlock it); without the key the file, its WAL and its
 journal are noise. Headquarters' own store is opened without a key.
+
+A full disk or a folder that cannot be written to is not a bug: ``storage_failure`` turns
+the errors they cause (SQLite's and the operating system's) into one sentence naming the
+folder, and every way in (opening, write transactions, the CLI's last line of defence)
+goes through it.
 """
 
+import errno
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,6 +41,172 @@ class WrongDatabaseKey(UserError):
     pass
 
 
+# -- a full disk, a read-only folder -------------------------------------------------------
+class StorageFailure(UserError):
+    """A write failed because of where it goes, not what it holds: nothing was saved."""
+
+    def __init__(self, message: str, folder: Path | None):
+        super().__init__(message)
+        self.folder = folder
+
+
+class DiskFull(StorageFailure):
+    pass
+
+
+class FolderNotWritable(StorageFailure):
+    pass
+
+
+# SQLite's primary result codes (the low byte of an extended code), and the messages its
+# drivers give for them where an exception carries no code.
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+_SQLITE_MESSAGES = {
+    "attempt to write a readonly database": _SQLITE_READONLY,
+    "disk i/o error": _SQLITE_IOERR,
+    "database or disk is full": _SQLITE_FULL,
+    "unable to open database file": _SQLITE_CANTOPEN,
+}
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_NOT_WRITABLE_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+# SQLite says only "disk I/O error" or "unable to open" when it cannot grow its shared
+# memory file or create its journal; with less free space than this the disk is the cause.
+_LOW_SPACE_BYTES = 1024 * 1024
+
+
+def storage_failure(error: BaseException, folder: Path | str | None = None
+                    ) -> StorageFailure | None:
+    """The user's sentence for ``error`` when a full disk or a folder that cannot be written
+    to caused it, else None (a bug or a damaged file, to be reported as such). ``folder`` is
+    where the failed write was going when the error does not name a file itself."""
+    if isinstance(error, StorageFailure):
+        return error
+    if isinstance(error, OSError):
+        if error.filename:
+            folder = Path(os.fsdecode(error.filename)).parent
+        if error.errno in _FULL_ERRNOS:
+            return _disk_full(folder)
+        if error.errno == errno.EROFS:
+            return _not_writable(folder, "read-only")
+        why = _why_not_writable(folder) if folder is not None else None
+        if error.errno in _NOT_WRITABLE_ERRNOS and why:
+            # A file that could not be read is reported elsewhere: only a folder that
+            # refuses writes is this kind of failure.
+            return _not_writable(folder, why)
+        return None
+    if not isinstance(error, DATABASE_ERRORS):
+        return None
+    code = _sqlite_code(error)
+    if code == _SQLITE_FULL:
+        return _disk_full(folder)
+    if code == _SQLITE_READONLY:
+        why = _why_not_writable(folder) if folder is not None else None
+        return _not_writable(folder, why or "read-only")
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN) and folder is not None:
+        why = _why_not_writable(folder)
+        if why:
+            return _not_writable(folder, why)
+        if _free_bytes(folder) < _LOW_SPACE_BYTES or _at_file_size_limit(folder):
+            return _disk_full(folder)
+    return None
+
+
+@contextmanager
+def storage_errors(folder: Path | str | None | Callable[[], Path | None]) -> Iterator[None]:
+    """Raise a full disk or an unwritable folder met inside as its ``StorageFailure``;
+    ``folder`` (or a function giving it, asked only on failure) is where writes go."""
+    try:
+        yield
+    except (OSError, *DATABASE_ERRORS) as error:
+        failure = storage_failure(error, folder() if callable(folder) else folder)
+        if failure is None:
+            raise
+        raise failure from error
+
+
+def _disk_full(folder: Path | str | None) -> DiskFull:
+    folder = _shown(folder)
+    where = f"The disk holding {folder}" if folder is not None else "A disk this needs"
+    return DiskFull(f"{where} is full: nothing was saved; free some space and try again.",
+                    folder)
+
+
+def _not_writable(folder: Path | str | None, why: str) -> FolderNotWritable:
+    folder = _shown(folder)
+    if folder is None:
+        where = "A folder this needs"
+    elif (Path(folder) / DATABASE_FILENAME).is_file():
+        where = f"The station's folder {folder}"
+    else:
+        where = f"The folder {folder}"
+    return FolderNotWritable(f"{where} cannot be written to ({why}): nothing was saved; make"
+                             " it writable and try again.", folder)
+
+
+def _shown(folder: Path | str | None) -> Path | None:
+    """The folder the user knows: not a ``.NAME.partial`` one that a whole-or-nothing write
+    (a backup, a bundle) was filling and has removed."""
+    if folder is None:
+        return None
+    folder = Path(folder)
+    while folder.name.startswith(".") and folder.name.endswith(".partial"):
+        folder = folder.parent
+    return folder
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF
+    return _SQLITE_MESSAGES.get(str(error).strip().lower())
+
+
+def _why_not_writable(folder: Path | str) -> str | None:
+    """"read-only" or "permission denied" for a folder that refuses writes, else None."""
+    if not os.path.isdir(folder):
+        return None  # a folder that is not there is another kind of failure
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "read-only"
+    except (OSError, AttributeError):  # no statvfs on Windows
+        pass
+    return None if os.access(folder, os.W_OK) else "permission denied"
+
+
+def _free_bytes(folder: Path | str) -> int:
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return _LOW_SPACE_BYTES  # unknown: do not call a disk full on a guess
+    return stats.f_bavail * stats.f_frsize
+
+
+def _at_file_size_limit(folder: Path | str) -> bool:
+    """A file in ``folder`` stopped at the process's file size limit (``ulimit -f``), where
+    SQLite fails with EFBIG as it would with ENOSPC, but says only "disk I/O error"."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return False
+    limit, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if limit == resource.RLIM_INFINITY:
+        return False
+    try:
+        return any(path.is_file() and path.stat().st_size >= limit
+                   for path in Path(folder).iterdir())
+    except OSError:
+        return False
+
+
+def database_folder(db: Database) -> Path | None:
+    """The folder holding ``db``'s main file (None for an in-memory database)."""
+    try:
+        row = db.conn.execute("PRAGMA database_list").fetchone()
+    except DATABASE_ERRORS:
+        return None
+    return Path(row[2]).parent if row and row[2] else None
+
+
 def open_database(path: Path | str, key: bytes | None = None) -> Database:
     """Open (creating if needed) the SQLite file at ``path`` with the station's settings;
     with ``key``, as a SQLCipher database encrypted under that raw key.
@@ -44,17 +217,26 @@ def open_database(path: Path | str, key: bytes | None = None) -> Database:
     - foreign_keys=ON: SQLite leaves them off by default.
     - busy_timeout: the GUI and a CLI command may touch the same station at once.
     - temp_store=MEMORY: sorts and temporary tables never spill to disk in clear.
+
+    A full disk or a read-only folder raises ``StorageFailure`` (opening a WAL database
+    creates its shared-memory file beside it).
     """
-    if key is None:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    else:
-        conn = _open_encrypted(path, key)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    conn.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
-    conn.execute("PRAGMA temp_store=MEMORY")
+    folder = Path(path).parent
+    with storage_errors(folder):
+        if key is None:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            conn = _open_encrypted(path, key)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
+            conn.execute("PRAGMA temp_store=MEMORY")
+        except BaseException:
+            conn.close()
+            raise
     # No sqlite-utils plugins: the station's connection is the program's own.
     return Database(conn, execute_plugins=False)
 
@@ -67,8 +249,13 @@ def _open_encrypted(path: Path | str, key: bytes):
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher.DatabaseError:
+    except sqlcipher.DatabaseError as error:
         conn.close()
+        # The first read is also the first time SQLite touches the folder (its WAL and
+        # shared-memory files): a full disk must not be taken for another station's file.
+        failure = storage_failure(error, Path(path).parent)
+        if failure is not None:
+            raise failure from error
         raise WrongDatabaseKey(f"{Path(path).name} does not open with this key: it belongs"
                                " to another station, or it is damaged.") from None
     return conn
@@ -90,19 +277,23 @@ def write_transaction(db: Database) -> Iterator[Database]:
     Writers that read before they write (the event chain reads its head, an import
     compares with existing rows) must not race another process between the read and
     the write; nested use becomes a savepoint.
+
+    A full disk or a read-only folder raises ``StorageFailure`` with nothing written; a
+    COMMIT that fails (where a full disk usually shows) rolls back too, so the connection
+    is never left inside a transaction that later writes would silently join.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
+    with storage_errors(lambda: database_folder(db)):
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield db
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        # The body may have rolled back on purpose (a dry run); then there is nothing to commit.
-        if db.conn.in_transaction:
-            db.conn.execute("COMMIT")
+            # The body may have rolled back on purpose (a dry run): nothing to commit then.
+            if db.conn.in_transaction:
+                db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise

@@ -85,11 +85,15 @@ class KeyFile:
         data = {"format": FORMAT, "station_id": self.station_id, "name_salt": self.name_salt,
                 "slots": self.slots, "recovery": self.recovery, "public": self.public}
         partial = self.path.with_name(f".{self.path.name}.partial")
-        with partial.open("w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, self.path)
+        try:
+            with partial.open("w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=1, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, self.path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
 
     # -- slots ---------------------------------------------------------------------------
     def _context(self) -> bytes:

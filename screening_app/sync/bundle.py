@@ -136,12 +136,19 @@ class _DigestingWriter(io.RawIOBase):
         self._target = target
         self.digest = hashlib.sha256()
         self.length = 0
+        # pyrage reports a failed write as its own EncryptError; the disk's own error (a
+        # full disk, a read-only stick) is what the user must be told.
+        self.error: OSError | None = None
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
-        self._target.write(data)
+        try:
+            self._target.write(data)
+        except OSError as error:
+            self.error = error
+            raise
         self.digest.update(data)
         self.length += len(data)
         return len(data)
@@ -207,8 +214,8 @@ def write_bundle(
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
 
 
-def _encrypt_stream(cipher: IO[bytes], recipient, produce: Callable[[BundleWriter], None]
-                    ) -> dict[str, int]:
+def _encrypt_stream(cipher: _DigestingWriter, recipient,
+                    produce: Callable[[BundleWriter], None]) -> dict[str, int]:
     """The tar is written on this thread (so the producer's SQLite connection stays on
     the thread that made it) into a pipe that age encrypts on another."""
     read_fd, write_fd = _pipe()
@@ -219,7 +226,7 @@ def _encrypt_stream(cipher: IO[bytes], recipient, produce: Callable[[BundleWrite
             with os.fdopen(read_fd, "rb") as plain:
                 pyrage.encrypt_io(plain, cipher, [recipient])
         except BaseException as error:  # noqa: BLE001 -- handed to the writing thread
-            failure.append(error)
+            failure.append(cipher.error or error)
 
     worker = threading.Thread(target=encrypt, name="bundle-encrypt", daemon=True)
     worker.start()
@@ -310,6 +317,19 @@ def read_header(path: Path) -> SealedBundle:
     return SealedBundle(path, header, offset, ciphertext_length)
 
 
+def is_whole_text(value: Any, raw: bytes) -> bool:
+    """False when JSON ``raw`` decoded to text holding half a character: a \\ud800 escape
+    without its pair, which can be neither hashed nor stored. Only text with an escape is
+    checked, so reading plain records costs nothing more."""
+    if b"\\u" not in raw:
+        return True
+    try:
+        canonical_json(value).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 _REQUIRED = {"format": int, "kind": str, "bundle_id": str, "created_at": str, "sender": str,
              "recipient": str, "certificates": str, "ciphertext_sha256": str,
              "ciphertext_length": int, "counts": dict, "extra": dict, "signature": str}
@@ -320,7 +340,7 @@ def _parse_header(raw: bytes, name: str) -> BundleHeader:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BundleError(f"{name} is damaged: its header is not readable.") from None
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or not is_whole_text(value, raw):
         raise BundleError(f"{name} is damaged: its header is not readable.")
     for key, kind in _REQUIRED.items():
         if not isinstance(value.get(key), kind):
@@ -405,6 +425,9 @@ class Member:
                 raise BundleError(f"{self.name}, line {number}: not valid JSON.") from None
             if not isinstance(value, dict):
                 raise BundleError(f"{self.name}, line {number}: expected a JSON object.")
+            if not is_whole_text(value, line):
+                raise BundleError(f"{self.name}, line {number}: holds half a character (a"
+                                  " lone surrogate escape), which no screening-app writes.")
             yield value
 
     @property

@@ -195,10 +195,16 @@ class InterviewWizard(QWidget):
         try:
             self.interview = self._services.interviews.answer(
                 self._actor, self.interview.id, question_id, value)
-        except UserError as error:
-            self.reason_label.setText(str(error))
+        except UserError as error:  # a full disk too: one sentence, and the answer kept
+            self._not_saved(question_id, error)
             return
         self._after_change()
+
+    def _not_saved(self, question_id: str, error: UserError) -> None:
+        for page in self.step_pages.values():
+            if question_id in page.questions:
+                page.questions[question_id].save_failed()
+        self.reason_label.setText(str(error))
 
     def _signer_name(self, question_id: str) -> str | None:
         signer = self.interview.protocol.question(question_id).signer

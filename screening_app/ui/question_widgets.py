@@ -57,6 +57,10 @@ class QuestionWidget(QFrame):
     def flush(self) -> None:
         """Save anything typed but not yet saved (text fields wait for a pause)."""
 
+    def save_failed(self) -> None:
+        """The answer just offered was not stored (a full disk, a refusal): offer it again
+        at the next chance. An option is offered again when it is chosen again."""
+
     def focus_first(self) -> None:
         self.setFocus()
 
@@ -172,6 +176,7 @@ class TextQuestion(QuestionWidget):
     def __init__(self, question: Question, multiline: bool, parent=None):
         super().__init__(question, parent)
         self._saved: str | None = None
+        self._saved_before_offer: str | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TEXT_SAVE_DELAY_MS)
@@ -213,8 +218,13 @@ class TextQuestion(QuestionWidget):
             return
         if not text and not self.question.required and self._saved is None:
             return
-        self._saved = text
+        self._saved_before_offer, self._saved = self._saved, text
         self.sig_answered.emit(self.question.id, text)
+
+    def save_failed(self) -> None:
+        # The text stays on screen as typed; the next pause, Next or leaving the field
+        # offers it again instead of taking it for saved.
+        self._saved = self._saved_before_offer
 
     def focusOutEvent(self, event) -> None:
         self.flush()

@@ -14,6 +14,7 @@ from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.accounts import SignInThrottled
 from screening_app.services.app import LockedStation, StationServices
+from screening_app.store.connection import storage_errors
 
 
 class SignInDialog(QDialog):
@@ -94,8 +95,11 @@ class SignInDialog(QDialog):
         if not self.sign_in_button.isEnabled():
             return  # Enter in a field while the name must wait
         try:
-            self.actor = self._services.sign_in(
-                self.name_edit.text().strip(), self.password_edit.text())
+            # A failed attempt is counted in a file in the station's folder: on a full disk
+            # or a read-only folder that is said in one sentence, like any other write.
+            with storage_errors(self._services.station.data_dir):
+                self.actor = self._services.sign_in(
+                    self.name_edit.text().strip(), self.password_edit.text())
         except SignInThrottled as error:
             self._show_error(str(error))
             self.sign_in_button.setEnabled(False)

@@ -1,0 +1,1 @@
+"""Proof under faults: real work in a child process killed with SIGKILL at random points."""
