@@ -165,3 +165,11 @@ def roster_station(station, tmp_path) -> StationFixture:
     path = write_csv(tmp_path / "roster.csv", SMALL_ROSTER)
     station.services.roster.import_file(station.admin, path)
     return station
+
+
+@pytest.fixture
+def headquarters(tmp_path, test_keys):
+    """A minimal headquarters from the test CA (tests/fake_headquarters.py)."""
+    from tests.fake_headquarters import make_fake_headquarters
+
+    return make_fake_headquarters(tmp_path, test_keys)

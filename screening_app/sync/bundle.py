@@ -23,6 +23,7 @@ import os
 import struct
 import tarfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import IO, Any
 
 import pyrage
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -182,6 +183,7 @@ def write_bundle(
     stem = file_stem or f"{sender}-to-{recipient}-{created_at[:19].replace(':', '')}"
     final = folder / f"{stem}-{bundle_id[:8]}{SUFFIX}"
     partial = folder / f".{final.name}.partial"
+    _remove_abandoned_partials(folder)
     counts: dict[str, int] = {}
     try:
         with partial.open("wb") as out:
@@ -209,6 +211,19 @@ def write_bundle(
         partial.unlink(missing_ok=True)
         raise
     return final, BundleHeader(fields, signature), counts
+
+
+ABANDONED_AFTER_SECONDS = 3600
+
+
+def _remove_abandoned_partials(folder: Path) -> None:
+    """A bundle half-written by a process that was killed stays as a hidden partial file
+    (encrypted, never taken for a bundle); one untouched for an hour is nobody's."""
+    cutoff = time.time() - ABANDONED_AFTER_SECONDS
+    for leftover in folder.glob(f".*{SUFFIX}.partial"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
@@ -320,7 +335,7 @@ def read_header(path: Path) -> SealedBundle:
 def is_whole_text(value: Any, raw: bytes) -> bool:
     """False when JSON ``raw`` decoded to text holding half a character: a \\ud800 escape
     without its pair, which can be neither hashed nor stored. Only text with an escape is
-    checked, so reading plain records costs nothing more."""
+    checked, so reading plain JSON costs nothing more."""
     if b"\\u" not in raw:
         return True
     try:
@@ -362,17 +377,18 @@ def verify_sender(bundle: SealedBundle, trusted_roots: Sequence[x509.Certificate
     name = bundle.name
     try:
         chain = bundle.header.certificate_chain(f"{name} (signer)")
-    except UserError:
+        signer = chain[0]
+        # A damaged certificate may still parse, and fail only when its key or name is read.
+        public_key, signer_name = signer.public_key(), certificates.common_name(signer)
+    except (UserError, ValueError, UnsupportedAlgorithm):
         raise BundleError(f"{name} is damaged: the signer's certificate is not readable."
                           ) from None
-    signer = chain[0]
     try:
-        signer.public_key().verify(bundle.header.signature,
-                                   canonical_json(bundle.header.fields).encode(), _PSS,
-                                   hashes.SHA256())
+        public_key.verify(bundle.header.signature, canonical_json(bundle.header.fields).encode(),
+                          _PSS, hashes.SHA256())
     except (InvalidSignature, TypeError, ValueError):
         raise BundleError(f"{name} was altered or forged: its signature does not match"
-                          f" {certificates.common_name(signer)!r}'s key.") from None
+                          f" {signer_name!r}'s key.") from None
     check_chain(chain, trusted_roots, name)
     digest = hashlib.sha256()
     with bundle.path.open("rb") as handle:
@@ -400,6 +416,9 @@ def check_chain(chain: Sequence[x509.Certificate], trusted_roots: Sequence[x509.
             certificates.check_issued_by(child, parent)
     except UserError as problem:
         raise BundleError(f"{name}: {problem}") from None
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise BundleError(f"{name} is damaged: a certificate in its signer's chain is not"
+                          " readable.") from None
     if issuer_chain[-1].fingerprint(hashes.SHA256()) not in trusted:
         raise BundleError(f"{name} is signed by {certificates.common_name(chain[0])!r},"
                           " whose certificate was not issued by our certificate authority.")
@@ -425,9 +444,6 @@ class Member:
                 raise BundleError(f"{self.name}, line {number}: not valid JSON.") from None
             if not isinstance(value, dict):
                 raise BundleError(f"{self.name}, line {number}: expected a JSON object.")
-            if not is_whole_text(value, line):
-                raise BundleError(f"{self.name}, line {number}: holds half a character (a"
-                                  " lone surrogate escape), which no screening-app writes.")
             yield value
 
     @property

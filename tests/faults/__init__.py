@@ -1,1 +1,1 @@
-"""Proof under faults: real work in a child process killed with SIGKILL at random points."""
+"""Proof under faults: processes killed at random points, full disks, read-only folders."""

@@ -21,7 +21,6 @@ from tests.faults.disk_helpers import (  # noqa: F401 - fixtures
     full_disk_message,
     small_disk_fixture,
 )
-from tests.services.test_sync import headquarters  # noqa: F401 - a fixture
 
 
 def roster_rows(count: int) -> list[dict]:
@@ -67,7 +66,7 @@ def test_an_interview_recorded_on_a_full_disk_leaves_no_trace(disk_station):
     assert again.code == 0 and "completed (enlist)" in again.out, again.err
 
 
-def trusting_headquarters(disk_station, headquarters):  # noqa: F811
+def trusting_headquarters(disk_station, headquarters):
     with disk_station.open() as (services, admin):
         services.sync.trust_headquarters(admin, headquarters.public_file)
     outbox = disk_station.disk.folder / "outbox"  # a stick that is full too
@@ -75,7 +74,7 @@ def trusting_headquarters(disk_station, headquarters):  # noqa: F811
     return outbox
 
 
-def test_a_sync_export_to_a_full_disk_leaves_no_half_bundle(disk_station, headquarters):  # noqa: F811
+def test_a_sync_export_to_a_full_disk_leaves_no_half_bundle(disk_station, headquarters):
     disk_station.disk.require_mount("a bundle meeting a full disk (pyrage reports EFBIG as"
                                     " its own EncryptError; see the next test)")
     outbox = trusting_headquarters(disk_station, headquarters)
@@ -96,7 +95,7 @@ def test_a_sync_export_to_a_full_disk_leaves_no_half_bundle(disk_station, headqu
 
 
 def test_a_bundle_that_fills_the_disk_part_way_says_the_disk_is_full(
-        disk_station, headquarters):  # noqa: F811
+        disk_station, headquarters):
     outbox = trusting_headquarters(disk_station, headquarters)
 
     result = disk_station.cli("sync", "export", "--to", outbox, full=True, leave_kib=8)

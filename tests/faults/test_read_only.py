@@ -14,7 +14,6 @@ from tests.faults.disk_helpers import (  # noqa: F401 - fixtures
     small_disk_fixture,
     unmount,
 )
-from tests.services.test_sync import headquarters  # noqa: F401 - a fixture
 
 NEW_PASSWORD = "a new interviewer password"
 
@@ -79,7 +78,7 @@ def read_only_stick(tmp_path):
 
 
 def test_a_bundle_for_a_read_only_stick_names_the_stick_and_records_no_export(
-        disk_station, headquarters, read_only_stick):  # noqa: F811
+        disk_station, headquarters, read_only_stick):
     with disk_station.open() as (services, admin):
         services.sync.trust_headquarters(admin, headquarters.public_file)
 

@@ -74,9 +74,9 @@ def test_headquarters_recovers_a_station_whose_passwords_are_all_lost(
         working, tmp_path, test_keys):
     from screening_app.services.recovery import recover_account
     from screening_app.sync.bundle import load_age_identity
-    from tests.services.test_sync import headquarters as make_headquarters
+    from tests.fake_headquarters import make_fake_headquarters
 
-    headquarters = make_headquarters.__wrapped__(tmp_path, test_keys)
+    headquarters = make_fake_headquarters(tmp_path, test_keys)
     working.services.sync.trust_headquarters(working.admin, headquarters.public_file)
     working.services.close()
 

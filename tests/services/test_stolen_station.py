@@ -6,7 +6,6 @@ import pytest
 from screening_app.domain.errors import AuthenticationFailed
 from screening_app.protocol.examples import complete_answers
 from tests.conftest import SMALL_ROSTER
-from tests.services.test_sync import headquarters  # noqa: F401
 
 SECRETS = [person[field] for person in SMALL_ROSTER
            for field in ("name_native", "name_latin", "isn")] + ["enlist", "repatriate"]
@@ -24,7 +23,7 @@ def readable_secrets(folder) -> dict[str, list[str]]:
 
 
 def test_a_stolen_data_directory_reveals_no_name_or_choice(roster_station, headquarters,
-                                                           tmp_path):  # noqa: F811
+                                                           tmp_path):
     services = roster_station.services
     services.sync.trust_headquarters(roster_station.admin, headquarters.public_file)
     for isn, choice in (("NK-100001", "enlist"), ("CN-700001", "repatriate")):

@@ -9,7 +9,7 @@ from screening_app.ui.main_window import MainWindow
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.sync_dialog import SyncDialog
 from tests.conftest import PASSWORD
-from tests.services.test_sync import acks_for, headquarters, station_recipient  # noqa: F401
+from tests.fake_headquarters import acks_for, station_recipient
 
 
 def test_the_first_sign_in_opens_the_encrypted_station(qtbot, roster_station):
@@ -54,7 +54,7 @@ def test_an_interviewer_sees_neither_sync_nor_backup(qtbot, window):
 
 
 def test_sync_from_the_dialog_exports_and_applies_what_comes_back(
-        qtbot, roster_station, headquarters, tmp_path):  # noqa: F811
+        qtbot, roster_station, headquarters, tmp_path):
     services = roster_station.services
     services.sync.trust_headquarters(roster_station.admin, headquarters.public_file)
     services.transcription.record(roster_station.interviewer, "NK-100001",
