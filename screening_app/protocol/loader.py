@@ -40,6 +40,9 @@ SCHEMA_PATH = Path(__file__).with_name("schema.json")
 LANGUAGE_NAMES = {"en": "English", "ko": "Korean", "zh": "Chinese"}
 
 PathParts = tuple[str | int, ...]
+# Far deeper than any definition goes (steps[2].questions[0].when.in[1] is 6 levels); a
+# limit keeps a hostile document from exhausting the stack of the checks below.
+MAX_NESTING = 32
 
 
 # -- entry points ------------------------------------------------------------------------
@@ -103,6 +106,18 @@ class _StrictYamlLoader(yaml.SafeLoader):
     """SafeLoader that refuses a key given twice in one mapping: PyYAML would silently keep
     the last one, and a translation or rule could vanish without anyone noticing."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's constructors raise bare ValueError, KeyError... for a value that does not
+        # fit its explicit tag (!!int abc, !!timestamp 2001-13-45); give it its place.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            kind = node.tag.rsplit(":", 1)[-1]
+            shown = f" {node.value[:40]!r}" if isinstance(node, yaml.ScalarNode) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the value{shown} is not a valid {kind}", node.start_mark
+            ) from None
+
 
 def _construct_mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode):
     loader.flatten_mapping(node)
@@ -139,8 +154,21 @@ def _read_yaml(path: Path, source_name: str) -> Any:
         data = yaml.load(text, Loader=_StrictYamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         raise ProtocolError(_yaml_error_sentence(source_name, error)) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        raise ProtocolError(
+            f"{source_name}: not valid YAML at line {line}, column {column}: the character"
+            f" U+{error.character:04X} is not allowed in YAML."
+        ) from None
     except yaml.YAMLError as error:
-        raise ProtocolError(f"{source_name}: not valid YAML ({error}).") from None
+        detail = " ".join(str(error).split())
+        raise ProtocolError(f"{source_name}: not valid YAML ({detail}).") from None
+    except RecursionError:
+        raise ProtocolError(
+            f"{source_name}: nested too deeply (more than {MAX_NESTING} levels) to be a"
+            " protocol definition."
+        ) from None
     if data is None:
         raise ProtocolError(
             f"{source_name}: the file is empty; a protocol is a YAML mapping with id, version,"
@@ -161,6 +189,11 @@ def _yaml_error_sentence(source_name: str, error: yaml.MarkedYAMLError) -> str:
 # -- plain data and schema -----------------------------------------------------------------
 def _check_plain_data(value: Any, path: PathParts, source_name: str) -> None:
     """Only JSON types may appear: the definition is hashed and stored as canonical JSON."""
+    if len(path) > MAX_NESTING:
+        raise ProtocolError(
+            f"{source_name}: at {format_path(path[:MAX_NESTING])}: nested more than"
+            f" {MAX_NESTING} levels deep, deeper than any protocol key."
+        )
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
@@ -168,15 +201,29 @@ def _check_plain_data(value: Any, path: PathParts, source_name: str) -> None:
                     f"{source_name}: at {format_path(path)}: the key {key!r} is not text;"
                     " put it in quotes."
                 )
+            _check_plain_data(key, (*path, key), source_name)
             _check_plain_data(item, (*path, key), source_name)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_plain_data(item, (*path, index), source_name)
+    elif isinstance(value, str) and not _is_whole_text(value):
+        raise ProtocolError(
+            f"{source_name}: at {format_path(path)}: the text holds half a character (an"
+            " escape such as \\ud800 without its pair); write the character itself."
+        )
     elif not isinstance(value, str | int | float | bool) and value is not None:
         raise ProtocolError(
             f"{source_name}: at {format_path(path)}: a {type(value).__name__} value is not"
             " allowed here; put it in quotes to make it text."
         )
+
+
+def _is_whole_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @functools.cache
@@ -247,6 +294,8 @@ def _schema_error_sentence(error: "ValidationError") -> tuple[PathParts, str]:
             return path, "must not be empty."
         case "minimum":
             return path, f"must be at least {rule}."
+        case "maximum":
+            return path, f"must be at most {rule}."
         case "uniqueItems":
             return path, "lists the same value more than once."
     return path, error.message.rstrip(".") + "."
@@ -291,6 +340,8 @@ def format_path(path: PathParts) -> str:
         return "the top level"
     text = ""
     for part in path:
+        if isinstance(part, str) and not (part and part.isprintable()):
+            part = repr(part)  # a key such as "\r" must not break the one-line message
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 

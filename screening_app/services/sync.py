@@ -23,6 +23,7 @@ from screening_app import __version__
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import GENESIS_HASH, canonical_json, utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.roster_rules import EARLIEST_BIRTH_YEAR, LATEST_BIRTH_YEAR
 from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.pki import certificates
 from screening_app.services.authz import require_role
@@ -339,11 +340,16 @@ class SyncService:
     def _check_down_manifest(self, member: bundles.Member, name: str,
                              result: ApplyResult) -> dict:
         try:
-            manifest = json.loads(member.read())
+            raw = member.read()
+            manifest = json.loads(raw)
+            if not bundles.is_whole_text(manifest, raw):
+                raise ValueError("half a character")
             station_id = manifest["station_id"]
             outbox_through = int(manifest["outbox_through"])
             held_seq = int(manifest["events"]["seq"])
             held_hash = str(manifest["events"]["hash"])
+            if not (0 <= outbox_through < 2**63 and 0 <= held_seq < 2**63):
+                raise ValueError("a sequence number SQLite cannot hold")
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
             raise bundles.BundleError(f"{name}: its manifest is not readable.") from None
         if station_id != self._station.station_id:
@@ -377,6 +383,9 @@ class SyncService:
             except KeyError as missing:
                 raise bundles.BundleError(f"{member.name}: an acknowledgement lacks"
                                           f" {missing}.") from None
+            if not all(map(_is_whole_text, (kind, identifier, digest))):
+                raise bundles.BundleError(f"{member.name}: an acknowledgement holds half a"
+                                          " character (a lone surrogate escape).")
             ours = outgoing.station_digest_of(self._db, kind, identifier)
             if ours is None or ours != digest:
                 result.not_matching.append(f"{kind} {identifier}")
@@ -403,10 +412,14 @@ class SyncService:
                                           f" is already on line {first}.")
             columns = tuple(f for f in ROSTER_FIELDS if f in row)
             for column in columns:
+                if isinstance(row[column], str) and not _is_whole_text(row[column]):
+                    raise bundles.BundleError(f"{member.name}, line {number}: {column} holds"
+                                              " half a character (a lone surrogate escape).")
                 if not _is_roster_value(column, row[column]):
+                    wanted = (f"a year from {EARLIEST_BIRTH_YEAR} to {LATEST_BIRTH_YEAR}"
+                              if column == "birth_year" else "text")
                     raise bundles.BundleError(
-                        f"{member.name}, line {number}: {column} must be"
-                        f" {'a whole number' if column == 'birth_year' else 'text'} or null.")
+                        f"{member.name}, line {number}: {column} must be {wanted} or null.")
             groups[columns].append(tuple(row[f] for f in columns))
         repository = SubjectRepository(self._db)
         now = utc_now()
@@ -434,7 +447,10 @@ class SyncService:
 
     def _apply_revocations(self, member: bundles.Member, result: ApplyResult) -> None:
         try:
-            revocations = json.loads(member.read())
+            raw = member.read()
+            revocations = json.loads(raw)
+            if not bundles.is_whole_text(revocations, raw):
+                raise ValueError("half a character")
             users = list(revocations.get("users", []))
             revoked_certificates = list(revocations.get("certificates", []))
         except (ValueError, TypeError, AttributeError, RecursionError):
@@ -515,10 +531,21 @@ class SyncService:
 
 
 def _is_roster_value(column: str, value) -> bool:
-    """What a roster row from headquarters may hold: text, a whole-number birth year, null."""
+    """What a roster row from headquarters may hold: text, a plausible birth year, null."""
     if column == "birth_year":
-        return value is None or (isinstance(value, int) and not isinstance(value, bool))
+        return value is None or (isinstance(value, int) and not isinstance(value, bool)
+                                 and EARLIEST_BIRTH_YEAR <= value <= LATEST_BIRTH_YEAR)
     return value is None or isinstance(value, str)
+
+
+def _is_whole_text(text: str) -> bool:
+    """False for text holding half a character (a lone \\ud800 escape), which cannot be
+    stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:

@@ -41,13 +41,16 @@ def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
     try:
         record = json.loads(embedded)
         claimed = record.pop("record_sha256")
-    except (ValueError, KeyError, AttributeError):
+    except (ValueError, KeyError, AttributeError, TypeError, RecursionError):
         return FormVerification(False, "The record data in the PDF is not readable.", None,
                                 signers)
     record_id = record.get("id")
     if sha256_hex(canonical_json(record)) != claimed:
         return FormVerification(False, "The record data in the PDF does not match its own"
                                 " hash.", record_id, signers)
+    if not isinstance(record_id, str):
+        return FormVerification(False, "The record data in the PDF has no record id.", None,
+                                signers)
     notes = [f"signed by {', '.join(signers)}; covers the whole document",
              f"record {record_id}, hash {claimed[:16]}… matches its data"]
     if station is not None and actor is not None:
@@ -65,8 +68,12 @@ def _compare_with_station(station: Station, record_id: str, claimed: str,
     db = station.db
     if chain_head:
         seq_text, _, head_hash = chain_head.partition(":")
-        row = db.execute("SELECT hash FROM events WHERE seq = ?", [int(seq_text)]).fetchone()
+        if not (seq_text.isascii() and seq_text.isdigit()):
+            return (f"The point in the station's history this form names ({chain_head[:40]!r})"
+                    " is not readable.")
         newest = db.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+        row = (db.execute("SELECT hash FROM events WHERE seq = ?", [int(seq_text)]).fetchone()
+               if int(seq_text) <= newest else None)
         if row is None and int(seq_text) > newest:
             return (f"The station database is older than this form: its history ends at event"
                     f" {newest}, but the form was made at event {seq_text}. Was the database"
