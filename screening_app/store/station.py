@@ -3,6 +3,8 @@ open it (store/keyfile.py) and the station's logs."""
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,11 @@ from screening_app.domain.errors import UserError
 from screening_app.store.connection import DATABASE_FILENAME, is_plain_sqlite, open_database
 from screening_app.store.events import EventLog
 from screening_app.store.keyfile import KeyFile
+
+try:
+    import fcntl
+except ImportError:  # Windows: one program at a time encrypts an old station
+    fcntl = None
 from screening_app.store.migrations import migrate
 
 DATA_DIR_ENV = "SCREENING_APP_DATA_DIR"
@@ -115,5 +122,21 @@ def database_key(data_dir: Path | str, name: str, password: str) -> bytes:
         raise NoStation(f"There is no station in {data_dir}; create one with 'screening-app"
                         " init' or try 'screening-app demo'.")
     if is_plain_sqlite(path):
-        encrypt_station_in_place(data_dir, path)
+        # Two programs signing in at once (the app and a command) must not both encrypt.
+        with _exclusive(data_dir / ".station.lock"):
+            if is_plain_sqlite(path):
+                encrypt_station_in_place(data_dir, path)
     return KeyFile.load(data_dir).unlock(name, password)
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """An advisory lock the system releases when the process ends, even by SIGKILL."""
+    with open(lock_path, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

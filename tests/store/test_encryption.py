@@ -88,3 +88,15 @@ def test_a_missing_or_damaged_key_file_is_named(tmp_path):
     keyfile.unlink()
     with pytest.raises(KeyFileError, match="station-keys.json is missing"):
         database_key(tmp_path / "s", "admin", PASSWORD)
+
+
+def test_two_programs_signing_in_at_once_encrypt_an_old_station_once(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    plain_station(tmp_path / "s")
+    with ThreadPoolExecutor(4) as pool:
+        keys = list(pool.map(lambda _: database_key(tmp_path / "s", "admin", PASSWORD),
+                             range(4)))
+    assert len(set(keys)) == 1  # one encryption, one key, every caller got it
+    assert open_database(tmp_path / "s" / "station.sqlite3", keys[0]).execute(
+        "PRAGMA integrity_check").fetchone()[0] == "ok"
