@@ -272,11 +272,27 @@ class KeyService:
                 " 'screening-app user import-cert'.")
         if self._personal is None or self._personal[0] != actor.user_id:
             raise StationKeyUnavailable(f"{actor.name}'s key is locked: sign in again.")
-        key = load_sealed_private_key(self._personal[1])
+        certificate = certificates.load_certificates(row[0].encode(), "user certificate")[0]
+        revoked = self.revocation(certificate)
+        if revoked:
+            raise StationKeyUnavailable(f"{actor.name} cannot countersign: headquarters revoked"
+                                        f" this certificate ({revoked}); ask for a new one"
+                                        " ('screening-app user csr').")
         return SigningIdentity(
-            key=key,
-            certificate=certificates.load_certificates(row[0].encode(), "user certificate")[0],
+            key=load_sealed_private_key(self._personal[1]), certificate=certificate,
             chain=tuple(certificates.load_certificates(row[1].encode(), "user chain")))
+
+    def revocation(self, certificate: x509.Certificate) -> str | None:
+        """Why and when headquarters revoked this certificate (from a down bundle), or
+        None. A revoked certificate signs nothing more at this station."""
+        from cryptography.hazmat.primitives import hashes
+
+        row = self._db.execute(
+            "SELECT reason, revoked_at FROM revoked_certificates WHERE fingerprint_sha256 = ?",
+            [certificate.fingerprint(hashes.SHA256()).hex()]).fetchone()
+        if row is None:
+            return None
+        return f"{row[0] or 'no reason given'}, {str(row[1] or '')[:10] or 'date unknown'}"
 
     def _require_kek(self) -> bytes:
         # The KEK belongs to this process's signed-in session, whoever is acting in it: the
@@ -358,6 +374,10 @@ class KeyService:
             return ("This station has no certificate yet: send its request"
                     " ('screening-app station csr') to headquarters and install what they"
                     " issue with 'screening-app station import-cert'.")
+        revoked = self.revocation(self.station_certificate().certificate)
+        if revoked:
+            return (f"Headquarters revoked this station's certificate ({revoked}): it signs no"
+                    " more forms until headquarters issues a new one.")
         if self._kek is None:
             return "The station key is locked: sign in again to unlock it."
         return None
@@ -370,6 +390,10 @@ class KeyService:
             raise StationKeyUnavailable(
                 "This station has no certificate yet: send station-csr.pem to headquarters"
                 " and install what they issue with 'screening-app station import-cert'.")
+        revoked = self.revocation(installed.certificate)
+        if revoked:
+            raise StationKeyUnavailable(f"Headquarters revoked this station's certificate"
+                                        f" ({revoked}): it signs nothing more.")
         kek = self._require_kek()
         row = self._db.execute("SELECT sealed_private_key FROM station_keys WHERE purpose = ?",
                                [SIGNING]).fetchone()

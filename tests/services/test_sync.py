@@ -223,3 +223,21 @@ def test_a_bundle_abandoned_by_a_killed_export_is_cleared_later(syncing, tmp_pat
     os.utime(abandoned, (an_hour_ago, an_hour_ago))
     syncing.services.sync.export(syncing.supervisor, stick)
     assert not abandoned.exists() and recent.exists()
+
+
+def test_a_station_whose_certificate_headquarters_revoked_signs_nothing_more(
+        syncing, headquarters, tmp_path):
+    from cryptography.hazmat.primitives import hashes
+
+    services = syncing.services
+    certificate = services.keys.station_certificate().certificate
+    answer = headquarters.answer(
+        tmp_path / "down", "TEST-01", station_recipient(services), acks=[], events=(0, "0" * 64),
+        revocations={"users": [], "certificates": [{
+            "fingerprint_sha256": certificate.fingerprint(hashes.SHA256()).hex(),
+            "serial_hex": format(certificate.serial_number, "x"), "subject": "Station TEST-01",
+            "reason": "laptop stolen", "at": "2026-11-27T10:00:00Z"}]})
+    services.sync.apply(syncing.supervisor, answer)
+    assert "revoked this station's certificate (laptop stolen" in services.keys.readiness()
+    with pytest.raises(UserError, match="revoked"):
+        services.interviews.start(syncing.interviewer, "CN-700002")
