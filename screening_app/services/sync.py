@@ -11,7 +11,7 @@ headquarters treats a record it already holds as a no-op.
 import base64
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -23,19 +23,16 @@ from screening_app import __version__
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import GENESIS_HASH, canonical_json, utc_now
 from screening_app.domain.errors import UserError
-from screening_app.domain.roster_rules import EARLIEST_BIRTH_YEAR, LATEST_BIRTH_YEAR
-from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.pki import certificates
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import write_transaction
 from screening_app.store.station import Station
-from screening_app.store.subjects import SubjectRepository
 from screening_app.sync import bundle as bundles
 from screening_app.sync import outgoing
 from screening_app.sync.digests import record_digest, record_id
+from screening_app.sync.incoming import HEADQUARTERS, ApplyResult, DownBundleApplier, SyncState
 
-HEADQUARTERS = "headquarters"
 AGE_KEY_PURPOSE = "sync-age-identity"
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
 
@@ -61,38 +58,6 @@ class ExportResult:
         events = (f"events {self.events_after + 1}-{self.events_through}"
                   if self.events_through > self.events_after else "no new events")
         return f"{self.path.name}: {held or 'no new records'}; {events}."
-
-
-@dataclass
-class ApplyResult:
-    bundle_id: str
-    already_applied: bool = False
-    acknowledged: dict[str, int] = field(default_factory=dict)
-    not_matching: list[str] = field(default_factory=list)  # acks for another version
-    events_acknowledged: int = 0
-    roster_added: int = 0
-    roster_updated: int = 0
-    protocols_added: list[str] = field(default_factory=list)
-    revoked_users: list[str] = field(default_factory=list)
-    revoked_certificates: int = 0
-
-    def summary(self) -> str:
-        if self.already_applied:
-            return f"Bundle {self.bundle_id[:8]} was applied before; nothing changed."
-        parts = [f"headquarters acknowledged {sum(self.acknowledged.values())} records and"
-                 f" events up to {self.events_acknowledged}"]
-        if self.roster_added or self.roster_updated:
-            parts.append(f"roster: {self.roster_added} added, {self.roster_updated} updated")
-        if self.protocols_added:
-            parts.append("new protocol " + ", ".join(self.protocols_added))
-        if self.revoked_users:
-            parts.append("accounts disabled by headquarters: " + ", ".join(self.revoked_users))
-        if self.revoked_certificates:
-            parts.append(f"{self.revoked_certificates} certificates revoked")
-        if self.not_matching:
-            parts.append(f"{len(self.not_matching)} acknowledgements name another version of"
-                         " a record; those records will be sent again")
-        return "; ".join(parts) + "."
 
 
 @dataclass(frozen=True)
@@ -180,7 +145,7 @@ class SyncService:
         station_recipient = self._station_recipient()
         db = self._db
         acked = self._acknowledged()
-        state = self._state()
+        state = SyncState(self._db).all()
         after_seq = int(state.get("events_acked_seq", 0))
         after_hash = state.get("events_acked_hash", GENESIS_HASH)
 
@@ -259,13 +224,6 @@ class SyncService:
             known[kind][identifier] = digest
         return known
 
-    def _state(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT key, value FROM sync_state").fetchall())
-
-    def _set_state(self, key: str, value) -> None:
-        self._db.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key)"
-                         " DO UPDATE SET value = excluded.value", [key, str(value)])
-
     # -- applying what comes down -----------------------------------------------------------
     def apply(self, actor: Actor, path: Path) -> ApplyResult:
         """Verify a bundle from headquarters and apply it whole, or refuse it whole."""
@@ -287,6 +245,7 @@ class SyncService:
                 f"{name} is signed by {certificates.common_name(signer)!r}, not by the"
                 f" headquarters this station trusts ({trusted.name!r}).")
         result = ApplyResult(header.bundle_id)
+        applier = DownBundleApplier(self._station, name, result)
         if self._db.execute("SELECT 1 FROM events WHERE kind = 'sync.applied' AND"
                             " json_extract(payload, '$.bundle_id') = ?",
                             [header.bundle_id]).fetchone():
@@ -297,27 +256,27 @@ class SyncService:
             manifest = None
             for member in bundles.open_members(sealed_bundle, identity):
                 if member.name == "manifest.json":
-                    manifest = self._check_down_manifest(member, name, result)
+                    manifest = applier.manifest(member)
                 elif manifest is None:
                     raise bundles.BundleError(f"{name} is damaged: it does not start with its"
                                               " manifest.")
                 elif member.kind == "acks":
-                    self._apply_acks(member, result)
+                    applier.acks(member)
                 elif member.kind == "roster":
-                    self._apply_roster(member, manifest, result)
+                    applier.roster(member)
                 elif member.kind == "protocols":
-                    self._apply_protocols(member, actor, result)
+                    applier.protocols(member)
                 elif member.name == "revocations.json":
-                    self._apply_revocations(member, result)
+                    applier.revocations(member)
                 else:
                     raise bundles.BundleError(f"{name} holds {member.name!r}, which no"
                                               " headquarters writes.")
             if manifest is None:
                 raise bundles.BundleError(f"{name} is damaged: it has no manifest.")
-            state = self._state()
+            state = SyncState(self._db)
             if manifest["outbox_through"] > int(state.get("applied_down_through", 0)):
-                self._set_state("applied_down_through", manifest["outbox_through"])
-            self._set_state("last_acknowledged_at", utc_now())
+                state.set("applied_down_through", manifest["outbox_through"])
+            state.set("last_acknowledged_at", utc_now())
             self._station.events.append(
                 "sync.applied",
                 {"bundle_id": header.bundle_id, "file": name,
@@ -328,6 +287,9 @@ class SyncService:
                  "protocols": result.protocols_added, "revoked_users": result.revoked_users,
                  "revoked_certificates": result.revoked_certificates},
                 actor_id=actor.user_id)
+        for user_id in applier.disabled_user_ids:
+            # A revoked account's password no longer opens the database either.
+            self._keys.drop_database_slot(user_id)
         return result
 
     def _station_age_secret(self) -> str:
@@ -336,155 +298,6 @@ class SyncService:
             raise UserError("This station has no sync key: install headquarters-public.json"
                             " again with 'screening-app sync trust-hq'.")
         return self._keys.unseal_secret(AGE_KEY_PURPOSE, row[0]).decode()
-
-    def _check_down_manifest(self, member: bundles.Member, name: str,
-                             result: ApplyResult) -> dict:
-        try:
-            raw = member.read()
-            manifest = json.loads(raw)
-            if not bundles.is_whole_text(manifest, raw):
-                raise ValueError("half a character")
-            station_id = manifest["station_id"]
-            outbox_through = int(manifest["outbox_through"])
-            held_seq = int(manifest["events"]["seq"])
-            held_hash = str(manifest["events"]["hash"])
-            if not (0 <= outbox_through < 2**63 and 0 <= held_seq < 2**63):
-                raise ValueError("a sequence number SQLite cannot hold")
-        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
-            raise bundles.BundleError(f"{name}: its manifest is not readable.") from None
-        if station_id != self._station.station_id:
-            raise bundles.BundleError(f"{name} is for station {station_id}, not for this"
-                                      f" station ({self._station.station_id}).")
-        head_seq, _ = self._station.events.head()
-        if held_seq > head_seq:
-            raise bundles.BundleError(
-                f"{name}: headquarters holds {held_seq} events of this station but this"
-                f" database has only {head_seq}: it was restored from an older copy or"
-                " replaced. Nothing was applied; report this to headquarters.")
-        if held_seq:
-            row = self._db.execute("SELECT hash FROM events WHERE seq = ?",
-                                   [held_seq]).fetchone()
-            if row is None or row[0] != held_hash:
-                raise bundles.BundleError(
-                    f"{name}: headquarters holds a different history of this station (event"
-                    f" {held_seq} differs): this database was altered or replaced. Nothing was"
-                    " applied; report this to headquarters.")
-            if held_seq > int(self._state().get("events_acked_seq", 0)):
-                self._set_state("events_acked_seq", held_seq)
-                self._set_state("events_acked_hash", held_hash)
-        result.events_acknowledged = held_seq
-        return {"outbox_through": outbox_through}
-
-    def _apply_acks(self, member: bundles.Member, result: ApplyResult) -> None:
-        now = utc_now()
-        for ack in member.records():
-            try:
-                kind, identifier, digest = str(ack["kind"]), str(ack["id"]), str(ack["digest"])
-            except KeyError as missing:
-                raise bundles.BundleError(f"{member.name}: an acknowledgement lacks"
-                                          f" {missing}.") from None
-            if not all(map(_is_whole_text, (kind, identifier, digest))):
-                raise bundles.BundleError(f"{member.name}: an acknowledgement holds half a"
-                                          " character (a lone surrogate escape).")
-            ours = outgoing.station_digest_of(self._db, kind, identifier)
-            if ours is None or ours != digest:
-                result.not_matching.append(f"{kind} {identifier}")
-                continue
-            self._db.execute(
-                "INSERT INTO sync_acks (kind, record_id, digest, acked_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(kind, record_id) DO UPDATE SET digest = excluded.digest,"
-                " acked_at = excluded.acked_at", [kind, identifier, digest, now])
-            result.acknowledged[kind] = result.acknowledged.get(kind, 0) + 1
-
-    def _apply_roster(self, member: bundles.Member, manifest: dict,
-                      result: ApplyResult) -> None:
-        # Rows carry only the fields headquarters has; a field it lacks keeps the station's
-        # value, as with a roster file missing a column.
-        groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
-        lines_by_isn: dict[str, int] = {}
-        for number, row in enumerate(member.records(), start=1):
-            if not isinstance(row.get("isn"), str) or not row["isn"].strip():
-                raise bundles.BundleError(f"{member.name}, line {number}: a roster row has no"
-                                          " ISN.")
-            first = lines_by_isn.setdefault(row["isn"], number)
-            if first != number:
-                raise bundles.BundleError(f"{member.name}, line {number}: ISN {row['isn']!r}"
-                                          f" is already on line {first}.")
-            columns = tuple(f for f in ROSTER_FIELDS if f in row)
-            for column in columns:
-                if isinstance(row[column], str) and not _is_whole_text(row[column]):
-                    raise bundles.BundleError(f"{member.name}, line {number}: {column} holds"
-                                              " half a character (a lone surrogate escape).")
-                if not _is_roster_value(column, row[column]):
-                    wanted = (f"a year from {EARLIEST_BIRTH_YEAR} to {LATEST_BIRTH_YEAR}"
-                              if column == "birth_year" else "text")
-                    raise bundles.BundleError(
-                        f"{member.name}, line {number}: {column} must be {wanted} or null.")
-            groups[columns].append(tuple(row[f] for f in columns))
-        repository = SubjectRepository(self._db)
-        now = utc_now()
-        for columns, rows in groups.items():
-            counts = repository.upsert_many(columns, rows, now)
-            result.roster_added += counts.added
-            result.roster_updated += counts.updated
-
-    def _apply_protocols(self, member: bundles.Member, actor: Actor,
-                         result: ApplyResult) -> None:
-        from screening_app.protocol import parse_protocol
-        from screening_app.store.interviews import InterviewRepository
-
-        repository = InterviewRepository(self._db)
-        for number, row in enumerate(member.records(), start=1):
-            try:
-                source = json.loads(row["definition"])
-            except (KeyError, TypeError, ValueError, RecursionError):
-                raise bundles.BundleError(f"{member.name}, line {number}: the protocol"
-                                          " definition is not readable.") from None
-            protocol = parse_protocol(source, f"{member.name}, line {number}")
-            repository.store_protocol(protocol.sha256, protocol.id, protocol.version,
-                                      protocol.source, utc_now())
-            result.protocols_added.append(f"{protocol.id} version {protocol.version}")
-
-    def _apply_revocations(self, member: bundles.Member, result: ApplyResult) -> None:
-        try:
-            raw = member.read()
-            revocations = json.loads(raw)
-            if not bundles.is_whole_text(revocations, raw):
-                raise ValueError("half a character")
-            users = list(revocations.get("users", []))
-            revoked_certificates = list(revocations.get("certificates", []))
-        except (ValueError, TypeError, AttributeError, RecursionError):
-            raise bundles.BundleError(f"{member.name} is not readable.") from None
-        for key, entries in (("users", users), ("certificates", revoked_certificates)):
-            if not all(isinstance(entry, dict) and all(
-                    value is None or isinstance(value, str) for value in entry.values())
-                    for entry in entries):
-                raise bundles.BundleError(f"{member.name}: {key!r} must be a list of objects"
-                                          " whose values are text.")
-        now = utc_now()
-        for entry in users:
-            row = self._db.execute("SELECT id, name FROM users WHERE name = ? AND disabled_at"
-                                   " IS NULL", [entry.get("name")]).fetchone()
-            if row is None:
-                continue
-            self._db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [now, row[0]])
-            # A revoked account must not unlock the station key even with its password.
-            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [row[0]])
-            self._station.events.append(
-                "account.disabled", {"user_id": row[0], "name": row[1],
-                                     "by": HEADQUARTERS, "reason": entry.get("reason")})
-            result.revoked_users.append(row[1])
-        for entry in revoked_certificates:
-            fingerprint = str(entry.get("fingerprint_sha256", ""))
-            if not fingerprint:
-                raise bundles.BundleError(f"{member.name}: a revoked certificate has no"
-                                          " fingerprint.")
-            inserted = self._db.execute(
-                "INSERT OR IGNORE INTO revoked_certificates (fingerprint_sha256, serial_hex,"
-                " subject, reason, revoked_at, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [fingerprint, entry.get("serial_hex"), entry.get("subject"),
-                 entry.get("reason"), entry.get("at"), now]).rowcount
-            result.revoked_certificates += inserted
 
     def is_revoked(self, certificate: x509.Certificate) -> bool:
         return self._db.execute(
@@ -521,31 +334,13 @@ class SyncService:
             record_id(kind, row)) != record_digest(kind, row)) for kind, found in rows.items()}
         pending["interviews"] = sum(1 for identifier, digest in outgoing.final_interview_ids(db)
                                     if acked.get("interviews", {}).get(identifier) != digest)
-        state = self._state()
+        state = SyncState(self._db).all()
         head_seq, _ = self._station.events.head()
         acked_seq = int(state.get("events_acked_seq", 0))
         last_export = db.execute("SELECT max(created_at) FROM sync_exports").fetchone()[0]
         trusted = self.headquarters()
         return SyncStatus(trusted.name if trusted else None, pending, head_seq - acked_seq,
                           acked_seq, last_export, state.get("last_acknowledged_at"))
-
-
-def _is_roster_value(column: str, value) -> bool:
-    """What a roster row from headquarters may hold: text, a plausible birth year, null."""
-    if column == "birth_year":
-        return value is None or (isinstance(value, int) and not isinstance(value, bool)
-                                 and EARLIEST_BIRTH_YEAR <= value <= LATEST_BIRTH_YEAR)
-    return value is None or isinstance(value, str)
-
-
-def _is_whole_text(text: str) -> bool:
-    """False for text holding half a character (a lone \\ud800 escape), which cannot be
-    stored."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:

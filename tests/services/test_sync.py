@@ -116,6 +116,10 @@ def test_headquarters_can_disable_an_account_and_revoke_a_certificate(syncing, h
     assert applied.revoked_users == ["olga"] and applied.revoked_certificates == 1
     with pytest.raises(UserError, match="disabled"):
         services.sign_in("olga", "correct horse battery")
+    # Nor does the password open the encrypted database any more.
+    from screening_app.services.app import StationServices
+    with pytest.raises(UserError, match="disabled"):
+        StationServices.unlock(syncing.data_dir, "olga", "correct horse battery")
 
 
 def test_a_bundle_down_must_come_from_the_trusted_headquarters_and_for_this_station(

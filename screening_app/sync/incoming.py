@@ -1,0 +1,247 @@
+"""What a bundle from headquarters brings to a station (see services/sync.py, which
+verifies it and applies it in one transaction): acknowledgements, roster rows, protocol
+versions and revocations. Each member is checked as it streams past; the first bad line
+refuses the whole bundle, naming the member and the line."""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from screening_app.domain.canonical import utc_now
+from screening_app.domain.roster_rules import EARLIEST_BIRTH_YEAR, LATEST_BIRTH_YEAR
+from screening_app.domain.subject import ROSTER_FIELDS
+from screening_app.store.station import Station
+from screening_app.store.subjects import SubjectRepository
+from screening_app.sync import bundle as bundles
+from screening_app.sync import outgoing
+
+HEADQUARTERS = "headquarters"
+
+
+@dataclass
+class ApplyResult:
+    bundle_id: str
+    already_applied: bool = False
+    acknowledged: dict[str, int] = field(default_factory=dict)
+    not_matching: list[str] = field(default_factory=list)  # acks for another version
+    events_acknowledged: int = 0
+    roster_added: int = 0
+    roster_updated: int = 0
+    protocols_added: list[str] = field(default_factory=list)
+    revoked_users: list[str] = field(default_factory=list)
+    revoked_certificates: int = 0
+
+    def summary(self) -> str:
+        if self.already_applied:
+            return f"Bundle {self.bundle_id[:8]} was applied before; nothing changed."
+        parts = [f"headquarters acknowledged {sum(self.acknowledged.values())} records and"
+                 f" events up to {self.events_acknowledged}"]
+        if self.roster_added or self.roster_updated:
+            parts.append(f"roster: {self.roster_added} added, {self.roster_updated} updated")
+        if self.protocols_added:
+            parts.append("new protocol " + ", ".join(self.protocols_added))
+        if self.revoked_users:
+            parts.append("accounts disabled by headquarters: " + ", ".join(self.revoked_users))
+        if self.revoked_certificates:
+            parts.append(f"{self.revoked_certificates} certificates revoked")
+        if self.not_matching:
+            parts.append(f"{len(self.not_matching)} acknowledgements name another version of"
+                         " a record; those records will be sent again")
+        return "; ".join(parts) + "."
+
+
+class SyncState:
+    """The station's side of the conversation: how far headquarters has acknowledged its
+    chain, and how far it has applied headquarters' outbox (the sync_state table)."""
+
+    def __init__(self, db):
+        self._db = db
+
+    def all(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM sync_state").fetchall())
+
+    def get(self, key: str, default=None):
+        row = self._db.execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set(self, key: str, value) -> None:
+        self._db.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key)"
+                         " DO UPDATE SET value = excluded.value", [key, str(value)])
+
+
+class DownBundleApplier:
+    """Applies the members of one bundle from headquarters, inside the caller's write
+    transaction, adding up what it did in ``result``."""
+
+    def __init__(self, station: Station, bundle_name: str, result: ApplyResult):
+        self._station = station
+        self._db = station.db
+        self._state = SyncState(station.db)
+        self._name = bundle_name
+        self.result = result
+        self.disabled_user_ids: list[str] = []  # their key slots go once this commits
+
+    def manifest(self, member: bundles.Member) -> dict:
+        try:
+            raw = member.read()
+            manifest = json.loads(raw)
+            if not bundles.is_whole_text(manifest, raw):
+                raise ValueError("half a character")
+            station_id = manifest["station_id"]
+            outbox_through = int(manifest["outbox_through"])
+            held_seq = int(manifest["events"]["seq"])
+            held_hash = str(manifest["events"]["hash"])
+            if not (0 <= outbox_through < 2**63 and 0 <= held_seq < 2**63):
+                raise ValueError("a sequence number SQLite cannot hold")
+        except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+            raise bundles.BundleError(f"{self._name}: its manifest is not readable.") from None
+        if station_id != self._station.station_id:
+            raise bundles.BundleError(f"{self._name} is for station {station_id}, not for this"
+                                      f" station ({self._station.station_id}).")
+        head_seq, _ = self._station.events.head()
+        if held_seq > head_seq:
+            raise bundles.BundleError(
+                f"{self._name}: headquarters holds {held_seq} events of this station but this"
+                f" database has only {head_seq}: it was restored from an older copy or"
+                " replaced. Nothing was applied; report this to headquarters.")
+        if held_seq:
+            row = self._db.execute("SELECT hash FROM events WHERE seq = ?",
+                                   [held_seq]).fetchone()
+            if row is None or row[0] != held_hash:
+                raise bundles.BundleError(
+                    f"{self._name}: headquarters holds a different history of this station (event"
+                    f" {held_seq} differs): this database was altered or replaced. Nothing was"
+                    " applied; report this to headquarters.")
+            if held_seq > int(self._state.get("events_acked_seq", 0)):
+                self._state.set("events_acked_seq", held_seq)
+                self._state.set("events_acked_hash", held_hash)
+        self.result.events_acknowledged = held_seq
+        return {"outbox_through": outbox_through}
+
+    def acks(self, member: bundles.Member) -> None:
+        now = utc_now()
+        for ack in member.records():
+            try:
+                kind, identifier, digest = str(ack["kind"]), str(ack["id"]), str(ack["digest"])
+            except KeyError as missing:
+                raise bundles.BundleError(f"{member.name}: an acknowledgement lacks"
+                                          f" {missing}.") from None
+            if not all(map(_is_whole_text, (kind, identifier, digest))):
+                raise bundles.BundleError(f"{member.name}: an acknowledgement holds half a"
+                                          " character (a lone surrogate escape).")
+            ours = outgoing.station_digest_of(self._db, kind, identifier)
+            if ours is None or ours != digest:
+                self.result.not_matching.append(f"{kind} {identifier}")
+                continue
+            self._db.execute(
+                "INSERT INTO sync_acks (kind, record_id, digest, acked_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(kind, record_id) DO UPDATE SET digest = excluded.digest,"
+                " acked_at = excluded.acked_at", [kind, identifier, digest, now])
+            self.result.acknowledged[kind] = self.result.acknowledged.get(kind, 0) + 1
+
+    def roster(self, member: bundles.Member) -> None:
+        # Rows carry only the fields headquarters has; a field it lacks keeps the station's
+        # value, as with a roster file missing a column.
+        groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
+        lines_by_isn: dict[str, int] = {}
+        for number, row in enumerate(member.records(), start=1):
+            if not isinstance(row.get("isn"), str) or not row["isn"].strip():
+                raise bundles.BundleError(f"{member.name}, line {number}: a roster row has no"
+                                          " ISN.")
+            first = lines_by_isn.setdefault(row["isn"], number)
+            if first != number:
+                raise bundles.BundleError(f"{member.name}, line {number}: ISN {row['isn']!r}"
+                                          f" is already on line {first}.")
+            columns = tuple(f for f in ROSTER_FIELDS if f in row)
+            for column in columns:
+                if isinstance(row[column], str) and not _is_whole_text(row[column]):
+                    raise bundles.BundleError(f"{member.name}, line {number}: {column} holds"
+                                              " half a character (a lone surrogate escape).")
+                if not _is_roster_value(column, row[column]):
+                    wanted = (f"a year from {EARLIEST_BIRTH_YEAR} to {LATEST_BIRTH_YEAR}"
+                              if column == "birth_year" else "text")
+                    raise bundles.BundleError(
+                        f"{member.name}, line {number}: {column} must be {wanted} or null.")
+            groups[columns].append(tuple(row[f] for f in columns))
+        repository = SubjectRepository(self._db)
+        now = utc_now()
+        for columns, rows in groups.items():
+            counts = repository.upsert_many(columns, rows, now)
+            self.result.roster_added += counts.added
+            self.result.roster_updated += counts.updated
+
+    def protocols(self, member: bundles.Member) -> None:
+        from screening_app.protocol import parse_protocol
+        from screening_app.store.interviews import InterviewRepository
+
+        repository = InterviewRepository(self._db)
+        for number, row in enumerate(member.records(), start=1):
+            try:
+                source = json.loads(row["definition"])
+            except (KeyError, TypeError, ValueError, RecursionError):
+                raise bundles.BundleError(f"{member.name}, line {number}: the protocol"
+                                          " definition is not readable.") from None
+            protocol = parse_protocol(source, f"{member.name}, line {number}")
+            repository.store_protocol(protocol.sha256, protocol.id, protocol.version,
+                                      protocol.source, utc_now())
+            self.result.protocols_added.append(f"{protocol.id} version {protocol.version}")
+
+    def revocations(self, member: bundles.Member) -> None:
+        try:
+            raw = member.read()
+            revocations = json.loads(raw)
+            if not bundles.is_whole_text(revocations, raw):
+                raise ValueError("half a character")
+            users = list(revocations.get("users", []))
+            revoked_certificates = list(revocations.get("certificates", []))
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            raise bundles.BundleError(f"{member.name} is not readable.") from None
+        for key, entries in (("users", users), ("certificates", revoked_certificates)):
+            if not all(isinstance(entry, dict) and all(
+                    value is None or isinstance(value, str) for value in entry.values())
+                    for entry in entries):
+                raise bundles.BundleError(f"{member.name}: {key!r} must be a list of objects"
+                                          " whose values are text.")
+        now = utc_now()
+        for entry in users:
+            row = self._db.execute("SELECT id, name FROM users WHERE name = ? AND disabled_at"
+                                   " IS NULL", [entry.get("name")]).fetchone()
+            if row is None:
+                continue
+            self._db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [now, row[0]])
+            # A revoked account must not unlock the station key even with its password.
+            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [row[0]])
+            self._station.events.append(
+                "account.disabled", {"user_id": row[0], "name": row[1],
+                                     "by": HEADQUARTERS, "reason": entry.get("reason")})
+            self.result.revoked_users.append(row[1])
+            self.disabled_user_ids.append(row[0])
+        for entry in revoked_certificates:
+            fingerprint = str(entry.get("fingerprint_sha256", ""))
+            if not fingerprint:
+                raise bundles.BundleError(f"{member.name}: a revoked certificate has no"
+                                          " fingerprint.")
+            inserted = self._db.execute(
+                "INSERT OR IGNORE INTO revoked_certificates (fingerprint_sha256, serial_hex,"
+                " subject, reason, revoked_at, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [fingerprint, entry.get("serial_hex"), entry.get("subject"),
+                 entry.get("reason"), entry.get("at"), now]).rowcount
+            self.result.revoked_certificates += inserted
+
+
+def _is_roster_value(column: str, value) -> bool:
+    """What a roster row from headquarters may hold: text, a plausible birth year, null."""
+    if column == "birth_year":
+        return value is None or (isinstance(value, int) and not isinstance(value, bool)
+                                 and EARLIEST_BIRTH_YEAR <= value <= LATEST_BIRTH_YEAR)
+    return value is None or isinstance(value, str)
+
+
+def _is_whole_text(text: str) -> bool:
+    """False for text holding half a character (a lone \\ud800 escape), which cannot be
+    stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
