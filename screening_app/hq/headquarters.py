@@ -10,7 +10,6 @@ encrypt to headquarters: the age recipient and the certificate chain, signed by 
 
 import base64
 import json
-import os
 from pathlib import Path
 
 import pyrage
@@ -28,6 +27,7 @@ from screening_app.records.signing import SigningIdentity
 from screening_app.services.accounts import check_new_password, check_user_name
 from screening_app.services.ca import open_ca
 from screening_app.services.keys import ORGANISATION, load_sealed_private_key
+from screening_app.store.durable import write_atomically
 from screening_app.sync import bundle
 
 PUBLIC_FILE = "headquarters-public.json"
@@ -180,7 +180,7 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
                 chain_pem=certificates.chain_pem(chain).decode(),
                 root_pem=certificates.to_pem(chain[-1]).decode(), created_at=now))
             store.insert_operator(operator, _operator_hasher.hash(operator_password), now)
-            path = _write_atomically(folder / PUBLIC_FILE, public)
+            path = write_atomically(folder / PUBLIC_FILE, public)
     except BaseException:
         store.close()
         for suffix in ("", "-wal", "-shm"):
@@ -197,16 +197,6 @@ def _public_document(name: str, age_recipient: str, certificate: x509.Certificat
     signature = key.sign(canonical_json(fields).encode(), _PSS, hashes.SHA256())
     document = {**fields, "signature": base64.b64encode(signature).decode()}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _write_atomically(path: Path, data: bytes) -> Path:
-    partial = path.with_name(f".{path.name}.partial")
-    with partial.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
-    return path
 
 
 # -- operators ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from screening_app.store.connection import (
     storage_failure,
     write_transaction,
 )
+from screening_app.store.durable import fsync_file, fsync_folder
 from screening_app.store.keyfile import KEYFILE_NAME, KeyFile
 from screening_app.store.station import Station, database_path
 
@@ -85,8 +86,9 @@ class BackupService:
                         "database_sha256": sha256_hex(database_bytes)}
             (partial / MANIFEST).write_text(canonical_json(manifest), encoding="utf-8")
             for name in (DATABASE_COPY, KEYFILE_NAME, MANIFEST):
-                _fsync(partial / name)
+                fsync_file(partial / name)
             os.replace(partial, target)
+            fsync_folder(target.parent)
         except BaseException as error:
             shutil.rmtree(partial, ignore_errors=True)
             failure = storage_failure(error, folder) if isinstance(error, Exception) else None
@@ -162,14 +164,10 @@ def restore_backup(folder: Path, data_dir: Path, name: str, password: str) -> Re
                 os.replace(path, replaced / path.name)
     staged = data_dir / f".{DATABASE_COPY}.restoring"
     shutil.copy2(Path(folder) / DATABASE_COPY, staged)
-    _fsync(staged)
+    fsync_file(staged)
     shutil.copy2(Path(folder) / KEYFILE_NAME, data_dir / KEYFILE_NAME)
-    _fsync(data_dir / KEYFILE_NAME)
+    fsync_file(data_dir / KEYFILE_NAME)
     os.replace(staged, current)
+    fsync_folder(data_dir)
     return RestoreResult(manifest["station_id"], manifest["made_at"], manifest["events"],
                          replaced)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())

@@ -6,7 +6,6 @@ rewritten (later signatures are added as new revisions). Every print is counted,
 copies after the first carry a "COPY n" mark added at print time only.
 """
 
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from screening_app.services.interviews import Interview, InterviewService
 from screening_app.services.keys import KeyService, StationKeyUnavailable
 from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
+from screening_app.store.durable import write_atomically
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 
@@ -264,13 +264,7 @@ class DocumentService:
         document = self.latest(actor, interview_id)
         path = Path(path)
         # Whole or not at all: a full stick must not keep half a form under its name.
-        partial = path.with_name(f".{path.name}.partial")
-        try:
-            partial.write_bytes(document.content)
-            os.replace(partial, path)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        write_atomically(path, document.content)
         with write_transaction(self._db):
             self._station.events.append(
                 "document.exported",

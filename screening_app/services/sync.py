@@ -27,6 +27,7 @@ from screening_app.pki import certificates
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import write_transaction
+from screening_app.store.durable import write_atomically
 from screening_app.store.station import Station
 from screening_app.sync import bundle as bundles
 from screening_app.sync import outgoing
@@ -314,10 +315,7 @@ class SyncService:
         reply, file_name = push_bundle(url, exported.path, timeout=timeout)
         inbox = self._station.data_dir / "inbox"
         inbox.mkdir(parents=True, exist_ok=True)
-        reply_path = inbox / Path(file_name).name
-        partial = reply_path.with_name(f".{reply_path.name}.partial")
-        partial.write_bytes(reply)
-        partial.replace(reply_path)
+        reply_path = write_atomically(inbox / Path(file_name).name, reply)
         return exported, self.apply(actor, reply_path)
 
     # -- what is left to send ------------------------------------------------------------------

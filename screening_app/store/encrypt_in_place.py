@@ -24,6 +24,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 from screening_app.domain.errors import UserError
 from screening_app.pki import sealed
 from screening_app.store.connection import KEY_BYTES, is_plain_sqlite, open_database
+from screening_app.store.durable import fsync_folder
 from screening_app.store.keyfile import KeyFile
 
 
@@ -68,7 +69,7 @@ def encrypt_station_in_place(data_dir: Path, database: Path) -> bytes:
 
     with open(database, "r+b") as old:
         os.replace(target, database)
-        _fsync_folder(database.parent)
+        fsync_folder(database.parent)
         _overwrite(old)
     return key
 
@@ -166,16 +167,3 @@ def _overwrite(handle) -> None:
         size -= len(block)
     handle.flush()
     os.fsync(handle.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)

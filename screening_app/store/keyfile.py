@@ -17,7 +17,6 @@ against), so the sign-in screen and `verify` work before anyone has unlocked it.
 
 import hashlib
 import json
-import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ import pyrage
 
 from screening_app.domain.errors import AuthenticationFailed, UserError
 from screening_app.pki import sealed
+from screening_app.store.durable import write_atomically
 
 KEYFILE_NAME = "station-keys.json"
 FORMAT = 1
@@ -84,16 +84,7 @@ class KeyFile:
         """Atomically: a half-written key file would lock everyone out."""
         data = {"format": FORMAT, "station_id": self.station_id, "name_salt": self.name_salt,
                 "slots": self.slots, "recovery": self.recovery, "public": self.public}
-        partial = self.path.with_name(f".{self.path.name}.partial")
-        try:
-            with partial.open("w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=1, sort_keys=True)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(partial, self.path)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
 
     # -- slots ---------------------------------------------------------------------------
     def _context(self) -> bytes:

@@ -15,15 +15,14 @@ data directory can reset it, and an unreadable file counts as empty so that a da
 file never locks everyone out of the station.
 """
 
-import contextlib
 import json
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from screening_app.store.durable import write_atomically
 
 SIGN_IN_ATTEMPTS_FILE = "sign-in-attempts.json"
 FREE_FAILURES = 5
@@ -136,32 +135,4 @@ class SignInThrottle:
             key: {"failures": r.failures, "last_failure": r.last_failure}
             for key, r in sorted(self._prune(records).items())}}
         data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        folder = self.path.parent
-        handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                             dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_atomically(self.path, data)

@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import UserError
 from screening_app.pki import certificates
+from screening_app.store.durable import fsync_folder
 
 try:
     import fcntl
@@ -206,7 +207,7 @@ def write_bundle(
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, final)
-        _fsync_folder(folder)
+        fsync_folder(folder)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -271,19 +272,6 @@ def _pipe() -> tuple[int, int]:
         with contextlib.suppress(OSError):
             fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
     return read_fd, write_fd
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the file itself is synced
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from screening_app.store import sign_in_throttle
+from screening_app.store import durable, sign_in_throttle
 from screening_app.store.sign_in_throttle import (
     SIGN_IN_ATTEMPTS_FILE,
     SignInThrottle,
@@ -98,7 +98,7 @@ def test_a_failed_write_keeps_the_previous_state_whole(throttle, monkeypatch):
     def power_cut(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(sign_in_throttle.os, "replace", power_cut)
+    monkeypatch.setattr(durable.os, "replace", power_cut)
     with pytest.raises(OSError):
         throttle.record_failure("ivan")
     assert throttle.path.read_bytes() == before
