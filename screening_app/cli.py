@@ -287,14 +287,19 @@ def cmd_ca_issue_station(args) -> int:
     return EXIT_OK
 
 
-def cmd_station_csr(args, services, actor) -> int:
-    pem = services.keys.csr_pem()
-    if args.to:
-        Path(args.to).write_bytes(pem)
-        print(f"Wrote this station's certificate signing request to {args.to}.")
+def _write_or_print(pem: bytes, to: str | None, wrote: str) -> int:
+    """A PEM to the file --to names (saying what it is for), or to standard output."""
+    if to:
+        Path(to).write_bytes(pem)
+        print(wrote.format(to=to))
     else:
         sys.stdout.write(pem.decode())
     return EXIT_OK
+
+
+def cmd_station_csr(args, services, actor) -> int:
+    return _write_or_print(services.keys.csr_pem(), args.to,
+                           "Wrote this station's certificate signing request to {to}.")
 
 
 def cmd_station_cert(args, services, actor) -> int:
@@ -304,14 +309,9 @@ def cmd_station_cert(args, services, actor) -> int:
     if installed is None:
         raise CliError("This station has no certificate yet ('station csr', then"
                        " 'station import-cert').")
-    pem = chain_pem([installed.certificate, *installed.chain])
-    if args.to:
-        Path(args.to).write_bytes(pem)
-        print(f"Wrote this station's certificate to {args.to}; headquarters registers it with"
-              " 'screening-app hq station add'.")
-    else:
-        sys.stdout.write(pem.decode())
-    return EXIT_OK
+    return _write_or_print(chain_pem([installed.certificate, *installed.chain]), args.to,
+                           "Wrote this station's certificate to {to}; headquarters registers it"
+                           " with 'screening-app hq station add'.")
 
 
 def cmd_station_import_cert(args, services, actor) -> int:
@@ -431,14 +431,9 @@ def cmd_lists_export(args, services, actor) -> int:
 
 
 def cmd_user_csr(args, services, actor) -> int:
-    pem = services.keys.create_user_key(actor, args.session_password)
-    if args.to:
-        Path(args.to).write_bytes(pem)
-        print(f"Wrote {actor.name}'s certificate signing request to {args.to}; headquarters"
-              " issues it with 'screening-app ca issue-station'.")
-    else:
-        sys.stdout.write(pem.decode())
-    return EXIT_OK
+    return _write_or_print(services.keys.create_user_key(actor, args.session_password), args.to,
+                           f"Wrote {actor.name}'s certificate signing request to {{to}};"
+                           " headquarters issues it with 'screening-app ca issue-station'.")
 
 
 def cmd_user_import_cert(args, services, actor) -> int:

@@ -36,6 +36,7 @@ def describe_pending(pending: dict[str, int], events: int) -> str:
 class SyncDialog(QDialog):
     sig_done = Signal(str)  # the outcome, as shown
     sig_failed = Signal(str)
+    sig_status_ready = Signal()  # the counts of what is not yet acknowledged are shown
 
     def __init__(self, services: StationServices, actor: Actor, parent=None):
         super().__init__(parent)
@@ -88,15 +89,33 @@ class SyncDialog(QDialog):
 
     # -- what is shown ------------------------------------------------------------------
     def refresh(self) -> None:
-        status = self._services.sync.status(self._actor)
-        self.headquarters_label.setText(status.headquarters or "not set: an admin installs"
-                                        " headquarters-public.json")
+        """What is not yet acknowledged is counted on a pool thread: it compares a digest
+        of every roster entry, which for a large roster takes seconds."""
+        trusted = self._services.sync.headquarters()
+        self.headquarters_label.setText(trusted.name if trusted else "not set: an admin"
+                                        " installs headquarters-public.json")
+        self.pending_label.setText("counting…")
+        ready = trusted is not None and self.task is None
+        for button in (self.push_button, self.export_button, self.apply_button):
+            button.setEnabled(ready)
+        parent, actor = self._services, self._actor
+
+        def count(_report, _token):
+            services = parent.for_thread()
+            try:
+                return services.sync.status(actor)
+            finally:
+                services.close()
+        self.status_task = Task(count)
+        self.status_task.signals.sig_finished.connect(self._show_status)
+        self.status_task.signals.sig_failed.connect(self.pending_label.setText)
+        run_in_background(self.status_task)
+
+    def _show_status(self, status) -> None:
         self.pending_label.setText(describe_pending(status.pending, status.events_pending))
         self.last_label.setText(f"exported {_when(status.last_export_at)}, acknowledged"
                                 f" {_when(status.last_acknowledged_at)}")
-        ready = status.headquarters is not None and self.task is None
-        for button in (self.push_button, self.export_button, self.apply_button):
-            button.setEnabled(ready)
+        self.sig_status_ready.emit()
 
     # -- actions ---------------------------------------------------------------------------
     def push(self) -> None:

@@ -62,6 +62,8 @@ def test_sync_from_the_dialog_exports_and_applies_what_comes_back(
     window = supervisor_window(qtbot, roster_station)
     dialog = window.open_sync_dialog()
     assert dialog.headquarters_label.text() == "Test HQ"
+    # Counted on a pool thread, so the dialog opens at once even on a large roster.
+    qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
     assert "1 interviews" in dialog.pending_label.text()
 
     with qtbot.waitSignal(dialog.sig_done, timeout=30000) as done:
@@ -75,12 +77,14 @@ def test_sync_from_the_dialog_exports_and_applies_what_comes_back(
     with qtbot.waitSignal(dialog.sig_done, timeout=30000) as applied:
         dialog.apply_bundle(answer)
     assert "headquarters acknowledged" in applied.args[0]
+    qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
     assert "interviews" not in dialog.pending_label.text()
 
     with qtbot.waitSignal(dialog.sig_failed, timeout=30000) as failed:
         dialog.apply_bundle(tmp_path / "missing.scb")
     assert "missing.scb" in failed.args[0]
     assert dialog.outcome_label.text().startswith("Not done:")
+    qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
 
 
 def test_the_sync_dialog_asks_for_headquarters_first(qtbot, roster_station):
@@ -88,3 +92,4 @@ def test_the_sync_dialog_asks_for_headquarters_first(qtbot, roster_station):
     qtbot.addWidget(dialog)
     assert "not set" in dialog.headquarters_label.text()
     assert not dialog.push_button.isEnabled() and not dialog.trust_button.isHidden()
+    qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
