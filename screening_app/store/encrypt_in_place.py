@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError
 from sqlcipher3 import dbapi2 as sqlcipher
 
 from screening_app.domain.errors import UserError
-from screening_app.pki import sealed
+from screening_app.pki import certificates, sealed
 from screening_app.store.connection import KEY_BYTES, is_plain_sqlite, open_database
 from screening_app.store.durable import fsync_folder
 from screening_app.store.keyfile import KeyFile
@@ -99,8 +99,8 @@ def _public_facts(db) -> dict:
         chain = None
     if chain and chain[0]:
         # The last certificate of the chain is the root forms are checked against.
-        marker = "-----BEGIN CERTIFICATE-----"
-        facts["trust_root_pem"] = marker + chain[0].split(marker)[-1]
+        root = certificates.load_certificates(chain[0].encode(), "station chain")[-1]
+        facts["trust_root_pem"] = certificates.to_pem(root).decode()
     return facts
 
 
