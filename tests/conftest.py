@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, every GUI test runs on the smallest laptop screen the app is made for
+# (1280x720), so a dialog that does not fit fails a test instead of a person.
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = (
+        "offscreen:configfile=" + str(Path(__file__).parent / "ui" / "data" / "laptop-1280x720.json"))
 
 from screening_app.domain.accounts import Actor  # noqa: E402
 from screening_app.services.app import StationServices, init_station  # noqa: E402
