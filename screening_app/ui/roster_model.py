@@ -16,6 +16,17 @@ STATUS_LABELS = {
     "not_completed": "Not completed",
     "sent_back": "Sent back",
 }
+
+
+def status_label(status: str | None) -> str:
+    """"completed+draft" reads "Completed · draft open": the latest finalised outcome stays
+    in view while a new interview of the person is under way."""
+    if status and "+" in status:
+        final, _ = status.split("+", 1)
+        return f"{STATUS_LABELS.get(final, final)} · draft open"
+    return STATUS_LABELS.get(status, "")
+
+
 COLUMNS = (
     ("isn", "ISN"),
     ("name_native", "Name"),
@@ -57,7 +68,7 @@ class RosterTableModel(ColumnsTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             field = COLUMNS[index.column()][0]
             if field == "status":
-                return STATUS_LABELS.get(self._status.get(subject.isn), "")
+                return status_label(self._status.get(subject.isn))
             value = getattr(subject, field)
             return "" if value is None else str(value)
         return None
