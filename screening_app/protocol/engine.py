@@ -508,6 +508,11 @@ def _signature(question: Question, value: object) -> dict[str, str]:
         raise AnswerError(shape)
     if signature_id is not None and (not isinstance(signature_id, str) or not signature_id):
         raise AnswerError(f"Answer to {question.id!r}: signature_id must be non-empty text.")
+    if mode == "thumbprint" and not question.thumbprint:
+        raise AnswerError(
+            f"Answer to {question.id!r}: the protocol does not take a thumbprint from this"
+            f" signer ({question.signer}); they sign, on screen or on paper."
+        )
     if mode == "signature" and signature_id is None:
         raise AnswerError(
             f"Answer to {question.id!r}: a drawn signature needs the signature_id of its image."

@@ -119,7 +119,8 @@ class InterviewWizard(QWidget):
         self.back_button = QPushButton("&Back")
         self.next_button = QPushButton("&Next")
         self.finalise_button = QPushButton("&Finalise…")
-        for button in (self.end_button, self.discard_button, self.pause_button):
+        # The discard button goes last: when it goes away, nothing else moves.
+        for button in (self.end_button, self.pause_button, self.discard_button):
             nav.addWidget(button)
         nav.addStretch()
         for button in (self.back_button, self.next_button, self.finalise_button):

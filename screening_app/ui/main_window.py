@@ -28,6 +28,7 @@ from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.idle_lock import IdleLock
 from screening_app.ui.roster_model import RosterTableModel, SubjectRole
+from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.subject_panel import SubjectPanel
 from screening_app.ui.tasks import Task, run_in_background
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
         station = services.station
         self.setWindowTitle(f"Screening — {station.station_id} ({station.camp})"
                             + (" — DEMO" if station.demo else ""))
-        self.resize(1200, 780)
+        fit_to_screen(self, 1200, 780)
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -311,6 +312,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
         self.menuBar().setEnabled(True)
+        # Focus given while the wizard was being built, out of sight, does not hold.
+        self.wizard.focus_current()
         return self.wizard
 
     def close_wizard(self) -> None:
@@ -398,6 +401,7 @@ class MainWindow(QMainWindow):
         from screening_app.ui.review_queue import ReviewQueueDialog
 
         if self._raised("review_dialog"):
+            self.review_dialog.refresh()
             return self.review_dialog
         self.review_dialog = ReviewQueueDialog(self.services, self.actor, self)
         self.review_dialog.sig_show_form.connect(self.show_form)

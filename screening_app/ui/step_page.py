@@ -8,6 +8,7 @@ from screening_app.protocol import InterviewEngine, Protocol, Step
 from screening_app.protocol.vocabulary import answer_for_role
 from screening_app.ui.fonts import statement_font
 from screening_app.ui.question_widgets import QuestionWidget, build_question_widget
+from screening_app.ui.signature_pad import PAD_ASPECT
 
 STATEMENT_STYLE = ("background: #f6f4ee; border: 1px solid #ddd6c4; border-radius: 6px;"
                    " padding: 12px")
@@ -74,7 +75,10 @@ class StepPage(QScrollArea):
                 widget.sig_signed.connect(self.sig_signed)
             self.questions[question.id] = widget
             if question.kind == "signature":
-                widget.field.pad.setMaximumHeight(SIGNATURE_PAD_MAX_HEIGHT)
+                # The pad keeps its 3:1 paper: a wider widget would take strokes outside
+                # the paper the person sees.
+                widget.field.pad.setMaximumSize(round(SIGNATURE_PAD_MAX_HEIGHT * PAD_ASPECT),
+                                                SIGNATURE_PAD_MAX_HEIGHT)
                 count = signatures.count()
                 signatures.addWidget(widget, count // SIGNATURE_COLUMNS, count % SIGNATURE_COLUMNS)
             else:

@@ -499,6 +499,9 @@ def test_signature_answers():
         "mode": "thumbprint"
     }
     assert current.check_answer("observer_signature", SIGNED) == SIGNED
+    # Only the person interviewed may give a thumbprint in this protocol.
+    with pytest.raises(AnswerError, match="does not take a thumbprint from this signer"):
+        current.check_answer("interpreter_signature", {"mode": "thumbprint"})
     with pytest.raises(AnswerError, match="a drawn signature needs the signature_id"):
         current.check_answer("observer_signature", {"mode": "signature"})
     with pytest.raises(AnswerError, match="mode one of signature, thumbprint, on_paper"):

@@ -58,7 +58,10 @@ def answer_question(qtbot, widget, value) -> None:
             QTest.keyClick(QApplication.focusWidget(), str(number))
     elif isinstance(widget, TextQuestion):
         widget.editor.setFocus()
-        qtbot.keyClicks(widget.editor, value)
+        for number, line in enumerate(value.split("\n")):
+            if number:
+                QTest.keyClick(widget.editor, Qt.Key.Key_Return)  # a new line in the field
+            qtbot.keyClicks(widget.editor, line)
         widget.flush()
     elif isinstance(widget, SignatureQuestion):
         draw_signature(widget.field.pad)
