@@ -13,7 +13,7 @@ keeps its number whatever the answers.
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -329,9 +329,20 @@ class InterviewWizard(QWidget):
             page.refresh(self.interview.engine, self.interview.record.answers)
         self._update_nav()
 
-    def _say(self, message: str) -> None:
-        self.reason_label.setText(message)
+    def _say(self, message: str, shorter: str | None = None) -> None:
+        """Show a gate message in its reserved lines; ``shorter`` is said instead when the
+        message would not fit them (the whole message stays in the tooltip)."""
+        if shorter is not None and not self._fits_reason_lines(message):
+            self.reason_label.setText(shorter)
+        else:
+            self.reason_label.setText(message)
         self.reason_label.setToolTip(message)
+
+    def _fits_reason_lines(self, message: str) -> bool:
+        width = max(self.reason_label.width(), 200)
+        needed = self.reason_label.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, message).height()
+        return needed <= self.reason_label.height()
 
     def _update_nav(self) -> None:
         engine = self.interview.engine
@@ -373,7 +384,9 @@ class InterviewWizard(QWidget):
         else:
             missing = [self.interview.protocol.question(q).prompt.get("en")
                        for q in status.missing]
-            self._say("Still to answer: " + "; ".join(f"“{m}”" for m in missing))
+            self._say("Still to answer: " + "; ".join(f"“{m}”" for m in missing),
+                      shorter=f"Still to answer: {len(missing)} questions on this page,"
+                              f" the first “{missing[0]}”.")
 
     def _show_review(self) -> None:
         images = self._services.interviews.signature_images(self._actor, self.interview.id)
