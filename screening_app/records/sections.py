@@ -5,7 +5,6 @@ two languages."""
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
@@ -18,6 +17,7 @@ from screening_app.protocol.vocabulary import answer_for_role, question_with_rol
 from screening_app.records.flowables import ReservedBand
 from screening_app.records.form_inputs import FormContext
 from screening_app.records.form_text import ENGLISH, LABELS, FormLanguages
+from screening_app.records.markup import markup
 from screening_app.records.qr import qr_matrix, record_qr_text
 from screening_app.records.styles import RULE, FormStyles, table_style
 
@@ -35,11 +35,6 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 
 # (text, language) -- the language picks a wrapping style; None for text of unknown language.
 Line = tuple[str, str | None]
-
-
-def markup(text: str) -> str:
-    """Plain text made safe for a Paragraph: markup characters escaped, line breaks kept."""
-    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def distinct(lines: list[Line]) -> list[Line]:
