@@ -142,10 +142,11 @@ class PrintableFormsModel(QAbstractTableModel):
             return parse_timestamp(form.finalised_at).astimezone().strftime("%Y-%m-%d %H:%M")
         if column == 5:
             return KIND_LABELS.get(form.kind, form.kind)
-        return str(self._print_counts.get(form.document_id, 0))
+        return str(self._print_counts.get(form.interview_id, 0))
 
     # -- what the dialog asks ----------------------------------------------------------
     def set_forms(self, forms: Sequence[PrintableForm], print_counts: dict[str, int]) -> None:
+        """``print_counts``: times each interview's form was printed, by interview id."""
         self.beginResetModel()
         self._forms = list(forms)
         self._print_counts = dict(print_counts)
@@ -358,8 +359,7 @@ class BatchPrintDialog(QDialog):
         self.model.set_forms(forms, self._print_counts(forms))
 
     def _print_counts(self, forms: Sequence[PrintableForm]) -> dict[str, int]:
-        return {f.document_id: self._services.documents.print_count(f.document_id)
-                for f in forms}
+        return self._services.documents.times_printed_each([f.interview_id for f in forms])
 
     @Slot(bool)
     def _on_any_day_check_toggled(self, any_day: bool) -> None:

@@ -55,7 +55,7 @@ class PdfPreviewDialog(QDialog):
         self._update_info()
 
     def _update_info(self) -> None:
-        prints = self._services.documents.print_count(self.document.id)
+        prints = self._services.documents.times_printed(self.document.interview_id)
         self.info_label.setText(
             f"{self.pdf.pageCount()} page(s) · SHA-256 {self.document.sha256[:16]}… · "
             f"printed {prints} time(s)")

@@ -60,9 +60,9 @@ def test_printing_a_stored_form_counts_each_print_and_marks_the_copies(qtbot, ro
 
     first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
     assert preview.print_to(pdf_printer(str(first))) == 1
-    assert services.documents.print_count(stored.id) == 1
+    assert services.documents.times_printed(interview.id) == 1
     assert preview.print_to(pdf_printer(str(second))) == 2
-    assert services.documents.print_count(stored.id) == 2
+    assert services.documents.times_printed(interview.id) == 2
     assert "printed 2 time(s)" in preview.info_label.text()
 
     for output in (first, second):
