@@ -34,7 +34,8 @@ from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.documents import PrintableForm
-from screening_app.ui.pdf_printing import load_pdf, paint_pdf_pages, pdf_printer
+from screening_app.ui.pdf_printing import load_printable, paint_pdf_pages, pdf_printer
+from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.tasks import CancelToken, Task, run_in_background
 
 FormRole = Qt.ItemDataRole.UserRole + 1
@@ -224,7 +225,7 @@ def print_forms(parent: StationServices, actor: Actor, items: Sequence[PrintJobI
             report(number - 1, total, f"Printing {number} of {total}: {item.subject_isn}")
             try:
                 document = services.documents.document(actor, item.document_id)
-                pdf, buffer = load_pdf(document.content)
+                pdf, buffer = load_printable(document.content)
                 try:
                     if pdf.pageCount() == 0:
                         raise UserError(f"the stored form of {item.subject_isn} could not be "
@@ -264,7 +265,6 @@ class BatchPrintDialog(QDialog):
         self._printer: QPrinter | None = None
         self._close_when_done = False
         self.setWindowTitle("Print forms")
-        self.resize(980, 600)
         layout = QVBoxLayout(self)
 
         filters = QHBoxLayout()
@@ -344,6 +344,7 @@ class BatchPrintDialog(QDialog):
         self.model.modelReset.connect(self._update_selection)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.close_button.clicked.connect(self.reject)
+        fit_to_screen(self, 980, 600)
         self.reload()
 
     # -- the list ------------------------------------------------------------------------

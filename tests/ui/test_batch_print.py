@@ -21,6 +21,7 @@ from screening_app.ui.batch_print import (
 )
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.pdf_printing import load_pdf, pdf_printer
+from tests.ui.screen import assert_fits_screen
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext) is not installed")
@@ -187,6 +188,11 @@ def test_a_form_printed_before_approval_is_a_copy_after_it_and_the_flag_agrees(
     flags = services.reviews.flags(supervisor).for_interview(form.interview_id)
     assert [f.explanation for f in flags if f.kind == "printed_often"] == [
         "The choice form was printed 3 times; more than 2 prints is unusual."]
+
+
+def test_the_dialog_fits_the_screen(qtbot, forms_station):
+    dialog = open_dialog(qtbot, forms_station.services, forms_station.supervisor)
+    assert_fits_screen(qtbot, dialog)
 
 
 def test_cancel_from_the_progress_window_stops_after_the_form_in_hand(qtbot, forms_station,
