@@ -31,6 +31,9 @@ class PdfPageWidget(QWidget):
             self._image = None  # rendered again, sharp, at the new size when next painted
         self.setFixedSize(size)
 
+    def rendered(self) -> bool:
+        return self._image is not None
+
     def image(self) -> QImage:
         """The page as drawn on screen (rendered now if it has not been at this size)."""
         ratio = self.devicePixelRatioF()

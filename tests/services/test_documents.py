@@ -95,3 +95,10 @@ def test_prints_before_and_after_the_countersignature_add_up(two_forms):
     assert printed == [{"document_id": first.id, "revision": 1, "copy": 1},
                        {"document_id": approved.id, "revision": 2, "copy": 2},
                        {"document_id": first.id, "revision": 1, "copy": 3}]
+
+
+def test_the_sealed_interview_carries_the_form_stored_with_it(two_forms):
+    station, mine, theirs = two_forms
+    for final in (mine, theirs):
+        assert final.form == station.services.documents.latest(station.supervisor, final.id)
+        assert final.form.revision == 1 and final.form.content.startswith(b"%PDF")
