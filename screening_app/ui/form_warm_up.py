@@ -23,9 +23,13 @@ def warm_up_in_background() -> Task | None:
 
 
 def _load(_report, _token) -> None:
-    from PySide6 import QtPdf  # noqa: F401 - the preview's renderer
+    # What the form's first render imports only when it draws: the QR code, and PIL for
+    # the drawn signatures (reportlab reads images through it).
+    import qrcode  # noqa: F401
+    from PIL import PngImagePlugin  # noqa: F401
 
     from screening_app.records import choice_form, print_appearances, signing  # noqa: F401
     from screening_app.records.fonts import form_font
+    from screening_app.ui import pdf_preview  # noqa: F401 - QtPdf, QtPrintSupport
 
     form_font()
