@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QPushButton
 
 from screening_app.protocol.examples import complete_answers
+from screening_app.records.layout import countersignature_box, signature_box
 from screening_app.ui import batch_print
 from screening_app.ui.batch_print import (
     BatchPrintDialog,
@@ -22,6 +23,7 @@ from screening_app.ui.batch_print import (
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.pdf_printing import load_pdf, pdf_printer
 from tests.ui.screen import assert_fits_screen
+from tests.ui.test_printing import full_sheet_a4_printer, ink_in
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext) is not installed")
@@ -176,10 +178,13 @@ def test_a_form_printed_before_approval_is_a_copy_after_it_and_the_flag_agrees(
 
     output = tmp_path / "batch.pdf"
     with qtbot.waitSignal(dialog.sig_batch_finished, timeout=PRINT_TIMEOUT_MS):
-        dialog.start_printing(pdf_printer(str(output)))
+        dialog.start_printing(full_sheet_a4_printer(output))
     pages = pages_of(services.documents.document(supervisor, approved.document_id).content)
     assert pdf_text(output).count("COPY 2") == pages
     assert [row[4] for row in shown_rows(dialog)] == ["2"]
+    # Printed as stored: both signature boxes on its last page are filled.
+    for box in (signature_box("A4"), countersignature_box("A4")):
+        assert ink_in(output, pages, box, tmp_path) > 0.01
 
     # A third print: the reprint flag counts the same prints as the Printed column.
     with qtbot.waitSignal(dialog.sig_batch_finished, timeout=PRINT_TIMEOUT_MS):
