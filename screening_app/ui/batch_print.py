@@ -320,8 +320,9 @@ class BatchPrintDialog(QDialog):
         layout.addLayout(selection)
 
         self.summary_label = QLabel(
-            "All forms go to the printer as one job. Every print is counted; copies after "
-            "the first carry a \u201cCOPY n\u201d mark.")
+            "All forms go to the printer as one job. Every print is counted: a form's first "
+            "print, before or after approval, is its original, and later prints carry a "
+            "\u201cCOPY n\u201d mark.")
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
 
