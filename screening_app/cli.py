@@ -368,6 +368,8 @@ def cmd_verify(args) -> int:
     print(f"VALID: {args.file}")
     for note in result.notes:
         print(f"  {note}")
+    if result.superseded_by:
+        print(f"  SUPERSEDED: {result.superseded_by}")
     if actor is None:
         print("  (not compared with a station database: give --user to compare)")
     return EXIT_OK

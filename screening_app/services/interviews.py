@@ -10,6 +10,7 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
@@ -35,6 +36,9 @@ from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
 
+if TYPE_CHECKING:
+    from screening_app.services.documents import StoredDocument
+
 INTERVIEWING_ROLES = (Role.INTERVIEWER, Role.SUPERVISOR)
 OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
@@ -45,6 +49,9 @@ class Interview:
 
     record: InterviewRecord
     protocol: Protocol
+    # The document stored when the interview was sealed, on what finalise and abandon
+    # return (None elsewhere): the GUI shows the bytes just signed without reading them back.
+    form: "StoredDocument | None" = None
 
     @property
     def id(self) -> str:
@@ -122,8 +129,9 @@ class InterviewService:
         self._protocols: dict[str, Protocol] = {}
         # Set by the composition root: refuses to start when forms could not be signed.
         self.before_start: Callable[[], None] | None = None
-        # Set by the composition root: renders and stores the form of a sealed record.
-        self.on_sealed: Callable[[Actor, Interview], object] | None = None
+        # Set by the composition root: renders and stores the form of a sealed record, and
+        # returns the stored document.
+        self.on_sealed: Callable[[Actor, Interview, str | None], StoredDocument] | None = None
 
     # -- starting and loading ---------------------------------------------------------
     def start(
@@ -405,7 +413,7 @@ class InterviewService:
             sealed = self.load(actor, record.id)
             if self.on_sealed is not None:
                 # In the same transaction: a record never lands without its form.
-                self.on_sealed(actor, sealed, note)
+                sealed = replace(sealed, form=self.on_sealed(actor, sealed, note))
         return sealed
 
     # -- lists ---------------------------------------------------------------------

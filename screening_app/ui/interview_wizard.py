@@ -35,6 +35,7 @@ from screening_app.protocol.vocabulary import answer_for_role, question_with_rol
 from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.abandon_dialog import AbandonDialog
+from screening_app.ui.form_warm_up import warm_up_in_background
 from screening_app.ui.review_page import ReviewPage
 from screening_app.ui.step_page import StepPage
 
@@ -136,6 +137,9 @@ class InterviewWizard(QWidget):
         self.set_language(self._language)
         start = interview.record.current_step or interview.protocol.steps[0].id
         self.show_step(start if start in self.step_pages else interview.protocol.steps[0].id)
+        # The form is made when the interview is finalised; what making it needs is loaded
+        # now, in the background, so that the form is on screen at once then.
+        warm_up_in_background()
 
     # -- navigation -----------------------------------------------------------------
     @property

@@ -337,16 +337,21 @@ class MainWindow(QMainWindow):
         self.close_wizard()
         self.statusBar().showMessage(
             f"Interview {interview.id[:8]} finalised and sealed.", 8000)
-        self.show_form(interview.id)
+        # The form just signed and stored comes with the sealed interview: shown from those
+        # bytes, not read back from the database.
+        self.show_form(interview.id, interview.form)
 
-    def show_form(self, interview_id: str) -> "PdfPreviewDialog | None":
+    def show_form(self, interview_id: str, document=None) -> "PdfPreviewDialog | None":
+        """Preview the interview's form: ``document`` (a StoredDocument) when given, else
+        the newest stored revision."""
         from screening_app.ui.pdf_preview import PdfPreviewDialog
 
-        try:
-            document = self.services.documents.latest(self.actor, interview_id)
-        except UserError as error:
-            QMessageBox.information(self, "No form", str(error))
-            return None
+        if document is None:
+            try:
+                document = self.services.documents.latest(self.actor, interview_id)
+            except UserError as error:
+                QMessageBox.information(self, "No form", str(error))
+                return None
         dialog = PdfPreviewDialog(self.services, self.actor, document, self)
         dialog.setModal(False)
         self.sig_locked.connect(dialog.hide)  # a person's form never stays on a locked screen
