@@ -103,8 +103,20 @@ def cmd_init(args) -> int:
 
 def cmd_user_add(args, services, actor) -> int:
     password = args.passwords.read_new(f"Password for the new account {args.name}: ")
-    user = services.accounts.add_user(actor, args.name, args.role, password)
-    print(f"Account {user.name!r} added with role {user.role.value}.")
+    user = services.accounts.add_user(actor, args.name, args.role, password,
+                                      display_name=args.display_name)
+    shown = f" (shown as {user.display_name!r})" if user.display_name else ""
+    print(f"Account {user.name!r}{shown} added with role {user.role.value}.")
+    return EXIT_OK
+
+
+def cmd_user_set_display_name(args, services, actor) -> int:
+    user = services.accounts.set_display_name(actor, args.name, args.display_name)
+    if user.display_name:
+        print(f"Account {user.name!r} is now shown as {user.display_name!r} on forms, flags"
+              " and lists.")
+    else:
+        print(f"Account {user.name!r} has no display name now; its login name is shown.")
     return EXIT_OK
 
 
@@ -113,8 +125,9 @@ def cmd_user_list(args, services, actor) -> int:
     if args.json:
         _print_json([asdict(u) for u in users])
     else:
-        print(_table([(u.name, u.role.value, u.created_at, "disabled" if u.disabled else "")
-                      for u in users], ("NAME", "ROLE", "CREATED", "")))
+        print(_table([(u.name, u.display_name or "", u.role.value, u.created_at,
+                       "disabled" if u.disabled else "") for u in users],
+                     ("NAME", "DISPLAY NAME", "ROLE", "CREATED", "")))
     return EXIT_OK
 
 
@@ -511,7 +524,16 @@ def build_parser() -> argparse.ArgumentParser:
     add = user.add_parser("add", parents=[auth], help="add an account (admin)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--display-name", metavar="TEXT",
+                     help="the name people read on forms and lists: full name and rank,"
+                          " such as \"Capt. R. Hughes\" (default: the login name)")
     add.set_defaults(handler=cmd_user_add)
+    display = user.add_parser("set-display-name", parents=[auth],
+                              help="change the name people read for an account (admin);"
+                                   " \"\" clears it")
+    display.add_argument("name")
+    display.add_argument("display_name", metavar="DISPLAY_NAME")
+    display.set_defaults(handler=cmd_user_set_display_name)
     listing = user.add_parser("list", parents=[auth], help="list accounts")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_user_list)

@@ -65,6 +65,8 @@ GUARDED = [
             lambda s, a: s.services.accounts.enable(a, "olga", NEW_PASSWORD)),
     Guarded("accounts.reset_password", (ADMIN,),
             lambda s, a: s.services.accounts.reset_password(a, "olga", NEW_PASSWORD)),
+    Guarded("accounts.set_display_name", (ADMIN,),
+            lambda s, a: s.services.accounts.set_display_name(a, "olga", "Lt. O. Sokolova")),
     # roster
     Guarded("roster.import_file", (ADMIN, SUPERVISOR),
             lambda s, a: s.services.roster.import_file(a, s.roster_file)),

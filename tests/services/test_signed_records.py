@@ -166,3 +166,9 @@ def test_audit_verify_passes_on_the_demo_station_after_an_interview(tmp_path, ca
     out = capsys.readouterr().out
     assert code == 0 and "history is whole" in out
     assert b"DEMO" in content
+    # The demo's accounts read as people: full name and rank.
+    services, admin = StationServices.unlock(tmp_path / "demo", "admin", passwords["admin"])
+    labels = {u.name: u.label for u in services.accounts.list_users(admin)}
+    services.close()
+    assert labels == {"admin": "Maj. A. Lindqvist", "supervisor": "Capt. R. Hughes",
+                      "interviewer1": "Lt. I. Petrov", "interviewer2": "Lt. S. Park"}
