@@ -102,7 +102,7 @@ def _default_name(writer: FormWriter, signer: str) -> str | None:
                              if n),
         "interpreter": writer.answer(INTERPRETER_NAME),
         "observer": writer.answer(OBSERVER_NAME),
-        "interviewer": writer.record.interviewer_name,
+        "interviewer": writer.interviewer_label,
     }
     name = names.get(signer)
     return str(name) if name else None
