@@ -410,19 +410,32 @@ def cmd_review_list(args, services, actor) -> int:
         print("Nothing to review.")
     else:
         print(_table([(i.interview_id[:8], i.subject_isn, i.subject_name, i.compound,
-                       i.interviewer, i.finalised_at[:16], i.choice or i.outcome,
-                       i.state.replace("_", " "), i.reason or "") for i in items],
+                       i.interviewer_label, i.finalised_at[:16], i.outcome_label,
+                       i.state_label, i.reason or "") for i in items],
                      ("ID", "ISN", "NAME", "COMPOUND", "INTERVIEWER", "FINALISED",
-                      "CHOICE / OUTCOME", "STATE", "REASON")))
+                      "CHOICE / OUTCOME", "STATE", "REASON / NOTE")))
     return EXIT_OK
 
 
 def cmd_review_decide(args, services, actor) -> int:
+    from screening_app.services.reviews import NoteRequired, describe_flags
+
     interview_id = services.documents.find_interview_id(actor, args.interview_id)
-    decision = services.reviews.decide(actor, interview_id, args.decision,
-                                       reason=getattr(args, "reason", None),
-                                       comment=args.comment)
-    print(f"Interview {interview_id}: {decision.replace('_', ' ')}.")
+    # Sending back and rejecting take --reason; approving takes --note (why a flagged
+    # record is approved despite its flags). Both are the review's reason.
+    reason = getattr(args, "reason", None) or getattr(args, "note", None)
+    try:
+        services.reviews.decide(actor, interview_id, args.decision, reason=reason,
+                                comment=args.comment)
+    except NoteRequired as refused:
+        raise CliError(f"Interview {interview_id[:8]} is flagged ({describe_flags(refused.flags)});"
+                       ' approve it with --note "…" saying why it is approved despite'
+                       " them.") from None
+    item = services.reviews.item(actor, interview_id)
+    done = {"approved": f"Approved {item.person}; the form is countersigned.",
+            "sent_back": f"Sent {item.person} back to {item.interviewer_label}.",
+            "rejected": f"Rejected {item.person}."}[args.decision]
+    print(f"{done} (interview {interview_id})")
     return EXIT_OK
 
 
@@ -677,7 +690,11 @@ def build_parser() -> argparse.ArgumentParser:
         if needs_reason:
             decide.add_argument("--reason", required=True,
                                 help="why (the interviewer sees it)")
-        decide.add_argument("--comment")
+        else:
+            decide.add_argument("--note", metavar="TEXT",
+                                help="why it is approved despite its flags (required when"
+                                     " the interview is flagged; kept with the review)")
+        decide.add_argument("--comment", help="a further remark kept with the review")
         decide.set_defaults(handler=cmd_review_decide, decision=decision)
     sent_back = interview.add_parser("sent-back", parents=[auth],
                                      help="your interviews a supervisor sent back, and why")

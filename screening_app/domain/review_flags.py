@@ -33,11 +33,31 @@ _PROTOCOL_FLAG_SENTENCES = {
 }
 
 
+# What a list shows for each flag this module raises (a flag the protocol raises is shown
+# by the protocol's own label, which the review service looks up).
+FLAG_TITLES = {
+    "short_interview": "Short interview",
+    "short_explanation": "Short explanation",
+    "firmness_mismatch": "Different answer at the read-back",
+    "transcribed": "Transcribed from paper",
+    "printed_often": "Printed often",
+    "outcome_changed": "Choice differs from the last interview",
+    "interviewer_skew": "Interviewer's choices skewed",
+    "interpreter_skew": "Interpreter's choices skewed",
+    "compound_uniform": "Compound answered as one",
+}
+
+
 @dataclass(frozen=True)
 class ReviewFlag:
     kind: str
     interview_id: str | None  # None for flags about a group of interviews
     explanation: str
+    title: str = ""  # a few words for lists; the explanation says the rest
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or FLAG_TITLES.get(self.kind) or self.kind.replace("_", " ")
 
 
 @dataclass(frozen=True)

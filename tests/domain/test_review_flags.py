@@ -351,3 +351,16 @@ def test_flags_name_interviewers_by_their_display_names():
     # An interviewer with no display name is named by the login name, as before.
     assert "by olga)" in record_flags(again, {}, 1, [first], SETTINGS, {})[0].explanation
 
+
+def test_every_flag_this_module_raises_has_a_title():
+    """A list shows a flag by its title: a new kind of flag must bring one."""
+    import inspect
+    import re
+
+    from screening_app.domain import review_flags
+
+    source = inspect.getsource(review_flags)
+    raised = set(re.findall(r'flag\(\s*"(\w+)"', source)) | set(
+        re.findall(r'kind="(\w+)"', source)) | set(re.findall(r'ReviewFlag\(\s*"(\w+)"', source))
+    assert {"short_interview", "transcribed", "interviewer_skew", "compound_uniform"} <= raised
+    assert raised <= set(review_flags.FLAG_TITLES)
