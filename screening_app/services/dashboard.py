@@ -93,7 +93,8 @@ class DashboardService:
                 groups[group][key] += 1
             if outcome != "completed":
                 reasons[reason] += 1
-                reason_labels.setdefault(reason, self._labels.reason(protocol_sha, reason))
+                if reason not in reason_labels:
+                    reason_labels[reason] = self._labels.reason(protocol_sha, reason)
             people[isn].add(outcome)
         outcome_labels = self._outcome_labels(list(protocols))
         screened = sum(1 for outcomes in people.values() if "completed" in outcomes)

@@ -15,6 +15,8 @@ class ProtocolLabels:
     def __init__(self, interviews: InterviewRepository):
         self._interviews = interviews
         self._protocols: dict[str, Protocol | None] = {}
+        # A queue of 20,000 rows asks for the same few labels over and over.
+        self._outcomes: dict[tuple, str] = {}
 
     def protocol(self, sha256: str) -> Protocol | None:
         if sha256 not in self._protocols:
@@ -51,9 +53,12 @@ class ProtocolLabels:
     def outcome(self, sha256: str, outcome: str, choice: str | None,
                 reason: str | None) -> str:
         """A completed interview's choice, or "Not completed: <reason>"."""
-        if outcome == "completed" and choice:
-            return self.choice(sha256, choice)
-        return f"{NOT_COMPLETED_LABEL}: {self.reason(sha256, reason)}"
+        key = (sha256, outcome, choice, reason)
+        if key not in self._outcomes:
+            self._outcomes[key] = (
+                self.choice(sha256, choice) if outcome == "completed" and choice
+                else f"{NOT_COMPLETED_LABEL}: {self.reason(sha256, reason)}")
+        return self._outcomes[key]
 
     def flag(self, sha256: str, kind: str) -> str | None:
         """A flag the protocol defines, by its label; None when the protocol has none."""
