@@ -208,14 +208,17 @@ def test_approving_a_flagged_interview_needs_a_note(data_dir, tmp_path, capsys, 
     assert code == 0, err
     assert out.strip() == (f"Approved Kim Min-jun (NK-100001); the form is countersigned."
                            f" (interview {interview_id})")
+    assert as_user("boss", "user", "set-display-name", "ivan", "Lt. I. Petrov")[0] == 0
     code, out, _ = as_user("hughes", "review", "list")
-    assert "Accept repatriation" in out and "Approved" in out
+    assert "Accept repatriation" in out and "Approved" in out and "Lt. I. Petrov" in out
     assert "Approved despite: transcribed from the complete paper form." in out
     code, out, _ = as_user("hughes", "review", "list", "--json")
     (item,) = json.loads(out)
     assert (item["state"], item["reason"], item["reviewer"]) == (
         "approved", "Approved despite: transcribed from the complete paper form.",
         "Capt. R. Hughes")
+    code, out, _ = as_user("hughes", "interview", "list")
+    assert "Lt. I. Petrov" in out and " ivan " not in out
 
 
 def test_lists_export_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
