@@ -378,6 +378,13 @@ class ReviewQueueDialog(QDialog):
         self.status_label.setStyleSheet(style)
         self.status_label.setText(text)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Locking the station hides the queue: a decision half-made must not stay on
+        # screen over the lock (nothing is recorded; the supervisor decides again).
+        if self.decision_dialog is not None and self.decision_dialog.isVisible():
+            self.decision_dialog.reject()
+        super().hideEvent(event)
+
     def _on_show_form(self) -> None:
         item = self.selected_item()
         if item is not None:

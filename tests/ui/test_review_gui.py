@@ -247,3 +247,16 @@ def test_the_persons_history_shows_the_decision_and_its_note(qtbot, queue):
     window.apply_search()
     line = window.subject_panel.history.item(0).text()
     assert line.endswith("· ivan  · paper  · Approved: Approved despite: all signed on paper.")
+
+
+def test_locking_the_station_closes_a_decision_half_made(qtbot, queue):
+    station, window, dialog = queue
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    click(qtbot, dialog.approve_button)
+    confirm = dialog.decision_dialog
+    confirm.text_edit.setPlainText("Approved despite: all signed.")
+    assert confirm.isVisible()
+    window.lock()
+    assert not dialog.isVisible() and not confirm.isVisible()
+    assert station.services.reviews.queue(station.supervisor, state="approved") == []
