@@ -103,8 +103,20 @@ def cmd_init(args) -> int:
 
 def cmd_user_add(args, services, actor) -> int:
     password = args.passwords.read_new(f"Password for the new account {args.name}: ")
-    user = services.accounts.add_user(actor, args.name, args.role, password)
-    print(f"Account {user.name!r} added with role {user.role.value}.")
+    user = services.accounts.add_user(actor, args.name, args.role, password,
+                                      display_name=args.display_name)
+    shown = f" (shown as {user.display_name!r})" if user.display_name else ""
+    print(f"Account {user.name!r}{shown} added with role {user.role.value}.")
+    return EXIT_OK
+
+
+def cmd_user_set_display_name(args, services, actor) -> int:
+    user = services.accounts.set_display_name(actor, args.name, args.display_name)
+    if user.display_name:
+        print(f"Account {user.name!r} is now shown as {user.display_name!r} on forms, flags"
+              " and lists.")
+    else:
+        print(f"Account {user.name!r} has no display name now; its login name is shown.")
     return EXIT_OK
 
 
@@ -113,8 +125,9 @@ def cmd_user_list(args, services, actor) -> int:
     if args.json:
         _print_json([asdict(u) for u in users])
     else:
-        print(_table([(u.name, u.role.value, u.created_at, "disabled" if u.disabled else "")
-                      for u in users], ("NAME", "ROLE", "CREATED", "")))
+        print(_table([(u.name, u.display_name or "", u.role.value, u.created_at,
+                       "disabled" if u.disabled else "") for u in users],
+                     ("NAME", "DISPLAY NAME", "ROLE", "CREATED", "")))
     return EXIT_OK
 
 
@@ -238,7 +251,7 @@ def cmd_interview_list(args, services, actor) -> int:
         headers.append("CHOICE / REASON")
     table = []
     for r in rows:
-        row = [r.id[:8], r.subject_isn, r.subject_name, r.interviewer,
+        row = [r.id[:8], r.subject_isn, r.subject_name, r.interviewer_label or r.interviewer,
                r.status + (" (paper)" if r.transcribed else ""), r.started_at[:16]]
         if show_choice:
             row.append(r.choice or r.non_completion_reason or "")
@@ -407,19 +420,32 @@ def cmd_review_list(args, services, actor) -> int:
         print("Nothing to review.")
     else:
         print(_table([(i.interview_id[:8], i.subject_isn, i.subject_name, i.compound,
-                       i.interviewer, i.finalised_at[:16], i.choice or i.outcome,
-                       i.state.replace("_", " "), i.reason or "") for i in items],
+                       i.interviewer_label, i.finalised_at[:16], i.outcome_label,
+                       i.state_label, i.reason or "") for i in items],
                      ("ID", "ISN", "NAME", "COMPOUND", "INTERVIEWER", "FINALISED",
-                      "CHOICE / OUTCOME", "STATE", "REASON")))
+                      "CHOICE / OUTCOME", "STATE", "REASON / NOTE")))
     return EXIT_OK
 
 
 def cmd_review_decide(args, services, actor) -> int:
+    from screening_app.services.reviews import NoteRequired, describe_flags
+
     interview_id = services.documents.find_interview_id(actor, args.interview_id)
-    decision = services.reviews.decide(actor, interview_id, args.decision,
-                                       reason=getattr(args, "reason", None),
-                                       comment=args.comment)
-    print(f"Interview {interview_id}: {decision.replace('_', ' ')}.")
+    # Sending back and rejecting take --reason; approving takes --note (why a flagged
+    # record is approved despite its flags). Both are the review's reason.
+    reason = getattr(args, "reason", None) or getattr(args, "note", None)
+    try:
+        services.reviews.decide(actor, interview_id, args.decision, reason=reason,
+                                comment=args.comment)
+    except NoteRequired as refused:
+        raise CliError(f"Interview {interview_id[:8]} is flagged ({describe_flags(refused.flags)});"
+                       ' approve it with --note "…" saying why it is approved despite'
+                       " them.") from None
+    item = services.reviews.item(actor, interview_id)
+    done = {"approved": f"Approved {item.person}; the form is countersigned.",
+            "sent_back": f"Sent {item.person} back to {item.interviewer_label}.",
+            "rejected": f"Rejected {item.person}."}[args.decision]
+    print(f"{done} (interview {interview_id})")
     return EXIT_OK
 
 
@@ -521,7 +547,16 @@ def build_parser() -> argparse.ArgumentParser:
     add = user.add_parser("add", parents=[auth], help="add an account (admin)")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--display-name", metavar="TEXT",
+                     help="the name people read on forms and lists: full name and rank,"
+                          " such as \"Capt. R. Hughes\" (default: the login name)")
     add.set_defaults(handler=cmd_user_add)
+    display = user.add_parser("set-display-name", parents=[auth],
+                              help="change the name people read for an account (admin);"
+                                   " \"\" clears it")
+    display.add_argument("name")
+    display.add_argument("display_name", metavar="DISPLAY_NAME")
+    display.set_defaults(handler=cmd_user_set_display_name)
     listing = user.add_parser("list", parents=[auth], help="list accounts")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=cmd_user_list)
@@ -665,7 +700,11 @@ def build_parser() -> argparse.ArgumentParser:
         if needs_reason:
             decide.add_argument("--reason", required=True,
                                 help="why (the interviewer sees it)")
-        decide.add_argument("--comment")
+        else:
+            decide.add_argument("--note", metavar="TEXT",
+                                help="why it is approved despite its flags (required when"
+                                     " the interview is flagged; kept with the review)")
+        decide.add_argument("--comment", help="a further remark kept with the review")
         decide.set_defaults(handler=cmd_review_decide, decision=decision)
     sent_back = interview.add_parser("sent-back", parents=[auth],
                                      help="your interviews a supervisor sent back, and why")

@@ -3,6 +3,8 @@
 import argparse
 from pathlib import Path
 
+from screening_app.domain.wording import count_of, record_counts
+
 
 def cmd_trust_hq(args, services, actor) -> int:
     trusted = services.sync.trust_headquarters(actor, Path(args.file))
@@ -35,9 +37,10 @@ def cmd_apply(args, services, actor) -> int:
 def cmd_status(args, services, actor) -> int:
     status = services.sync.status(actor)
     print(f"Headquarters: {status.headquarters or 'not set (sync trust-hq)'}")
-    waiting = ", ".join(f"{count} {kind}" for kind, count in status.pending.items() if count)
-    print(f"Not yet acknowledged: {waiting or 'nothing'}; {status.events_pending} events"
-          f" after event {status.events_acknowledged}.")
+    waiting = record_counts(status.pending)
+    print(f"Not yet acknowledged: {waiting or 'nothing'};"
+          f" {count_of(status.events_pending, 'event')} after event"
+          f" {status.events_acknowledged}.")
     print(f"Last export: {status.last_export_at or 'never'}; last acknowledgement:"
           f" {status.last_acknowledged_at or 'never'}.")
     return 0

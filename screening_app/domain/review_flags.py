@@ -33,11 +33,31 @@ _PROTOCOL_FLAG_SENTENCES = {
 }
 
 
+# What a list shows for each flag this module raises (a flag the protocol raises is shown
+# by the protocol's own label, which the review service looks up).
+FLAG_TITLES = {
+    "short_interview": "Short interview",
+    "short_explanation": "Short explanation",
+    "firmness_mismatch": "Different answer at the read-back",
+    "transcribed": "Transcribed from paper",
+    "printed_often": "Printed often",
+    "outcome_changed": "Choice differs from the last interview",
+    "interviewer_skew": "Interviewer's choices skewed",
+    "interpreter_skew": "Interpreter's choices skewed",
+    "compound_uniform": "Compound answered as one",
+}
+
+
 @dataclass(frozen=True)
 class ReviewFlag:
     kind: str
     interview_id: str | None  # None for flags about a group of interviews
     explanation: str
+    title: str = ""  # a few words for lists; the explanation says the rest
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or FLAG_TITLES.get(self.kind) or self.kind.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -62,10 +82,12 @@ def record_flags(
     print_count: int,
     earlier: Sequence[InterviewRecord],
     settings: FlagSettings,
+    interviewer_labels: Mapping[str, str] | None = None,
 ) -> list[ReviewFlag]:
     """Flags for one interview. ``step_seconds`` comes from ``step_durations``; ``earlier``
     may hold any records, and only completed interviews of the same person that started
-    before this one are compared with it."""
+    before this one are compared with it. ``interviewer_labels`` gives, by interviewer id,
+    the name people read (display name); without one the record's login name is used."""
     flags: list[ReviewFlag] = []
 
     def flag(kind: str, explanation: str) -> None:
@@ -118,13 +140,14 @@ def record_flags(
             f"The choice form was printed {print_count} times; "
             f"more than {settings.max_prints} prints is unusual.",
         )
-    changed = _outcome_change(record, earlier)
+    changed = _outcome_change(record, earlier, interviewer_labels or {})
     if changed is not None:
         flag("outcome_changed", changed)
     return flags
 
 
-def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord]) -> str | None:
+def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord],
+                    interviewer_labels: Mapping[str, str]) -> str | None:
     """The sentence for a re-interview whose choice differs from the person's most recent
     earlier completed interview, or None."""
     if not _is_completed(record):
@@ -146,7 +169,7 @@ def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord])
     return (
         f"This re-interview recorded {_quoted(record.choice)}, but the person's previous "
         f"completed interview ({latest.id}, {latest.started_at[:10]}, "
-        f"by {latest.interviewer_name}) recorded {_quoted(latest.choice)}."
+        f"by {_interviewer(latest, interviewer_labels)}) recorded {_quoted(latest.choice)}."
     )
 
 
@@ -212,15 +235,18 @@ def _log_binomial_pmf(k: int, n: int, p: float) -> float:
     return log_choose + k * math.log(p) + (n - k) * math.log1p(-p)
 
 
-def skew_flags(records: Sequence[InterviewRecord], settings: FlagSettings) -> list[ReviewFlag]:
+def skew_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
+               interviewer_labels: Mapping[str, str] | None = None) -> list[ReviewFlag]:
     """Interviewers, and separately interpreters, whose completed interviews record the
-    skew choice (default "enlist") far more or far less often than everyone else's."""
+    skew choice (default "enlist") far more or far less often than everyone else's.
+    Interviewers are named as ``interviewer_labels`` (by id) says, else by login name."""
     completed = [r for r in records if _is_completed(r)]
+    labels = interviewer_labels or {}
     flags = _skew_by(
         completed,
         kind="interviewer_skew",
         key=lambda r: r.interviewer_id,
-        label=lambda r: r.interviewer_name or r.interviewer_id,
+        label=lambda r: _interviewer(r, labels),
         settings=settings,
     )
     flags += _skew_by(
@@ -317,6 +343,11 @@ def uniform_compound_flags(
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _interviewer(record: InterviewRecord, labels: Mapping[str, str]) -> str:
+    """The interviewer as people read the name: the display name when known."""
+    return labels.get(record.interviewer_id) or record.interviewer_name or record.interviewer_id
 
 
 def format_duration(seconds: float) -> str:

@@ -21,3 +21,6 @@ class FormContext:
     # The station's event chain head when the form was made ("seq:hash"), printed in the
     # footer so a paper copy can be placed in the station's history.
     chain_head: str | None = None
+    # The name people read for the interviewer (full name and rank); the record itself
+    # carries the login name, which stays as it is because the record's hash covers it.
+    interviewer_label: str | None = None

@@ -225,13 +225,18 @@ class FormWriter:
             rows.append([("identity_note", self.value(note))])
         return [self.heading("person"), self.field_grid(rows)]
 
+    @property
+    def interviewer_label(self) -> str:
+        """The interviewer as people read the name (display name, else login name)."""
+        return self.context.interviewer_label or self.record.interviewer_name
+
     def interview_block(self) -> list[Flowable]:
         started = self._moment(self.record.started_at, "start")
         ended = self._moment(self.record.ended_at, "end") if self.record.ended_at else None
         times = f"{started:%H:%M} – {self._end_time(started, ended)}"
         rows = [
             [("date", self.value(f"{started:%Y-%m-%d}")), ("times", self.value(times))],
-            [("interviewer", self.value(self.record.interviewer_name)),
+            [("interviewer", self.value(self.interviewer_label)),
              ("present", self.value(self.role_answer("present_persons")))],
             [("interpreter_language", self.value(self._interpreter())),
              ("observer_body", self.value(self._observer()))],

@@ -97,7 +97,7 @@ def _default_name(writer: FormWriter, signer: str) -> str | None:
                              if n),
         "interpreter": signer_name(writer.protocol, writer.record.answers, "interpreter"),
         "observer": signer_name(writer.protocol, writer.record.answers, "observer"),
-        "interviewer": writer.record.interviewer_name,
+        "interviewer": writer.interviewer_label,
     }
     name = names.get(signer)
     return str(name) if name else None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.accounts import Actor, Role, account_label
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import AuthenticationFailed, NotFound, UserError
 from screening_app.services.authz import require_role
@@ -24,6 +24,7 @@ from screening_app.store.sign_in_throttle import (
     describe_wait,
 )
 from screening_app.store.station import Station
+from screening_app.store.users import DISPLAY_NAME_MAX, UserNames
 
 if TYPE_CHECKING:
     from screening_app.services.keys import KeyService
@@ -52,6 +53,11 @@ class UserSummary:
     role: Role
     created_at: str
     disabled: bool
+    display_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return account_label(self.name, self.display_name)
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,11 @@ class _UserRow(NamedTuple):
     password_hash: str
     disabled_at: str | None
     created_at: str
+    display_name: str | None
 
 
-_USER_COLUMNS = "SELECT id, name, role, password_hash, disabled_at, created_at FROM users"
+_USER_COLUMNS = ("SELECT id, name, role, password_hash, disabled_at, created_at, display_name"
+                 " FROM users")
 
 
 def check_new_password(password: str, user_name: str | None = None) -> None:
@@ -117,6 +125,19 @@ def check_user_name(name: str) -> None:
         raise UserError(
             f"User name {name!r} is not valid: use 2 to 40 letters, digits, '.', '_', '@' or '-'."
         )
+
+
+def check_display_name(display_name: str | None) -> str | None:
+    """A display name as stored: spaces tidied, None when empty (the login name is shown)."""
+    tidy = " ".join((display_name or "").split())
+    if not tidy:
+        return None
+    if len(tidy) > DISPLAY_NAME_MAX:
+        raise UserError(f"The display name has {len(tidy)} characters; keep it to"
+                        f" {DISPLAY_NAME_MAX} (full name and rank, such as 'Capt. R. Hughes').")
+    if not tidy.isprintable():
+        raise UserError("The display name must not contain control characters.")
+    return tidy
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -153,7 +174,10 @@ class AccountService:
             raise UserError("This station already has accounts; sign in as an admin to add one.")
         return self._insert_user(None, name, Role.ADMIN, password)
 
-    def add_user(self, actor: Actor, name: str, role: Role | str, password: str) -> Actor:
+    def add_user(self, actor: Actor, name: str, role: Role | str, password: str,
+                 display_name: str | None = None) -> Actor:
+        """``display_name`` is what people read on forms and lists (full name and rank);
+        without one they read the login name."""
         require_role(actor, Role.ADMIN, action="add accounts")
         try:
             role = Role(role)
@@ -161,13 +185,15 @@ class AccountService:
             raise UserError(
                 f"Unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}."
             ) from None
-        return self._insert_user(actor, name, role, password)
+        return self._insert_user(actor, name, role, password, display_name)
 
-    def _insert_user(self, actor: Actor | None, name: str, role: Role, password: str) -> Actor:
+    def _insert_user(self, actor: Actor | None, name: str, role: Role, password: str,
+                     display_name: str | None = None) -> Actor:
         check_user_name(name)
         check_new_password(password, name)
+        display_name = check_display_name(display_name)
         user_id = str(uuid.uuid4())
-        self._write_new_user(actor, user_id, name, role, password)
+        self._write_new_user(actor, user_id, name, role, password, display_name)
         if actor is not None:
             # Only an account that exists gets a way into the database: its slot is written
             # once the account has committed.
@@ -178,21 +204,23 @@ class AccountService:
                     f"The account {name!r} was added but its key could not be written:"
                     f" {failure} Then reset its password to give it one.",
                     failure.folder) from None
-        return Actor(user_id=user_id, name=name, role=role)
+        return Actor(user_id=user_id, name=name, role=role, display_name=display_name)
 
     def _write_new_user(self, actor: Actor | None, user_id: str, name: str, role: Role,
-                        password: str) -> None:
+                        password: str, display_name: str | None) -> None:
         with write_transaction(self._db):
             exists = self._db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone()
             if exists:
                 raise UserError(f"An account named {name!r} already exists.")
             self._db.execute(
-                "INSERT INTO users (id, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                [user_id, name, role.value, _hasher.hash(password), utc_now()],
+                "INSERT INTO users (id, name, role, password_hash, created_at, display_name)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [user_id, name, role.value, _hasher.hash(password), utc_now(), display_name],
             )
             self._station.events.append(
                 "account.created",
-                {"user_id": user_id, "name": name, "role": role.value},
+                {"user_id": user_id, "name": name, "role": role.value,
+                 "display_name": display_name},
                 actor_id=actor.user_id if actor else user_id,
             )
             if actor is not None:
@@ -202,13 +230,35 @@ class AccountService:
     def list_users(self, actor: Actor) -> list[UserSummary]:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="list accounts")
         rows = self._db.execute(
-            "SELECT id, name, role, created_at, disabled_at FROM users ORDER BY name"
+            "SELECT id, name, role, created_at, disabled_at, display_name FROM users"
+            " ORDER BY name"
         ).fetchall()
-        return [UserSummary(r[0], r[1], Role(r[2]), r[3], r[4] is not None) for r in rows]
+        return [UserSummary(r[0], r[1], Role(r[2]), r[3], r[4] is not None, r[5])
+                for r in rows]
 
     def user_name(self, user_id: str) -> str | None:
         row = self._db.execute("SELECT name FROM users WHERE id = ?", [user_id]).fetchone()
         return row[0] if row else None
+
+    def set_display_name(self, actor: Actor, name: str,
+                         display_name: str | None) -> UserSummary:
+        """Give an account the name people read (full name and rank), or clear it (the
+        login name is shown again). Records keep the login name; the change is an event."""
+        require_role(actor, Role.ADMIN, action="change display names")
+        user = self._find(name)
+        display_name = check_display_name(display_name)
+        if display_name == user.display_name:
+            raise UserError(f"The account {user.name!r} already reads"
+                            f" {account_label(user.name, display_name)!r}; nothing was changed.")
+        with write_transaction(self._db):
+            UserNames(self._db).set_display_name(user.id, display_name)
+            self._station.events.append(
+                "account.display_name_changed",
+                {"user_id": user.id, "name": user.name, "display_name": display_name,
+                 "previous": user.display_name},
+                actor_id=actor.user_id)
+        return UserSummary(user.id, user.name, Role(user.role), user.created_at,
+                           user.disabled_at is not None, display_name)
 
     def disable(self, actor: Actor, name: str) -> UserSummary:
         """The account can no longer sign in, and its slot for the station key is gone.
@@ -232,7 +282,8 @@ class AccountService:
                 actor_id=actor.user_id)
         # Its password no longer opens the database either.
         self._keys.drop_database_slot(user.id)
-        return UserSummary(user.id, user.name, Role(user.role), user.created_at, True)
+        return UserSummary(user.id, user.name, Role(user.role), user.created_at, True,
+                           user.display_name)
 
     def enable(self, actor: Actor, name: str, new_password: str) -> PasswordChange:
         """A disabled account comes back with a new password the admin sets (its old
@@ -348,7 +399,8 @@ class AccountService:
             self._station.events.append("auth.signed_in", {"name": user.name}, actor_id=user.id)
         if _hasher.check_needs_rehash(user.password_hash):
             self._rehash(user.id, password)
-        return Actor(user_id=user.id, name=user.name, role=Role(user.role))
+        return Actor(user_id=user.id, name=user.name, role=Role(user.role),
+                     display_name=user.display_name)
 
     def _refuse_if_throttled(self, name: str) -> None:
         wait = self.throttle.wait_seconds(name)

@@ -1,6 +1,11 @@
 """The camp's figures at a glance: progress against the roster, outcomes by compound and
 by day, and per-interviewer figures; exported to CSV and XLSX for supervisors and admins
-(with spreadsheet formulas neutralised)."""
+(with spreadsheet formulas neutralised).
+
+What people read comes with the figures: the outcomes by the protocol's option labels,
+reasons by the protocol's labels, interviewers by display name. The exports keep the
+stored codes (repatriate, enlist, not_completed) as their measures, so that a spreadsheet
+made from one export reads the next the same way."""
 
 import csv
 from collections import Counter, defaultdict
@@ -8,12 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
+from screening_app.protocol import default_protocol
 from screening_app.services.authz import require_role
 from screening_app.services.lists import neutralise
+from screening_app.services.protocol_labels import NOT_COMPLETED_LABEL, ProtocolLabels
 from screening_app.store.connection import write_transaction
+from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
+from screening_app.store.users import UserNames
 
-OUTCOME_KEYS = ("repatriate", "enlist", "not_completed")
+NOT_COMPLETED = "not_completed"
 
 
 @dataclass(frozen=True)
@@ -25,7 +34,18 @@ class Dashboard:
     not_completed_by_reason: dict[str, int]
     by_compound: dict[str, Counter] = field(default_factory=dict)
     by_day: dict[str, Counter] = field(default_factory=dict)
-    by_interviewer: dict[str, Counter] = field(default_factory=dict)
+    by_interviewer: dict[str, Counter] = field(default_factory=dict)  # by display name
+    # The outcomes in the order the protocol lists the options, "not_completed" last, and
+    # what people read for each and for each non-completion reason.
+    outcomes: tuple[str, ...] = ()
+    outcome_labels: dict[str, str] = field(default_factory=dict)
+    reason_labels: dict[str, str] = field(default_factory=dict)
+
+    def outcome_label(self, outcome: str) -> str:
+        return self.outcome_labels.get(outcome, outcome)
+
+    def reason_label(self, reason: str | None) -> str:
+        return self.reason_labels.get(reason, reason or "no reason given")
 
     def rows(self) -> list[tuple]:
         """Every figure as (table, key, measure, value), for export."""
@@ -38,7 +58,8 @@ class Dashboard:
         for table, groups in (("by compound", self.by_compound), ("by day", self.by_day),
                               ("by interviewer", self.by_interviewer)):
             for key in sorted(groups):
-                rows += [(table, key, outcome, groups[key][outcome]) for outcome in OUTCOME_KEYS]
+                rows += [(table, key, outcome, groups[key][outcome])
+                         for outcome in self.outcomes]
         return rows
 
 
@@ -46,6 +67,7 @@ class DashboardService:
     def __init__(self, station: Station):
         self._station = station
         self._db = station.db
+        self._labels = ProtocolLabels(InterviewRepository(station.db))
 
     def figures(self, actor: Actor) -> Dashboard:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="see the camp's figures")
@@ -53,25 +75,48 @@ class DashboardService:
         by_compound, by_day, by_interviewer = (defaultdict(Counter), defaultdict(Counter),
                                                defaultdict(Counter))
         reasons: Counter = Counter()
+        reason_labels: dict[str, str] = {}
         people: dict[str, set] = defaultdict(set)
-        for isn, compound, day, interviewer, outcome, choice, reason in self._db.execute(
+        interviewers = UserNames(self._db).labels()
+        protocols: dict[str, None] = {}  # the protocols the records were taken on, in order
+        for (isn, compound, day, interviewer_id, outcome, choice, reason,
+             protocol_sha) in self._db.execute(
                 "SELECT subject_isn, json_extract(subject_snapshot, '$.compound'),"
-                " substr(finalised_at, 1, 10), users.name, outcome, choice,"
-                " non_completion_reason FROM interviews JOIN users ON"
-                " users.id = interviews.interviewer_id WHERE status = 'final'"):
-            key = choice if outcome == "completed" else "not_completed"
+                " substr(finalised_at, 1, 10), interviewer_id, outcome, choice,"
+                " non_completion_reason, protocol_sha256 FROM interviews"
+                " WHERE status = 'final'"):
+            protocols[protocol_sha] = None
+            key = choice if outcome == "completed" else NOT_COMPLETED
             for groups, group in ((by_compound, compound or "(none)"), (by_day, day),
-                                  (by_interviewer, interviewer)):
+                                  (by_interviewer, interviewers.get(interviewer_id,
+                                                                    interviewer_id))):
                 groups[group][key] += 1
             if outcome != "completed":
                 reasons[reason] += 1
+                if reason not in reason_labels:
+                    reason_labels[reason] = self._labels.reason(protocol_sha, reason)
             people[isn].add(outcome)
+        outcome_labels = self._outcome_labels(list(protocols))
         screened = sum(1 for outcomes in people.values() if "completed" in outcomes)
         return Dashboard(roster=roster, screened=screened,
                          not_completed_only=len(people) - screened,
                          not_yet=roster - len(people),
                          not_completed_by_reason=dict(reasons), by_compound=dict(by_compound),
-                         by_day=dict(by_day), by_interviewer=dict(by_interviewer))
+                         by_day=dict(by_day), by_interviewer=dict(by_interviewer),
+                         outcomes=tuple(outcome_labels), outcome_labels=outcome_labels,
+                         reason_labels=reason_labels)
+
+    def _outcome_labels(self, protocol_shas: list[str]) -> dict[str, str]:
+        """Every choice option by its protocol's label (the protocols the records were
+        taken on, then the bundled one, so an empty camp still shows the options), in the
+        protocol's order; "not completed" last."""
+        labels: dict[str, str] = {}
+        protocols = [self._labels.protocol(sha) for sha in protocol_shas]
+        for protocol in [*(p for p in protocols if p is not None), default_protocol()]:
+            for option in protocol.question(protocol.choice.question).options:
+                labels.setdefault(option.id, option.label.en)
+        labels[NOT_COMPLETED] = NOT_COMPLETED_LABEL
+        return labels
 
     def export(self, actor: Actor, path: Path) -> Path:
         """CSV or XLSX by the file's extension; the export is an event."""

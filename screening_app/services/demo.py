@@ -22,12 +22,14 @@ DEMO_ROSTER_SIZE = 500
 ACCOUNTS_FILE = "DEMO-ACCOUNTS.txt"
 DEMO_CA_DIR = "demo-ca"
 PASSPHRASE_FILE = "PASSPHRASE-DEMO-ONLY.txt"
+# Login name, role, and the name people read on forms and lists (full name and rank).
 DEMO_ACCOUNTS = (
-    ("admin", Role.ADMIN),
-    ("supervisor", Role.SUPERVISOR),
-    ("interviewer1", Role.INTERVIEWER),
-    ("interviewer2", Role.INTERVIEWER),
+    ("admin", Role.ADMIN, "Maj. A. Lindqvist"),
+    ("supervisor", Role.SUPERVISOR, "Capt. R. Hughes"),
+    ("interviewer1", Role.INTERVIEWER, "Lt. I. Petrov"),
+    ("interviewer2", Role.INTERVIEWER, "Lt. S. Park"),
 )
+DISPLAY_NAMES = {name: display for name, _role, display in DEMO_ACCOUNTS}
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
         return DemoStation(data_dir, _read_accounts(accounts_file), created=False,
                            station_id=facts.station_id)
 
-    accounts = tuple((name, role.value, _new_password()) for name, role in DEMO_ACCOUNTS)
+    accounts = tuple((name, role.value, _new_password()) for name, role, _ in DEMO_ACCOUNTS)
     admin_name, _, admin_password = accounts[0]
     ca_dir = Path(ca_dir) if ca_dir else data_dir / DEMO_CA_DIR
     if ca_dir != data_dir / DEMO_CA_DIR and not (ca_dir / PASSPHRASE_FILE).exists():
@@ -82,9 +84,11 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
     services = init_station(data_dir, station_id, camp, admin_name, admin_password, demo=True)
     try:
         admin = services.sign_in(admin_name, admin_password)
+        services.accounts.set_display_name(admin, admin_name, DISPLAY_NAMES[admin_name])
         _install_demo_certificate(services, admin, ca_dir)
         for name, role, password in accounts[1:]:
-            services.accounts.add_user(admin, name, role, password)
+            services.accounts.add_user(admin, name, role, password,
+                                       display_name=DISPLAY_NAMES[name])
         # The roster file is only the way in: names stay inside the encrypted database.
         roster_path = write_roster_csv(data_dir / ".demo-roster.csv", roster_size,
                                        camp="Koje-do")

@@ -23,6 +23,7 @@ from screening_app.store.connection import write_transaction
 from screening_app.store.durable import write_atomically
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
+from screening_app.store.users import UserNames
 
 STATION_SIGNATURE_FIELD = "StationSignature"
 COUNTERSIGNATURE_FIELD = "SupervisorCountersignature"
@@ -117,8 +118,13 @@ class DocumentService:
         identity = self._keys.signing_identity(actor)
         head_seq, head_hash = self._station.events.head()
         page_size = self._settings.get("page_size")
+        # People read the interviewer's display name; the sealed record keeps the login
+        # name (it is part of the record's hash).
+        interviewer = (UserNames(self._db).label(record.interviewer_id)
+                       or record.interviewer_name)
         context = FormContext(self._station.station_id, self._station.camp, self._station.demo,
-                              page_size, chain_head=f"{head_seq}:{head_hash[:16]}")
+                              page_size, chain_head=f"{head_seq}:{head_hash[:16]}",
+                              interviewer_label=interviewer)
         unsigned = render_document(record, interview.protocol, signatures, context, note=note)
         signed_at = utc_now()
         content = sign_pdf(
@@ -127,7 +133,7 @@ class DocumentService:
             visible_lines=[
                 ("DEMO · " if self._station.demo else "")
                 + f"Signed by station {self._station.station_id}",
-                f"Interviewer: {record.interviewer_name}",
+                f"Interviewer: {interviewer}",
                 f"{signed_at[:16].replace('T', ' ')} UTC",
             ],
             reason="Choice form finalised" if str(record.outcome) == "completed"
@@ -167,10 +173,12 @@ class DocumentService:
         document = self.latest(actor, interview_id)
         identity = self._keys.personal_identity(actor)
         signed_at = utc_now()
+        # The name as it reads now (an admin may have set it since this session began).
+        approver = UserNames(self._db).label(actor.user_id) or actor.label
         content = sign_pdf(
             document.content, identity, field_name=COUNTERSIGNATURE_FIELD,
             box=countersignature_box(_page_size_of(document.content)),
-            visible_lines=[f"Approved by {actor.role.value} {actor.name}",
+            visible_lines=[f"Approved by {approver}",
                            f"{signed_at[:16].replace('T', ' ')} UTC"],
             reason="Approved on review", location=self._station.camp,
             info={"/ScreeningReview": f"approved by {actor.name} at {signed_at}"},

@@ -33,8 +33,10 @@ from screening_app.protocol.declaration import declaration_sha256, declarations
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.reviews import ReviewRepository, ReviewRow
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
+from screening_app.store.users import UserNames
 
 if TYPE_CHECKING:
     from screening_app.services.documents import StoredDocument
@@ -76,6 +78,12 @@ class InterviewSummary:
     choice: str | None
     non_completion_reason: str | None
     transcribed: bool
+    interviewer_label: str = ""  # what people read: the display name, else the login name
+    review_state: str | None = None  # the latest review decision; None while received
+    # The decision's reason or approval note, for readers who may see it: supervisors and
+    # admins always; an interviewer only why it was sent back or rejected (an approval note
+    # may speak of the choice).
+    review_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -427,7 +435,11 @@ class InterviewService:
         records = self._repo.find(
             interviewer_id=actor.user_id if only_mine else None, subject_isn=subject_isn
         )
-        return [_summary(r, show_choice=oversight) for r in records]
+        labels = UserNames(self._db).labels()
+        reviews = ReviewRepository(self._db).latest_for([r.id for r in records if r.is_final])
+        return [_summary(r, show_choice=oversight, interviewer_label=labels.get(
+                    r.interviewer_id, r.interviewer_name), review=reviews.get(r.id))
+                for r in records]
 
     def latest_final_id(self, actor: Actor, isn: str) -> str | None:
         """The person's newest finalised interview: what a new interview (a re-interview
@@ -452,7 +464,9 @@ class InterviewService:
             latest_final_id=latest.id if latest else None,
             latest_final_status=latest_status,
             latest_final_at=latest.finalised_at if latest else None,
-            open_draft=_summary(draft, show_choice=False) if draft else None,
+            open_draft=_summary(draft, show_choice=False, review=None, interviewer_label=(
+                UserNames(self._db).labels().get(draft.interviewer_id, draft.interviewer_name)))
+            if draft else None,
             open_draft_is_mine=mine,
             open_draft_discardable=draft is not None and self._may_discard(actor, draft)
             and _answers_beyond_first_step(draft, self._protocol(draft.protocol_sha256)) == [],
@@ -569,9 +583,13 @@ def _step_of(protocol: Protocol, question_id: str) -> str:
     raise UserError(f"The protocol has no question {question_id!r}.")
 
 
-def _summary(record: InterviewRecord, show_choice: bool) -> InterviewSummary:
+def _summary(record: InterviewRecord, show_choice: bool, interviewer_label: str,
+             review: ReviewRow | None) -> InterviewSummary:
     subject = Subject(**record.subject_snapshot)
     status = str(record.outcome) if record.is_final else "draft"
+    note = None
+    if review is not None and (show_choice or review.state in ("sent_back", "rejected")):
+        note = review.reason
     return InterviewSummary(
         id=record.id,
         subject_isn=record.subject_isn,
@@ -583,4 +601,7 @@ def _summary(record: InterviewRecord, show_choice: bool) -> InterviewSummary:
         choice=record.choice if show_choice else None,
         non_completion_reason=record.non_completion_reason,
         transcribed=record.transcribed,
+        interviewer_label=interviewer_label,
+        review_state=review.state if review else None,
+        review_note=note,
     )

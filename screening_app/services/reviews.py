@@ -3,18 +3,19 @@
 a reason). Decisions are new records and events; the interview itself never changes.
 
 Automatic flags (domain/review_flags.py) point the supervisor at what looks wrong, each
-with the figures behind it. Not yet here (see the issue): the countersignature on
-approval, the dashboard and the revised lists.
+with the figures behind it. Approving a flagged record is a decision that needs a written
+note (why it is approved despite its flags): the note is the review's ``reason`` (see
+store/reviews.py), shown in the history and carried to headquarters with the review.
 """
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.accounts import Actor, Role, account_label
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import NotFound, UserError
-from screening_app.domain.interview import InterviewStatus
+from screening_app.domain.interview import InterviewRecord, InterviewStatus
 from screening_app.domain.review_flags import (
     FlagSettings,
     ReviewFlag,
@@ -25,16 +26,40 @@ from screening_app.domain.review_flags import (
 )
 from screening_app.protocol import default_protocol
 from screening_app.services.authz import require_role
+from screening_app.services.protocol_labels import ProtocolLabels
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.reviews import ReviewRepository, ReviewRow
 from screening_app.store.station import Station
+from screening_app.store.users import UserNames
 
 RECEIVED = "received"
 DECISIONS = ("approved", "sent_back", "rejected")
+# What people read for each review state (the states are the app's, not the protocol's).
+STATE_LABELS = {RECEIVED: "Received", "approved": "Approved", "sent_back": "Sent back",
+                "rejected": "Rejected"}
 
 
-@dataclass(frozen=True)
+class NoteRequired(UserError):
+    """Approving a flagged record without a note saying why it is approved despite them."""
+
+    def __init__(self, message: str, flags: list[ReviewFlag]):
+        super().__init__(message)
+        self.flags = flags
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state.replace("_", " ").capitalize())
+
+
+@dataclass(slots=True)
 class ReviewItem:
+    """One line of the review queue. ``interviewer`` is the login name (what filters
+    take); ``interviewer_label`` and ``outcome_label`` are what people read. ``reason`` is
+    the latest decision's reason, or its approval note. Not frozen: a frozen dataclass
+    sets each field through object.__setattr__, which doubles the time to build a queue
+    of 20,000 rows; nothing changes an item once made."""
+
     interview_id: str
     subject_isn: str
     subject_name: str
@@ -45,6 +70,26 @@ class ReviewItem:
     choice: str | None
     state: str
     reason: str | None
+    interviewer_label: str = ""
+    outcome_label: str = ""
+    name_latin: str | None = None
+    comment: str | None = None
+    reviewer: str | None = None  # the label of who decided
+    reviewed_at: str | None = None
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.state)
+
+    @property
+    def person(self) -> str:
+        """The person as a sentence names them: "Kim Min-jun (NK-100001)"."""
+        return f"{self.name_latin or self.subject_name} ({self.subject_isn})"
+
+    @property
+    def decidable(self) -> bool:
+        """Only a received interview can be decided; a decision is final."""
+        return self.state == RECEIVED
 
 
 _QUEUE_SQL = """
@@ -53,7 +98,9 @@ SELECT interviews.id, interviews.subject_isn,
        json_extract(interviews.subject_snapshot, '$.name_latin'),
        json_extract(interviews.subject_snapshot, '$.compound'),
        users.name, interviews.finalised_at, interviews.outcome, interviews.choice,
-       coalesce(latest.state, 'received'), latest.reason
+       coalesce(latest.state, 'received'), latest.reason,
+       interviews.interviewer_id, users.display_name, interviews.protocol_sha256,
+       interviews.non_completion_reason, latest.comment, latest.reviewer_id, latest.at
 FROM interviews
 JOIN users ON users.id = interviews.interviewer_id
 LEFT JOIN reviews AS latest ON latest.rowid = (
@@ -61,6 +108,12 @@ LEFT JOIN reviews AS latest ON latest.rowid = (
     ORDER BY at DESC, rowid DESC LIMIT 1)
 WHERE interviews.status = 'final'
 """
+
+
+def describe_flags(flags: list[ReviewFlag]) -> str:
+    """"short interview, transcribed from paper": the flags' titles in a sentence."""
+    titles = [f.shown_title for f in flags]
+    return ", ".join(t[:1].lower() + t[1:] for t in titles)
 
 
 class ReviewFlags:
@@ -79,9 +132,13 @@ class ReviewService:
         self._station = station
         self._db = station.db
         self._settings = settings
+        self._reviews = ReviewRepository(station.db)
+        self._interviews = InterviewRepository(station.db)
+        self._labels = ProtocolLabels(self._interviews)
         # Set by the composition root: countersigns the stored form on approval.
         self.on_approve = None
 
+    # -- the queue ----------------------------------------------------------------------
     def queue(self, actor: Actor, *, state: str | None = None, interviewer: str | None = None,
               compound: str | None = None, day: str | None = None,
               outcome: str | None = None, interpreter: str | None = None) -> list[ReviewItem]:
@@ -101,12 +158,41 @@ class ReviewService:
         sql = _QUEUE_SQL + "".join(f" AND {w}" for w in where)
         rows = self._db.execute(sql + " ORDER BY interviews.finalised_at, interviews.id",
                                 params).fetchall()
-        return [ReviewItem(r[0], r[1], " / ".join(n for n in (r[2], r[3]) if n), r[4], r[5],
-                           r[6], r[7], r[8], r[9], r[10]) for r in rows]
+        return self._items(rows, show_choice=True)
 
-    def filter_values(self, actor: Actor) -> dict[str, list[str]]:
+    def item(self, actor: Actor, interview_id: str) -> ReviewItem:
+        """One interview as the queue shows it now (after a decision, say)."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        rows = self._db.execute(_QUEUE_SQL + " AND interviews.id = ?",
+                                [interview_id]).fetchall()
+        if not rows:
+            raise NotFound(f"There is no finalised interview {interview_id!r} at this station.")
+        return self._items(rows, show_choice=True)[0]
+
+    def _items(self, rows, *, show_choice: bool) -> list[ReviewItem]:
+        reviewers = UserNames(self._db).labels() if any(r[16] for r in rows) else {}
+        items = []
+        for r in rows:
+            (interview_id, isn, native, latin, compound, login, finalised_at, outcome, choice,
+             state, reason, _interviewer_id, display_name, protocol_sha, stop_reason, comment,
+             reviewer_id, reviewed_at) = r
+            if show_choice:
+                outcome_label = self._labels.outcome(protocol_sha, outcome, choice, stop_reason)
+            else:  # status only: an interviewer never sees a person's choice
+                outcome_label = ("Completed" if outcome == "completed" else
+                                 self._labels.outcome(protocol_sha, outcome, None, stop_reason))
+            items.append(ReviewItem(
+                interview_id, isn, " / ".join(n for n in (native, latin) if n), compound,
+                login, finalised_at, outcome, choice if show_choice else None, state, reason,
+                interviewer_label=account_label(login, display_name),
+                outcome_label=outcome_label, name_latin=latin, comment=comment,
+                reviewer=reviewers.get(reviewer_id) if reviewer_id else None,
+                reviewed_at=reviewed_at))
+        return items
+
+    def filter_values(self, actor: Actor) -> dict[str, list[tuple[str, str]]]:
         """The interviewers, interpreters, compounds and days that occur among finalised
-        interviews, for the queue's filters."""
+        interviews, for the queue's filters: (value the filter takes, what people read)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
         # One pass over the finalised interviews rather than a query per filter.
         found: dict[str, set] = {"interviewer": set(), "interpreter": set(), "compound": set(),
@@ -119,20 +205,28 @@ class ReviewService:
             for key, value in zip(found, row, strict=True):
                 if value is not None:
                     found[key].add(value)
-        return {key: sorted(values) for key, values in found.items()}
+        interviewers = UserNames(self._db).labels_by_login()
+        values = {key: [(value, value) for value in sorted(values)]
+                  for key, values in found.items()}
+        values["interviewer"] = sorted(
+            ((login, interviewers.get(login, login)) for login in found["interviewer"]),
+            key=lambda pair: pair[1].casefold())
+        return values
 
     def state(self, interview_id: str) -> str:
-        row = self._db.execute(
-            "SELECT state FROM reviews WHERE interview_id = ? ORDER BY at DESC, rowid DESC"
-            " LIMIT 1", [interview_id]).fetchone()
-        return row[0] if row else RECEIVED
+        latest = self._reviews.latest(interview_id)
+        return latest.state if latest else RECEIVED
 
+    # -- decisions ------------------------------------------------------------------------
     def decide(self, actor: Actor, interview_id: str, decision: str, *,
                reason: str | None = None, comment: str | None = None) -> str:
+        """Record a decision. ``reason`` is why (sending back, rejecting) or, approving,
+        the supervisor's note, which a flagged record must have."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
         if decision not in DECISIONS:
             raise UserError(f"Unknown decision {decision!r}; use {', '.join(DECISIONS)}.")
         reason = (reason or "").strip() or None
+        comment = (comment or "").strip() or None
         if decision in ("sent_back", "rejected") and not reason:
             raise UserError("Sending back or rejecting needs a reason the interviewer will see.")
         row = self._db.execute("SELECT status FROM interviews WHERE id = ?",
@@ -143,40 +237,34 @@ class ReviewService:
             raise UserError("Only finalised interviews are reviewed; this one is a draft.")
         current = self.state(interview_id)
         if current != RECEIVED:
-            raise UserError(f"Interview {interview_id} was already {current.replace('_', ' ')};"
+            raise UserError(f"Interview {interview_id} was already {state_label(current).lower()};"
                             " a decision is final (a new linked interview starts over).")
+        if decision == "approved" and not reason:
+            record = self._interviews.get(interview_id)
+            flags = self._record_flags(record)
+            if flags:
+                raise NoteRequired(
+                    f"The interview of {record.subject_isn} is flagged"
+                    f" ({describe_flags(flags)}): approving it needs a written note saying why"
+                    " it is approved despite them.", flags)
         with write_transaction(self._db):
             if decision == "approved" and self.on_approve is not None:
                 # In the same transaction: an approval always carries its countersignature.
                 self.on_approve(actor, interview_id)
-            self._db.execute(
-                "INSERT INTO reviews (id, interview_id, state, reason, comment, reviewer_id, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [str(uuid.uuid4()), interview_id, decision, reason, comment, actor.user_id,
-                 utc_now()])
+            self._reviews.insert(ReviewRow(str(uuid.uuid4()), interview_id, decision, reason,
+                                           comment, actor.user_id, utc_now()))
             self._station.events.append(
                 f"review.{decision}", {"reason": reason, "comment": comment},
                 actor_id=actor.user_id, interview_id=interview_id)
         return decision
 
+    # -- flags ------------------------------------------------------------------------------
     def flags(self, actor: Actor, settings: FlagSettings | None = None) -> ReviewFlags:
         """Every finalised interview's flags, and the camp-wide ones (outcome skew by
         interviewer or interpreter, compounds answering as one)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
-        if settings is None:
-            protocol = default_protocol()
-            station = self._settings
-            settings = FlagSettings(
-                minimum_duration_seconds=protocol.minimum_duration_seconds,
-                minimum_explanation_seconds=protocol.minimum_explanation_seconds,
-                explanation_step=protocol.explanation_step or "explanation",
-                **({} if station is None else {
-                    "max_prints": int(station.get("flag_max_prints")),
-                    "skew_min_interviews": int(station.get("flag_skew_min_interviews")),
-                    "skew_alpha": float(station.get("flag_skew_alpha")),
-                    "uniform_min_interviews": int(station.get("flag_uniform_min_interviews")),
-                }))
-        records = InterviewRepository(self._db).find(status=InterviewStatus.FINAL)
+        settings = settings or self._flag_settings()
+        records = self._interviews.find(status=InterviewStatus.FINAL)
         by_subject: dict[str, list] = {}
         for record in records:
             by_subject.setdefault(record.subject_isn, []).append(record)
@@ -188,16 +276,59 @@ class ReviewService:
                 "SELECT interview_id, kind, at, payload FROM events"
                 " WHERE kind = 'interview.step_entered' ORDER BY seq"):
             steps.setdefault(interview_id, []).append((kind, at, json.loads(payload)))
+        labels = UserNames(self._db).labels()
         per_interview = {}
         for record in records:
             durations = step_durations(steps.get(record.id, []), record.ended_at)
             found = record_flags(record, durations, prints.get(record.id, 0),
-                                 by_subject[record.subject_isn], settings)
+                                 by_subject[record.subject_isn], settings, labels)
             if found:
-                per_interview[record.id] = found
-        camp = skew_flags(records, settings) + uniform_compound_flags(records, settings)
+                per_interview[record.id] = self._titled(record, found)
+        camp = skew_flags(records, settings, labels) + uniform_compound_flags(records, settings)
         return ReviewFlags(per_interview, camp)
 
+    def flags_for(self, actor: Actor, interview_id: str) -> list[ReviewFlag]:
+        """One interview's flags (what approving it must answer with a note)."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        record = self._interviews.get(interview_id)
+        if record is None or not record.is_final:
+            raise NotFound(f"There is no finalised interview {interview_id!r} at this station.")
+        return self._record_flags(record)
+
+    def _record_flags(self, record: InterviewRecord) -> list[ReviewFlag]:
+        """The same flags ``flags`` finds for this record, reading only what it needs."""
+        steps = [(kind, at, json.loads(payload)) for kind, at, payload in self._db.execute(
+            "SELECT kind, at, payload FROM events WHERE interview_id = ?"
+            " AND kind = 'interview.step_entered' ORDER BY seq", [record.id])]
+        prints = self._db.execute(
+            "SELECT count(*) FROM events WHERE interview_id = ? AND kind = 'document.printed'",
+            [record.id]).fetchone()[0]
+        earlier = self._interviews.find(subject_isn=record.subject_isn,
+                                        status=InterviewStatus.FINAL)
+        found = record_flags(record, step_durations(steps, record.ended_at), prints, earlier,
+                             self._flag_settings(), UserNames(self._db).labels())
+        return self._titled(record, found)
+
+    def _titled(self, record: InterviewRecord, flags: list[ReviewFlag]) -> list[ReviewFlag]:
+        """A flag the protocol raised is titled with the protocol's own label."""
+        return [replace(flag, title=self._labels.flag(record.protocol_sha256, flag.kind)
+                        or flag.shown_title) for flag in flags]
+
+    def _flag_settings(self) -> FlagSettings:
+        protocol = default_protocol()
+        station = self._settings
+        return FlagSettings(
+            minimum_duration_seconds=protocol.minimum_duration_seconds,
+            minimum_explanation_seconds=protocol.minimum_explanation_seconds,
+            explanation_step=protocol.explanation_step or "explanation",
+            **({} if station is None else {
+                "max_prints": int(station.get("flag_max_prints")),
+                "skew_min_interviews": int(station.get("flag_skew_min_interviews")),
+                "skew_alpha": float(station.get("flag_skew_alpha")),
+                "uniform_min_interviews": int(station.get("flag_uniform_min_interviews")),
+            }))
+
+    # -- for interviewers ---------------------------------------------------------------------
     def sent_back_to(self, actor: Actor) -> list[ReviewItem]:
         """An interviewer's own interviews sent back and not yet taken again (no newer
         interview supersedes them), with the supervisor's reason."""
@@ -208,5 +339,4 @@ class ReviewService:
                " ORDER BY interviews.finalised_at")
         rows = self._db.execute(sql, [actor.user_id]).fetchall()
         # Status only: the interviewer sees why, never the person's choice.
-        return [ReviewItem(r[0], r[1], " / ".join(n for n in (r[2], r[3]) if n), r[4], r[5],
-                           r[6], r[7], None, r[9], r[10]) for r in rows]
+        return self._items(rows, show_choice=False)

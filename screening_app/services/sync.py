@@ -23,6 +23,7 @@ from screening_app import __version__
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import GENESIS_HASH, canonical_json, utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.wording import record_counts
 from screening_app.pki import certificates
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
@@ -55,7 +56,7 @@ class ExportResult:
     events_through: int
 
     def summary(self) -> str:
-        held = ", ".join(f"{count} {kind}" for kind, count in self.counts.items() if count)
+        held = record_counts(self.counts)
         events = (f"events {self.events_after + 1}-{self.events_through}"
                   if self.events_through > self.events_after else "no new events")
         return f"{self.path.name}: {held or 'no new records'}; {events}."

@@ -335,6 +335,19 @@ def m0006_sync(db: Database) -> None:
     )
 
 
+@migrations(name="0007_display_names")
+def m0007_display_names(db: Database) -> None:
+    # The name people read (full name and rank, "Capt. R. Hughes") beside the login name.
+    # Nullable: accounts made before it have none and are shown by their login name. The
+    # login name stays what sealed records carry (interviewer_name is part of their hash).
+    _run_script(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN display_name TEXT;
+        """,
+    )
+
+
 @migrations(name="0008_second_interviews")
 def m0008_second_interviews(db: Database) -> None:
     # Why a person was interviewed again (re-interview, withdrawal, reconfirmation): part of

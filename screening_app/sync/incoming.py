@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.roster_rules import EARLIEST_BIRTH_YEAR, LATEST_BIRTH_YEAR
 from screening_app.domain.subject import ROSTER_FIELDS
+from screening_app.domain.wording import count_of
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
 from screening_app.sync import bundle as bundles
@@ -34,19 +35,23 @@ class ApplyResult:
     def summary(self) -> str:
         if self.already_applied:
             return f"Bundle {self.bundle_id[:8]} was applied before; nothing changed."
-        parts = [f"headquarters acknowledged {sum(self.acknowledged.values())} records and"
-                 f" events up to {self.events_acknowledged}"]
+        acknowledged = count_of(sum(self.acknowledged.values()), "record")
+        parts = [f"headquarters acknowledged {acknowledged} and events up to"
+                 f" {self.events_acknowledged}"]
         if self.roster_added or self.roster_updated:
             parts.append(f"roster: {self.roster_added} added, {self.roster_updated} updated")
         if self.protocols_added:
-            parts.append("new protocol " + ", ".join(self.protocols_added))
+            parts.append(("new protocol " if len(self.protocols_added) == 1 else
+                          "new protocols ") + ", ".join(self.protocols_added))
         if self.revoked_users:
             parts.append("accounts disabled by headquarters: " + ", ".join(self.revoked_users))
         if self.revoked_certificates:
-            parts.append(f"{self.revoked_certificates} certificates revoked")
+            parts.append(f"{count_of(self.revoked_certificates, 'certificate')} revoked")
         if self.not_matching:
-            parts.append(f"{len(self.not_matching)} acknowledgements name another version of"
-                         " a record; those records will be sent again")
+            parts.append(f"{count_of(len(self.not_matching), 'acknowledgement')} for another"
+                         " version of a record; "
+                         + ("that record" if len(self.not_matching) == 1 else "those records")
+                         + " will be sent again")
         return "; ".join(parts) + "."
 
 

@@ -1,5 +1,6 @@
-"""Accounts: an admin adds, disables and re-enables accounts and resets forgotten
-passwords; everyone changes their own password. Every rule is the services' (who may,
+"""Accounts: an admin adds, disables and re-enables accounts, sets the name people read
+for each (full name and rank) and resets forgotten passwords; everyone changes their own
+password. Every rule is the services' (who may,
 how strong a password must be); these dialogs only collect the input and say what
 happened."""
 
@@ -31,12 +32,25 @@ from screening_app.services.accounts import (
     UserSummary,
 )
 from screening_app.services.app import StationServices
+from screening_app.store.users import DISPLAY_NAME_MAX
+from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.table_models import ColumnsTableModel
 
 ERROR_STYLE = "color: #b00020"
 WARNING_STYLE = "color: #8a4b00; font-weight: bold"
 PASSWORD_HINT = (f"At least {MIN_PASSWORD_LENGTH} characters; not the user name, not digits"
                  " only, not a common password. A few words are easy to remember.")
+DISPLAY_NAME_HINT = ("The display name is what people read on forms, flags and lists (full"
+                     " name and rank, such as 'Capt. R. Hughes'); without one, the user name"
+                     " is shown.")
+
+
+def display_name_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setAccessibleName("Display name")
+    field.setMaxLength(DISPLAY_NAME_MAX)
+    field.setPlaceholderText("Full name and rank, such as Capt. R. Hughes")
+    return field
 
 
 class _FormDialog(QDialog):
@@ -83,7 +97,8 @@ class _FormDialog(QDialog):
             self.error_label.setText(str(error))
             for field in self._secrets:
                 field.clear()
-            self._secrets[0].setFocus()
+            if self._secrets:
+                self._secrets[0].setFocus()
             return
         self.accept()
 
@@ -155,6 +170,7 @@ class NewAccountDialog(_FormDialog):
         self.added: Actor | None = None
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("User name")
+        self.display_name_edit = display_name_field()
         self.role_combo = QComboBox()
         for role in Role:
             self.role_combo.addItem(role.value.capitalize(), role)
@@ -162,11 +178,12 @@ class NewAccountDialog(_FormDialog):
         self.password_edit = self._password_field("Password")
         self.repeat_edit = self._password_field("Repeat the password")
         self.form.addRow("User &name", self.name_edit)
+        self.form.addRow("&Display name", self.display_name_edit)
         self.form.addRow("R&ole", self.role_combo)
         self.form.addRow("&Password", self.password_edit)
         self.form.addRow("&Repeat it", self.repeat_edit)
         self.ok_button.setText("Add account")
-        self._finish_layout(PASSWORD_HINT)
+        self._finish_layout(f"{DISPLAY_NAME_HINT} {PASSWORD_HINT}")
         self.name_edit.setFocus()
 
     def _submit(self) -> None:
@@ -174,12 +191,35 @@ class NewAccountDialog(_FormDialog):
             raise UserError("The two passwords differ.")
         self.added = self._services.accounts.add_user(
             self._actor, self.name_edit.text().strip(), self.role_combo.currentData(),
-            self.password_edit.text())
+            self.password_edit.text(), display_name=self.display_name_edit.text())
+
+
+class DisplayNameDialog(_FormDialog):
+    """An admin sets or clears the name people read for one account."""
+
+    def __init__(self, services: StationServices, actor: Actor, user: UserSummary,
+                 parent: QWidget | None = None):
+        super().__init__(f"Display name of {user.name}", parent)
+        self._services = services
+        self._actor = actor
+        self._user = user
+        self.changed: UserSummary | None = None
+        self.display_name_edit = display_name_field()
+        self.display_name_edit.setText(user.display_name or "")
+        self.form.addRow("&Display name", self.display_name_edit)
+        self.ok_button.setText("Save")
+        self._finish_layout(f"{DISPLAY_NAME_HINT} Records keep the user name"
+                            f" '{user.name}'; leave the field empty to show it again.")
+        self.display_name_edit.setFocus()
+
+    def _submit(self) -> None:
+        self.changed = self._services.accounts.set_display_name(
+            self._actor, self._user.name, self.display_name_edit.text())
 
 
 class AccountsTableModel(ColumnsTableModel):
     COLUMNS = (("name", "Name"), ("role", "Role"), ("created", "Created (UTC)"),
-               ("state", "State"))
+               ("state", "State"), ("display_name", "Display name"))
 
     def set_users(self, users: list[UserSummary]) -> None:
         self.beginResetModel()
@@ -188,11 +228,14 @@ class AccountsTableModel(ColumnsTableModel):
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         user: UserSummary | None = self.row_at(index)
-        if user is None or role != Qt.ItemDataRole.DisplayRole:
+        if user is None or role not in (Qt.ItemDataRole.DisplayRole,
+                                        Qt.ItemDataRole.ToolTipRole):
             return None
         field = self.COLUMNS[index.column()][0]
         if field == "name":
             return user.name
+        if field == "display_name":
+            return user.display_name or ""
         if field == "role":
             return user.role.value
         if field == "created":
@@ -210,7 +253,6 @@ class AccountsDialog(QDialog):
         self._actor = actor
         self.sub_dialog: QDialog | None = None
         self.setWindowTitle("Accounts")
-        self.resize(640, 420)
         layout = QVBoxLayout(self)
         self.model = AccountsTableModel(self)
         self.table = QTableView()
@@ -218,17 +260,21 @@ class AccountsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its widest value; the display name takes what is left.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.setAccessibleName("Accounts")
         layout.addWidget(self.table, 1)
 
         row = QHBoxLayout()
         self.add_button = QPushButton("&Add…")
+        self.display_name_button = QPushButton("Display &name…")
         self.disable_button = QPushButton("&Disable")
         self.enable_button = QPushButton("&Enable…")
         self.reset_button = QPushButton("&Reset password…")
-        for button in (self.add_button, self.disable_button, self.enable_button,
-                       self.reset_button):
+        for button in (self.add_button, self.display_name_button, self.disable_button,
+                       self.enable_button, self.reset_button):
             row.addWidget(button)
         row.addStretch(1)
         close = QPushButton("&Close")
@@ -242,12 +288,14 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.message_label)
 
         self.add_button.clicked.connect(self._on_add)
+        self.display_name_button.clicked.connect(self._on_display_name)
         self.disable_button.clicked.connect(self._on_disable)
         self.enable_button.clicked.connect(self._on_enable)
         self.reset_button.clicked.connect(self._on_reset)
         self.table.selectionModel().currentRowChanged.connect(
             lambda _current, _previous: self._update_buttons())
         self.refresh()
+        fit_to_screen(self, 760, 440)
 
     # -- the table --------------------------------------------------------------------
     def refresh(self, select: str | None = None) -> None:
@@ -276,6 +324,7 @@ class AccountsDialog(QDialog):
         is_admin = self._actor.role == Role.ADMIN
         mine = user is not None and user.id == self._actor.user_id
         self.add_button.setEnabled(is_admin)
+        self.display_name_button.setEnabled(is_admin and user is not None)
         self.disable_button.setEnabled(is_admin and user is not None and not user.disabled
                                        and not mine)
         self.enable_button.setEnabled(is_admin and user is not None and user.disabled)
@@ -305,7 +354,24 @@ class AccountsDialog(QDialog):
         def done() -> None:
             added = dialog.added
             self.refresh(select=added.name)
-            self._say(f"Account '{added.name}' added with role {added.role.value}.")
+            shown = f" (shown as '{added.display_name}')" if added.display_name else ""
+            self._say(f"Account '{added.name}'{shown} added with role {added.role.value}.")
+
+        return self._open(dialog, done)
+
+    def _on_display_name(self) -> QDialog | None:
+        user = self.selected()
+        if user is None:
+            return None
+        dialog = DisplayNameDialog(self._services, self._actor, user, self)
+
+        def done() -> None:
+            changed = dialog.changed
+            self.refresh(select=changed.name)
+            self._say(f"Account '{changed.name}' is now shown as '{changed.display_name}'."
+                      if changed.display_name else
+                      f"Account '{changed.name}' has no display name now; its user name is"
+                      " shown.")
 
         return self._open(dialog, done)
 

@@ -1,5 +1,9 @@
 """The camp dashboard for supervisors: progress against the roster, outcomes by compound
-and by day (charts), per-interviewer figures, and the exports."""
+and by day (charts), per-interviewer figures, and the exports. Every label comes with the
+figures (services/dashboard.py): the protocol's option and reason labels, compounds as the
+roster names them, interviewers by display name."""
+
+import html
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -26,28 +31,33 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
+from screening_app.domain.wording import count_of
 from screening_app.services.app import StationServices
-from screening_app.services.dashboard import OUTCOME_KEYS, Dashboard
+from screening_app.services.dashboard import Dashboard
+from screening_app.ui.screen_fit import fit_to_screen
 
-OUTCOME_LABELS = {"repatriate": "Repatriate", "enlist": "Refuses repatriation",
-                  "not_completed": "Not completed"}
+# Beyond this many groups the axis labels are tilted, so that each is read whole.
+UPRIGHT_CATEGORIES = 4
+MAX_COLUMN_WIDTH = 380  # wider values are cut with "…"; the tooltip holds them whole
 
 
-def outcome_chart(title: str, groups: dict) -> QChart:
+def outcome_chart(title: str, groups: dict, board: Dashboard) -> QChart:
     chart = QChart()
     chart.setTitle(title)
     series = QBarSeries()
     keys = sorted(groups)
-    for outcome in OUTCOME_KEYS:
-        bar_set = QBarSet(OUTCOME_LABELS[outcome])
+    for outcome in board.outcomes:
+        bar_set = QBarSet(board.outcome_label(outcome))
         bar_set.append([float(groups[k][outcome]) for k in keys])
         series.append(bar_set)
     chart.addSeries(series)
     categories = QBarCategoryAxis()
-    # "Compound 62" -> "62": the axis title says what they are, and long labels get cut.
-    prefix = "Compound "
-    short = [k[len(prefix):] if k.startswith(prefix) else k for k in keys]
-    categories.append(short)
+    # Compounds as the roster names them ("Compound 62"), whole (not cut to "Compoun…"),
+    # tilted when there are many so that they do not run into each other.
+    categories.append(keys)
+    categories.setTruncateLabels(False)
+    if len(keys) > UPRIGHT_CATEGORIES:
+        categories.setLabelsAngle(-45)
     chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(categories)
     values = QValueAxis()
@@ -58,8 +68,18 @@ def outcome_chart(title: str, groups: dict) -> QChart:
     values.applyNiceNumbers()
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(values)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    # One legend above both charts (legend_html) has room for the protocol's long labels;
+    # a chart's own legend would cut them.
+    chart.legend().setVisible(False)
     return chart
+
+
+def legend_html(chart: QChart) -> str:
+    """The outcomes with the colours their bars have in the charts."""
+    bar_sets = chart.series()[0].barSets() if chart.series() else []
+    return " &nbsp;&nbsp; ".join(
+        f"<span style='color: {bar_set.color().name()}'>■</span> {html.escape(bar_set.label())}"
+        for bar_set in bar_sets)
 
 
 class DashboardDialog(QDialog):
@@ -68,11 +88,16 @@ class DashboardDialog(QDialog):
         self._services = services
         self._actor = actor
         self.setWindowTitle(f"Dashboard — {services.station.camp}")
-        self.resize(1100, 760)
         layout = QVBoxLayout(self)
         self.progress_label = QLabel()
         self.progress_label.setStyleSheet("font-size: 13pt")
+        self.progress_label.setWordWrap(True)
         layout.addWidget(self.progress_label)
+        self.legend_label = QLabel()
+        self.legend_label.setWordWrap(True)
+        self.legend_label.setTextFormat(Qt.TextFormat.RichText)
+        self.legend_label.setAccessibleName("Legend of the charts")
+        layout.addWidget(self.legend_label)
         charts = QGridLayout()
         self.compound_view = QChartView()
         self.day_view = QChartView()
@@ -83,6 +108,7 @@ class DashboardDialog(QDialog):
         charts.addWidget(self.day_view, 0, 1)
         layout.addLayout(charts, 2)
         self.interviewer_table = QTableWidget()
+        self.interviewer_table.setWordWrap(False)
         layout.addWidget(self.interviewer_table, 1)
         buttons = QHBoxLayout()
         self.csv_button = QPushButton("Export &CSV…")
@@ -99,28 +125,48 @@ class DashboardDialog(QDialog):
         self.lists_button.clicked.connect(self._on_export_lists)
         close.clicked.connect(self.accept)
         self.reload()
+        fit_to_screen(self, 1100, 760)
 
     def reload(self) -> Dashboard:
         board = self._services.dashboard.figures(self._actor)
-        reasons = ", ".join(f"{reason}: {n}" for reason, n in
-                            sorted(board.not_completed_by_reason.items())) or "none"
+        reasons = "; ".join(f"{html.escape(board.reason_label(reason))}: {n}"
+                            for reason, n in sorted(board.not_completed_by_reason.items(),
+                                                    key=lambda item: str(item[0])))
         self.progress_label.setText(
             f"Roster <b>{board.roster}</b> · screened <b>{board.screened}</b> · not completed"
-            f" <b>{board.not_completed_only}</b> ({reasons}) · not yet <b>{board.not_yet}</b>")
-        self.compound_view.setChart(outcome_chart("Outcomes by compound", board.by_compound))
-        self.day_view.setChart(outcome_chart("Outcomes by day (UTC)", board.by_day))
+            f" <b>{board.not_completed_only}</b> ({reasons or 'none'}) · not yet"
+            f" <b>{board.not_yet}</b>")
+        self.compound_view.setChart(outcome_chart("Outcomes by compound", board.by_compound,
+                                                  board))
+        self.day_view.setChart(outcome_chart("Outcomes by day (UTC)", board.by_day, board))
+        self.legend_label.setText(legend_html(self.compound_view.chart()))
+        self._fill_interviewer_table(board)
+        self.board = board
+        return board
+
+    def _fill_interviewer_table(self, board: Dashboard) -> None:
+        """One row per interviewer (by display name), one column per outcome. A header too
+        long for its column is cut with "…"; its tooltip holds the whole label."""
         table = self.interviewer_table
-        table.setColumnCount(1 + len(OUTCOME_KEYS))
-        table.setHorizontalHeaderLabels(["Interviewer", *OUTCOME_LABELS.values()])
+        headers = ["Interviewer", *(board.outcome_label(o) for o in board.outcomes)]
+        table.setColumnCount(len(headers))
+        for column, text in enumerate(headers):
+            header = QTableWidgetItem(text)
+            header.setToolTip(text)
+            table.setHorizontalHeaderItem(column, header)
         table.setRowCount(len(board.by_interviewer))
-        for row, name in enumerate(sorted(board.by_interviewer)):
-            table.setItem(row, 0, QTableWidgetItem(name))
-            for column, outcome in enumerate(OUTCOME_KEYS, start=1):
+        for row, name in enumerate(sorted(board.by_interviewer, key=str.casefold)):
+            item = QTableWidgetItem(name)
+            item.setToolTip(name)
+            table.setItem(row, 0, item)
+            for column, outcome in enumerate(board.outcomes, start=1):
                 table.setItem(row, column,
                               QTableWidgetItem(str(board.by_interviewer[name][outcome])))
         table.resizeColumnsToContents()
-        self.board = board
-        return board
+        for column in range(table.columnCount()):
+            table.setColumnWidth(column, min(table.columnWidth(column), MAX_COLUMN_WIDTH))
+        table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def _on_export(self, kind: str) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export the figures", f"figures.{kind}",
@@ -141,4 +187,5 @@ class DashboardDialog(QDialog):
             QMessageBox.warning(self, "Not exported", str(error))
             return
         QMessageBox.information(self, "Revised lists",
-                                f"Wrote {len(written)} files to {folder}; the PDF is signed.")
+                                f"Wrote {count_of(len(written), 'file')} to {folder}; the PDF"
+                                " is signed.")

@@ -214,7 +214,8 @@ class MainWindow(QMainWindow):
             self.search_edit.selectAll()
 
     def _update_user_label(self) -> None:
-        self.user_label.setText(f"Signed in: {self.actor.name} ({self.actor.role.value})")
+        # The name people read (full name and rank); the login name when there is none.
+        self.user_label.setText(f"Signed in: {self.actor.label} ({self.actor.role.value})")
 
     # -- roster ---------------------------------------------------------------------
     def apply_search(self) -> None:

@@ -1,5 +1,12 @@
 """The supervisor's review queue: finalised interviews with their review state, filters,
-and the decisions (approve, send back with a reason, reject with a reason)."""
+and the decisions (approve after a confirmation, send back or reject with a reason).
+
+Every value is what people read: the protocol's labels for choices and reasons, state
+labels, interviewers by display name. After a decision the row stays in view with its
+new state (even when the state filter would now hide it) until the filters change or the
+queue is reloaded, and a status line says what happened."""
+
+import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -7,11 +14,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
 )
@@ -19,7 +26,9 @@ from PySide6.QtWidgets import (
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
-from screening_app.services.reviews import ReviewItem
+from screening_app.services.reviews import STATE_LABELS, ReviewItem
+from screening_app.ui.review_decision import DecisionDialog
+from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.table_models import ColumnsTableModel
 from screening_app.ui.tasks import Task, run_in_background
 
@@ -27,9 +36,13 @@ ReviewItemRole = Qt.ItemDataRole.UserRole + 3
 COLUMNS = (("subject_isn", "ISN"), ("subject_name", "Name"), ("compound", "Compound"),
            ("interviewer", "Interviewer"), ("finalised_at", "Finalised"),
            ("choice", "Choice / outcome"), ("state", "State"), ("flags", "Flags"),
-           ("reason", "Reason"))
-STATES = (("", "All states"), ("received", "Received"), ("approved", "Approved"),
-          ("sent_back", "Sent back"), ("rejected", "Rejected"))
+           ("reason", "Reason / note"))
+STATES = (("", "All states"), *STATE_LABELS.items())
+# Wider columns are cut with "…" and show the whole value as a tooltip: the table fits a
+# 1280-pixel screen whatever a name, a label or a note holds.
+MAX_COLUMN_WIDTH = 240
+STATUS_STYLE = "color: #1b5e20; font-weight: bold"
+ERROR_STYLE = "color: #b00020"
 
 
 class ReviewQueueModel(ColumnsTableModel):
@@ -51,6 +64,16 @@ class ReviewQueueModel(ColumnsTableModel):
             column = [c[0] for c in COLUMNS].index("flags")
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
+    def replace_item(self, item: ReviewItem) -> int:
+        """Put an interview's new state in its row (it stays where it is); its row."""
+        for row, held in enumerate(self._rows):
+            if held.interview_id == item.interview_id:
+                self._rows[row] = item
+                self.dataChanged.emit(self.index(row, 0),
+                                      self.index(row, len(COLUMNS) - 1))
+                return row
+        return -1
+
     def flags_of(self, interview_id: str) -> list:
         return self._flags.get(interview_id, [])
 
@@ -62,7 +85,7 @@ class ReviewQueueModel(ColumnsTableModel):
         if field == "flags":
             key = lambda item: len(self._flags.get(item.interview_id, []))  # noqa: E731
         else:
-            key = lambda item: str(getattr(item, field) or "")  # noqa: E731
+            key = lambda item: _shown(item, field, self._flags).casefold()  # noqa: E731
         self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
 
@@ -70,7 +93,8 @@ class ReviewQueueModel(ColumnsTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role not in (Qt.ItemDataRole.DisplayRole, ReviewItemRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                        ReviewItemRole):
             return None
         item = self.row_at(index)
         if item is None:
@@ -78,17 +102,27 @@ class ReviewQueueModel(ColumnsTableModel):
         if role == ReviewItemRole:
             return item
         field = COLUMNS[index.column()][0]
-        if field == "choice":
-            return item.choice or item.outcome.replace("_", " ")
-        if field == "state":
-            return item.state.replace("_", " ")
-        if field == "flags":
-            kinds = [f.kind.replace("_", " ") for f in self._flags.get(item.interview_id, [])]
-            return f"{len(kinds)}: {', '.join(kinds)}" if kinds else ""
-        if field == "finalised_at":
-            return item.finalised_at[:16].replace("T", " ")
-        value = getattr(item, field)
-        return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and field == "flags":
+            flags = self._flags.get(item.interview_id, [])
+            return "\n".join(f"⚑ {f.explanation}" for f in flags) or None
+        return _shown(item, field, self._flags)
+
+
+def _shown(item: ReviewItem, field: str, flags: dict[str, list]) -> str:
+    """A cell as people read it: labels, never stored codes."""
+    if field == "interviewer":
+        return item.interviewer_label or item.interviewer
+    if field == "choice":
+        return item.outcome_label
+    if field == "state":
+        return item.state_label
+    if field == "flags":
+        titles = [f.shown_title for f in flags.get(item.interview_id, [])]
+        return f"{len(titles)}: {', '.join(titles)}" if titles else ""
+    if field == "finalised_at":
+        return item.finalised_at[:16].replace("T", " ")
+    value = getattr(item, field)
+    return "" if value is None else str(value)
 
 
 def compute_flags(parent: StationServices, actor):
@@ -98,6 +132,23 @@ def compute_flags(parent: StationServices, actor):
         return services.reviews.flags(actor)
     finally:
         services.close()
+
+
+def _scrolling_label(lines: int, style: str = "") -> tuple[QLabel, QScrollArea]:
+    """A label that may hold many sentences but takes at most ``lines`` lines of the
+    window (it scrolls beyond), so the buttons below it stay on screen."""
+    label = QLabel("")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if style:
+        label.setStyleSheet(style)
+    area = QScrollArea()
+    area.setWidget(label)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setMaximumHeight(label.fontMetrics().lineSpacing() * lines + 6)
+    return label, area
 
 
 class ReviewQueueDialog(QDialog):
@@ -110,10 +161,11 @@ class ReviewQueueDialog(QDialog):
         self._services = services
         self._actor = actor
         self._flags_by_interview: dict[str, list] = {}
+        self.decision_dialog: DecisionDialog | None = None
         self.setWindowTitle("Review queue")
-        self.resize(1100, 600)
         layout = QVBoxLayout(self)
-        filters = QHBoxLayout()
+        # Two rows of filters: in one row they would be wider than a 1280-pixel screen.
+        filters = QGridLayout()
         self.state_filter = QComboBox()
         for value, label in STATES:
             self.state_filter.addItem(label, value)
@@ -127,37 +179,49 @@ class ReviewQueueDialog(QDialog):
                              ("not_completed", "Not completed")):
             self.outcome_filter.addItem(label, value)
         self.flagged_only = QCheckBox("Fla&gged only")
-        for label, combo in (("&State", self.state_filter),
-                             ("&Interviewer", self.interviewer_filter),
-                             ("In&terpreter", self.interpreter_filter),
-                             ("&Compound", self.compound_filter),
-                             ("&Day", self.day_filter),
-                             ("&Outcome", self.outcome_filter)):
+        for position, (label, combo) in enumerate((("&State", self.state_filter),
+                                                   ("&Interviewer", self.interviewer_filter),
+                                                   ("In&terpreter", self.interpreter_filter),
+                                                   ("&Compound", self.compound_filter),
+                                                   ("&Day", self.day_filter),
+                                                   ("&Outcome", self.outcome_filter))):
+            # A long name in a filter must not push the window off the screen.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
             caption = QLabel(label)
             caption.setBuddy(combo)
-            filters.addWidget(caption)
-            filters.addWidget(combo)
-        filters.addWidget(self.flagged_only)
-        filters.addStretch()
+            row, column = divmod(position, 3)
+            filters.addWidget(caption, row, column * 2)
+            filters.addWidget(combo, row, column * 2 + 1)
+        filters.addWidget(self.flagged_only, 0, 6)
+        for column in (1, 3, 5):
+            filters.setColumnStretch(column, 1)
         layout.addLayout(filters)
-        self.camp_flags_label = QLabel("")
-        self.camp_flags_label.setWordWrap(True)
-        self.camp_flags_label.setStyleSheet("color: #8a4b00")
-        layout.addWidget(self.camp_flags_label)
+        self.camp_flags_label, self.camp_flags_area = _scrolling_label(3, "color: #8a4b00")
+        self.camp_flags_area.setVisible(False)  # until there is a camp-wide flag to show
+        layout.addWidget(self.camp_flags_area)
         self.model = ReviewQueueModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.table, 1)
-        self.flags_label = QLabel("")
-        self.flags_label.setWordWrap(True)
-        layout.addWidget(self.flags_label)
+        self.decision_label = QLabel("")
+        self.decision_label.setWordWrap(True)
+        self.decision_label.setTextFormat(Qt.TextFormat.RichText)
+        self.decision_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.decision_label)
+        self.flags_label, flags_area = _scrolling_label(4)
+        layout.addWidget(flags_area)
         buttons = QHBoxLayout()
-        self.approve_button = QPushButton("&Approve")
+        self.approve_button = QPushButton("&Approve…")
         self.send_back_button = QPushButton("Send &back…")
         self.reject_button = QPushButton("&Reject…")
         self.form_button = QPushButton("Show &form")
@@ -166,6 +230,10 @@ class ReviewQueueDialog(QDialog):
         buttons.addStretch()
         buttons.addWidget(self.form_button)
         layout.addLayout(buttons)
+        self.status_label = QLabel("")
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("What happened")
+        layout.addWidget(self.status_label)
         self.approve_button.clicked.connect(lambda: self.decide_selected("approved"))
         self.send_back_button.clicked.connect(lambda: self.decide_selected("sent_back"))
         self.reject_button.clicked.connect(lambda: self.decide_selected("rejected"))
@@ -176,6 +244,7 @@ class ReviewQueueDialog(QDialog):
         self.flagged_only.toggled.connect(lambda _on: self.reload())
         self._fill_choice_filters()
         self.reload()
+        fit_to_screen(self, 1180, 640)
         # The flags read every record of the camp (and do not depend on the filters): they
         # are computed once, in the background, so the queue opens quickly at any size.
         self._load_flags()
@@ -191,8 +260,9 @@ class ReviewQueueDialog(QDialog):
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(label, "")
-            for value in values:
-                combo.addItem(value, value)
+            for value, shown in values:
+                combo.addItem(shown, value)
+                combo.setItemData(combo.count() - 1, shown, Qt.ItemDataRole.ToolTipRole)
             combo.blockSignals(False)
 
     def reload(self) -> None:
@@ -209,11 +279,17 @@ class ReviewQueueDialog(QDialog):
         self.model.set_items(items, self._flags_by_interview)
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
-            self.flags_label.setText("")
+            self._show_row(None)
+
+    def _fit_columns(self) -> None:
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            if self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
 
     def refresh(self) -> None:
         """The queue again, as it is now (opened a second time, it is brought forward and
@@ -226,8 +302,7 @@ class ReviewQueueDialog(QDialog):
         self._flags_task = Task(lambda _report, _token: compute_flags(parent, actor))
         self._flags_task.signals.sig_finished.connect(self._on_flags)
         self._flags_task.signals.sig_failed.connect(
-            lambda message: self.camp_flags_label.setText(f"Flags could not be computed: "
-                                                          f"{message}"))
+            lambda message: self._show_camp_flags(f"Flags could not be computed: {message}"))
         run_in_background(self._flags_task)
 
     def _on_flags(self, flags) -> None:
@@ -235,14 +310,27 @@ class ReviewQueueDialog(QDialog):
         self.model.set_flags(flags.per_interview)
         if self.flagged_only.isChecked():
             self.reload()
-        self.camp_flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
+        self._show_camp_flags("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
+        self._fit_columns()
         self._on_row_changed(self.table.currentIndex(), None)
         self.sig_flags_loaded.emit()
 
+    def _show_camp_flags(self, text: str) -> None:
+        self.camp_flags_label.setText(text)
+        self.camp_flags_area.setVisible(bool(text))
+
     def _on_row_changed(self, current, _previous) -> None:
-        item = self._item_at(current)
+        self._show_row(self._item_at(current))
+
+    def _show_row(self, item: ReviewItem | None) -> None:
+        """The selected row's decision (who, when, why), its flags, and which decisions
+        its state allows."""
         found = self.model.flags_of(item.interview_id) if item else []
         self.flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in found))
+        self.decision_label.setText(_decision_text(item) if item else "")
+        for button in (self.approve_button, self.send_back_button, self.reject_button):
+            button.setEnabled(item is not None and item.decidable)
+        self.form_button.setEnabled(item is not None)
 
     def _item_at(self, index) -> ReviewItem | None:
         return self.model.item(index.row()) if index.isValid() else None
@@ -250,30 +338,82 @@ class ReviewQueueDialog(QDialog):
     def selected_item(self) -> ReviewItem | None:
         return self._item_at(self.table.currentIndex())
 
-    def ask_reason(self, decision: str) -> str | None:
-        title = "Send back" if decision == "sent_back" else "Reject"
-        text, ok = QInputDialog.getText(self, title, "Reason (the interviewer will see it):")
-        return text if ok else None
-
-    def decide_selected(self, decision: str, reason: str | None = None) -> bool:
+    # -- decisions ----------------------------------------------------------------------
+    def decide_selected(self, decision: str) -> DecisionDialog | None:
+        """Open the decision's dialog for the selected row (window-modal, so tests and
+        people alike act on it while it is open); the decision is recorded on OK."""
         item = self.selected_item()
-        if item is None:
-            return False
-        if decision != "approved" and reason is None:
-            reason = self.ask_reason(decision)
-            if reason is None:
-                return False
+        if item is None or not item.decidable:
+            return None
+        try:
+            flags = self._services.reviews.flags_for(self._actor, item.interview_id)
+        except UserError as error:
+            self._say(str(error), ERROR_STYLE)
+            return None
+        dialog = DecisionDialog(decision, item, flags, self)
+        dialog.accepted.connect(lambda: self.record_decision(item, decision, dialog.text()))
+        self.decision_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def record_decision(self, item: ReviewItem, decision: str, text: str) -> bool:
         try:
             self._services.reviews.decide(self._actor, item.interview_id, decision,
-                                          reason=reason)
+                                          reason=text or None)
         except UserError as error:
-            QMessageBox.warning(self, "Not recorded", str(error))
+            self._say(f"Not recorded: {error}", ERROR_STYLE)
             return False
+        decided = self._services.reviews.item(self._actor, item.interview_id)
+        row = self.model.replace_item(decided)
+        self._fit_columns()  # "Sent back" may be wider than what the column held
+        self._say(_what_happened(decided), STATUS_STYLE)
+        self._select_next_waiting(row)
         self.sig_decided.emit(item.interview_id, decision)
-        self.reload()
         return True
+
+    def _select_next_waiting(self, row: int) -> None:
+        """On to the next row still waiting for a decision, if there is one below; else
+        the decided row stays selected with its new state."""
+        for candidate in range(row + 1, self.model.rowCount()):
+            if self.model.item(candidate).decidable:
+                self.table.selectRow(candidate)
+                return
+        self._show_row(self.selected_item())
+
+    def _say(self, text: str, style: str) -> None:
+        self.status_label.setStyleSheet(style)
+        self.status_label.setText(text)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # Locking the station hides the queue: a decision half-made must not stay on
+        # screen over the lock (nothing is recorded; the supervisor decides again).
+        if self.decision_dialog is not None and self.decision_dialog.isVisible():
+            self.decision_dialog.reject()
+        super().hideEvent(event)
 
     def _on_show_form(self) -> None:
         item = self.selected_item()
         if item is not None:
             self.sig_show_form.emit(item.interview_id)
+
+
+def _what_happened(item: ReviewItem) -> str:
+    if item.state == "approved":
+        return f"Approved {item.person}; the form is countersigned."
+    if item.state == "sent_back":
+        return f"Sent {item.person} back to {item.interviewer_label}: {item.reason}"
+    return f"Rejected {item.person}: {item.reason}"
+
+
+def _decision_text(item: ReviewItem) -> str:
+    if item.decidable:
+        return "Waiting for a decision."
+    by = f" by {html.escape(item.reviewer)}" if item.reviewer else ""
+    when = f" on {item.reviewed_at[:16].replace('T', ' ')} UTC" if item.reviewed_at else ""
+    text = f"<b>{item.state_label}</b>{by}{when}."
+    if item.reason:
+        caption = "Note" if item.state == "approved" else "Reason"
+        text += f" {caption}: {html.escape(item.reason)}"
+    if item.comment:
+        text += f" Comment: {html.escape(item.comment)}"
+    return text

@@ -110,11 +110,11 @@ class OpenDraftDialog(QDialog):
         draft = prior.open_draft
         layout = QVBoxLayout(self)
         started = draft.started_at[:16].replace("T", " ")
-        who = "you" if prior.open_draft_is_mine else html.escape(draft.interviewer)
+        who = "you" if prior.open_draft_is_mine else html.escape(draft.interviewer_label)
         text = (f"An interview of <b>{html.escape(subject.display_name)}</b>"
                 f" ({html.escape(subject.isn)}) is open as a draft, started {started} by {who}.")
         if not prior.open_draft_is_mine:
-            text += (f" Only {html.escape(draft.interviewer)} can continue it"
+            text += (f" Only {html.escape(draft.interviewer_label)} can continue it"
                      + ("; it can be discarded if it was opened by mistake."
                         if prior.open_draft_discardable else "."))
         label = QLabel(text)

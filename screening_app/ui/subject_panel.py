@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.subject import Subject
 from screening_app.services.interviews import InterviewSummary
+from screening_app.services.reviews import state_label
 from screening_app.ui.roster_model import STATUS_LABELS
 
 InterviewIdRole = Qt.ItemDataRole.UserRole + 2
@@ -78,7 +79,9 @@ class SubjectPanel(QWidget):
             detail = summary.choice or summary.non_completion_reason or ""
             text = (f"{summary.started_at[:16].replace('T', ' ')}  {status}"
                     + (f" ({detail})" if detail else "")
-                    + f"  · {summary.interviewer}" + ("  · paper" if summary.transcribed else ""))
+                    + f"  · {summary.interviewer_label or summary.interviewer}"
+                    + ("  · paper" if summary.transcribed else "")
+                    + _review_text(summary))
             item = QListWidgetItem(text)
             item.setData(InterviewIdRole, summary.id)
             item.setData(Qt.ItemDataRole.UserRole, summary.status)
@@ -94,3 +97,11 @@ class SubjectPanel(QWidget):
         item = self.history.currentItem()
         if item is not None and item.data(Qt.ItemDataRole.UserRole) != "draft":
             self.sig_show_form.emit(item.data(InterviewIdRole))
+
+
+def _review_text(summary: InterviewSummary) -> str:
+    """"  · Approved: <note>": the supervisor's decision and, to whom it is shown, why."""
+    if not summary.review_state:
+        return ""
+    note = f": {summary.review_note}" if summary.review_note else ""
+    return f"  · {state_label(summary.review_state)}{note}"

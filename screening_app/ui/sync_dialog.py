@@ -18,19 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.wording import record_counts
 from screening_app.services.app import StationServices
+from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.tasks import Task, run_in_background
 
 URL_SETTING = "sync/headquarters_url"
-KIND_LABELS = {"interviews": "interviews", "documents": "forms", "reviews": "reviews",
-               "subjects": "roster entries", "users": "accounts", "protocols": "protocols"}
 
 
 def describe_pending(pending: dict[str, int], events: int) -> str:
-    parts = [f"{count} {KIND_LABELS.get(kind, kind)}" for kind, count in pending.items() if count]
-    if events:
-        parts.append(f"{events} history events")
-    return ", ".join(parts) if parts else "nothing: headquarters holds everything"
+    """"1 interview, 3 roster entries, 1 history event": counts people read."""
+    described = record_counts({**pending, "events": events})
+    return described or "nothing: headquarters holds everything"
 
 
 class SyncDialog(QDialog):
@@ -44,7 +43,6 @@ class SyncDialog(QDialog):
         self._actor = actor
         self.task: Task | None = None
         self.setWindowTitle("Sync with headquarters")
-        self.resize(620, 300)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.headquarters_label = QLabel()
@@ -86,6 +84,7 @@ class SyncDialog(QDialog):
         self.apply_button.clicked.connect(self.choose_bundle)
         self.trust_button.clicked.connect(self.choose_headquarters_file)
         self.refresh()
+        fit_to_screen(self, 720, 320)
 
     # -- what is shown ------------------------------------------------------------------
     def refresh(self) -> None:

@@ -176,6 +176,51 @@ def test_review_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
     assert code == 2 and "may not review" in err
 
 
+def test_approving_a_flagged_interview_needs_a_note(data_dir, tmp_path, capsys, monkeypatch):
+    def as_user(user, *argv, stdin=PASSWORD + "\n"):
+        return cli(capsys, monkeypatch, "--data-dir", data_dir, *argv, "--user", user,
+                   "--password-stdin", stdin=stdin)
+
+    # A supervisor with a display name and a countersigning certificate from the CA.
+    code, _, err = as_user("boss", "user", "add", "hughes", "--role", "supervisor",
+                           "--display-name", "Capt. R. Hughes",
+                           stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    assert code == 0, err
+    assert as_user("hughes", "user", "csr", "--to", tmp_path / "hughes.csr")[0] == 0
+    assert cli(capsys, monkeypatch, "ca", "issue-station", tmp_path / "hughes.csr", "--dir",
+               tmp_path / "ca", "--out", tmp_path / "hughes.pem", "--password-stdin",
+               stdin="a long CA passphrase\n")[0] == 0
+    assert as_user("hughes", "user", "import-cert", tmp_path / "hughes.pem")[0] == 0
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answers": complete_answers()}), encoding="utf-8")
+    code, out, err = as_user("ivan", "interview", "record", "--isn", "NK-100001", "--answers",
+                             answers)
+    interview_id = out.split()[3]
+
+    code, out, err = as_user("hughes", "review", "approve", interview_id[:8])
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        f"screening-app: Interview {interview_id[:8]} is flagged (short interview, short"
+        " explanation, transcribed from paper); approve it with --note \"…\" saying why it is"
+        " approved despite them.")
+    code, out, err = as_user("hughes", "review", "approve", interview_id[:8], "--note",
+                             "Approved despite: transcribed from the complete paper form.")
+    assert code == 0, err
+    assert out.strip() == (f"Approved Kim Min-jun (NK-100001); the form is countersigned."
+                           f" (interview {interview_id})")
+    assert as_user("boss", "user", "set-display-name", "ivan", "Lt. I. Petrov")[0] == 0
+    code, out, _ = as_user("hughes", "review", "list")
+    assert "Accept repatriation" in out and "Approved" in out and "Lt. I. Petrov" in out
+    assert "Approved despite: transcribed from the complete paper form." in out
+    code, out, _ = as_user("hughes", "review", "list", "--json")
+    (item,) = json.loads(out)
+    assert (item["state"], item["reason"], item["reviewer"]) == (
+        "approved", "Approved despite: transcribed from the complete paper form.",
+        "Capt. R. Hughes")
+    code, out, _ = as_user("hughes", "interview", "list")
+    assert "Lt. I. Petrov" in out and " ivan " not in out
+
+
 def test_lists_export_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
     code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "lists", "export",
                          "--to", tmp_path / "lists", "--user", "boss", "--password-stdin",

@@ -107,3 +107,34 @@ def test_five_wrong_passwords_hold_the_name_across_separate_runs(station, tmp_pa
                         r" (30|[12]?\d) seconds\.", message), message
     assert (tmp_path / "station" / "sign-in-attempts.json").is_file()
     assert signs_in(station, "sup", PASSWORD) == (0, "")
+
+
+def test_display_names_are_given_at_user_add_and_changed_with_set_display_name(station):
+    code, out, err = station("boss", "user", "add", "hughes", "--role", "supervisor",
+                             "--display-name", "Capt. R. Hughes",
+                             stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    assert code == 0, err
+    assert out.strip() == ("Account 'hughes' (shown as 'Capt. R. Hughes') added with role"
+                           " supervisor.")
+    code, out, err = station("boss", "user", "set-display-name", "ivan", "Lt. I. Petrov")
+    assert code == 0, err
+    assert out.strip() == ("Account 'ivan' is now shown as 'Lt. I. Petrov' on forms, flags and"
+                           " lists.")
+    code, out, _ = station("boss", "user", "list", "--json")
+    assert {u["name"]: u["display_name"] for u in json.loads(out)} == {
+        "boss": None, "hughes": "Capt. R. Hughes", "ivan": "Lt. I. Petrov", "sup": None}
+    code, out, _ = station("boss", "user", "list")
+    assert "DISPLAY NAME" in out and "Lt. I. Petrov" in out
+    code, out, err = station("boss", "user", "set-display-name", "ivan", "")
+    assert (code, out.strip()) == (0, "Account 'ivan' has no display name now; its login name"
+                                      " is shown.")
+
+
+def test_setting_a_display_name_is_for_admins_and_refusals_are_one_sentence(station):
+    code, out, err = station("sup", "user", "set-display-name", "ivan", "Lt. I. Petrov")
+    assert (code, out) == (2, "")
+    assert "may not change display names" in err and "Traceback" not in err
+    code, out, err = station("boss", "user", "set-display-name", "ivan", "x" * 81)
+    assert (code, out) == (2, "")
+    assert err.strip() == ("screening-app: The display name has 81 characters; keep it to 80"
+                           " (full name and rank, such as 'Capt. R. Hughes').")

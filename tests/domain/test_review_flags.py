@@ -336,3 +336,31 @@ def test_format_duration():
     assert format_duration(190) == "3 min 10 s"
     assert format_duration(420) == "7 min"
     assert format_duration(45.4) == "45 s"
+
+
+def test_flags_name_interviewers_by_their_display_names():
+    labels = {"id-ivan": "Lt. I. Petrov", "id-olga": "Lt. O. Sokolova"}
+    skewed = [f for f in skew_flags(camp_with(18), SETTINGS, labels)
+              if f.kind == "interviewer_skew"]
+    assert skewed[0].explanation.startswith("Interviewer Lt. I. Petrov recorded 'enlist'")
+    first = make_record(isn="ISN-9", choice="enlist", interviewer="olga")
+    again = make_record(isn="ISN-9", choice="repatriate", started_at="1952-04-12T08:00:00.000Z",
+                        ended_at="1952-04-12T08:20:00.000Z")
+    (changed,) = record_flags(again, {}, 1, [first], SETTINGS, labels)
+    assert "by Lt. O. Sokolova) recorded 'enlist'" in changed.explanation
+    # An interviewer with no display name is named by the login name, as before.
+    assert "by olga)" in record_flags(again, {}, 1, [first], SETTINGS, {})[0].explanation
+
+
+def test_every_flag_this_module_raises_has_a_title():
+    """A list shows a flag by its title: a new kind of flag must bring one."""
+    import inspect
+    import re
+
+    from screening_app.domain import review_flags
+
+    source = inspect.getsource(review_flags)
+    raised = set(re.findall(r'flag\(\s*"(\w+)"', source)) | set(
+        re.findall(r'kind="(\w+)"', source)) | set(re.findall(r'ReviewFlag\(\s*"(\w+)"', source))
+    assert {"short_interview", "transcribed", "interviewer_skew", "compound_uniform"} <= raised
+    assert raised <= set(review_flags.FLAG_TITLES)

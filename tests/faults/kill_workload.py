@@ -250,7 +250,8 @@ class Workload:
         if not waiting:
             return self.record()
         interview_id = self.rng.choice(waiting).interview_id
-        self.services.reviews.decide(self.supervisor, interview_id, "approved")
+        self.services.reviews.decide(self.supervisor, interview_id, "approved",
+                                     reason="The signed paper form is complete.")
         say("APPROVED", interview_id)
 
     # -- sync ------------------------------------------------------------------------------

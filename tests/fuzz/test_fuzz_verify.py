@@ -47,7 +47,8 @@ def forms(roster_station) -> dict[str, Seed]:
     final = services.transcription.record(roster_station.interviewer, "NK-100001",
                                           {"answers": complete_answers("enlist")}, "paper.json")
     first = services.documents.latest(roster_station.admin, final.id).content
-    services.reviews.decide(roster_station.supervisor, final.id, "approved")
+    services.reviews.decide(roster_station.supervisor, final.id, "approved",
+                            reason="The signed paper form is complete.")
     countersigned = services.documents.latest(roster_station.admin, final.id).content
     assert countersigned != first
     return {"form": Seed(first), "countersigned": Seed(countersigned), "id": final.id}

@@ -18,6 +18,7 @@ from screening_app.services.ca import CA_CERT_FILE, CA_KEY_FILE
 from tests.conftest import PASSWORD, StationFixture
 
 CA_PASSPHRASE = "test ca passphrase"
+APPROVAL_NOTE = "Approved despite: transcribed from the complete signed paper form."
 HQ_PASSPHRASE = "headquarters passphrase"
 OPERATOR = "olivia"
 
@@ -88,7 +89,8 @@ def records_station(request, tmp_path, tmp_path_factory):
                                                 {"answers": complete_answers(choice)}, "paper")
                   for isn, choice in (("NK-100001", "enlist"), ("NK-100002", "repatriate"),
                                       ("CN-700001", "repatriate"))]
-        services.reviews.decide(station.supervisor, finals[0].id, "approved")
+        services.reviews.decide(station.supervisor, finals[0].id, "approved",
+                                reason=APPROVAL_NOTE, comment="Checked against the paper.")
         services.reviews.decide(station.supervisor, finals[1].id, "sent_back",
                                 reason="The observer's name is missing.")
         finals.append(services.transcription.record(

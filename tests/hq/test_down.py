@@ -174,7 +174,8 @@ def test_a_revoked_supervisor_certificate_reaches_the_station(hq, synced, tmp_pa
     assert not list_stations(hq)[0].revoked
     waiting = synced.finals[2].id  # received, not yet approved
     with pytest.raises(UserError, match="cannot countersign: headquarters revoked"):
-        synced.services.reviews.decide(synced.supervisor, waiting, "approved")
+        synced.services.reviews.decide(synced.supervisor, waiting, "approved",
+                                       reason="The signed paper form is complete.")
 
 
 def test_a_certificate_of_another_ca_is_not_revoked_here(hq):

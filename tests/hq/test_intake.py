@@ -29,7 +29,14 @@ from screening_app.store.events import event_content
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError
 from tests.conftest import PASSWORD, install_test_certificate
-from tests.hq.conftest import HQ_PASSPHRASE, export, register, table_counts, trust
+from tests.hq.conftest import (
+    APPROVAL_NOTE,
+    HQ_PASSPHRASE,
+    export,
+    register,
+    table_counts,
+    trust,
+)
 
 
 def station_rows(station, sql: str) -> list:
@@ -61,6 +68,16 @@ def test_a_first_bundle_is_stored_as_the_station_has_it(hq, linked, tmp_path):
     assert (entry.interviews, entry.documents, entry.reviews, entry.subjects) == (4, 5, 2, 5)
     assert hq.store.bundle(receipt.bundle_id).added == receipt.added
     assert hq.store.incidents() == []
+
+
+def test_an_approval_note_reaches_headquarters_with_its_review(hq, linked, tmp_path):
+    ingest(hq, export(linked, tmp_path / "out"))
+    sql = "SELECT id, state, reason, comment, reviewer_id, at FROM reviews"
+    held = sorted(hq.store.db.execute(sql).fetchall())
+    assert held == sorted(station_rows(linked, sql))
+    approved = [row for row in held if row[1] == "approved"]
+    assert [(row[2], row[3]) for row in approved] == [(APPROVAL_NOTE,
+                                                       "Checked against the paper.")]
 
 
 def test_the_same_bundle_twice_changes_nothing(hq, linked, tmp_path):
@@ -98,7 +115,8 @@ def test_after_acknowledgements_the_next_bundle_carries_only_what_is_new(hq, lin
                                   build_down_bundle(hq, "TEST-01", tmp_path / "down"))
     assert applied.not_matching == []
     assert sum(services.sync.status(linked.supervisor).pending.values()) == 0
-    services.reviews.decide(linked.supervisor, linked.finals[2].id, "approved")
+    services.reviews.decide(linked.supervisor, linked.finals[2].id, "approved",
+                            reason="The signed paper form is complete.")
     result = services.sync.export(linked.supervisor, tmp_path / "two")
     assert result.counts["interviews"] == 0 and result.counts["reviews"] == 1
     receipt = ingest(hq, result.path)

@@ -56,7 +56,8 @@ def make_station(tmp_path, test_keys, station_id: str, camp: str,
 def screen(station: StationFixture, number: int, choice: str) -> None:
     record = station.services.transcription.record(
         station.interviewer, isn(number), {"answers": complete_answers(choice)}, "paper")
-    station.services.reviews.decide(station.supervisor, record.id, "approved")
+    station.services.reviews.decide(station.supervisor, record.id, "approved",
+                                    reason="The signed paper form is complete.")
 
 
 @pytest.fixture

@@ -372,3 +372,48 @@ def test_what_a_reset_refuses(station):
     for actor in (station.supervisor, station.interviewer):
         with pytest.raises(PermissionDenied):
             accounts.reset_password(actor, "ivan", NEW_PASSWORD)
+
+
+def test_an_account_has_a_display_name_people_read(station):
+    services, admin = station.services, station.admin
+    hughes = services.accounts.add_user(admin, "hughes", "supervisor", NEW_PASSWORD,
+                                        display_name="  Capt.  R. Hughes ")
+    assert (hughes.display_name, hughes.label) == ("Capt. R. Hughes", "Capt. R. Hughes")
+    assert services.accounts.authenticate("hughes", NEW_PASSWORD).label == "Capt. R. Hughes"
+    assert services.accounts.authenticate("ivan", PASSWORD).label == "ivan"  # none given
+    listed = {u.name: u.label for u in services.accounts.list_users(admin)}
+    assert listed["hughes"] == "Capt. R. Hughes" and listed["ivan"] == "ivan"
+    created = events(station, "account.created")[-1][2]
+    assert (created["name"], created["display_name"]) == ("hughes", "Capt. R. Hughes")
+
+
+def test_an_admin_changes_a_display_name_and_each_change_is_an_event(station):
+    services, admin = station.services, station.admin
+    changed = services.accounts.set_display_name(admin, "ivan", "Lt. I. Petrov")
+    assert changed.label == "Lt. I. Petrov"
+    kind, actor_id, payload = events(station, "account.display_name_changed")[-1]
+    assert actor_id == admin.user_id
+    assert payload == {"user_id": station.interviewer.user_id, "name": "ivan",
+                       "display_name": "Lt. I. Petrov", "previous": None}
+    cleared = services.accounts.set_display_name(admin, "ivan", " ")
+    assert (cleared.display_name, cleared.label) == (None, "ivan")
+    assert events(station, "account.display_name_changed")[-1][2]["previous"] == "Lt. I. Petrov"
+    assert services.audit.verify(admin).ok
+
+
+@pytest.mark.parametrize("display_name, message", [
+    ("", "already reads 'ivan'; nothing was changed"),
+    ("x" * 81, "has 81 characters; keep it to 80"),
+    ("Lt.\tI. Petrov\x07", "must not contain control characters"),
+])
+def test_what_a_display_name_refuses(station, display_name, message):
+    with pytest.raises(UserError, match=message):
+        station.services.accounts.set_display_name(station.admin, "ivan", display_name)
+    assert events(station, "account.display_name_changed") == []
+
+
+def test_only_an_admin_sets_display_names_and_only_of_accounts_that_exist(station):
+    with pytest.raises(PermissionDenied):
+        station.services.accounts.set_display_name(station.supervisor, "ivan", "Lt. I. Petrov")
+    with pytest.raises(NotFound, match="no account named 'nobody'"):
+        station.services.accounts.set_display_name(station.admin, "nobody", "Lt. N. Body")

@@ -27,6 +27,20 @@ def test_progress_and_outcomes(figures_station):
     assert board.by_compound["Compound 62"]["enlist"] == 1
     assert board.by_interviewer["ivan"]["repatriate"] == 1
     assert board.by_interviewer["olga"]["not_completed"] == 1
+    # What people read comes with the figures, from the records' protocol.
+    assert board.outcomes == ("enlist", "repatriate", "not_completed")
+    assert [board.outcome_label(o) for o in board.outcomes] == [
+        "Enter the armed forces of the United Nations Command", "Accept repatriation",
+        "Not completed"]
+    assert board.reason_label("unfit") == "Not fit to be interviewed (illness or injury)"
+
+
+def test_interviewers_are_counted_under_their_display_names(figures_station):
+    services = figures_station.services
+    services.accounts.set_display_name(figures_station.admin, "ivan", "Lt. I. Petrov")
+    board = services.dashboard.figures(figures_station.supervisor)
+    assert board.by_interviewer["Lt. I. Petrov"]["repatriate"] == 1
+    assert "ivan" not in board.by_interviewer
 
 
 def test_exports_neutralise_formulas_and_are_for_supervisors(figures_station, tmp_path):

@@ -1,3 +1,6 @@
+import shutil
+import subprocess
+
 import pytest
 
 from screening_app.domain.errors import PermissionDenied
@@ -83,7 +86,8 @@ def test_prints_before_and_after_the_countersignature_add_up(two_forms):
     documents = station.services.documents
     first = documents.latest(station.supervisor, mine.id)
     assert documents.record_print(station.interviewer, first) == 1  # the original
-    station.services.reviews.decide(station.supervisor, mine.id, "approved")
+    station.services.reviews.decide(station.supervisor, mine.id, "approved",
+        reason="The signed paper form is complete.")
     approved = documents.latest(station.supervisor, mine.id)
     assert approved.revision == 2
     # The countersigned revision is a new document, but not a new original on paper.
@@ -102,3 +106,30 @@ def test_the_sealed_interview_carries_the_form_stored_with_it(two_forms):
     for final in (mine, theirs):
         assert final.form == station.services.documents.latest(station.supervisor, final.id)
         assert final.form.revision == 1 and final.form.content.startswith(b"%PDF")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is needed")
+def test_forms_name_people_by_display_name_while_records_keep_login_names(roster_station,
+                                                                        tmp_path):
+    from screening_app.services.verification import verify_form
+
+    services, admin = roster_station.services, roster_station.admin
+    services.accounts.set_display_name(admin, "ivan", "Lt. I. Petrov")
+    services.accounts.set_display_name(admin, "sup", "Capt. R. Hughes")
+    final = services.transcription.record(roster_station.interviewer, "NK-100001",
+                                          {"answers": complete_answers()}, "t")
+    # The sealed record keeps the login name: its hash covers it, and old records verify.
+    assert final.record.interviewer_name == "ivan"
+    assert final.record.computed_hash() == final.record.record_sha256
+    services.reviews.decide(roster_station.supervisor, final.id, "approved",
+                            reason="The signed paper form is complete.")
+    approved = services.documents.latest(roster_station.supervisor, final.id)
+    path = tmp_path / "approved.pdf"
+    path.write_bytes(approved.content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert "Interviewer: Lt. I. Petrov" in text  # the station's signature block
+    assert "Approved by Capt. R. Hughes" in text  # the countersignature
+    assert "ivan" not in text and "supervisor sup" not in text
+    root = services.keys.station_certificate().root
+    assert verify_form(approved.content, [root], services.station, roster_station.supervisor).valid

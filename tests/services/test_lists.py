@@ -21,9 +21,12 @@ def decided(roster_station):
                                                         "name_matches", "unit_matches",
                                                         "present_persons")},
                                                      "no_other_detainees": "no"}}, "p")
-    services.reviews.decide(sup, enlist.id, "approved")
-    services.reviews.decide(sup, repatriate.id, "approved")
-    services.reviews.decide(sup, stopped.id, "approved")
+    services.reviews.decide(sup, enlist.id, "approved",
+                            reason="The signed paper form is complete.")
+    services.reviews.decide(sup, repatriate.id, "approved",
+                            reason="The signed paper form is complete.")
+    services.reviews.decide(sup, stopped.id, "approved",
+                            reason="The signed paper form is complete.")
     return roster_station, waiting
 
 
@@ -46,7 +49,8 @@ def test_the_latest_approved_record_counts(decided):
         ivan, "NK-100001", {"answers": complete_answers("repatriate")}, "p")
     lists = services.lists.build(sup)
     assert "NK-100001" in [r[0] for r in lists.removed]  # the new one is not approved yet
-    services.reviews.decide(sup, withdrawal.id, "approved")
+    services.reviews.decide(sup, withdrawal.id, "approved",
+                            reason="The signed paper form is complete.")
     lists = services.lists.build(sup)
     assert "NK-100001" in [r[0] for r in lists.repatriate]
     assert "NK-100001" not in [r[0] for r in lists.removed]

@@ -2,6 +2,7 @@ import pytest
 
 from screening_app.domain.errors import PermissionDenied, UserError
 from screening_app.protocol.examples import complete_answers
+from screening_app.services.reviews import NoteRequired
 
 
 @pytest.fixture
@@ -24,7 +25,8 @@ def test_every_finalised_interview_starts_as_received(reviewed):
 def test_approve_send_back_and_reject_are_events_and_final(reviewed):
     station, records = reviewed
     reviews = station.services.reviews
-    reviews.decide(station.supervisor, records[0].id, "approved", comment="clear interview")
+    reviews.decide(station.supervisor, records[0].id, "approved",
+                   reason="Transcribed from a complete paper form.", comment="clear interview")
     reviews.decide(station.supervisor, records[1].id, "sent_back",
                    reason="The observer's name is missing on paper.")
     reviews.decide(station.supervisor, records[2].id, "rejected",
@@ -72,7 +74,8 @@ def test_reviews_are_append_only_in_the_database(reviewed):
     from screening_app.store.connection import INTEGRITY_ERRORS
 
     station, records = reviewed
-    station.services.reviews.decide(station.supervisor, records[0].id, "approved")
+    station.services.reviews.decide(station.supervisor, records[0].id, "approved",
+                                    reason="The signed paper form is complete.")
     with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
         station.services.station.db.execute("UPDATE reviews SET state = 'rejected'")
 
@@ -102,7 +105,8 @@ def test_approval_countersigns_and_both_signatures_stay_valid(reviewed, tmp_path
     station, records = reviewed
     services = station.services
     first = services.documents.latest(station.supervisor, records[0].id)
-    services.reviews.decide(station.supervisor, records[0].id, "approved")
+    services.reviews.decide(station.supervisor, records[0].id, "approved",
+                            reason="The signed paper form is complete.")
     second = services.documents.latest(station.supervisor, records[0].id)
     assert second.revision == 2 and second.content.startswith(first.content)
     root = services.keys.station_certificate().root
@@ -122,7 +126,8 @@ def test_a_supervisor_without_a_certificate_cannot_approve(reviewed):
     services = station.services
     other = services.accounts.add_user(station.admin, "sup2", "supervisor", "another password")
     with pytest.raises(UserError, match="cannot countersign yet"):
-        services.reviews.decide(other, records[0].id, "approved")
+        services.reviews.decide(other, records[0].id, "approved",
+                                reason="The signed paper form is complete.")
     assert services.reviews.state(records[0].id) == "received"
     assert services.documents.latest(station.supervisor, records[0].id).revision == 1
 
@@ -148,3 +153,106 @@ def test_a_skewed_interviewer_is_flagged_with_station_thresholds(roster_station,
     skew = [f for f in flags.camp if f.kind == "interviewer_skew"]
     assert [f.explanation.split()[1] for f in skew] == ["ivan"]
     assert "6 of 6" in skew[0].explanation and "p = " in skew[0].explanation
+
+
+def test_approving_a_flagged_record_needs_a_note_and_refuses_whole(reviewed):
+    station, records = reviewed
+    services = station.services
+    events_before = len(services.station.events.for_interview(records[0].id))
+    with pytest.raises(NoteRequired) as refused:
+        services.reviews.decide(station.supervisor, records[0].id, "approved", reason="  ")
+    assert str(refused.value) == (
+        "The interview of NK-100001 is flagged (short interview, short explanation,"
+        " transcribed from paper): approving it needs a written note saying why it is"
+        " approved despite them.")
+    assert [f.kind for f in refused.value.flags] == ["short_interview", "short_explanation",
+                                                     "transcribed"]
+    # Nothing was written: no review, no countersignature, no event.
+    assert services.reviews.state(records[0].id) == "received"
+    assert services.documents.latest(station.supervisor, records[0].id).revision == 1
+    assert len(services.station.events.for_interview(records[0].id)) == events_before
+    services.reviews.decide(station.supervisor, records[0].id, "approved",
+                            reason="Approved despite: transcribed from a complete paper form.")
+    item = services.reviews.item(station.supervisor, records[0].id)
+    assert (item.state_label, item.reason) == (
+        "Approved", "Approved despite: transcribed from a complete paper form.")
+    assert item.reviewer == "sup" and item.reviewed_at
+    payload = services.station.events.for_interview(records[0].id)[-1].payload
+    assert payload["reason"] == "Approved despite: transcribed from a complete paper form."
+
+
+def test_a_record_without_flags_is_approved_without_a_note(reviewed, monkeypatch):
+    from screening_app.services import reviews as reviews_module
+
+    station, records = reviewed
+    monkeypatch.setattr(reviews_module, "record_flags", lambda *args, **kwargs: [])
+    assert station.services.reviews.flags_for(station.supervisor, records[0].id) == []
+    station.services.reviews.decide(station.supervisor, records[0].id, "approved")
+    assert station.services.reviews.state(records[0].id) == "approved"
+
+
+def test_one_interviews_flags_are_those_the_queue_shows(reviewed):
+    station, records = reviewed
+    reviews = station.services.reviews
+    everything = reviews.flags(station.supervisor)
+    for record in records:
+        assert reviews.flags_for(station.supervisor, record.id) == \
+            everything.for_interview(record.id)
+    titles = [f.shown_title for f in everything.for_interview(records[0].id)]
+    assert titles == ["Short interview", "Short explanation", "Transcribed from paper"]
+
+
+def test_a_flag_the_protocol_raises_is_titled_by_the_protocol(roster_station):
+    services = roster_station.services
+    answers = complete_answers("enlist")
+    answers["threatened"] = "yes"
+    final = services.transcription.record(roster_station.interviewer, "NK-100013",
+                                          {"answers": answers}, "paper")
+    flags = services.reviews.flags_for(roster_station.supervisor, final.id)
+    coercion = [f for f in flags if f.kind == "coercion_reported"]
+    assert coercion[0].shown_title == "Threats, forced marks or pressure reported"
+
+
+def test_the_queue_reads_as_the_protocol_and_the_accounts_name_them(roster_station):
+    services = roster_station.services
+    services.accounts.set_display_name(roster_station.admin, "ivan", "Lt. I. Petrov")
+    record = services.transcription.record
+    record(roster_station.interviewer, "NK-100001", {"answers": complete_answers("enlist")}, "p")
+    record(roster_station.interviewer, "NK-100002", {"answers": complete_answers("repatriate")},
+           "p")
+    record(roster_station.other_interviewer, "CN-700001",
+           {"answers": complete_answers(), "abandon": {"reason": "unfit"}}, "p")
+    shown = {i.subject_isn: (i.outcome_label, i.state_label, i.interviewer_label)
+             for i in services.reviews.queue(roster_station.supervisor)}
+    assert shown == {
+        "NK-100001": ("Enter the armed forces of the United Nations Command", "Received",
+                      "Lt. I. Petrov"),
+        "NK-100002": ("Accept repatriation", "Received", "Lt. I. Petrov"),
+        "CN-700001": ("Not completed: Not fit to be interviewed (illness or injury)",
+                      "Received", "olga"),
+    }
+    values = services.reviews.filter_values(roster_station.supervisor)
+    assert values["interviewer"] == [("ivan", "Lt. I. Petrov"), ("olga", "olga")]
+    assert values["compound"] == [("Compound 62", "Compound 62"), ("Compound 72", "Compound 72"),
+                                  ("Compound 76", "Compound 76")]
+
+
+def test_the_history_shows_the_decision_and_only_whom_its_note_concerns(reviewed):
+    station, records = reviewed
+    services = station.services
+    services.reviews.decide(station.supervisor, records[0].id, "approved",
+                            reason="He confirmed his choice twice on paper.")
+    services.reviews.decide(station.supervisor, records[1].id, "sent_back",
+                            reason="Ask about family reasons again.")
+
+    def history(actor, isn):
+        return [(s.review_state, s.review_note)
+                for s in services.interviews.list(actor, subject_isn=isn)]
+
+    assert history(station.supervisor, "NK-100001") == [
+        ("approved", "He confirmed his choice twice on paper.")]
+    # An approval note may speak of the choice: an interviewer sees the state, not the note.
+    assert history(station.interviewer, "NK-100001") == [("approved", None)]
+    assert history(station.interviewer, "NK-100002") == [
+        ("sent_back", "Ask about family reasons again.")]
+    assert history(station.interviewer, "CN-700001") == [(None, None)]

@@ -65,6 +65,8 @@ GUARDED = [
             lambda s, a: s.services.accounts.enable(a, "olga", NEW_PASSWORD)),
     Guarded("accounts.reset_password", (ADMIN,),
             lambda s, a: s.services.accounts.reset_password(a, "olga", NEW_PASSWORD)),
+    Guarded("accounts.set_display_name", (ADMIN,),
+            lambda s, a: s.services.accounts.set_display_name(a, "olga", "Lt. O. Sokolova")),
     # roster
     Guarded("roster.import_file", (ADMIN, SUPERVISOR),
             lambda s, a: s.services.roster.import_file(a, s.roster_file)),
@@ -82,7 +84,13 @@ GUARDED = [
             lambda s, a: s.services.reviews.filter_values(a)),
     Guarded("reviews.flags", OVERSIGHT, lambda s, a: s.services.reviews.flags(a)),
     Guarded("reviews.decide", OVERSIGHT,
-            lambda s, a: s.services.reviews.decide(a, s.final_id, "approved"), True),
+            lambda s, a: s.services.reviews.decide(a, s.final_id, "approved",
+                                                   reason="Transcribed from a signed form."),
+            True),
+    Guarded("reviews.flags_for", OVERSIGHT,
+            lambda s, a: s.services.reviews.flags_for(a, s.final_id), True),
+    Guarded("reviews.item", OVERSIGHT,
+            lambda s, a: s.services.reviews.item(a, s.final_id), True),
     # the revised lists, the dashboard, the audit and checks
     Guarded("lists.build", OVERSIGHT, lambda s, a: s.services.lists.build(a)),
     Guarded("lists.export", OVERSIGHT,

@@ -166,6 +166,12 @@ def test_audit_verify_passes_on_the_demo_station_after_an_interview(tmp_path, ca
     out = capsys.readouterr().out
     assert code == 0 and "history is whole" in out
     assert b"DEMO" in content
+    # The demo's accounts read as people: full name and rank.
+    services, admin = StationServices.unlock(tmp_path / "demo", "admin", passwords["admin"])
+    labels = {u.name: u.label for u in services.accounts.list_users(admin)}
+    services.close()
+    assert labels == {"admin": "Maj. A. Lindqvist", "supervisor": "Capt. R. Hughes",
+                      "interviewer1": "Lt. I. Petrov", "interviewer2": "Lt. S. Park"}
 
 
 # -- an earlier revision -------------------------------------------------------------------
@@ -178,7 +184,8 @@ def test_the_form_printed_before_approval_is_genuine_and_superseded(signed, tmp_
     before = verify_form(path.read_bytes(), root, services.station, station.supervisor)
     assert before.valid and before.superseded_by is None
 
-    services.reviews.decide(station.supervisor, final.id, "approved")
+    services.reviews.decide(station.supervisor, final.id, "approved",
+        reason="The signed paper form is complete.")
     approved = services.documents.latest(station.supervisor, final.id)
     earlier = verify_form(path.read_bytes(), root, services.station, station.supervisor)
     assert earlier.valid, earlier.reason
@@ -192,7 +199,8 @@ def test_the_form_printed_before_approval_is_genuine_and_superseded(signed, tmp_
 def test_verify_with_a_user_says_an_earlier_revision_is_genuine_and_superseded(
         signed, capsys, monkeypatch):
     station, final, path = signed
-    station.services.reviews.decide(station.supervisor, final.id, "approved")
+    station.services.reviews.decide(station.supervisor, final.id, "approved",
+        reason="The signed paper form is complete.")
     approved = station.services.documents.latest(station.supervisor, final.id)
     code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path)
     assert code == 0, out

@@ -29,7 +29,8 @@ def test_a_stolen_data_directory_reveals_no_name_or_choice(roster_station, headq
     for isn, choice in (("NK-100001", "enlist"), ("CN-700001", "repatriate")):
         record = services.transcription.record(roster_station.interviewer, isn,
                                                {"answers": complete_answers(choice)}, "paper")
-        services.reviews.decide(roster_station.supervisor, record.id, "approved")
+        services.reviews.decide(roster_station.supervisor, record.id, "approved",
+                                reason="The signed paper form is complete.")
     draft = services.interviews.start(roster_station.interviewer, "NK-100002")
     services.interviews.answer(roster_station.interviewer, draft.record.id, "isn_matches", "yes")
     services.sync.export(roster_station.supervisor, services.station.data_dir / "outbox")

@@ -245,3 +245,23 @@ def test_a_station_whose_certificate_headquarters_revoked_signs_nothing_more(
     assert "revoked this station's certificate (laptop stolen" in services.keys.readiness()
     with pytest.raises(UserError, match="revoked"):
         services.interviews.start(syncing.interviewer, "CN-700002")
+
+
+def test_what_sync_says_counts_in_words():
+    from pathlib import Path
+
+    from screening_app.services.sync import ExportResult
+    from screening_app.sync.incoming import ApplyResult
+
+    exported = ExportResult(Path("station-TEST-01-x.scb"), "b1", {"interviews": 1,
+                                                                  "subjects": 3,
+                                                                  "protocols": 1}, 4, 9)
+    assert exported.summary() == ("station-TEST-01-x.scb: 1 interview, 3 roster entries,"
+                                  " 1 protocol; events 5-9.")
+    applied = ApplyResult("abcd1234", acknowledged={"interviews": 1}, events_acknowledged=7,
+                          protocols_added=["unc-screening v2"], revoked_certificates=1,
+                          not_matching=["x"])
+    assert applied.summary() == (
+        "headquarters acknowledged 1 record and events up to 7; new protocol unc-screening v2;"
+        " 1 certificate revoked; 1 acknowledgement for another version of a record; that"
+        " record will be sent again.")

@@ -4,6 +4,7 @@ tests/store/data, made by scripts in that folder's README) upgrades to the newes
 import shutil
 from pathlib import Path
 
+from screening_app.domain.accounts import Actor, Role
 from screening_app.store.connection import open_database
 from screening_app.store.migrations import migrate, migrations, pending
 from screening_app.store.station import Station
@@ -42,3 +43,31 @@ def test_migrations_stop_part_way_and_resume(tmp_path):
     assert [m.name for m in migrations.applied(db)] == names[:1]
     migrate(db)
     assert pending(db) == []
+
+
+def test_accounts_made_before_display_names_upgrade_and_read_as_their_login_names(tmp_path):
+    """station-0006.sqlite3 was written by the schema through 0006_sync (its script is
+    beside it): 0007_display_names gives its accounts an empty display name."""
+    from screening_app.services.accounts import AccountService
+    from screening_app.store.users import UserNames
+
+    data_dir = tmp_path / "station-0006"
+    data_dir.mkdir()
+    shutil.copy(DATA / "station-0006.sqlite3", data_dir / "station.sqlite3")
+    db = open_database(data_dir / "station.sqlite3")
+    assert [m.name for m in migrations.applied(db)][-1] == "0006_sync"
+    assert "display_name" not in {c.name for c in db["users"].columns}
+    db.close()
+
+    station = Station.open(data_dir)
+    assert pending(station.db) == []
+    names = UserNames(station.db)
+    assert names.labels_by_login() == {"admin": "admin", "hughes": "hughes",
+                                       "petrov": "petrov"}
+    admin = Actor("u1", "admin", Role.ADMIN)
+    accounts = AccountService(station)
+    accounts.set_display_name(admin, "hughes", "Capt. R. Hughes")
+    assert names.label("u2") == "Capt. R. Hughes"
+    assert [(u.name, u.display_name) for u in accounts.list_users(admin)] == [
+        ("admin", None), ("hughes", "Capt. R. Hughes"), ("petrov", None)]
+    station.close()

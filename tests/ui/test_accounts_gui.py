@@ -8,6 +8,7 @@ from screening_app.store.sign_in_throttle import SIGN_IN_ATTEMPTS_FILE, SignInTh
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.sign_in import SignInDialog
 from tests.conftest import PASSWORD
+from tests.ui.screen import assert_fits_screen
 
 NEW_PASSWORD = "staple battery horse"
 
@@ -62,7 +63,7 @@ def test_the_table_lists_every_account_with_its_state(accounts):
                                 "sup": "enabled"}
     headers = [accounts.model.headerData(c, Qt.Orientation.Horizontal)
                for c in range(accounts.model.columnCount())]
-    assert headers == ["Name", "Role", "Created (UTC)", "State"]
+    assert headers == ["Name", "Role", "Created (UTC)", "State", "Display name"]
     accounts.select_account("admin")  # one's own account is neither disabled nor reset
     assert not accounts.disable_button.isEnabled() and not accounts.reset_button.isEnabled()
 
@@ -191,3 +192,58 @@ def test_switch_user_on_the_lock_screen_is_not_held_by_the_locked_name(qtbot, wi
     with qtbot.waitSignal(window.sig_unlocked):
         dialog._on_sign_in()
     assert window.actor.name == "olga"
+
+
+def display_names(dialog) -> dict[str, str]:
+    model = dialog.model
+    return {model.index(r, 0).data(): model.index(r, 4).data() for r in range(model.rowCount())}
+
+
+def test_an_account_is_added_with_a_display_name(qtbot, accounts, roster_station):
+    click(qtbot, accounts.add_button)
+    add = accounts.sub_dialog
+    add.name_edit.setText("hughes")
+    add.display_name_edit.setText("Capt. R. Hughes")
+    add.role_combo.setCurrentIndex(add.role_combo.findText("Supervisor"))
+    with qtbot.waitSignal(add.accepted):
+        submit_password(qtbot, add, NEW_PASSWORD)
+    assert display_names(accounts)["hughes"] == "Capt. R. Hughes"
+    assert accounts.message_label.text() == ("Account 'hughes' (shown as 'Capt. R. Hughes')"
+                                             " added with role supervisor.")
+    assert roster_station.services.accounts.authenticate("hughes", NEW_PASSWORD).label == \
+        "Capt. R. Hughes"
+
+
+def test_an_admin_changes_a_display_name_and_a_refusal_keeps_the_dialog(qtbot, accounts,
+                                                                       roster_station):
+    accounts.select_account("ivan")
+    click(qtbot, accounts.display_name_button)
+    change = accounts.sub_dialog
+    assert change.display_name_edit.text() == ""
+    change.display_name_edit.setText("   ")
+    click(qtbot, change.ok_button)  # nothing to change: said, and the dialog stays
+    assert change.isVisible()
+    assert change.error_label.text() == "The account 'ivan' already reads 'ivan'; nothing was changed."
+    change.display_name_edit.setText("Lt. I. Petrov")
+    with qtbot.waitSignal(change.accepted):
+        click(qtbot, change.ok_button)
+    assert display_names(accounts)["ivan"] == "Lt. I. Petrov"
+    assert accounts.message_label.text() == "Account 'ivan' is now shown as 'Lt. I. Petrov'."
+    assert accounts.selected().name == "ivan"
+    kinds = [e.kind for e in roster_station.services.station.events.since(0)]
+    assert kinds[-1] == "account.display_name_changed"
+
+
+def test_the_accounts_dialog_and_its_forms_fit_the_laptop_screen(qtbot, accounts):
+    assert_fits_screen(qtbot, accounts)
+    click(qtbot, accounts.add_button)
+    assert_fits_screen(qtbot, accounts.sub_dialog)
+
+
+def test_the_status_bar_names_the_signed_in_account_by_its_display_name(qtbot, roster_station):
+    services = roster_station.services
+    services.accounts.set_display_name(roster_station.admin, "ivan", "Lt. I. Petrov")
+    actor = services.accounts.authenticate("ivan", PASSWORD)
+    main = MainWindow(services, actor, lock_minutes=0)
+    qtbot.addWidget(main)
+    assert main.user_label.text() == "Signed in: Lt. I. Petrov (interviewer)"

@@ -170,7 +170,8 @@ def test_a_form_printed_before_approval_is_a_copy_after_it_and_the_flag_agrees(
     [form] = dialog.model.forms()
     first = services.documents.document(supervisor, form.document_id)
     assert services.documents.record_print(supervisor, first) == 1  # the original, unapproved
-    services.reviews.decide(supervisor, form.interview_id, "approved")
+    services.reviews.decide(supervisor, form.interview_id, "approved",
+        reason="The signed paper form is complete.")
     dialog.reload()
     [approved] = dialog.model.forms()
     assert approved.document_id != form.document_id  # the countersigned revision

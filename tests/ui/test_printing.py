@@ -136,7 +136,8 @@ def approved_form(roster_station):
     services = roster_station.services
     final = services.transcription.record(roster_station.interviewer, "NK-100001",
                                           {"answers": complete_answers()}, "paper.json")
-    services.reviews.decide(roster_station.supervisor, final.id, "approved")
+    services.reviews.decide(roster_station.supervisor, final.id, "approved",
+        reason="The signed paper form is complete.")
     stored = services.documents.latest(roster_station.supervisor, final.id)
     assert stored.revision == 2
     return stored
@@ -255,7 +256,8 @@ def test_after_approval_the_countersigned_form_prints_as_copy_2(qtbot, roster_st
     qtbot.addWidget(before)
     original = tmp_path / "original.pdf"
     assert before.print_to(pdf_printer(str(original))) == 1
-    services.reviews.decide(supervisor, interview.id, "approved")
+    services.reviews.decide(supervisor, interview.id, "approved",
+        reason="The signed paper form is complete.")
 
     approved = services.documents.latest(supervisor, interview.id)
     after = PdfPreviewDialog(services, supervisor, approved)

@@ -10,6 +10,7 @@ from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.sync_dialog import SyncDialog
 from tests.conftest import PASSWORD
 from tests.fake_headquarters import acks_for, station_recipient
+from tests.ui.screen import assert_fits_screen
 
 
 def test_the_first_sign_in_opens_the_encrypted_station(qtbot, roster_station):
@@ -64,7 +65,11 @@ def test_sync_from_the_dialog_exports_and_applies_what_comes_back(
     assert dialog.headquarters_label.text() == "Test HQ"
     # Counted on a pool thread, so the dialog opens at once even on a large roster.
     qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
-    assert "1 interviews" in dialog.pending_label.text()
+    pending = dialog.pending_label.text()
+    # Counts as people write them: one of a kind is singular.
+    for words in ("1 interview,", "1 form,", "1 protocol,", "5 roster entries", "4 accounts"):
+        assert words in pending, pending
+    assert "1 interviews" not in pending and "1 protocols" not in pending
 
     with qtbot.waitSignal(dialog.sig_done, timeout=30000) as done:
         dialog.export_to(tmp_path / "stick")
@@ -78,12 +83,19 @@ def test_sync_from_the_dialog_exports_and_applies_what_comes_back(
         dialog.apply_bundle(answer)
     assert "headquarters acknowledged" in applied.args[0]
     qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
-    assert "interviews" not in dialog.pending_label.text()
+    assert "interview" not in dialog.pending_label.text()
 
     with qtbot.waitSignal(dialog.sig_failed, timeout=30000) as failed:
         dialog.apply_bundle(tmp_path / "missing.scb")
     assert "missing.scb" in failed.args[0]
     assert dialog.outcome_label.text().startswith("Not done:")
+    qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
+
+
+def test_the_sync_dialog_fits_the_laptop_screen(qtbot, roster_station):
+    dialog = SyncDialog(roster_station.services, roster_station.admin)
+    qtbot.addWidget(dialog)
+    assert_fits_screen(qtbot, dialog)
     qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
 
 

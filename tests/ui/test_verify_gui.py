@@ -46,7 +46,8 @@ def test_an_earlier_revision_is_genuine_and_says_what_supersedes_it(qtbot, roste
     final = services.transcription.record(roster_station.interviewer, "NK-100002",
                                           {"answers": complete_answers()}, "paper")
     before_approval = services.documents.latest(roster_station.supervisor, final.id).content
-    services.reviews.decide(roster_station.supervisor, final.id, "approved")
+    services.reviews.decide(roster_station.supervisor, final.id, "approved",
+        reason="The signed paper form is complete.")
     window = MainWindow(services, roster_station.supervisor, lock_minutes=0)
     qtbot.addWidget(window)
     dialog = window.open_verify_dialog()

@@ -1,0 +1,121 @@
+"""The dialog a supervisor decides in: approve (a confirmation that shows the record's
+flags and, when it is flagged, needs a written note), send back or reject (a reason the
+interviewer will see). A required text left empty keeps the dialog open with the field
+marked and a sentence saying what is missing; the service checks the same rules."""
+
+import html
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening_app.domain.review_flags import ReviewFlag
+from screening_app.services.reviews import ReviewItem
+
+MISSING_STYLE = "QPlainTextEdit { border: 2px solid #b00020; }"
+ERROR_STYLE = "color: #b00020"
+
+_WORDING = {
+    # decision: (window title, OK button, what the text field is for)
+    "approved": ("Approve", "&Approve and countersign", ""),
+    "sent_back": ("Send back", "&Send back", "&Reason (the interviewer will see it):"),
+    "rejected": ("Reject", "&Reject", "&Reason (the interviewer will see it):"),
+}
+
+
+class DecisionDialog(QDialog):
+    def __init__(self, decision: str, item: ReviewItem, flags: list[ReviewFlag],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.decision = decision
+        self.item = item
+        self.flags = list(flags)
+        title, ok_text, field_label = _WORDING[decision]
+        self.setWindowTitle(f"{title}: {item.person}")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        summary = QLabel(self._summary())
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        self.flags_label = QLabel(self._flags_text())
+        self.flags_label.setWordWrap(True)
+        self.flags_label.setStyleSheet("color: #8a4b00" if self.flags else "color: #555")
+        layout.addWidget(self.flags_label)
+        if decision == "approved":
+            field_label = ("&Note: why is it approved despite the flags? (required, kept with"
+                           " the review)" if self.flags else "&Note (optional):")
+        caption = QLabel(field_label)
+        caption.setWordWrap(True)
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setAccessibleName("Note" if decision == "approved" else "Reason")
+        self.text_edit.setTabChangesFocus(True)
+        self.text_edit.setFixedHeight(self.text_edit.fontMetrics().lineSpacing() * 4 + 12)
+        if decision == "approved" and self.flags:
+            self.text_edit.setPlaceholderText("Approved despite: …")
+        caption.setBuddy(self.text_edit)
+        layout.addWidget(caption)
+        layout.addWidget(self.text_edit)
+        self.error_label = QLabel("")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        layout.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.text_edit.textChanged.connect(self._on_text_changed)
+        self.text_edit.setFocus()
+
+    @property
+    def text_required(self) -> bool:
+        return self.decision != "approved" or bool(self.flags)
+
+    def text(self) -> str:
+        return self.text_edit.toPlainText().strip()
+
+    def accept(self) -> None:
+        if self.text_required and not self.text():
+            self.text_edit.setStyleSheet(MISSING_STYLE)
+            self.error_label.setText(
+                "Write why it is approved despite the flags; the note is kept with the"
+                " review." if self.decision == "approved" else
+                "Write the reason; the interviewer will read it.")
+            self.text_edit.setFocus()
+            return
+        super().accept()
+
+    def _on_text_changed(self) -> None:
+        if self.text():
+            self.text_edit.setStyleSheet("")
+            self.error_label.setText("")
+
+    def _summary(self) -> str:
+        item = self.item
+        what = {"approved": "Approve", "sent_back": "Send back", "rejected": "Reject"}
+        lines = [f"<b>{what[self.decision]} the interview of {html.escape(item.person)}?</b>",
+                 f"{html.escape(item.outcome_label)} · interviewer"
+                 f" {html.escape(item.interviewer_label)} · finalised"
+                 f" {item.finalised_at[:16].replace('T', ' ')} UTC"]
+        if self.decision == "approved":
+            lines.append("Approving countersigns the stored form with your key; a decision"
+                         " is final.")
+        elif self.decision == "sent_back":
+            lines.append(f"{html.escape(item.interviewer_label)} will interview again, as a"
+                         " new interview linked to this one.")
+        else:
+            lines.append(f"{html.escape(item.interviewer_label)} will read the reason; a"
+                         " decision is final.")
+        return "<br>".join(lines)
+
+    def _flags_text(self) -> str:
+        if not self.flags:
+            return "This record has no flags."
+        return "Flags on this record:\n" + "\n".join(f"⚑ {f.explanation}" for f in self.flags)
