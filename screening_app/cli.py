@@ -254,7 +254,7 @@ def cmd_interview_list(args, services, actor) -> int:
         row = [r.id[:8], r.subject_isn, r.subject_name, r.interviewer_label or r.interviewer,
                r.status + (" (paper)" if r.transcribed else ""), r.started_at[:16]]
         if show_choice:
-            row.append(r.choice or r.non_completion_reason or "")
+            row.append(r.outcome_label)
         table.append(row)
     print(_table(table, headers))
     return EXIT_OK

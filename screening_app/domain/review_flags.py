@@ -11,7 +11,7 @@ flags below look for exactly those patterns in the recorded choices.
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from screening_app.domain.canonical import parse_timestamp
@@ -71,6 +71,10 @@ class FlagSettings:
     uniform_share: float = 0.95
     explanation_step: str = "explanation"
     skew_choice: str = "enlist"
+    # How people read a choice and a protocol flag: the protocol's labels by id (the
+    # service fills them in); an id without a label is shown as it is.
+    choice_labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    flag_labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 # -- one interview -------------------------------------------------------------------------
@@ -119,13 +123,14 @@ def record_flags(
         flag(
             "firmness_mismatch",
             "When the choice was read back and asked again, the person's answer differed "
-            f"from the first one (recorded choice: {_quoted(record.choice)}).",
+            f"from the first one (recorded choice: {_quoted(record.choice, settings)}).",
         )
     for protocol_flag in dict.fromkeys(record.flags):
+        label = settings.flag_labels.get(protocol_flag, protocol_flag)
         flag(
             protocol_flag,
             _PROTOCOL_FLAG_SENTENCES.get(
-                protocol_flag, f"The protocol raised the flag {protocol_flag!r} in this interview."
+                protocol_flag, f"The protocol raised the flag “{label}” in this interview."
             ),
         )
     if record.transcribed:
@@ -140,14 +145,15 @@ def record_flags(
             f"The choice form was printed {print_count} times; "
             f"more than {settings.max_prints} prints is unusual.",
         )
-    changed = _outcome_change(record, earlier, interviewer_labels or {})
+    changed = _outcome_change(record, earlier, interviewer_labels or {}, settings)
     if changed is not None:
         flag("outcome_changed", changed)
     return flags
 
 
 def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord],
-                    interviewer_labels: Mapping[str, str]) -> str | None:
+                    interviewer_labels: Mapping[str, str],
+                    settings: FlagSettings) -> str | None:
     """The sentence for a re-interview whose choice differs from the person's most recent
     earlier completed interview, or None."""
     if not _is_completed(record):
@@ -167,9 +173,9 @@ def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord],
     if latest.choice == record.choice:
         return None
     return (
-        f"This re-interview recorded {_quoted(record.choice)}, but the person's previous "
+        f"This re-interview recorded {_quoted(record.choice, settings)}, but the person's previous "
         f"completed interview ({latest.id}, {latest.started_at[:10]}, "
-        f"by {_interviewer(latest, interviewer_labels)}) recorded {_quoted(latest.choice)}."
+        f"by {_interviewer(latest, interviewer_labels)}) recorded {_quoted(latest.choice, settings)}."
     )
 
 
@@ -299,7 +305,7 @@ def _skew_by(
             ReviewFlag(
                 kind,
                 None,
-                f"{role.capitalize()} {label(own[0])} recorded {choice!r} in {k} of {n} "
+                f"{role.capitalize()} {label(own[0])} recorded {_quoted(choice, settings)} in {k} of {n} "
                 f"interviews ({k / n:.0%}); the rest of the camp {rest_k} of {rest_n} "
                 f"({rest_share:.0%}); the chance of a difference this large is "
                 f"p = {_format_p(p_value)} (exact binomial test).",
@@ -335,7 +341,7 @@ def uniform_compound_flags(
                 "compound_uniform",
                 None,
                 f"In compound {compound} on {day} (UTC), {k} of {n} completed interviews "
-                f"({k / n:.0%}) recorded {_quoted(choice)}; a share of "
+                f"({k / n:.0%}) recorded {_quoted(choice, settings)}; a share of "
                 f"{settings.uniform_share:.0%} or more is flagged.",
             )
         )
@@ -382,8 +388,8 @@ def _choice_counts(records: Iterable[InterviewRecord]) -> dict[str | None, int]:
     return counts
 
 
-def _quoted(choice: str | None) -> str:
-    return "no choice" if choice is None else repr(choice)
+def _quoted(choice: str | None, settings: FlagSettings) -> str:
+    return "no choice" if choice is None else f"“{settings.choice_labels.get(choice, choice)}”"
 
 
 def _seconds_between(record: InterviewRecord, start: str, end: str) -> float:

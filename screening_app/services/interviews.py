@@ -84,6 +84,9 @@ class InterviewSummary:
     # admins always; an interviewer only why it was sent back or rejected (an approval note
     # may speak of the choice).
     review_note: str | None = None
+    # The choice (for readers who may see it) or the non-completion reason, as the
+    # protocol words it: what people read instead of the stored ids.
+    outcome_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -437,9 +440,18 @@ class InterviewService:
         )
         labels = UserNames(self._db).labels()
         reviews = ReviewRepository(self._db).latest_for([r.id for r in records if r.is_final])
-        return [_summary(r, show_choice=oversight, interviewer_label=labels.get(
-                    r.interviewer_id, r.interviewer_name), review=reviews.get(r.id))
+        return [replace(_summary(r, show_choice=oversight, interviewer_label=labels.get(
+                    r.interviewer_id, r.interviewer_name), review=reviews.get(r.id)),
+                        outcome_label=self._outcome_label(r, show_choice=oversight))
                 for r in records]
+
+    def _outcome_label(self, record: InterviewRecord, show_choice: bool) -> str:
+        protocol = self._protocol(record.protocol_sha256)
+        if record.choice and show_choice:
+            return protocol.option_label(protocol.choice.question, record.choice, "en")
+        if record.non_completion_reason:
+            return protocol.reason(record.non_completion_reason).label.en
+        return ""
 
     def latest_final_id(self, actor: Actor, isn: str) -> str | None:
         """The person's newest finalised interview: what a new interview (a re-interview

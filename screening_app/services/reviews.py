@@ -321,6 +321,10 @@ class ReviewService:
             minimum_duration_seconds=protocol.minimum_duration_seconds,
             minimum_explanation_seconds=protocol.minimum_explanation_seconds,
             explanation_step=protocol.explanation_step or "explanation",
+            # Sentences name a choice and a flag by the protocol's labels, never by id.
+            choice_labels={option.id: option.label.en for option in
+                           protocol.question(protocol.choice.question).options},
+            flag_labels={flag.id: flag.label.en for flag in protocol.flag_kinds},
             **({} if station is None else {
                 "max_prints": int(station.get("flag_max_prints")),
                 "skew_min_interviews": int(station.get("flag_skew_min_interviews")),

@@ -24,7 +24,8 @@ class DocumentRepository:
         """Every stored revision of the interview's form, oldest first."""
         rows = self._db.execute(
             "SELECT documents.id, documents.interview_id, documents.revision,"
-            " documents.content, documents.sha256, documents.created_at, users.name"
+            " documents.content, documents.sha256, documents.created_at,"
+            " coalesce(users.display_name, users.name)"
             " FROM documents LEFT JOIN users ON users.id = documents.created_by"
             " WHERE documents.interview_id = ? ORDER BY documents.revision",
             [interview_id]).fetchall()

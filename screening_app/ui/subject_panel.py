@@ -76,7 +76,7 @@ class SubjectPanel(QWidget):
                 for label, value in rows if value not in (None, "")) + "</table>")
         for summary in history:
             status = STATUS_LABELS.get(summary.status, summary.status)
-            detail = summary.choice or summary.non_completion_reason or ""
+            detail = summary.outcome_label
             text = (f"{summary.started_at[:16].replace('T', ' ')}  {status}"
                     + (f" ({detail})" if detail else "")
                     + f"  · {summary.interviewer_label or summary.interviewer}"

@@ -131,7 +131,7 @@ def test_skewed_interviewer_is_flagged_with_figures():
     assert len(flags) == 1
     (flag,) = flags
     assert flag.interview_id is None
-    assert "ivan recorded 'enlist' in 18 of 20 interviews (90%)" in flag.explanation
+    assert "ivan recorded “enlist” in 18 of 20 interviews (90%)" in flag.explanation
     assert "the rest of the camp 30 of 100 (30%)" in flag.explanation
     assert "p = 3.8e-08 (exact binomial test)" in flag.explanation
 
@@ -169,7 +169,7 @@ def test_skewed_interpreter_is_flagged_across_interviewers():
     )
     flags = skew_flags(records, SETTINGS)
     assert kinds(flags) == ["interpreter_skew"]
-    assert "Interpreter Kim Li recorded 'enlist' in 18 of 20 interviews (90%)" in (
+    assert "Interpreter Kim Li recorded “enlist” in 18 of 20 interviews (90%)" in (
         flags[0].explanation
     )
     assert "30 of 100 (30%)" in flags[0].explanation
@@ -193,7 +193,7 @@ def test_uniform_compound_day_is_flagged():
     assert flags[0].kind == "compound_uniform"
     assert flags[0].interview_id is None
     assert "compound 76 on 1952-04-10" in flags[0].explanation
-    assert "16 of 16 completed interviews (100%) recorded 'enlist'" in flags[0].explanation
+    assert "16 of 16 completed interviews (100%) recorded “enlist”" in flags[0].explanation
 
 
 def test_mixed_compound_day_is_not_flagged():
@@ -314,8 +314,8 @@ def test_outcome_changed_on_re_interview():
     flags = record_flags(again, {}, 1, [first, stopped, someone_else], SETTINGS)
     assert kinds(flags) == ["outcome_changed"]
     assert flags[0].explanation == (
-        "This re-interview recorded 'repatriate', but the person's previous completed "
-        f"interview ({first.id}, 1952-04-10, by olga) recorded 'enlist'."
+        "This re-interview recorded “repatriate”, but the person's previous completed "
+        f"interview ({first.id}, 1952-04-10, by olga) recorded “enlist”."
     )
 
 
@@ -342,12 +342,12 @@ def test_flags_name_interviewers_by_their_display_names():
     labels = {"id-ivan": "Lt. I. Petrov", "id-olga": "Lt. O. Sokolova"}
     skewed = [f for f in skew_flags(camp_with(18), SETTINGS, labels)
               if f.kind == "interviewer_skew"]
-    assert skewed[0].explanation.startswith("Interviewer Lt. I. Petrov recorded 'enlist'")
+    assert skewed[0].explanation.startswith("Interviewer Lt. I. Petrov recorded “enlist”")
     first = make_record(isn="ISN-9", choice="enlist", interviewer="olga")
     again = make_record(isn="ISN-9", choice="repatriate", started_at="1952-04-12T08:00:00.000Z",
                         ended_at="1952-04-12T08:20:00.000Z")
     (changed,) = record_flags(again, {}, 1, [first], SETTINGS, labels)
-    assert "by Lt. O. Sokolova) recorded 'enlist'" in changed.explanation
+    assert "by Lt. O. Sokolova) recorded “enlist”" in changed.explanation
     # An interviewer with no display name is named by the login name, as before.
     assert "by olga)" in record_flags(again, {}, 1, [first], SETTINGS, {})[0].explanation
 

@@ -256,3 +256,20 @@ def test_the_history_shows_the_decision_and_only_whom_its_note_concerns(reviewed
     assert history(station.interviewer, "NK-100002") == [
         ("sent_back", "Ask about family reasons again.")]
     assert history(station.interviewer, "CN-700001") == [(None, None)]
+
+
+def test_flag_sentences_name_choices_and_flags_by_the_protocols_labels(roster_station):
+    """A re-interview that changed the choice, read in the queue: the choices by their
+    labels, never by their stored ids."""
+    services, ivan = roster_station.services, roster_station.interviewer
+    services.transcription.record(ivan, "NK-100001", {"answers": complete_answers("enlist")},
+                                  "first.json")
+    again = services.transcription.record(
+        ivan, "NK-100001", {"answers": complete_answers("repatriate"), "purpose": "withdrawal"},
+        "again.json")
+    flags = services.reviews.flags_for(roster_station.supervisor, again.id)
+    changed = next(f for f in flags if f.kind == "outcome_changed")
+    assert "recorded “Accept repatriation”" in changed.explanation
+    assert "recorded “Enter the armed forces of the United Nations Command”" in changed.explanation
+    for flag in flags:
+        assert "enlist" not in flag.explanation and "repatriate'" not in flag.explanation
