@@ -19,7 +19,8 @@ def cmd_restore(args) -> int:
         raise args.cli_error("restore needs --user NAME: an account of the backup, whose"
                              " password opens it.")
     password = args.passwords.read(f"Password for {args.user} (as it was in the backup): ")
-    restored = restore_backup(Path(args.backup), args.data_dir, args.user, password)
+    restored = restore_backup(Path(args.backup), args.data_dir, args.user, password,
+                              replace_station=args.replace_station)
     print(f"Restored station {restored.station_id} as it was at {restored.made_at}"
           f" ({restored.events} events).")
     if restored.replaced_into:
@@ -69,6 +70,8 @@ def register(commands, auth: argparse.ArgumentParser) -> None:
                                   help="put a backup in place (the current database is kept"
                                        " aside), then check it")
     restore.add_argument("backup", metavar="BACKUP_DIR")
+    restore.add_argument("--replace-station", action="store_true",
+                         help="restore a backup of another station over this one")
     restore.set_defaults(handler=cmd_restore, needs_station=False)
     recover = commands.add_parser("recover", parents=[auth],
                                   help="every password lost: headquarters' key gives one"

@@ -105,7 +105,17 @@ def _bundled_protocols() -> tuple[Protocol, ...]:
 # -- reading YAML ------------------------------------------------------------------------
 class _StrictYamlLoader(yaml.SafeLoader):
     """SafeLoader that refuses a key given twice in one mapping: PyYAML would silently keep
-    the last one, and a translation or rule could vanish without anyone noticing."""
+    the last one, and a translation or rule could vanish without anyone noticing. It also
+    refuses aliases (``*name``): a protocol has no use for them, and a few lines of nested
+    aliases expand to billions of nodes (a "billion laughs" file took over a minute)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, f"an alias (*{event.anchor}) is not allowed in a protocol file;"
+                " write the text out where it is needed", event.start_mark)
+        return super().compose_node(parent, index)
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # PyYAML's constructors raise bare ValueError, KeyError... for a value that does not

@@ -148,14 +148,23 @@ def read_backup(folder: Path, name: str, password: str) -> tuple[dict, bytes]:
     return manifest, key
 
 
-def restore_backup(folder: Path, data_dir: Path, name: str, password: str) -> RestoreResult:
-    """Put a checked backup in place; a station already there is kept, moved aside."""
+def restore_backup(folder: Path, data_dir: Path, name: str, password: str, *,
+                   replace_station: bool = False) -> RestoreResult:
+    """Put a checked backup in place; a station already there is kept, moved aside. A
+    backup of another station replaces this one only when ``replace_station`` says so:
+    restoring the wrong stick must not silently swap one camp's records for another's."""
     manifest, _ = read_backup(folder, name, password)
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     replaced = None
     current = database_path(data_dir)
     if current.exists():
+        here = _station_here(data_dir)
+        if here is not None and here != manifest["station_id"] and not replace_station:
+            raise UserError(
+                f"{folder} is a backup of station {manifest['station_id']}, but {data_dir}"
+                f" holds station {here}; restore it with --replace-station to replace"
+                f" {here} with {manifest['station_id']} (the current station is kept aside).")
         replaced = data_dir / f"replaced-{utc_now()[:19].replace(':', '')}"
         replaced.mkdir()
         for path in (current, Path(f"{current}-wal"), Path(f"{current}-shm"),
@@ -171,3 +180,13 @@ def restore_backup(folder: Path, data_dir: Path, name: str, password: str) -> Re
     fsync_folder(data_dir)
     return RestoreResult(manifest["station_id"], manifest["made_at"], manifest["events"],
                          replaced)
+
+
+def _station_here(data_dir: Path) -> str | None:
+    """The id of the station already in ``data_dir``, from its key file (no password)."""
+    from screening_app.store.keyfile import KeyFile, KeyFileError
+
+    try:
+        return KeyFile.load(data_dir).station_id
+    except KeyFileError:
+        return None

@@ -3,6 +3,7 @@ record embedded in it, and, where the station's database is at hand, the stored 
 and the station's history."""
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,8 +114,25 @@ def _compare_with_station(station: Station, record_id: str, claimed: str,
     return None
 
 
-def read_pdf(path: Path) -> bytes:
+# A choice form with four drawn signatures and two revisions is well under a megabyte; a
+# file far larger is not one, and reading and parsing it whole would take minutes and
+# gigabytes (a 500 MB file took 133 s and 5.2 GB).
+MAX_FORM_BYTES = 25 * 1024 * 1024
+
+
+def read_pdf(path: Path, limit: int = MAX_FORM_BYTES) -> bytes:
+    """The file's bytes, refused unread when it is larger than any form (or certificate)."""
+    path = Path(path)
     try:
-        return Path(path).read_bytes()
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise UserError(f"{path} is {size / 1024 / 1024:.0f} MB, larger than any choice"
+                                f" form ({limit // 1024 // 1024} MB at most); it was not read.")
+            content = handle.read(limit + 1)
     except OSError as error:
         raise UserError(f"{path}: {error.strerror}.") from None
+    if len(content) > limit:  # a file that grew while it was read, or a device
+        raise UserError(f"{path} is larger than any choice form ({limit // 1024 // 1024} MB"
+                        " at most); it was not read.")
+    return content

@@ -389,3 +389,17 @@ def test_a_protocol_declares_roles_declarations_and_read_backs(tmp_path):
     next(s for s in own["steps"] if s["id"] == "firmness")["reads_back"] = "confirmed_choice"
     with pytest.raises(ProtocolError, match="is asked in this step"):
         parse_protocol(own, "own.yaml")
+
+
+def test_aliases_are_refused_before_they_expand(tmp_path):
+    """A "billion laughs" file: nine lines that expand to 9^9 strings."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{','.join([f'*{previous}'] * 9)}]")
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path)
+    assert str(caught.value) == (
+        f"{path}: at line 2, column 8: an alias (*a) is not allowed in a protocol file; write"
+        " the text out where it is needed.")

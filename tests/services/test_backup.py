@@ -92,3 +92,23 @@ def test_headquarters_recovers_a_station_whose_passwords_are_all_lost(
                                                  "a brand new passphrase")
     with pytest.raises(AuthenticationFailed):
         StationServices.unlock(working.data_dir, "admin", PASSWORD)
+
+
+def test_a_backup_of_another_station_replaces_this_one_only_when_asked(
+        working, tmp_path, capsys, monkeypatch):
+    from screening_app.services.app import init_station
+
+    made = working.services.backups.backup(working.supervisor, tmp_path / "stick")
+    other_dir = tmp_path / "other"
+    init_station(other_dir, "OTHER-02", "Cheju-do", "boss", PASSWORD).close()
+    args = ("--data-dir", other_dir, "restore", made.folder, "--user", "sup",
+            "--password-stdin")
+    code, out, err = cli(capsys, monkeypatch, *args, stdin=PASSWORD + "\n")
+    assert code == 2
+    assert (f"{made.folder} is a backup of station TEST-01, but {other_dir} holds station"
+            " OTHER-02; restore it with --replace-station") in err
+    assert not any(p.name.startswith("replaced-") for p in other_dir.iterdir())  # untouched
+    code, out, err = cli(capsys, monkeypatch, *args, "--replace-station",
+                         stdin=PASSWORD + "\n")
+    assert code == 0, err
+    assert "Restored station TEST-01" in out

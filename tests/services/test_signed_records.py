@@ -212,3 +212,19 @@ def test_verify_with_a_user_says_an_earlier_revision_is_genuine_and_superseded(
     # Without the station there is nothing to compare with, so nothing is said about it.
     code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, user=None)
     assert code == 0 and "SUPERSEDED" not in out
+
+
+def test_a_file_larger_than_any_form_is_refused_unread(signed, capsys, monkeypatch, tmp_path):
+    from screening_app.services import verification
+
+    station, _, _ = signed
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as handle:  # sparse: large on paper, nothing to read
+        handle.seek(verification.MAX_FORM_BYTES + 1)
+        handle.write(b"\0")
+    read = []
+    monkeypatch.setattr(verification.Path, "read_bytes", lambda self: read.append(self))
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", huge, user=None)
+    assert code == 2
+    assert f"{huge} is 25 MB, larger than any choice form (25 MB at most); it was not read." in out
+    assert read == []
