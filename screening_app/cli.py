@@ -7,6 +7,7 @@ holding the traceback).
 
 import argparse
 import getpass
+import hashlib
 import json
 import logging
 import os
@@ -21,9 +22,11 @@ import platformdirs
 
 from screening_app import __version__
 from screening_app.domain.accounts import Role
+from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.store.connection import DATABASE_ERRORS, storage_failure
-from screening_app.store.station import default_data_dir
+from screening_app.store.durable import write_atomically
+from screening_app.store.station import PRIVATE_UMASK, default_data_dir
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 log = logging.getLogger("screening_app")
@@ -311,7 +314,10 @@ def cmd_ca_issue_station(args) -> int:
 def _write_or_print(pem: bytes, to: str | None, wrote: str) -> int:
     """A PEM to the file --to names (saying what it is for), or to standard output."""
     if to:
-        Path(to).write_bytes(pem)
+        folder = Path(to).parent
+        if not folder.is_dir():
+            raise CliError(f"Cannot write {to}: the folder {folder} does not exist.")
+        write_atomically(Path(to), pem)
         print(wrote.format(to=to))
     else:
         sys.stdout.write(pem.decode())
@@ -754,11 +760,31 @@ def _report_unexpected(data_dir: Path, error: BaseException) -> None:
     try:
         path = _log_path(data_dir)
         with path.open("a", encoding="utf-8") as log_file:
-            log_file.write(traceback.format_exc())
+            log_file.write(loggable_traceback(error))
         where = f"; details are in {path}"
     except OSError:
         where = ""
     print(f"screening-app: unexpected failure: {error}{where}", file=sys.stderr)
+
+
+def loggable_traceback(error: BaseException) -> str:
+    """Where the failure happened (files, lines, functions, exception types) without what
+    it was about: an exception's message can quote a name or an answer, and the log file
+    outlives the session. A digest of each message lets a developer match two reports."""
+    lines = [f"{utc_now()} unexpected failure\n"]
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for exception in reversed(chain):
+        # Places only: a source line can hold a value too (a literal, an f-string).
+        lines += [f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
+                  for frame in traceback.extract_tb(exception.__traceback__)]
+        digest = hashlib.sha256(str(exception).encode("utf-8", "replace")).hexdigest()[:12]
+        lines.append(f"{type(exception).__module__}.{type(exception).__qualname__}"
+                     f" (message withheld, sha256 {digest})\n")
+    return "".join(lines)
 
 
 def _written_folder(args) -> Path:
@@ -772,6 +798,9 @@ def _written_folder(args) -> Path:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    # Everything the program creates (the database, logs, backups, exported forms and lists,
+    # bundles) is its owner's alone: 0600 files in 0700 folders.
+    os.umask(PRIVATE_UMASK)
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()

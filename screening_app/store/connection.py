@@ -58,10 +58,15 @@ class FolderNotWritable(StorageFailure):
     pass
 
 
+class StationBusy(StorageFailure):
+    """Another program held the station's write lock for longer than the busy timeout."""
+
+
 # SQLite's primary result codes (the low byte of an extended code), and the messages its
 # drivers give for them where an exception carries no code.
-_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+_SQLITE_BUSY, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 5, 8, 10, 13, 14
 _SQLITE_MESSAGES = {
+    "database is locked": _SQLITE_BUSY,
     "attempt to write a readonly database": _SQLITE_READONLY,
     "disk i/o error": _SQLITE_IOERR,
     "database or disk is full": _SQLITE_FULL,
@@ -97,6 +102,11 @@ def storage_failure(error: BaseException, folder: Path | str | None = None
     if not isinstance(error, DATABASE_ERRORS):
         return None
     code = _sqlite_code(error)
+    if code == _SQLITE_BUSY:
+        return StationBusy(
+            f"The station is busy with other work (another program, such as a long import,"
+            f" held it for more than {BUSY_TIMEOUT_MS / 1000:g} s): nothing was saved; try"
+            " again when that work has finished.", _shown(folder))
     if code == _SQLITE_FULL:
         return _disk_full(folder)
     if code == _SQLITE_READONLY:

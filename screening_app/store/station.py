@@ -79,6 +79,7 @@ class Station:
                 f"There is no station in {data_dir}; create one with 'screening-app init' "
                 "or try 'screening-app demo'."
             )
+        keep_private(data_dir)
         db = open_database(database_path(data_dir), key)
         migrate(db)
         row = db.execute("SELECT station_id, camp, demo FROM station WHERE id = 1").fetchone()
@@ -101,6 +102,7 @@ class Station:
         if station_exists(data_dir):
             raise UserError(f"{data_dir} already holds a station; one data directory holds one station.")
         data_dir.mkdir(parents=True, exist_ok=True)
+        keep_private(data_dir)
         db = open_database(database_path(data_dir), key)
         migrate(db)
         with db.atomic():
@@ -109,6 +111,29 @@ class Station:
                 [station_id, camp.strip(), int(demo), utc_now()],
             )
         return cls(data_dir, db, station_id=station_id, camp=camp.strip(), demo=demo, key=key)
+
+
+# Files that hold names or choices are the owner's alone: the station's folder and what the
+# program writes into it (the database, its WAL, the key file, logs, backups, exports).
+PRIVATE_FOLDER_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_UMASK = 0o077
+
+
+def keep_private(data_dir: Path) -> None:
+    """Make the station's folder and the files in it readable by their owner only (a
+    station made by an older version, or copied, may be open to every local account)."""
+    if os.name != "posix":
+        return  # Windows: the user's profile folder already belongs to the user
+    try:
+        if data_dir.stat().st_uid != os.getuid():
+            return  # not ours to change (a shared, read-only copy being checked)
+        data_dir.chmod(PRIVATE_FOLDER_MODE)
+        for path in data_dir.iterdir():
+            if path.is_file() and path.stat().st_mode & 0o077:
+                path.chmod(PRIVATE_FILE_MODE)
+    except OSError:
+        pass  # a read-only folder: reading it changes nothing
 
 
 def database_key(data_dir: Path | str, name: str, password: str) -> bytes:

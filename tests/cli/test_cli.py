@@ -227,3 +227,73 @@ def test_lists_export_from_the_command_line(data_dir, tmp_path, capsys, monkeypa
                          stdin=PASSWORD + "\n")
     assert code == 0, err
     assert "unscreened: 5" in out and (tmp_path / "lists" / "revised-lists.pdf").exists()
+
+
+def test_a_write_that_waits_too_long_for_a_busy_station_is_one_sentence(
+        data_dir, tmp_path, capsys, monkeypatch):
+    """Another program holds the station's write lock (a long import, say): the command
+    waits out the busy timeout, then says so and exits 2, having written nothing."""
+    from screening_app.services.app import StationServices
+    from screening_app.store import connection
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answers": complete_answers("repatriate")}), encoding="utf-8")
+    holder, _ = StationServices.unlock(data_dir, "boss", PASSWORD)
+    holder.station.db.conn.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 300)
+    try:
+        code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "interview", "record",
+                             "--isn", "CN-700002", "--answers", answers, "--user", "ivan",
+                             "--password-stdin", stdin=PASSWORD + "\n")
+    finally:
+        holder.station.db.conn.execute("ROLLBACK")
+        holder.close()
+    assert code == 2, err
+    assert err.strip() == ("screening-app: The station is busy with other work (another"
+                           " program, such as a long import, held it for more than 0.3 s):"
+                           " nothing was saved; try again when that work has finished.")
+
+
+def test_a_request_written_to_a_missing_folder_is_one_sentence(data_dir, tmp_path, capsys,
+                                                               monkeypatch):
+    target = tmp_path / "missing" / "dir" / "x.csr"
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "station", "csr", "--to",
+                         target, "--user", "boss", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 2
+    assert err.strip() == (f"screening-app: Cannot write {target}: the folder"
+                           f" {target.parent} does not exist.")
+
+
+def test_the_log_of_a_failure_never_quotes_roster_data(data_dir, capsys, monkeypatch):
+    from screening_app.services import roster
+
+    def explode(*args, **kwargs):
+        raise KeyError("김민준 Kim Min-jun NK-100001")
+
+    monkeypatch.setattr(roster.SubjectRepository, "search", explode)
+    code, _, _ = cli(capsys, monkeypatch, "--data-dir", data_dir, "roster", "search", "김민준",
+                     "--user", "ivan", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 1
+    log = (data_dir / "logs" / "screening-app.log").read_text(encoding="utf-8")
+    assert "KeyError (message withheld, sha256 " in log and "explode" in log
+    for private in ("김민준", "Kim Min-jun", "NK-100001"):
+        assert private not in log
+
+
+def test_what_the_program_writes_is_its_owners_alone(data_dir, tmp_path, capsys, monkeypatch):
+    import os
+    import stat
+
+    lists = tmp_path / "lists"
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "backup", "--to",
+                       tmp_path / "stick", "--user", "boss", "--password-stdin",
+                       stdin=PASSWORD + "\n")
+    assert code == 0, err
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "lists", "export", "--to",
+                       lists, "--user", "boss", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 0, err
+    written = [data_dir, *data_dir.iterdir(), lists, *lists.iterdir(),
+               *(tmp_path / "stick").rglob("*")]
+    for path in written:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
