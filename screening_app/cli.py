@@ -89,7 +89,7 @@ def _open_signed_in(args):
         raise CliError("This command needs --user NAME (and a password).")
     password = args.passwords.read(f"Password for {args.user}: ")
     services, actor = StationServices.unlock(args.data_dir, args.user, password)
-    args.session_password = password  # for 'user csr', which seals a key under it
+    args.session_password = password  # for "user passwd", which checks the current one
     return services, actor
 
 
@@ -375,9 +375,14 @@ def cmd_verify(args) -> int:
         if not roots and services is not None:
             installed = services.keys.station_certificate()
             roots = [installed.root] if installed is not None else []
-        elif not roots and station_exists(args.data_dir):
-            roots = _published_trust_root(args.data_dir)
+        elif not roots:
+            # The root in a station's key file is only as good as whoever last wrote the
+            # file: without a password its MAC cannot be checked, so it is not used.
+            raise CliError("Checking a form needs a root certificate you trust: give --trust"
+                           " with headquarters' root certificate, or --user to sign in and"
+                           " use the station's own copy.")
         result = verify_form(pdf, roots, services.station if actor else None, actor)
+        key_file = services.keys.key_file_problem() if services is not None else None
     finally:
         if services is not None:
             services.close()
@@ -391,19 +396,9 @@ def cmd_verify(args) -> int:
         print(f"  SUPERSEDED: {result.superseded_by}")
     if actor is None:
         print("  (not compared with a station database: give --user to compare)")
+    if key_file:
+        print(f"  WARNING: {key_file}")
     return EXIT_OK
-
-
-def _published_trust_root(data_dir: Path) -> list:
-    """The root this station's forms chain to, from the public part of its key file (no
-    password needed to check a form)."""
-    from screening_app.pki.certificates import load_certificates
-    from screening_app.store.keyfile import KeyFile
-
-    if not KeyFile.exists(data_dir):
-        return []
-    pem = KeyFile.load(data_dir).public.get("trust_root_pem")
-    return load_certificates(pem.encode(), "the station's trusted root") if pem else []
 
 
 def cmd_audit_verify(args, services, actor) -> int:
@@ -473,7 +468,7 @@ def cmd_lists_export(args, services, actor) -> int:
 
 
 def cmd_user_csr(args, services, actor) -> int:
-    return _write_or_print(services.keys.create_user_key(actor, args.session_password), args.to,
+    return _write_or_print(services.keys.create_user_key(actor), args.to,
                            f"Wrote {actor.name}'s certificate signing request to {{to}};"
                            " headquarters issues it with 'screening-app ca issue-station'.")
 

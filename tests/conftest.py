@@ -56,7 +56,8 @@ def install_test_user_certificate(services, actor, test_keys) -> None:
     from screening_app.pki import certificates
 
     ca_key, ca_certificate = test_keys["ca"]
-    csr = certificates.load_csr(services.keys.create_user_key(actor, PASSWORD), "user csr")
+    services.sign_in(actor.name, PASSWORD)  # the key is sealed under the person's own keys
+    csr = certificates.load_csr(services.keys.create_user_key(actor), "user csr")
     issued = certificates.issue_certificate(ca_key, ca_certificate, csr)
     services.keys.import_user_certificate(
         actor, certificates.chain_pem([issued, ca_certificate]), "user certificate")

@@ -43,20 +43,51 @@ def _password_key(password: str, salt: bytes, params: dict) -> bytes:
                            **params)
 
 
+# Sealed beside a slot's secret under the same password key: it proves a password right
+# without opening anything, so a disabled account's slot keeps it (and drops the secret).
+_CHECK = b"screening-app:password-check"
+
+
 def wrap_for_password(kek: bytes, password: str, context: bytes,
-                      params: dict | None = None) -> dict:
+                      params: dict | None = None, *, with_check: bool = False) -> dict:
     params = dict(params or ARGON2)
     salt = secrets.token_bytes(16)
-    return {"kdf": "argon2id", **params, "salt": salt.hex(),
-            "sealed": seal(_password_key(password, salt, params), kek, context).hex()}
+    key = _password_key(password, salt, params)
+    slot = {"kdf": "argon2id", **params, "salt": salt.hex(),
+            "sealed": seal(key, kek, context).hex()}
+    if with_check:
+        slot["check"] = seal(key, _CHECK, context + b":check").hex()
+    return slot
+
+
+def _slot_key(slot: dict, password: str) -> bytes:
+    params = {k: slot[k] for k in ARGON2}
+    return _password_key(password, bytes.fromhex(slot["salt"]), params)
 
 
 def unwrap_with_password(slot: dict, password: str, context: bytes) -> bytes:
-    params = {k: slot[k] for k in ARGON2}
-    key = _password_key(password, bytes.fromhex(slot["salt"]), params)
+    key = _slot_key(slot, password)
     try:
         sealed = bytes.fromhex(slot["sealed"])
         return AESGCM(key).decrypt(sealed[:12], sealed[12:], context)
     except (InvalidTag, ValueError):
         raise AuthenticationFailed("The password does not open this account's key slot.") \
             from None
+
+
+def password_checks(slot: dict, password: str, context: bytes) -> bool:
+    """Whether ``password`` is the one a slot was wrapped under, from its check value
+    alone (the slot of a disabled account holds nothing else)."""
+    if "check" not in slot:
+        return False
+    key = _slot_key(slot, password)
+    try:
+        check = bytes.fromhex(slot["check"])
+        return AESGCM(key).decrypt(check[:12], check[12:], context + b":check") == _CHECK
+    except (InvalidTag, ValueError):
+        return False
+
+
+def without_secret(slot: dict) -> dict:
+    """What a disabled account's slot keeps: its derivation and check, not its secret."""
+    return {key: value for key, value in slot.items() if key != "sealed"}

@@ -1,5 +1,8 @@
 """Accounts: sign-in, adding users, listing them, disabling and enabling them, and
-passwords. Passwords are hashed with argon2id and never stored or logged in clear.
+passwords. A password is checked by opening the account's slot in the key file (one
+argon2id derivation, store/keyfile.py): the database keeps no password hash to take away
+and crack. Only a plain station from before encryption at rest checks an argon2id hash in
+its database (until its first sign-in encrypts it). Passwords are never stored or logged.
 
 A station's laptop may be lost or taken: repeated wrong passwords for one name make that
 name wait (store/sign_in_throttle.py), a disabled account loses its slot for the station
@@ -18,6 +21,8 @@ from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import AuthenticationFailed, NotFound, UserError
 from screening_app.services.authz import require_role
 from screening_app.store.connection import StorageFailure, write_transaction
+from screening_app.store.keyfile import DisabledAccount as SlotDisabled
+from screening_app.store.keyfile import KeyFile, KeyFileError, SlotContents
 from screening_app.store.sign_in_throttle import (
     SIGN_IN_ATTEMPTS_FILE,
     SignInThrottle,
@@ -76,7 +81,7 @@ class PasswordChange:
                 " user csr' and install the certificate headquarters issues for it.")
 
 
-class AccountDisabled(AuthenticationFailed):
+class AccountDisabled(SlotDisabled):
     """The account exists but an admin has disabled it."""
 
 
@@ -193,12 +198,13 @@ class AccountService:
         check_new_password(password, name)
         display_name = check_display_name(display_name)
         user_id = str(uuid.uuid4())
-        self._write_new_user(actor, user_id, name, role, password, display_name)
+        contents = self._keys.new_account_contents()
+        self._write_new_user(actor, user_id, name, role, password, display_name, contents)
         if actor is not None:
             # Only an account that exists gets a way into the database: its slot is written
             # once the account has committed.
             try:
-                self._keys.settle_database_slot(user_id, password)
+                self._keys.settle_database_slot(user_id, password, contents, force=True)
             except StorageFailure as failure:
                 raise StorageFailure(
                     f"The account {name!r} was added but its key could not be written:"
@@ -207,7 +213,8 @@ class AccountService:
         return Actor(user_id=user_id, name=name, role=role, display_name=display_name)
 
     def _write_new_user(self, actor: Actor | None, user_id: str, name: str, role: Role,
-                        password: str, display_name: str | None) -> None:
+                        password: str, display_name: str | None,
+                        contents: SlotContents) -> None:
         with write_transaction(self._db):
             exists = self._db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone()
             if exists:
@@ -215,7 +222,8 @@ class AccountService:
             self._db.execute(
                 "INSERT INTO users (id, name, role, password_hash, created_at, display_name)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [user_id, name, role.value, _hasher.hash(password), utc_now(), display_name],
+                [user_id, name, role.value, self._stored_hash(password), utc_now(),
+                 display_name],
             )
             self._station.events.append(
                 "account.created",
@@ -224,8 +232,21 @@ class AccountService:
                 actor_id=actor.user_id if actor else user_id,
             )
             if actor is not None:
-                # The new account gets its own slot to unlock the station key.
-                self._keys.add_slot(actor, user_id, password, stage_database=False)
+                # The new account gets its own copy of the station key's KEK.
+                self._keys.add_slot(actor, user_id, contents.account_key)
+
+    def _stored_hash(self, password: str) -> str:
+        """An encrypted station keeps no password hash (the account's slot checks the
+        password); a plain one, from before encryption at rest, still needs one."""
+        return "" if self._station.key is not None else _hasher.hash(password)
+
+    def _keyfile(self) -> KeyFile | None:
+        if self._station.key is None:
+            return None
+        try:
+            return KeyFile.load(self._station.data_dir)
+        except KeyFileError:
+            return None
 
     def list_users(self, actor: Actor) -> list[UserSummary]:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="list accounts")
@@ -293,15 +314,16 @@ class AccountService:
         if user.disabled_at is None:
             raise UserError(f"The account {user.name!r} is not disabled.")
         check_new_password(new_password, user.name)
+        contents = self._keys.new_account_contents()
         with write_transaction(self._db):
             self._db.execute("UPDATE users SET disabled_at = NULL, password_hash = ?"
-                             " WHERE id = ?", [_hasher.hash(new_password), user.id])
-            discarded = self._set_password_keys(actor, user, new_password)
+                             " WHERE id = ?", [self._stored_hash(new_password), user.id])
+            discarded = self._set_password_keys(actor, user, contents)
             self._station.events.append(
                 "account.enabled",
                 {"user_id": user.id, "name": user.name, "personal_key_discarded": discarded},
                 actor_id=actor.user_id)
-        self._keys.settle_database_slot(user.id, new_password)
+        self._keys.settle_database_slot(user.id, new_password, contents, force=True)
         self.throttle.record_success(user.name)
         return PasswordChange(user.name, discarded)
 
@@ -314,7 +336,7 @@ class AccountService:
         self._refuse_if_throttled(user.name)
         if user.disabled_at is not None:
             raise AccountDisabled(f"The account {user.name!r} is disabled; ask an admin.")
-        if not _verify(user.password_hash, current_password):
+        if not self._password_opens(user, current_password):
             self.throttle.record_failure(user.name)
             with write_transaction(self._db):
                 self._station.events.append(
@@ -325,17 +347,26 @@ class AccountService:
         check_new_password(new_password, user.name)
         if new_password == current_password:
             raise UserError("The new password is the same as the current one.")
-        with write_transaction(self._db):
-            self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                             [_hasher.hash(new_password), user.id])
-            slot = self._keys.rewrap_slot(actor, current_password, new_password)
-            personal = self._keys.rewrap_user_key(actor, current_password, new_password)
-            self._station.events.append(
-                "account.password_changed",
-                {"user_id": user.id, "name": user.name, "key_slot_rewrapped": slot,
-                 "personal_key_rewrapped": personal},
-                actor_id=actor.user_id)
-        self._keys.settle_database_slot(user.id, new_password)
+        # The account's secrets stay sealed under its account key: only its slot is
+        # wrapped anew, under the new password (staged, then settled once committed).
+        contents = self._keys.session_contents(actor) if self._station.key else None
+        if contents is not None:
+            self._keys.stage_database_slot(user.id, new_password, contents)
+        try:
+            with write_transaction(self._db):
+                self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                                 [self._stored_hash(new_password), user.id])
+                self._station.events.append(
+                    "account.password_changed",
+                    {"user_id": user.id, "name": user.name, "key_slot_rewrapped": True,
+                     "personal_key_rewrapped": self._keys.has_user_key(user.id)},
+                    actor_id=actor.user_id)
+        except BaseException:
+            if contents is not None:
+                self._keys.unstage_database_slot(user.id)
+            raise
+        if contents is not None:
+            self._keys.settle_database_slot(user.id, new_password, contents, force=True)
         self.throttle.record_success(user.name)
         return PasswordChange(user.name)
 
@@ -351,34 +382,70 @@ class AccountService:
             raise UserError(f"The account {user.name!r} is disabled; enabling it sets a new"
                             " password.")
         check_new_password(new_password, user.name)
-        with write_transaction(self._db):
-            self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                             [_hasher.hash(new_password), user.id])
-            discarded = self._set_password_keys(actor, user, new_password)
-            self._station.events.append(
-                "account.password_reset",
-                {"user_id": user.id, "name": user.name, "personal_key_discarded": discarded},
-                actor_id=actor.user_id)
-        self._keys.settle_database_slot(user.id, new_password)
+        contents = self._keys.new_account_contents()
+        # The new slot is staged first: until the change commits, the old password opens
+        # the old account key and the new one the new (a crash locks no one out).
+        self._keys.stage_database_slot(user.id, new_password, contents)
+        try:
+            with write_transaction(self._db):
+                self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
+                                 [self._stored_hash(new_password), user.id])
+                discarded = self._set_password_keys(actor, user, contents)
+                self._station.events.append(
+                    "account.password_reset",
+                    {"user_id": user.id, "name": user.name,
+                     "personal_key_discarded": discarded},
+                    actor_id=actor.user_id)
+        except BaseException:
+            self._keys.unstage_database_slot(user.id)
+            raise
+        self._keys.settle_database_slot(user.id, new_password, contents, force=True)
         self.throttle.record_success(user.name)
         return PasswordChange(user.name, discarded)
 
-    def _set_password_keys(self, admin: Actor, user: _UserRow, new_password: str) -> bool:
-        """A new slot from the admin's unlocked session; the old personal key dropped."""
-        self._keys.add_slot(admin, user.id, new_password)
+    def _set_password_keys(self, admin: Actor, user: _UserRow, contents: SlotContents) -> bool:
+        """A new account key: the KEK copied under it from the admin's unlocked session;
+        the old personal key, sealed under the old account key, is dropped."""
+        self._keys.add_slot(admin, user.id, contents.account_key)
         return self._keys.discard_user_key(admin, user.id)
 
     # -- signing in -----------------------------------------------------------------
     def authenticate(self, name: str, password: str) -> Actor:
-        """Check a name and password; every attempt, good, bad or refused unchecked
-        because the name must wait, is an event."""
+        """Check a name and password (see ``check_sign_in``); the account."""
+        return self.check_sign_in(name, password)[0]
+
+    def check_sign_in(self, name: str, password: str, opened: SlotContents | None = None
+                      ) -> tuple[Actor, SlotContents | None]:
+        """Check a name and password by opening the account's slot (``opened``: already
+        opened, at a sign-in that opened the database with it); the actor and what the
+        slot holds. Every attempt, good, bad or refused unchecked because the name must
+        wait, is an event."""
         self._refuse_if_throttled(name)
         user = self._row(f"{_USER_COLUMNS} WHERE name = ?", name)
-        if user is None:
+        contents, disabled = opened, False
+        keyfile = self._keyfile() if opened is None else None
+        if opened is not None:
+            ok = user is not None
+        elif keyfile is not None:
+            try:
+                contents = keyfile.unlock(name, password)
+                ok = user is not None
+            except SlotDisabled:
+                ok, disabled = user is not None, True
+            except AuthenticationFailed:
+                ok = False
+        elif user is None:
             _spend_a_verification(password)
             ok = False
         else:
             ok = _verify(user.password_hash, password)
+        if ok and (disabled or user.disabled_at is not None):
+            # Only said to someone who knows the password, so guessing learns nothing.
+            with write_transaction(self._db):
+                self._station.events.append(
+                    "auth.refused", {"name": name, "known_user": True, "disabled": True},
+                    actor_id=user.id)
+            raise AccountDisabled(f"The account {user.name!r} is disabled; ask an admin.")
         if not ok:
             # Counted before the event is written: a busy database must not lose a failure.
             self.throttle.record_failure(name)
@@ -387,20 +454,27 @@ class AccountService:
                 self._station.events.append(
                     "auth.refused", {"name": name, "known_user": user is not None})
             raise AuthenticationFailed("Wrong user name or password.")
-        if user.disabled_at is not None:
-            # Only said to someone who knows the password, so guessing learns nothing.
-            with write_transaction(self._db):
-                self._station.events.append(
-                    "auth.refused", {"name": name, "known_user": True, "disabled": True},
-                    actor_id=user.id)
-            raise AccountDisabled(f"The account {user.name!r} is disabled; ask an admin.")
         self.throttle.record_success(name)
         with write_transaction(self._db):
             self._station.events.append("auth.signed_in", {"name": user.name}, actor_id=user.id)
-        if _hasher.check_needs_rehash(user.password_hash):
+            if contents is not None and user.password_hash:
+                # The slot checks this password from now on: a hash left in the database
+                # (from before accounts had slots of their own) is only something to crack.
+                self._db.execute("UPDATE users SET password_hash = '' WHERE id = ?", [user.id])
+        if contents is None and _hasher.check_needs_rehash(user.password_hash):
             self._rehash(user.id, password)
-        return Actor(user_id=user.id, name=user.name, role=Role(user.role),
-                     display_name=user.display_name)
+        return (Actor(user_id=user.id, name=user.name, role=Role(user.role),
+                      display_name=user.display_name), contents)
+
+    def _password_opens(self, user: _UserRow, password: str) -> bool:
+        keyfile = self._keyfile()
+        if keyfile is None:
+            return _verify(user.password_hash, password)
+        try:
+            keyfile.unlock(user.name, password)
+        except AuthenticationFailed:
+            return False
+        return True
 
     def _refuse_if_throttled(self, name: str) -> None:
         wait = self.throttle.wait_seconds(name)

@@ -30,9 +30,9 @@ from screening_app.services.settings import SettingsService
 from screening_app.services.sync import SyncService
 from screening_app.services.transcription import TranscriptionService
 from screening_app.store.connection import KEY_BYTES, is_plain_sqlite, write_transaction
-from screening_app.store.keyfile import KeyFile
+from screening_app.store.keyfile import KeyFile, SlotContents
 from screening_app.store.sign_in_throttle import SIGN_IN_ATTEMPTS_FILE, SignInThrottle
-from screening_app.store.station import Station, database_key, database_path
+from screening_app.store.station import Station, database_path, open_slot
 
 
 @dataclass
@@ -102,15 +102,15 @@ class StationServices:
             raise SignInThrottled(name, wait)
         failures = throttle.failures(name)
         try:
-            key = database_key(data_dir, name, password)
+            contents = open_slot(data_dir, name, password)
         except AuthenticationFailed:
             wait = throttle.record_failure(name)
             if wait:
                 raise SignInThrottled(name, wait) from None
             raise
-        services = cls.open(data_dir, key)
+        services = cls.open(data_dir, contents.database_key)
         try:
-            actor = services.sign_in(name, password)
+            actor = services.sign_in(name, password, opened=contents)
             if failures:
                 with write_transaction(services.station.db):
                     services.station.events.append(
@@ -129,11 +129,21 @@ class StationServices:
         services.keys.adopt_session(self.keys)
         return services
 
-    def sign_in(self, name: str, password: str) -> Actor:
-        """Check the password and unlock the station key for this session."""
-        actor = self.accounts.authenticate(name, password)
-        self.keys.unlock(actor, password)
-        self.keys.settle_database_slot(actor.user_id, password)
+    def sign_in(self, name: str, password: str, opened: SlotContents | None = None) -> Actor:
+        """Check the password and unlock the account's keys for this session: one argon2id
+        derivation (the account's slot; ``opened`` when the sign-in has already opened it
+        to open the database). A slot written before accounts had an account key gets one
+        now, and what the old slot's password wrapped is sealed again under it."""
+        actor, contents = self.accounts.check_sign_in(name, password, opened)
+        account_key = contents.account_key if contents is not None else None
+        self.keys.unlock(actor, account_key, password)
+        if contents is not None:
+            if account_key is None:
+                contents = self.keys.new_account_contents()
+                self.keys.reseal_for_new_account_key(actor, contents.account_key)
+            self.keys.settle_database_slot(actor.user_id, password, contents,
+                                           force=account_key is None)
+            self.keys.authenticate_key_file()
         return actor
 
     def sign_out(self) -> None:
@@ -156,12 +166,13 @@ def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
     station = Station.create(data_dir, station_id, camp, demo=demo, key=key)
     keyfile = KeyFile.create(station.data_dir, station.station_id)
     keyfile.public.update({"camp": station.camp, "demo": station.demo})
-    keyfile.set_slot(admin_name, admin_password, key)
-    keyfile.save()
+    contents = SlotContents.new(key)
+    keyfile.set_slot(admin_name, admin_password, contents)
+    keyfile.save(key)
     services = StationServices.for_station(station)
     admin = services.accounts.create_first_admin(admin_name, admin_password)
-    services.keys.create_station_key(admin, admin_password)
-    services.keys.settle_database_slot(admin.user_id, admin_password)
+    services.keys.adopt_account_key(admin, contents.account_key)
+    services.keys.create_station_key(admin)
     return services
 
 

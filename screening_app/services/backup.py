@@ -132,7 +132,7 @@ def read_backup(folder: Path, name: str, password: str) -> tuple[dict, bytes]:
     database = folder / DATABASE_COPY
     if not database.is_file() or sha256_hex(database.read_bytes()) != expected:
         raise UserError(f"{database} is missing or was changed after the backup was made.")
-    key = KeyFile.load(folder).unlock(name, password)
+    key = KeyFile.load(folder).unlock(name, password).database_key
     try:
         copy = open_database(database, key)
     except DATABASE_ERRORS as error:

@@ -4,9 +4,11 @@ from dataclasses import dataclass
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.interview import InterviewStatus
+from screening_app.pki.certificates import load_certificates, to_pem
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.keyfile import KeyFile, KeyFileError
 from screening_app.store.migrations import pending
 from screening_app.store.station import Station
 
@@ -48,6 +50,10 @@ class CheckService:
             "every record matches its hash" if not sealed
             else f"{len(sealed)} finalised records no longer match their hash, first {sealed[0]}",
         ))
+        key_file = self._key_file_problem()
+        if key_file is not False:
+            results.append(CheckResult("key file", key_file is None,
+                                       key_file or "its public part is as the program wrote it"))
         counts = {
             table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("subjects", "users", "interviews", "events")
@@ -56,6 +62,29 @@ class CheckService:
             "contents", True, ", ".join(f"{n} {table}" for table, n in counts.items())
         ))
         return results
+
+    def _key_file_problem(self) -> str | None | bool:
+        """What is wrong with station-keys.json's public part: its MAC under the database
+        key, and the trust root it publishes against the one the station's certificate
+        chains to. False for a plain station, which has no key file."""
+        if self._station.key is None:
+            return False
+        try:
+            keyfile = KeyFile.load(self._station.data_dir)
+        except KeyFileError as error:
+            return str(error)
+        problem = keyfile.public_problem(self._station.key)
+        if problem:
+            return problem
+        row = self._station.db.execute(
+            "SELECT chain_pem FROM station_keys WHERE certificate_pem IS NOT NULL").fetchone()
+        published = keyfile.public.get("trust_root_pem")
+        if row and row[0] and published:
+            root = load_certificates(row[0].encode(), "station chain")[-1]
+            if to_pem(root).decode().strip() != published.strip():
+                return (f"{keyfile.path.name} publishes a trust root that is not the one the"
+                        " station's certificate chains to.")
+        return None
 
     def _unsealed_records(self) -> list[str]:
         repo = InterviewRepository(self._station.db)

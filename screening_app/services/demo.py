@@ -126,7 +126,7 @@ def _install_demo_user_certificate(services, actor, password: str, ca_dir: Path)
     """The demo supervisor gets a countersigning certificate from the demo CA."""
     passphrase = (ca_dir / PASSPHRASE_FILE).read_text(encoding="utf-8").strip()
     authority = open_ca(ca_dir, passphrase)
-    csr = services.keys.create_user_key(actor, password)
+    csr = services.keys.create_user_key(actor)
     services.keys.import_user_certificate(actor, authority.issue(csr, "demo supervisor request"),
                                           "demo supervisor certificate")
 

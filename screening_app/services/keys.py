@@ -2,9 +2,14 @@
 
 At init the station makes an RSA key and a certificate signing request (CSR) for
 headquarters; `station import-cert` installs the certificate headquarters issued. The
-private key is stored sealed under the station's key-encryption key (KEK), and the KEK
-only wrapped per account under that account's password: signing in unlocks it for the
-session, locking or signing out forgets it.
+private key is stored sealed under the station's key-encryption key (KEK).
+
+Each account has its own random account key, kept only in its slot of the key file
+(store/keyfile.py), under its password. Everything that is the account's alone is sealed
+under that key in the database: its copy of the KEK, its own signing key. Signing in runs
+one argon2id derivation (the slot), and the rest opens with AES; locking or signing out
+forgets it all. Secrets wrapped the older way (each under the password itself, one
+derivation each) are re-sealed under the account key at the account's next sign-in.
 """
 
 import json
@@ -19,7 +24,7 @@ from screening_app.domain.errors import UserError
 from screening_app.pki import certificates, sealed
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
-from screening_app.store.keyfile import KeyFile
+from screening_app.store.keyfile import KeyFile, SlotContents
 from screening_app.store.station import Station
 
 SIGNING = "signing"
@@ -54,13 +59,15 @@ class KeyService:
         self._db = station.db
         self._kek: bytes | None = None
         self._personal: tuple[str, bytes] | None = None  # (user id, private key DER)
+        self._account: tuple[str, bytes] | None = None  # (user id, account key)
 
     # -- set-up -----------------------------------------------------------------------
     def _context(self, purpose: str) -> bytes:
         return f"screening-app:{self._station.station_id}:{purpose}".encode()
 
-    def create_station_key(self, admin: Actor, password: str) -> None:
-        """At init: the KEK, the signing key sealed under it, the CSR, the admin's slot."""
+    def create_station_key(self, admin: Actor) -> None:
+        """At init: the KEK, the signing key sealed under it, the CSR, the admin's copy of
+        the KEK (under the admin's account key, unlocked in this session)."""
         if self._db.execute("SELECT 1 FROM station_keys WHERE purpose = ?",
                             [SIGNING]).fetchone():
             raise UserError("This station already has a signing key.")
@@ -80,53 +87,70 @@ class KeyService:
                 [SIGNING, SIGNING, sealed.seal(kek, private_der, self._context(SIGNING)),
                  public_pem.decode(), certificates.to_pem(csr).decode(), utc_now()],
             )
-            self._write_slot(admin.user_id, kek, password)
+            self._write_kek(admin.user_id, kek, self._require_account_key(admin))
             self._station.events.append("keys.created", {"purpose": SIGNING},
                                         actor_id=admin.user_id)
         self._kek = kek
 
-    def _write_slot(self, user_id: str, kek: bytes, password: str,
-                    stage_database: bool = True) -> None:
-        # The same password must open the database too: its wrap is staged beside the
-        # account's current one (so a crash before the commit locks no one out) and
-        # settled once the change has committed.
-        if stage_database:
-            self.stage_database_slot(user_id, password)
-        slot = sealed.wrap_for_password(kek, password, self._context("kek"))
+    def _write_kek(self, user_id: str, kek: bytes, account_key: bytes) -> None:
+        """The account's copy of the KEK, sealed under its account key."""
         self._db.execute(
             "INSERT INTO key_slots (user_id, wrapped_kek, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT(user_id) DO UPDATE SET wrapped_kek = excluded.wrapped_kek,"
             " created_at = excluded.created_at",
-            [user_id, json.dumps(slot), utc_now()],
+            [user_id, self._sealed_for_account(user_id, "kek", account_key, kek), utc_now()],
         )
 
-    def add_slot(self, admin: Actor, user_id: str, password: str, *,
-                 stage_database: bool = True) -> None:
-        """Give an account its own way to unlock the station key (needs an unlocked admin
-        session: the KEK is wrapped, never re-created). ``stage_database=False`` for a new
-        account, whose database slot is written only once it has committed."""
+    def restore_kek(self, user_id: str, kek: bytes, account_key: bytes) -> None:
+        """Recovery with headquarters' key: the recovered KEK, copied for the account."""
+        self._write_kek(user_id, kek, account_key)
+
+    def add_slot(self, admin: Actor, user_id: str, account_key: bytes) -> None:
+        """Give an account its copy of the KEK, under its new account key (needs an
+        unlocked admin session: the KEK is copied, never re-created)."""
         require_role(admin, Role.ADMIN, action="give accounts access to the station key")
         if not self.has_key():
             return
-        self._write_slot(user_id, self._require_kek(), password, stage_database)
+        self._write_kek(user_id, self._require_kek(), account_key)
+
+    # -- what an account key seals ------------------------------------------------------
+    def _account_context(self, user_id: str, purpose: str) -> bytes:
+        return f"screening-app:{self._station.station_id}:account:{user_id}:{purpose}".encode()
+
+    def _sealed_for_account(self, user_id: str, purpose: str, account_key: bytes,
+                            secret: bytes) -> str:
+        return json.dumps({"sealed_under": "account_key", "sealed": sealed.seal(
+            account_key, secret, self._account_context(user_id, purpose)).hex()})
+
+    def _open_for_account(self, user_id: str, purpose: str, stored: str,
+                          account_key: bytes | None, password: str | None,
+                          legacy_context: bytes) -> tuple[bytes, bool]:
+        """A secret of the account's, and whether it was wrapped the older way (under the
+        password itself, which costs an argon2id derivation: re-seal it then)."""
+        wrapped = json.loads(stored)
+        if wrapped.get("sealed_under") == "account_key":
+            if account_key is None:
+                raise StationKeyUnavailable("This account's keys are locked: sign in again.")
+            return sealed.unseal(account_key, bytes.fromhex(wrapped["sealed"]),
+                                 self._account_context(user_id, purpose)), False
+        if password is None:
+            raise StationKeyUnavailable("This account's keys are locked: sign in again.")
+        return sealed.unwrap_with_password(wrapped, password, legacy_context), True
+
+    def _require_account_key(self, actor: Actor) -> bytes:
+        if self._account is None or self._account[0] != actor.user_id:
+            raise StationKeyUnavailable(f"{actor.name}'s keys are locked: sign in again.")
+        return self._account[1]
+
+    def adopt_account_key(self, actor: Actor, account_key: bytes) -> None:
+        """This session acts for ``actor``, whose slot just gave ``account_key``."""
+        self._account = (actor.user_id, account_key)
 
     # -- slots when passwords change or accounts are disabled --------------------------
     def has_slot(self, user_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM key_slots WHERE user_id = ?",
                                 [user_id]).fetchone() is not None
 
-    def rewrap_slot(self, actor: Actor, old_password: str, new_password: str) -> bool:
-        """Re-wrap the actor's own KEK slot under a new password; the old password opens
-        it, so no admin session is needed. False when the account has no slot."""
-        row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
-                               [actor.user_id]).fetchone()
-        if row is None:
-            return False
-        kek = sealed.unwrap_with_password(json.loads(row[0]), old_password,
-                                          self._context("kek"))
-        with write_transaction(self._db):
-            self._write_slot(actor.user_id, kek, new_password)
-        return True
 
     def remove_slot(self, admin: Actor, user_id: str) -> bool:
         """Take away an account's way to unlock the station key (a disabled account):
@@ -141,20 +165,6 @@ class KeyService:
         return self._db.execute("SELECT 1 FROM user_keys WHERE user_id = ?",
                                 [user_id]).fetchone() is not None
 
-    def rewrap_user_key(self, actor: Actor, old_password: str, new_password: str) -> bool:
-        """Re-wrap the actor's own countersigning key under a new password. False when
-        the account has none."""
-        row = self._db.execute("SELECT wrapped_private_key FROM user_keys WHERE user_id = ?",
-                               [actor.user_id]).fetchone()
-        if row is None:
-            return False
-        context = self._user_context(actor.user_id)
-        der = sealed.unwrap_with_password(json.loads(row[0]), old_password, context)
-        slot = sealed.wrap_for_password(der, new_password, context)
-        with write_transaction(self._db):
-            self._db.execute("UPDATE user_keys SET wrapped_private_key = ? WHERE user_id = ?",
-                             [json.dumps(slot), actor.user_id])
-        return True
 
     def discard_user_key(self, admin: Actor, user_id: str) -> bool:
         """Drop a person's countersigning key when an admin sets their password: it is
@@ -170,35 +180,64 @@ class KeyService:
         return bool(removed)
 
     # -- sessions ---------------------------------------------------------------------
-    def unlock(self, actor: Actor, password: str) -> bool:
-        """Unwrap the KEK with the password just verified; False when there is nothing
-        to unlock (a station made before keys, or an account without a slot)."""
+    def unlock(self, actor: Actor, account_key: bytes | None, password: str) -> bool:
+        """Open the account's own secrets for this session: with its account key (from
+        its slot, just opened), or, for secrets wrapped the older way, with the password,
+        re-sealing them under the account key as it goes. False when there is no KEK to
+        unlock (a station made before keys, or an account without a copy)."""
         self.lock()
+        if account_key is not None:
+            self._account = (actor.user_id, account_key)
         personal = self._db.execute(
             "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
         ).fetchone()
         if personal is not None:
-            self._personal = (actor.user_id, sealed.unwrap_with_password(
-                json.loads(personal[0]), password, self._user_context(actor.user_id)))
+            der, older = self._open_for_account(actor.user_id, "personal", personal[0],
+                                                account_key, password,
+                                                self._user_context(actor.user_id))
+            self._personal = (actor.user_id, der)
+            if older and account_key is not None:
+                self._seal_personal(actor.user_id, account_key, der)
         row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
             return False
-        self._kek = sealed.unwrap_with_password(json.loads(row[0]), password,
-                                                self._context("kek"))
+        self._kek, older = self._open_for_account(actor.user_id, "kek", row[0], account_key,
+                                                  password, self._context("kek"))
+        if older and account_key is not None:
+            with write_transaction(self._db):
+                self._write_kek(actor.user_id, self._kek, account_key)
         return True
+
+    def reseal_for_new_account_key(self, actor: Actor, account_key: bytes) -> None:
+        """An account moving to a new account key (at its first sign-in with this
+        version): what this session holds is sealed again under the new key."""
+        with write_transaction(self._db):
+            if self._kek is not None and self.has_slot(actor.user_id):
+                self._write_kek(actor.user_id, self._kek, account_key)
+            if self._personal is not None and self._personal[0] == actor.user_id:
+                self._seal_personal(actor.user_id, account_key, self._personal[1])
+        self._account = (actor.user_id, account_key)
+
+    def _seal_personal(self, user_id: str, account_key: bytes, der: bytes) -> None:
+        with write_transaction(self._db):
+            self._db.execute(
+                "UPDATE user_keys SET wrapped_private_key = ? WHERE user_id = ?",
+                [self._sealed_for_account(user_id, "personal", account_key, der), user_id])
 
     def lock(self) -> None:
         self._kek = None
         self._personal = None
+        self._account = None
 
     # -- a person's own key, for countersignatures -----------------------------------
     def _user_context(self, user_id: str) -> bytes:
         return f"screening-app:{self._station.station_id}:user:{user_id}".encode()
 
-    def create_user_key(self, actor: Actor, password: str) -> bytes:
+    def create_user_key(self, actor: Actor) -> bytes:
         """A countersigning key for the signed-in supervisor or admin; returns the CSR
-        (PEM) to send to headquarters. The key opens only with this person's password."""
+        (PEM) to send to headquarters. The key is sealed under this person's account key,
+        which only their password opens."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="have a countersigning key")
         if self._db.execute("SELECT 1 FROM user_keys WHERE user_id = ?",
                             [actor.user_id]).fetchone():
@@ -210,12 +249,13 @@ class KeyService:
                                 serialization.NoEncryption())
         public_pem = key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        slot = sealed.wrap_for_password(der, password, self._user_context(actor.user_id))
+        wrapped = self._sealed_for_account(actor.user_id, "personal",
+                                           self._require_account_key(actor), der)
         with write_transaction(self._db):
             self._db.execute(
                 "INSERT INTO user_keys (user_id, wrapped_private_key, public_key_pem, csr_pem,"
                 " created_at) VALUES (?, ?, ?, ?, ?)",
-                [actor.user_id, json.dumps(slot), public_pem.decode(),
+                [actor.user_id, wrapped, public_pem.decode(),
                  certificates.to_pem(csr).decode(), utc_now()])
             self._station.events.append("keys.user_key_created", {"user_id": actor.user_id},
                                         actor_id=actor.user_id)
@@ -414,21 +454,39 @@ class KeyService:
             raise UserError(f"There is no account {user_id}.")
         return row[0]
 
-    def stage_database_slot(self, user_id: str, password: str) -> None:
+    def new_account_contents(self) -> SlotContents:
+        """What a new slot holds: this station's database key and a fresh account key."""
+        return SlotContents.new(self._station.key or b"")
+
+    def session_contents(self, actor: Actor) -> SlotContents:
+        """What the signed-in account's own slot holds (to wrap it under a new password)."""
+        return SlotContents(self._station.key or b"", self._require_account_key(actor))
+
+    def stage_database_slot(self, user_id: str, password: str, contents: SlotContents) -> None:
+        """A wrap under a new password beside the account's current one, so that a crash
+        before the change commits locks no one out; settled once it has committed."""
         keyfile = self._keyfile()
         if keyfile is not None:
-            keyfile.stage_slot(self._user_name(user_id), password, self._station.key)
-            keyfile.save()
+            keyfile.stage_slot(self._user_name(user_id), password, contents)
+            keyfile.save(self._station.key)
 
-    def settle_database_slot(self, user_id: str, password: str) -> None:
+    def unstage_database_slot(self, user_id: str) -> None:
+        """The change a staged wrap was for did not commit: the new password opens nothing."""
+        keyfile = self._keyfile()
+        if keyfile is not None:
+            keyfile.unstage_slot(self._user_name(user_id))
+            keyfile.save(self._station.key)
+
+    def settle_database_slot(self, user_id: str, password: str, contents: SlotContents,
+                             force: bool = False) -> None:
         """After a password change commits (or at a sign-in the database confirmed): the
         account's only wrap is the one under this password, so an old password opens
         nothing any more."""
         keyfile = self._keyfile()
         name = self._user_name(user_id)
-        if keyfile is not None and keyfile.entries(name) != 1:
-            keyfile.set_slot(name, password, self._station.key)
-            keyfile.save()
+        if keyfile is not None and (force or keyfile.entries(name) != 1):
+            keyfile.set_slot(name, password, contents)
+            keyfile.save(self._station.key)
 
     def drop_database_slot(self, user_id: str) -> None:
         """A disabled account's password no longer opens the database."""
@@ -436,8 +494,8 @@ class KeyService:
         if keyfile is not None:
             name, password_hash = self._db.execute(
                 "SELECT name, password_hash FROM users WHERE id = ?", [user_id]).fetchone()
-            keyfile.disable_slot(name, password_hash)
-            keyfile.save()
+            keyfile.disable_slot(name, password_hash or None)
+            keyfile.save(self._station.key)
 
     def write_recovery_slot(self, age_recipient: str) -> None:
         """Headquarters can open this station (and its signing key) if every password is
@@ -445,19 +503,32 @@ class KeyService:
         keyfile = self._keyfile()
         if keyfile is not None:
             keyfile.set_recovery(age_recipient, self._station.key, self._kek)
-            keyfile.save()
+            keyfile.save(self._station.key)
+
+    def key_file_problem(self) -> str | None:
+        """What is wrong with the key file's public part (see KeyFile.public_problem)."""
+        keyfile = self._keyfile()
+        return keyfile.public_problem(self._station.key) if keyfile is not None else None
+
+    def authenticate_key_file(self) -> None:
+        """Give a key file written before the MAC its MAC (at a sign-in: only someone who
+        opened the database can)."""
+        keyfile = self._keyfile()
+        if keyfile is not None and keyfile.public_mac is None:
+            keyfile.save(self._station.key)
 
     def _publish_trust_root(self, root: x509.Certificate) -> None:
         keyfile = self._keyfile()
         if keyfile is not None:
             keyfile.public["trust_root_pem"] = certificates.to_pem(root).decode()
-            keyfile.save()
+            keyfile.save(self._station.key)
 
     def adopt_session(self, other: "KeyService") -> None:
         """Share another connection's unlocked session (a pool thread working for the
         signed-in person)."""
         self._kek = other._kek
         self._personal = other._personal
+        self._account = other._account
 
     # -- other station secrets, sealed under the KEK ---------------------------------------
     def seal_secret(self, purpose: str, secret: bytes) -> bytes:

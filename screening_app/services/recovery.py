@@ -12,7 +12,6 @@ import pyrage
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import UserError
-from screening_app.services import accounts as accounts_module
 from screening_app.services.accounts import check_new_password
 from screening_app.store.connection import write_transaction
 from screening_app.store.keyfile import KeyFile
@@ -33,20 +32,24 @@ def recover_account(data_dir: Path, age_identity: pyrage.x25519.Identity, name: 
             raise UserError(f"There is no account named {name!r} at this station.")
         check_new_password(new_password, row[1])
         actor = Actor(user_id=row[0], name=row[1], role=Role(row[2]))
+        # A new account key: the KEK (recovered with headquarters' key) is copied under
+        # it; a personal key sealed under the old one cannot be opened and is dropped.
+        contents = services.keys.new_account_contents()
+        services.keys.stage_database_slot(actor.user_id, new_password, contents)
         with write_transaction(services.station.db):
             services.station.db.execute(
-                "UPDATE users SET password_hash = ?, disabled_at = NULL WHERE id = ?",
-                [accounts_module._hasher.hash(new_password), actor.user_id])
+                "UPDATE users SET password_hash = '', disabled_at = NULL WHERE id = ?",
+                [actor.user_id])
             if kek is not None and services.keys.has_key():
-                services.keys._write_slot(actor.user_id, kek, new_password)
-            else:
-                services.keys.stage_database_slot(actor.user_id, new_password)
+                services.keys.restore_kek(actor.user_id, kek, contents.account_key)
+            services.station.db.execute("DELETE FROM user_keys WHERE user_id = ?",
+                                        [actor.user_id])
             services.station.events.append(
                 "account.recovered", {"user_id": actor.user_id, "name": actor.name,
                                       "by": "headquarters' recovery key",
                                       "signing_key_recovered": kek is not None},
                 actor_id=actor.user_id)
-        services.keys.settle_database_slot(actor.user_id, new_password)
+        services.keys.settle_database_slot(actor.user_id, new_password, contents, force=True)
         services.accounts.throttle.record_success(actor.name)
         signed_in = services.sign_in(actor.name, new_password)
     except BaseException:

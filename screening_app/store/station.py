@@ -15,7 +15,7 @@ from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.store.connection import DATABASE_FILENAME, is_plain_sqlite, open_database
 from screening_app.store.events import EventLog
-from screening_app.store.keyfile import KeyFile
+from screening_app.store.keyfile import KeyFile, SlotContents
 
 try:
     import fcntl
@@ -137,8 +137,14 @@ def keep_private(data_dir: Path) -> None:
 
 
 def database_key(data_dir: Path | str, name: str, password: str) -> bytes:
-    """The key that opens this station's database, from an account's name and password.
-    A station made before encryption at rest is encrypted first (copy, verify, swap)."""
+    """The key that opens this station's database, from an account's name and password."""
+    return open_slot(data_dir, name, password).database_key
+
+
+def open_slot(data_dir: Path | str, name: str, password: str) -> SlotContents:
+    """What the account's slot holds (the database key, the account key), from its name and
+    password. A station made before encryption at rest is encrypted first (copy, verify,
+    swap)."""
     from screening_app.store.encrypt_in_place import encrypt_station_in_place
 
     data_dir = Path(data_dir)

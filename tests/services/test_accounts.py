@@ -46,12 +46,16 @@ def has_slot(station, actor) -> bool:
     return station.services.keys.has_slot(actor.user_id)
 
 
-def test_passwords_are_stored_as_argon2id_hashes_only(station):
+def test_no_password_or_password_hash_is_stored(station):
+    """The account's slot in the key file checks its password (an argon2id derivation
+    opening AES-GCM): the database holds no hash to take away and crack."""
     db = station.services.station.db
     hashes = [r[0] for r in db.execute("SELECT password_hash FROM users")]
-    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert hashes and all(h == "" for h in hashes)
     everything = "".join(str(r) for r in db.execute("SELECT * FROM events").fetchall())
     assert PASSWORD not in everything
+    key_file = (station.data_dir / "station-keys.json").read_text()
+    assert "$argon2" not in key_file and PASSWORD not in key_file
 
 
 def test_sign_in_with_the_right_password(station):
@@ -207,7 +211,7 @@ def test_a_disabled_account_cannot_sign_in_nor_unlock_the_station_key(station):
     assert str(refused.value) == "The account 'ivan' is disabled; ask an admin."
     with pytest.raises(AuthenticationFailed, match="Wrong user name or password"):
         services.sign_in("ivan", "a wrong guess")
-    assert services.keys.unlock(ivan, PASSWORD) is False  # the right password opens nothing
+    assert services.keys.unlock(ivan, None, PASSWORD) is False  # it opens nothing
     kind, actor_id, payload = events(station, "account.disabled")[-1]
     assert actor_id == station.admin.user_id
     assert payload == {"user_id": ivan.user_id, "name": "ivan", "key_slot_removed": True}
@@ -325,7 +329,7 @@ def test_a_change_is_all_or_nothing(station, monkeypatch):
     def broken(*_args):
         raise UserError("A stored key could not be decrypted.")
 
-    monkeypatch.setattr(services.keys, "rewrap_user_key", broken)
+    monkeypatch.setattr(services.keys, "has_user_key", broken)
     with pytest.raises(UserError, match="could not be decrypted"):
         services.accounts.change_password(supervisor, PASSWORD, NEW_PASSWORD)
     monkeypatch.undo()
@@ -334,6 +338,8 @@ def test_a_change_is_all_or_nothing(station, monkeypatch):
     assert services.keys.readiness() is None
     assert services.keys.personal_identity(supervisor)
     assert events(station, "account.password_changed") == []
+    with pytest.raises(AuthenticationFailed):  # and the new one nothing
+        services.sign_in("sup", NEW_PASSWORD)
 
 
 def test_an_admin_resets_a_forgotten_password(station, clock):

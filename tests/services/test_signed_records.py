@@ -210,8 +210,33 @@ def test_verify_with_a_user_says_an_earlier_revision_is_genuine_and_superseded(
     assert (f"  SUPERSEDED: A later revision supersedes this form: revision 2, approved and"
             f" countersigned by sup on {when} UTC.") in lines
     # Without the station there is nothing to compare with, so nothing is said about it.
-    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, user=None)
+    root = path.with_name("root.pem")
+    root.write_bytes(certificates.to_pem(station.services.keys.station_certificate().root))
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, "--trust", root,
+                    user=None)
     assert code == 0 and "SUPERSEDED" not in out
+
+
+def test_without_a_password_only_a_root_given_by_hand_is_trusted(signed, capsys,
+                                                                 monkeypatch, tmp_path):
+    """The root in the station's key file can be swapped by anyone who can write the
+    folder: without a password (to check its MAC) verify does not use it."""
+    from screening_app.store.keyfile import KeyFile
+
+    station, _, path = signed
+    other_key, other_root = certificates.create_root_ca("Other CA", "Elsewhere")
+    keyfile = KeyFile.load(station.data_dir)
+    keyfile.public["trust_root_pem"] = certificates.to_pem(other_root).decode()
+    keyfile.save()  # as an intruder would: without the database key, the MAC stays old
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, user=None)
+    assert code == 2
+    assert "Checking a form needs a root certificate you trust: give --trust" in out
+    # Signed in, the station's own root is used, and the swap is reported.
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path)
+    assert code == 0 and "WARNING: station-keys.json was changed outside the program" in out
+    code, out = cli(capsys, monkeypatch, station.data_dir, "check")
+    assert code == 3
+    assert "BAD  key file: station-keys.json was changed outside the program" in out
 
 
 def test_a_file_larger_than_any_form_is_refused_unread(signed, capsys, monkeypatch, tmp_path):
