@@ -232,8 +232,10 @@ class AccountService:
                 actor_id=actor.user_id if actor else user_id,
             )
             if actor is not None:
-                # The new account gets its own copy of the station key's KEK.
+                # The new account gets its own copy of the station key's KEK, and its own
+                # event key, registered by the admin's session.
                 self._keys.add_slot(actor, user_id, contents.account_key)
+                self._keys.register_event_key(user_id, contents.account_key)
 
     def _stored_hash(self, password: str) -> str:
         """An encrypted station keeps no password hash (the account's slot checks the
@@ -407,6 +409,7 @@ class AccountService:
         """A new account key: the KEK copied under it from the admin's unlocked session;
         the old personal key, sealed under the old account key, is dropped."""
         self._keys.add_slot(admin, user.id, contents.account_key)
+        self._keys.register_event_key(user.id, contents.account_key)
         return self._keys.discard_user_key(admin, user.id)
 
     # -- signing in -----------------------------------------------------------------

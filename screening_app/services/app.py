@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from screening_app.domain.accounts import Actor
+from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import AuthenticationFailed
 from screening_app.services.accounts import (
     AccountService,
@@ -69,16 +69,16 @@ class StationServices:
             roster=RosterService(station),
             interviews=interviews,
             transcription=TranscriptionService(station, interviews),
-            checks=CheckService(station),
+            checks=CheckService(station, keys),
             documents=documents,
             settings=settings,
             keys=keys,
-            audit=AuditService(station),
+            audit=AuditService(station, keys),
             reviews=reviews,
             lists=ListService(station, keys),
             dashboard=DashboardService(station),
             sync=SyncService(station, keys),
-            backups=BackupService(station),
+            backups=BackupService(station, keys),
         )
 
     @classmethod
@@ -144,6 +144,10 @@ class StationServices:
             self.keys.settle_database_slot(actor.user_id, password, contents,
                                            force=account_key is None)
             self.keys.authenticate_key_file()
+        if actor.role in (Role.SUPERVISOR, Role.ADMIN):
+            # The history so far, vouched for by the station's key, which interviewers'
+            # sessions cannot use.
+            self.keys.checkpoint(actor)
         return actor
 
     def sign_out(self) -> None:

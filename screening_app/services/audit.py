@@ -14,6 +14,10 @@ from screening_app.domain.interview import InterviewStatus
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.signed_history import (
+    acknowledged_history_problems,
+    verify_signed_history,
+)
 from screening_app.store.station import Station
 
 
@@ -31,8 +35,9 @@ class AuditReport:
 
 
 class AuditService:
-    def __init__(self, station: Station):
+    def __init__(self, station: Station, keys=None):
         self._station = station
+        self._keys = keys  # how the station's checkpoints are checked
 
     def verify(self, actor: Actor) -> AuditReport:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="verify the station's history")
@@ -51,6 +56,10 @@ class AuditService:
             elif sealed_by_event.get(record.id) != record.record_sha256:
                 problems.append(f"Interview {record.id} does not match the hash its"
                                 " finalisation event recorded: it was replaced.")
+        verifier = self._keys.checkpoint_verifier() if self._keys is not None else None
+        problems.extend(verify_signed_history(db, self._station.station_id,
+                                              verifier).problems)
+        problems.extend(acknowledged_history_problems(db))
         missing = set(sealed_by_event) - {r.id for r in records}
         for interview_id in sorted(missing):
             problems.append(f"Interview {interview_id} was finalised but is no longer sealed"

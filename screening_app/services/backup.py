@@ -53,15 +53,18 @@ class RestoreResult:
 
 
 class BackupService:
-    def __init__(self, station: Station):
+    def __init__(self, station: Station, keys=None):
         self._station = station
         self._db = station.db
+        self._keys = keys  # to checkpoint the history the backup holds
 
     def backup(self, actor: Actor, folder: Path) -> BackupResult:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="make a backup")
         if self._station.key is None:
             raise UserError("This station's database is not encrypted yet; sign in once to"
                             " encrypt it before making a backup.")
+        if self._keys is not None:
+            self._keys.checkpoint(actor)  # the copy carries a history vouched for
         made_at = utc_now()
         stamp = made_at[:19].replace(":", "").replace("-", "")
         target = Path(folder) / f"backup-{self._station.station_id}-{stamp}"

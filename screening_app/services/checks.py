@@ -10,6 +10,10 @@ from screening_app.store.chain import verify_chain
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.keyfile import KeyFile, KeyFileError
 from screening_app.store.migrations import pending
+from screening_app.store.signed_history import (
+    acknowledged_history_problems,
+    verify_signed_history,
+)
 from screening_app.store.station import Station
 
 
@@ -21,8 +25,9 @@ class CheckResult:
 
 
 class CheckService:
-    def __init__(self, station: Station):
+    def __init__(self, station: Station, keys=None):
         self._station = station
+        self._keys = keys  # how the station's checkpoints are checked
 
     def run(self, actor: Actor) -> list[CheckResult]:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="check the station")
@@ -44,6 +49,14 @@ class CheckService:
             "event chain", chain.ok,
             chain.problem or f"{chain.events} events, head {chain.head_hash[:16]}",
         ))
+        verifier = self._keys.checkpoint_verifier() if self._keys is not None else None
+        history = verify_signed_history(db, self._station.station_id, verifier)
+        acknowledged = acknowledged_history_problems(db)
+        trouble = list(history.problems) + acknowledged
+        results.append(CheckResult(
+            "signed history", not trouble,
+            "; ".join(trouble[:3]) if trouble else
+            f"{history.signed} signed events, {history.checkpoints} checkpoints of the station"))
         sealed = self._unsealed_records()
         results.append(CheckResult(
             "finalised records", not sealed,

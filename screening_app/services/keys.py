@@ -16,7 +16,9 @@ import json
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
@@ -41,6 +43,29 @@ def load_sealed_private_key(der: bytes):
     3072-bit key, at every signature) proves nothing more."""
     return serialization.load_der_private_key(der, password=None,
                                               unsafe_skip_rsa_key_validation=True)
+
+
+class SessionEventSigner:
+    """The event keys this session holds: the signed-in account's, and those of accounts
+    an admin's session has just made (it set their passwords). The station's events are
+    signed with them (see store/events.py), so another account's events cannot be
+    rewritten without showing; locking forgets them all."""
+
+    def __init__(self, user_id: str, private_key: Ed25519PrivateKey):
+        self.user_id = user_id
+        self._keys = {user_id: private_key}
+
+    def hold(self, user_id: str, private_key: Ed25519PrivateKey) -> None:
+        self._keys[user_id] = private_key
+
+    def sign_for(self, actor_id: str | None, digest: str) -> tuple[str, str]:
+        signer = actor_id if actor_id in self._keys else self.user_id
+        return signer, self._keys[signer].sign(bytes.fromhex(digest)).hex()
+
+
+def event_public_key_hex(private_key: Ed25519PrivateKey) -> str:
+    return private_key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                 serialization.PublicFormat.Raw).hex()
 
 
 @dataclass(frozen=True)
@@ -145,6 +170,7 @@ class KeyService:
     def adopt_account_key(self, actor: Actor, account_key: bytes) -> None:
         """This session acts for ``actor``, whose slot just gave ``account_key``."""
         self._account = (actor.user_id, account_key)
+        self._unlock_event_key(actor, account_key)
 
     # -- slots when passwords change or accounts are disabled --------------------------
     def has_slot(self, user_id: str) -> bool:
@@ -185,9 +211,10 @@ class KeyService:
         its slot, just opened), or, for secrets wrapped the older way, with the password,
         re-sealing them under the account key as it goes. False when there is no KEK to
         unlock (a station made before keys, or an account without a copy)."""
-        self.lock()
+        self._forget_other_secrets()
         if account_key is not None:
             self._account = (actor.user_id, account_key)
+            self._unlock_event_key(actor, account_key)
         personal = self._db.execute(
             "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
         ).fetchone()
@@ -209,6 +236,65 @@ class KeyService:
                 self._write_kek(actor.user_id, self._kek, account_key)
         return True
 
+    # -- the account's event key -----------------------------------------------------------
+    def register_event_key(self, user_id: str, account_key: bytes) -> str:
+        """A new event key for an account, sealed under its account key; the registration
+        is an event, signed by the session that makes it (an admin adding or resetting the
+        account, or the account itself at its first sign-in with this version)."""
+        private_key = Ed25519PrivateKey.generate()
+        public = event_public_key_hex(private_key)
+        raw = private_key.private_bytes(serialization.Encoding.Raw,
+                                        serialization.PrivateFormat.Raw,
+                                        serialization.NoEncryption())
+        signer = self._station.signer
+        if isinstance(signer, SessionEventSigner):
+            signer.hold(user_id, private_key)
+        else:
+            # No session signs yet (the account's first sign-in with this version, or a
+            # recovery): the new key signs its own registration.
+            self._station.signer = SessionEventSigner(user_id, private_key)
+        with write_transaction(self._db):
+            self._db.execute(
+                "INSERT INTO account_event_keys (public_key, user_id, sealed_private_key,"
+                " created_at) VALUES (?, ?, ?, ?)",
+                [public, user_id, self._sealed_for_account(user_id, "events", account_key, raw),
+                 utc_now()])
+            self._station.events.append("keys.event_key_registered",
+                                        {"user_id": user_id, "public_key": public},
+                                        actor_id=user_id)
+        return public
+
+    def _unlock_event_key(self, actor: Actor, account_key: bytes) -> None:
+        """Sign this session's events with the account's newest event key (made now for an
+        account that has none yet)."""
+        raw = self._newest_event_key(actor.user_id, account_key)
+        if raw is None:
+            # None yet, or only one sealed under an account key this account no longer
+            # has (its password was reset): a new one, registered by this session.
+            self.register_event_key(actor.user_id, account_key)
+            raw = self._newest_event_key(actor.user_id, account_key)
+        key = Ed25519PrivateKey.from_private_bytes(raw)
+        signer = self._station.signer
+        if isinstance(signer, SessionEventSigner):
+            # Another account signing in at this station's open session (a test's, or the
+            # lock screen's): its key joins and it signs from now on.
+            signer.hold(actor.user_id, key)
+            signer.user_id = actor.user_id
+        else:
+            self._station.signer = SessionEventSigner(actor.user_id, key)
+
+    def _newest_event_key(self, user_id: str, account_key: bytes) -> bytes | None:
+        row = self._db.execute(
+            "SELECT sealed_private_key FROM account_event_keys WHERE user_id = ?"
+            " ORDER BY created_at DESC, rowid DESC LIMIT 1", [user_id]).fetchone()
+        if row is None:
+            return None
+        try:
+            return self._open_for_account(user_id, "events", row[0], account_key, None,
+                                          b"")[0]
+        except UserError:
+            return None
+
     def reseal_for_new_account_key(self, actor: Actor, account_key: bytes) -> None:
         """An account moving to a new account key (at its first sign-in with this
         version): what this session holds is sealed again under the new key."""
@@ -218,6 +304,7 @@ class KeyService:
             if self._personal is not None and self._personal[0] == actor.user_id:
                 self._seal_personal(actor.user_id, account_key, self._personal[1])
         self._account = (actor.user_id, account_key)
+        self._unlock_event_key(actor, account_key)
 
     def _seal_personal(self, user_id: str, account_key: bytes, der: bytes) -> None:
         with write_transaction(self._db):
@@ -226,6 +313,14 @@ class KeyService:
                 [self._sealed_for_account(user_id, "personal", account_key, der), user_id])
 
     def lock(self) -> None:
+        self._kek = None
+        self._personal = None
+        self._account = None
+        self._station.signer = None
+
+    def _forget_other_secrets(self) -> None:
+        """At a sign-in: the previous account's KEK, keys and account key go, its event
+        key stays with the session's signer (see SessionEventSigner)."""
         self._kek = None
         self._personal = None
         self._account = None
@@ -529,6 +624,39 @@ class KeyService:
         self._kek = other._kek
         self._personal = other._personal
         self._account = other._account
+        self._station.signer = other._station.signer
+
+    # -- checkpoints of the history, signed by the station's key ---------------------------
+    def checkpoint(self, actor: Actor) -> bool:
+        """Sign the chain head with the station's key, as an event of its own: a history
+        rewritten before it no longer matches. Only a session holding the KEK (supervisors
+        and admins) can; False when there is nothing new to sign or no key to sign with."""
+        from screening_app.store.signed_history import CHECKPOINT, checkpoint_message
+
+        if self._kek is None or self.station_certificate() is None or not self.has_key():
+            return False
+        with write_transaction(self._db):
+            seq, head = self._station.events.head()
+            last = self._db.execute("SELECT kind FROM events WHERE seq = ?", [seq]).fetchone()
+            if last is None or last[0] == CHECKPOINT:
+                return False
+            identity = self.signing_identity(actor)
+            signature = identity.key.sign(
+                checkpoint_message(self._station.station_id, seq, head),
+                padding.PSS(mgf=padding.MGF1(hashes.SHA256()),
+                            salt_length=padding.PSS.MAX_LENGTH), hashes.SHA256())
+            self._station.events.append(CHECKPOINT, {
+                "seq": seq, "hash": head, "signature": signature.hex(),
+                "certificate_sha256": identity.certificate.fingerprint(hashes.SHA256()).hex(),
+            }, actor_id=actor.user_id)
+        return True
+
+    def checkpoint_verifier(self):
+        """How a checkpoint's signature is checked: the station certificate's key."""
+        from screening_app.store.signed_history import rsa_pss_verifier
+
+        installed = self.station_certificate()
+        return rsa_pss_verifier(installed.certificate.public_key()) if installed else None
 
     # -- other station secrets, sealed under the KEK ---------------------------------------
     def seal_secret(self, purpose: str, secret: bytes) -> bytes:

@@ -144,6 +144,7 @@ class SyncService:
                      " headquarters")
         trusted = self._require_headquarters()
         identity = self._keys.signing_identity(actor)
+        self._keys.checkpoint(actor)  # headquarters gets a history the station vouched for
         station_recipient = self._station_recipient()
         db = self._db
         acked = self._acknowledged()

@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 
@@ -17,6 +17,15 @@ from screening_app.domain.canonical import GENESIS_HASH, canonical_json, chain_h
 
 # Well under SQLite's limit on the number of parameters in one statement.
 _IDS_PER_QUERY = 500
+
+
+class EventSigner(Protocol):
+    """The signed-in session's event keys (services/keys.py makes one)."""
+
+    def sign_for(self, actor_id: str | None, digest: str) -> tuple[str, str]:
+        """(the account that signs, the signature in hex) over an event's chain hash: the
+        actor's own key when the session holds it, else the session account's."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,8 @@ class Event:
     payload: dict
     prev_hash: str
     hash: str
+    signed_by: str | None = None
+    signature: str | None = None
 
     def hashed_content(self) -> dict:
         return event_content(
@@ -62,9 +73,10 @@ def event_content(
 
 
 class EventLog:
-    def __init__(self, db: Database, station_id: str):
+    def __init__(self, db: Database, station_id: str, signer: EventSigner | None = None):
         self._db = db
         self._station_id = station_id
+        self._signer = signer
 
     def head(self) -> tuple[int, str]:
         """(sequence number, hash) of the newest event; (0, genesis) for an empty log."""
@@ -98,20 +110,27 @@ class EventLog:
             hash="",
         )
         digest = chain_hash(prev_hash, event.hashed_content())
+        # Signed by the session that writes it; with no one signed in (a refused sign-in
+        # at a locked station) it stays unsigned, which only such events may be.
+        signed_by, signature = (self._signer.sign_for(actor_id, digest)
+                                if self._signer is not None else (None, None))
         self._db.execute(
             "INSERT INTO events (seq, id, at, station_id, actor_id, kind, interview_id,"
-            " payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " payload, prev_hash, hash, signed_by, signature)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 event.seq, event.id, event.at, event.station_id, actor_id, kind,
-                interview_id, canonical_json(payload), prev_hash, digest,
+                interview_id, canonical_json(payload), prev_hash, digest, signed_by,
+                signature,
             ],
         )
-        return Event(**{**event.__dict__, "hash": digest})
+        return Event(**{**event.__dict__, "hash": digest, "signed_by": signed_by,
+                        "signature": signature})
 
     def for_interview(self, interview_id: str) -> list[Event]:
         rows = self._db.execute(
             "SELECT seq, id, at, station_id, actor_id, kind, interview_id, payload, prev_hash,"
-            " hash FROM events WHERE interview_id = ? ORDER BY seq",
+            " hash, signed_by, signature FROM events WHERE interview_id = ? ORDER BY seq",
             [interview_id],
         ).fetchall()
         return [_event_from_row(row) for row in rows]
@@ -131,7 +150,7 @@ class EventLog:
     def since(self, after_seq: int = 0, kinds: tuple[str, ...] | None = None) -> list[Event]:
         sql = (
             "SELECT seq, id, at, station_id, actor_id, kind, interview_id, payload, prev_hash,"
-            " hash FROM events WHERE seq > ?"
+            " hash, signed_by, signature FROM events WHERE seq > ?"
         )
         params: list = [after_seq]
         if kinds:
@@ -145,4 +164,6 @@ def _event_from_row(row) -> Event:
     return Event(
         seq=row[0], id=row[1], at=row[2], station_id=row[3], actor_id=row[4], kind=row[5],
         interview_id=row[6], payload=json.loads(row[7]), prev_hash=row[8], hash=row[9],
+        signed_by=row[10] if len(row) > 10 else None,
+        signature=row[11] if len(row) > 11 else None,
     )

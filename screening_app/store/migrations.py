@@ -371,6 +371,31 @@ def m0008_second_interviews(db: Database) -> None:
     )
 
 
+@migrations(name="0009_signed_history")
+def m0009_signed_history(db: Database) -> None:
+    # Every event is signed by the account whose session wrote it (Ed25519 over its chain
+    # hash), with a key only that account's password opens; the station's own key signs
+    # checkpoints of the chain head, which no interviewer's session can. Rewriting another
+    # account's events, or the history before a checkpoint, then shows. Checkpoints are
+    # events themselves ("chain.checkpoint"), so removing one breaks the chain. Event keys
+    # are registered in an append-only table; a key is never replaced, only added.
+    _run_script(
+        db,
+        """
+        ALTER TABLE events ADD COLUMN signed_by TEXT;
+        ALTER TABLE events ADD COLUMN signature TEXT;
+        CREATE TABLE account_event_keys (
+            public_key TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id),
+            sealed_private_key TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX account_event_keys_user ON account_event_keys(user_id);
+        """
+        + _immutable("account_event_keys", "an event key is never changed; add a new one"),
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

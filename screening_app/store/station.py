@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.store.connection import DATABASE_FILENAME, is_plain_sqlite, open_database
-from screening_app.store.events import EventLog
+from screening_app.store.events import EventLog, EventSigner
 from screening_app.store.keyfile import KeyFile, SlotContents
 
 try:
@@ -55,6 +55,8 @@ class Station:
     camp: str
     demo: bool
     key: bytes | None = None  # the database key; None only for a plain (old or test) file
+    # The signed-in session's event key (services/keys.py): every event it writes is signed.
+    signer: "EventSigner | None" = None
 
     def connect(self) -> Database:
         """Another connection to this station's database, for another thread."""
@@ -62,7 +64,7 @@ class Station:
 
     @property
     def events(self) -> EventLog:
-        return EventLog(self.db, self.station_id)
+        return EventLog(self.db, self.station_id, self.signer)
 
     @property
     def log_dir(self) -> Path:

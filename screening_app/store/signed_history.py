@@ -1,0 +1,179 @@
+"""Checking who wrote the station's history: each event's signature, and the station's
+checkpoints of its chain head.
+
+The hash chain (store/chain.py) proves the history unbroken, but anyone who can open the
+database could rewrite an event and recompute every hash after it. Two things stop that:
+
+- every event is signed by the account whose session wrote it (Ed25519, a key only that
+  account's password opens), so a rewritten event of another account no longer verifies,
+  and an event written in someone else's name shows who really wrote it;
+- the station's own key, which only supervisors' and admins' sessions hold, signs
+  checkpoints of the chain head (themselves events, so one cannot be removed quietly): a
+  history rewritten before a checkpoint no longer matches it.
+
+Events from before signatures existed are unsigned; after the first signed event only
+sign-in attempts (written while no one is signed in) may be.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlite_utils import Database
+
+CHECKPOINT = "chain.checkpoint"
+EVENT_KEY_REGISTERED = "keys.event_key_registered"
+# Written with no one signed in (a locked station, a refused or throttled sign-in), or by
+# the recovery with headquarters' key before the recovered account has signed in.
+UNSIGNED_KINDS = frozenset({"auth.signed_in", "auth.refused", "auth.throttled",
+                            "account.recovered"})
+# Written by one session about another account: an admin registering a new account's key;
+# sign-in attempts. (Interview events of a paper interview entered for another interviewer
+# are the other case, told by the interview.)
+ON_BEHALF_KINDS = frozenset({EVENT_KEY_REGISTERED, *UNSIGNED_KINDS})
+# A paper interview entered for another interviewer: its answers, signatures, finalisation
+# and form are in that interviewer's name, written by whoever entered it.
+ENTERED_FOR_ANOTHER_PREFIXES = ("interview.", "document.")
+_BATCH = 5_000
+
+
+def checkpoint_message(station_id: str, seq: int, head_hash: str) -> bytes:
+    """What the station's key signs: this station's history up to ``seq`` ends in
+    ``head_hash``."""
+    return f"screening-app:checkpoint:{station_id}:{seq}:{head_hash}".encode()
+
+
+@dataclass(frozen=True)
+class SignedHistoryReport:
+    signed: int
+    checkpoints: int
+    problems: tuple[str, ...]
+
+
+def verify_signed_history(db: Database, station_id: str,
+                          station_key_verifier: Callable[[bytes, bytes], bool] | None,
+                          ) -> SignedHistoryReport:
+    """Every event's signature and every checkpoint, in order; the problems found (the
+    first few of each kind, in plain sentences). ``station_key_verifier(message,
+    signature)`` checks a checkpoint; None when the station has no certificate yet."""
+    keys = {public: user for public, user in db.execute(
+        "SELECT public_key, user_id FROM account_event_keys")}
+    transcribed_for_others = {row[0] for row in db.execute(
+        "SELECT id FROM interviews WHERE transcribed = 1")}
+    problems: list[str] = []
+    signed = checkpoints = 0
+    seen_signed = False
+    bad_signatures, first_bad = 0, ""
+    hash_at: dict[int, str] = {}
+    cursor = db.execute("SELECT seq, kind, actor_id, interview_id, payload, hash, signed_by,"
+                        " signature FROM events ORDER BY seq")
+    while rows := cursor.fetchmany(_BATCH):
+        for seq, kind, actor, interview, payload, digest, signed_by, signature in rows:
+            hash_at[seq] = digest
+            if kind == CHECKPOINT:
+                # Checked whatever its own signature says: its content is the station's.
+                checkpoints += 1
+                problem = _checkpoint_problem(station_id, seq, json.loads(payload), hash_at,
+                                              station_key_verifier)
+                if problem:
+                    _note(problems, problem)
+            if signature is None:
+                if seen_signed and kind not in UNSIGNED_KINDS:
+                    _note(problems, f"Event {seq} ({kind}) is not signed, though every event"
+                                    " after the first signed one must be: it was added or"
+                                    " rewritten outside the program.")
+                continue
+            seen_signed = True
+            signed += 1
+            if not _signature_holds(keys, signed_by, digest, signature):
+                bad_signatures += 1
+                if bad_signatures == 1:
+                    first_bad = (f"Event {seq} ({kind}) does not carry a valid signature of"
+                                 " the account it names as its writer: it was rewritten")
+                continue
+            entered_for_another = (interview in transcribed_for_others
+                                   and kind.startswith(ENTERED_FOR_ANOTHER_PREFIXES))
+            if (actor is not None and actor != signed_by and kind not in ON_BEHALF_KINDS
+                    and not entered_for_another):
+                _note(problems, f"Event {seq} ({kind}) is in the name of another account than"
+                                " the one that signed it: it was rewritten by another"
+                                " account.")
+    if bad_signatures:
+        # A rewritten event changes the hash of every event after it, and so their
+        # signatures: the first one says where, the count how far.
+        more = bad_signatures - 1
+        problems.insert(0, first_bad + (f" (and {more} events after it no longer match"
+                                        " their signatures)." if more else "."))
+    return SignedHistoryReport(signed, checkpoints, tuple(problems))
+
+
+def _signature_holds(keys: dict[str, str], signed_by: str, digest: str,
+                     signature: str) -> bool:
+    for public, user in keys.items():
+        if user != signed_by:
+            continue
+        try:
+            Ed25519PublicKey.from_public_bytes(bytes.fromhex(public)).verify(
+                bytes.fromhex(signature), bytes.fromhex(digest))
+            return True
+        except (InvalidSignature, ValueError):
+            continue
+    return False
+
+
+def _checkpoint_problem(station_id: str, seq: int, payload: dict, hash_at: dict[int, str],
+                        verifier) -> str | None:
+    try:
+        through, head, signature = int(payload["seq"]), str(payload["hash"]), \
+            bytes.fromhex(payload["signature"])
+    except (KeyError, TypeError, ValueError):
+        return f"Checkpoint {seq} cannot be read: it was altered."
+    if hash_at.get(through) != head:
+        return (f"Checkpoint {seq} says the history up to event {through} ended in another"
+                " event than it does now: the history before it was rewritten.")
+    if verifier is not None and not verifier(checkpoint_message(station_id, through, head),
+                                             signature):
+        return (f"Checkpoint {seq} is not signed by this station's key: it was forged.")
+    return None
+
+
+def _note(problems: list[str], problem: str, limit: int = 20) -> None:
+    if len(problems) < limit:
+        problems.append(problem)
+
+
+def rsa_pss_verifier(public_key):
+    """A checkpoint verifier for the station's RSA public key (RSA-PSS with SHA-256)."""
+    def verify(message: bytes, signature: bytes) -> bool:
+        try:
+            public_key.verify(signature, message,
+                              padding.PSS(mgf=padding.MGF1(hashes.SHA256()),
+                                          salt_length=padding.PSS.MAX_LENGTH),
+                              hashes.SHA256())
+            return True
+        except InvalidSignature:
+            return False
+    return verify
+
+
+def acknowledged_history_problems(db: Database) -> list[str]:
+    """Headquarters acknowledged the history up to an event (sync_state, from its signed
+    answer): a history now shorter than that, or different at that event, was restored
+    from an older copy or rewritten."""
+    state = dict(db.execute("SELECT key, value FROM sync_state WHERE key IN"
+                            " ('events_acked_seq', 'events_acked_hash')").fetchall())
+    if "events_acked_seq" not in state:
+        return []
+    seq, acknowledged = int(state["events_acked_seq"]), state.get("events_acked_hash")
+    row = db.execute("SELECT hash FROM events WHERE seq = ?", [seq]).fetchone()
+    if row is None:
+        return [f"Headquarters acknowledged this station's history up to event {seq}, but"
+                " the history here is shorter: it was restored from an older copy or cut."]
+    if acknowledged and row[0] != acknowledged:
+        return [f"Event {seq} is not the one headquarters acknowledged: the history was"
+                " rewritten after it was sent."]
+    return []

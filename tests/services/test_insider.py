@@ -1,0 +1,158 @@
+"""An insider with one interviewer's password and a copy of the data folder, working on the
+database directly (SQLCipher and the key file, not the services), as the threat model says
+(README, "Protecting the station"). What they change in another account's history, and
+what they rewrite before a checkpoint, shows in `audit verify` and `check`."""
+
+import json
+
+import pytest
+
+from screening_app.domain.canonical import chain_hash
+from screening_app.protocol.examples import complete_answers
+from screening_app.services.app import StationServices
+from screening_app.store.connection import open_database
+from screening_app.store.events import event_content
+from screening_app.store.keyfile import KeyFile
+from tests.conftest import PASSWORD, cli
+
+
+class Insider:
+    """The station's database opened with one interviewer's password, and no program."""
+
+    def __init__(self, data_dir, name: str, password: str):
+        self.db = open_database(data_dir / "station.sqlite3",
+                                KeyFile.load(data_dir).unlock(name, password).database_key)
+
+    def drop_guards(self) -> None:
+        for (trigger,) in self.db.execute("SELECT name FROM sqlite_master WHERE"
+                                          " type = 'trigger'").fetchall():
+            self.db.execute(f'DROP TRIGGER "{trigger}"')
+
+    def rechain_from(self, seq: int) -> None:
+        """Recompute every hash from ``seq`` on with plain SHA-256, as a careful forger
+        would, so that the chain itself is whole again."""
+        (prev,) = self.db.execute("SELECT hash FROM events WHERE seq = ?", [seq - 1]).fetchone()
+        rows = self.db.execute("SELECT seq, id, at, station_id, actor_id, kind, interview_id,"
+                               " payload FROM events WHERE seq >= ? ORDER BY seq",
+                               [seq]).fetchall()
+        for seq_, id_, at, station, actor, kind, interview, payload in rows:
+            digest = chain_hash(prev, event_content(seq_, id_, at, station, actor, kind,
+                                                    interview, json.loads(payload)))
+            self.db.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE seq = ?",
+                            [prev, digest, seq_])
+            prev = digest
+
+    def done(self) -> None:
+        self.db.conn.commit()
+        self.db.close()
+
+
+@pytest.fixture
+def worked(roster_station):
+    """Two interviewers' finalised interviews, then a supervisor's sign-in (a checkpoint)."""
+    services = roster_station.services
+    olga_s = services.transcription.record(roster_station.other_interviewer, "NK-100002",
+                                           {"answers": complete_answers("enlist")}, "paper")
+    services.transcription.record(roster_station.interviewer, "NK-100001",
+                                  {"answers": complete_answers("repatriate")}, "paper")
+    services.close()
+    roster_station.services, _ = StationServices.unlock(roster_station.data_dir, "sup",
+                                                        PASSWORD)
+    return roster_station, olga_s
+
+
+def audit(station, capsys, monkeypatch) -> tuple[int, str]:
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", station.data_dir, "audit", "verify",
+                         "--user", "sup", "--password-stdin", stdin=PASSWORD + "\n")
+    return code, out + err
+
+
+def check(station, capsys, monkeypatch) -> tuple[int, str]:
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", station.data_dir, "check",
+                         "--user", "sup", "--password-stdin", stdin=PASSWORD + "\n")
+    return code, out + err
+
+
+def test_the_untouched_history_is_signed_and_checks(worked, capsys, monkeypatch):
+    station, _ = worked
+    station.services.close()
+    code, out = audit(station, capsys, monkeypatch)
+    assert code == 0, out
+    code, out = check(station, capsys, monkeypatch)
+    assert code == 0, out
+    assert "ok   signed history:" in out and "checkpoints of the station" in out
+
+
+def test_another_accounts_event_rewritten_and_rechained_is_found(worked, capsys, monkeypatch):
+    station, olga_s = worked
+    station.services.close()
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    insider.drop_guards()
+    (seq, payload), = insider.db.execute(
+        "SELECT seq, payload FROM events WHERE kind = 'interview.finalised' AND"
+        " interview_id = ?", [olga_s.id]).fetchall()
+    changed = {**json.loads(payload), "choice": "repatriate"}
+    insider.db.execute("UPDATE events SET payload = ? WHERE seq = ?",
+                       [json.dumps(changed), seq])
+    insider.rechain_from(seq)
+    insider.done()
+    code, out = audit(station, capsys, monkeypatch)
+    assert code == 3
+    assert f"Event {seq} (interview.finalised) does not carry a valid signature" in out
+    assert "the history before it was rewritten" in out  # the supervisor's checkpoint
+    code, out = check(station, capsys, monkeypatch)
+    assert code == 3 and "BAD  signed history:" in out
+
+
+def test_an_event_signed_by_the_insider_in_another_accounts_name_is_found(
+        worked, capsys, monkeypatch):
+    """The insider writes a new event in olga's name through the program's own code, with
+    their own session: it is signed, but by them."""
+    station, olga_s = worked
+    station.services.close()
+    services, ivan = StationServices.unlock(station.data_dir, "ivan", PASSWORD)
+    from screening_app.store.connection import write_transaction
+
+    with write_transaction(services.station.db):
+        services.station.events.append("review.approved", {"reason": "looks fine"},
+                                       actor_id=station.other_interviewer.user_id,
+                                       interview_id=olga_s.id)
+    services.close()
+    code, out = audit(station, capsys, monkeypatch)
+    assert code == 3
+    assert "(review.approved) is in the name of another account than the one that signed it" \
+        in out
+
+
+def test_an_unsigned_event_added_by_hand_is_found(worked, capsys, monkeypatch):
+    station, _ = worked
+    station.services.close()
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    (seq, prev), = insider.db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+                                      ).fetchall()
+    content = event_content(seq + 1, "forged", "2026-12-03T10:00:00.000Z", "TEST-01", None,
+                            "account.role_changed", None, {"role": "admin"})
+    insider.db.execute("INSERT INTO events (seq, id, at, station_id, actor_id, kind,"
+                       " interview_id, payload, prev_hash, hash) VALUES"
+                       " (?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?)",
+                       [seq + 1, "forged", content["at"], "TEST-01", "account.role_changed",
+                        json.dumps({"role": "admin"}), prev, chain_hash(prev, content)])
+    insider.done()
+    code, out = audit(station, capsys, monkeypatch)
+    assert code == 3 and f"Event {seq + 1} (account.role_changed) is not signed" in out
+
+
+def test_a_checkpoint_removed_with_the_history_before_it_is_found(worked, capsys, monkeypatch):
+    station, olga_s = worked
+    station.services.close()
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    insider.drop_guards()
+    (seq,), = insider.db.execute("SELECT seq FROM events WHERE kind = 'chain.checkpoint'"
+                                 " ORDER BY seq DESC LIMIT 1").fetchall()
+    insider.db.execute("UPDATE events SET payload = ? WHERE seq = ?",
+                       [json.dumps({"seq": 1, "hash": "00" * 32, "signature": "00"}), seq])
+    insider.rechain_from(seq)
+    insider.done()
+    code, out = audit(station, capsys, monkeypatch)
+    assert code == 3
+    assert f"Event {seq} (chain.checkpoint) does not carry a valid signature" in out
