@@ -470,7 +470,14 @@ def cmd_demo(args) -> int:
 def _open_gui(data_dir: Path) -> int:
     try:
         from screening_app.ui.app import run_gui
-    except ImportError:
+    except ImportError as error:
+        # PySide6 fails to import when a system library its Qt needs is missing: say which.
+        from screening_app.ui.qt_preflight import import_problem
+
+        problem = import_problem(error)
+        if problem:
+            print(f"screening-app: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         print(
             "\nThe desktop app is not part of this version yet. Try the command line:\n"
             f"  screening-app --data-dir {data_dir} roster search 김 --user interviewer1\n"

@@ -14,11 +14,20 @@ from screening_app.services.app import LockedStation
 from screening_app.store.station import station_exists
 from screening_app.ui.fonts import install_application_font
 from screening_app.ui.main_window import MainWindow
+from screening_app.ui.qt_preflight import QtPlatformUnavailable, require_qt_platform
 from screening_app.ui.sign_in import SignInDialog
+
+# Exit status when Qt cannot open a window here (as for any problem the user must fix).
+EXIT_NO_WINDOW = 2
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    """The QApplication, made once. Before making it, check that Qt can open a window:
+    where it cannot, Qt aborts the process instead of raising (QtPlatformUnavailable)."""
+    app = QApplication.instance()
+    if app is None:
+        require_qt_platform()
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("screening-app")
     app.setOrganizationName("screening-app")
     install_application_font(app)
@@ -63,7 +72,12 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
 
 
 def run_gui(data_dir: Path) -> int:
-    app = application()
+    try:
+        app = application()
+    except QtPlatformUnavailable as error:
+        for problem in str(error).splitlines():
+            print(f"screening-app: {problem}", file=sys.stderr)
+        return EXIT_NO_WINDOW
     window = open_main_window(data_dir)
     if window is None:
         return 0
