@@ -107,6 +107,13 @@ class RosterTableModel(ColumnsTableModel):
         self._cells = [None] * len(self._rows)
         self.endResetModel()
 
+    def texts_of(self, column: int, rows: int = 50) -> list[str]:
+        """What the column shows in its first ``rows`` rows; for the status, every label it
+        may show (the status of a row changes)."""
+        if COLUMNS[column][0] == "status":
+            return list(STATUS_LABELS.values())
+        return [self.data(self.index(row, column)) for row in range(min(rows, len(self._rows)))]
+
     def subject_at(self, row: int) -> Subject | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
