@@ -729,7 +729,23 @@ def _written_folder(args) -> Path:
     return target if target.is_dir() else target.parent
 
 
+def _desktop_app_only(argv: Sequence[str]) -> Path | None:
+    """The data directory when the command line only opens the desktop app (no arguments,
+    or only --data-dir): that start skips building the parser of every command, which
+    takes tens of milliseconds the sign-in window would wait for."""
+    if not argv:
+        return default_data_dir().expanduser()
+    if len(argv) == 2 and argv[0] == "--data-dir" and not argv[1].startswith("-"):
+        return Path(argv[1]).expanduser()
+    if len(argv) == 1 and argv[0].startswith("--data-dir=") and argv[0] != "--data-dir=":
+        return Path(argv[0].split("=", 1)[1]).expanduser()
+    return None
+
+
 def run(argv: Sequence[str] | None = None) -> int:
+    data_dir = _desktop_app_only(list(sys.argv[1:] if argv is None else argv))
+    if data_dir is not None:
+        return _open_gui(data_dir)
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()

@@ -8,11 +8,12 @@ event in the same write transaction, so two writers can never fork the chain.
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from screening_app.domain.canonical import GENESIS_HASH, canonical_json, chain_hash, utc_now
+
+if TYPE_CHECKING:  # the sign-in window imports this module before any database is open
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def event_content(
 
 
 class EventLog:
-    def __init__(self, db: Database, station_id: str):
+    def __init__(self, db: "Database", station_id: str):
         self._db = db
         self._station_id = station_id
 

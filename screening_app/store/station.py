@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from sqlite_utils import Database
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
@@ -21,7 +21,9 @@ try:
     import fcntl
 except ImportError:  # Windows: one program at a time encrypts an old station
     fcntl = None
-from screening_app.store.migrations import migrate
+
+if TYPE_CHECKING:  # sqlite-utils loads with the first database opened (after sign-in)
+    from sqlite_utils import Database
 
 DATA_DIR_ENV = "SCREENING_APP_DATA_DIR"
 STATION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -50,13 +52,13 @@ def station_exists(data_dir: Path) -> bool:
 @dataclass
 class Station:
     data_dir: Path
-    db: Database
+    db: "Database"
     station_id: str
     camp: str
     demo: bool
     key: bytes | None = None  # the database key; None only for a plain (old or test) file
 
-    def connect(self) -> Database:
+    def connect(self) -> "Database":
         """Another connection to this station's database, for another thread."""
         return open_database(database_path(self.data_dir), self.key)
 
@@ -80,7 +82,7 @@ class Station:
                 "or try 'screening-app demo'."
             )
         db = open_database(database_path(data_dir), key)
-        migrate(db)
+        _migrate(db)
         row = db.execute("SELECT station_id, camp, demo FROM station WHERE id = 1").fetchone()
         if row is None:
             db.close()
@@ -102,13 +104,21 @@ class Station:
             raise UserError(f"{data_dir} already holds a station; one data directory holds one station.")
         data_dir.mkdir(parents=True, exist_ok=True)
         db = open_database(database_path(data_dir), key)
-        migrate(db)
+        _migrate(db)
         with db.atomic():
             db.execute(
                 "INSERT INTO station (id, station_id, camp, demo, created_at) VALUES (1, ?, ?, ?, ?)",
                 [station_id, camp.strip(), int(demo), utc_now()],
             )
         return cls(data_dir, db, station_id=station_id, camp=camp.strip(), demo=demo, key=key)
+
+
+def _migrate(db: "Database") -> None:
+    # The migrations import sqlite-utils: loaded when a database is opened, not before the
+    # sign-in window shows.
+    from screening_app.store.migrations import migrate
+
+    migrate(db)
 
 
 def database_key(data_dir: Path | str, name: str, password: str) -> bytes:

@@ -6,16 +6,19 @@ to resume any interview left unfinished (for example by a crash or a power cut).
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from screening_app.domain.errors import UserError
-from screening_app.services.app import LockedStation
+from screening_app.services.locked_station import LockedStation
 from screening_app.store.station import station_exists
 from screening_app.ui.fonts import install_application_font
-from screening_app.ui.main_window import MainWindow
 from screening_app.ui.qt_preflight import QtPlatformUnavailable, require_qt_platform
 from screening_app.ui.sign_in import SignInDialog
+
+if TYPE_CHECKING:  # imported after sign-in: the sign-in window shows without it
+    from screening_app.ui.main_window import MainWindow
 
 # Exit status when Qt cannot open a window here (as for any problem the user must fix).
 EXIT_NO_WINDOW = 2
@@ -48,13 +51,13 @@ def demo_accounts_hint(station) -> str | None:
         "  " + "  ".join(line.split("\t")) for line in lines)
 
 
-def open_main_window(data_dir: Path) -> MainWindow | None:
+def open_main_window(data_dir: Path) -> "MainWindow | None":
     """Set up if needed, sign in, and build the main window (None if the user cancels)."""
-    from screening_app.ui.first_run import FirstRunDialog
+    if not station_exists(data_dir):
+        from screening_app.ui.first_run import FirstRunDialog
 
-    first_run = not station_exists(data_dir)
-    if first_run and FirstRunDialog(data_dir).exec() != FirstRunDialog.DialogCode.Accepted:
-        return None
+        if FirstRunDialog(data_dir).exec() != FirstRunDialog.DialogCode.Accepted:
+            return None
     try:
         # The database stays encrypted and closed until someone signs in.
         locked = LockedStation(data_dir)
@@ -67,8 +70,9 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
         if locked.services is not None:
             locked.services.close()
         return None
-    window = MainWindow(locked.services, sign_in.actor, demo_accounts=hint)
-    return window
+    from screening_app.ui.main_window import MainWindow
+
+    return MainWindow(locked.services, sign_in.actor, demo_accounts=hint)
 
 
 def run_gui(data_dir: Path) -> int:

@@ -10,12 +10,9 @@ The checks are plain functions over the environment and `ldd`'s output, so that 
 `screening-app doctor` can run the same ones and report them without starting Qt.
 """
 
-import ctypes
 import importlib.util
 import os
 import re
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -122,11 +119,17 @@ def not_found_in_ldd_output(output: str) -> list[str]:
 
 def run_ldd(path: Path, environ: Mapping[str, str] | None = None) -> str:
     """``ldd``'s output for ``path``; FileNotFoundError without ldd."""
+    import shutil  # here: a start that works never runs ldd
+    import subprocess
+
     ldd = shutil.which("ldd")
     if ldd is None:
         raise FileNotFoundError("ldd")
-    done = subprocess.run([ldd, str(path)], capture_output=True, text=True, timeout=30,
-                          env=None if environ is None else dict(environ))
+    try:
+        done = subprocess.run([ldd, str(path)], capture_output=True, text=True, timeout=30,
+                              env=None if environ is None else dict(environ))
+    except subprocess.SubprocessError as error:  # it did not answer in time
+        raise OSError(str(error)) from error
     # ldd exits 1 when a library is missing, and prints the list all the same.
     return done.stdout
 
@@ -141,7 +144,7 @@ def missing_libraries(paths: Iterable[Path], *,
             output = ldd(path)
         except FileNotFoundError:
             return LibraryCheck(unknown_because="ldd is not installed")
-        except (OSError, subprocess.SubprocessError) as error:
+        except OSError as error:
             return LibraryCheck(unknown_because=f"ldd failed on {path.name} ({error})")
         missing.update(dict.fromkeys(not_found_in_ldd_output(output)))
     return LibraryCheck(missing=tuple(missing))
@@ -246,6 +249,8 @@ def quick_check_qt_platform(environ: Mapping[str, str] | None = None, *,
     environ = os.environ if environ is None else environ
     platform = platform_name(environ)
     if platform == "xcb":
+        import ctypes  # here: only X11 starts need it
+
         try:
             ctypes.CDLL(str(plugins_dir(pyside) / XCB_PLUGIN))
         except OSError as error:
