@@ -260,9 +260,11 @@ def test_a_library_hidden_from_the_loader_is_found_missing(tmp_path):
 
     on_this_machine = resolved_by_ldd(real_plugin)
     already_missing = [name for name, where in on_this_machine.items() if where is None]
-    hidden = next(name for name in ("libxcb-cursor.so.0", "libxcb-randr.so.0",
-                                    "libxkbcommon-x11.so.0")
-                  if on_this_machine.get(name))
+    hidden = next((name for name in ("libxcb-cursor.so.0", "libxkbcommon-x11.so.0",
+                                     *qt_preflight.DEBIAN_PACKAGES)
+                   if on_this_machine.get(name)), None)
+    if hidden is None:
+        pytest.skip("none of the libraries Qt's X11 plugin needs is installed")
     system = tmp_path / "system-libraries"
     system.mkdir()
     for name, where in on_this_machine.items():
