@@ -207,12 +207,20 @@ def cmd_interview_record(args, services, actor) -> int:
 
     document = read_answers_file(Path(args.answers))
     interview = services.transcription.record(actor, args.isn, document, source=args.answers)
-    record = interview.record
-    result = (f"completed ({record.choice})" if record.choice
-              else f"not completed ({record.non_completion_reason} at {record.non_completion_step})")
+    record, protocol = interview.record, interview.protocol
+    if record.choice:
+        label = protocol.option_label(protocol.choice.question, record.choice, "en")
+        result = f"completed ({label})"
+    else:
+        reason = protocol.reason(record.non_completion_reason).label.en
+        result = f"not completed ({reason}, at “{protocol.step(record.non_completion_step).title.en}”)"
     print(f"Recorded transcribed interview {record.id} for ISN {record.subject_isn}: {result}.")
+    if record.supersedes_id:
+        print(f"It follows interview {record.supersedes_id} as a"
+              f" {record.purpose.replace('_', '-')}.")
     if record.flags:
-        print(f"Flags for the supervisor: {', '.join(record.flags)}.")
+        labels = [protocol.flag_kind(flag).label.en for flag in record.flags]
+        print(f"Flags for the supervisor: {'; '.join(labels)}.")
     return EXIT_OK
 
 
@@ -360,6 +368,8 @@ def cmd_verify(args) -> int:
     print(f"VALID: {args.file}")
     for note in result.notes:
         print(f"  {note}")
+    if result.superseded_by:
+        print(f"  SUPERSEDED: {result.superseded_by}")
     if actor is None:
         print("  (not compared with a station database: give --user to compare)")
     return EXIT_OK

@@ -16,6 +16,14 @@ class OutcomeStatus(StrEnum):
     NOT_COMPLETED = "not_completed"
 
 
+class InterviewPurpose(StrEnum):
+    """Why a person who already has a finalised record is interviewed again."""
+
+    RE_INTERVIEW = "re_interview"  # the earlier one was sent back, or is in doubt
+    WITHDRAWAL = "withdrawal"  # the person withdraws the choice they made
+    RECONFIRMATION = "reconfirmation"  # asked again before departure, as promised
+
+
 @dataclass(frozen=True)
 class SignatureRef:
     """What a record says about one signature: who, how, and a digest of the image."""
@@ -55,6 +63,8 @@ class InterviewRecord:
     supersedes_id: str | None = None
     record_sha256: str | None = None
     signatures: tuple[SignatureRef, ...] = field(default_factory=tuple)
+    # For a second interview of the same person (see InterviewPurpose); None for the first.
+    purpose: str | None = None
 
     @property
     def is_final(self) -> bool:
@@ -71,6 +81,9 @@ class InterviewRecord:
         content["outcome"] = str(self.outcome) if self.outcome else None
         content["flags"] = list(self.flags)
         content["signatures"] = [asdict(s) for s in self.signatures]
+        if self.purpose is None:
+            # Records sealed before purposes existed hash exactly as they did.
+            del content["purpose"]
         return content
 
     def computed_hash(self) -> str:

@@ -16,6 +16,10 @@ QUESTION_KINDS = ("yes_no", "single_choice", "multi_choice", "text", "scale", "s
 CHOICE_KINDS = ("single_choice", "multi_choice")
 SIGNERS = ("person", "interpreter", "observer", "interviewer")
 SIGNATURE_MODES = ("signature", "thumbprint", "on_paper")
+# What a question is for, beyond its kind: the program reads these answers by role (the
+# names that sign, the language of the form), never by a question id.
+QUESTION_ROLES = ("present_persons", "interview_language", "interpreter_name",
+                  "observer_name", "observer_body")
 FALLBACK_LANGUAGE = "en"
 
 
@@ -56,6 +60,9 @@ class Text:
 class Option:
     id: str
     label: Text
+    # For the choice's options: what the person declares by signing, in every language.
+    # Protocols without it get a declaration built from the label (protocol/declaration.py).
+    declaration: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,12 @@ class Question:
     max: int | None = None
     min_label: Text | None = None
     max_label: Text | None = None
+    # See QUESTION_ROLES; None for most questions.
+    role: str | None = None
+    # A text answered in sentences (notes, reasons) rather than in a few words.
+    multiline: bool = False
+    # For signature questions: whether this signer may give a thumbprint instead.
+    thumbprint: bool = False
 
     @property
     def has_options(self) -> bool:
@@ -133,6 +146,10 @@ class Step:
     statement: Text | None = None
     requires: tuple[str, ...] = ()
     when: Condition | None = None
+    # The question whose recorded answer this step reads back to the person (shown large
+    # above its questions), and whether it shows the declaration the person signs.
+    reads_back: str | None = None
+    shows_declaration: bool = False
 
 
 @dataclass(frozen=True)

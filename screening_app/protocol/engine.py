@@ -122,8 +122,8 @@ class InterviewEngine:
             raise AnswerError(locked)
         if question.when is not None and not self._holds(question.when):
             raise AnswerError(
-                f"Question {question_id!r} is not asked in this interview: it is asked only"
-                f" {_describe_condition(question.when)}."
+                f"Question {question_id!r} ({_quoted(question.prompt.en)}) is not asked in this"
+                f" interview: it is asked only {self._describe_condition(question.when)}."
             )
         return _normalise(question, value)
 
@@ -181,7 +181,8 @@ class InterviewEngine:
                         Flag(
                             question.flag,
                             question.id,
-                            f"{label}: the answer to {question.id!r} was {_display(value)}.",
+                            f"{label}: {_quoted(question.prompt.en)} was answered"
+                            f" {_answer_words(question, value)}.",
                         )
                     )
         return found
@@ -193,8 +194,9 @@ class InterviewEngine:
         if stop:
             reason, step_id = stop
             return False, [
-                f"The interview was stopped at {self._title(step_id)!r} ({reason}); it can only"
-                " be ended as not completed."
+                f"The interview was stopped at {self._title(step_id)!r}"
+                f" ({self.protocol.reason(reason).label.en}); it can only be ended as not"
+                " completed."
             ]
         reasons: list[str] = []
         unsigned: list[str] = []
@@ -206,9 +208,11 @@ class InterviewEngine:
             all_complete = False
             reasons.extend(status.blocked)
             signatures = {q.id for q in step.questions if q.kind == "signature"}
-            unanswered = [qid for qid in status.missing if qid not in signatures]
+            unanswered = [self.protocol.question(qid).prompt.en for qid in status.missing
+                          if qid not in signatures]
             if unanswered:
-                reasons.append(f"{step.title.en!r} still needs answers to {', '.join(unanswered)}.")
+                reasons.append(f"{step.title.en!r} still needs an answer to "
+                               + "; ".join(map(_quoted, unanswered)) + ".")
             unsigned.extend(qid for qid in status.missing if qid in signatures)
         for question_id in unsigned:
             signer = self.protocol.question(question_id).signer
@@ -337,13 +341,14 @@ class InterviewEngine:
         if not self._step_visible(step):
             reason = (
                 f"{step.title.en!r} is not part of this interview: it applies only"
-                f" {_describe_condition(step.when)}."
+                f" {self._describe_condition(step.when)}."
             )
             return StepStatus(step.id, False, [], reason, None, [], visible=False)
         questions = self.visible_questions(step.id)
         missing = [q.id for q in questions if q.required and self._answer(q.id) is None]
         blocked = [
-            f"The answer to {q.id!r} must be {q.must_be} before the interview can go on."
+            f"{_quoted(q.prompt.en)} must be answered {_answer_words(q, q.must_be)} before the"
+            " interview can go on."
             for q in questions
             if q.must_be is not None
             and self._answer(q.id) is not None
@@ -362,8 +367,9 @@ class InterviewEngine:
                 reason = self._step_stop(earlier)
                 if reason:
                     return (
-                        f"The interview was stopped at {earlier.title.en!r} ({reason}); nothing"
-                        " after that step can be recorded unless the answer there is changed."
+                        f"The interview was stopped at {earlier.title.en!r}"
+                        f" ({self.protocol.reason(reason).label.en}); nothing after that step"
+                        " can be recorded unless the answer there is changed."
                     )
         pending = []
         for required_id in step.requires:
@@ -385,6 +391,25 @@ class InterviewEngine:
 
     def _title(self, step_id: str) -> str:
         return self.protocol.step(step_id).title.en
+
+    def _describe_condition(self, condition: Condition) -> str:
+        """When a step or question applies, in the protocol's own words."""
+        if condition.effective_choice is not None:
+            choice = self.protocol.question(self.protocol.choice.question)
+            return (f"when the confirmed choice is"
+                    f" {_quoted(_answer_words(choice, condition.effective_choice))}")
+        if condition.differs is not None:
+            first, second = (self.protocol.question(q).prompt.en for q in condition.differs)
+            return f"when the answers to {_quoted(first)} and {_quoted(second)} differ"
+        question = self.protocol.question(condition.answer)
+        prompt = _quoted(question.prompt.en)
+        if condition.in_ is not None:
+            values = " or ".join(_answer_words(question, value) for value in condition.in_)
+            return f"when {prompt} is answered {values}"
+        if condition.contains is not None:
+            return f"when the answer to {prompt} includes" \
+                f" {_answer_words(question, condition.contains)}"
+        return f"when {prompt} is answered {_answer_words(question, condition.equals)}"
 
 
 # -- answers, one kind at a time ----------------------------------------------------------------
@@ -483,6 +508,11 @@ def _signature(question: Question, value: object) -> dict[str, str]:
         raise AnswerError(shape)
     if signature_id is not None and (not isinstance(signature_id, str) or not signature_id):
         raise AnswerError(f"Answer to {question.id!r}: signature_id must be non-empty text.")
+    if mode == "thumbprint" and not question.thumbprint:
+        raise AnswerError(
+            f"Answer to {question.id!r}: the protocol does not take a thumbprint from this"
+            f" signer ({question.signer}); they sign, on screen or on paper."
+        )
     if mode == "signature" and signature_id is None:
         raise AnswerError(
             f"Answer to {question.id!r}: a drawn signature needs the signature_id of its image."
@@ -498,9 +528,19 @@ def _is_answered(value: object) -> bool:
     return value is not None and value != "" and value != []
 
 
-def _display(value: object) -> str:
+def _quoted(text: str) -> str:
+    return f"“{text}”"
+
+
+def _answer_words(question: Question, value: object) -> str:
+    """An answer as a person reads it: Yes, No, an option's label, a number."""
     if isinstance(value, list):
-        return ", ".join(map(str, value))
+        return ", ".join(_answer_words(question, item) for item in value)
+    if question.kind == "yes_no" and value in ("yes", "no"):
+        return str(value).capitalize()
+    for option in question.options:
+        if option.id == value:
+            return option.label.en
     return str(value)
 
 
@@ -508,17 +548,3 @@ def _join(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _describe_condition(condition: Condition) -> str:
-    if condition.effective_choice is not None:
-        return f"when the confirmed choice is {condition.effective_choice}"
-    if condition.differs is not None:
-        first, second = condition.differs
-        return f"when the answers to {first!r} and {second!r} differ"
-    if condition.in_ is not None:
-        values = ", ".join(map(str, condition.in_))
-        return f"when the answer to {condition.answer!r} is one of {values}"
-    if condition.contains is not None:
-        return f"when the answer to {condition.answer!r} includes {condition.contains}"
-    return f"when the answer to {condition.answer!r} is {condition.equals}"

@@ -34,6 +34,7 @@ from screening_app.protocol.definition import (
     Text,
     protocol_sha256,
 )
+from screening_app.protocol.vocabulary import legacy_multiline, legacy_roles
 
 DEFAULT_PROTOCOL_ID = "unc-screening"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -365,6 +366,12 @@ class _ProtocolBuilder:
             for question in step["questions"]:
                 self.all_question_steps.setdefault(question["id"], step_index)
         self.all_step_ids = [step["id"] for step in data["steps"]]
+        # A protocol that declares no roles may be one published before roles existed.
+        declares_roles = any("role" in question for step in data["steps"]
+                             for question in step["questions"])
+        self.legacy_roles = {} if declares_roles else legacy_roles(data["id"])
+        self.legacy_multiline = legacy_multiline(data["id"])
+        self.roles_taken: dict[str, PathParts] = {}
 
     def fail(self, path: PathParts, problem: str) -> NoReturn:
         raise ProtocolError(f"{self.source_name}: at {format_path(path)}: {problem}")
@@ -503,7 +510,39 @@ class _ProtocolBuilder:
             self.question(raw_question, (*path, "questions", position), index)
             for position, raw_question in enumerate(raw["questions"])
         )
-        return Step(raw["id"], title, questions, statement, tuple(raw.get("requires", [])), when)
+        return Step(raw["id"], title, questions, statement, tuple(raw.get("requires", [])), when,
+                    reads_back=self.reads_back(raw, path, questions),
+                    shows_declaration=raw.get("shows_declaration", any(
+                        q.kind == "signature" and q.signer == "person" for q in questions)))
+
+    def reads_back(self, raw: dict, path: PathParts, questions: tuple[Question, ...]) -> str | None:
+        """The question whose answer the step reads back; by default the step that asks the
+        choice again reads back the first answer."""
+        if "reads_back" in raw:
+            read = raw["reads_back"]
+            if any(question.id == read for question in questions):
+                self.fail((*path, "reads_back"),
+                          f"{read!r} is asked in this step; a step reads back an earlier answer.")
+            self.earlier_question(read, (*path, "reads_back"))
+            return read
+        confirm = self.data["choice"]["confirm"]
+        if any(question.id == confirm for question in questions):
+            return self.data["choice"]["question"]
+        return None
+
+    def role(self, raw: dict, path: PathParts) -> str | None:
+        role = raw.get("role", self.legacy_roles.get(raw["id"]))
+        if role is None:
+            return None
+        if role in self.roles_taken:
+            self.fail((*path, "role"), f"the role {role!r} is already given to the question at"
+                      f" {format_path(self.roles_taken[role])}.")
+        self.roles_taken[role] = path
+        expected = {"interview_language": "single_choice"}.get(role, "text")
+        if raw["kind"] != expected:
+            self.fail((*path, "role"), f"a question with the role {role!r} must be a {expected}"
+                      " question.")
+        return role
 
     # questions
     def question(self, raw: dict, path: PathParts, step_index: int) -> Question:
@@ -531,6 +570,10 @@ class _ProtocolBuilder:
             max_label=self.text(raw["max_label"], (*path, "max_label"))
             if "max_label" in raw
             else None,
+            role=self.role(raw, path),
+            multiline=raw.get("multiline", question_id in self.legacy_multiline),
+            # Only the person interviewed may give a thumbprint unless the protocol says.
+            thumbprint=raw.get("thumbprint", raw.get("signer") == "person"),
         )
         if kind == "scale" and question.min >= question.max:
             self.fail((*path, "max"), f"must be greater than min ({question.min}).")
@@ -591,9 +634,11 @@ class _ProtocolBuilder:
             if raw_option["id"] in ids:
                 self.fail((*where, "id"), f"the option id {raw_option['id']!r} is listed twice.")
             ids.add(raw_option["id"])
-            options.append(
-                Option(raw_option["id"], self.text(raw_option["label"], (*where, "label")))
-            )
+            declaration = None
+            if "declaration" in raw_option:
+                declaration = self.text(raw_option["declaration"], (*where, "declaration"))
+            options.append(Option(raw_option["id"],
+                                  self.text(raw_option["label"], (*where, "label")), declaration))
         return tuple(options)
 
     def check_keys_fit_kind(self, raw: dict, path: PathParts) -> None:
@@ -607,6 +652,8 @@ class _ProtocolBuilder:
             "min_label": ("scale",),
             "max_label": ("scale",),
             "signer": ("signature",),
+            "thumbprint": ("signature",),
+            "multiline": ("text",),
         }
         for key, kinds in only_for.items():
             if key in raw and kind not in kinds:

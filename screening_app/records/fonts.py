@@ -7,8 +7,12 @@ everywhere it is opened.
 
 Parsing the 5 MB collection takes a tenth of a second, so it is done once per process,
 on the first render, not when this module is imported (the GUI imports records/ lazily).
+The desktop app registers it on a pool thread while an interview runs
+(ui/form_warm_up.py), so registering is guarded by a lock: a form rendered meanwhile waits
+for that font instead of registering a second one under the same name halfway through.
 """
 
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -25,9 +29,17 @@ def font_path() -> Path:
     return resources_dir() / "fonts" / FONT_FILE
 
 
-@cache
+_REGISTERING = threading.Lock()
+
+
 def form_font() -> str:
     """Register the bundled font with reportlab (once) and return its registered name."""
+    with _REGISTERING:
+        return _register_form_font()
+
+
+@cache
+def _register_form_font() -> str:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont

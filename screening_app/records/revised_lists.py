@@ -34,6 +34,7 @@ def render_revised_lists(*, station_id: str, camp: str, demo: bool, made_at: str
     )
 
     from screening_app.records.fonts import form_font
+    from screening_app.records.markup import markup, neutralised
 
     font = form_font()
     title_style = ParagraphStyle("title", fontName=font, fontSize=15, leading=19)
@@ -44,19 +45,19 @@ def render_revised_lists(*, station_id: str, camp: str, demo: bool, made_at: str
 
     counts = ", ".join(f"{title}: {len(rows)}" for title, rows in sections)
     story = [
-        Paragraph(("DEMO — not real lists · " if demo else "")
-                  + f"Revised lists · 수정 명단 · 修订名单 — {camp}", title_style),
-        Paragraph(f"{issuer or f'Station {station_id}'} · made {made_at} UTC · chain"
-                  f" head{'s' if issuer else ''} {chain_head}", body_style),
-        Paragraph(f"From approved records only. {counts}.", body_style),
+        Paragraph(markup(("DEMO — not real lists · " if demo else "")
+                         + f"Revised lists · 수정 명단 · 修订名单 — {camp}"), title_style),
+        Paragraph(markup(f"{issuer or f'Station {station_id}'} · made {made_at} UTC · chain"
+                         f" head{'s' if issuer else ''} {chain_head}"), body_style),
+        Paragraph(markup(f"From approved records only. {counts}."), body_style),
     ]
     for title, rows in sections:
-        story.append(Paragraph(f"{title} ({len(rows)})", head_style))
+        story.append(Paragraph(markup(f"{title} ({len(rows)})"), head_style))
         if not rows:
             story.append(Paragraph("None.", body_style))
             continue
         data = [["ISN", "Name", "Romanised", "Compound", ""]] + [
-            [Paragraph(str(v or ""), cell_style) for v in row] for row in rows]
+            [Paragraph(markup(v or ""), cell_style) for v in row] for row in rows]
         table = LongTable(data, colWidths=[72, 90, 120, 80, 149], repeatRows=1)
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, 0), font, 8),
@@ -70,8 +71,8 @@ def render_revised_lists(*, station_id: str, camp: str, demo: bool, made_at: str
     def footer(canvas, document):
         canvas.saveState()
         canvas.setFont(font, 7.5)
-        canvas.drawString(MARGIN, 24, f"{station_id} · {camp} · revised lists · {made_at} UTC"
-                          f" · chain {chain_head[:24]}")
+        canvas.drawString(MARGIN, 24, neutralised(f"{station_id} · {camp} · revised lists ·"
+                                                  f" {made_at} UTC · chain {chain_head[:24]}"))
         canvas.drawRightString(PAGE[0] - MARGIN, 24, f"Page {document.page}")
         canvas.restoreState()
 

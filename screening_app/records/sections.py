@@ -5,7 +5,6 @@ two languages."""
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
@@ -14,19 +13,14 @@ from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord
 from screening_app.protocol import InterviewEngine, Protocol, Question, Text
+from screening_app.protocol.vocabulary import answer_for_role, question_with_role
 from screening_app.records.flowables import ReservedBand
 from screening_app.records.form_inputs import FormContext
 from screening_app.records.form_text import ENGLISH, LABELS, FormLanguages
+from screening_app.records.markup import markup
 from screening_app.records.qr import qr_matrix, record_qr_text
 from screening_app.records.styles import RULE, FormStyles, table_style
 
-# Questions of the default protocol that the form shows in named places. A protocol
-# without one of them leaves that line out.
-INTERVIEW_LANGUAGE = "interview_language"
-INTERPRETER_NAME = "interpreter_name"
-OBSERVER_NAME = "observer_name"
-OBSERVER_BODY = "observer_body"
-PRESENT_PERSONS = "present_persons"
 IDENTITY_NOTE = "identity_note"
 # The step asked of everyone about threats, marks and pressure.
 SAFETY_STEP = "coercion"
@@ -41,11 +35,6 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 
 # (text, language) -- the language picks a wrapping style; None for text of unknown language.
 Line = tuple[str, str | None]
-
-
-def markup(text: str) -> str:
-    """Plain text made safe for a Paragraph: markup characters escaped, line breaks kept."""
-    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def distinct(lines: list[Line]) -> list[Line]:
@@ -87,6 +76,11 @@ class FormWriter:
 
     def answer(self, question_id: str) -> object:
         return self.record.answers.get(question_id)
+
+    def role_answer(self, role: str) -> object:
+        """The answer of the question playing ``role`` (the form shows these in named
+        places); None when the protocol has no such question."""
+        return answer_for_role(self.protocol, self.record.answers, role)
 
     def has_question(self, question_id: str) -> bool:
         try:
@@ -238,23 +232,24 @@ class FormWriter:
         rows = [
             [("date", self.value(f"{started:%Y-%m-%d}")), ("times", self.value(times))],
             [("interviewer", self.value(self.record.interviewer_name)),
-             ("present", self.value(self.answer(PRESENT_PERSONS)))],
+             ("present", self.value(self.role_answer("present_persons")))],
             [("interpreter_language", self.value(self._interpreter())),
              ("observer_body", self.value(self._observer()))],
         ]
         return [self.heading("interview"), self.field_grid(rows)]
 
     def _interpreter(self) -> str | None:
-        name = self.answer(INTERPRETER_NAME)
-        language = self.answer(INTERVIEW_LANGUAGE)
-        if language and self.has_question(INTERVIEW_LANGUAGE):
-            words = SEPARATOR.join(text for text, _ in self.option_lines(INTERVIEW_LANGUAGE,
+        name = self.role_answer("interpreter_name")
+        language_question = question_with_role(self.protocol, "interview_language")
+        language = self.role_answer("interview_language")
+        if language and language_question is not None:
+            words = SEPARATOR.join(text for text, _ in self.option_lines(language_question.id,
                                                                           language))
             return f"{name or EMPTY} ({words})"
         return str(name) if name else None
 
     def _observer(self) -> str | None:
-        name, body = self.answer(OBSERVER_NAME), self.answer(OBSERVER_BODY)
+        name, body = self.role_answer("observer_name"), self.role_answer("observer_body")
         if name and body:
             return f"{name} ({body})"
         return str(name or body) if name or body else None

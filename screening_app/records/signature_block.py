@@ -10,16 +10,11 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 
 from screening_app.domain.errors import UserError
 from screening_app.protocol import SIGNATURE_MODES, SIGNERS
+from screening_app.protocol.declaration import declarations
+from screening_app.protocol.vocabulary import signer_name
 from screening_app.records.flowables import SignatureArea
 from screening_app.records.form_inputs import SignatureImage
-from screening_app.records.form_text import declaration
-from screening_app.records.sections import (
-    INTERPRETER_NAME,
-    OBSERVER_NAME,
-    SEPARATOR,
-    FormWriter,
-    markup,
-)
+from screening_app.records.sections import SEPARATOR, FormWriter, markup
 from screening_app.records.styles import CHOICE_BACKGROUND, RULE, table_style
 
 SIGNER_LABELS = {signer: f"signer_{signer}" for signer in SIGNERS}
@@ -100,8 +95,8 @@ def _default_name(writer: FormWriter, signer: str) -> str | None:
     names = {
         "person": " / ".join(n for n in (subject.get("name_native"), subject.get("name_latin"))
                              if n),
-        "interpreter": writer.answer(INTERPRETER_NAME),
-        "observer": writer.answer(OBSERVER_NAME),
+        "interpreter": signer_name(writer.protocol, writer.record.answers, "interpreter"),
+        "observer": signer_name(writer.protocol, writer.record.answers, "observer"),
         "interviewer": writer.record.interviewer_name,
     }
     name = names.get(signer)
@@ -122,12 +117,11 @@ def signatures_block(writer: FormWriter, marks: list[SignerMark],
 
 def _declaration(writer: FormWriter) -> Table:
     record, styles = writer.record, writer.styles
-    question_id = writer.protocol.choice.question
-    paragraphs = []
-    for language in writer.languages.all:
-        choice = writer.option_text(question_id, record.choice, language)
-        paragraphs.append(Paragraph(markup(declaration(language, choice)),
-                                    styles.for_language(styles.declaration, language)))
+    # Exactly the texts the wizard showed above the signature pads (same function, same
+    # languages); their digest is recorded with the person's signature.
+    paragraphs = [Paragraph(markup(text), styles.for_language(styles.declaration, language))
+                  for language, text in declarations(writer.protocol, record.choice,
+                                                     writer.languages.all)]
     table = Table([[paragraphs]], colWidths=[writer.width])
     table.setStyle(table_style(
         ("BACKGROUND", (0, 0), (-1, -1), CHOICE_BACKGROUND),

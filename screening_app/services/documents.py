@@ -3,10 +3,12 @@
 The PDF is produced at finalisation, inside the same transaction, and stored in the
 database as the record of truth. Exports write those exact bytes; stored bytes are never
 rewritten (later signatures are added as new revisions). Every print is counted, and
-copies after the first carry a "COPY n" mark added at print time only.
+copies after the first carry a "COPY n" mark added at print time only. The count belongs
+to the interview: its first print, of whichever revision, is the one original on paper.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from screening_app.store.station import Station
 STATION_SIGNATURE_FIELD = "StationSignature"
 COUNTERSIGNATURE_FIELD = "SupervisorCountersignature"
 RECORD_ATTACHMENT = "record.json"
+PRINTED_EVENT = "document.printed"
 
 
 def _page_size_of(pdf: bytes) -> str:
@@ -274,20 +277,26 @@ class DocumentService:
         return document
 
     def record_print(self, actor: Actor, document: StoredDocument) -> int:
-        """Count a print of the document and return its copy number (1 for the first)."""
+        """Count a print of the document and return its copy number.
+
+        Prints are counted per interview, not per revision: the first print of an
+        interview's form, whichever revision it is, is the original (1), and every later
+        print of any revision is a copy (2, 3...), so the countersigned revision never
+        starts a second "original" on paper."""
         if actor.role not in (Role.INTERVIEWER, Role.SUPERVISOR, Role.ADMIN):
             raise PermissionDenied(f"{actor.name} may not print forms.")
         with write_transaction(self._db):
-            copy = self.print_count(document.id) + 1
+            copy = self.times_printed(document.interview_id) + 1
             self._station.events.append(
-                "document.printed", {"document_id": document.id, "copy": copy},
+                PRINTED_EVENT,
+                {"document_id": document.id, "revision": document.revision, "copy": copy},
                 actor_id=actor.user_id, interview_id=document.interview_id,
             )
         return copy
 
-    def print_count(self, document_id: str) -> int:
-        return self._db.execute(
-            "SELECT count(*) FROM events WHERE kind = 'document.printed'"
-            " AND json_extract(payload, '$.document_id') = ?",
-            [document_id],
-        ).fetchone()[0]
+    def times_printed(self, interview_id: str) -> int:
+        """How many times the interview's form was printed, in all its revisions."""
+        return self.times_printed_each([interview_id])[interview_id]
+
+    def times_printed_each(self, interview_ids: Sequence[str]) -> dict[str, int]:
+        return self._station.events.count_per_interview(PRINTED_EVENT, interview_ids)

@@ -5,15 +5,22 @@ snapshot, so a killed program resumes exactly where it stopped. Finalisation sea
 record with its hash; from then on the database itself refuses any change.
 """
 
+import json
 import random
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import NotFound, PermissionDenied, RecordImmutable, UserError
-from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
+from screening_app.domain.interview import (
+    InterviewPurpose,
+    InterviewRecord,
+    InterviewStatus,
+    OutcomeStatus,
+)
 from screening_app.domain.subject import Subject
 from screening_app.protocol import (
     InterviewEngine,
@@ -22,11 +29,15 @@ from screening_app.protocol import (
     parse_protocol,
     randomised_option_order,
 )
+from screening_app.protocol.declaration import declaration_sha256, declarations
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
+
+if TYPE_CHECKING:
+    from screening_app.services.documents import StoredDocument
 
 INTERVIEWING_ROLES = (Role.INTERVIEWER, Role.SUPERVISOR)
 OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -38,6 +49,9 @@ class Interview:
 
     record: InterviewRecord
     protocol: Protocol
+    # The document stored when the interview was sealed, on what finalise and abandon
+    # return (None elsewhere): the GUI shows the bytes just signed without reading them back.
+    form: "StoredDocument | None" = None
 
     @property
     def id(self) -> str:
@@ -64,6 +78,39 @@ class InterviewSummary:
     transcribed: bool
 
 
+@dataclass(frozen=True)
+class PriorInterviews:
+    """What an interviewer is told before interviewing a person again: the status of the
+    person's latest finalised interview and of any open draft, never a choice."""
+
+    latest_final_id: str | None
+    latest_final_status: str | None  # completed, not_completed or sent_back
+    latest_final_at: str | None
+    open_draft: "InterviewSummary | None"
+    open_draft_is_mine: bool
+    open_draft_discardable: bool
+
+    @property
+    def any(self) -> bool:
+        return self.latest_final_id is not None or self.open_draft is not None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The declaration the person signs, in the form's languages, and its digest."""
+
+    texts: tuple[tuple[str, str], ...]  # (language, sentence)
+    sha256: str
+
+
+@dataclass(frozen=True)
+class RecordedSignature:
+    """A signature already given in a draft, as the pad redraws it on resume."""
+
+    mode: str
+    strokes: list | None
+
+
 class InterviewService:
     def __init__(
         self,
@@ -82,8 +129,9 @@ class InterviewService:
         self._protocols: dict[str, Protocol] = {}
         # Set by the composition root: refuses to start when forms could not be signed.
         self.before_start: Callable[[], None] | None = None
-        # Set by the composition root: renders and stores the form of a sealed record.
-        self.on_sealed: Callable[[Actor, Interview], object] | None = None
+        # Set by the composition root: renders and stores the form of a sealed record, and
+        # returns the stored document.
+        self.on_sealed: Callable[[Actor, Interview, str | None], StoredDocument] | None = None
 
     # -- starting and loading ---------------------------------------------------------
     def start(
@@ -97,13 +145,35 @@ class InterviewService:
         supersedes_id: str | None = None,
         interviewer_id: str | None = None,
         started_at: str | None = None,
+        purpose: str | None = None,
     ) -> Interview:
+        """A new draft. A person who already has a finalised interview is interviewed
+        again only as a re-interview, a withdrawal or a reconfirmation (``purpose``), linked
+        to that interview (``supersedes_id``); a person whose interview is open as a draft
+        is not interviewed twice at once."""
         require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
         if self.before_start is not None:
             self.before_start()
         subject = self._subjects.get(isn)
         if subject is None:
             raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
+        if supersedes_id is not None and purpose is None:
+            purpose = InterviewPurpose.RE_INTERVIEW
+        if purpose is not None:
+            purposes = [str(p) for p in InterviewPurpose]
+            if purpose not in purposes:
+                raise UserError(f"Unknown purpose {purpose!r} for a second interview; use one"
+                                f" of {', '.join(purposes)}.")
+            if supersedes_id is None:
+                raise UserError("A re-interview, withdrawal or reconfirmation follows a"
+                                f" finalised interview, and {subject.isn} has none.")
+        open_drafts = self._repo.find(subject_isn=subject.isn, status=InterviewStatus.DRAFT)
+        if open_drafts:
+            draft = open_drafts[-1]
+            raise UserError(
+                f"An interview of {subject.isn} is already open as a draft (started"
+                f" {draft.started_at[:16].replace('T', ' ')} by {draft.interviewer_name});"
+                " resume or discard it first.")
         if supersedes_id is not None:
             earlier = self._repo.get(supersedes_id)
             if earlier is None or earlier.subject_isn != subject.isn or not earlier.is_final:
@@ -133,6 +203,7 @@ class InterviewService:
             started_at=started_at or now,
             transcribed=transcribed,
             supersedes_id=supersedes_id,
+            purpose=str(purpose) if purpose is not None else None,
         )
         with write_transaction(self._db):
             self._repo.store_protocol(protocol.sha256, protocol.id, protocol.version,
@@ -146,6 +217,7 @@ class InterviewService:
                     "option_order": order,
                     "transcribed": transcribed,
                     "supersedes_id": supersedes_id,
+                    "purpose": record.purpose,
                 },
                 actor_id=actor.user_id,
                 interview_id=record.id,
@@ -191,7 +263,7 @@ class InterviewService:
         value = interview.engine.check_answer(question_id, value)
         answers = {**interview.record.answers, question_id: value}
         language = interview.record.language
-        if question_id == "interview_language":
+        if interview.protocol.question(question_id).role == "interview_language":
             language = value
         step_id = _step_of(interview.protocol, question_id)
         with write_transaction(self._db):
@@ -227,17 +299,47 @@ class InterviewService:
         answers = {**interview.record.answers, question_id: value}
         step_id = _step_of(interview.protocol, question_id)
         now = self._clock()
+        payload = {"step": step_id, "question": question_id, "signer": question.signer,
+                   "mode": mode, "signature_id": signature_id}
+        declared = self.declaration(interview)
+        if declared is not None and interview.protocol.step(step_id).shows_declaration:
+            # What was on screen above the pad when this signature was given: the form
+            # prints the same texts, so their digest ties the signature to them.
+            payload["declaration_sha256"] = declared.sha256
         with write_transaction(self._db):
             self._repo.insert_signature(signature_id, interview.id, question.signer, signer_name,
                                         mode, strokes, image_png, now)
             self._repo.save_draft(interview.id, answers, step_id, interview.record.language)
-            self._station.events.append(
-                "interview.signed",
-                {"step": step_id, "question": question_id, "signer": question.signer,
-                 "mode": mode, "signature_id": signature_id},
-                actor_id=actor.user_id, interview_id=interview.id, at=now,
-            )
+            self._station.events.append("interview.signed", payload, actor_id=actor.user_id,
+                                        interview_id=interview.id, at=now)
         return self.load(actor, interview_id)
+
+    def declaration(self, interview: Interview) -> Declaration | None:
+        """The declaration the person signs (None until the choice is confirmed), in the
+        languages of the form: English and the person's language."""
+        from screening_app.records.form_text import FormLanguages, person_language
+
+        choice = interview.engine.effective_choice()
+        if choice is None:
+            return None
+        record = interview.record
+        languages = FormLanguages(person_language(record.language,
+                                                  record.subject_snapshot.get("nationality")))
+        texts = declarations(interview.protocol, choice, languages.all)
+        return Declaration(texts, declaration_sha256(texts))
+
+    def recorded_signatures(self, actor: Actor, interview_id: str) -> dict[str, RecordedSignature]:
+        """The signatures a draft already holds, by question id, so that a resumed interview
+        shows them as they were drawn."""
+        interview = self.load(actor, interview_id)
+        recorded = {}
+        for question_id, value in interview.record.answers.items():
+            if isinstance(value, dict) and value.get("signature_id"):
+                stored = self._repo.signature(value["signature_id"])
+                if stored is not None:
+                    strokes = json.loads(stored["strokes"]) if stored["strokes"] else None
+                    recorded[question_id] = RecordedSignature(stored["mode"], strokes)
+        return recorded
 
     def signature_images(self, actor: Actor, interview_id: str) -> dict[str, bytes]:
         """The drawn signature images of an interview, by signature id."""
@@ -311,7 +413,7 @@ class InterviewService:
             sealed = self.load(actor, record.id)
             if self.on_sealed is not None:
                 # In the same transaction: a record never lands without its form.
-                self.on_sealed(actor, sealed, note)
+                sealed = replace(sealed, form=self.on_sealed(actor, sealed, note))
         return sealed
 
     # -- lists ---------------------------------------------------------------------
@@ -334,6 +436,68 @@ class InterviewService:
         finals = self._repo.find(subject_isn=isn, status=InterviewStatus.FINAL)
         return finals[-1].id if finals else None
 
+    def prior(self, actor: Actor, isn: str) -> PriorInterviews:
+        """Before interviewing a person: their latest finalised interview's status and any
+        open draft (status only, never the choice)."""
+        require_role(actor, *Role, action="see interview status")
+        finals = self._repo.find(subject_isn=isn, status=InterviewStatus.FINAL)
+        drafts = self._repo.find(subject_isn=isn, status=InterviewStatus.DRAFT)
+        latest = finals[-1] if finals else None
+        latest_status = None
+        if latest is not None:
+            latest_status = self._repo.latest_status([isn]).get(isn, "").split("+")[0] or None
+        draft = drafts[-1] if drafts else None
+        mine = draft is not None and draft.interviewer_id == actor.user_id
+        return PriorInterviews(
+            latest_final_id=latest.id if latest else None,
+            latest_final_status=latest_status,
+            latest_final_at=latest.finalised_at if latest else None,
+            open_draft=_summary(draft, show_choice=False) if draft else None,
+            open_draft_is_mine=mine,
+            open_draft_discardable=draft is not None and self._may_discard(actor, draft)
+            and _answers_beyond_first_step(draft, self._protocol(draft.protocol_sha256)) == [],
+        )
+
+    def discard_draft(self, actor: Actor, interview_id: str, reason: str) -> None:
+        """A draft opened by mistake (the wrong person) is set aside before anything beyond
+        the identity check was answered. Nothing is deleted: the draft stays, and the
+        discard is a record and an event with who, when and why."""
+        require_role(actor, *INTERVIEWING_ROLES, *OVERSIGHT_ROLES, action="discard drafts")
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError("Say why the draft is discarded (for example, it was opened for"
+                            " the wrong person).")
+        record = self._repo.get(interview_id)
+        if record is None or self._repo.is_discarded(interview_id):
+            raise NotFound(f"There is no open draft {interview_id!r} at this station.")
+        if record.is_final:
+            raise RecordImmutable(f"Interview {interview_id} is finalised; a finalised record"
+                                  " is never discarded (a new interview can follow it).")
+        if not self._may_discard(actor, record):
+            raise PermissionDenied(f"Only {record.interviewer_name}, who opened it, or a"
+                                   " supervisor may discard this draft.")
+        protocol = self._protocol(record.protocol_sha256)
+        beyond = _answers_beyond_first_step(record, protocol)
+        if beyond:
+            raise UserError(
+                f"This draft cannot be discarded: it already has answers beyond"
+                f" {protocol.steps[0].title.en!r}. End the interview with a reason instead.")
+        now = self._clock()
+        with write_transaction(self._db):
+            self._repo.discard_draft(interview_id, reason, actor.user_id, now)
+            self._station.events.append(
+                "interview.discarded", {"reason": reason, "answers": len(record.answers)},
+                actor_id=actor.user_id, interview_id=interview_id, at=now)
+
+    def may_discard(self, actor: Actor, interview: Interview) -> bool:
+        """Whether ``discard_draft`` would take this draft (the wizard offers it then)."""
+        record = interview.record
+        return (not record.is_final and self._may_discard(actor, record)
+                and not _answers_beyond_first_step(record, interview.protocol))
+
+    def _may_discard(self, actor: Actor, record: InterviewRecord) -> bool:
+        return actor.role in OVERSIGHT_ROLES or record.interviewer_id == actor.user_id
+
     def subject_statuses(self, actor: Actor, isns: Sequence[str]) -> dict[str, str]:
         """Each person's interview status for roster lists: draft, completed or
         not_completed (their latest interview); people with none are left out."""
@@ -344,6 +508,9 @@ class InterviewService:
     def _open_draft(self, actor: Actor, interview_id: str) -> Interview:
         require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
         interview = self.load(actor, interview_id)
+        if self._repo.is_discarded(interview_id):
+            raise UserError(f"Interview {interview_id} was discarded as opened by mistake;"
+                            " start a new interview instead.")
         if interview.record.is_final:
             with write_transaction(self._db):
                 self._station.events.append(
@@ -385,6 +552,14 @@ class InterviewService:
                 raise NotFound(f"The protocol {sha256[:12]} is not stored at this station.")
             self._protocols[sha256] = parse_protocol(source, f"stored protocol {sha256[:12]}")
         return self._protocols[sha256]
+
+
+def _answers_beyond_first_step(record: InterviewRecord, protocol: Protocol) -> list[str]:
+    """Answers given after the first step (the identity check): a draft with any of them
+    is a real interview under way, not one opened by mistake."""
+    first = {question.id for question in protocol.steps[0].questions}
+    return [question_id for question_id, value in record.answers.items()
+            if question_id not in first and value not in (None, "", [])]
 
 
 def _step_of(protocol: Protocol, question_id: str) -> str:

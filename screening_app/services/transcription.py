@@ -11,13 +11,14 @@ from pathlib import Path
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
+from screening_app.domain.interview import InterviewPurpose
 from screening_app.protocol import Protocol, available_protocols, default_protocol
 from screening_app.services.interviews import Interview, InterviewService
 from screening_app.store.connection import write_transaction
 from screening_app.store.station import Station
 
 ALLOWED_KEYS = {"protocol", "option_order", "interviewer", "started_at", "ended_at", "answers",
-                "abandon", "language"}
+                "abandon", "language", "purpose"}
 PAPER_SIGNATURE_MODES = ("on_paper", "thumbprint")
 
 
@@ -75,10 +76,12 @@ class TranscriptionService:
         interviewer_id = self._interviewer_id(document.get("interviewer"), actor, source)
         started_at = _timestamp(document, "started_at", source)
         ended_at = _timestamp(document, "ended_at", source)
+        supersedes_id, purpose = self._second_interview(actor, isn, document, source)
         with write_transaction(self._station.db):
             interview = self._interviews.start(
                 actor, isn, protocol=protocol, option_order=option_order, transcribed=True,
                 interviewer_id=interviewer_id, started_at=started_at,
+                supersedes_id=supersedes_id, purpose=purpose,
             )
             if interviewer_id != actor.user_id:
                 # Entering someone else's paper interview: the draft is theirs, so the
@@ -146,6 +149,24 @@ class TranscriptionService:
                 actor, interview.id, question.id, mode=mode, signer_name=name
             )
         return self._interviews.answer(actor, interview.id, question.id, value)
+
+    def _second_interview(self, actor: Actor, isn: str, document: dict,
+                          source: str) -> tuple[str | None, str | None]:
+        """A paper interview of someone who already has a finalised record is linked to it,
+        as a re-interview unless the file says it is a withdrawal or a reconfirmation."""
+        purpose = document.get("purpose")
+        latest = self._interviews.latest_final_id(actor, isn)
+        if latest is None:
+            if purpose is not None:
+                raise AnswersFileError(f"{source}: purpose: {isn} has no finalised interview"
+                                       " to follow; leave purpose out for a first interview.")
+            return None, None
+        purposes = ", ".join(f'"{p}"' for p in InterviewPurpose)
+        if purpose is None:
+            return latest, str(InterviewPurpose.RE_INTERVIEW)
+        if purpose not in [str(p) for p in InterviewPurpose]:
+            raise AnswersFileError(f"{source}: purpose: use one of {purposes}.")
+        return latest, purpose
 
     def _interviewer_id(self, name, actor: Actor, source: str) -> str:
         if name is None:

@@ -12,6 +12,7 @@ from screening_app.domain.accounts import Actor
 from screening_app.domain.canonical import canonical_json, sha256_hex
 from screening_app.domain.errors import UserError
 from screening_app.services.documents import RECORD_ATTACHMENT
+from screening_app.store.documents import DocumentRepository
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 
@@ -23,6 +24,9 @@ class FormVerification:
     record_id: str | None = None
     signers: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)  # what was checked
+    # One sentence naming the later revision the station holds, when this is an earlier one
+    # (genuine still, but no longer the form of record).
+    superseded_by: str | None = None
 
 
 def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
@@ -60,7 +64,25 @@ def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
             return FormVerification(False, problem, record_id, signers, tuple(notes))
         notes.append(f"matches the stored record and the history of station"
                      f" {station.station_id}")
+        superseded_by = _later_revision(station, record_id, pdf)
+        return FormVerification(True, None, record_id, signers, tuple(notes), superseded_by)
     return FormVerification(True, None, record_id, signers, tuple(notes))
+
+
+def _later_revision(station: Station, record_id: str, pdf: bytes) -> str | None:
+    """The sentence naming the newest stored revision that continues ``pdf``, or None when
+    ``pdf`` is the newest. Later revisions are incremental updates, so each one begins with
+    the bytes of those before it; the only way a form gets one is the supervisor's
+    countersignature on approval."""
+    later = [stored for stored in DocumentRepository(station.db).revisions(record_id)
+             if len(stored.content) > len(pdf) and stored.content.startswith(pdf)]
+    if not later:
+        return None
+    newest = later[-1]
+    when = newest.created_at[:16].replace("T", " ")
+    by = f" by {newest.created_by}" if newest.created_by else ""
+    return (f"A later revision supersedes this form: revision {newest.revision}, approved and"
+            f" countersigned{by} on {when} UTC.")
 
 
 def _compare_with_station(station: Station, record_id: str, claimed: str,

@@ -7,6 +7,7 @@ event in the same write transaction, so two writers can never fork the chain.
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,9 @@ from screening_app.domain.canonical import GENESIS_HASH, canonical_json, chain_h
 
 if TYPE_CHECKING:  # the sign-in window imports this module before any database is open
     from sqlite_utils import Database
+
+# Well under SQLite's limit on the number of parameters in one statement.
+_IDS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,18 @@ class EventLog:
             [interview_id],
         ).fetchall()
         return [_event_from_row(row) for row in rows]
+
+    def count_per_interview(self, kind: str, interview_ids: Sequence[str]) -> dict[str, int]:
+        """How many events of ``kind`` each of ``interview_ids`` has (0 for none)."""
+        counts = dict.fromkeys(interview_ids, 0)
+        ids = list(counts)
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start:start + _IDS_PER_QUERY]
+            counts.update(self._db.execute(
+                "SELECT interview_id, count(*) FROM events WHERE kind = ? AND interview_id IN"
+                f" ({', '.join('?' * len(chunk))}) GROUP BY interview_id", [kind, *chunk]
+            ).fetchall())
+        return counts
 
     def since(self, after_seq: int = 0, kinds: tuple[str, ...] | None = None) -> list[Event]:
         sql = (

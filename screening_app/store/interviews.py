@@ -19,13 +19,16 @@ _COLUMNS = (
     "protocols.protocol_id", "protocols.version", "option_order", "interviewer_id", "users.name",
     "language", "status", "answers", "current_step", "started_at", "ended_at", "finalised_at",
     "outcome", "choice", "firmness_mismatch", "flags", "non_completion_reason",
-    "non_completion_step", "transcribed", "supersedes_id", "record_sha256",
+    "non_completion_step", "transcribed", "supersedes_id", "record_sha256", "purpose",
 )
 _SELECT = (
     f"SELECT {', '.join(_COLUMNS)} FROM interviews"
     " JOIN protocols ON protocols.sha256 = interviews.protocol_sha256"
     " JOIN users ON users.id = interviews.interviewer_id"
 )
+
+
+_NOT_DISCARDED = "interviews.id NOT IN (SELECT interview_id FROM discarded_drafts)"
 
 
 class InterviewRepository:
@@ -51,14 +54,14 @@ class InterviewRepository:
         self._db.execute(
             "INSERT INTO interviews (id, station_id, subject_isn, subject_snapshot,"
             " protocol_sha256, option_order, interviewer_id, language, status, answers,"
-            " current_step, started_at, transcribed, supersedes_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)",
+            " current_step, started_at, transcribed, supersedes_id, purpose)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)",
             [
                 record.id, record.station_id, record.subject_isn,
                 canonical_json(record.subject_snapshot), record.protocol_sha256,
                 canonical_json(record.option_order), record.interviewer_id, record.language,
                 canonical_json(record.answers), record.current_step, record.started_at,
-                int(record.transcribed), record.supersedes_id,
+                int(record.transcribed), record.supersedes_id, record.purpose,
             ],
         )
 
@@ -94,8 +97,11 @@ class InterviewRepository:
         return self._record(row) if row else None
 
     def find(self, *, interviewer_id: str | None = None, status: InterviewStatus | None = None,
-             subject_isn: str | None = None, limit: int | None = None) -> list[InterviewRecord]:
+             subject_isn: str | None = None, limit: int | None = None,
+             include_discarded: bool = False) -> list[InterviewRecord]:
         where, params = [], []
+        if not include_discarded:
+            where.append(_NOT_DISCARDED)
         if interviewer_id:
             where.append("interviewer_id = ?")
             params.append(interviewer_id)
@@ -112,6 +118,10 @@ class InterviewRepository:
         return [self._record(row) for row in self._db.execute(sql, params).fetchall()]
 
     def latest_status(self, isns: Sequence[str]) -> dict[str, str]:
+        """Each person's latest finalised outcome ("completed", "not_completed", or
+        "sent_back"), with "+draft" added while an interview of theirs is open as a draft
+        ("draft" alone for a first interview under way); people never interviewed are left
+        out."""
         statuses: dict[str, str] = {}
         for start in range(0, len(isns), 500):
             chunk = list(isns[start:start + 500])
@@ -119,17 +129,33 @@ class InterviewRepository:
                 "SELECT subject_isn, status, outcome, (SELECT state FROM reviews"
                 " WHERE reviews.interview_id = interviews.id ORDER BY at DESC, rowid DESC"
                 " LIMIT 1) FROM interviews"
-                f" WHERE subject_isn IN ({','.join('?' * len(chunk))})"
+                f" WHERE subject_isn IN ({','.join('?' * len(chunk))}) AND {_NOT_DISCARDED}"
                 " ORDER BY started_at, id",
                 chunk,
             ).fetchall()
+            finals: dict[str, str] = {}
+            open_drafts: set[str] = set()
             for isn, status, outcome, review in rows:
-                # An open draft is what matters most; otherwise the latest interview's
-                # outcome, or that a supervisor sent it back.
-                if statuses.get(isn) != "draft":
-                    statuses[isn] = ("draft" if status == "draft"
-                                     else "sent_back" if review == "sent_back" else outcome)
+                # The latest finalised interview's outcome (or that a supervisor sent it
+                # back), and whether an interview of the person is open as a draft.
+                if status == "draft":
+                    open_drafts.add(isn)
+                else:
+                    finals[isn] = "sent_back" if review == "sent_back" else outcome
+            for isn in {*finals, *open_drafts}:
+                parts = [finals[isn]] if isn in finals else []
+                statuses[isn] = "+".join(parts + (["draft"] if isn in open_drafts else []))
         return statuses
+
+    def discard_draft(self, interview_id: str, reason: str, discarded_by: str,
+                      at: str) -> None:
+        self._db.execute(
+            "INSERT INTO discarded_drafts (interview_id, reason, discarded_by, discarded_at)"
+            " VALUES (?, ?, ?, ?)", [interview_id, reason, discarded_by, at])
+
+    def is_discarded(self, interview_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM discarded_drafts WHERE interview_id = ?",
+                                [interview_id]).fetchone() is not None
 
     # -- signatures ----------------------------------------------------------------
     def insert_signature(self, signature_id: str, interview_id: str, signer: str,
@@ -168,7 +194,7 @@ class InterviewRepository:
         (id_, station_id, isn, snapshot, protocol_sha, protocol_id, version, option_order,
          interviewer_id, interviewer_name, language, status, answers, current_step, started_at,
          ended_at, finalised_at, outcome, choice, mismatch, flags, reason, reason_step,
-         transcribed, supersedes_id, record_sha) = row
+         transcribed, supersedes_id, record_sha, purpose) = row
         record = InterviewRecord(
             id=id_, station_id=station_id, subject_isn=isn,
             subject_snapshot=json.loads(snapshot), protocol_sha256=protocol_sha,
@@ -181,7 +207,7 @@ class InterviewRepository:
             choice=choice, firmness_mismatch=None if mismatch is None else bool(mismatch),
             flags=tuple(json.loads(flags)) if flags else (), non_completion_reason=reason,
             non_completion_step=reason_step, transcribed=bool(transcribed),
-            supersedes_id=supersedes_id, record_sha256=record_sha,
+            supersedes_id=supersedes_id, record_sha256=record_sha, purpose=purpose,
         )
         return replace(record, signatures=self.signature_refs(record.answers))
 

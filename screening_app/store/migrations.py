@@ -335,6 +335,29 @@ def m0006_sync(db: Database) -> None:
     )
 
 
+@migrations(name="0008_second_interviews")
+def m0008_second_interviews(db: Database) -> None:
+    # Why a person was interviewed again (re-interview, withdrawal, reconfirmation): part of
+    # the sealed record. A draft opened for the wrong person is discarded, never deleted:
+    # the row stays, and its discard is a record of its own (and an event in the chain).
+    _run_script(
+        db,
+        """
+        ALTER TABLE interviews ADD COLUMN purpose TEXT;
+        CREATE TABLE discarded_drafts (
+            interview_id TEXT PRIMARY KEY REFERENCES interviews(id),
+            reason TEXT NOT NULL,
+            discarded_by TEXT NOT NULL REFERENCES users(id),
+            discarded_at TEXT NOT NULL
+        );
+        CREATE TRIGGER interviews_refuse_update_discarded BEFORE UPDATE ON interviews
+            WHEN OLD.id IN (SELECT interview_id FROM discarded_drafts)
+        BEGIN SELECT RAISE(ABORT, 'a discarded draft cannot be changed'); END;
+        """
+        + _immutable("discarded_drafts", "a discarded draft stays discarded"),
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

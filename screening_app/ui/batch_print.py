@@ -34,7 +34,8 @@ from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.documents import PrintableForm
-from screening_app.ui.pdf_printing import load_pdf, paint_pdf_pages, pdf_printer
+from screening_app.ui.pdf_printing import load_printable, paint_pdf_pages, pdf_printer
+from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.tasks import CancelToken, Task, run_in_background
 
 FormRole = Qt.ItemDataRole.UserRole + 1
@@ -142,10 +143,11 @@ class PrintableFormsModel(QAbstractTableModel):
             return parse_timestamp(form.finalised_at).astimezone().strftime("%Y-%m-%d %H:%M")
         if column == 5:
             return KIND_LABELS.get(form.kind, form.kind)
-        return str(self._print_counts.get(form.document_id, 0))
+        return str(self._print_counts.get(form.interview_id, 0))
 
     # -- what the dialog asks ----------------------------------------------------------
     def set_forms(self, forms: Sequence[PrintableForm], print_counts: dict[str, int]) -> None:
+        """``print_counts``: times each interview's form was printed, by interview id."""
         self.beginResetModel()
         self._forms = list(forms)
         self._print_counts = dict(print_counts)
@@ -223,7 +225,7 @@ def print_forms(parent: StationServices, actor: Actor, items: Sequence[PrintJobI
             report(number - 1, total, f"Printing {number} of {total}: {item.subject_isn}")
             try:
                 document = services.documents.document(actor, item.document_id)
-                pdf, buffer = load_pdf(document.content)
+                pdf, buffer = load_printable(document.content)
                 try:
                     if pdf.pageCount() == 0:
                         raise UserError(f"the stored form of {item.subject_isn} could not be "
@@ -263,7 +265,6 @@ class BatchPrintDialog(QDialog):
         self._printer: QPrinter | None = None
         self._close_when_done = False
         self.setWindowTitle("Print forms")
-        self.resize(980, 600)
         layout = QVBoxLayout(self)
 
         filters = QHBoxLayout()
@@ -319,8 +320,9 @@ class BatchPrintDialog(QDialog):
         layout.addLayout(selection)
 
         self.summary_label = QLabel(
-            "All forms go to the printer as one job. Every print is counted; copies after "
-            "the first carry a \u201cCOPY n\u201d mark.")
+            "All forms go to the printer as one job. Every print is counted: a form's first "
+            "print, before or after approval, is its original, and later prints carry a "
+            "\u201cCOPY n\u201d mark.")
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
 
@@ -343,6 +345,7 @@ class BatchPrintDialog(QDialog):
         self.model.modelReset.connect(self._update_selection)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.close_button.clicked.connect(self.reject)
+        fit_to_screen(self, 980, 600)
         self.reload()
 
     # -- the list ------------------------------------------------------------------------
@@ -358,8 +361,7 @@ class BatchPrintDialog(QDialog):
         self.model.set_forms(forms, self._print_counts(forms))
 
     def _print_counts(self, forms: Sequence[PrintableForm]) -> dict[str, int]:
-        return {f.document_id: self._services.documents.print_count(f.document_id)
-                for f in forms}
+        return self._services.documents.times_printed_each([f.interview_id for f in forms])
 
     @Slot(bool)
     def _on_any_day_check_toggled(self, any_day: bool) -> None:

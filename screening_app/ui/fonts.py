@@ -3,7 +3,7 @@ machine that has no CJK fonts of its own."""
 
 from functools import cache
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from screening_app.bundled import resources_dir
@@ -26,7 +26,10 @@ def install_application_font(app: QApplication) -> None:
     if not families:
         return
     font = QFont(app.font())
-    font.setFamilies([font.family(), *families])
+    # The family the system actually resolved ("Sans Serif" is only an alias, and an alias
+    # first in the list would let the fallback font take Latin text and punctuation too).
+    resolved = QFontInfo(font).family()
+    font.setFamilies([resolved, *families] if resolved not in families else list(families))
     font.setPointSizeF(max(font.pointSizeF(), 10.5))
     app.setFont(font)
 

@@ -1,14 +1,23 @@
 """The guided interview: one protocol step per page, rendered from the definition.
 
 Every answer is saved the moment it is given; the engine's gates decide whether Next is
-open, and the reason is shown in plain words when it is not. Keyboard: Enter or Alt+N
-next, Alt+B back, number keys choose options, Alt+E ends the interview with a reason.
+open, and the reason is shown in plain words when it is not. Keyboard: entering a step
+focuses its first unanswered question, number keys answer the focused question and the
+focus moves on to the next unanswered one; Enter or Alt+N next, Alt+B back, Alt+E ends the
+interview with a reason.
+
+Nothing on screen tells a bystander which way the person chose before the review page:
+the step counter numbers the protocol's steps, conditional ones included, so each page
+keeps its number whatever the answers.
 """
 
-from PySide6.QtCore import Qt, Signal
+import html
+
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -20,20 +29,31 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
+from screening_app.domain.present_persons import first_with_role, parse_present_persons
 from screening_app.domain.subject import Subject
+from screening_app.protocol.vocabulary import answer_for_role, question_with_role, signer_name
 from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.abandon_dialog import AbandonDialog
+from screening_app.ui.form_warm_up import warm_up_in_background
 from screening_app.ui.review_page import ReviewPage
 from screening_app.ui.step_page import StepPage
 
 LANGUAGES = (("en", "English"), ("ko", "한국어"), ("zh", "中文"))
 REVIEW = "__review__"
+# Room for this many lines of gate messages is kept below the page, so that a message
+# appearing or going never moves the page under the pointer.
+REASON_LINES = 3
+# Roles whose answers are taken from "who is in the room" when they are still empty.
+NAMED_BY_PRESENT_PERSONS = (("interpreter_name", "interpreter", "name"),
+                            ("observer_name", "observer", "name"),
+                            ("observer_body", "observer", "body"))
 
 
 class InterviewWizard(QWidget):
     sig_finalised = Signal(object)  # Interview
     sig_paused = Signal(str)  # interview id
+    sig_discarded = Signal(str)  # interview id
 
     def __init__(self, services: StationServices, actor: Actor, interview: Interview,
                  parent=None):
@@ -42,12 +62,13 @@ class InterviewWizard(QWidget):
         self._actor = actor
         self.interview = interview
         self._current: str | None = None
-        subject = Subject(**interview.record.subject_snapshot)
-        self._language = interview.record.language or subject.language or "en"
+        self._subject = Subject(**interview.record.subject_snapshot)
+        self._language = interview.record.language or self._subject.language or "en"
 
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
-        self.person_label = QLabel(f"<b>{subject.display_name}</b> &nbsp; {subject.isn}"
+        self.person_label = QLabel(f"<b>{_html(self._subject.display_name)}</b> &nbsp; "
+                                   f"{_html(self._subject.isn)}"
                                    + (" &nbsp; <i>(transcribed)</i>"
                                       if interview.record.transcribed else ""))
         self.progress_label = QLabel()
@@ -62,6 +83,8 @@ class InterviewWizard(QWidget):
             button.setChecked(code == self._language)
             button.setProperty("language", code)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setToolTip("Show the texts in this language (the interview's own language"
+                              " is recorded at the language step)")
             self._language_group.addButton(button)
             header.addWidget(button)
         self._language_group.buttonClicked.connect(
@@ -83,20 +106,29 @@ class InterviewWizard(QWidget):
         self.reason_label = QLabel("")
         self.reason_label.setWordWrap(True)
         self.reason_label.setStyleSheet("color: #8a4b00")
+        self.reason_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.reason_label.setFixedHeight(self.reason_label.fontMetrics().lineSpacing()
+                                         * REASON_LINES + 4)
         layout.addWidget(self.reason_label)
         nav = QHBoxLayout()
         self.end_button = QPushButton("&End interview…")
+        self.discard_button = QPushButton("Wrong person: &discard…")
+        self.discard_button.setToolTip("Set this draft aside because it was opened for the"
+                                       " wrong person (only before anything beyond the"
+                                       " identity check is answered)")
         self.pause_button = QPushButton("&Pause (keep draft)")
         self.back_button = QPushButton("&Back")
         self.next_button = QPushButton("&Next")
         self.finalise_button = QPushButton("&Finalise…")
-        for button in (self.end_button, self.pause_button):
+        # The discard button goes last: when it goes away, nothing else moves.
+        for button in (self.end_button, self.pause_button, self.discard_button):
             nav.addWidget(button)
         nav.addStretch()
         for button in (self.back_button, self.next_button, self.finalise_button):
             nav.addWidget(button)
         layout.addLayout(nav)
         self.end_button.clicked.connect(self._on_end)
+        self.discard_button.clicked.connect(self._on_discard)
         self.pause_button.clicked.connect(self._on_pause)
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
@@ -105,6 +137,9 @@ class InterviewWizard(QWidget):
         self.set_language(self._language)
         start = interview.record.current_step or interview.protocol.steps[0].id
         self.show_step(start if start in self.step_pages else interview.protocol.steps[0].id)
+        # The form is made when the interview is finalised; what making it needs is loaded
+        # now, in the background, so that the form is on screen at once then.
+        warm_up_in_background()
 
     # -- navigation -----------------------------------------------------------------
     @property
@@ -129,14 +164,20 @@ class InterviewWizard(QWidget):
                 self.interview = self._services.interviews.enter_step(
                     self._actor, self.interview.id, step_id)
             except UserError as error:
-                self.reason_label.setText(str(error))
+                self._say(str(error))
                 return
         self._current = step_id
+        self._fill_in_what_is_known(step_id)
         page = self.step_pages[step_id]
         self.pages.setCurrentWidget(page)
         page.refresh(self.interview.engine, self.interview.record.answers)
-        page.focus_first_open_question(self.interview.engine, self.interview.record.answers)
+        if page.step.shows_declaration:
+            declared = self._services.interviews.declaration(self.interview)
+            page.set_declaration(declared.texts if declared else ())
+        self._show_recorded_signatures(page)
         self._update_nav()
+        if not page.focus_first_open_question(self.interview.engine):
+            self._focus_next_button()
 
     def go_next(self) -> None:
         if self._current == REVIEW:
@@ -190,45 +231,122 @@ class InterviewWizard(QWidget):
             return
         super().keyPressEvent(event)
 
+    def focus_current(self) -> None:
+        """Give the keyboard back to the page (after an unlock, for one)."""
+        if self._current == REVIEW:
+            self.finalise_button.setFocus()
+        elif self._current in self.step_pages and not self.step_pages[
+                self._current].focus_first_open_question(self.interview.engine):
+            self._focus_next_button()
+
+    def _focus_next_button(self) -> None:
+        if self.next_button.isVisible() and self.next_button.isEnabled():
+            self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # -- answers --------------------------------------------------------------------
     def _on_answered(self, question_id: str, value) -> None:
+        if not self._save_answer(question_id, value):
+            return
+        self._after_change()
+        page = self.step_pages.get(self._current)
+        widget = page.questions.get(question_id) if page else None
+        moved = (widget is not None and widget.moves_on_when_answered()
+                 and page.focus_next_open_question(self.interview.engine, question_id))
+        if widget is not None and widget.moves_on_when_answered() and not moved:
+            self._focus_next_button()
+
+    def _save_answer(self, question_id: str, value) -> bool:
         try:
             self.interview = self._services.interviews.answer(
                 self._actor, self.interview.id, question_id, value)
         except UserError as error:  # a full disk too: one sentence, and the answer kept
             self._not_saved(question_id, error)
-            return
-        self._after_change()
+            return False
+        return True
 
     def _not_saved(self, question_id: str, error: UserError) -> None:
         for page in self.step_pages.values():
             if question_id in page.questions:
                 page.questions[question_id].save_failed()
-        self.reason_label.setText(str(error))
+        self._say(str(error))
 
-    def _signer_name(self, question_id: str) -> str | None:
-        signer = self.interview.protocol.question(question_id).signer
-        answers = self.interview.record.answers
-        return {"interpreter": answers.get("interpreter_name"),
-                "observer": answers.get("observer_name"),
-                "interviewer": self._actor.name}.get(signer)
+    def _fill_in_what_is_known(self, step_id: str) -> None:
+        """Answers the interviewer would otherwise type twice, filled in (and saved, and
+        editable) when the step opens: the interpreter and the observer as named in "who
+        is in the room", and the interview language as the screen or the person's
+        nationality suggests."""
+        protocol, answers = self.interview.protocol, self.interview.record.answers
+        step_questions = {q.id for q in self.interview.engine.visible_questions(step_id)}
+        people = parse_present_persons(
+            str(answer_for_role(protocol, answers, "present_persons") or ""))
+        for role, signer, part in NAMED_BY_PRESENT_PERSONS:
+            question = question_with_role(protocol, role)
+            if question is None or question.id not in step_questions or answers.get(question.id):
+                continue
+            person = first_with_role(people, signer)
+            value = getattr(person, part) if person else None
+            if value:
+                self._save_answer(question.id, value)
+        language_question = question_with_role(protocol, "interview_language")
+        if language_question is not None and language_question.id in step_questions \
+                and not self.interview.record.answers.get(language_question.id):
+            offered = language_question.option_ids()
+            for candidate in (self._language if self._language != "en" else None,
+                              self._subject.language, "en"):
+                if candidate in offered:
+                    self._save_answer(language_question.id, candidate)
+                    break
+
+    def _show_recorded_signatures(self, page: StepPage) -> None:
+        signature_ids = [q.id for q in page.step.questions if q.kind == "signature"]
+        if not any(self.interview.record.answers.get(q) for q in signature_ids):
+            return
+        recorded = self._services.interviews.recorded_signatures(self._actor, self.interview.id)
+        for question_id in signature_ids:
+            if question_id in recorded:
+                given = recorded[question_id]
+                page.questions[question_id].show_recorded(given.mode, given.strokes)
 
     def _on_signed(self, question_id: str, result) -> None:
+        protocol = self.interview.protocol
+        signer = protocol.question(question_id).signer
+        name = result.signer_name or signer_name(protocol, self.interview.record.answers,
+                                                 signer)
+        if signer == "interviewer":
+            name = name or self._actor.name
         try:
             self.interview = self._services.interviews.add_signature(
                 self._actor, self.interview.id, question_id, mode=result.mode,
-                signer_name=result.signer_name or self._signer_name(question_id),
-                strokes=result.strokes, image_png=result.png)
+                signer_name=name, strokes=result.strokes, image_png=result.png)
         except UserError as error:
-            self.reason_label.setText(str(error))
+            self._say(str(error))
             return
         self._after_change()
+        page = self.step_pages.get(self._current)
+        if page is not None and not page.focus_next_open_question(self.interview.engine,
+                                                                  question_id):
+            self._focus_next_button()
 
     def _after_change(self) -> None:
         page = self.step_pages.get(self._current)
         if page is not None:
             page.refresh(self.interview.engine, self.interview.record.answers)
         self._update_nav()
+
+    def _say(self, message: str, shorter: str | None = None) -> None:
+        """Show a gate message in its reserved lines; ``shorter`` is said instead when the
+        message would not fit them (the whole message stays in the tooltip)."""
+        if shorter is not None and not self._fits_reason_lines(message):
+            self.reason_label.setText(shorter)
+        else:
+            self.reason_label.setText(message)
+        self.reason_label.setToolTip(message)
+
+    def _fits_reason_lines(self, message: str) -> bool:
+        width = max(self.reason_label.width(), 200)
+        needed = self.reason_label.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, message).height()
+        return needed <= self.reason_label.height()
 
     def _update_nav(self) -> None:
         engine = self.interview.engine
@@ -237,40 +355,49 @@ class InterviewWizard(QWidget):
         self.back_button.setEnabled(on_review or ids.index(self._current) > 0)
         self.next_button.setVisible(not on_review)
         self.finalise_button.setVisible(on_review)
+        self.discard_button.setVisible(
+            self._services.interviews.may_discard(self._actor, self.interview))
         if on_review:
             ok, reasons = engine.can_finalise()
             self.finalise_button.setEnabled(ok)
-            self.reason_label.setText("" if ok else " ".join(reasons))
+            self._say("" if ok else " ".join(reasons))
             self.progress_label.setText("Review")
             return
+        # Numbered among all the protocol's steps, conditional ones too: a page's number
+        # never depends on the answers (the follow-up questions of one choice would
+        # otherwise shift the count for everyone watching the screen).
+        all_steps = [step.id for step in self.interview.protocol.steps]
         self.progress_label.setText(
-            f"Step {ids.index(self._current) + 1} of {len(ids)}")
+            f"Step {all_steps.index(self._current) + 1} of {len(all_steps)}")
         status = engine.step_status(self._current)
         if status.stop_reason:
             label = self.interview.protocol.reason(status.stop_reason).label.get("en")
             self.next_button.setText("&Next: end interview")
             self.next_button.setEnabled(True)
-            self.reason_label.setText(
-                f"This answer means the interview cannot go on ({label}). Next ends it with"
-                " that reason; change the answer if it was a mistake.")
+            self._say(f"This answer means the interview cannot go on ({label}). Next ends it"
+                      " with that reason; change the answer if it was a mistake.")
             return
         self.next_button.setText("&Next")
         self.next_button.setEnabled(status.complete)
         if status.complete:
-            self.reason_label.setText("")
+            self._say("")
         elif status.locked_reason:
-            self.reason_label.setText(status.locked_reason)
+            self._say(status.locked_reason)
         elif status.blocked:
-            self.reason_label.setText(" ".join(status.blocked))
+            self._say(" ".join(status.blocked))
         else:
             missing = [self.interview.protocol.question(q).prompt.get("en")
                        for q in status.missing]
-            self.reason_label.setText("Still to answer: " + "; ".join(missing))
+            self._say("Still to answer: " + "; ".join(f"“{m}”" for m in missing),
+                      shorter=f"Still to answer: {len(missing)} questions on this page,"
+                              f" the first “{missing[0]}”.")
 
     def _show_review(self) -> None:
         images = self._services.interviews.signature_images(self._actor, self.interview.id)
+        declared = self._services.interviews.declaration(self.interview)
         self.review_page.show_interview(self.interview.protocol, self.interview.engine,
-                                        self.interview.record.answers, self._language, images)
+                                        self.interview.record.answers, self._language, images,
+                                        declared.texts if declared else ())
         self.pages.setCurrentWidget(self.review_page)
         self._update_nav()
         self.finalise_button.setFocus()
@@ -299,6 +426,25 @@ class InterviewWizard(QWidget):
             return
         self._end_with(dialog.reason(), step_id, dialog.note_text(), forced=False)
 
+    def _on_discard(self) -> None:
+        reason, ok = QInputDialog.getText(
+            self, "Discard this draft",
+            f"Discard the interview of {self._subject.display_name} ({self._subject.isn})?"
+            " The draft is kept in the history as discarded, with your name.\nWhy:",
+            text="Opened for the wrong person")
+        if not ok:
+            return
+        self.discard(reason)
+
+    def discard(self, reason: str) -> bool:
+        try:
+            self._services.interviews.discard_draft(self._actor, self.interview.id, reason)
+        except UserError as error:
+            self._say(str(error))
+            return False
+        self.sig_discarded.emit(self.interview.id)
+        return True
+
     def _end_with(self, reason: str, step_id: str, note: str | None, forced: bool) -> None:
         if forced:
             self._finish(lambda: self._services.interviews.finalise(self._actor,
@@ -320,3 +466,7 @@ class InterviewWizard(QWidget):
         if page is not None:
             page.flush()
         self.sig_paused.emit(self.interview.id)
+
+
+def _html(text: str) -> str:
+    return html.escape(text or "")

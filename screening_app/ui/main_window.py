@@ -28,6 +28,7 @@ from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.idle_lock import IdleLock
 from screening_app.ui.roster_model import RosterTableModel, SubjectRole
+from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.subject_panel import SubjectPanel
 from screening_app.ui.tasks import Task, run_in_background
@@ -63,7 +64,7 @@ class MainWindow(QMainWindow):
         station = services.station
         self.setWindowTitle(f"Screening — {station.station_id} ({station.camp})"
                             + (" — DEMO" if station.demo else ""))
-        self.resize(1200, 780)
+        fit_to_screen(self, 1200, 780)
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -197,6 +198,12 @@ class MainWindow(QMainWindow):
         self.print_forms_action = QAction("&Print forms…", self, shortcut=QKeySequence("Ctrl+P"))
         self.print_forms_action.triggered.connect(self.open_batch_print)
         interview_menu.addAction(self.print_forms_action)
+        # These work from any of the app's windows (the review queue, the dashboard, a
+        # preview), not only when the main window has the focus.
+        for action in (self.lock_action, verify_action, self.sync_action, self.backup_action,
+                       quit_action, self.resume_action, self.sent_back_action,
+                       self.review_action, self.dashboard_action, self.print_forms_action):
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
 
     def open_batch_print(self) -> "BatchPrintDialog":
         from screening_app.ui.batch_print import BatchPrintDialog
@@ -282,19 +289,58 @@ class MainWindow(QMainWindow):
         if subject is not None:
             self.start_interview(subject.isn)
 
-    def start_interview(self, isn: str) -> None:
+    def start_interview(self, isn: str) -> "InterviewWizard | None":
+        """Start an interview of the person, deliberately: someone with an open draft or a
+        finalised record is not interviewed again without saying so and asking why."""
         if self.wizard is not None:
-            return
+            return None
+        from screening_app.ui.second_interview_dialog import (
+            DISCARD,
+            RESUME,
+            OpenDraftDialog,
+            SecondInterviewDialog,
+        )
+
         try:
-            # A new interview of someone already interviewed (after a send-back, or to
-            # withdraw or reconfirm a choice) is linked to their latest record.
+            prior = self.services.interviews.prior(self.actor, isn)
+            subject = self.services.roster.get(self.actor, isn)
+            if prior.open_draft is not None:
+                dialog = OpenDraftDialog(subject, prior, self)
+                if dialog.exec() != OpenDraftDialog.DialogCode.Accepted:
+                    return None
+                if dialog.outcome == RESUME:
+                    return self.open_wizard(
+                        self.services.interviews.load(self.actor, prior.open_draft.id))
+                if dialog.outcome == DISCARD and not self._discard_draft(prior.open_draft.id):
+                    return None
+                prior = self.services.interviews.prior(self.actor, isn)
+            purpose = None
+            if prior.latest_final_id is not None:
+                # A new interview of someone already interviewed (after a send-back, or to
+                # withdraw or reconfirm a choice) is linked to their latest record.
+                dialog = SecondInterviewDialog(subject, prior, self)
+                if dialog.exec() != SecondInterviewDialog.DialogCode.Accepted:
+                    return None
+                purpose = dialog.purpose()
             interview = self.services.interviews.start(
-                self.actor, isn,
-                supersedes_id=self.services.interviews.latest_final_id(self.actor, isn))
+                self.actor, isn, supersedes_id=prior.latest_final_id, purpose=purpose)
         except UserError as error:
             QMessageBox.warning(self, "Cannot start", str(error))
-            return
-        self.open_wizard(interview)
+            return None
+        return self.open_wizard(interview)
+
+    def _discard_draft(self, interview_id: str) -> bool:
+        reason, ok = QInputDialog.getText(
+            self, "Discard the draft", "The draft stays in the history as discarded, with"
+            " your name. Why is it discarded?", text="Opened for the wrong person")
+        if not ok:
+            return False
+        try:
+            self.services.interviews.discard_draft(self.actor, interview_id, reason)
+        except UserError as error:
+            QMessageBox.warning(self, "Not discarded", str(error))
+            return False
+        return True
 
     def open_wizard(self, interview: Interview) -> "InterviewWizard":
         from screening_app.ui.interview_wizard import InterviewWizard
@@ -302,9 +348,12 @@ class MainWindow(QMainWindow):
         self.wizard = InterviewWizard(self.services, self.actor, interview)
         self.wizard.sig_finalised.connect(self._on_wizard_finalised)
         self.wizard.sig_paused.connect(lambda _id: self.close_wizard())
+        self.wizard.sig_discarded.connect(self._on_wizard_discarded)
         self.stack.addWidget(self.wizard)
         self.stack.setCurrentWidget(self.wizard)
         self.menuBar().setEnabled(True)
+        # Focus given while the wizard was being built, out of sight, does not hold.
+        self.wizard.focus_current()
         return self.wizard
 
     def close_wizard(self) -> None:
@@ -319,20 +368,30 @@ class MainWindow(QMainWindow):
         self._show_subject(self.selected_subject())
         self.search_edit.setFocus()
 
+    def _on_wizard_discarded(self, _interview_id: str) -> None:
+        self.close_wizard()
+        self.statusBar().showMessage("The draft was discarded; it stays in the history with"
+                                     " your name.", 8000)
+
     def _on_wizard_finalised(self, interview: Interview) -> None:
         self.close_wizard()
         self.statusBar().showMessage(
             f"Interview {interview.id[:8]} finalised and sealed.", 8000)
-        self.show_form(interview.id)
+        # The form just signed and stored comes with the sealed interview: shown from those
+        # bytes, not read back from the database.
+        self.show_form(interview.id, interview.form)
 
-    def show_form(self, interview_id: str) -> "PdfPreviewDialog | None":
+    def show_form(self, interview_id: str, document=None) -> "PdfPreviewDialog | None":
+        """Preview the interview's form: ``document`` (a StoredDocument) when given, else
+        the newest stored revision."""
         from screening_app.ui.pdf_preview import PdfPreviewDialog
 
-        try:
-            document = self.services.documents.latest(self.actor, interview_id)
-        except UserError as error:
-            QMessageBox.information(self, "No form", str(error))
-            return None
+        if document is None:
+            try:
+                document = self.services.documents.latest(self.actor, interview_id)
+            except UserError as error:
+                QMessageBox.information(self, "No form", str(error))
+                return None
         dialog = PdfPreviewDialog(self.services, self.actor, document, self)
         dialog.setModal(False)
         self.sig_locked.connect(dialog.hide)  # a person's form never stays on a locked screen
@@ -350,7 +409,8 @@ class MainWindow(QMainWindow):
             return None
         names = [f"{d.record.subject_snapshot.get('name_native') or ''} "
                  f"{d.record.subject_snapshot.get('name_latin') or ''} ({d.record.subject_isn})"
-                 f" — at {d.record.current_step}, started {d.record.started_at[:16]}"
+                 f" — at “{_step_title(d)}”, started"
+                 f" {d.record.started_at[:16].replace('T', ' ')}"
                  for d in reversed(drafts)]
         choice, ok = QInputDialog.getItem(
             self, "Resume an unfinished interview",
@@ -362,9 +422,21 @@ class MainWindow(QMainWindow):
         self.open_wizard(interview)
         return interview
 
+    def _raised(self, name: str):
+        """The dialog kept under ``name`` if it is on screen (raised to the front), else
+        None: a shortcut pressed twice brings the same window forward."""
+        dialog = getattr(self, name, None)
+        if dialog is not None and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        return None
+
     def open_dashboard(self):
         from screening_app.ui.dashboard import DashboardDialog
 
+        if self._raised("dashboard_dialog"):
+            return self.dashboard_dialog
         self.dashboard_dialog = DashboardDialog(self.services, self.actor, self)
         self.sig_locked.connect(self.dashboard_dialog.hide)
         self.dashboard_dialog.show()
@@ -373,6 +445,9 @@ class MainWindow(QMainWindow):
     def open_review_queue(self):
         from screening_app.ui.review_queue import ReviewQueueDialog
 
+        if self._raised("review_dialog"):
+            self.review_dialog.refresh()
+            return self.review_dialog
         self.review_dialog = ReviewQueueDialog(self.services, self.actor, self)
         self.review_dialog.sig_show_form.connect(self.show_form)
         self.review_dialog.sig_flags_loaded.connect(self.sig_review_queue_ready)
@@ -505,6 +580,12 @@ class MainWindow(QMainWindow):
         self.stack.setVisible(True)
         self.idle_lock.restart()
         self.sig_unlocked.emit()
+        # The keyboard goes back to where the work is.
+        self.activateWindow()
+        if self.wizard is not None:
+            self.wizard.focus_current()
+        else:
+            self.search_edit.setFocus()
 
     def switch_user(self, actor: Actor) -> None:
         """Another person takes the station: any open interview stays saved as a draft
@@ -533,3 +614,12 @@ class MainWindow(QMainWindow):
         if self.wizard is not None and self.wizard.current_step in self.wizard.step_pages:
             self.wizard.step_pages[self.wizard.current_step].flush()
         super().closeEvent(event)
+
+
+def _step_title(interview: Interview) -> str:
+    """Where a draft stopped, in the protocol's words."""
+    step_id = interview.record.current_step or interview.protocol.steps[0].id
+    try:
+        return interview.protocol.step(step_id).title.get("en")
+    except UserError:
+        return interview.protocol.steps[0].title.get("en")

@@ -1,6 +1,10 @@
-"""Seeing a stored form: preview (QPdfView), print, and save a copy of the exact bytes."""
+"""Seeing a stored form: preview (pages rendered as they print), print, and save a copy of
+the exact bytes."""
 
-from PySide6.QtPdfWidgets import QPdfView
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QDialog,
@@ -9,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
 )
 
@@ -16,7 +21,23 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.documents import StoredDocument
-from screening_app.ui.pdf_printing import load_pdf, pdf_printer, print_pdf
+from screening_app.ui.pdf_pages_view import PdfPagesView
+from screening_app.ui.pdf_printing import load_printable, pdf_printer, print_pdf
+from screening_app.ui.screen_fit import fit_to_screen
+
+PREFERRED_SIZE = (820, 900)  # a page's width at a readable size; the screen may allow less
+
+
+def pages_text(count: int) -> str:
+    return f"{count} page{'' if count == 1 else 's'}"
+
+
+def printed_text(count: int) -> str:
+    if count == 0:
+        return "not printed yet"
+    if count == 1:
+        return "printed once"
+    return f"printed {count} times"
 
 
 class PdfPreviewDialog(QDialog):
@@ -28,16 +49,37 @@ class PdfPreviewDialog(QDialog):
         self.document = document
         self.setWindowTitle(f"{document.kind.replace('_', ' ').capitalize()} — "
                             f"{document.interview_id[:8]}")
-        self.resize(820, 900)
         layout = QVBoxLayout(self)
-        self.pdf, self._buffer = load_pdf(document.content, self)
-        self.view = QPdfView(self)
-        self.view.setDocument(self.pdf)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.pdf, self._buffer = load_printable(document.content, self)
+        self.view = PdfPagesView(self.pdf, self)
+
+        navigation = QHBoxLayout()
+        self.page_spin = QSpinBox()
+        self.page_spin.setRange(1, max(self.pdf.pageCount(), 1))
+        self.page_spin.setAccessibleName("Page")
+        page_label = QLabel("Pa&ge:")
+        page_label.setBuddy(self.page_spin)
+        self.zoom_out_button = QPushButton("Zoom &out")
+        self.zoom_in_button = QPushButton("Zoom &in")
+        self.fit_width_button = QPushButton("&Fit width")
+        self.zoom_label = QLabel()
+        for button in (self.zoom_out_button, self.zoom_in_button, self.fit_width_button):
+            button.setAutoDefault(False)  # Enter in the dialog never zooms
+        for widget in (page_label, self.page_spin, QLabel(f"of {self.pdf.pageCount()}")):
+            navigation.addWidget(widget)
+        navigation.addStretch()
+        for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_width_button,
+                       self.zoom_label):
+            navigation.addWidget(widget)
+        layout.addLayout(navigation)
         layout.addWidget(self.view, 1)
+
         self.info_label = QLabel()
         layout.addWidget(self.info_label)
+        # Says what happened to the last action here (where a copy was saved).
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        layout.addWidget(self.status_label)
         buttons = QHBoxLayout()
         self.print_button = QPushButton("&Print…")
         self.save_button = QPushButton("&Save a copy…")
@@ -49,16 +91,38 @@ class PdfPreviewDialog(QDialog):
         buttons.addStretch()
         buttons.addWidget(close)
         layout.addLayout(buttons)
+
         self.print_button.clicked.connect(self._on_print)
         self.save_button.clicked.connect(self._on_save)
         close.clicked.connect(self.accept)
+        self.page_spin.valueChanged.connect(lambda number: self.view.go_to_page(number - 1))
+        self.view.sig_current_page_changed.connect(self._on_view_current_page_changed)
+        self.view.sig_zoom_changed.connect(self._on_view_zoom_changed)
+        self.zoom_in_button.clicked.connect(self.view.zoom_in)
+        self.zoom_out_button.clicked.connect(self.view.zoom_out)
+        self.fit_width_button.clicked.connect(self.view.fit_width)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.ZoomIn), self, self.view.zoom_in)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.ZoomOut), self, self.view.zoom_out)
+        self.view.setFocus()  # arrows and Page Up/Down scroll the form at once
+        fit_to_screen(self, *PREFERRED_SIZE)
+        self._on_view_zoom_changed(self.view.zoom())
         self._update_info()
 
     def _update_info(self) -> None:
-        prints = self._services.documents.print_count(self.document.id)
+        prints = self._services.documents.times_printed(self.document.interview_id)
         self.info_label.setText(
-            f"{self.pdf.pageCount()} page(s) · SHA-256 {self.document.sha256[:16]}… · "
-            f"printed {prints} time(s)")
+            f"{pages_text(self.pdf.pageCount())} · revision {self.document.revision} · "
+            f"SHA-256 {self.document.sha256[:16]}… · {printed_text(prints)}")
+
+    @Slot(int)
+    def _on_view_current_page_changed(self, page: int) -> None:
+        self.page_spin.blockSignals(True)  # the view is already there
+        self.page_spin.setValue(page + 1)
+        self.page_spin.blockSignals(False)
+
+    @Slot(float)
+    def _on_view_zoom_changed(self, zoom: float) -> None:
+        self.zoom_label.setText(f"{round(zoom * 100)} %")
 
     def print_to(self, printer) -> int:
         """Count the print, then print; returns the copy number."""
@@ -85,9 +149,16 @@ class PdfPreviewDialog(QDialog):
     def _on_save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save a copy of the form",
                                               self.document.suggested_filename, "PDF (*.pdf)")
-        if not path:
-            return
+        if path:
+            self.save_copy_to(Path(path))
+
+    def save_copy_to(self, path: Path) -> bool:
+        """Write the stored bytes to ``path`` and say where they went."""
         try:
             self._services.documents.export(self._actor, self.document.interview_id, path)
         except (UserError, OSError) as error:
+            self.status_label.clear()
             QMessageBox.warning(self, "Not saved", str(error))
+            return False
+        self.status_label.setText(f"Saved a copy of the form to {path}.")
+        return True

@@ -1,12 +1,16 @@
 """Printing stored PDFs: each page rendered by QtPdf and painted on the printer, with a
 "COPY n" mark on copies after the first (added at print time only; the stored bytes
-never change)."""
+never change).
+
+Pages are rendered from ``load_printable``: the stored bytes with their signature boxes
+drawn in (see records/print_appearances.py) and every other annotation rendered, so paper
+and the preview show what the stored file holds, as any PDF reader shows it."""
 
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter
 
 PRINT_DPI = 200
@@ -20,6 +24,22 @@ def load_pdf(content: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:
     document = QPdfDocument(parent)
     document.load(buffer)
     return document, buffer
+
+
+def load_printable(content: bytes, parent=None) -> tuple[QPdfDocument, QBuffer]:
+    """A stored PDF ready to render as it prints: its form fields' appearances (the
+    signature boxes) drawn into its pages, since QtPdf never renders those itself."""
+    from screening_app.records.print_appearances import with_field_appearances_drawn
+
+    return load_pdf(with_field_appearances_drawn(content), parent)
+
+
+def render_page(pdf: QPdfDocument, page: int, size: QSize) -> QImage:
+    """One page as an image of ``size`` pixels, with its annotations; transparent where the
+    page draws nothing (the paper, or the preview's white page, shows through)."""
+    options = QPdfDocumentRenderOptions()
+    options.setRenderFlags(QPdfDocumentRenderOptions.RenderFlag.Annotations)
+    return pdf.render(page, size, options)
 
 
 def paint_copy_mark(painter: QPainter, area: QRectF, copy_number: int) -> None:
@@ -50,8 +70,8 @@ def paint_pdf_pages(painter: QPainter, printer: QPrinter, pdf: QPdfDocument, cop
         area.moveTo(0, 0)
         points = pdf.pagePointSize(page)
         scale = PRINT_DPI / 72
-        image: QImage = pdf.render(page, QSize(int(points.width() * scale),
-                                               int(points.height() * scale)))
+        image = render_page(pdf, page, QSize(int(points.width() * scale),
+                                             int(points.height() * scale)))
         target = fit_rect(area, image.width(), image.height())
         painter.drawImage(target, image)
         if copy_number > 1:
@@ -64,7 +84,7 @@ def print_pdf(content: bytes, printer: QPrinter, copy_number: int | Callable[[],
 
     ``copy_number`` may be a function: it is called once the printer has opened, so a
     print is counted only when it can really happen."""
-    document, buffer = load_pdf(content)
+    document, buffer = load_printable(content)
     painter = QPainter()
     if not painter.begin(printer):
         document.close()

@@ -3,9 +3,16 @@
 Each emits ``sig_answered(question_id, value)`` as soon as an answer is given (the wizard
 saves it at once) and shows a saved answer with ``set_value``. Options are numbered in the
 interview's own order, and the number keys choose them.
+
+The keyboard never answers a question the interviewer cannot see being answered: an
+options question takes the focus as a whole (its frame is outlined while it has it), only
+its number keys answer it, and a typing hand in the wrong place changes nothing (the
+radio buttons themselves never hold the focus, so a space bar meant for a text field does
+not tick one).
 """
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -25,6 +32,11 @@ from screening_app.ui.signature_field import SignatureField
 
 TEXT_SAVE_DELAY_MS = 600
 YES_NO = (("yes", "Yes", "예", "是"), ("no", "No", "아니요", "否"))
+FOCUSED_FRAME = ("QFrame#answerFrame { border: 2px solid #5b86b8; border-radius: 6px;"
+                 " background: #f3f7fc; }")
+UNFOCUSED_FRAME = "QFrame#answerFrame { border: 2px solid transparent; border-radius: 6px; }"
+PRESENT_PERSONS_HINT = ("One person per line, name and role: for example “Pak Sung-ho,"
+                        " interpreter” or “Observer: L. Berg (ICRC)”.")
 
 
 def _bilingual(english: str, other: str | None) -> str:
@@ -48,10 +60,16 @@ class QuestionWidget(QFrame):
     def set_language(self, language: str) -> None:
         self._language = language
         prompt = self.question.prompt
-        required = "" if self.question.required else "  (optional)"
-        self.prompt_label.setText(_bilingual(prompt.get("en"), prompt.get(language)) + required)
+        text = _bilingual(prompt.get("en"), prompt.get(language))
+        # Protocols often say "(optional)" in the prompt itself; say it once.
+        if not self.question.required and "optional" not in prompt.get("en").casefold():
+            text += "  (optional)"
+        self.prompt_label.setText(text)
 
     def set_value(self, value) -> None:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def is_answered(self) -> bool:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
     def flush(self) -> None:
@@ -64,26 +82,64 @@ class QuestionWidget(QFrame):
     def focus_first(self) -> None:
         self.setFocus()
 
+    def moves_on_when_answered(self) -> bool:
+        """Whether one answer completes the question, so the keyboard can move on to the
+        next one (not for text being typed, nor for ticking several boxes)."""
+        return False
+
+
+class _AnswerFrame(QFrame):
+    """The keyboard's target for an options question: outlined while it has the focus."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("answerFrame")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(UNFOCUSED_FRAME)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.setStyleSheet(FOCUSED_FRAME)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.setStyleSheet(UNFOCUSED_FRAME)
+        super().focusOutEvent(event)
+
 
 class OptionsQuestion(QuestionWidget):
-    """yes_no, single_choice and scale: one of several, numbered 1..n."""
+    """yes_no, single_choice and scale: one of several, numbered 1..n.
 
-    def __init__(self, question: Question, options: list[tuple[str, str, str | None]], parent=None):
+    ``options`` holds (value, English label, labels by language or None); a label that is
+    only the option's own number (a scale's middle values) is not repeated after it."""
+
+    def __init__(self, question: Question, options: list[tuple[object, str, dict | None]],
+                 large: bool = False, parent=None):
         super().__init__(question, parent)
-        self._options = options  # (value, english label, label in other languages by code)
+        self._options = options
         self._group = QButtonGroup(self)
         self._buttons: list[QRadioButton] = []
-        row = QHBoxLayout() if len(options) <= 5 and question.kind != "single_choice" \
-            else QVBoxLayout()
+        self.answer_frame = _AnswerFrame()
+        self.answer_frame.setAccessibleName(question.prompt.get("en"))
+        vertical = len(options) > 5 or question.kind == "single_choice"
+        row = QVBoxLayout(self.answer_frame) if vertical else QHBoxLayout(self.answer_frame)
+        row.setContentsMargins(6, 4, 6, 4)
         for number, _ in enumerate(options, start=1):
             button = QRadioButton()
             button.setProperty("option_number", number)
+            # The frame holds the focus; a radio button never does (see the module note).
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if large:
+                # The choice itself: as large as the statement read above it.
+                from screening_app.ui.fonts import statement_font
+
+                button.setFont(statement_font())
             self._group.addButton(button, number - 1)
             self._buttons.append(button)
             row.addWidget(button)
-        if isinstance(row, QHBoxLayout):
+        if not vertical:
             row.addStretch()
-        self._layout.addLayout(row)
+        self._layout.addWidget(self.answer_frame)
+        self.setFocusProxy(self.answer_frame)
         self._group.idClicked.connect(self._on_clicked)
 
     def set_language(self, language: str) -> None:
@@ -92,7 +148,8 @@ class OptionsQuestion(QuestionWidget):
                                                   start=1):
             _, english, localised = option
             other = localised.get(language) if isinstance(localised, dict) else None
-            button.setText(f"{number}  {_bilingual(english, other)}")
+            label = _bilingual(english, other)
+            button.setText(f"{number}" if label == str(number) else f"{number}   {label}")
 
     def set_value(self, value) -> None:
         for button, (option_value, _, _) in zip(self._buttons, self._options, strict=True):
@@ -102,21 +159,27 @@ class OptionsQuestion(QuestionWidget):
         index = self._group.checkedId()
         return self._options[index][0] if index >= 0 else None
 
+    def is_answered(self) -> bool:
+        return self._group.checkedId() >= 0
+
     def choose_number(self, number: int) -> bool:
         if 1 <= number <= len(self._buttons):
             self._buttons[number - 1].setChecked(True)
-            self._buttons[number - 1].setFocus()
             self._on_clicked(number - 1)
             return True
         return False
 
     def focus_first(self) -> None:
-        checked = self._group.checkedButton()
-        (checked or self._buttons[0]).setFocus()
+        self.answer_frame.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def moves_on_when_answered(self) -> bool:
+        return True
 
     def keyPressEvent(self, event) -> None:
+        # Keys typed on the focused frame arrive here: only its number keys answer.
         text = event.text()
-        if text.isdigit() and self.choose_number(int(text)):
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if plain and text.isdigit() and self.choose_number(int(text)):
             return
         super().keyPressEvent(event)
 
@@ -125,23 +188,33 @@ class OptionsQuestion(QuestionWidget):
 
 
 class MultiChoiceQuestion(QuestionWidget):
+    """Any number of options, each ticked or unticked by its number key."""
+
     def __init__(self, question: Question, options: list[Option], parent=None):
         super().__init__(question, parent)
         self._options = options
         self._boxes: list[QCheckBox] = []
+        self.answer_frame = _AnswerFrame()
+        self.answer_frame.setAccessibleName(question.prompt.get("en"))
+        column = QVBoxLayout(self.answer_frame)
+        column.setContentsMargins(6, 4, 6, 4)
         for number, _ in enumerate(options, start=1):
             box = QCheckBox()
             box.setProperty("option_number", number)
+            box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             box.toggled.connect(self._on_toggled)
             self._boxes.append(box)
-            self._layout.addWidget(box)
+            column.addWidget(box)
+        self._layout.addWidget(self.answer_frame)
+        self.setFocusProxy(self.answer_frame)
         self._updating = False
 
     def set_language(self, language: str) -> None:
         super().set_language(language)
         for number, (box, option) in enumerate(zip(self._boxes, self._options, strict=True),
                                                start=1):
-            box.setText(f"{number}  {_bilingual(option.label.get('en'), option.label.get(language))}")
+            label = _bilingual(option.label.get("en"), option.label.get(language))
+            box.setText(f"{number}   {label}")
 
     def set_value(self, value) -> None:
         self._updating = True
@@ -150,15 +223,18 @@ class MultiChoiceQuestion(QuestionWidget):
             box.setChecked(option.id in chosen)
         self._updating = False
 
+    def is_answered(self) -> bool:
+        return any(box.isChecked() for box in self._boxes)
+
     def focus_first(self) -> None:
-        self._boxes[0].setFocus()
+        self.answer_frame.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def keyPressEvent(self, event) -> None:
         text = event.text()
-        if text.isdigit() and 1 <= int(text) <= len(self._boxes):
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if plain and text.isdigit() and 1 <= int(text) <= len(self._boxes):
             box = self._boxes[int(text) - 1]
             box.setChecked(not box.isChecked())
-            box.setFocus()
             return
         super().keyPressEvent(event)
 
@@ -173,7 +249,7 @@ class MultiChoiceQuestion(QuestionWidget):
 class TextQuestion(QuestionWidget):
     """Saved a moment after typing pauses, and at once when the field is left."""
 
-    def __init__(self, question: Question, multiline: bool, parent=None):
+    def __init__(self, question: Question, parent=None):
         super().__init__(question, parent)
         self._saved: str | None = None
         self._saved_before_offer: str | None = None
@@ -181,18 +257,21 @@ class TextQuestion(QuestionWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(TEXT_SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
-        if multiline:
+        if question.multiline:
             self.editor = QPlainTextEdit()
             self.editor.setTabChangesFocus(True)
-            self.editor.setFixedHeight(90)
+            self.editor.setFixedHeight(90 if question.role != "present_persons" else 110)
             self.editor.textChanged.connect(self._timer.start)
         else:
             self.editor = QLineEdit()
             self.editor.textEdited.connect(lambda _text: self._timer.start())
             self.editor.editingFinished.connect(self.flush)
-        self.editor.setAccessibleName(question.id)
+        if question.role == "present_persons":
+            self.editor.setPlaceholderText(PRESENT_PERSONS_HINT)
+        self.editor.setAccessibleName(question.prompt.get("en"))
         self.prompt_label.setBuddy(self.editor)
         self._layout.addWidget(self.editor)
+        self.setFocusProxy(self.editor)
 
     def text(self) -> str:
         if isinstance(self.editor, QPlainTextEdit):
@@ -210,6 +289,9 @@ class TextQuestion(QuestionWidget):
             self.editor.blockSignals(False)
         else:
             self.editor.setText(value)
+
+    def is_answered(self) -> bool:
+        return bool((self._saved or "").strip())
 
     def flush(self) -> None:
         self._timer.stop()
@@ -231,76 +313,112 @@ class TextQuestion(QuestionWidget):
         super().focusOutEvent(event)
 
     def focus_first(self) -> None:
-        self.editor.setFocus()
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class SignatureQuestion(QuestionWidget):
-    """The pad (or thumbprint option) and an Accept button; once accepted the record holds
-    a reference to the stored signature, and "Sign again" replaces it with a new one."""
+    """The pad (or the thumbprint option, where the protocol allows one for this signer)
+    and an Accept button. Once accepted, the signature is shown as recorded: the pad is
+    read-only and "Sign again" replaces it with a new one."""
 
     sig_signed = Signal(str, object)  # question id, SignatureResult
 
-    def __init__(self, question: Question, title: str, with_name: bool, parent=None):
+    def __init__(self, question: Question, parent=None):
         super().__init__(question, parent)
-        self.field = SignatureField(title, with_name=with_name)
+        self.field = SignatureField(question.prompt.get("en"), with_name=False,
+                                    allow_thumbprint=question.thumbprint)
         # The question's own prompt already names the signer.
         self.field.title_label.setVisible(False)
         self._layout.addWidget(self.field)
         row = QHBoxLayout()
         self.accept_button = QPushButton("Accept si&gnature")
+        self.accept_button.setAutoDefault(False)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
         row.addWidget(self.accept_button)
         row.addWidget(self.status_label, 1)
         self._layout.addLayout(row)
         self.accept_button.clicked.connect(self._on_accept)
-        self.field.sig_changed.connect(lambda: self.status_label.setText(""))
+        self.field.sig_changed.connect(self._on_field_changed)
+        self._recorded = False
+        self.setFocusProxy(self.field)
 
     def set_value(self, value) -> None:
-        if isinstance(value, dict) and value.get("mode"):
-            how = {"signature": "signed", "thumbprint": "thumbprint to be taken on the form",
-                   "on_paper": "signed on paper"}.get(value["mode"], value["mode"])
-            self.status_label.setText(f"✓ Recorded: {how}.")
-            self.accept_button.setText("Sign a&gain")
-        else:
+        """The answer holds only the mode; ``show_recorded`` brings back the strokes."""
+        recorded = isinstance(value, dict) and bool(value.get("mode"))
+        if recorded and not self._recorded:
+            self.field.show_recorded(value["mode"], None)
+        self._show_state(value["mode"] if recorded else None)
+
+    def show_recorded(self, mode: str, strokes: list | None) -> None:
+        """A signature given earlier (a resumed interview): drawn again from its vectors,
+        or the thumbprint box ticked, and kept until "Sign again"."""
+        self.field.show_recorded(mode, strokes)
+        self._show_state(mode)
+
+    def is_answered(self) -> bool:
+        return self._recorded
+
+    def _show_state(self, mode: str | None) -> None:
+        self._recorded = mode is not None
+        if mode is None:
             self.status_label.setText("")
             self.accept_button.setText("Accept si&gnature")
+            return
+        how = {"signature": "signed", "thumbprint": "thumbprint to be taken on the form",
+               "on_paper": "signed on paper"}.get(mode, mode)
+        self.status_label.setText(f"✓ Recorded: {how}.")
+        self.accept_button.setText("Sign a&gain")
 
     def _on_accept(self) -> None:
+        if self._recorded:
+            # "Sign again": an empty pad for a new signature; the recorded one stays in
+            # the record until a new one is accepted.
+            self.field.start_again()
+            self.accept_button.setText("Accept si&gnature")
+            self.status_label.setText("Sign on the pad, then accept the new signature.")
+            self._recorded = False
+            return
         problem = self.field.validate()
         if problem:
             self.status_label.setText(problem)
             return
         self.sig_signed.emit(self.question.id, self.field.result())
 
+    def _on_field_changed(self) -> None:
+        if not self._recorded:
+            self.status_label.setText("")
+
     def focus_first(self) -> None:
-        self.field.setFocus()
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
-def build_question_widget(question: Question, options: list[Option], signer_titles: dict,
+def yes_no_options() -> list[tuple[str, str, dict]]:
+    return [(value, en, {"ko": ko, "zh": zh}) for value, en, ko, zh in YES_NO]
+
+
+def build_question_widget(question: Question, options: list[Option], *, large: bool = False,
                           parent: QWidget | None = None) -> QuestionWidget:
     if question.kind == "yes_no":
-        return OptionsQuestion(question, [(v, en, {"ko": ko, "zh": zh})
-                                          for v, en, ko, zh in YES_NO], parent)
+        return OptionsQuestion(question, yes_no_options(), parent=parent)
     if question.kind == "single_choice":
         return OptionsQuestion(question, [(o.id, o.label.get("en"), o.label.as_dict())
-                                          for o in options], parent)
+                                          for o in options], large=large, parent=parent)
     if question.kind == "scale":
         values = range(question.min or 1, (question.max or 5) + 1)
         labels = []
         for value in values:
             end = (question.min_label if value == question.min else
                    question.max_label if value == question.max else None)
-            labels.append((value, f"{value}" + (f" ({end.get('en')})" if end else ""),
-                           {lang: end.get(lang) for lang in ("ko", "zh")} if end else None))
-        return OptionsQuestion(question, labels, parent)
+            # The number key is the value's own number: only the ends have words.
+            labels.append((value, end.get("en") if end else f"{value}",
+                           end.as_dict() if end else None))
+        return OptionsQuestion(question, labels, parent=parent)
     if question.kind == "multi_choice":
         return MultiChoiceQuestion(question, options, parent)
     if question.kind == "text":
-        multiline = question.id.endswith(("_note", "_other", "present_persons"))
-        return TextQuestion(question, multiline, parent)
+        return TextQuestion(question, parent)
     if question.kind == "signature":
-        title = signer_titles.get(question.signer, question.prompt.get("en"))
-        # Names of the interpreter and observer are recorded at the language step.
-        return SignatureQuestion(question, title, with_name=False, parent=parent)
+        return SignatureQuestion(question, parent)
     raise ValueError(f"no widget for question kind {question.kind!r}")
+

@@ -1,16 +1,19 @@
-"""The last page: every answer, the outcome and the signatures, with the choice read back
-in the person's language before the record is finalised."""
+"""The last page: every answer, the outcome and the signatures, with the declaration the
+person signed read back in their language before the record is finalised."""
 
 import base64
 import html
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from screening_app.protocol import InterviewEngine, Protocol
-from screening_app.records.form_text import declaration
+from screening_app.protocol import InterviewEngine, Protocol, Question
 from screening_app.ui.fonts import statement_font
 
 YES_NO_LABELS = {"yes": "Yes", "no": "No"}
+SIGNATURE_MODE_LABELS = {"thumbprint": "Thumbprint (on the paper form)",
+                         "on_paper": "Signed on paper", "signature": "Signed"}
+# One table for every step, its first column this wide: the answers line up down the page.
+PROMPT_COLUMN_PERCENT = 58
 
 
 class ReviewPage(QWidget):
@@ -32,15 +35,12 @@ class ReviewPage(QWidget):
         layout.addWidget(self.summary, 1)
 
     def show_interview(self, protocol: Protocol, engine: InterviewEngine, answers: dict,
-                       language: str, signature_images: dict[str, bytes]) -> None:
-        choice = engine.effective_choice()
+                       language: str, signature_images: dict[str, bytes],
+                       declaration: tuple[tuple[str, str], ...] = ()) -> None:
         ok, reasons = engine.can_finalise()
-        if choice:
-            # The same declaration the form prints above the person's signature.
-            question = protocol.choice.question
-            local = declaration(language, protocol.option_label(question, choice, language))
-            english = declaration("en", protocol.option_label(question, choice, "en"))
-            self.read_back.setText(f"{local}\n\n— {english}" if local != english else english)
+        if declaration:
+            # The same declaration the signatures page showed and the form prints.
+            self.read_back.setText("\n\n".join(text for _, text in declaration))
         else:
             self.read_back.setText("No choice has been recorded.")
         parts = []
@@ -51,22 +51,26 @@ class ReviewPage(QWidget):
         if flags:
             parts.append("<p><b>Flags for the supervisor:</b></p><ul>" + "".join(
                 f"<li>{html.escape(f.explanation)}</li>" for f in flags) + "</ul>")
+        rows = []
         for step in engine.visible_steps():
-            rows = []
+            rows.append(f"<tr><td colspan='2' style='padding-top:14px'><h3>"
+                        f"{html.escape(step.title.get('en'))}</h3></td></tr>")
             for question in engine.visible_questions(step.id):
                 value = answers.get(question.id)
-                rows.append(f"<tr><td style='padding-right:12px'>{html.escape(question.prompt.get('en'))}"
-                            f"</td><td><b>{_value_html(protocol, question, value, signature_images)}"
-                            "</b></td></tr>")
-            parts.append(f"<h3>{html.escape(step.title.get('en'))}</h3><table>{''.join(rows)}</table>")
+                rows.append(
+                    f"<tr><td width='{PROMPT_COLUMN_PERCENT}%' style='padding:2px 12px 2px 0'>"
+                    f"{html.escape(question.prompt.get('en'))}</td><td style='padding:2px 0'>"
+                    f"<b>{_value_html(protocol, question, value, signature_images)}</b>"
+                    "</td></tr>")
+        parts.append("<table width='100%' cellspacing='0'>" + "".join(rows) + "</table>")
         self.summary.setHtml("".join(parts))
 
 
-def _value_html(protocol, question, value, signature_images) -> str:
+def _value_html(protocol: Protocol, question: Question, value, signature_images) -> str:
     if value is None or value == "" or value == []:
         return "<span style='color:#888'>—</span>"
     if question.kind == "yes_no":
-        return YES_NO_LABELS.get(value, str(value))
+        return YES_NO_LABELS.get(value, html.escape(str(value)))
     if question.kind == "single_choice":
         return html.escape(protocol.option_label(question.id, value, "en"))
     if question.kind == "multi_choice":
@@ -76,6 +80,5 @@ def _value_html(protocol, question, value, signature_images) -> str:
         if image:
             data = base64.b64encode(image).decode("ascii")
             return f"<img src='data:image/png;base64,{data}' height='60'>"
-        return html.escape({"thumbprint": "Thumbprint (on paper)",
-                            "on_paper": "Signed on paper"}.get(value.get("mode"), "Signed"))
-    return html.escape(str(value))
+        return html.escape(SIGNATURE_MODE_LABELS.get(value.get("mode"), "Signed"))
+    return html.escape(str(value)).replace("\n", "<br>")

@@ -215,6 +215,12 @@ class ReviewQueueDialog(QDialog):
         else:
             self.flags_label.setText("")
 
+    def refresh(self) -> None:
+        """The queue again, as it is now (opened a second time, it is brought forward and
+        brought up to date rather than doubled; its filters stay as they are)."""
+        self.reload()
+        self._load_flags()
+
     def _load_flags(self) -> None:
         parent, actor = self._services, self._actor
         self._flags_task = Task(lambda _report, _token: compute_flags(parent, actor))

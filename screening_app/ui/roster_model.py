@@ -16,6 +16,17 @@ STATUS_LABELS = {
     "not_completed": "Not completed",
     "sent_back": "Sent back",
 }
+
+
+def status_label(status: str | None) -> str:
+    """"completed+draft" reads "Completed · draft open": the latest finalised outcome stays
+    in view while a new interview of the person is under way."""
+    if status and "+" in status:
+        final, _ = status.split("+", 1)
+        return f"{STATUS_LABELS.get(final, final)} · draft open"
+    return STATUS_LABELS.get(status, "")
+
+
 COLUMNS = (
     ("isn", "ISN"),
     ("name_native", "Name"),
@@ -62,7 +73,7 @@ class RosterTableModel(ColumnsTableModel):
         return cells[index.column()]
 
     def _cells_of(self, subject: Subject) -> tuple[str, ...]:
-        status = STATUS_LABELS.get(self._status.get(subject.isn), "")
+        status = status_label(self._status.get(subject.isn))
         values = (status if field == "status" else getattr(subject, field)
                   for field, _header in COLUMNS)
         return tuple("" if value is None else str(value) for value in values)
@@ -111,7 +122,8 @@ class RosterTableModel(ColumnsTableModel):
         """What the column shows in its first ``rows`` rows; for the status, every label it
         may show (the status of a row changes)."""
         if COLUMNS[column][0] == "status":
-            return list(STATUS_LABELS.values())
+            return [status_label(status) for status in STATUS_LABELS] + [
+                status_label(f"{status}+draft") for status in STATUS_LABELS if status]
         return [self.data(self.index(row, column)) for row in range(min(rows, len(self._rows)))]
 
     def subject_at(self, row: int) -> Subject | None:

@@ -1,5 +1,6 @@
 """Signing in, unlocking a locked session, and switching user."""
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -41,9 +42,12 @@ class SignInDialog(QDialog):
             + (" &mdash; <span style='color:#b00'>DEMO</span>" if station.demo else "")
         )
         layout.addWidget(heading)
-        if locked_user:
-            layout.addWidget(QLabel(f"The session of <b>{locked_user}</b> is locked. "
-                                    "Enter the password to continue; the work is kept."))
+        self.locked_label = QLabel(
+            f"The session of <b>{html.escape(locked_user or '')}</b> is locked. Enter the"
+            " password to continue; the work is kept.")
+        self.locked_label.setWordWrap(True)
+        self.locked_label.setVisible(bool(locked_user))
+        layout.addWidget(self.locked_label)
         form = QFormLayout()
         self.name_edit = QLineEdit(locked_user or "")
         self.name_edit.setAccessibleName("User name")
@@ -64,8 +68,12 @@ class SignInDialog(QDialog):
             hint.setStyleSheet("color: #555; font-family: monospace")
             layout.addWidget(hint)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        # A locked station has no way past the lock but a password: no Cancel that would
+        # only bring the same lock back.
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok if locked_user else
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self._locked = bool(locked_user)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
             "Unlock" if locked_user else "Sign in")
         if locked_user:
@@ -85,8 +93,15 @@ class SignInDialog(QDialog):
         self.retry_timer.timeout.connect(self._on_retry_allowed)
         self.name_edit.textEdited.connect(self._on_name_edited)
 
+    def reject(self) -> None:
+        if self._locked:
+            return  # Escape on a lock screen: it stays
+        super().reject()
+
     def _on_switch_user(self) -> None:
         self.switched = True
+        self.locked_label.setText("Another person signs in; the locked session's work stays"
+                                  " saved for its own account.")
         if self.retry_timer.isActive():
             self._on_name_edited("")
         self.name_edit.setReadOnly(False)

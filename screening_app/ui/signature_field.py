@@ -40,7 +40,8 @@ class SignatureResult:
 class SignatureField(QWidget):
     sig_changed = Signal()
 
-    def __init__(self, title: str, with_name: bool = False, parent: QWidget | None = None):
+    def __init__(self, title: str, with_name: bool = False, parent: QWidget | None = None,
+                 *, allow_thumbprint: bool = True):
         super().__init__(parent)
         self._with_name = with_name
         layout = QVBoxLayout(self)
@@ -80,6 +81,9 @@ class SignatureField(QWidget):
         buttons.addWidget(self.undo_button)
         buttons.addStretch()
         buttons.addWidget(self.thumbprint_box)
+        # Where the protocol allows a thumbprint only for someone who may not write (the
+        # person interviewed), staff are not offered one.
+        self.thumbprint_box.setVisible(allow_thumbprint)
         layout.addLayout(buttons)
 
         self.thumbprint_note = QLabel(THUMBPRINT_NOTE)
@@ -91,6 +95,7 @@ class SignatureField(QWidget):
         # Spare height goes below the field, so the pad keeps its 3:1 proportions.
         layout.addStretch(1)
 
+        self._recorded = False
         self.setFocusProxy(self.pad)
         self.clear_button.clicked.connect(self.pad.clear)
         self.undo_button.clicked.connect(self.pad.undo_last_stroke)
@@ -98,6 +103,33 @@ class SignatureField(QWidget):
         self.pad.sig_changed.connect(self._on_pad_sig_changed)
         self.name_edit.textChanged.connect(self.sig_changed)
         self._update_buttons()
+
+    def show_recorded(self, mode: str, strokes) -> None:
+        """Show a signature already recorded: its strokes drawn again (or the thumbprint
+        box ticked), read-only, with Clear and Undo off until ``start_again``."""
+        self.thumbprint_box.blockSignals(True)
+        self.thumbprint_box.setChecked(mode == "thumbprint")
+        self.thumbprint_box.blockSignals(False)
+        self.thumbprint_note.setVisible(mode == "thumbprint")
+        if strokes:
+            self.pad.set_strokes(strokes)
+        self.pad.set_read_only(True)
+        self.pad.setEnabled(mode != "thumbprint")
+        self._recorded = True
+        self._update_buttons()
+
+    def start_again(self) -> None:
+        """An empty pad for a new signature (the recorded one stays in the record until a
+        new one is accepted)."""
+        self._recorded = False
+        self.thumbprint_box.setChecked(False)
+        self.pad.set_read_only(False)
+        self.pad.setEnabled(True)
+        self.pad.clear()
+        self._update_buttons()
+
+    def is_recorded(self) -> bool:
+        return self._recorded
 
     def is_thumbprint(self) -> bool:
         return self.thumbprint_box.isChecked()
@@ -136,6 +168,7 @@ class SignatureField(QWidget):
         self.sig_changed.emit()
 
     def _update_buttons(self) -> None:
-        drawing = not self.is_thumbprint() and not self.pad.is_empty()
+        drawing = not self._recorded and not self.is_thumbprint() and not self.pad.is_empty()
         self.clear_button.setEnabled(drawing)
         self.undo_button.setEnabled(drawing)
+        self.thumbprint_box.setEnabled(not self._recorded)

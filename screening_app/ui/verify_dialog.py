@@ -17,6 +17,7 @@ from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.verification import FormVerification, read_pdf, verify_form
+from screening_app.ui.screen_fit import fit_to_screen
 
 QR_PREFIX = "SCREENING-RECORD:"
 
@@ -43,9 +44,11 @@ class VerifyDialog(QDialog):
         self.result_label = QLabel("")
         self.result_label.setWordWrap(True)
         layout.addWidget(self.result_label)
+        layout.addStretch()
         close = QPushButton("&Close")
         close.clicked.connect(self.accept)
         layout.addWidget(close)
+        fit_to_screen(self, 680, 420)
         self.check_button.clicked.connect(self._on_check_record)
         self.record_edit.returnPressed.connect(self._on_check_record)
         self.open_button.clicked.connect(self._on_open)
@@ -60,7 +63,7 @@ class VerifyDialog(QDialog):
         except UserError as error:
             self._show(False, str(error), source, ())
             return None
-        self._show(result.valid, result.reason, source, result.notes)
+        self._show(result.valid, result.reason, source, result.notes, result.superseded_by)
         return result
 
     def verify_record_id(self, text: str) -> FormVerification | None:
@@ -89,12 +92,16 @@ class VerifyDialog(QDialog):
                 return
             self.verify_bytes(pdf, Path(path).name)
 
-    def _show(self, valid: bool, reason: str | None, source: str, notes) -> None:
+    def _show(self, valid: bool, reason: str | None, source: str, notes,
+              superseded_by: str | None = None) -> None:
         colour, verdict = ("#1b5e20", "GENUINE") if valid else ("#b00020", "NOT VALID")
         text = f"<p style='color:{colour}; font-size:15pt'><b>{verdict}</b> — " \
                f"{html.escape(source)}</p>"
         if reason:
             text += f"<p>{html.escape(reason)}</p>"
+        if superseded_by:
+            # Genuine, but not the form of record any more: said as loudly as the verdict.
+            text += f"<p style='color:#8a4b00'><b>{html.escape(superseded_by)}</b></p>"
         if notes:
             text += "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"
         self.result_label.setText(text)

@@ -83,7 +83,7 @@ def test_record_an_interview_from_an_answers_file(data_dir, tmp_path, capsys, mo
                          "--isn", "CN-700002", "--answers", answers, "--user", "ivan",
                          "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 0, err
-    assert "completed (repatriate)" in out
+    assert "completed (Accept repatriation)" in out
     code, out, _ = cli(capsys, monkeypatch, "--data-dir", data_dir, "interview", "list", "--json",
                        "--user", "ivan", "--password-stdin", stdin=PASSWORD + "\n")
     listed = json.loads(out)

@@ -63,7 +63,7 @@ def test_an_interview_recorded_on_a_full_disk_leaves_no_trace(disk_station):
     disk_station.prove_whole(new_isn="NK-100013")
     again = disk_station.cli("interview", "record", "--isn", "NK-100002", "--answers",
                              answers, user="ivan")
-    assert again.code == 0 and "completed (enlist)" in again.out, again.err
+    assert again.code == 0 and "completed (Enter the armed forces of the United Nations Command)" in again.out, again.err
 
 
 def trusting_headquarters(disk_station, headquarters):

@@ -102,7 +102,8 @@ def test_statement_not_read_blocks_progress_without_ending_the_interview():
     assert not status.complete
     assert status.stop_reason is None
     assert status.blocked == [
-        "The answer to 'statement_read' must be yes before the interview can go on."
+        "“Has the whole statement been read to the person in their language?” must be answered"
+        " Yes before the interview can go on."
     ]
     assert current.stop_reason() is None
     assert "'Explanation'" in current.step_status("choice").locked_reason
@@ -117,7 +118,7 @@ def test_no_privacy_forces_the_interview_to_stop(question_id):
     assert current.stop_reason() == "no_privacy"
     assert current.step_status("privacy").stop_reason == "no_privacy"
     assert not current.step_status("privacy").complete
-    with pytest.raises(AnswerError, match="stopped at 'Privacy check' \\(no_privacy\\)"):
+    with pytest.raises(AnswerError, match="stopped at 'Privacy check' \\(Privacy could not be ensured\\)"):
         current.check_answer("interview_language", "ko")
     outcome = current.outcome()
     assert (outcome.status, outcome.reason, outcome.step, outcome.choice) == (
@@ -153,7 +154,8 @@ def test_a_stop_even_after_a_choice_means_no_choice_is_recorded():
     ok, reasons = current.can_finalise()
     assert not ok
     assert reasons == [
-        "The interview was stopped at 'Privacy check' (no_privacy); it can only be ended as"
+        "The interview was stopped at 'Privacy check' (Privacy could not be ensured); it can only"
+        " be ended as"
         " not completed."
     ]
     assert current.outcome().choice is None
@@ -234,7 +236,7 @@ def test_the_final_choice_is_not_asked_when_both_answers_agree():
     assert current.firmness_mismatch() is False
     assert [q.id for q in current.visible_questions("firmness")] == ["confirmed_choice"]
     with pytest.raises(
-        AnswerError, match="asked only when the answers to 'choice' and 'confirmed_choice' differ"
+        AnswerError, match="asked only when the answers to “Which do you choose\\?” and “You have heard"
     ):
         current.check_answer("final_choice", "enlist")
 
@@ -308,7 +310,8 @@ def test_an_identity_mismatch_is_flagged_with_an_explanation():
     flags = engine(answers).flags()
     assert [(f.id, f.question_id) for f in flags] == [("identity_mismatch", "isn_matches")]
     assert flags[0].explanation == (
-        "Identity does not match the roster: the answer to 'isn_matches' was no."
+        "Identity does not match the roster: “Does the prisoner serial number the person gives"
+        " match the roster?” was answered No."
     )
 
 
@@ -358,7 +361,8 @@ def test_missing_answers_are_named_by_step():
     del answers["threatened"]
     ok, reasons = engine(answers).can_finalise()
     assert not ok
-    assert "'Safety questions' still needs answers to threatened." in reasons
+    assert ("'Safety questions' still needs an answer to “Has anyone threatened or harmed you because"
+            " of this choice, or to make you choose one way?”.") in reasons
 
 
 def test_a_blocked_explanation_is_a_reason_not_to_finalise():
@@ -366,7 +370,9 @@ def test_a_blocked_explanation_is_a_reason_not_to_finalise():
     answers["understood"] = "no"
     ok, reasons = engine(answers).can_finalise()
     assert not ok
-    assert "The answer to 'understood' must be yes before the interview can go on." in reasons
+    assert any(r.startswith("“Does the person say they have understood the statement?")
+               and r.endswith("must be answered Yes before the interview can go on.")
+               for r in reasons)
 
 
 def test_an_empty_interview_cannot_be_finalised_and_says_why():
@@ -493,6 +499,9 @@ def test_signature_answers():
         "mode": "thumbprint"
     }
     assert current.check_answer("observer_signature", SIGNED) == SIGNED
+    # Only the person interviewed may give a thumbprint in this protocol.
+    with pytest.raises(AnswerError, match="does not take a thumbprint from this signer"):
+        current.check_answer("interpreter_signature", {"mode": "thumbprint"})
     with pytest.raises(AnswerError, match="a drawn signature needs the signature_id"):
         current.check_answer("observer_signature", {"mode": "signature"})
     with pytest.raises(AnswerError, match="mode one of signature, thumbprint, on_paper"):

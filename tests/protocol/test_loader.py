@@ -330,3 +330,62 @@ def test_all_bad_definitions_leave_the_default_untouched():
     # The mutations work on copies; the shipped file must still load.
     before = copy.deepcopy(default_data())
     assert load_protocol(DEFAULT_FILE).source == before
+
+
+def test_roles_and_read_backs_of_the_default_protocol():
+    """unc-screening v1 predates the role keys: its roles come from protocol/vocabulary.py,
+    and what its steps read back follows from its choice configuration."""
+    from screening_app.protocol import default_protocol
+    from screening_app.protocol.vocabulary import question_with_role
+
+    protocol = default_protocol()
+    assert {role: question_with_role(protocol, role).id for role in (
+        "present_persons", "interview_language", "interpreter_name", "observer_name",
+        "observer_body")} == {"present_persons": "present_persons",
+                              "interview_language": "interview_language",
+                              "interpreter_name": "interpreter_name",
+                              "observer_name": "observer_name",
+                              "observer_body": "observer_body"}
+    assert protocol.step("firmness").reads_back == "choice"
+    assert [s.id for s in protocol.steps if s.shows_declaration] == ["signatures"]
+    assert [q.id for q in protocol.questions() if q.thumbprint] == ["person_signature"]
+
+
+def test_a_protocol_declares_roles_declarations_and_read_backs(tmp_path):
+    source = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
+    changed = copy.deepcopy(source)
+    changed["id"] = "other-protocol"
+    language_step = next(s for s in changed["steps"] if s["id"] == "language")
+    language_step["questions"][1]["role"] = "interpreter_name"
+    signatures = next(s for s in changed["steps"] if s["id"] == "signatures")
+    signatures["questions"][1]["thumbprint"] = True
+    coercion = next(s for s in changed["steps"] if s["id"] == "coercion")
+    coercion["reads_back"] = "choice"
+    choice = next(s for s in changed["steps"] if s["id"] == "choice")["questions"][0]
+    choice["options"][0]["declaration"] = {"en": "I enlist.", "ko": "입대합니다.",
+                                           "zh": "我参军。"}
+    protocol = parse_protocol(changed, "other.yaml")
+    from screening_app.protocol.declaration import declaration
+    from screening_app.protocol.vocabulary import question_with_role
+
+    assert question_with_role(protocol, "interpreter_name").id == "interpreter_name"
+    # A protocol that declares roles gets none from the legacy table.
+    assert question_with_role(protocol, "observer_name") is None
+    assert protocol.question("interpreter_signature").thumbprint
+    assert protocol.step("coercion").reads_back == "choice"
+    assert declaration(protocol, "enlist", "ko") == "입대합니다."
+    assert declaration(protocol, "repatriate", "en").startswith("I have chosen freely")
+    twice = copy.deepcopy(changed)
+    next(s for s in twice["steps"] if s["id"] == "language")["questions"][4]["role"] = \
+        "interpreter_name"
+    with pytest.raises(ProtocolError, match="the role 'interpreter_name' is already given"):
+        parse_protocol(twice, "twice.yaml")
+    wrong_kind = copy.deepcopy(changed)
+    next(s for s in wrong_kind["steps"] if s["id"] == "identity")["questions"][0]["role"] = \
+        "observer_name"
+    with pytest.raises(ProtocolError, match="must be a text question"):
+        parse_protocol(wrong_kind, "kind.yaml")
+    own = copy.deepcopy(changed)
+    next(s for s in own["steps"] if s["id"] == "firmness")["reads_back"] = "confirmed_choice"
+    with pytest.raises(ProtocolError, match="is asked in this step"):
+        parse_protocol(own, "own.yaml")

@@ -19,6 +19,7 @@ import pytest
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
 from screening_app.protocol import complete_answers, default_protocol
+from screening_app.protocol.declaration import built_declaration as declaration
 from screening_app.records.choice_form import (
     FormContext,
     SignatureImage,
@@ -29,7 +30,7 @@ from screening_app.records.choice_form import (
     signature_box,
 )
 from screening_app.records.fonts import FORM_FONT, form_font
-from screening_app.records.form_text import LABELS, declaration
+from screening_app.records.form_text import LABELS
 from screening_app.records.layout import MARGIN_BOTTOM, MARGIN_X, QR_SIZE, page_dimensions
 from screening_app.records.qr import QR_QUIET_MODULES, qr_matrix, record_qr_text
 

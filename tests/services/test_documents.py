@@ -26,12 +26,13 @@ def test_finalising_stores_the_form_and_exports_write_its_exact_bytes(two_forms,
     assert kinds[-2:] == ["document.created", "document.exported"]
 
 
-def test_prints_are_counted_per_document(two_forms):
-    station, mine, _ = two_forms
+def test_prints_are_counted_per_interview(two_forms):
+    station, mine, theirs = two_forms
     documents = station.services.documents
     stored = documents.latest(station.interviewer, mine.id)
     assert [documents.record_print(station.interviewer, stored) for _ in range(3)] == [1, 2, 3]
-    assert documents.print_count(stored.id) == 3
+    assert documents.times_printed(mine.id) == 3
+    assert documents.times_printed_each([mine.id, theirs.id]) == {mine.id: 3, theirs.id: 0}
 
 
 def test_an_interviewer_sees_only_their_own_forms(two_forms):
@@ -75,3 +76,29 @@ def test_the_station_page_size_setting_shapes_new_forms(roster_station):
         handle.flush()
         info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True).stdout
     assert "612 x 792" in info
+
+
+def test_prints_before_and_after_the_countersignature_add_up(two_forms):
+    station, mine, _ = two_forms
+    documents = station.services.documents
+    first = documents.latest(station.supervisor, mine.id)
+    assert documents.record_print(station.interviewer, first) == 1  # the original
+    station.services.reviews.decide(station.supervisor, mine.id, "approved")
+    approved = documents.latest(station.supervisor, mine.id)
+    assert approved.revision == 2
+    # The countersigned revision is a new document, but not a new original on paper.
+    assert documents.record_print(station.supervisor, approved) == 2
+    assert documents.record_print(station.interviewer, first) == 3
+    assert documents.times_printed(mine.id) == 3
+    printed = [e.payload for e in station.services.station.events.for_interview(mine.id)
+               if e.kind == "document.printed"]
+    assert printed == [{"document_id": first.id, "revision": 1, "copy": 1},
+                       {"document_id": approved.id, "revision": 2, "copy": 2},
+                       {"document_id": first.id, "revision": 1, "copy": 3}]
+
+
+def test_the_sealed_interview_carries_the_form_stored_with_it(two_forms):
+    station, mine, theirs = two_forms
+    for final in (mine, theirs):
+        assert final.form == station.services.documents.latest(station.supervisor, final.id)
+        assert final.form.revision == 1 and final.form.content.startswith(b"%PDF")

@@ -86,8 +86,12 @@ def test_option_order_is_randomised_per_interview_and_recorded(roster_station):
     services = StationServices.for_station(roster_station.services.station,
                                            rng=random.Random(3))
     services.sign_in("ivan", PASSWORD)
-    orders = {tuple(services.interviews.start(roster_station.interviewer, "NK-100001")
-                    .record.option_order["choice"]) for _ in range(12)}
+    orders = set()
+    for _ in range(12):
+        # One draft per person at a time: each is set aside before the next is drawn.
+        draft = services.interviews.start(roster_station.interviewer, "NK-100001")
+        orders.add(tuple(draft.record.option_order["choice"]))
+        services.interviews.discard_draft(roster_station.interviewer, draft.id, "test draw")
     assert orders == {("enlist", "repatriate"), ("repatriate", "enlist")}
 
 
@@ -165,3 +169,86 @@ def test_a_new_interview_links_only_to_the_same_persons_final_record(roster_stat
         services.interviews.start(ivan, "NK-100002", supersedes_id=first.id)
     again = services.interviews.start(ivan, "NK-100001", supersedes_id=first.id)
     assert again.record.supersedes_id == first.id
+
+
+# -- second interviews ----------------------------------------------------------------------
+def test_a_second_interview_records_why_and_links_to_the_first(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    first = services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()}, "t")
+    prior = services.interviews.prior(ivan, "NK-100001")
+    assert prior.latest_final_id == first.id and prior.latest_final_status == "completed"
+    assert prior.open_draft is None
+    again = services.interviews.start(ivan, "NK-100001", supersedes_id=first.id,
+                                      purpose="reconfirmation")
+    assert again.record.purpose == "reconfirmation"
+    assert services.interviews.load(ivan, first.id).record == first.record  # untouched
+    # The purpose is part of the sealed record once it is finalised.
+    for question_id, value in complete_answers().items():
+        if question_id.endswith("_signature"):
+            services.interviews.add_signature(ivan, again.id, question_id, mode="on_paper")
+        else:
+            services.interviews.answer(ivan, again.id, question_id, value)
+    sealed = services.interviews.finalise(ivan, again.id).record
+    assert sealed.sealed_content()["purpose"] == "reconfirmation"
+    assert sealed.computed_hash() == sealed.record_sha256
+
+
+def test_records_without_a_purpose_hash_as_they_always_did(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    first = services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()}, "t")
+    assert "purpose" not in first.record.sealed_content()
+    assert first.record.computed_hash() == first.record.record_sha256
+
+
+def test_a_second_interview_needs_a_known_purpose_and_a_first_one(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    with pytest.raises(UserError, match="has none"):
+        services.interviews.start(ivan, "NK-100001", purpose="withdrawal")
+    first = services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()}, "t")
+    with pytest.raises(UserError, match="Unknown purpose 'whim'"):
+        services.interviews.start(ivan, "NK-100001", supersedes_id=first.id, purpose="whim")
+
+
+def test_one_person_has_one_open_draft_at_a_time(roster_station):
+    services, ivan, olga = (roster_station.services, roster_station.interviewer,
+                            roster_station.other_interviewer)
+    services.interviews.start(ivan, "NK-100001")
+    with pytest.raises(UserError, match="already open as a draft .* by ivan"):
+        services.interviews.start(olga, "NK-100001")
+    prior = services.interviews.prior(olga, "NK-100001")
+    assert prior.open_draft is not None and not prior.open_draft_is_mine
+    assert not prior.open_draft_discardable  # only ivan or a supervisor may
+
+
+def test_discarding_a_draft_keeps_it_and_logs_who_and_why(roster_station):
+    services, ivan, olga = (roster_station.services, roster_station.interviewer,
+                            roster_station.other_interviewer)
+    draft = services.interviews.start(ivan, "NK-100001")
+    services.interviews.answer(ivan, draft.id, "isn_matches", "no")
+    with pytest.raises(PermissionDenied):
+        services.interviews.discard_draft(olga, draft.id, "not mine")
+    with pytest.raises(UserError, match="Say why"):
+        services.interviews.discard_draft(ivan, draft.id, "  ")
+    services.interviews.discard_draft(ivan, draft.id, "Opened for the wrong person")
+    event = services.station.events.for_interview(draft.id)[-1]
+    assert (event.kind, event.actor_id) == ("interview.discarded", ivan.user_id)
+    with pytest.raises(UserError, match="discarded"):
+        services.interviews.answer(ivan, draft.id, "name_matches", "yes")
+    # The database itself refuses to change a discarded draft.
+    with pytest.raises(Exception, match="discarded draft"):
+        services.station.db.execute("UPDATE interviews SET answers = '{}' WHERE id = ?",
+                                    [draft.id])
+    # The person can now be interviewed.
+    assert services.interviews.start(ivan, "NK-100001").record.status == "draft"
+
+
+def test_a_draft_under_way_is_not_discarded(roster_station):
+    services, ivan, sup = (roster_station.services, roster_station.interviewer,
+                           roster_station.supervisor)
+    draft = services.interviews.start(ivan, "NK-100001")
+    services.interviews.answer(ivan, draft.id, "present_persons", "Kim, interpreter")
+    with pytest.raises(UserError, match="answers beyond 'Identity check'"):
+        services.interviews.discard_draft(sup, draft.id, "wrong person")
+    final = services.transcription.record(ivan, "NK-100002", {"answers": complete_answers()}, "t")
+    with pytest.raises(RecordImmutable):
+        services.interviews.discard_draft(ivan, final.id, "wrong person")

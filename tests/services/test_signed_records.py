@@ -166,3 +166,41 @@ def test_audit_verify_passes_on_the_demo_station_after_an_interview(tmp_path, ca
     out = capsys.readouterr().out
     assert code == 0 and "history is whole" in out
     assert b"DEMO" in content
+
+
+# -- an earlier revision -------------------------------------------------------------------
+def test_the_form_printed_before_approval_is_genuine_and_superseded(signed, tmp_path):
+    from screening_app.services.verification import verify_form
+
+    station, final, path = signed
+    services = station.services
+    root = [services.keys.station_certificate().root]
+    before = verify_form(path.read_bytes(), root, services.station, station.supervisor)
+    assert before.valid and before.superseded_by is None
+
+    services.reviews.decide(station.supervisor, final.id, "approved")
+    approved = services.documents.latest(station.supervisor, final.id)
+    earlier = verify_form(path.read_bytes(), root, services.station, station.supervisor)
+    assert earlier.valid, earlier.reason
+    when = approved.created_at[:16].replace("T", " ")
+    assert earlier.superseded_by == ("A later revision supersedes this form: revision 2,"
+                                     f" approved and countersigned by sup on {when} UTC.")
+    newest = verify_form(approved.content, root, services.station, station.supervisor)
+    assert newest.valid and newest.superseded_by is None
+
+
+def test_verify_with_a_user_says_an_earlier_revision_is_genuine_and_superseded(
+        signed, capsys, monkeypatch):
+    station, final, path = signed
+    station.services.reviews.decide(station.supervisor, final.id, "approved")
+    approved = station.services.documents.latest(station.supervisor, final.id)
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0] == f"VALID: {path}"
+    when = approved.created_at[:16].replace("T", " ")
+    assert (f"  SUPERSEDED: A later revision supersedes this form: revision 2, approved and"
+            f" countersigned by sup on {when} UTC.") in lines
+    # Without the station there is nothing to compare with, so nothing is said about it.
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, user=None)
+    assert code == 0 and "SUPERSEDED" not in out

@@ -54,3 +54,22 @@ def test_an_unknown_person_is_refused(roster_station):
     with pytest.raises(UserError, match="No one with ISN 'XX-1'"):
         roster_station.services.transcription.record(
             roster_station.interviewer, "XX-1", {"answers": complete_answers()}, "paper.json")
+
+
+def test_a_paper_interview_of_someone_interviewed_before_is_linked_with_its_purpose(roster_station):
+    services, ivan = roster_station.services, roster_station.interviewer
+    first = services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()},
+                                          "first.json")
+    again = services.transcription.record(ivan, "NK-100001", {"answers": complete_answers()},
+                                          "again.json")
+    assert (again.record.supersedes_id, again.record.purpose) == (first.id, "re_interview")
+    with pytest.raises(UserError, match="again.json: purpose: use one of"):
+        services.transcription.record(ivan, "NK-100001", {"answers": complete_answers(),
+                                                          "purpose": "bored"}, "again.json")
+    again = services.transcription.record(
+        ivan, "NK-100001", {"answers": complete_answers("enlist"), "purpose": "withdrawal"},
+        "again.json")
+    assert again.record.supersedes_id and again.record.purpose == "withdrawal"
+    with pytest.raises(UserError, match="has no finalised interview to follow"):
+        services.transcription.record(ivan, "NK-100002", {"answers": complete_answers(),
+                                                          "purpose": "withdrawal"}, "x.json")

@@ -28,6 +28,8 @@ def test_a_station_made_by_the_first_migration_upgrades_to_the_newest(tmp_path):
     assert station.db.execute("SELECT name FROM users").fetchone()[0] == "admin"
     # What later migrations added is there and usable on the old data.
     assert "settings" in station.db.table_names()
+    assert "discarded_drafts" in station.db.table_names()
+    assert "purpose" in station.db["interviews"].columns_dict
     integrity = station.db.execute("PRAGMA integrity_check").fetchone()[0]
     assert integrity == "ok"
     station.close()

@@ -48,14 +48,20 @@ def answer_question(qtbot, widget, value) -> None:
     if isinstance(widget, OptionsQuestion):
         number = [option[0] for option in widget._options].index(value) + 1
         widget.focus_first()
-        QTest.keyClick(widget, str(number)[0]) if number < 10 else widget.choose_number(number)
+        # The key goes where the keyboard focus is, as a person's key press would.
+        QTest.keyClick(QApplication.focusWidget(), str(number)[0]) if number < 10 \
+            else widget.choose_number(number)
     elif isinstance(widget, MultiChoiceQuestion):
+        widget.focus_first()
         for option_value in value:
             number = [o.id for o in widget._options].index(option_value) + 1
-            QTest.keyClick(widget, str(number))
+            QTest.keyClick(QApplication.focusWidget(), str(number))
     elif isinstance(widget, TextQuestion):
         widget.editor.setFocus()
-        qtbot.keyClicks(widget.editor, value)
+        for number, line in enumerate(value.split("\n")):
+            if number:
+                QTest.keyClick(widget.editor, Qt.Key.Key_Return)  # a new line in the field
+            qtbot.keyClicks(widget.editor, line)
         widget.flush()
     elif isinstance(widget, SignatureQuestion):
         draw_signature(widget.field.pad)

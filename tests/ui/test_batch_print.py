@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QPushButton
 
 from screening_app.protocol.examples import complete_answers
+from screening_app.records.layout import countersignature_box, signature_box
 from screening_app.ui import batch_print
 from screening_app.ui.batch_print import (
     BatchPrintDialog,
@@ -21,6 +22,8 @@ from screening_app.ui.batch_print import (
 )
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.pdf_printing import load_pdf, pdf_printer
+from tests.ui.screen import assert_fits_screen
+from tests.ui.test_printing import full_sheet_a4_printer, ink_in
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils (pdftotext) is not installed")
@@ -123,7 +126,7 @@ def test_print_the_ticked_forms_of_one_compound_in_one_job(qtbot, forms_station,
                          Qt.ItemDataRole.CheckStateRole)
     assert dialog.selection_label.text() == "3 of 4 forms selected"
     selected = [forms[0], forms[2], forms[3]]
-    before = {f.document_id: services.documents.print_count(f.document_id) for f in forms}
+    before = {f.document_id: services.documents.times_printed(f.interview_id) for f in forms}
 
     output = tmp_path / "batch.pdf"
     with qtbot.waitSignal(dialog.sig_batch_finished, timeout=PRINT_TIMEOUT_MS) as finished:
@@ -135,7 +138,7 @@ def test_print_the_ticked_forms_of_one_compound_in_one_job(qtbot, forms_station,
                                   .content) for f in selected)
     assert result.printed == tuple(f.document_id for f in selected)
     assert pages_of(output.read_bytes()) == expected_pages == result.pages
-    after = {f.document_id: services.documents.print_count(f.document_id) for f in forms}
+    after = {f.document_id: services.documents.times_printed(f.interview_id) for f in forms}
     assert after == {d: before[d] + (d in result.printed) for d in before}
 
     assert dialog.summary_label.text() == f"Printed 3 forms ({expected_pages} pages)."
@@ -157,6 +160,44 @@ def test_a_form_printed_before_is_marked_as_a_copy_in_the_batch(qtbot, forms_sta
     text = pdf_text(output)
     assert text.count("COPY 2") == pages_of(reprinted.content)
     assert "COPY 1" not in text
+
+
+def test_a_form_printed_before_approval_is_a_copy_after_it_and_the_flag_agrees(
+        qtbot, forms_station, tmp_path):
+    services, supervisor = forms_station.services, forms_station.supervisor
+    dialog = open_dialog(qtbot, services, supervisor)
+    choose(dialog.compound_combo, "Compound 76")  # NK-100002's form alone
+    [form] = dialog.model.forms()
+    first = services.documents.document(supervisor, form.document_id)
+    assert services.documents.record_print(supervisor, first) == 1  # the original, unapproved
+    services.reviews.decide(supervisor, form.interview_id, "approved")
+    dialog.reload()
+    [approved] = dialog.model.forms()
+    assert approved.document_id != form.document_id  # the countersigned revision
+    assert [row[4] for row in shown_rows(dialog)] == ["1"]
+
+    output = tmp_path / "batch.pdf"
+    with qtbot.waitSignal(dialog.sig_batch_finished, timeout=PRINT_TIMEOUT_MS):
+        dialog.start_printing(full_sheet_a4_printer(output))
+    pages = pages_of(services.documents.document(supervisor, approved.document_id).content)
+    assert pdf_text(output).count("COPY 2") == pages
+    assert [row[4] for row in shown_rows(dialog)] == ["2"]
+    # Printed as stored: both signature boxes on its last page are filled.
+    for box in (signature_box("A4"), countersignature_box("A4")):
+        assert ink_in(output, pages, box, tmp_path) > 0.01
+
+    # A third print: the reprint flag counts the same prints as the Printed column.
+    with qtbot.waitSignal(dialog.sig_batch_finished, timeout=PRINT_TIMEOUT_MS):
+        dialog.start_printing(pdf_printer(str(tmp_path / "again.pdf")))
+    assert [row[4] for row in shown_rows(dialog)] == ["3"]
+    flags = services.reviews.flags(supervisor).for_interview(form.interview_id)
+    assert [f.explanation for f in flags if f.kind == "printed_often"] == [
+        "The choice form was printed 3 times; more than 2 prints is unusual."]
+
+
+def test_the_dialog_fits_the_screen(qtbot, forms_station):
+    dialog = open_dialog(qtbot, forms_station.services, forms_station.supervisor)
+    assert_fits_screen(qtbot, dialog)
 
 
 def test_cancel_from_the_progress_window_stops_after_the_form_in_hand(qtbot, forms_station,
@@ -196,7 +237,7 @@ def test_cancel_from_the_progress_window_stops_after_the_form_in_hand(qtbot, for
     assert progress_seen == [(0, 7, "Printing 1 of 7: NK-100001",
                               "Printing 1 of 7: NK-100001")]
     assert result.cancelled and result.printed == (forms[0].document_id,)
-    counts = {f.document_id: services.documents.print_count(f.document_id) for f in forms}
+    counts = {f.document_id: services.documents.times_printed(f.interview_id) for f in forms}
     assert counts == {f.document_id: int(f.document_id in result.printed) for f in forms}
     first_pages = pages_of(services.documents.document(supervisor, forms[0].document_id).content)
     assert pages_of(output.read_bytes()) == first_pages
@@ -243,13 +284,13 @@ def test_a_printer_that_cannot_be_opened_counts_nothing(qtbot, forms_station, tm
     assert finished.args[0].printed == ()
     assert dialog.summary_label.text() == ("Stopped after 0 of 7: The printer could not be "
                                            "opened. Nothing was printed or counted.")
-    assert all(services.documents.print_count(f.document_id) == 0 for f in forms)
+    assert all(services.documents.times_printed(f.interview_id) == 0 for f in forms)
 
 
 def test_printable_forms_model(qtmodeltester, forms_station):
     model = PrintableFormsModel()
     forms = forms_station.services.documents.printable(forms_station.supervisor)
-    model.set_forms(forms, {forms[0].document_id: 3})
+    model.set_forms(forms, {forms[0].interview_id: 3})
     qtmodeltester.check(model)
     assert model.index(0, 6).data() == "3" and model.index(1, 6).data() == "0"
     assert model.index(0, 0).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked

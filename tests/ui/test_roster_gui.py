@@ -7,7 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QToolTip
 
 from screening_app.demo.roster_generator import write_roster_csv
-from screening_app.ui.roster_model import STATUS_LABELS, RosterTableModel
+from screening_app.ui.roster_model import STATUS_LABELS, RosterTableModel, status_label
 from tests.conftest import write_csv
 from tests.ui.gui_driver import type_text
 
@@ -130,8 +130,8 @@ def test_roster_columns_show_every_value_and_header_whole(window):
         for row in range(model.rowCount()):
             text = model.index(row, column).data()
             assert text_fits(view, column, text), text
-    for status in STATUS_LABELS.values():
-        assert text_fits(view, model.columnCount() - 1, status), status
+    for status in [*STATUS_LABELS, *(f"{s}+draft" for s in STATUS_LABELS if s)]:
+        assert text_fits(view, model.columnCount() - 1, status_label(status)), status
     # All of it in view: nothing hides behind a horizontal scroll bar.
     assert sum(view.columnWidth(c) for c in range(model.columnCount())) <= (
         view.viewport().width())

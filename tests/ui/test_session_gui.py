@@ -1,6 +1,8 @@
 """Locking, unlocking, switching user, the first-run dialog, and ending on a forced stop."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from screening_app.store.station import station_exists
 from screening_app.ui.first_run import FirstRunDialog
@@ -95,3 +97,66 @@ def test_a_privacy_failure_ends_the_interview_with_its_reason(qtbot, window, con
     assert confirm_yes == ["End the interview"]
     record = ended.args[0].record
     assert (record.non_completion_reason, record.non_completion_step) == ("no_privacy", "privacy")
+
+
+def test_the_lock_screen_has_no_button_that_does_nothing(qtbot, window):
+    window.lock()
+    dialog = window.lock_dialog
+    texts = [button.text() for button in dialog.buttons.buttons()]
+    assert texts == ["Unlock", "Switch user"] or sorted(texts) == ["Switch user", "Unlock"]
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Escape)
+    assert window.lock_dialog is dialog and dialog.isVisible()  # Escape does not lift it
+    dialog.switch_button.click()
+    assert "is locked" not in dialog.locked_label.text()
+    assert not dialog.name_edit.isReadOnly()
+
+
+def test_after_unlock_the_keyboard_is_back_on_the_work(qtbot, window):
+    window.start_interview("NK-100001")
+    wizard = window.wizard
+    window.lock()
+    dialog = window.lock_dialog
+    dialog.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(window.sig_unlocked):
+        dialog._on_sign_in()
+    frame = wizard.step_pages["identity"].questions["isn_matches"].answer_frame
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is frame)
+
+
+def test_after_switching_user_the_keyboard_is_on_the_search_box(qtbot, window):
+    window.lock()
+    dialog = window.lock_dialog
+    dialog.switch_button.click()
+    dialog.name_edit.setText("olga")
+    dialog.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(window.sig_unlocked):
+        dialog._on_sign_in()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.search_edit)
+    assert window.user_label.text().startswith("Signed in: olga")
+
+
+def test_the_application_shortcuts_work_from_any_window(qtbot, roster_station):
+    window = MainWindow(roster_station.services, roster_station.supervisor, lock_minutes=0)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    # From the search box (a text field, which keeps many Ctrl keys for itself) ...
+    QTest.keyClick(window.search_edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    queue = window.review_dialog
+    qtbot.waitUntil(queue.isActiveWindow)
+    # ... and from another window of the app: the dashboard, then the lock.
+    QTest.keyClick(queue.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.dashboard_dialog.isVisible()
+    qtbot.waitUntil(window.dashboard_dialog.isActiveWindow)
+    QTest.keyClick(window.dashboard_dialog, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.review_dialog is queue  # the same queue, brought forward
+    with qtbot.waitSignal(window.sig_locked):
+        QTest.keyClick(QApplication.focusWidget() or queue, Qt.Key.Key_L,
+                       Qt.KeyboardModifier.ControlModifier)
+    window.lock_dialog.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(window.sig_unlocked):
+        window.lock_dialog._on_sign_in()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window.search_edit, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert "Nothing was sent back" in window.statusBar().currentMessage()

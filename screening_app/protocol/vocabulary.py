@@ -1,0 +1,61 @@
+"""The protocol's vocabulary as the rest of the program reads it.
+
+Code outside ``protocol/`` never names a question id: it asks this module for the question
+that plays a role (who is in the room, the interview language, the names that sign), the
+answer a step reads back, or the declaration the person signs.
+
+Roles are declared in the protocol file (``role:`` on a question). unc-screening v1 was
+published before roles existed and cannot change (its hash is in every record taken on
+it), so its roles are given here, once.
+"""
+
+from collections.abc import Mapping
+
+from screening_app.protocol.definition import Protocol, Question
+
+# Protocols published before the role keys existed, by protocol id: the roles and the
+# multi-line text questions their files would declare today.
+LEGACY_VOCABULARY: dict[str, dict[str, dict[str, str] | frozenset[str]]] = {
+    "unc-screening": {
+        "roles": {
+            "present_persons": "present_persons",
+            "interview_language": "interview_language",
+            "interpreter_name": "interpreter_name",
+            "observer_name": "observer_name",
+            "observer_body": "observer_body",
+        },
+        "multiline": frozenset({"present_persons", "identity_note", "coercion_note",
+                                "refusal_reason_other"}),
+    },
+}
+
+
+def legacy_roles(protocol_id: str) -> Mapping[str, str]:
+    """question id -> role, for a protocol published before roles were declared."""
+    legacy = LEGACY_VOCABULARY.get(protocol_id, {})
+    return {question: role for role, question in legacy.get("roles", {}).items()}
+
+
+def legacy_multiline(protocol_id: str) -> frozenset[str]:
+    return LEGACY_VOCABULARY.get(protocol_id, {}).get("multiline", frozenset())
+
+
+def question_with_role(protocol: Protocol, role: str) -> Question | None:
+    for question in protocol.questions():
+        if question.role == role:
+            return question
+    return None
+
+
+def answer_for_role(protocol: Protocol, answers: Mapping[str, object], role: str) -> object:
+    """The recorded answer of the question playing ``role``, or None."""
+    question = question_with_role(protocol, role)
+    return answers.get(question.id) if question is not None else None
+
+
+def signer_name(protocol: Protocol, answers: Mapping[str, object], signer: str) -> str | None:
+    """The name recorded at the interview for a signer who is named there (the interpreter
+    and the observer); None for the others."""
+    role = {"interpreter": "interpreter_name", "observer": "observer_name"}.get(signer)
+    value = answer_for_role(protocol, answers, role) if role else None
+    return value if isinstance(value, str) and value.strip() else None
