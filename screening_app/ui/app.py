@@ -16,6 +16,7 @@ from screening_app.store.station import station_exists
 from screening_app.ui.fonts import install_application_font
 from screening_app.ui.qt_preflight import QtPlatformUnavailable, require_qt_platform
 from screening_app.ui.sign_in import SignInDialog
+from screening_app.ui.tasks import Task, run_in_background
 
 if TYPE_CHECKING:  # imported after sign-in: the sign-in window shows without it
     from screening_app.ui.main_window import MainWindow
@@ -66,6 +67,7 @@ def open_main_window(data_dir: Path) -> "MainWindow | None":
         return None
     hint = demo_accounts_hint(locked.station)
     sign_in = SignInDialog(locked, demo_accounts=hint)
+    run_in_background(Task(_load_what_signing_in_opens))
     if sign_in.exec() != SignInDialog.DialogCode.Accepted or locked.services is None:
         if locked.services is not None:
             locked.services.close()
@@ -73,6 +75,15 @@ def open_main_window(data_dir: Path) -> "MainWindow | None":
     from screening_app.ui.main_window import MainWindow
 
     return MainWindow(locked.services, sign_in.actor, demo_accounts=hint)
+
+
+def _load_what_signing_in_opens(_report, _token) -> None:
+    """While a person types a password, import what opens after it: every service of the
+    station (with sqlite-utils, cryptography, the protocol) and the main window. The
+    sign-in window shows without them, and signing in then waits only for the password
+    check and the roster. Imports are thread-safe; none of these makes a widget."""
+    from screening_app.services import app  # noqa: F401
+    from screening_app.ui import main_window  # noqa: F401
 
 
 def run_gui(data_dir: Path) -> int:
