@@ -205,8 +205,13 @@ def qt_libraries(platform: str | None, pyside: Path | None = None) -> list[Path]
     return paths
 
 
-def no_display_sentence(platform: str) -> str:
+def no_display_problem(platform: str | None, environ: Mapping[str, str]) -> str | None:
+    """The sentence when X11 or Wayland has no display to open a window on, else None."""
+    if platform not in ("xcb", "wayland"):
+        return None
     variable = "WAYLAND_DISPLAY" if platform == "wayland" else "DISPLAY"
+    if environ.get(variable):
+        return None
     return (f"The desktop app cannot open its window: there is no display ({variable} is"
             " not set); start it from a desktop session, or use the command line"
             " (screening-app --help).")
@@ -233,10 +238,9 @@ def check_qt_platform(environ: Mapping[str, str] | None = None, *,
         notes.append(f"Qt's libraries were not checked: {found.unknown_because}.")
     if found.missing:
         problems.append(missing_libraries_sentence(found.missing))
-    if platform in ("xcb", "wayland"):
-        variable = "WAYLAND_DISPLAY" if platform == "wayland" else "DISPLAY"
-        if not environ.get(variable):
-            problems.append(no_display_sentence(platform))
+    no_display = no_display_problem(platform, environ)
+    if no_display:
+        problems.append(no_display)
     return PlatformCheck(platform, found.missing, tuple(problems), tuple(notes))
 
 
@@ -255,11 +259,8 @@ def quick_check_qt_platform(environ: Mapping[str, str] | None = None, *,
             ctypes.CDLL(str(plugins_dir(pyside) / XCB_PLUGIN))
         except OSError as error:
             return _after_failed_load(check_qt_platform(environ, pyside=pyside), str(error))
-    if platform in ("xcb", "wayland"):
-        variable = "WAYLAND_DISPLAY" if platform == "wayland" else "DISPLAY"
-        if not environ.get(variable):
-            return PlatformCheck(platform, problems=(no_display_sentence(platform),))
-    return PlatformCheck(platform)
+    no_display = no_display_problem(platform, environ)
+    return PlatformCheck(platform, problems=(no_display,) if no_display else ())
 
 
 def _after_failed_load(check: PlatformCheck, loader_message: str) -> PlatformCheck:
