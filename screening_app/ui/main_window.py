@@ -42,7 +42,7 @@ DEFAULT_LOCK_MINUTES = 5.0
 SEARCH_DELAY_MS = 120
 # Roster columns: room around the text (the cell's margins), and the narrowest and widest a
 # column starts (a longer name found later is elided, with a tooltip).
-COLUMN_PADDING = 24
+COLUMN_PADDING = 18
 MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 80, 240
 
 
@@ -108,6 +108,14 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.subject_panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The table starts as wide as its columns, the panel takes the rest (the splitter
+        # shares out its width in these proportions once the window is laid out).
+        margins = roster_layout.contentsMargins()
+        table_width = (self.roster_view.horizontalHeader().length()
+                       + self.roster_view.verticalScrollBar().sizeHint().width()
+                       + 2 * self.roster_view.frameWidth())
+        splitter.setSizes([table_width, max(1, self.width() - table_width - margins.left()
+                                            - margins.right() - splitter.handleWidth())])
         roster_layout.addWidget(splitter, 1)
         self.stack.addWidget(roster_page)
         self.roster_page = roster_page
