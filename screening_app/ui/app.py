@@ -5,10 +5,12 @@ to resume any interview left unfinished (for example by a crash or a power cut).
 """
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from screening_app.domain.errors import UserError
 from screening_app.services.locked_station import LockedStation
@@ -67,7 +69,8 @@ def open_main_window(data_dir: Path) -> "MainWindow | None":
         return None
     hint = demo_accounts_hint(locked.station)
     sign_in = SignInDialog(locked, demo_accounts=hint)
-    run_in_background(Task(_load_what_signing_in_opens))
+    # Not before the window is on screen: the imports would hold Python's lock meanwhile.
+    after_first_paint(sign_in, lambda: run_in_background(Task(_load_what_signing_in_opens)))
     if sign_in.exec() != SignInDialog.DialogCode.Accepted or locked.services is None:
         if locked.services is not None:
             locked.services.close()
@@ -75,6 +78,24 @@ def open_main_window(data_dir: Path) -> "MainWindow | None":
     from screening_app.ui.main_window import MainWindow
 
     return MainWindow(locked.services, sign_in.actor, demo_accounts=hint)
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QWidget, action: Callable[[], object]):
+        super().__init__(widget)
+        self._action = action
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._action)  # once this paint is done
+        return False
+
+
+def after_first_paint(widget: QWidget, action: Callable[[], object]) -> None:
+    """Run ``action`` once ``widget`` has been painted on screen for the first time."""
+    _FirstPaint(widget, action)
 
 
 def _load_what_signing_in_opens(_report, _token) -> None:

@@ -187,3 +187,19 @@ def test_the_program_starts_at_its_sign_in_window_and_opens_the_roster_after_it(
     roster_station.services = window.services  # closed by the fixture
     assert window.actor.name == "ivan"
     assert window.roster_model.rowCount() == 5
+
+
+def test_after_first_paint_waits_for_the_window_to_be_painted(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from screening_app.ui.app import after_first_paint
+
+    label = QLabel("Sign in")
+    qtbot.addWidget(label)
+    ran = []
+    after_first_paint(label, lambda: ran.append(label.isVisible()))
+    QApplication.processEvents()
+    assert ran == []  # not shown yet, so not painted
+
+    label.show()
+    qtbot.waitUntil(lambda: ran == [True])
