@@ -252,17 +252,16 @@ class MainWindow(QMainWindow):
 
     def apply_search(self) -> None:
         self._search_timer.stop()
-        self._row_chosen = False
         self.roster_model.set_query(self.search_edit.text())
         found = self.roster_model.rowCount()
         self.no_match_label.setVisible(not found)
         if found:
             self.roster_view.selectRow(0)
-            self._row_chosen = False  # the first row is selected for the person, not by them
         else:
             self.no_match_label.setText(f"No one matches “{self.roster_model.query}”."
                                         if self.roster_model.query else "The roster is empty.")
             self.subject_panel.show_subject(None, [], False)
+        self._row_chosen = False  # the first row is selected for the person, not by them
 
     def _on_search_return(self) -> None:
         """Enter starts the interview when it is clear with whom: the search found one
