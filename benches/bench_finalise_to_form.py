@@ -32,6 +32,10 @@ TARGET = 1.5
 CA_PASSPHRASE = "benchmark ca passphrase"
 
 
+# One stroke in the pad's own form (x, y, pressure, each 0-1), as a resumed draft redraws it.
+STROKES = [[[0.02, 0.06, 0.5], [0.2, 0.3, 0.5], [0.42, 0.56, 0.5]]]
+
+
 def prepare(folder):
     """A station with a CA-issued certificate, a small roster and an interviewer."""
     from screening_app.services.app import init_station
@@ -86,7 +90,7 @@ def answered_draft(services, actor, isn: str, png: bytes):
             if isinstance(value, dict):  # a signature: drawn on the pad
                 interview = services.interviews.add_signature(
                     actor, interview.id, question.id, mode="signature",
-                    signer_name=question.signer, strokes=[[[10, 10], [200, 90]]],
+                    signer_name=question.signer, strokes=STROKES,
                     image_png=png)
             else:
                 interview = services.interviews.answer(actor, interview.id, question.id, value)

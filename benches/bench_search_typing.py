@@ -6,13 +6,14 @@ from people on the roster as an interviewer types them: an ISN one character at 
 method commits it ("김", "김민", "김민준"), a given name alone, a romanised name in lower case
 ("w", "wa", "wan", "wang", ...), and after each person the box cleared again (the first page
 of the roster comes back). For each keystroke the time counted is
-  - `window.roster_model.set_query(text)` plus `QApplication.processEvents()`: the model's
-    search and the view repainting (the target is judged on this);
-  - and, as the window does it once typing pauses: `search_edit.setText(text)`,
-    `apply_search()` (which also selects the first row and fills the person panel with their
-    interview history) and `processEvents()`.
+  - as the window does it once typing pauses: `search_edit.setText(text)`, `apply_search()`
+    (which also selects the first row and fills the person panel with their interview
+    history) and `processEvents()` (the target is judged on this: model, view and person
+    panel);
+  - and, for the share of the table alone, `window.roster_model.set_query(text)` plus
+    `QApplication.processEvents()`: the model's search and the view repainting.
 The view's paints are counted, so the report shows that the repaint is inside the time.
-Target: p99 under one frame (16 ms) on this machine.
+Target: p99 under one frame (16 ms) on this machine, as the window does it.
 Run: python benches/bench_search_typing.py [ROUNDS]
 """
 
@@ -35,6 +36,7 @@ from screening_app.ui.main_window import MainWindow
 KEYSTROKES = 300
 ROUNDS = 3
 FRAME_MS = 16.0
+WINDOW = "setText + apply_search + processEvents"
 
 
 def typed(word: str) -> list[str]:
@@ -131,8 +133,7 @@ def time_typing(folder: Path, rounds: int) -> int:
     for text in warm_up:
         model_and_view(text)
         as_the_window_does(text)
-    paths = {"set_query + processEvents": model_and_view,
-             "setText + apply_search + processEvents": as_the_window_does}
+    paths = {WINDOW: as_the_window_does, "set_query + processEvents": model_and_view}
     times: dict[str, dict[str, list[float]]] = {name: defaultdict(list) for name in paths}
     cpu_times: dict[str, list[float]] = {name: [] for name in paths}
     repainted: dict[str, list[bool]] = {name: [] for name in paths}
@@ -164,7 +165,7 @@ def time_typing(folder: Path, rounds: int) -> int:
             for text, per_text in slowest))
     window.close()
     services.close()
-    return 0 if verdicts["set_query + processEvents"] else 1
+    return 0 if verdicts[WINDOW] else 1
 
 
 if __name__ == "__main__":

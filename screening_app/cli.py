@@ -507,7 +507,14 @@ def cmd_demo(args) -> int:
 def _open_gui(data_dir: Path) -> int:
     try:
         from screening_app.ui.app import run_gui
-    except ImportError:
+    except ImportError as error:
+        # PySide6 fails to import when a system library its Qt needs is missing: say which.
+        from screening_app.ui.qt_preflight import import_problem
+
+        problem = import_problem(error)
+        if problem:
+            print(f"screening-app: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         print(
             "\nThe desktop app is not part of this version yet. Try the command line:\n"
             f"  screening-app --data-dir {data_dir} roster search 김 --user interviewer1\n"
@@ -792,10 +799,26 @@ def _written_folder(args) -> Path:
     return target if target.is_dir() else target.parent
 
 
+def _desktop_app_only(argv: Sequence[str]) -> Path | None:
+    """The data directory when the command line only opens the desktop app (no arguments,
+    or only --data-dir): that start skips building the parser of every command, which
+    takes tens of milliseconds the sign-in window would wait for."""
+    if not argv:
+        return default_data_dir().expanduser()
+    if len(argv) == 2 and argv[0] == "--data-dir" and not argv[1].startswith("-"):
+        return Path(argv[1]).expanduser()
+    if len(argv) == 1 and argv[0].startswith("--data-dir=") and argv[0] != "--data-dir=":
+        return Path(argv[0].split("=", 1)[1]).expanduser()
+    return None
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     # Everything the program creates (the database, logs, backups, exported forms and lists,
     # bundles) is its owner's alone: 0600 files in 0700 folders.
     os.umask(PRIVATE_UMASK)
+    data_dir = _desktop_app_only(list(sys.argv[1:] if argv is None else argv))
+    if data_dir is not None:
+        return _open_gui(data_dir)
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()

@@ -9,10 +9,6 @@ Signing in unwraps it; nothing on disk is usable without a password.
 import os
 import secrets
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from screening_app.domain.errors import AuthenticationFailed, UserError
 
 KEK_BYTES = 32
@@ -26,19 +22,36 @@ def new_kek() -> bytes:
 def seal(key: bytes, plaintext: bytes, context: bytes) -> bytes:
     """nonce + AES-GCM ciphertext; ``context`` is bound as associated data, so a sealed
     value cannot be moved to another place and still open."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(12)
     return nonce + AESGCM(key).encrypt(nonce, plaintext, context)
 
 
-def unseal(key: bytes, sealed: bytes, context: bytes) -> bytes:
+def _opened(key: bytes, sealed: bytes, context: bytes) -> bytes | None:
+    """What ``seal`` sealed, or None with the wrong key or changed bytes."""
+    # cryptography and argon2 load when a key is first sealed or opened (at sign-in): the
+    # sign-in window, which reads the key file, shows without them.
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         return AESGCM(key).decrypt(sealed[:12], sealed[12:], context)
     except (InvalidTag, ValueError):
+        return None
+
+
+def unseal(key: bytes, sealed: bytes, context: bytes) -> bytes:
+    opened = _opened(key, sealed, context)
+    if opened is None:
         raise UserError("A stored key could not be decrypted: it was changed, or it belongs"
-                        " to another station.") from None
+                        " to another station.")
+    return opened
 
 
 def _password_key(password: str, salt: bytes, params: dict) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(password.encode("utf-8"), salt, hash_len=32, type=Type.ID,
                            **params)
 
@@ -68,11 +81,12 @@ def _slot_key(slot: dict, password: str) -> bytes:
 def unwrap_with_password(slot: dict, password: str, context: bytes) -> bytes:
     key = _slot_key(slot, password)
     try:
-        sealed = bytes.fromhex(slot["sealed"])
-        return AESGCM(key).decrypt(sealed[:12], sealed[12:], context)
-    except (InvalidTag, ValueError):
-        raise AuthenticationFailed("The password does not open this account's key slot.") \
-            from None
+        opened = _opened(key, bytes.fromhex(slot["sealed"]), context)
+    except ValueError:  # not hex
+        opened = None
+    if opened is None:
+        raise AuthenticationFailed("The password does not open this account's key slot.")
+    return opened
 
 
 def password_checks(slot: dict, password: str, context: bytes) -> bool:
@@ -82,9 +96,8 @@ def password_checks(slot: dict, password: str, context: bytes) -> bool:
         return False
     key = _slot_key(slot, password)
     try:
-        check = bytes.fromhex(slot["check"])
-        return AESGCM(key).decrypt(check[:12], check[12:], context + b":check") == _CHECK
-    except (InvalidTag, ValueError):
+        return _opened(key, bytes.fromhex(slot["check"]), context + b":check") == _CHECK
+    except ValueError:  # not hex
         return False
 
 

@@ -24,15 +24,23 @@ from screening_app.services.documents import DocumentService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
 from screening_app.services.lists import ListService
+
+# The sign-in screen's side of a station lives in its own module (it shows before the
+# services are imported); its names stay importable from here.
+from screening_app.services.locked_station import (  # noqa: F401
+    LockedStation,
+    StationFacts,
+    station_facts,
+)
 from screening_app.services.reviews import ReviewService
 from screening_app.services.roster import RosterService
 from screening_app.services.settings import SettingsService
 from screening_app.services.sync import SyncService
 from screening_app.services.transcription import TranscriptionService
-from screening_app.store.connection import KEY_BYTES, is_plain_sqlite, write_transaction
+from screening_app.store.connection import KEY_BYTES, write_transaction
 from screening_app.store.keyfile import KeyFile, SlotContents
 from screening_app.store.sign_in_throttle import SIGN_IN_ATTEMPTS_FILE, SignInThrottle
-from screening_app.store.station import Station, database_path, open_slot
+from screening_app.store.station import Station, open_slot
 
 
 @dataclass
@@ -178,42 +186,3 @@ def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
     services.keys.adopt_account_key(admin, contents.account_key)
     services.keys.create_station_key(admin)
     return services
-
-
-@dataclass(frozen=True)
-class StationFacts:
-    """What is public about a station, readable before anyone signs in."""
-
-    data_dir: Path
-    station_id: str
-    camp: str
-    demo: bool
-
-
-class LockedStation:
-    """A station no one has signed in to yet: its database is still closed. Signing in
-    opens it; ``services`` is then the open station. The sign-in screen works with this
-    or with an open station's services alike."""
-
-    def __init__(self, data_dir: Path):
-        self.data_dir = Path(data_dir)
-        self.services: StationServices | None = None
-        self.station = station_facts(self.data_dir)
-
-    def sign_in(self, name: str, password: str) -> Actor:
-        if self.services is not None:
-            return self.services.sign_in(name, password)
-        self.services, actor = StationServices.unlock(self.data_dir, name, password)
-        return actor
-
-
-def station_facts(data_dir: Path) -> StationFacts:
-    if is_plain_sqlite(database_path(data_dir)):
-        station = Station.open(data_dir)  # an old station, encrypted at its first sign-in
-        try:
-            return StationFacts(data_dir, station.station_id, station.camp, station.demo)
-        finally:
-            station.close()
-    keyfile = KeyFile.load(data_dir)
-    return StationFacts(data_dir, keyfile.station_id, keyfile.public.get("camp", ""),
-                        bool(keyfile.public.get("demo", False)))

@@ -20,11 +20,14 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlcipher3 import dbapi2 as sqlcipher
-from sqlite_utils import Database
 
 from screening_app.domain.errors import UserError
+
+if TYPE_CHECKING:  # imported by open_database: the sign-in window shows without it
+    from sqlite_utils import Database
 
 DATABASE_FILENAME = "station.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
@@ -208,7 +211,7 @@ def _at_file_size_limit(folder: Path | str) -> bool:
         return False
 
 
-def database_folder(db: Database) -> Path | None:
+def database_folder(db: "Database") -> Path | None:
     """The folder holding ``db``'s main file (None for an in-memory database)."""
     try:
         row = db.conn.execute("PRAGMA database_list").fetchone()
@@ -217,7 +220,7 @@ def database_folder(db: Database) -> Path | None:
     return Path(row[2]).parent if row and row[2] else None
 
 
-def open_database(path: Path | str, key: bytes | None = None) -> Database:
+def open_database(path: Path | str, key: bytes | None = None) -> "Database":
     """Open (creating if needed) the SQLite file at ``path`` with the station's settings;
     with ``key``, as a SQLCipher database encrypted under that raw key.
 
@@ -247,6 +250,10 @@ def open_database(path: Path | str, key: bytes | None = None) -> Database:
         except BaseException:
             conn.close()
             raise
+    # sqlite-utils (with click, dateutil and pluggy, ~50 ms) is loaded with the first
+    # database opened: the sign-in window shows without it.
+    from sqlite_utils import Database
+
     # No sqlite-utils plugins: the station's connection is the program's own.
     return Database(conn, execute_plugins=False)
 
@@ -281,7 +288,7 @@ def is_plain_sqlite(path: Path | str) -> bool:
 
 
 @contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
+def write_transaction(db: "Database") -> Iterator["Database"]:
     """A transaction that takes the write lock at its start (BEGIN IMMEDIATE).
 
     Writers that read before they write (the event chain reads its head, an import

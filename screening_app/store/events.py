@@ -9,11 +9,12 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Protocol
 
 from screening_app.domain.canonical import GENESIS_HASH, canonical_json, chain_hash, utc_now
+
+if TYPE_CHECKING:  # the sign-in window imports this module before any database is open
+    from sqlite_utils import Database
 
 # Well under SQLite's limit on the number of parameters in one statement.
 _IDS_PER_QUERY = 500
@@ -73,7 +74,7 @@ def event_content(
 
 
 class EventLog:
-    def __init__(self, db: Database, station_id: str, signer: EventSigner | None = None):
+    def __init__(self, db: "Database", station_id: str, signer: EventSigner | None = None):
         self._db = db
         self._station_id = station_id
         self._signer = signer

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from sqlite_utils import Database
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
@@ -21,7 +21,9 @@ try:
     import fcntl
 except ImportError:  # Windows: one program at a time encrypts an old station
     fcntl = None
-from screening_app.store.migrations import migrate
+
+if TYPE_CHECKING:  # sqlite-utils loads with the first database opened (after sign-in)
+    from sqlite_utils import Database
 
 DATA_DIR_ENV = "SCREENING_APP_DATA_DIR"
 STATION_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -50,7 +52,7 @@ def station_exists(data_dir: Path) -> bool:
 @dataclass
 class Station:
     data_dir: Path
-    db: Database
+    db: "Database"
     station_id: str
     camp: str
     demo: bool
@@ -58,7 +60,7 @@ class Station:
     # The signed-in session's event key (services/keys.py): every event it writes is signed.
     signer: "EventSigner | None" = None
 
-    def connect(self) -> Database:
+    def connect(self) -> "Database":
         """Another connection to this station's database, for another thread."""
         return open_database(database_path(self.data_dir), self.key)
 
@@ -83,7 +85,7 @@ class Station:
             )
         keep_private(data_dir)
         db = open_database(database_path(data_dir), key)
-        migrate(db)
+        _migrate(db)
         row = db.execute("SELECT station_id, camp, demo FROM station WHERE id = 1").fetchone()
         if row is None:
             db.close()
@@ -106,7 +108,7 @@ class Station:
         data_dir.mkdir(parents=True, exist_ok=True)
         keep_private(data_dir)
         db = open_database(database_path(data_dir), key)
-        migrate(db)
+        _migrate(db)
         with db.atomic():
             db.execute(
                 "INSERT INTO station (id, station_id, camp, demo, created_at) VALUES (1, ?, ?, ?, ?)",
@@ -136,6 +138,14 @@ def keep_private(data_dir: Path) -> None:
                 path.chmod(PRIVATE_FILE_MODE)
     except OSError:
         pass  # a read-only folder: reading it changes nothing
+
+
+def _migrate(db: "Database") -> None:
+    # The migrations import sqlite-utils: loaded when a database is opened, not before the
+    # sign-in window shows.
+    from screening_app.store.migrations import migrate
+
+    migrate(db)
 
 
 def database_key(data_dir: Path | str, name: str, password: str) -> bytes:

@@ -5,20 +5,35 @@ to resume any interview left unfinished (for example by a crash or a power cut).
 """
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from screening_app.domain.errors import UserError
-from screening_app.services.app import LockedStation
+from screening_app.services.locked_station import LockedStation
 from screening_app.store.station import station_exists
 from screening_app.ui.fonts import install_application_font
-from screening_app.ui.main_window import MainWindow
+from screening_app.ui.qt_preflight import QtPlatformUnavailable, require_qt_platform
 from screening_app.ui.sign_in import SignInDialog
+from screening_app.ui.tasks import Task, run_in_background
+
+if TYPE_CHECKING:  # imported after sign-in: the sign-in window shows without it
+    from screening_app.ui.main_window import MainWindow
+
+# Exit status when Qt cannot open a window here (as for any problem the user must fix).
+EXIT_NO_WINDOW = 2
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    """The QApplication, made once. Before making it, check that Qt can open a window:
+    where it cannot, Qt aborts the process instead of raising (QtPlatformUnavailable)."""
+    app = QApplication.instance()
+    if app is None:
+        require_qt_platform()
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("screening-app")
     app.setOrganizationName("screening-app")
     install_application_font(app)
@@ -39,13 +54,13 @@ def demo_accounts_hint(station) -> str | None:
         "  " + "  ".join(line.split("\t")) for line in lines)
 
 
-def open_main_window(data_dir: Path) -> MainWindow | None:
+def open_main_window(data_dir: Path) -> "MainWindow | None":
     """Set up if needed, sign in, and build the main window (None if the user cancels)."""
-    from screening_app.ui.first_run import FirstRunDialog
+    if not station_exists(data_dir):
+        from screening_app.ui.first_run import FirstRunDialog
 
-    first_run = not station_exists(data_dir)
-    if first_run and FirstRunDialog(data_dir).exec() != FirstRunDialog.DialogCode.Accepted:
-        return None
+        if FirstRunDialog(data_dir).exec() != FirstRunDialog.DialogCode.Accepted:
+            return None
     try:
         # The database stays encrypted and closed until someone signs in.
         locked = LockedStation(data_dir)
@@ -54,16 +69,51 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
         return None
     hint = demo_accounts_hint(locked.station)
     sign_in = SignInDialog(locked, demo_accounts=hint)
+    # Not before the window is on screen: the imports would hold Python's lock meanwhile.
+    after_first_paint(sign_in, lambda: run_in_background(Task(_load_what_signing_in_opens)))
     if sign_in.exec() != SignInDialog.DialogCode.Accepted or locked.services is None:
         if locked.services is not None:
             locked.services.close()
         return None
-    window = MainWindow(locked.services, sign_in.actor, demo_accounts=hint)
-    return window
+    from screening_app.ui.main_window import MainWindow
+
+    return MainWindow(locked.services, sign_in.actor, demo_accounts=hint)
+
+
+class _FirstPaint(QObject):
+    def __init__(self, widget: QWidget, action: Callable[[], object]):
+        super().__init__(widget)
+        self._action = action
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._action)  # once this paint is done
+        return False
+
+
+def after_first_paint(widget: QWidget, action: Callable[[], object]) -> None:
+    """Run ``action`` once ``widget`` has been painted on screen for the first time."""
+    _FirstPaint(widget, action)
+
+
+def _load_what_signing_in_opens(_report, _token) -> None:
+    """While a person types a password, import what opens after it: every service of the
+    station (with sqlite-utils, cryptography, the protocol) and the main window. The
+    sign-in window shows without them, and signing in then waits only for the password
+    check and the roster. Imports are thread-safe; none of these makes a widget."""
+    from screening_app.services import app  # noqa: F401
+    from screening_app.ui import main_window  # noqa: F401
 
 
 def run_gui(data_dir: Path) -> int:
-    app = application()
+    try:
+        app = application()
+    except QtPlatformUnavailable as error:
+        for problem in str(error).splitlines():
+            print(f"screening-app: {problem}", file=sys.stderr)
+        return EXIT_NO_WINDOW
     window = open_main_window(data_dir)
     if window is None:
         return 0

@@ -40,6 +40,10 @@ if TYPE_CHECKING:  # imported when first used: the roster window opens without t
 
 DEFAULT_LOCK_MINUTES = 5.0
 SEARCH_DELAY_MS = 120
+# Roster columns: room around the text (the cell's margins), and the narrowest and widest a
+# column starts (a longer name found later is elided, with a tooltip).
+COLUMN_PADDING = 18
+MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 80, 240
 
 
 class MainWindow(QMainWindow):
@@ -55,6 +59,7 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.wizard: InterviewWizard | None = None
         self.lock_dialog: SignInDialog | None = None
+        self._row_chosen = False  # a row the interviewer selected, not the first by default
         self._demo_accounts = demo_accounts
         station = services.station
         self.setWindowTitle(f"Screening — {station.station_id} ({station.camp})"
@@ -89,13 +94,28 @@ class MainWindow(QMainWindow):
         self.roster_view.setAlternatingRowColors(True)
         self.roster_model = RosterTableModel(services, actor, self)
         self.roster_view.setModel(self.roster_model)
-        for column, width in enumerate((120, 130, 170, 100, 120)):
-            self.roster_view.setColumnWidth(column, width)
+        self._fit_roster_columns()
+        # Said over the empty table when a search finds no one (a blank table says nothing).
+        self.no_match_label = QLabel()
+        self.no_match_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.no_match_label.setWordWrap(True)
+        self.no_match_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.no_match_label.setVisible(False)
+        QVBoxLayout(self.roster_view.viewport()).addWidget(
+            self.no_match_label, 0, Qt.AlignmentFlag.AlignTop)
         splitter.addWidget(self.roster_view)
         self.subject_panel = SubjectPanel()
         splitter.addWidget(self.subject_panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # The table starts as wide as its columns, the panel takes the rest (the splitter
+        # shares out its width in these proportions once the window is laid out).
+        margins = roster_layout.contentsMargins()
+        table_width = (self.roster_view.horizontalHeader().length()
+                       + self.roster_view.verticalScrollBar().sizeHint().width()
+                       + 2 * self.roster_view.frameWidth())
+        splitter.setSizes([table_width, max(1, self.width() - table_width - margins.left()
+                                            - margins.right() - splitter.handleWidth())])
         roster_layout.addWidget(splitter, 1)
         self.stack.addWidget(roster_page)
         self.roster_page = roster_page
@@ -218,19 +238,46 @@ class MainWindow(QMainWindow):
         self.user_label.setText(f"Signed in: {self.actor.label} ({self.actor.role.value})")
 
     # -- roster ---------------------------------------------------------------------
+    def _fit_roster_columns(self) -> None:
+        """Each column as wide as its header and the widest value it shows now (for the
+        status, its widest label), up to a bound: beyond it a value is elided, and its
+        tooltip shows it whole."""
+        view, model = self.roster_view, self.roster_model
+        values, headers = view.fontMetrics(), view.horizontalHeader().fontMetrics()
+        for column in range(model.columnCount()):
+            header = model.headerData(column, Qt.Orientation.Horizontal)
+            widest = max([values.horizontalAdvance(text) for text in model.texts_of(column)]
+                         + [headers.horizontalAdvance(header)])
+            view.setColumnWidth(column, max(MIN_COLUMN_WIDTH,
+                                            min(widest + COLUMN_PADDING, MAX_COLUMN_WIDTH)))
+
     def apply_search(self) -> None:
         self._search_timer.stop()
         self.roster_model.set_query(self.search_edit.text())
-        if self.roster_model.rowCount():
+        found = self.roster_model.rowCount()
+        self.no_match_label.setVisible(not found)
+        if found:
             self.roster_view.selectRow(0)
         else:
+            self.no_match_label.setText(f"No one matches “{self.roster_model.query}”."
+                                        if self.roster_model.query else "The roster is empty.")
             self.subject_panel.show_subject(None, [], False)
+        self._row_chosen = False  # the first row is selected for the person, not by them
 
     def _on_search_return(self) -> None:
-        self.apply_search()
-        self.roster_view.setFocus()
+        """Enter starts the interview when it is clear with whom: the search found one
+        person, or the interviewer chose a row; otherwise it goes on to the table."""
+        if (self._search_timer.isActive()
+                or self.roster_model.query != self.search_edit.text().strip()):
+            self.apply_search()  # what was typed last is not searched yet
+        found = self.roster_model.rowCount()
+        if found == 1 or (found and self._row_chosen):
+            self.start_interview_for_selected()
+        else:
+            self.roster_view.setFocus()
 
     def _on_row_changed(self, current, _previous) -> None:
+        self._row_chosen = True
         subject = self.roster_model.data(current, SubjectRole) if current.isValid() else None
         self._show_subject(subject)
 

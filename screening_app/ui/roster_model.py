@@ -50,28 +50,33 @@ class RosterTableModel(ColumnsTableModel):
         self._services = services
         self._actor = actor
         self._status: dict[str, str] = {}
+        self._cells: list[tuple[str, ...] | None] = []  # what each row shows, made when asked
         self._query = ""
         self._exhausted = False
         self.set_query("")
 
     # -- what the view asks -------------------------------------------------------------
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        # Qt asks for many roles per cell on every repaint; answer the ones we do not serve
-        # before touching the row.
+        # Qt asks for 7 roles per visible cell on every repaint, and every keystroke in the
+        # search box repaints the table: answer the roles we do not serve at once, and the
+        # others from strings made once per row.
         if role not in _SERVED_ROLES:
             return None
-        subject = self.row_at(index)
-        if subject is None:
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows):
             return None
         if role == SubjectRole:
-            return subject
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            field = COLUMNS[index.column()][0]
-            if field == "status":
-                return status_label(self._status.get(subject.isn))
-            value = getattr(subject, field)
-            return "" if value is None else str(value)
-        return None
+            return self._rows[row]
+        cells = self._cells[row]
+        if cells is None:
+            cells = self._cells[row] = self._cells_of(self._rows[row])
+        return cells[index.column()]
+
+    def _cells_of(self, subject: Subject) -> tuple[str, ...]:
+        status = status_label(self._status.get(subject.isn))
+        values = (status if field == "status" else getattr(subject, field)
+                  for field, _header in COLUMNS)
+        return tuple("" if value is None else str(value) for value in values)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._query and not self._exhausted
@@ -88,6 +93,7 @@ class RosterTableModel(ColumnsTableModel):
         self._load_status(page)
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
+        self._cells.extend([None] * len(page))
         self.endInsertRows()
 
     # -- what the window asks -------------------------------------------------------------
@@ -109,7 +115,16 @@ class RosterTableModel(ColumnsTableModel):
             self._rows = self._services.roster.page_after(self._actor, None, self.PAGE_SIZE)
             self._exhausted = len(self._rows) < self.PAGE_SIZE
         self._load_status(self._rows)
+        self._cells = [None] * len(self._rows)
         self.endResetModel()
+
+    def texts_of(self, column: int, rows: int = 50) -> list[str]:
+        """What the column shows in its first ``rows`` rows; for the status, every label it
+        may show (the status of a row changes)."""
+        if COLUMNS[column][0] == "status":
+            return [status_label(status) for status in STATUS_LABELS] + [
+                status_label(f"{status}+draft") for status in STATUS_LABELS if status]
+        return [self.data(self.index(row, column)) for row in range(min(rows, len(self._rows)))]
 
     def subject_at(self, row: int) -> Subject | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -118,6 +133,7 @@ class RosterTableModel(ColumnsTableModel):
         for row, subject in enumerate(self._rows):
             if subject.isn == isn:
                 self._load_status([subject])
+                self._cells[row] = None
                 cell = self.index(row, len(COLUMNS) - 1)
                 self.dataChanged.emit(cell, cell)
 

@@ -1,6 +1,7 @@
 """Signing in, unlocking a locked session, and switching user."""
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -14,9 +15,11 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
-from screening_app.services.accounts import SignInThrottled
-from screening_app.services.app import LockedStation, StationServices
 from screening_app.store.connection import storage_errors
+
+if TYPE_CHECKING:
+    from screening_app.services.app import StationServices
+    from screening_app.services.locked_station import LockedStation
 
 
 class SignInDialog(QDialog):
@@ -24,7 +27,7 @@ class SignInDialog(QDialog):
     fixed and the work behind the lock is kept. ``services`` is an open station's services,
     or a LockedStation whose database the first sign-in opens."""
 
-    def __init__(self, services: StationServices | LockedStation, parent=None, *,
+    def __init__(self, services: "StationServices | LockedStation", parent=None, *,
                  locked_user: str | None = None, demo_accounts: str | None = None):
         super().__init__(parent)
         self._services = services
@@ -108,6 +111,10 @@ class SignInDialog(QDialog):
         self.name_edit.setFocus()
 
     def _on_sign_in(self) -> None:
+        # Imported at the first sign-in, with the services that check the password: the
+        # window shows without them.
+        from screening_app.services.accounts import SignInThrottled
+
         if not self.sign_in_button.isEnabled():
             return  # Enter in a field while the name must wait
         try:

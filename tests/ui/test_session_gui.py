@@ -160,3 +160,46 @@ def test_the_application_shortcuts_work_from_any_window(qtbot, roster_station):
     qtbot.waitUntil(window.isActiveWindow)
     QTest.keyClick(window.search_edit, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert "Nothing was sent back" in window.statusBar().currentMessage()
+
+
+def test_the_program_starts_at_its_sign_in_window_and_opens_the_roster_after_it(
+        qtbot, roster_station):
+    from PySide6.QtCore import QTimer
+
+    from screening_app.ui.app import open_main_window
+
+    roster_station.services.close()  # as at a start: nothing open, the database encrypted
+    seen = []
+
+    def sign_in():  # runs once the sign-in window waits for a person
+        dialog = QApplication.activeModalWidget()
+        seen.append((type(dialog).__name__, dialog.windowTitle()))
+        qtbot.keyClicks(dialog.name_edit, "ivan")
+        qtbot.keyClicks(dialog.password_edit, PASSWORD)
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, sign_in)
+    window = open_main_window(roster_station.data_dir)
+
+    assert seen == [("SignInDialog", "Sign in")]
+    assert window is not None
+    qtbot.addWidget(window)
+    roster_station.services = window.services  # closed by the fixture
+    assert window.actor.name == "ivan"
+    assert window.roster_model.rowCount() == 5
+
+
+def test_after_first_paint_waits_for_the_window_to_be_painted(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from screening_app.ui.app import after_first_paint
+
+    label = QLabel("Sign in")
+    qtbot.addWidget(label)
+    ran = []
+    after_first_paint(label, lambda: ran.append(label.isVisible()))
+    QApplication.processEvents()
+    assert ran == []  # not shown yet, so not painted
+
+    label.show()
+    qtbot.waitUntil(lambda: ran == [True])
