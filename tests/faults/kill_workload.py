@@ -131,7 +131,10 @@ class Workload:
         # The supervisor's sign-in unlocks the station key (forms are signed with it
         # whoever finalises) and the supervisor's own countersigning key.
         self.services, self.supervisor = StationServices.unlock(data_dir, SUPERVISOR, password)
-        self.interviewer = self.services.accounts.authenticate(INTERVIEWER, password)
+        # The interviewer signs in too, so that what is done in their name is signed with
+        # their key; the supervisor's sign-in last leaves the session's keys theirs.
+        self.interviewer = self.services.sign_in(INTERVIEWER, password)
+        self.services.sign_in(SUPERVISOR, password)
         self.hq = Headquarters.open(hq_dir, hq_passphrase)
         self.station_id = self.services.station.station_id
         self._imports = 0
