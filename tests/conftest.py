@@ -51,8 +51,9 @@ def install_test_certificate(services, admin, test_keys) -> None:
 
 
 def install_test_user_certificate(services, actor, test_keys) -> None:
-    """Give a supervisor a countersigning key and a certificate from the test root CA; the
-    key stays unlocked in this session, as after the supervisor signs in."""
+    """Give a person their own signing key (interviewers sign the forms they finalise with
+    it, supervisors their countersignatures) and a certificate from the test root CA; the
+    key stays unlocked in this session, as after the person signs in."""
     from screening_app.pki import certificates
 
     ca_key, ca_certificate = test_keys["ca"]
@@ -60,6 +61,19 @@ def install_test_user_certificate(services, actor, test_keys) -> None:
     issued = certificates.issue_certificate(ca_key, ca_certificate, csr)
     services.keys.import_user_certificate(
         actor, certificates.chain_pem([issued, ca_certificate]), "user certificate")
+
+
+def unlock_personal_keys(services, *names: str) -> None:
+    """Unlock these people's own keys in this session too, beside the signed-in person's,
+    as the station fixtures leave them so that one test can act as several people. A test
+    shortcut: at a station each person signs in, and a sign-in forgets the one before."""
+    for name in names:
+        session = StationServices.open(services.station.data_dir, services.station.key)
+        try:
+            session.sign_in(name, PASSWORD)
+            services.keys._personal.update(session.keys._personal)
+        finally:
+            session.close()
 
 
 @pytest.fixture(autouse=True)
@@ -113,6 +127,25 @@ def signature_png(width: int = 120, height: int = 40) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
 
 
+def answer_all(services, actor, interview, answers):
+    """Walk the protocol in order as the GUI does: enter each step, answer its questions."""
+    for step in interview.protocol.steps:
+        if step not in interview.engine.visible_steps():
+            continue
+        interview = services.interviews.enter_step(actor, interview.id, step.id)
+        for question in interview.engine.visible_questions(step.id):
+            if question.id not in answers:
+                continue
+            if question.kind == "signature":
+                interview = services.interviews.add_signature(
+                    actor, interview.id, question.id, mode="signature",
+                    strokes=[[[0, 0], [10, 10]]], image_png=signature_png())
+            else:
+                interview = services.interviews.answer(
+                    actor, interview.id, question.id, answers[question.id])
+    return interview
+
+
 def cli(capsys, monkeypatch, *argv, stdin=""):
     """Run the command line in this process: (exit code, stdout, stderr). ``stdin`` feeds
     --password-stdin."""
@@ -160,6 +193,8 @@ def station(tmp_path, test_keys) -> StationFixture:
     install_test_user_certificate(services, supervisor, test_keys)
     interviewer = services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
     other = services.accounts.add_user(admin, "olga", "interviewer", PASSWORD)
+    for person in (interviewer, other):
+        install_test_user_certificate(services, person, test_keys)
     fixture = StationFixture(services, admin, supervisor, interviewer, other, data_dir)
     yield fixture
     fixture.services.close()

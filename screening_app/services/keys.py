@@ -1,10 +1,16 @@
-"""The station's signing key and certificate, and who can unlock them.
+"""The station's signing key and certificate, each person's own key, and who can unlock them.
 
 At init the station makes an RSA key and a certificate signing request (CSR) for
 headquarters; `station import-cert` installs the certificate headquarters issued. The
 private key is stored sealed under the station's key-encryption key (KEK), and the KEK
 only wrapped per account under that account's password: signing in unlocks it for the
-session, locking or signing out forgets it.
+session, locking or signing out forgets it. The station's key signs what is the
+station's: the revised lists and the sync bundles.
+
+Every account may also have a key of its own (`user csr` / `user import-cert`), sealed
+under that person's password only: interviewers sign the forms they finalise with it, and
+supervisors their countersignatures. Its certificate names the person's role and station
+(pki/people.py).
 """
 
 import json
@@ -17,6 +23,7 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.pki import certificates, sealed
+from screening_app.pki.people import person_names
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.keyfile import KeyFile
@@ -53,7 +60,9 @@ class KeyService:
         self._station = station
         self._db = station.db
         self._kek: bytes | None = None
-        self._personal: tuple[str, bytes] | None = None  # (user id, private key DER)
+        # Personal private keys (DER) unlocked in this session, by user id: the signed-in
+        # person's (a sign-in forgets any other), and those made in this session.
+        self._personal: dict[str, bytes] = {}
 
     # -- set-up -----------------------------------------------------------------------
     def _context(self, purpose: str) -> bytes:
@@ -142,8 +151,8 @@ class KeyService:
                                 [user_id]).fetchone() is not None
 
     def rewrap_user_key(self, actor: Actor, old_password: str, new_password: str) -> bool:
-        """Re-wrap the actor's own countersigning key under a new password. False when
-        the account has none."""
+        """Re-wrap the actor's own personal key under a new password. False when the
+        account has none."""
         row = self._db.execute("SELECT wrapped_private_key FROM user_keys WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
@@ -157,16 +166,14 @@ class KeyService:
         return True
 
     def discard_user_key(self, admin: Actor, user_id: str) -> bool:
-        """Drop a person's countersigning key when an admin sets their password: it is
-        wrapped under the old password, which the admin does not know. Forms already
-        countersigned keep their signatures (the certificate is inside each PDF). False
-        when there was no key."""
+        """Drop a person's own key when an admin sets their password: it is wrapped under
+        the old password, which the admin does not know. Forms already signed keep their
+        signatures (the certificate is inside each PDF). False when there was no key."""
         require_role(admin, Role.ADMIN, action="discard a countersigning key")
         with write_transaction(self._db):
             removed = self._db.execute("DELETE FROM user_keys WHERE user_id = ?",
                                        [user_id]).rowcount
-        if self._personal is not None and self._personal[0] == user_id:
-            self._personal = None
+        self._personal.pop(user_id, None)
         return bool(removed)
 
     # -- sessions ---------------------------------------------------------------------
@@ -178,8 +185,8 @@ class KeyService:
             "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
         ).fetchone()
         if personal is not None:
-            self._personal = (actor.user_id, sealed.unwrap_with_password(
-                json.loads(personal[0]), password, self._user_context(actor.user_id)))
+            self._personal[actor.user_id] = sealed.unwrap_with_password(
+                json.loads(personal[0]), password, self._user_context(actor.user_id))
         row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
@@ -190,50 +197,67 @@ class KeyService:
 
     def lock(self) -> None:
         self._kek = None
-        self._personal = None
+        self._personal = {}
 
-    # -- a person's own key, for countersignatures -----------------------------------
+    # -- a person's own key: forms they finalise, countersignatures they add -------------
     def _user_context(self, user_id: str) -> bytes:
         return f"screening-app:{self._station.station_id}:user:{user_id}".encode()
 
     def create_user_key(self, actor: Actor, password: str) -> bytes:
-        """A countersigning key for the signed-in supervisor or admin; returns the CSR
-        (PEM) to send to headquarters. The key opens only with this person's password."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="have a countersigning key")
-        if self._db.execute("SELECT 1 FROM user_keys WHERE user_id = ?",
-                            [actor.user_id]).fetchone():
+        """The signed-in person's own signing key (any role: interviewers sign the forms
+        they finalise, supervisors and admins their countersignatures); returns the CSR
+        (PEM) to send to headquarters. The key opens only with this person's password.
+        Asked again, it returns the same request, unless headquarters revoked the key's
+        certificate: then the key is replaced, since the old one may be in other hands."""
+        row = self._db.execute("SELECT certificate_pem FROM user_keys WHERE user_id = ?",
+                               [actor.user_id]).fetchone()
+        if row is not None and not self._installed_certificate_revoked(row[0]):
             return self.user_csr_pem(actor)
         key = certificates.new_private_key()
-        csr = certificates.create_csr(key, f"{actor.role.value.capitalize()} {actor.name}",
-                                      ORGANISATION, unit=f"Station {self._station.station_id}")
+        common_name, unit = person_names(actor.role.value, actor.name,
+                                         self._station.station_id)
+        csr = certificates.create_csr(key, common_name, ORGANISATION, unit=unit)
         der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
         public_pem = key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         slot = sealed.wrap_for_password(der, password, self._user_context(actor.user_id))
         with write_transaction(self._db):
+            # A replaced key takes its certificate with it: the new one is for the new key.
             self._db.execute(
                 "INSERT INTO user_keys (user_id, wrapped_private_key, public_key_pem, csr_pem,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+                " wrapped_private_key = excluded.wrapped_private_key,"
+                " public_key_pem = excluded.public_key_pem, csr_pem = excluded.csr_pem,"
+                " created_at = excluded.created_at, certificate_pem = NULL, chain_pem = NULL",
                 [actor.user_id, json.dumps(slot), public_pem.decode(),
                  certificates.to_pem(csr).decode(), utc_now()])
-            self._station.events.append("keys.user_key_created", {"user_id": actor.user_id},
-                                        actor_id=actor.user_id)
-        self._personal = (actor.user_id, der)
+            self._station.events.append(
+                "keys.user_key_created",
+                {"user_id": actor.user_id, "replaces_revoked": row is not None},
+                actor_id=actor.user_id)
+        self._personal[actor.user_id] = der
         return certificates.to_pem(csr)
+
+    def _installed_certificate_revoked(self, certificate_pem: str | None) -> bool:
+        if certificate_pem is None:
+            return False
+        certificate = certificates.load_certificates(certificate_pem.encode(),
+                                                     "user certificate")[0]
+        return self.revocation(certificate) is not None
 
     def user_csr_pem(self, actor: Actor) -> bytes:
         row = self._db.execute("SELECT csr_pem FROM user_keys WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
-            raise StationKeyUnavailable(f"{actor.name} has no countersigning key yet.")
+            raise StationKeyUnavailable(f"{actor.name} has no personal key yet.")
         return row[0].encode()
 
     def import_user_certificate(self, actor: Actor, pem: bytes, source: str) -> None:
         row = self._db.execute("SELECT public_key_pem FROM user_keys WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
-            raise StationKeyUnavailable(f"{actor.name} has no countersigning key yet;"
+            raise StationKeyUnavailable(f"{actor.name} has no personal key yet;"
                                         " make one with 'screening-app user csr'.")
         found = certificates.load_certificates(pem, source)
         certificate, chain = found[0], tuple(found[1:])
@@ -248,6 +272,13 @@ class KeyService:
         for parent in chain:
             certificates.check_issued_by(issuer, parent)
             issuer = parent
+        station = self.station_certificate()
+        if station is not None and chain[-1] != station.root:
+            # Forms signed with it would verify nowhere: headquarters trusts its own CA only.
+            raise UserError(f"{source}: this certificate was issued by"
+                            f" {certificates.common_name(chain[-1])!r}, not by headquarters'"
+                            f" CA {certificates.common_name(station.root)!r}, which this"
+                            " station trusts.")
         with write_transaction(self._db):
             self._db.execute(
                 "UPDATE user_keys SET certificate_pem = ?, chain_pem = ? WHERE user_id = ?",
@@ -258,29 +289,49 @@ class KeyService:
                 {"user_id": actor.user_id, "subject": certificate.subject.rfc4514_string()},
                 actor_id=actor.user_id)
 
-    def personal_identity(self, actor: Actor):
-        """The signed-in person's own signing identity, for countersignatures."""
-        from screening_app.records.signing import SigningIdentity
-
-        row = self._db.execute(
+    def _user_certificate_row(self, user_id: str):
+        return self._db.execute(
             "SELECT certificate_pem, chain_pem FROM user_keys WHERE user_id = ?",
-            [actor.user_id]).fetchone()
-        if row is None or row[0] is None:
-            raise StationKeyUnavailable(
-                f"{actor.name} cannot countersign yet: make a key with 'screening-app user csr',"
-                " have headquarters issue its certificate, and install it with"
-                " 'screening-app user import-cert'.")
-        if self._personal is None or self._personal[0] != actor.user_id:
-            raise StationKeyUnavailable(f"{actor.name}'s key is locked: sign in again.")
+            [user_id]).fetchone()
+
+    def personal_problem(self, actor: Actor, doing: str) -> str | None:
+        """Why this person cannot sign with their own key now, as one sentence saying what
+        to do ("ivan cannot start interviews yet: ..."), or None when they can. ``doing``
+        is what they would be signing for."""
+        who = actor.name
+        row = self._user_certificate_row(actor.user_id)
+        if row is None:
+            return (f"{who} cannot {doing} yet: {who} has no personal signing key; make one"
+                    " with 'screening-app user csr', have headquarters issue its certificate,"
+                    " and install it with 'screening-app user import-cert'.")
+        if row[0] is None:
+            return (f"{who} cannot {doing} yet: {who}'s certificate is not installed; send"
+                    " the request from 'screening-app user csr' to headquarters and install"
+                    " the certificate they issue with 'screening-app user import-cert'.")
         certificate = certificates.load_certificates(row[0].encode(), "user certificate")[0]
         revoked = self.revocation(certificate)
         if revoked:
-            raise StationKeyUnavailable(f"{actor.name} cannot countersign: headquarters revoked"
-                                        f" this certificate ({revoked}); ask for a new one"
-                                        " ('screening-app user csr').")
+            return (f"{who} cannot {doing}: headquarters revoked {who}'s certificate"
+                    f" ({revoked}); make a new request with 'screening-app user csr' and"
+                    " install the certificate headquarters issues for it.")
+        if actor.user_id not in self._personal:
+            return f"{who} cannot {doing}: {who}'s key is locked; sign in again."
+        return None
+
+    def personal_identity(self, actor: Actor, doing: str = "countersign"):
+        """The signed-in person's own signing identity: for the forms an interviewer
+        finalises, and for a supervisor's countersignature."""
+        from screening_app.records.signing import SigningIdentity
+
+        problem = self.personal_problem(actor, doing)
+        if problem:
+            raise StationKeyUnavailable(problem)
+        certificate_pem, chain_pem = self._user_certificate_row(actor.user_id)
         return SigningIdentity(
-            key=load_sealed_private_key(self._personal[1]), certificate=certificate,
-            chain=tuple(certificates.load_certificates(row[1].encode(), "user chain")))
+            key=load_sealed_private_key(self._personal[actor.user_id]),
+            certificate=certificates.load_certificates(certificate_pem.encode(),
+                                                       "user certificate")[0],
+            chain=tuple(certificates.load_certificates(chain_pem.encode(), "user chain")))
 
     def revocation(self, certificate: x509.Certificate) -> str | None:
         """Why and when headquarters revoked this certificate (from a down bundle), or
@@ -366,7 +417,17 @@ class KeyService:
             tuple(certificates.load_certificates(row[1].encode(), "station chain")))
 
     def readiness(self) -> str | None:
-        """Why this station cannot sign forms now, or None when it can."""
+        """Why this station cannot sign (lists, bundles) now, or None when it can."""
+        problem = self.certificate_problem()
+        if problem:
+            return problem
+        if self._kek is None:
+            return "The station key is locked: sign in again to unlock it."
+        return None
+
+    def certificate_problem(self) -> str | None:
+        """Why this station has no usable certificate (none yet, or revoked), or None. A
+        station without one starts no interview, whoever would sign its form."""
         if not self.has_key():
             return ("This station has no signing key (it was made by an older version);"
                     " ask an admin to create one.")
@@ -376,10 +437,8 @@ class KeyService:
                     " issue with 'screening-app station import-cert'.")
         revoked = self.revocation(self.station_certificate().certificate)
         if revoked:
-            return (f"Headquarters revoked this station's certificate ({revoked}): it signs no"
-                    " more forms until headquarters issues a new one.")
-        if self._kek is None:
-            return "The station key is locked: sign in again to unlock it."
+            return (f"Headquarters revoked this station's certificate ({revoked}): it starts"
+                    " no interview and signs nothing more until headquarters issues a new one.")
         return None
 
     def signing_identity(self, actor: Actor):
@@ -457,7 +516,7 @@ class KeyService:
         """Share another connection's unlocked session (a pool thread working for the
         signed-in person)."""
         self._kek = other._kek
-        self._personal = other._personal
+        self._personal = dict(other._personal)
 
     # -- other station secrets, sealed under the KEK ---------------------------------------
     def seal_secret(self, purpose: str, secret: bytes) -> bytes:
