@@ -60,6 +60,29 @@ def test_the_interviewer_signs_the_form_and_verify_and_pdfsig_accept_it(
     assert "matches the stored record" in out
 
 
+@needs_poppler
+def test_a_form_the_station_signed_before_personal_keys_still_verifies(
+        roster_station, tmp_path, monkeypatch):
+    services = roster_station.services
+    station_key = services.keys.signing_identity(roster_station.admin)
+    with monkeypatch.context() as older_version:  # signed as store_for did before
+        older_version.setattr(services.keys, "personal_identity",
+                              lambda actor, doing: station_key)
+        final = services.transcription.record(roster_station.interviewer, "NK-100002",
+                                              {"answers": complete_answers()}, "paper")
+    form = services.documents.latest(roster_station.interviewer, final.id).content
+    assert signers(form, root_of(roster_station)) == ["Station TEST-01"]
+    result = verify_form(form, [root_of(roster_station)], services.station,
+                         roster_station.supervisor)
+    assert result.valid, result.reason
+    services.reviews.decide(roster_station.supervisor, final.id, "approved",
+                            reason="The signed paper form is complete.")
+    path = tmp_path / "approved.pdf"
+    path.write_bytes(services.documents.latest(roster_station.supervisor, final.id).content)
+    assert subprocess.run(["pdfsig", str(path)], capture_output=True,
+                          text=True).stdout.count("Signature is Valid") == 2
+
+
 def test_an_account_without_a_usable_certificate_starts_no_interview(roster_station,
                                                                       test_keys):
     services, admin = roster_station.services, roster_station.admin
