@@ -169,7 +169,7 @@ class KeyService:
         """Drop a person's own key when an admin sets their password: it is wrapped under
         the old password, which the admin does not know. Forms already signed keep their
         signatures (the certificate is inside each PDF). False when there was no key."""
-        require_role(admin, Role.ADMIN, action="discard a countersigning key")
+        require_role(admin, Role.ADMIN, action="discard a person's own signing key")
         with write_transaction(self._db):
             removed = self._db.execute("DELETE FROM user_keys WHERE user_id = ?",
                                        [user_id]).rowcount
