@@ -26,7 +26,7 @@ import statistics
 import sys
 import time
 
-from common import PASSWORD, roster_csv, use_offscreen_qt, workdir
+from common import PASSWORD, install_own_certificate, roster_csv, use_offscreen_qt, workdir
 
 TARGET = 1.5
 CA_PASSPHRASE = "benchmark ca passphrase"
@@ -37,7 +37,8 @@ STROKES = [[[0.02, 0.06, 0.5], [0.2, 0.3, 0.5], [0.42, 0.56, 0.5]]]
 
 
 def prepare(folder):
-    """A station with a CA-issued certificate, a small roster and an interviewer."""
+    """A station with a CA-issued certificate, a small roster and an interviewer with a
+    certificate of their own (they sign the forms they finalise)."""
     from screening_app.services.app import init_station
     from screening_app.services.ca import init_ca, open_ca
 
@@ -48,7 +49,8 @@ def prepare(folder):
     services.keys.import_certificate(admin, authority.issue(services.keys.csr_pem(), "csr"),
                                      "certificate")
     services.roster.import_file(admin, roster_csv(folder, 500))
-    services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
+    install_own_certificate(services, services.accounts.add_user(
+        admin, "ivan", "interviewer", PASSWORD), authority)
     return services, services.sign_in("ivan", PASSWORD)
 
 
@@ -102,7 +104,11 @@ def bare_render_and_sign(services, actor, interview_id: str):
     from screening_app.records.choice_form import FormContext, SignatureImage, render_document
     from screening_app.records.layout import signature_box
     from screening_app.records.signing import sign_pdf
-    from screening_app.services.documents import RECORD_ATTACHMENT, record_json
+    from screening_app.services.documents import (
+        INTERVIEWER_SIGNATURE_FIELD,
+        RECORD_ATTACHMENT,
+        record_json,
+    )
     from screening_app.store.interviews import InterviewRepository
 
     interview = services.interviews.load(actor, interview_id)
@@ -114,15 +120,15 @@ def bare_render_and_sign(services, actor, interview_id: str):
             stored = repository.signature(value["signature_id"])
             signatures.append(SignatureImage(stored["signer"], stored["mode"],
                                              stored["signer_name"], stored["image"]))
-    identity = services.keys.signing_identity(actor)
+    identity = services.keys.personal_identity(actor, "finalise this interview")
     context = FormContext("BENCH-01", "Koje-do", False, "A4", chain_head="123:" + "ab" * 8)
     embedded = {RECORD_ATTACHMENT: record_json(record)}
 
     def run() -> bytes:
         unsigned = render_document(record, interview.protocol, signatures, context)
-        return sign_pdf(unsigned, identity, field_name="StationSignature",
+        return sign_pdf(unsigned, identity, field_name=INTERVIEWER_SIGNATURE_FIELD,
                         box=signature_box("A4"),
-                        visible_lines=["Signed by station BENCH-01",
+                        visible_lines=["Station BENCH-01",
                                        f"Interviewer: {record.interviewer_name}",
                                        "2026-11-27 10:00 UTC"],
                         reason="Choice form finalised", location="Koje-do",

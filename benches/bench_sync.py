@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benches.common import PASSWORD, roster_csv, workdir  # noqa: E402
+from benches.common import PASSWORD, install_own_certificate, roster_csv, workdir  # noqa: E402
 from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now  # noqa: E402
 from screening_app.pki import certificates  # noqa: E402
 from screening_app.protocol.examples import complete_answers  # noqa: E402
@@ -52,7 +52,8 @@ def prepare(folder: Path) -> tuple[StationServices, object, Path]:
     services.keys.import_certificate(admin, authority.issue(services.keys.csr_pem(), "csr"),
                                      "certificate")
     services.roster.import_file(admin, roster_csv(folder, COUNT + REAL))
-    services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
+    install_own_certificate(services, services.accounts.add_user(
+        admin, "ivan", "interviewer", PASSWORD), authority)
     from screening_app.hq.headquarters import Headquarters, init_headquarters
     from screening_app.hq.registry import register_station
 

@@ -35,6 +35,15 @@ def station_with_roster(folder: Path, count: int = ROSTER_SIZE) -> tuple[Station
     return services, admin
 
 
+def install_own_certificate(services: StationServices, actor, authority) -> None:
+    """The person's own signing key, and the certificate the bench CA issues for it: an
+    interviewer signs the forms they finalise with it (``authority`` from services.ca)."""
+    services.sign_in(actor.name, PASSWORD)  # the key is sealed under the person's own keys
+    csr = services.keys.create_user_key(actor)
+    services.keys.import_user_certificate(actor, authority.issue(csr, f"{actor.name}'s csr"),
+                                          f"{actor.name}'s certificate")
+
+
 def use_offscreen_qt() -> None:
     """GUI benchmarks draw into memory unless told otherwise: no display is needed, and a
     window manager cannot add its own latency to the figures."""

@@ -297,6 +297,7 @@ def cmd_ca_init(args) -> int:
 
 
 def cmd_ca_issue_station(args) -> int:
+    from screening_app.pki.certificates import load_certificates
     from screening_app.services.ca import open_ca
 
     authority = open_ca(Path(args.dir), args.passwords.read("Passphrase for the CA key: "))
@@ -305,10 +306,24 @@ def cmd_ca_issue_station(args) -> int:
         csr_pem = csr_path.read_bytes()
     except OSError as error:
         raise CliError(f"{csr_path}: {error.strerror}.") from None
-    Path(args.out).write_bytes(authority.issue(csr_pem, str(csr_path)))
-    print(f"Wrote the station certificate (with the root) to {args.out}; install it at the"
-          " station with 'screening-app station import-cert'.")
+    issued = authority.issue(csr_pem, str(csr_path))
+    Path(args.out).write_bytes(issued)
+    # The subject is what later tells whose signature a form carries: say it.
+    print(_issued_sentence(load_certificates(issued, args.out)[0], args.out))
     return EXIT_OK
+
+
+def _issued_sentence(certificate, out: str) -> str:
+    from screening_app.pki.certificates import common_name
+    from screening_app.pki.people import person_of
+
+    person = person_of(certificate)
+    if person is None:
+        return (f"Wrote the certificate of {common_name(certificate)!r} (with the root) to"
+                f" {out}; install it at the station with 'screening-app station import-cert'.")
+    return (f"Wrote the certificate of {common_name(certificate)!r} of station"
+            f" {person.station_id} (with the root) to {out}; {person.name} installs it with"
+            " 'screening-app user import-cert'.")
 
 
 def _write_or_print(pem: bytes, to: str | None, wrote: str) -> int:
@@ -351,7 +366,9 @@ def cmd_station_import_cert(args, services, actor) -> int:
         raise CliError(f"{path}: {error.strerror}.") from None
     installed = services.keys.import_certificate(actor, pem, str(path))
     print(f"Installed {common_name(installed.certificate)!r}, issued by"
-          f" {common_name(installed.root)!r}; this station now signs its forms.")
+          f" {common_name(installed.root)!r}; this station now signs its lists and bundles,"
+          " and its people can start interviews once each has a certificate of their own"
+          " ('screening-app user csr').")
     return EXIT_OK
 
 
@@ -473,6 +490,13 @@ def cmd_user_csr(args, services, actor) -> int:
                            " headquarters issues it with 'screening-app ca issue-station'.")
 
 
+USES_OF_A_PERSONAL_KEY = {
+    Role.INTERVIEWER: "the forms you finalise are now signed with it",
+    Role.SUPERVISOR: "the forms you finalise and your approvals are now signed with it",
+    Role.ADMIN: "your approvals are now countersigned with it",
+}
+
+
 def cmd_user_import_cert(args, services, actor) -> int:
     path = Path(args.file)
     try:
@@ -480,7 +504,7 @@ def cmd_user_import_cert(args, services, actor) -> int:
     except OSError as error:
         raise CliError(f"{path}: {error.strerror}.") from None
     services.keys.import_user_certificate(actor, pem, str(path))
-    print(f"Installed {actor.name}'s certificate: approvals now countersign the forms.")
+    print(f"Installed {actor.name}'s certificate: {USES_OF_A_PERSONAL_KEY[actor.role]}.")
     return EXIT_OK
 
 
@@ -583,7 +607,8 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("name", nargs="?", metavar="NAME")
     passwd.set_defaults(handler=cmd_user_passwd)
     user_csr = user.add_parser("csr", parents=[auth],
-                               help="your countersigning key's request (supervisors, admins)")
+                               help="your own signing key's request, for headquarters"
+                                    " (every account: interviewers sign their forms with it)")
     user_csr.add_argument("--to", metavar="FILE.pem")
     user_csr.set_defaults(handler=cmd_user_csr)
     user_cert = user.add_parser("import-cert", parents=[auth],
@@ -654,8 +679,10 @@ def build_parser() -> argparse.ArgumentParser:
     ca_init.add_argument("--organisation", default="UNC Screening")
     ca_init.set_defaults(handler=cmd_ca_init, needs_station=False)
     issue = ca.add_parser("issue-station", parents=[passphrase],
-                          help="issue a station's certificate from its request")
-    issue.add_argument("csr", help="the station's request (from 'station csr')")
+                          help="issue a station's or a person's certificate from its"
+                               " request")
+    issue.add_argument("csr", help="the request (from 'station csr' or 'user csr'); the"
+                                   " certificate names whom it names")
     issue.add_argument("--dir", required=True, help="the CA's folder")
     issue.add_argument("--out", required=True, metavar="CERT.pem")
     issue.set_defaults(handler=cmd_ca_issue_station, needs_station=False)

@@ -50,17 +50,33 @@ def install_test_certificate(services, admin, test_keys) -> None:
         admin, certificates.chain_pem([issued, ca_certificate]), "test certificate")
 
 
-def install_test_user_certificate(services, actor, test_keys) -> None:
-    """Give a supervisor a countersigning key and a certificate from the test root CA; the
-    key stays unlocked in this session, as after the supervisor signs in."""
+def install_test_user_certificate(services, actor, test_keys, password=PASSWORD) -> None:
+    """Give a person their own signing key (interviewers sign the forms they finalise with
+    it, supervisors their countersignatures) and a certificate from the test root CA; the
+    key stays unlocked in this session, as after the person signs in."""
     from screening_app.pki import certificates
 
     ca_key, ca_certificate = test_keys["ca"]
-    services.sign_in(actor.name, PASSWORD)  # the key is sealed under the person's own keys
+    unlocked = dict(services.keys._personal)  # a test shortcut: see unlock_personal_keys
+    services.sign_in(actor.name, password)  # the key is sealed under the person's own keys
     csr = certificates.load_csr(services.keys.create_user_key(actor), "user csr")
     issued = certificates.issue_certificate(ca_key, ca_certificate, csr)
     services.keys.import_user_certificate(
         actor, certificates.chain_pem([issued, ca_certificate]), "user certificate")
+    services.keys._personal.update(unlocked)
+
+
+def unlock_personal_keys(services, *names: str) -> None:
+    """Unlock these people's own keys in this session too, beside the signed-in person's,
+    as the station fixtures leave them so that one test can act as several people. A test
+    shortcut: at a station each person signs in, and a sign-in forgets the one before."""
+    for name in names:
+        session = StationServices.open(services.station.data_dir, services.station.key)
+        try:
+            session.sign_in(name, PASSWORD)
+            services.keys._personal.update(session.keys._personal)
+        finally:
+            session.close()
 
 
 @pytest.fixture(autouse=True)
@@ -114,6 +130,25 @@ def signature_png(width: int = 120, height: int = 40) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
 
 
+def answer_all(services, actor, interview, answers):
+    """Walk the protocol in order as the GUI does: enter each step, answer its questions."""
+    for step in interview.protocol.steps:
+        if step not in interview.engine.visible_steps():
+            continue
+        interview = services.interviews.enter_step(actor, interview.id, step.id)
+        for question in interview.engine.visible_questions(step.id):
+            if question.id not in answers:
+                continue
+            if question.kind == "signature":
+                interview = services.interviews.add_signature(
+                    actor, interview.id, question.id, mode="signature",
+                    strokes=[[[0, 0], [10, 10]]], image_png=signature_png())
+            else:
+                interview = services.interviews.answer(
+                    actor, interview.id, question.id, answers[question.id])
+    return interview
+
+
 def cli(capsys, monkeypatch, *argv, stdin=""):
     """Run the command line in this process: (exit code, stdout, stderr). ``stdin`` feeds
     --password-stdin."""
@@ -161,6 +196,12 @@ def station(tmp_path, test_keys) -> StationFixture:
     install_test_user_certificate(services, supervisor, test_keys)
     interviewer = services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
     other = services.accounts.add_user(admin, "olga", "interviewer", PASSWORD)
+    for person in (interviewer, other):
+        install_test_user_certificate(services, person, test_keys)
+    # The session ends as the admin's (the station key unlocked), with everyone's own key
+    # unlocked too, so that a test can act as each person (a test shortcut, see below).
+    services.sign_in("admin", PASSWORD)
+    unlock_personal_keys(services, "sup", "ivan", "olga")
     fixture = StationFixture(services, admin, supervisor, interviewer, other, data_dir)
     yield fixture
     fixture.services.close()

@@ -21,6 +21,7 @@ from screening_app.domain.canonical import (
     sha256_hex,
     utc_now,
 )
+from screening_app.hq.form_signers import FirstSigners
 from screening_app.hq.pdf_check import check_pdf
 from screening_app.hq.store import HqStore, StationRow
 from screening_app.pki import certificates
@@ -68,6 +69,7 @@ class BundleIntake:
         self._station_fingerprint = certificates.load_certificates(
             station.certificate_pem.encode(), "station certificate")[0].fingerprint(
             hashes.SHA256())
+        self._first_signers = FirstSigners(store, self._id, self._station_fingerprint)
         self._position = -1
         self._manifest: dict[str, Any] | None = None
         # A bundle older than what headquarters already took in from this station must not
@@ -370,9 +372,9 @@ class BundleIntake:
 
     def _expected_signers(self, document: dict):
         def check(signers: list[x509.Certificate]) -> str | None:
-            if signers[0].fingerprint(hashes.SHA256()) != self._station_fingerprint:
-                return (f"its first signature is by {certificates.common_name(signers[0])!r},"
-                        f" not by station {self._id}.")
+            problem = self._first_signers.problem(signers[0], document["interview_id"])
+            if problem:
+                return problem
             if document["revision"] > 1 and len(signers) < 2:
                 return (f"it is revision {document['revision']} but carries no"
                         " countersignature.")

@@ -44,6 +44,9 @@ class SignatureCheck:
     trusted: bool  # the certificate chains to one of the trust roots
     covers_whole_document: bool  # nothing was added after it that is not allowed
     problem: str | None  # one sentence, or None
+    # Whose it is (the subject names a station, or a person and their station); None when
+    # the signature could not be read.
+    signer_certificate: x509.Certificate | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _check(reader: PdfFileReader, signature: EmbeddedPdfSignature, roots: _Trust
     name = signature.field_name
     try:
         signer = _asn1_common_name(signature.signer_cert)
+        certificate = x509.load_der_x509_certificate(signature.signer_cert.dump())
         status = validate_pdf_signature(signature, roots.context())
     except Exception as error:  # noqa: BLE001 -- one unreadable signature must not hide others
         return SignatureCheck(name, "unknown", None, False, False, False,
@@ -161,7 +165,7 @@ def _check(reader: PdfFileReader, signature: EmbeddedPdfSignature, roots: _Trust
     elif not covers:
         problem = _coverage_problem(reader, signature, status, is_last)
     return SignatureCheck(name, signer, signed_at.isoformat() if signed_at else None,
-                          intact, trusted, covers, problem)
+                          intact, trusted, covers, problem, certificate)
 
 
 def _covers_whole_document(status: PdfSignatureStatus, is_last: bool) -> bool:

@@ -76,7 +76,7 @@ class PasswordChange:
     def warning(self) -> str | None:
         if not self.personal_key_discarded:
             return None
-        return (f"{self.name}'s countersigning key was discarded, because only the old"
+        return (f"{self.name}'s personal signing key was discarded, because only the old"
                 f" password opened it: {self.name} must make a new one with 'screening-app"
                 " user csr' and install the certificate headquarters issues for it.")
 

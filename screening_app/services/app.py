@@ -68,7 +68,8 @@ class StationServices:
         keys = KeyService(station)
         documents = DocumentService(station, interviews, settings, keys)
         interviews.on_sealed = documents.store_for
-        interviews.before_start = documents.check_can_sign
+        interviews.before_start = documents.check_can_start
+        interviews.before_seal = documents.check_can_finalise
         reviews = ReviewService(station, settings)
         reviews.on_approve = documents.countersign
         return cls(

@@ -13,7 +13,7 @@ from screening_app.demo.roster_generator import write_roster_csv
 from screening_app.domain.accounts import Role
 from screening_app.domain.errors import UserError
 from screening_app.services.app import init_station
-from screening_app.services.ca import init_ca, open_ca
+from screening_app.services.ca import CertificateAuthority, init_ca, open_ca
 from screening_app.store.station import station_exists
 
 DEMO_STATION_ID = "DEMO-KOJE-01"
@@ -96,9 +96,13 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
             services.roster.import_file(admin, roster_path)
         finally:
             roster_path.unlink(missing_ok=True)
-        supervisor_password = next(p for n, _, p in accounts if n == "supervisor")
-        supervisor = services.sign_in("supervisor", supervisor_password)
-        _install_demo_user_certificate(services, supervisor, supervisor_password, ca_dir)
+        # What an admin has each person do at a real station: make a key, send the request
+        # to headquarters, install the certificate it issues.
+        authority = open_ca(ca_dir, (ca_dir / PASSPHRASE_FILE).read_text(encoding="utf-8")
+                            .strip())
+        for name, _role, password in accounts:
+            _install_demo_user_certificate(services, services.sign_in(name, password),
+                                           password, authority)
     finally:
         services.close()
     accounts_file.write_text(
@@ -122,13 +126,14 @@ def _install_demo_certificate(services, admin, ca_dir: Path) -> None:
     services.keys.import_certificate(admin, issued, "demo certificate")
 
 
-def _install_demo_user_certificate(services, actor, password: str, ca_dir: Path) -> None:
-    """The demo supervisor gets a countersigning certificate from the demo CA."""
-    passphrase = (ca_dir / PASSPHRASE_FILE).read_text(encoding="utf-8").strip()
-    authority = open_ca(ca_dir, passphrase)
+def _install_demo_user_certificate(services, actor, password: str,
+                                   authority: CertificateAuthority) -> None:
+    """A demo account gets its own signing certificate from the demo CA: interviewers sign
+    the forms they finalise with it, the supervisor (and admin) their countersignatures."""
     csr = services.keys.create_user_key(actor)
-    services.keys.import_user_certificate(actor, authority.issue(csr, "demo supervisor request"),
-                                          "demo supervisor certificate")
+    services.keys.import_user_certificate(
+        actor, authority.issue(csr, f"demo request of {actor.name}"),
+        f"demo certificate of {actor.name}")
 
 
 def _read_accounts(path: Path) -> tuple[tuple[str, str, str], ...]:

@@ -1,7 +1,9 @@
 """Choice forms and non-completion records as PDF documents.
 
 The PDF is produced at finalisation, inside the same transaction, and stored in the
-database as the record of truth. Exports write those exact bytes; stored bytes are never
+database as the record of truth. The person who finalises the interview signs it with
+their own key (forms made before personal keys carry the station's signature instead, and
+stay valid); a supervisor's approval adds a countersignature. Exports write those exact bytes; stored bytes are never
 rewritten (later signatures are added as new revisions). Every print is counted, and
 copies after the first carry a "COPY n" mark added at print time only. The count belongs
 to the interview: its first print, of whichever revision, is the one original on paper.
@@ -25,7 +27,9 @@ from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 from screening_app.store.users import UserNames
 
-STATION_SIGNATURE_FIELD = "StationSignature"
+# The form's first signature: the interviewer's since personal keys (older forms name
+# this field "StationSignature"; nothing looks a signature up by its field name).
+INTERVIEWER_SIGNATURE_FIELD = "InterviewerSignature"
 COUNTERSIGNATURE_FIELD = "SupervisorCountersignature"
 RECORD_ATTACHMENT = "record.json"
 PRINTED_EVENT = "document.printed"
@@ -88,16 +92,29 @@ class DocumentService:
         self._settings = settings
         self._keys = keys
 
-    def check_can_sign(self) -> None:
-        """Refuse to start an interview whose form could not be signed at the end."""
-        reason = self._keys.readiness()
+    def check_can_start(self, actor: Actor) -> None:
+        """Refuse to start an interview whose form could not be signed at the end: the
+        station has no usable certificate, or the person has no usable key of their own."""
+        reason = (self._keys.certificate_problem()
+                  or self._keys.personal_problem(actor, "start interviews"))
         if reason:
             raise StationKeyUnavailable(reason)
 
-    def store_for(self, actor: Actor, interview: Interview,
-                  note: str | None = None) -> StoredDocument:
+    def check_can_finalise(self, signer: Actor) -> None:
+        """Refuse to seal a draft whose form ``signer`` could not sign, before anything is
+        written: a certificate headquarters revoked while the draft was open finalises
+        nothing more."""
+        reason = (self._keys.certificate_problem()
+                  or self._keys.personal_problem(signer, "finalise this interview"))
+        if reason:
+            raise StationKeyUnavailable(reason)
+
+    def store_for(self, actor: Actor, interview: Interview, note: str | None = None,
+                  signer: Actor | None = None) -> StoredDocument:
         """Render and store the document of a just-finalised interview (inside the
-        finalisation's transaction, so the record and its form land together)."""
+        finalisation's transaction, so the record and its form land together), signed by
+        ``signer``'s own key: the signed-in person who finalised it, who is the interviewer
+        except for a paper interview someone else entered (see services/transcription.py)."""
         from screening_app.records.choice_form import (
             FormContext,
             SignatureImage,
@@ -115,7 +132,8 @@ class DocumentService:
         from screening_app.records.layout import signature_box
         from screening_app.records.signing import sign_pdf
 
-        identity = self._keys.signing_identity(actor)
+        signer = signer or actor
+        identity = self._keys.personal_identity(signer, "finalise this interview")
         head_seq, head_hash = self._station.events.head()
         page_size = self._settings.get("page_size")
         # People read the interviewer's display name; the sealed record keeps the login
@@ -127,15 +145,16 @@ class DocumentService:
                               interviewer_label=interviewer)
         unsigned = render_document(record, interview.protocol, signatures, context, note=note)
         signed_at = utc_now()
+        lines = [("DEMO · " if self._station.demo else "")
+                 + f"Station {self._station.station_id}",
+                 f"Interviewer: {interviewer}"]
+        if signer.user_id != record.interviewer_id:
+            entered_by = UserNames(self._db).label(signer.user_id) or signer.label
+            lines.append(f"Entered and signed by {entered_by}")
+        lines.append(f"{signed_at[:16].replace('T', ' ')} UTC")
         content = sign_pdf(
-            unsigned, identity, field_name=STATION_SIGNATURE_FIELD,
-            box=signature_box(page_size),
-            visible_lines=[
-                ("DEMO · " if self._station.demo else "")
-                + f"Signed by station {self._station.station_id}",
-                f"Interviewer: {interviewer}",
-                f"{signed_at[:16].replace('T', ' ')} UTC",
-            ],
+            unsigned, identity, field_name=INTERVIEWER_SIGNATURE_FIELD,
+            box=signature_box(page_size), visible_lines=lines,
             reason="Choice form finalised" if str(record.outcome) == "completed"
             else "Non-completion record finalised",
             location=self._station.camp,
@@ -165,7 +184,8 @@ class DocumentService:
 
     def countersign(self, actor: Actor, interview_id: str) -> StoredDocument:
         """The supervisor's signature added to the stored form as an incremental update,
-        stored as the next revision; the station's signature stays valid."""
+        stored as the next revision; the interviewer's (or, on an older form, the
+        station's) signature stays valid."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="countersign forms")
         from screening_app.records.layout import countersignature_box
         from screening_app.records.signing import sign_pdf

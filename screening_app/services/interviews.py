@@ -138,11 +138,14 @@ class InterviewService:
         # Option order must not be predictable by anyone preparing a person beforehand.
         self._rng = rng or random.SystemRandom()
         self._protocols: dict[str, Protocol] = {}
-        # Set by the composition root: refuses to start when forms could not be signed.
-        self.before_start: Callable[[], None] | None = None
-        # Set by the composition root: renders and stores the form of a sealed record, and
-        # returns the stored document.
-        self.on_sealed: Callable[[Actor, Interview, str | None], StoredDocument] | None = None
+        # Set by the composition root: refuses to start when the actor could not sign the
+        # form at the end, and to seal a draft whose form the signer cannot sign now.
+        self.before_start: Callable[[Actor], None] | None = None
+        self.before_seal: Callable[[Actor], None] | None = None
+        # Set by the composition root: renders and stores the form of a sealed record,
+        # signed by the given signer, and returns the stored document.
+        self.on_sealed: Callable[[Actor, Interview, str | None, Actor], StoredDocument] \
+            | None = None
 
     # -- starting and loading ---------------------------------------------------------
     def start(
@@ -164,7 +167,7 @@ class InterviewService:
         is not interviewed twice at once."""
         require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
         if self.before_start is not None:
-            self.before_start()
+            self.before_start(actor)
         subject = self._subjects.get(isn)
         if subject is None:
             raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
@@ -366,8 +369,9 @@ class InterviewService:
     # -- ending --------------------------------------------------------------------
     def abandon(self, actor: Actor, interview_id: str, reason: str,
                 step_id: str | None = None, note: str | None = None,
-                ended_at: str | None = None) -> Interview:
-        """End an interview without a choice: a non-completion record, sealed like any other."""
+                ended_at: str | None = None, *, signed_by: Actor | None = None) -> Interview:
+        """End an interview without a choice: a non-completion record, sealed like any other.
+        ``signed_by`` signs its form when that is not ``actor`` (see ``finalise``)."""
         interview = self._open_draft(actor, interview_id)
         valid = [r.id for r in interview.protocol.non_completion_reasons]
         if reason not in valid:
@@ -377,19 +381,27 @@ class InterviewService:
         step_id = step_id or interview.record.current_step
         interview.protocol.step(step_id)
         outcome = interview.engine.outcome(abandoned_reason=reason, abandoned_step=step_id)
-        return self._seal(actor, interview, outcome, note=note, ended_at=ended_at)
+        return self._seal(actor, interview, outcome, note=note, ended_at=ended_at,
+                          signed_by=signed_by)
 
-    def finalise(self, actor: Actor, interview_id: str, ended_at: str | None = None) -> Interview:
+    def finalise(self, actor: Actor, interview_id: str, ended_at: str | None = None, *,
+                 signed_by: Actor | None = None) -> Interview:
+        """Seal the draft and store its signed form. The form is signed by ``actor``, or by
+        ``signed_by``: the signed-in person who entered someone else's paper interview."""
         interview = self._open_draft(actor, interview_id)
         engine = interview.engine
         if engine.stop_reason() is None:
             ok, reasons = engine.can_finalise()
             if not ok:
                 raise UserError("The interview cannot be finalised yet: " + " ".join(reasons))
-        return self._seal(actor, interview, engine.outcome(), ended_at=ended_at)
+        return self._seal(actor, interview, engine.outcome(), ended_at=ended_at,
+                          signed_by=signed_by)
 
     def _seal(self, actor: Actor, interview: Interview, outcome, note: str | None = None,
-              ended_at: str | None = None) -> Interview:
+              ended_at: str | None = None, signed_by: Actor | None = None) -> Interview:
+        signer = signed_by or actor
+        if self.before_seal is not None:
+            self.before_seal(signer)
         now = self._clock()
         record = replace(
             interview.record,
@@ -424,7 +436,7 @@ class InterviewService:
             sealed = self.load(actor, record.id)
             if self.on_sealed is not None:
                 # In the same transaction: a record never lands without its form.
-                sealed = replace(sealed, form=self.on_sealed(actor, sealed, note))
+                sealed = replace(sealed, form=self.on_sealed(actor, sealed, note, signer))
         return sealed
 
     # -- lists ---------------------------------------------------------------------

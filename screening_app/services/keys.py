@@ -1,15 +1,22 @@
-"""The station's signing key and certificate, and who can unlock them.
+"""The station's signing key and certificate, each person's own key, and who can unlock them.
 
 At init the station makes an RSA key and a certificate signing request (CSR) for
 headquarters; `station import-cert` installs the certificate headquarters issued. The
-private key is stored sealed under the station's key-encryption key (KEK).
+private key is stored sealed under the station's key-encryption key (KEK). The station's
+key signs what is the station's: the revised lists, the sync bundles and the checkpoints
+of its history.
+
+Every account may also have a key of its own (`user csr` / `user import-cert`):
+interviewers sign the forms they finalise with it, and supervisors their
+countersignatures. Its certificate names the person's role and station (pki/people.py).
 
 Each account has its own random account key, kept only in its slot of the key file
 (store/keyfile.py), under its password. Everything that is the account's alone is sealed
-under that key in the database: its copy of the KEK, its own signing key. Signing in runs
-one argon2id derivation (the slot), and the rest opens with AES; locking or signing out
-forgets it all. Secrets wrapped the older way (each under the password itself, one
-derivation each) are re-sealed under the account key at the account's next sign-in.
+under that key in the database: its copy of the KEK, its own signing key, its event key.
+Signing in runs one argon2id derivation (the slot), and the rest opens with AES; locking
+or signing out forgets it all. Secrets wrapped the older way (each under the password
+itself, one derivation each) are re-sealed under the account key at the account's next
+sign-in.
 """
 
 import json
@@ -24,6 +31,7 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.pki import certificates, sealed
+from screening_app.pki.people import person_names
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.keyfile import KeyFile, SlotContents
@@ -83,7 +91,9 @@ class KeyService:
         self._station = station
         self._db = station.db
         self._kek: bytes | None = None
-        self._personal: tuple[str, bytes] | None = None  # (user id, private key DER)
+        # Personal private keys (DER) unlocked in this session, by user id: the signed-in
+        # person's (a sign-in forgets any other), and those made in this session.
+        self._personal: dict[str, bytes] = {}
         self._account: tuple[str, bytes] | None = None  # (user id, account key)
 
     # -- set-up -----------------------------------------------------------------------
@@ -162,6 +172,12 @@ class KeyService:
             raise StationKeyUnavailable("This account's keys are locked: sign in again.")
         return sealed.unwrap_with_password(wrapped, password, legacy_context), True
 
+    @staticmethod
+    def _opens(stored: str, account_key: bytes | None) -> bool:
+        """Whether this session can try to open a stored secret: one sealed under an
+        account key needs that key (an account whose slot gave none opens nothing)."""
+        return account_key is not None or json.loads(stored).get("sealed_under") != "account_key"
+
     def _require_account_key(self, actor: Actor) -> bytes:
         if self._account is None or self._account[0] != actor.user_id:
             raise StationKeyUnavailable(f"{actor.name}'s keys are locked: sign in again.")
@@ -193,16 +209,14 @@ class KeyService:
 
 
     def discard_user_key(self, admin: Actor, user_id: str) -> bool:
-        """Drop a person's countersigning key when an admin sets their password: it is
-        wrapped under the old password, which the admin does not know. Forms already
-        countersigned keep their signatures (the certificate is inside each PDF). False
-        when there was no key."""
-        require_role(admin, Role.ADMIN, action="discard a countersigning key")
+        """Drop a person's own key when an admin sets their password: it is wrapped under
+        the old password, which the admin does not know. Forms already signed keep their
+        signatures (the certificate is inside each PDF). False when there was no key."""
+        require_role(admin, Role.ADMIN, action="discard a person's own signing key")
         with write_transaction(self._db):
             removed = self._db.execute("DELETE FROM user_keys WHERE user_id = ?",
                                        [user_id]).rowcount
-        if self._personal is not None and self._personal[0] == user_id:
-            self._personal = None
+        self._personal.pop(user_id, None)
         return bool(removed)
 
     # -- sessions ---------------------------------------------------------------------
@@ -218,16 +232,16 @@ class KeyService:
         personal = self._db.execute(
             "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
         ).fetchone()
-        if personal is not None:
+        if personal is not None and self._opens(personal[0], account_key):
             der, older = self._open_for_account(actor.user_id, "personal", personal[0],
                                                 account_key, password,
                                                 self._user_context(actor.user_id))
-            self._personal = (actor.user_id, der)
+            self._personal[actor.user_id] = der
             if older and account_key is not None:
                 self._seal_personal(actor.user_id, account_key, der)
         row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
                                [actor.user_id]).fetchone()
-        if row is None:
+        if row is None or not self._opens(row[0], account_key):
             return False
         self._kek, older = self._open_for_account(actor.user_id, "kek", row[0], account_key,
                                                   password, self._context("kek"))
@@ -301,8 +315,8 @@ class KeyService:
         with write_transaction(self._db):
             if self._kek is not None and self.has_slot(actor.user_id):
                 self._write_kek(actor.user_id, self._kek, account_key)
-            if self._personal is not None and self._personal[0] == actor.user_id:
-                self._seal_personal(actor.user_id, account_key, self._personal[1])
+            if actor.user_id in self._personal:
+                self._seal_personal(actor.user_id, account_key, self._personal[actor.user_id])
         self._account = (actor.user_id, account_key)
         self._unlock_event_key(actor, account_key)
 
@@ -314,7 +328,7 @@ class KeyService:
 
     def lock(self) -> None:
         self._kek = None
-        self._personal = None
+        self._personal = {}
         self._account = None
         self._station.signer = None
 
@@ -322,24 +336,28 @@ class KeyService:
         """At a sign-in: the previous account's KEK, keys and account key go, its event
         key stays with the session's signer (see SessionEventSigner)."""
         self._kek = None
-        self._personal = None
+        self._personal = {}
         self._account = None
 
-    # -- a person's own key, for countersignatures -----------------------------------
+    # -- a person's own key: forms they finalise, countersignatures they add -------------
     def _user_context(self, user_id: str) -> bytes:
         return f"screening-app:{self._station.station_id}:user:{user_id}".encode()
 
     def create_user_key(self, actor: Actor) -> bytes:
-        """A countersigning key for the signed-in supervisor or admin; returns the CSR
+        """The signed-in person's own signing key (any role: interviewers sign the forms
+        they finalise, supervisors and admins their countersignatures); returns the CSR
         (PEM) to send to headquarters. The key is sealed under this person's account key,
-        which only their password opens."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="have a countersigning key")
-        if self._db.execute("SELECT 1 FROM user_keys WHERE user_id = ?",
-                            [actor.user_id]).fetchone():
+        which only their password opens. Asked again, it returns the same request, unless
+        headquarters revoked the key's certificate: then the key is replaced, since the old
+        one may be in other hands."""
+        row = self._db.execute("SELECT certificate_pem FROM user_keys WHERE user_id = ?",
+                               [actor.user_id]).fetchone()
+        if row is not None and not self._installed_certificate_revoked(row[0]):
             return self.user_csr_pem(actor)
         key = certificates.new_private_key()
-        csr = certificates.create_csr(key, f"{actor.role.value.capitalize()} {actor.name}",
-                                      ORGANISATION, unit=f"Station {self._station.station_id}")
+        common_name, unit = person_names(actor.role.value, actor.name,
+                                         self._station.station_id)
+        csr = certificates.create_csr(key, common_name, ORGANISATION, unit=unit)
         der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
         public_pem = key.public_key().public_bytes(
@@ -347,28 +365,41 @@ class KeyService:
         wrapped = self._sealed_for_account(actor.user_id, "personal",
                                            self._require_account_key(actor), der)
         with write_transaction(self._db):
+            # A replaced key takes its certificate with it: the new one is for the new key.
             self._db.execute(
                 "INSERT INTO user_keys (user_id, wrapped_private_key, public_key_pem, csr_pem,"
-                " created_at) VALUES (?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+                " wrapped_private_key = excluded.wrapped_private_key,"
+                " public_key_pem = excluded.public_key_pem, csr_pem = excluded.csr_pem,"
+                " created_at = excluded.created_at, certificate_pem = NULL, chain_pem = NULL",
                 [actor.user_id, wrapped, public_pem.decode(),
                  certificates.to_pem(csr).decode(), utc_now()])
-            self._station.events.append("keys.user_key_created", {"user_id": actor.user_id},
-                                        actor_id=actor.user_id)
-        self._personal = (actor.user_id, der)
+            self._station.events.append(
+                "keys.user_key_created",
+                {"user_id": actor.user_id, "replaces_revoked": row is not None},
+                actor_id=actor.user_id)
+        self._personal[actor.user_id] = der
         return certificates.to_pem(csr)
+
+    def _installed_certificate_revoked(self, certificate_pem: str | None) -> bool:
+        if certificate_pem is None:
+            return False
+        certificate = certificates.load_certificates(certificate_pem.encode(),
+                                                     "user certificate")[0]
+        return self.revocation(certificate) is not None
 
     def user_csr_pem(self, actor: Actor) -> bytes:
         row = self._db.execute("SELECT csr_pem FROM user_keys WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
-            raise StationKeyUnavailable(f"{actor.name} has no countersigning key yet.")
+            raise StationKeyUnavailable(f"{actor.name} has no personal key yet.")
         return row[0].encode()
 
     def import_user_certificate(self, actor: Actor, pem: bytes, source: str) -> None:
         row = self._db.execute("SELECT public_key_pem FROM user_keys WHERE user_id = ?",
                                [actor.user_id]).fetchone()
         if row is None:
-            raise StationKeyUnavailable(f"{actor.name} has no countersigning key yet;"
+            raise StationKeyUnavailable(f"{actor.name} has no personal key yet;"
                                         " make one with 'screening-app user csr'.")
         found = certificates.load_certificates(pem, source)
         certificate, chain = found[0], tuple(found[1:])
@@ -383,6 +414,13 @@ class KeyService:
         for parent in chain:
             certificates.check_issued_by(issuer, parent)
             issuer = parent
+        station = self.station_certificate()
+        if station is not None and chain[-1] != station.root:
+            # Forms signed with it would verify nowhere: headquarters trusts its own CA only.
+            raise UserError(f"{source}: this certificate was issued by"
+                            f" {certificates.common_name(chain[-1])!r}, not by headquarters'"
+                            f" CA {certificates.common_name(station.root)!r}, which this"
+                            " station trusts.")
         with write_transaction(self._db):
             self._db.execute(
                 "UPDATE user_keys SET certificate_pem = ?, chain_pem = ? WHERE user_id = ?",
@@ -393,29 +431,49 @@ class KeyService:
                 {"user_id": actor.user_id, "subject": certificate.subject.rfc4514_string()},
                 actor_id=actor.user_id)
 
-    def personal_identity(self, actor: Actor):
-        """The signed-in person's own signing identity, for countersignatures."""
-        from screening_app.records.signing import SigningIdentity
-
-        row = self._db.execute(
+    def _user_certificate_row(self, user_id: str):
+        return self._db.execute(
             "SELECT certificate_pem, chain_pem FROM user_keys WHERE user_id = ?",
-            [actor.user_id]).fetchone()
-        if row is None or row[0] is None:
-            raise StationKeyUnavailable(
-                f"{actor.name} cannot countersign yet: make a key with 'screening-app user csr',"
-                " have headquarters issue its certificate, and install it with"
-                " 'screening-app user import-cert'.")
-        if self._personal is None or self._personal[0] != actor.user_id:
-            raise StationKeyUnavailable(f"{actor.name}'s key is locked: sign in again.")
+            [user_id]).fetchone()
+
+    def personal_problem(self, actor: Actor, doing: str) -> str | None:
+        """Why this person cannot sign with their own key now, as one sentence saying what
+        to do ("ivan cannot start interviews yet: ..."), or None when they can. ``doing``
+        is what they would be signing for."""
+        who = actor.name
+        row = self._user_certificate_row(actor.user_id)
+        if row is None:
+            return (f"{who} cannot {doing} yet: {who} has no personal signing key; make one"
+                    " with 'screening-app user csr', have headquarters issue its certificate,"
+                    " and install it with 'screening-app user import-cert'.")
+        if row[0] is None:
+            return (f"{who} cannot {doing} yet: {who}'s certificate is not installed; send"
+                    " the request from 'screening-app user csr' to headquarters and install"
+                    " the certificate they issue with 'screening-app user import-cert'.")
         certificate = certificates.load_certificates(row[0].encode(), "user certificate")[0]
         revoked = self.revocation(certificate)
         if revoked:
-            raise StationKeyUnavailable(f"{actor.name} cannot countersign: headquarters revoked"
-                                        f" this certificate ({revoked}); ask for a new one"
-                                        " ('screening-app user csr').")
+            return (f"{who} cannot {doing}: headquarters revoked {who}'s certificate"
+                    f" ({revoked}); make a new request with 'screening-app user csr' and"
+                    " install the certificate headquarters issues for it.")
+        if actor.user_id not in self._personal:
+            return f"{who} cannot {doing}: {who}'s key is locked; sign in again."
+        return None
+
+    def personal_identity(self, actor: Actor, doing: str = "countersign"):
+        """The signed-in person's own signing identity: for the forms an interviewer
+        finalises, and for a supervisor's countersignature."""
+        from screening_app.records.signing import SigningIdentity
+
+        problem = self.personal_problem(actor, doing)
+        if problem:
+            raise StationKeyUnavailable(problem)
+        certificate_pem, chain_pem = self._user_certificate_row(actor.user_id)
         return SigningIdentity(
-            key=load_sealed_private_key(self._personal[1]), certificate=certificate,
-            chain=tuple(certificates.load_certificates(row[1].encode(), "user chain")))
+            key=load_sealed_private_key(self._personal[actor.user_id]),
+            certificate=certificates.load_certificates(certificate_pem.encode(),
+                                                       "user certificate")[0],
+            chain=tuple(certificates.load_certificates(chain_pem.encode(), "user chain")))
 
     def revocation(self, certificate: x509.Certificate) -> str | None:
         """Why and when headquarters revoked this certificate (from a down bundle), or
@@ -501,7 +559,17 @@ class KeyService:
             tuple(certificates.load_certificates(row[1].encode(), "station chain")))
 
     def readiness(self) -> str | None:
-        """Why this station cannot sign forms now, or None when it can."""
+        """Why this station cannot sign (lists, bundles) now, or None when it can."""
+        problem = self.certificate_problem()
+        if problem:
+            return problem
+        if self._kek is None:
+            return "The station key is locked: sign in again to unlock it."
+        return None
+
+    def certificate_problem(self) -> str | None:
+        """Why this station has no usable certificate (none yet, or revoked), or None. A
+        station without one starts no interview, whoever would sign its form."""
         if not self.has_key():
             return ("This station has no signing key (it was made by an older version);"
                     " ask an admin to create one.")
@@ -511,10 +579,8 @@ class KeyService:
                     " issue with 'screening-app station import-cert'.")
         revoked = self.revocation(self.station_certificate().certificate)
         if revoked:
-            return (f"Headquarters revoked this station's certificate ({revoked}): it signs no"
-                    " more forms until headquarters issues a new one.")
-        if self._kek is None:
-            return "The station key is locked: sign in again to unlock it."
+            return (f"Headquarters revoked this station's certificate ({revoked}): it starts"
+                    " no interview and signs nothing more until headquarters issues a new one.")
         return None
 
     def signing_identity(self, actor: Actor):
@@ -622,7 +688,7 @@ class KeyService:
         """Share another connection's unlocked session (a pool thread working for the
         signed-in person)."""
         self._kek = other._kek
-        self._personal = other._personal
+        self._personal = dict(other._personal)
         self._account = other._account
         self._station.signer = other._station.signer
 

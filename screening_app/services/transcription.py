@@ -3,6 +3,12 @@
 The answers file goes through the same interview service as the GUI, question by
 question in protocol order, so every gate and rule applies; the record is marked as
 transcribed. The whole file is one transaction: a bad answer leaves nothing behind.
+
+Its form is signed by the person who entered it, the signed-in account, even when the
+paper interview was another interviewer's: a signature says who vouches for these bytes,
+and what the program can vouch for is who typed them in. The interviewer's own signature
+is on the paper; their key opens only with their password, which the person entering the
+file does not have (and must not need). The form's signature block names both.
 """
 
 import json
@@ -77,6 +83,7 @@ class TranscriptionService:
         started_at = _timestamp(document, "started_at", source)
         ended_at = _timestamp(document, "ended_at", source)
         supersedes_id, purpose = self._second_interview(actor, isn, document, source)
+        signed_in = actor  # who entered the file: signs the form (see the module's notes)
         with write_transaction(self._station.db):
             interview = self._interviews.start(
                 actor, isn, protocol=protocol, option_order=option_order, transcribed=True,
@@ -98,12 +105,13 @@ class TranscriptionService:
                 try:
                     return self._interviews.abandon(
                         actor, interview.id, abandon["reason"], abandon.get("step"),
-                        abandon.get("note"), ended_at=ended_at,
+                        abandon.get("note"), ended_at=ended_at, signed_by=signed_in,
                     )
                 except UserError as error:
                     raise AnswersFileError(f"{source}: abandon: {error}") from None
             try:
-                return self._interviews.finalise(actor, interview.id, ended_at=ended_at)
+                return self._interviews.finalise(actor, interview.id, ended_at=ended_at,
+                                                 signed_by=signed_in)
             except UserError as error:
                 raise AnswersFileError(f"{source}: {error}") from None
 

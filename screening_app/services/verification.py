@@ -12,6 +12,7 @@ from cryptography import x509
 from screening_app.domain.accounts import Actor
 from screening_app.domain.canonical import canonical_json, sha256_hex
 from screening_app.domain.errors import UserError
+from screening_app.pki.people import station_of_signer
 from screening_app.services.documents import RECORD_ATTACHMENT
 from screening_app.store.documents import DocumentRepository
 from screening_app.store.interviews import InterviewRepository
@@ -56,6 +57,9 @@ def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
     if not isinstance(record_id, str):
         return FormVerification(False, "The record data in the PDF has no record id.", None,
                                 signers)
+    problem = _first_signer_problem(checked.signatures[0], record.get("station_id"))
+    if problem:
+        return FormVerification(False, problem, record_id, signers)
     notes = [f"signed by {', '.join(signers)}; covers the whole document",
              f"record {record_id}, hash {claimed[:16]}… matches its data"]
     if station is not None and actor is not None:
@@ -68,6 +72,17 @@ def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
         superseded_by = _later_revision(station, record_id, pdf)
         return FormVerification(True, None, record_id, signers, tuple(notes), superseded_by)
     return FormVerification(True, None, record_id, signers, tuple(notes))
+
+
+def _first_signer_problem(first, station_id) -> str | None:
+    """A form is signed first by the person who finalised it at its station (or, before
+    personal keys, by the station itself): any other certificate of the same CA, such as
+    another station's or its people's, did not make this form."""
+    owner = station_of_signer(first.signer_certificate)
+    if owner is not None and owner == station_id:
+        return None
+    return (f"The form is station {station_id}'s, but its first signature is by"
+            f" {first.signer!r}, who does not sign for that station.")
 
 
 def _later_revision(station: Station, record_id: str, pdf: bytes) -> str | None:

@@ -419,11 +419,21 @@ class Member:
     stream: IO[bytes]
 
     def read(self) -> bytes:
-        return self.stream.read()
+        try:
+            return self.stream.read()
+        except tarfile.TarError:
+            raise self._cut_short() from None
 
     def records(self) -> Iterator[dict]:
         """The JSON objects of a JSON Lines member; a bad line is named."""
-        for number, line in enumerate(self.stream, start=1):
+        lines = enumerate(self.stream, start=1)
+        while True:
+            try:
+                number, line = next(lines)
+            except StopIteration:
+                return
+            except tarfile.TarError:
+                raise self._cut_short() from None
             if not line.strip():
                 continue
             try:
@@ -433,6 +443,12 @@ class Member:
             if not isinstance(value, dict):
                 raise BundleError(f"{self.name}, line {number}: expected a JSON object.")
             yield value
+
+    def _cut_short(self) -> BundleError:
+        # The decryption stops at the first damaged chunk, so a member it was in the middle
+        # of ends early; the reader of the member sees that, not the decryption's error.
+        return BundleError(f"{self.name} is cut short: the bundle was damaged after it was"
+                           " written.")
 
     @property
     def kind(self) -> str:

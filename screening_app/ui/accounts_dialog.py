@@ -418,8 +418,8 @@ class AccountsDialog(QDialog):
         dialog = NewPasswordDialog(
             f"Reset the password of {user.name}",
             f"A new password for '{user.name}', who has forgotten theirs: tell it to them"
-            " in person. A countersigning key, if they have one, is lost with the old"
-            " password.",
+            " in person. Their personal signing key, if they have one, is lost with the"
+            " old password.",
             lambda password: self._services.accounts.reset_password(
                 self._actor, user.name, password),
             self)

@@ -36,7 +36,23 @@ def data_dir(tmp_path, capsys, monkeypatch):
                          tmp_path / "cert.pem", "--user", "boss", "--password-stdin",
                          stdin=PASSWORD + "\n")
     assert code == 0, err
-    assert "now signs its forms" in out
+    assert "now signs its lists and bundles" in out
+    # The interviewer signs the forms they finalise with a key of their own: a request,
+    # the certificate headquarters issues for it, installed by the interviewer.
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "user", "csr", "--to",
+                         tmp_path / "ivan.csr", "--user", "ivan", "--password-stdin",
+                         stdin=PASSWORD + "\n")
+    assert code == 0, err
+    code, out, err = cli(capsys, monkeypatch, "ca", "issue-station", tmp_path / "ivan.csr",
+                         "--dir", ca_dir, "--out", tmp_path / "ivan.pem", "--password-stdin",
+                         stdin=passphrase + "\n")
+    assert code == 0, err
+    assert "'Interviewer ivan' of station CAMP-7" in out and "user import-cert" in out
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "user", "import-cert",
+                         tmp_path / "ivan.pem", "--user", "ivan", "--password-stdin",
+                         stdin=PASSWORD + "\n")
+    assert code == 0, err
+    assert "the forms you finalise are now signed with it" in out
     roster = write_csv(tmp_path / "roster.csv", SMALL_ROSTER)
     code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "roster", "import", roster,
                          "--user", "boss", "--password-stdin", stdin=PASSWORD + "\n")

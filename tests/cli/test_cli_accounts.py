@@ -60,7 +60,7 @@ def test_an_admin_resets_a_password_and_is_warned_of_a_lost_key(station, tmp_pat
     code, out, err = station("boss", "user", "passwd", "sup", stdin=f"{PASSWORD}\n{NEW_PASSWORD}\n")
     assert code == 0, err
     assert "password of 'sup' is reset" in out
-    assert err.startswith("screening-app: warning: sup's countersigning key was discarded")
+    assert err.startswith("screening-app: warning: sup's personal signing key was discarded")
     assert "user csr" in err
     assert signs_in(station, "sup", NEW_PASSWORD) == (0, "")
 

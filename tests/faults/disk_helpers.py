@@ -27,7 +27,14 @@ from screening_app.domain.accounts import Actor
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices, init_station
 from screening_app.store.connection import DATABASE_FILENAME
-from tests.conftest import PASSWORD, SMALL_ROSTER, cli, install_test_certificate, write_csv
+from tests.conftest import (
+    PASSWORD,
+    SMALL_ROSTER,
+    cli,
+    install_test_certificate,
+    install_test_user_certificate,
+    write_csv,
+)
 
 DISK_SIZE = "3m"
 FORCE_IMITATION = "SCREENING_APP_TEST_DISK"
@@ -262,6 +269,7 @@ def make_disk_station(disk: SmallDisk, inputs: Path, test_keys) -> DiskStation:
         install_test_certificate(services, admin, test_keys)
         services.accounts.add_user(admin, "sup", "supervisor", PASSWORD)
         ivan = services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
+        install_test_user_certificate(services, ivan, test_keys)
         services.roster.import_file(admin, write_csv(inputs / "roster.csv", SMALL_ROSTER))
         final = services.transcription.record(
             ivan, FINAL_ISN, {"answers": complete_answers("enlist")}, "paper")

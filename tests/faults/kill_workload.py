@@ -114,8 +114,9 @@ def say(*parts: object) -> None:
 
 
 class Workload:
-    """One station (signed in as the supervisor, acting also as the interviewer) and its
-    headquarters, and the pieces of work drawn at random from a seeded generator."""
+    """One station (the supervisor and the interviewer each signed in on a session of
+    their own) and its headquarters, and the pieces of work drawn at random from a seeded
+    generator."""
 
     def __init__(self, data_dir: Path, hq_dir: Path, seed: int, password: str,
                  hq_passphrase: str):
@@ -128,19 +129,19 @@ class Workload:
         self.outbox = outbox_folder(data_dir)
         self.down = down_folder(hq_dir)
         self.pool = roster_pool()
-        # The supervisor's sign-in unlocks the station key (forms are signed with it
-        # whoever finalises) and the supervisor's own countersigning key.
+        # The supervisor's sign-in unlocks the station key (bundles) and the supervisor's
+        # own key (countersignatures); the interviewer's, the interviewer's own key, which
+        # signs the forms they finalise.
         self.services, self.supervisor = StationServices.unlock(data_dir, SUPERVISOR, password)
-        # The interviewer signs in too, so that what is done in their name is signed with
-        # their key; the supervisor's sign-in last leaves the session's keys theirs.
-        self.interviewer = self.services.sign_in(INTERVIEWER, password)
-        self.services.sign_in(SUPERVISOR, password)
+        self.interviewing, self.interviewer = StationServices.unlock(data_dir, INTERVIEWER,
+                                                                     password)
         self.hq = Headquarters.open(hq_dir, hq_passphrase)
         self.station_id = self.services.station.station_id
         self._imports = 0
 
     def close(self) -> None:
         self.hq.close()
+        self.interviewing.close()
         self.services.close()
 
     def run(self) -> None:
@@ -179,16 +180,16 @@ class Workload:
 
     # -- interviews ------------------------------------------------------------------------
     def draft(self) -> None:
-        interview = self.services.interviews.start(self.interviewer, self._free_person())
+        interview = self.interviewing.interviews.start(self.interviewer, self._free_person())
         self._say_draft(interview)
         self._advance(interview, self.rng.randint(*DRAFT_MOVES))
 
     def resume(self) -> None:
-        drafts = self.services.interviews.drafts(self.interviewer)
+        drafts = self.interviewing.interviews.drafts(self.interviewer)
         if not drafts:
             return self.draft()
         interview = self._advance(self.rng.choice(drafts), None)
-        final = self.services.interviews.finalise(self.interviewer, interview.id)
+        final = self.interviewing.interviews.finalise(self.interviewer, interview.id)
         say("FINAL", final.id, final.record.record_sha256)
 
     def record(self) -> None:
@@ -197,8 +198,8 @@ class Workload:
         document: dict = {"answers": complete_answers(self.rng.choice(EXAMPLE_CHOICES))}
         if self.rng.random() < ABANDON_SHARE:
             document["abandon"] = {"reason": "security_incident", "step": "coercion"}
-        final = self.services.transcription.record(self.interviewer, self._free_person(),
-                                                    document, "kill-test answers")
+        final = self.interviewing.transcription.record(
+            self.interviewer, self._free_person(), document, "kill-test answers")
         say("FINAL", final.id, final.record.record_sha256)
 
     def _advance(self, interview, moves: int | None):
@@ -218,7 +219,7 @@ class Workload:
         return interview
 
     def _next_move(self, interview, plan: dict):
-        interviews, actor = self.services.interviews, self.interviewer
+        interviews, actor = self.interviewing.interviews, self.interviewer
         engine, record = interview.engine, interview.record
         order = [step.id for step in interview.protocol.steps]
         current = order.index(record.current_step)

@@ -67,7 +67,8 @@ def prepare_site(root: Path, test_keys: dict, hq_key=None) -> KillSite:
         install_test_certificate(services, admin, test_keys)
         supervisor = services.accounts.add_user(admin, SUPERVISOR, "supervisor", PASSWORD)
         install_test_user_certificate(services, supervisor, test_keys)
-        services.accounts.add_user(admin, INTERVIEWER, "interviewer", PASSWORD)
+        interviewer = services.accounts.add_user(admin, INTERVIEWER, "interviewer", PASSWORD)
+        install_test_user_certificate(services, interviewer, test_keys)
         roster = write_roster_file(roster_folder(site.data_dir) / "roster-initial.csv",
                                    roster_pool()[:INITIAL_ROSTER])
         services.roster.import_file(admin, roster)

@@ -95,6 +95,22 @@ def test_bundles_damaged_then_signed_again_by_the_station_are_refused_whole(
     ingest_or_refuse(hq, path)
 
 
+def test_a_member_cut_short_by_damage_in_the_ciphertext_is_one_sentence(
+        hq, up_bundle, station_signer, tmp_path):
+    """Found by the test above: the decryption stops at the damaged chunk, in the middle
+    of a form, and the form's reader saw the archive end early (a tarfile error, not a
+    refusal)."""
+    identity, _ = station_signer
+    ciphertext = bytearray(ciphertext_of(up_bundle))
+    ciphertext[len(ciphertext) * 3 // 4] ^= 0x01  # inside the forms, which fill the bundle
+    path = tmp_path / "station-TEST-01-resealed.scb"
+    path.write_bytes(reseal(up_bundle, identity.key, ciphertext=bytes(ciphertext)))
+    with pytest.raises(bundles.BundleError, match=r"^files/[0-9a-f-]+\.pdf is cut short: the"
+                       r" bundle was damaged after it was written\.$"):
+        ingest(hq, path)
+    assert hq.store.incidents(limit=1)[0].file_name == path.name
+
+
 # -- signed by the station, with odd contents ---------------------------------------------------
 @st.composite
 def edited_members(draw, members: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

@@ -15,7 +15,7 @@ from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
 from screening_app.services.ca import CA_CERT_FILE, CA_KEY_FILE
-from tests.conftest import PASSWORD, StationFixture
+from tests.conftest import PASSWORD, StationFixture, unlock_personal_keys
 
 CA_PASSPHRASE = "test ca passphrase"
 APPROVAL_NOTE = "Approved despite: transcribed from the complete signed paper form."
@@ -107,8 +107,10 @@ def records_station(request, tmp_path, tmp_path_factory):
     data_dir = tmp_path / "station"
     shutil.copytree(_TEMPLATE["folder"], data_dir)
     services, admin = StationServices.unlock(data_dir, "admin", PASSWORD)
-    # Signing in as the supervisor unlocks the station key and the supervisor's own key.
+    # Signing in as the supervisor unlocks the station key and the supervisor's own key;
+    # the interviewers' own keys are unlocked too, as in the station fixture.
     supervisor = services.sign_in("sup", PASSWORD)
+    unlock_personal_keys(services, "ivan", "olga")
     station = StationFixture(services, admin, supervisor,
                              services.accounts.authenticate("ivan", PASSWORD),
                              services.accounts.authenticate("olga", PASSWORD), data_dir)

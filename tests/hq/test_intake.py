@@ -28,7 +28,12 @@ from screening_app.services.app import StationServices, init_station
 from screening_app.store.events import event_content
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError
-from tests.conftest import PASSWORD, install_test_certificate
+from tests.conftest import (
+    PASSWORD,
+    install_test_certificate,
+    install_test_user_certificate,
+    unlock_personal_keys,
+)
 from tests.hq.conftest import (
     APPROVAL_NOTE,
     HQ_PASSPHRASE,
@@ -238,6 +243,7 @@ def test_a_station_restored_from_an_old_copy_is_a_fork_naming_the_event(hq, link
     services.close()
     restore(database, backup)
     linked.services = services = StationServices.unlock(linked.data_dir, "admin", PASSWORD)[0]
+    unlock_personal_keys(services, "ivan")
     services.transcription.record(linked.interviewer, "CN-700002",
                                   {"answers": complete_answers("repatriate")}, "paper")
     path = export(linked, tmp_path / "two")
@@ -328,6 +334,7 @@ def second_station(tmp_path, test_keys, hq, hq_folder):
     admin = services.sign_in("admin", PASSWORD)
     install_test_certificate(services, admin, test_keys)
     supervisor = services.accounts.add_user(admin, "sung", "supervisor", PASSWORD)
+    install_test_user_certificate(services, supervisor, test_keys)
     station = SimpleNamespace(services=services, admin=admin, supervisor=supervisor)
     from tests.conftest import SMALL_ROSTER, write_csv
 
@@ -547,5 +554,5 @@ def test_another_stations_form_in_this_stations_bundle_is_refused(hq, linked, se
     db.execute("UPDATE documents SET content = ?, sha256 = ? WHERE id = ?",
                [their_pdf, sha256_hex(their_pdf), document_id])
     refused(hq, export(linked, tmp_path / "out"), BundleError,
-            f"files/{document_id}.pdf .*its first signature is by 'Station TEST-02', not by"
-            " station TEST-01", "refused")
+            f"files/{document_id}.pdf .*its first signature is by 'Supervisor sung', not by"
+            " station TEST-01 or one of its accounts", "refused")

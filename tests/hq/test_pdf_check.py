@@ -28,7 +28,7 @@ def forms(request, test_keys):
         station = request.getfixturevalue("records_station")
         approved = station.finals[0].id
         _FORMS.update({
-            "station_only": stored_document(station, approved, 1),
+            "finalised": stored_document(station, approved, 1),
             "countersigned": stored_document(station, approved, 2),
             "non_completion": stored_document(station, station.finals[3].id, 1),
             "station": station_certificate(station)})
@@ -49,11 +49,12 @@ def test_real_forms_pass_and_name_their_signers_in_order(forms):
         seen.append([certificates.common_name(c) for c in found])
         return None
 
-    for kind in ("station_only", "countersigned", "non_completion"):
+    for kind in ("finalised", "countersigned", "non_completion"):
         assert check_pdf(forms[kind], forms["root"], signers) is None
         assert verify_pdf(forms[kind], [forms["root"]]).valid
-    assert seen == [["Station TEST-01"], ["Station TEST-01", "Supervisor sup"],
-                    ["Station TEST-01"]]
+    # The interviewer signs at finalisation; the supervisor countersigns on approval.
+    assert seen == [["Interviewer ivan"], ["Interviewer ivan", "Supervisor sup"],
+                    ["Interviewer ivan"]]
 
 
 def test_what_expected_signers_says_is_the_answer(forms):
@@ -62,28 +63,28 @@ def test_what_expected_signers_says_is_the_answer(forms):
 
 
 def test_one_flipped_byte_is_found(forms):
-    for kind in ("station_only", "countersigned"):
+    for kind in ("finalised", "countersigned"):
         data = bytearray(forms[kind])
         data[len(data) // 3] ^= 0x01
         assert refused_by_both(bytes(data), forms["root"]) == (
-            "The PDF was changed after it was signed: the bytes signed by 'Station TEST-01'"
+            "The PDF was changed after it was signed: the bytes signed by 'Interviewer ivan'"
             " no longer match the signature.")
 
 
 def test_a_changed_signature_value_is_found(forms):
-    data = bytearray(forms["station_only"])
+    data = bytearray(forms["finalised"])
     start = data.index(b"/Contents <") + len(b"/Contents <")
     der_length = ContentInfo.load(bytes.fromhex(
         data[start:data.index(b">", start)].decode())).dump().__len__()
     position = start + 2 * (der_length - 10)  # a hex digit in the RSA signature value
     data[position] = ord("0") if data[position] != ord("0") else ord("1")
     assert refused_by_both(bytes(data), forms["root"]) == (
-        "The signature of 'Station TEST-01' is damaged: it does not verify with the key of"
+        "The signature of 'Interviewer ivan' is damaged: it does not verify with the key of"
         " its certificate.")
 
 
 def test_bytes_appended_after_the_last_signature_are_found(forms):
-    for kind in ("station_only", "countersigned"):
+    for kind in ("finalised", "countersigned"):
         problem = refused_by_both(forms[kind] + b"\n% a note\n", forms["root"])
         assert problem == ("The PDF has 10 bytes added after its last signature, which no"
                            " signature covers.")
@@ -106,8 +107,8 @@ def test_a_page_appended_in_an_unsigned_update_is_found(forms):
 
 def test_forms_are_not_trusted_against_another_root(forms):
     _, other_root = certificates.create_root_ca("Someone Else's CA", "Elsewhere")
-    assert refused_by_both(forms["station_only"], other_root) == (
-        "The signature is by 'Station TEST-01', whose certificate does not chain to the"
+    assert refused_by_both(forms["finalised"], other_root) == (
+        "The signature is by 'Interviewer ivan', whose certificate does not chain to the"
         " trusted root \"Someone Else's CA\".")
 
 
@@ -116,7 +117,7 @@ def test_a_countersignature_by_a_certificate_of_another_ca_is_refused(forms):
     csr = certificates.create_csr(key, "Supervisor mallory", "Elsewhere")
     impostor = SigningIdentity(key, certificates.issue_certificate(key, other_root, csr),
                                (other_root,))
-    signed = sign_pdf(forms["station_only"], impostor, field_name="Impostor",
+    signed = sign_pdf(forms["finalised"], impostor, field_name="Impostor",
                       box=countersignature_box("A4"), visible_lines=["Approved"],
                       reason="Approved", location="Elsewhere")
     assert refused_by_both(signed, forms["root"]) == (

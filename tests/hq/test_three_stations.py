@@ -48,6 +48,7 @@ def make_station(tmp_path, test_keys, station_id: str, camp: str,
     supervisor = services.accounts.add_user(admin, "sup", "supervisor", PASSWORD)
     install_test_user_certificate(services, supervisor, test_keys)
     interviewer = services.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
+    install_test_user_certificate(services, interviewer, test_keys)
     rows = [dict(PEOPLE[n], camp=camp) for n in people]
     services.roster.import_file(admin, write_csv(tmp_path / f"{station_id}.csv", rows))
     return StationFixture(services, admin, supervisor, interviewer, interviewer, data_dir)

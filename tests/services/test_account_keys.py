@@ -69,7 +69,7 @@ def as_before_account_keys(station, name: str) -> None:
     kek_wrap = sealed.wrap_for_password(keys._kek, PASSWORD,
                                         f"screening-app:{station_id}:kek".encode())
     personal_wrap = sealed.wrap_for_password(
-        keys._personal[1], PASSWORD, f"screening-app:{station_id}:user:{user_id}".encode())
+        keys._personal[user_id], PASSWORD, f"screening-app:{station_id}:user:{user_id}".encode())
     db.execute("UPDATE key_slots SET wrapped_kek = ? WHERE user_id = ?",
                [json.dumps(kek_wrap), user_id])
     db.execute("UPDATE user_keys SET wrapped_private_key = ? WHERE user_id = ?",

@@ -246,13 +246,14 @@ def test_enabling_needs_a_new_password_and_makes_a_new_slot(station):
     with pytest.raises(AccountDisabled):
         services.sign_in("ivan", PASSWORD)  # a refused enable changed nothing
     change = accounts.enable(station.admin, "ivan", NEW_PASSWORD)
-    assert change.warning is None
+    # ivan's own signing key opened only with the old password (interviewers have one too).
+    assert "ivan's personal signing key was discarded" in change.warning
     with pytest.raises(AuthenticationFailed):
         services.sign_in("ivan", PASSWORD)
     ivan = services.sign_in("ivan", NEW_PASSWORD)
     assert services.keys.readiness() is None  # the new slot unlocks the station key
     assert events(station, "account.enabled")[-1][2] == {
-        "user_id": ivan.user_id, "name": "ivan", "personal_key_discarded": False}
+        "user_id": ivan.user_id, "name": "ivan", "personal_key_discarded": True}
     with pytest.raises(UserError, match="not disabled"):
         accounts.enable(station.admin, "ivan", OTHER_PASSWORD)
     assert NEW_PASSWORD not in all_event_text(station)
@@ -290,7 +291,9 @@ def test_changing_your_password_moves_the_station_key_slot_to_it(station):
     kind, actor_id, payload = events(station, "account.password_changed")[-1]
     assert actor_id == ivan.user_id
     assert payload == {"user_id": ivan.user_id, "name": "ivan", "key_slot_rewrapped": True,
-                       "personal_key_rewrapped": False}
+                       "personal_key_rewrapped": True}
+    ivan = services.sign_in("ivan", NEW_PASSWORD)
+    assert services.keys.personal_problem(ivan, "start interviews") is None  # it moved too
     assert NEW_PASSWORD not in all_event_text(station)
 
 
@@ -347,7 +350,7 @@ def test_an_admin_resets_a_forgotten_password(station, clock):
     fail_sign_ins(services, "ivan", 5)  # ivan forgot it and is made to wait
     services.sign_in("admin", PASSWORD)
     change = services.accounts.reset_password(station.admin, "ivan", NEW_PASSWORD)
-    assert change.warning is None
+    assert change.warning.startswith("ivan's personal signing key was discarded")
     services.sign_out()
     services.sign_in("ivan", NEW_PASSWORD)  # at once: the reset lifts the wait
     assert services.keys.readiness() is None
@@ -358,7 +361,7 @@ def test_a_reset_discards_a_supervisors_key_with_a_warning(station):
     services = station.services
     change = services.accounts.reset_password(station.admin, "sup", NEW_PASSWORD)
     assert change.personal_key_discarded
-    assert change.warning.startswith("sup's countersigning key was discarded")
+    assert change.warning.startswith("sup's personal signing key was discarded")
     assert not services.keys.has_user_key(station.supervisor.user_id)
     supervisor = services.sign_in("sup", NEW_PASSWORD)
     with pytest.raises(StationKeyUnavailable, match="cannot countersign yet"):

@@ -72,6 +72,7 @@ def test_a_supervisor_is_reminded_when_no_backup_was_made_today(working, tmp_pat
 
 def test_headquarters_recovers_a_station_whose_passwords_are_all_lost(
         working, tmp_path, test_keys):
+    from screening_app.records.verifying import verify_pdf
     from screening_app.services.recovery import recover_account
     from screening_app.sync.bundle import load_age_identity
     from tests.fake_headquarters import make_fake_headquarters
@@ -83,9 +84,10 @@ def test_headquarters_recovers_a_station_whose_passwords_are_all_lost(
     services, admin = recover_account(working.data_dir, load_age_identity(
         headquarters.age_secret), "admin", "a brand new passphrase")
     working.services = services
-    assert services.keys.readiness() is None  # the signing key opens again
-    services.transcription.record(working.interviewer, "CN-700001",
-                                  {"answers": complete_answers()}, "paper")  # and signs
+    assert services.keys.readiness() is None  # the station's signing key opens again
+    services.lists.export(admin, tmp_path / "lists")  # and signs its lists
+    assert verify_pdf((tmp_path / "lists" / "revised-lists.pdf").read_bytes(),
+                      [test_keys["ca"][1]]).valid
     assert services.audit.verify(admin).ok
     services.close()
     working.services, _ = StationServices.unlock(working.data_dir, "admin",

@@ -6,32 +6,13 @@ from screening_app.domain.errors import PermissionDenied, RecordImmutable, UserE
 from screening_app.protocol import default_protocol
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
-from tests.conftest import PASSWORD, signature_png, write_csv
-
-
-def _answer_all(services, actor, interview, answers):
-    """Walk the protocol in order as the GUI does: enter each step, answer its questions."""
-    for step in interview.protocol.steps:
-        if step not in interview.engine.visible_steps():
-            continue
-        interview = services.interviews.enter_step(actor, interview.id, step.id)
-        for question in interview.engine.visible_questions(step.id):
-            if question.id not in answers:
-                continue
-            if question.kind == "signature":
-                interview = services.interviews.add_signature(
-                    actor, interview.id, question.id, mode="signature",
-                    strokes=[[[0, 0], [10, 10]]], image_png=signature_png())
-            else:
-                interview = services.interviews.answer(
-                    actor, interview.id, question.id, answers[question.id])
-    return interview
+from tests.conftest import PASSWORD, answer_all, write_csv
 
 
 def test_a_full_interview_is_sealed_with_its_hash(roster_station):
     services, ivan = roster_station.services, roster_station.interviewer
     interview = services.interviews.start(ivan, "NK-100001")
-    interview = _answer_all(services, ivan, interview, complete_answers("enlist"))
+    interview = answer_all(services, ivan, interview, complete_answers("enlist"))
     final = services.interviews.finalise(ivan, interview.id)
     record = final.record
     assert record.is_final and str(record.outcome) == "completed" and record.choice == "enlist"

@@ -3,6 +3,7 @@ import pytest
 from screening_app.domain.errors import PermissionDenied, UserError
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.reviews import NoteRequired
+from tests.conftest import install_test_user_certificate
 
 
 @pytest.fixture
@@ -112,7 +113,8 @@ def test_approval_countersigns_and_both_signatures_stay_valid(reviewed, tmp_path
     root = services.keys.station_certificate().root
     checked = verify_pdf(second.content, [root])
     assert checked.valid, checked.reason
-    assert [s.signer for s in checked.signatures] == ["Station TEST-01", "Supervisor sup"]
+    # The interviewer's own signature, then the supervisor's countersignature.
+    assert [s.signer for s in checked.signatures] == ["Interviewer ivan", "Supervisor sup"]
     assert verify_form(second.content, [root], services.station, station.supervisor).valid
     if shutil.which("pdfsig"):
         path = tmp_path / "approved.pdf"
@@ -132,7 +134,8 @@ def test_a_supervisor_without_a_certificate_cannot_approve(reviewed):
     assert services.documents.latest(station.supervisor, records[0].id).revision == 1
 
 
-def test_a_skewed_interviewer_is_flagged_with_station_thresholds(roster_station, tmp_path):
+def test_a_skewed_interviewer_is_flagged_with_station_thresholds(roster_station, tmp_path,
+                                                                 test_keys):
     """Eighteen interviews by three interviewers, one of whom records only one outcome;
     with small numbers the station's thresholds are lowered, as a supervisor would."""
     from screening_app.demo.roster_generator import write_roster_csv
@@ -143,6 +146,7 @@ def test_a_skewed_interviewer_is_flagged_with_station_thresholds(roster_station,
     services.settings.set(roster_station.admin, "flag_skew_min_interviews", "6")
     services.settings.set(roster_station.admin, "flag_skew_alpha", "0.05")
     petr = services.accounts.add_user(roster_station.admin, "petr", "interviewer", "a password")
+    install_test_user_certificate(services, petr, test_keys, "a password")
     people = [s.isn for s in services.roster.page_after(roster_station.admin, None, 25)][:18]
     for n, isn in enumerate(people):
         actor = (roster_station.interviewer, roster_station.other_interviewer, petr)[n % 3]

@@ -112,8 +112,6 @@ GUARDED = [
             lambda s, a: s.services.keys.remove_slot(a, s.station.other_interviewer.user_id)),
     Guarded("keys.discard_user_key", (ADMIN,),
             lambda s, a: s.services.keys.discard_user_key(a, s.station.supervisor.user_id)),
-    Guarded("keys.create_user_key", OVERSIGHT,
-            lambda s, a: s.services.keys.create_user_key(a)),
     Guarded("documents.countersign", OVERSIGHT,
             lambda s, a: s.services.documents.countersign(a, s.final_id), True),
     # A form leaves the encrypted database only when a supervisor exports it on purpose.

@@ -130,13 +130,19 @@ def test_garbage_is_a_clear_refusal_not_a_crash(signed, capsys, monkeypatch, tmp
 def test_a_form_from_another_station_under_the_same_ca_is_not_this_stations(
         signed, capsys, monkeypatch, tmp_path, test_keys):
     from screening_app.services.app import init_station
-    from tests.conftest import SMALL_ROSTER, install_test_certificate, write_csv
+    from tests.conftest import (
+        SMALL_ROSTER,
+        install_test_certificate,
+        install_test_user_certificate,
+        write_csv,
+    )
 
     station, _, _ = signed
     other = init_station(tmp_path / "other", "OTHER-02", "Pusan", "admin", PASSWORD)
     admin = other.sign_in("admin", PASSWORD)
     install_test_certificate(other, admin, test_keys)
-    other.accounts.add_user(admin, "ivan", "interviewer", PASSWORD)
+    install_test_user_certificate(
+        other, other.accounts.add_user(admin, "ivan", "interviewer", PASSWORD), test_keys)
     other.roster.import_file(admin, write_csv(tmp_path / "r.csv", SMALL_ROSTER))
     ivan = other.sign_in("ivan", PASSWORD)
     final = other.transcription.record(ivan, "NK-100002", {"answers": complete_answers()}, "p")
