@@ -57,13 +57,18 @@ def install_test_user_certificate(services, actor, test_keys, password=PASSWORD)
     from screening_app.pki import certificates
 
     ca_key, ca_certificate = test_keys["ca"]
-    unlocked = dict(services.keys._personal)  # a test shortcut: see unlock_personal_keys
+    # A test shortcut (see unlock_personal_keys): the session signs in as the person to make
+    # their key, then gets back what it held before (the station key among it).
+    keys = services.keys
+    unlocked, kek, account = dict(keys._personal), keys._kek, keys._account
     services.sign_in(actor.name, password)  # the key is sealed under the person's own keys
-    csr = certificates.load_csr(services.keys.create_user_key(actor), "user csr")
+    csr = certificates.load_csr(keys.create_user_key(actor), "user csr")
     issued = certificates.issue_certificate(ca_key, ca_certificate, csr)
-    services.keys.import_user_certificate(
+    keys.import_user_certificate(
         actor, certificates.chain_pem([issued, ca_certificate]), "user certificate")
-    services.keys._personal.update(unlocked)
+    keys._personal.update(unlocked)
+    if kek is not None:
+        keys._kek, keys._account = kek, account
 
 
 def unlock_personal_keys(services, *names: str) -> None:

@@ -234,7 +234,7 @@ class AccountService:
             if actor is not None:
                 # The new account gets its own copy of the station key's KEK, and its own
                 # event key, registered by the admin's session.
-                self._keys.add_slot(actor, user_id, contents.account_key)
+                self._keys.add_slot(actor, user_id, contents.account_key, role)
                 self._keys.register_event_key(user_id, contents.account_key)
 
     def _stored_hash(self, password: str) -> str:
@@ -408,7 +408,7 @@ class AccountService:
     def _set_password_keys(self, admin: Actor, user: _UserRow, contents: SlotContents) -> bool:
         """A new account key: the KEK copied under it from the admin's unlocked session;
         the old personal key, sealed under the old account key, is dropped."""
-        self._keys.add_slot(admin, user.id, contents.account_key)
+        self._keys.add_slot(admin, user.id, contents.account_key, Role(user.role))
         self._keys.register_event_key(user.id, contents.account_key)
         return self._keys.discard_user_key(admin, user.id)
 

@@ -146,6 +146,7 @@ class StationServices:
         actor, contents = self.accounts.check_sign_in(name, password, opened)
         account_key = contents.account_key if contents is not None else None
         self.keys.unlock(actor, account_key, password)
+        self.keys.drop_interviewers_kek(actor)
         if contents is not None:
             if account_key is None:
                 contents = self.keys.new_account_contents()

@@ -38,6 +38,9 @@ from screening_app.store.keyfile import KeyFile, SlotContents
 from screening_app.store.station import Station
 
 SIGNING = "signing"
+# Who holds a copy of the station key's KEK: the roles whose work the station signs
+# (revised lists, bundles, checkpoints of the history, backups).
+KEK_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 ORGANISATION = "UNC Screening"
 
 
@@ -140,13 +143,27 @@ class KeyService:
         """Recovery with headquarters' key: the recovered KEK, copied for the account."""
         self._write_kek(user_id, kek, account_key)
 
-    def add_slot(self, admin: Actor, user_id: str, account_key: bytes) -> None:
-        """Give an account its copy of the KEK, under its new account key (needs an
-        unlocked admin session: the KEK is copied, never re-created)."""
+    def add_slot(self, admin: Actor, user_id: str, account_key: bytes, role: Role) -> None:
+        """Give a supervisor or an admin their copy of the KEK, under their new account key
+        (needs an unlocked admin session: the KEK is copied, never re-created). An
+        interviewer gets none: they sign with their own key, and the station's key (which
+        signs lists, bundles and the history's checkpoints) stays out of their reach."""
         require_role(admin, Role.ADMIN, action="give accounts access to the station key")
         if not self.has_key():
             return
+        if role not in KEK_ROLES:
+            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [user_id])
+            return
         self._write_kek(user_id, self._require_kek(), account_key)
+
+    def drop_interviewers_kek(self, actor: Actor) -> None:
+        """An interviewer's copy of the KEK, made by an older version, goes at their next
+        sign-in (and this session forgets it)."""
+        if actor.role in KEK_ROLES:
+            return
+        self._kek = None
+        with write_transaction(self._db):
+            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [actor.user_id])
 
     # -- what an account key seals ------------------------------------------------------
     def _account_context(self, user_id: str, purpose: str) -> bytes:
@@ -241,7 +258,7 @@ class KeyService:
                 self._seal_personal(actor.user_id, account_key, der)
         row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
                                [actor.user_id]).fetchone()
-        if row is None or not self._opens(row[0], account_key):
+        if row is None or not self._opens(row[0], account_key) or actor.role not in KEK_ROLES:
             return False
         self._kek, older = self._open_for_account(actor.user_id, "kek", row[0], account_key,
                                                   password, self._context("kek"))

@@ -13,6 +13,7 @@ import pyrage
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import UserError
 from screening_app.services.accounts import check_new_password
+from screening_app.services.keys import KEK_ROLES
 from screening_app.store.connection import write_transaction
 from screening_app.store.keyfile import KeyFile
 
@@ -40,7 +41,7 @@ def recover_account(data_dir: Path, age_identity: pyrage.x25519.Identity, name: 
             services.station.db.execute(
                 "UPDATE users SET password_hash = '', disabled_at = NULL WHERE id = ?",
                 [actor.user_id])
-            if kek is not None and services.keys.has_key():
+            if kek is not None and services.keys.has_key() and actor.role in KEK_ROLES:
                 services.keys.restore_kek(actor.user_id, kek, contents.account_key)
             services.station.db.execute("DELETE FROM user_keys WHERE user_id = ?",
                                         [actor.user_id])

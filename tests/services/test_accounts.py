@@ -200,23 +200,24 @@ def test_the_wait_survives_a_restart_and_lives_beside_the_database(station):
 
 # -- disabling and enabling -------------------------------------------------------------------
 def test_a_disabled_account_cannot_sign_in_nor_unlock_the_station_key(station):
+    # A supervisor: interviewers hold no copy of the station key's KEK at all.
     services = station.services
-    ivan = station.interviewer
-    assert has_slot(station, ivan)
-    summary = services.accounts.disable(station.admin, "ivan")
-    assert summary.disabled and summary.name == "ivan"
-    assert not has_slot(station, ivan)
+    sup = station.supervisor
+    assert has_slot(station, sup) and not has_slot(station, station.interviewer)
+    summary = services.accounts.disable(station.admin, "sup")
+    assert summary.disabled and summary.name == "sup"
+    assert not has_slot(station, sup)
     with pytest.raises(AccountDisabled) as refused:
-        services.sign_in("ivan", PASSWORD)
-    assert str(refused.value) == "The account 'ivan' is disabled; ask an admin."
+        services.sign_in("sup", PASSWORD)
+    assert str(refused.value) == "The account 'sup' is disabled; ask an admin."
     with pytest.raises(AuthenticationFailed, match="Wrong user name or password"):
-        services.sign_in("ivan", "a wrong guess")
-    assert services.keys.unlock(ivan, None, PASSWORD) is False  # it opens nothing
+        services.sign_in("sup", "a wrong guess")
+    assert services.keys.unlock(sup, None, PASSWORD) is False  # it opens nothing
     kind, actor_id, payload = events(station, "account.disabled")[-1]
     assert actor_id == station.admin.user_id
-    assert payload == {"user_id": ivan.user_id, "name": "ivan", "key_slot_removed": True}
+    assert payload == {"user_id": sup.user_id, "name": "sup", "key_slot_removed": True}
     assert [u.disabled for u in services.accounts.list_users(station.admin)
-            if u.name == "ivan"] == [True]
+            if u.name == "sup"] == [True]
 
 
 def test_disabling_refuses_yourself_the_last_admin_and_repeats(station):
@@ -251,7 +252,9 @@ def test_enabling_needs_a_new_password_and_makes_a_new_slot(station):
     with pytest.raises(AuthenticationFailed):
         services.sign_in("ivan", PASSWORD)
     ivan = services.sign_in("ivan", NEW_PASSWORD)
-    assert services.keys.readiness() is None  # the new slot unlocks the station key
+    # The new slot opens ivan's account; an interviewer holds no copy of the station key.
+    assert services.keys.session_contents(ivan).account_key
+    assert not services.keys.has_slot(ivan.user_id)
     assert events(station, "account.enabled")[-1][2] == {
         "user_id": ivan.user_id, "name": "ivan", "personal_key_discarded": True}
     with pytest.raises(UserError, match="not disabled"):
@@ -286,8 +289,8 @@ def test_changing_your_password_moves_the_station_key_slot_to_it(station):
     services.sign_out()
     with pytest.raises(AuthenticationFailed):
         services.sign_in("ivan", PASSWORD)
-    services.sign_in("ivan", NEW_PASSWORD)
-    assert services.keys.readiness() is None
+    ivan = services.sign_in("ivan", NEW_PASSWORD)
+    assert services.keys.personal_identity(ivan)  # ivan's own key opens with the new one
     kind, actor_id, payload = events(station, "account.password_changed")[-1]
     assert actor_id == ivan.user_id
     assert payload == {"user_id": ivan.user_id, "name": "ivan", "key_slot_rewrapped": True,
@@ -352,8 +355,9 @@ def test_an_admin_resets_a_forgotten_password(station, clock):
     change = services.accounts.reset_password(station.admin, "ivan", NEW_PASSWORD)
     assert change.warning.startswith("ivan's personal signing key was discarded")
     services.sign_out()
-    services.sign_in("ivan", NEW_PASSWORD)  # at once: the reset lifts the wait
-    assert services.keys.readiness() is None
+    ivan = services.sign_in("ivan", NEW_PASSWORD)  # at once: the reset lifts the wait
+    assert services.keys.session_contents(ivan).account_key
+    assert not services.keys.has_slot(ivan.user_id)  # an interviewer holds no station key
     assert events(station, "account.password_reset")[-1][1] == station.admin.user_id
 
 

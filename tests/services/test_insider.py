@@ -156,3 +156,30 @@ def test_a_checkpoint_removed_with_the_history_before_it_is_found(worked, capsys
     code, out = audit(station, capsys, monkeypatch)
     assert code == 3
     assert f"Event {seq} (chain.checkpoint) does not carry a valid signature" in out
+
+
+def test_an_interviewers_password_opens_no_station_key_and_no_password_hash(worked):
+    """What the interviewer's slot gives (the database key and their own account key)
+    unseals their own secrets only: the station's signing key, sealed under the KEK, stays
+    shut, and the database holds no password hash to crack."""
+    from screening_app.pki import sealed
+    from screening_app.store.keyfile import KeyFile
+
+    station, _ = worked
+    station.services.close()
+    contents = KeyFile.load(station.data_dir).unlock("ivan", PASSWORD)
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    db = insider.db
+    (ivan_id,), = db.execute("SELECT id FROM users WHERE name = 'ivan'").fetchall()
+    assert db.execute("SELECT count(*) FROM key_slots WHERE user_id = ?",
+                      [ivan_id]).fetchone() == (0,)
+    (sealed_station_key,), = db.execute("SELECT sealed_private_key FROM station_keys"
+                                        " WHERE purpose = 'signing'").fetchall()
+    # Nothing the interviewer holds opens it.
+    for candidate in (contents.database_key, contents.account_key):
+        with pytest.raises(Exception, match="could not be decrypted"):
+            sealed.unseal(candidate, sealed_station_key,
+                          f"screening-app:{station.services.station.station_id}:signing"
+                          .encode())
+    assert all(h == "" for (h,) in db.execute("SELECT password_hash FROM users"))
+    insider.done()

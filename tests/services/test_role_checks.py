@@ -107,7 +107,7 @@ GUARDED = [
             lambda s, a: s.services.keys.import_certificate(a, b"any bytes", "cert.pem")),
     Guarded("keys.add_slot", (ADMIN,),
             lambda s, a: s.services.keys.add_slot(a, s.station.other_interviewer.user_id,
-                                                  NEW_PASSWORD)),
+                                                  bytes(32), Role.SUPERVISOR)),
     Guarded("keys.remove_slot", (ADMIN,),
             lambda s, a: s.services.keys.remove_slot(a, s.station.other_interviewer.user_id)),
     Guarded("keys.discard_user_key", (ADMIN,),

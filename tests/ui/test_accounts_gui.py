@@ -133,8 +133,9 @@ def test_change_my_password(qtbot, window, roster_station):
     assert "password is changed" in window.statusBar().currentMessage()
     services = roster_station.services
     services.sign_out()
-    assert services.sign_in("ivan", NEW_PASSWORD).name == "ivan"
-    assert services.keys.readiness() is None  # the station key opens with the new one
+    ivan = services.sign_in("ivan", NEW_PASSWORD)
+    assert ivan.name == "ivan"
+    assert services.keys.personal_identity(ivan)  # ivan's own key opens with the new one
 
 
 def test_the_sign_in_dialog_says_how_long_to_wait_and_rests_its_button(qtbot,
