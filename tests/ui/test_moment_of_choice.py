@@ -463,3 +463,30 @@ def test_the_interview_dialogs_fit_the_laptop_screen(qtbot, window, roster_stati
     assert_fits_screen(qtbot, again)
     window.lock()
     assert_fits_screen(qtbot, window.lock_dialog)
+
+
+def test_the_review_pages_answers_line_up_in_one_column(qtbot, window, confirm_yes):
+    from PySide6.QtGui import QTextTable
+
+    wizard = start(qtbot, window)
+    walk_to(qtbot, wizard, drawn_answers("repatriate"), REVIEW)
+    document = wizard.review_page.summary.document()
+    tables = {cursor_table for block in _blocks(document)
+              if (cursor_table := _table_of(document, block)) is not None}
+    # Every step's questions are rows of one table, so every answer starts at one x.
+    assert len(tables) == 1
+    table: QTextTable = tables.pop()
+    assert table.columns() == 2 and table.rows() > 20
+
+
+def _blocks(document):
+    block = document.begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
+def _table_of(document, block):
+    from PySide6.QtGui import QTextCursor
+
+    return QTextCursor(block).currentTable()
