@@ -88,6 +88,11 @@ class MainWindow(QMainWindow):
         self.roster_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.roster_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.roster_view.verticalHeader().setVisible(False)
+        # One line per person, elided (its tooltip shows it whole): cells are drawn without
+        # a text layout for wrapping, and rows without measuring their height, at every
+        # keystroke of a search.
+        self.roster_view.setWordWrap(False)
+        self.roster_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.roster_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Interactive)
         self.roster_view.horizontalHeader().setStretchLastSection(True)

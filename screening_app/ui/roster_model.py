@@ -43,7 +43,9 @@ _SERVED_ROLES = {SubjectRole, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolT
 class RosterTableModel(ColumnsTableModel):
     COLUMNS = COLUMNS
     PAGE_SIZE = 200
-    SEARCH_LIMIT = 200
+    # Enough to choose from while typing: another letter narrows it (and each result costs
+    # the keystroke its row, its status and its repaint).
+    SEARCH_LIMIT = 100
 
     def __init__(self, services: StationServices, actor: Actor, parent=None):
         super().__init__(parent)
