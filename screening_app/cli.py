@@ -503,7 +503,7 @@ def cmd_user_import_cert(args, services, actor) -> int:
         pem = path.read_bytes()
     except OSError as error:
         raise CliError(f"{path}: {error.strerror}.") from None
-    services.keys.import_user_certificate(actor, pem, str(path))
+    services.install_user_certificate(actor, pem, str(path))
     print(f"Installed {actor.name}'s certificate: {USES_OF_A_PERSONAL_KEY[actor.role]}.")
     return EXIT_OK
 

@@ -64,7 +64,7 @@ def install_test_user_certificate(services, actor, test_keys, password=PASSWORD)
     services.sign_in(actor.name, password)  # the key is sealed under the person's own keys
     csr = certificates.load_csr(keys.create_user_key(actor), "user csr")
     issued = certificates.issue_certificate(ca_key, ca_certificate, csr)
-    keys.import_user_certificate(
+    services.install_user_certificate(
         actor, certificates.chain_pem([issued, ca_certificate]), "user certificate")
     keys._personal.update(unlocked)
     if kek is not None:

@@ -32,6 +32,7 @@ from screening_app.store.station import Station
 from screening_app.store.users import DISPLAY_NAME_MAX, UserNames
 
 if TYPE_CHECKING:
+    from screening_app.services.grants import GrantService
     from screening_app.services.keys import KeyService
 
 MIN_PASSWORD_LENGTH = 10
@@ -163,7 +164,8 @@ def _spend_a_verification(password: str) -> None:
 
 class AccountService:
     def __init__(self, station: Station, keys: "KeyService | None" = None,
-                 throttle: SignInThrottle | None = None):
+                 throttle: SignInThrottle | None = None,
+                 grants: "GrantService | None" = None):
         from screening_app.services.keys import KeyService
 
         self._station = station
@@ -171,6 +173,8 @@ class AccountService:
         # Slots for the station key come and go with accounts and passwords.
         self._keys = keys if keys is not None else KeyService(station)
         self.throttle = throttle or SignInThrottle(station.data_dir / SIGN_IN_ATTEMPTS_FILE)
+        # Roles stated in admins' signed grants (services/grants.py).
+        self._grants = grants
 
     # -- accounts -------------------------------------------------------------------
     def create_first_admin(self, name: str, password: str) -> Actor:
@@ -236,6 +240,8 @@ class AccountService:
                 # event key, registered by the admin's session.
                 self._keys.add_slot(actor, user_id, contents.account_key, role)
                 self._keys.register_event_key(user_id, contents.account_key)
+                if self._grants is not None:
+                    self._grants.grant(actor, user_id, name, role.value)
 
     def _stored_hash(self, password: str) -> str:
         """An encrypted station keeps no password hash (the account's slot checks the

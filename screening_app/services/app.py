@@ -21,6 +21,7 @@ from screening_app.services.backup import BackupService
 from screening_app.services.checks import CheckService
 from screening_app.services.dashboard import DashboardService
 from screening_app.services.documents import DocumentService
+from screening_app.services.grants import GrantService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
 from screening_app.services.lists import ListService
@@ -54,6 +55,7 @@ class StationServices:
     documents: DocumentService
     settings: SettingsService
     keys: KeyService
+    grants: GrantService
     audit: AuditService
     reviews: ReviewService
     lists: ListService
@@ -66,6 +68,7 @@ class StationServices:
         interviews = InterviewService(station, **interview_options)
         settings = SettingsService(station)
         keys = KeyService(station)
+        grants = GrantService(station, keys)
         documents = DocumentService(station, interviews, settings, keys)
         interviews.on_sealed = documents.store_for
         interviews.before_start = documents.check_can_start
@@ -74,14 +77,15 @@ class StationServices:
         reviews.on_approve = documents.countersign
         return cls(
             station=station,
-            accounts=AccountService(station, keys),
+            accounts=AccountService(station, keys, grants=grants),
             roster=RosterService(station),
             interviews=interviews,
             transcription=TranscriptionService(station, interviews),
-            checks=CheckService(station, keys),
+            checks=CheckService(station, keys, grants),
             documents=documents,
             settings=settings,
             keys=keys,
+            grants=grants,
             audit=AuditService(station, keys),
             reviews=reviews,
             lists=ListService(station, keys),
@@ -144,6 +148,9 @@ class StationServices:
         to open the database). A slot written before accounts had an account key gets one
         now, and what the old slot's password wrapped is sealed again under it."""
         actor, contents = self.accounts.check_sign_in(name, password, opened)
+        # Before any key is unlocked: a role written into the accounts table by hand opens
+        # nothing.
+        self.grants.check_sign_in(actor)
         account_key = contents.account_key if contents is not None else None
         self.keys.unlock(actor, account_key, password)
         self.keys.drop_interviewers_kek(actor)
@@ -158,7 +165,16 @@ class StationServices:
             # The history so far, vouched for by the station's key, which interviewers'
             # sessions cannot use.
             self.keys.checkpoint(actor)
+        if actor.role == Role.ADMIN:
+            self.grants.confirm_recorded(actor)
         return actor
+
+    def install_user_certificate(self, actor: Actor, pem: bytes, source: str) -> None:
+        """Install the signed-in person's certificate. An admin's lets them sign role
+        grants, so the roles the station's history records are confirmed at once."""
+        self.keys.import_user_certificate(actor, pem, source)
+        if actor.role == Role.ADMIN:
+            self.grants.confirm_recorded(actor)
 
     def sign_out(self) -> None:
         self.keys.lock()

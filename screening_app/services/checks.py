@@ -25,9 +25,10 @@ class CheckResult:
 
 
 class CheckService:
-    def __init__(self, station: Station, keys=None):
+    def __init__(self, station: Station, keys=None, grants=None):
         self._station = station
         self._keys = keys  # how the station's checkpoints are checked
+        self._grants = grants  # services/grants.py: roles stated in admins' signed grants
 
     def run(self, actor: Actor) -> list[CheckResult]:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="check the station")
@@ -67,6 +68,8 @@ class CheckService:
         if key_file is not False:
             results.append(CheckResult("key file", key_file is None,
                                        key_file or "its public part is as the program wrote it"))
+        if self._grants is not None:
+            results.append(self._roles())
         counts = {
             table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("subjects", "users", "interviews", "events")
@@ -75,6 +78,16 @@ class CheckService:
             "contents", True, ", ".join(f"{n} {table}" for table, n in counts.items())
         ))
         return results
+
+    def _roles(self) -> CheckResult:
+        if not self._grants.enforced():
+            return CheckResult("roles", True, "no admin has signed a role grant yet (no admin"
+                                              " has a certificate): roles are as the"
+                                              " accounts table says")
+        problems = self._grants.problems()
+        return CheckResult("roles", not problems,
+                           "; ".join(problems[:3]) if problems
+                           else "every account's role is stated in an admin's signed grant")
 
     def _key_file_problem(self) -> str | None | bool:
         """What is wrong with station-keys.json's public part: its MAC under the database

@@ -131,7 +131,7 @@ def _install_demo_user_certificate(services, actor, password: str,
     """A demo account gets its own signing certificate from the demo CA: interviewers sign
     the forms they finalise with it, the supervisor (and admin) their countersignatures."""
     csr = services.keys.create_user_key(actor)
-    services.keys.import_user_certificate(
+    services.install_user_certificate(
         actor, authority.issue(csr, f"demo request of {actor.name}"),
         f"demo certificate of {actor.name}")
 

@@ -396,6 +396,30 @@ def m0009_signed_history(db: Database) -> None:
     )
 
 
+@migrations(name="0010_role_grants")
+def m0010_role_grants(db: Database) -> None:
+    # What an account may do, signed by an admin with their own key (which headquarters'
+    # CA certified as an admin's): a role written into the users table by hand has no such
+    # grant, and sign-in refuses it. Append-only: the newest grant of an account counts.
+    _run_script(
+        db,
+        """
+        CREATE TABLE role_grants (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id),
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            granted_by TEXT NOT NULL REFERENCES users(id),
+            at TEXT NOT NULL,
+            certificate_pem TEXT NOT NULL,
+            signature TEXT NOT NULL
+        );
+        CREATE INDEX role_grants_user ON role_grants(user_id, at);
+        """
+        + _immutable("role_grants", "a role grant is never changed; add a new one"),
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 
