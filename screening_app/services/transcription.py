@@ -153,6 +153,8 @@ class TranscriptionService:
                     " {\"mode\": \"thumbprint\"}."
                 )
             name = value.get("name") if isinstance(value, dict) else None
+            if name is not None and not isinstance(name, str):
+                raise UserError("the name of who signed on paper must be text.")
             return self._interviews.add_signature(
                 actor, interview.id, question.id, mode=mode, signer_name=name
             )

@@ -40,6 +40,9 @@ def test_a_forced_stop_is_a_non_completion(roster_station):
     ({"answers": complete_answers(), "started_at": "yesterday"}, "started_at"),
     ({"answers": complete_answers(), "option_order": {"choice": ["enlist"]}},
      "option_order.choice"),
+    ({"answers": {**complete_answers(),
+                  "person_signature": {"mode": "on_paper", "name": ["a"]}}},
+     "answers.person_signature: the name of who signed on paper must be text"),
 ])
 def test_a_bad_answers_file_writes_nothing(roster_station, document, message):
     db = roster_station.services.station.db
