@@ -6,14 +6,12 @@ recorded, so a record changed behind the program's back (triggers dropped, a row
 rewritten) is found even when its row hash was recomputed to match.
 """
 
-import json
 from dataclasses import dataclass
 
 from screening_app.domain.accounts import Actor, Role
-from screening_app.domain.interview import InterviewStatus
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
-from screening_app.store.interviews import InterviewRepository
+from screening_app.store.sealed_records import sealed_record_problems
 from screening_app.store.signed_history import (
     acknowledged_history_problems,
     verify_signed_history,
@@ -44,25 +42,11 @@ class AuditService:
         db = self._station.db
         chain = verify_chain(db)
         problems = [chain.problem] if chain.problem else []
-        sealed_by_event = {}
-        for interview_id, payload in db.execute(
-                "SELECT interview_id, payload FROM events WHERE kind = 'interview.finalised'"):
-            sealed_by_event[interview_id] = json.loads(payload).get("record_sha256")
-        records = InterviewRepository(db).find(status=InterviewStatus.FINAL)
-        for record in records:
-            if record.computed_hash() != record.record_sha256:
-                problems.append(f"Interview {record.id} no longer matches its own hash: it was"
-                                " changed after it was finalised.")
-            elif sealed_by_event.get(record.id) != record.record_sha256:
-                problems.append(f"Interview {record.id} does not match the hash its"
-                                " finalisation event recorded: it was replaced.")
+        sealed, record_problems = sealed_record_problems(db)
+        problems.extend(record_problems)
         verifier = self._keys.checkpoint_verifier() if self._keys is not None else None
         problems.extend(verify_signed_history(db, self._station.station_id,
                                               verifier).problems)
         problems.extend(acknowledged_history_problems(db))
-        missing = set(sealed_by_event) - {r.id for r in records}
-        for interview_id in sorted(missing):
-            problems.append(f"Interview {interview_id} was finalised but is no longer sealed"
-                            " in the database.")
-        return AuditReport(chain.events, chain.head_seq, chain.head_hash, len(records),
+        return AuditReport(chain.events, chain.head_seq, chain.head_hash, sealed,
                            tuple(problems))

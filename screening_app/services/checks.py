@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 
 from screening_app.domain.accounts import Actor, Role
-from screening_app.domain.interview import InterviewStatus
 from screening_app.pki.certificates import load_certificates, to_pem
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
-from screening_app.store.interviews import InterviewRepository
 from screening_app.store.keyfile import KeyFile, KeyFileError
 from screening_app.store.migrations import pending
+from screening_app.store.sealed_records import sealed_record_problems
 from screening_app.store.signed_history import (
     acknowledged_history_problems,
     verify_signed_history,
@@ -58,11 +57,11 @@ class CheckService:
             "signed history", not trouble,
             "; ".join(trouble[:3]) if trouble else
             f"{history.signed} signed events, {history.checkpoints} checkpoints of the station"))
-        sealed = self._unsealed_records()
+        records, sealed = sealed_record_problems(db)
         results.append(CheckResult(
             "finalised records", not sealed,
-            "every record matches its hash" if not sealed
-            else f"{len(sealed)} finalised records no longer match their hash, first {sealed[0]}",
+            "; ".join(sealed[:3]) if sealed else
+            f"each of the {records} records matches its hash and its finalisation event",
         ))
         key_file = self._key_file_problem()
         if key_file is not False:
@@ -111,10 +110,3 @@ class CheckService:
                 return (f"{keyfile.path.name} publishes a trust root that is not the one the"
                         " station's certificate chains to.")
         return None
-
-    def _unsealed_records(self) -> list[str]:
-        repo = InterviewRepository(self._station.db)
-        return [
-            r.id for r in repo.find(status=InterviewStatus.FINAL)
-            if r.computed_hash() != r.record_sha256
-        ]

@@ -104,6 +104,34 @@ def test_another_accounts_event_rewritten_and_rechained_is_found(worked, capsys,
     assert code == 3 and "BAD  signed history:" in out
 
 
+def test_another_accounts_record_changed_and_sealed_again_is_found(
+        worked, capsys, monkeypatch):
+    """The insider flips olga's finalised choice and recomputes the record's own hash with
+    the program's code, leaving the history alone: the hash no longer matches the one her
+    signed finalisation event recorded."""
+    from dataclasses import replace
+
+    from screening_app.store.interviews import InterviewRepository
+
+    station, olga_s = worked
+    station.services.close()
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    insider.drop_guards()
+    record = InterviewRepository(insider.db).get(olga_s.id)
+    flipped = replace(record, choice="repatriate",
+                      answers={**record.answers, "choice": "repatriate",
+                               "confirmed_choice": "repatriate"})
+    insider.db.execute("UPDATE interviews SET choice = ?, answers = ?, record_sha256 = ?"
+                       " WHERE id = ?", [flipped.choice, json.dumps(flipped.answers),
+                                         flipped.computed_hash(), olga_s.id])
+    insider.done()
+    message = f"Interview {olga_s.id} does not match the hash its finalisation event recorded"
+    code, out = audit(station, capsys, monkeypatch)
+    assert code == 3 and message in out
+    code, out = check(station, capsys, monkeypatch)
+    assert code == 3 and "BAD  finalised records: " + message in out
+
+
 def test_an_event_signed_by_the_insider_in_another_accounts_name_is_found(
         worked, capsys, monkeypatch):
     """The insider writes a new event in olga's name through the program's own code, with
