@@ -135,6 +135,12 @@ class SignInDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         self.error_label.setText(message)
+        # A long refusal (a role no admin granted, a wait) needs more lines than the
+        # window had: it grows to show all of it.
+        self.layout().activate()
+        needed = self.layout().totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
         self.password_edit.clear()
         self.password_edit.setFocus()
 

@@ -66,6 +66,34 @@ def test_sign_in_dialog_refuses_a_wrong_password(qtbot, roster_station):
     assert dialog.actor.name == "ivan"
 
 
+def test_a_long_refusal_is_shown_whole(qtbot, roster_station, test_keys):
+    """A role an admin never granted is refused in a sentence of several lines: the window
+    grows to show all of it."""
+    from screening_app.store.connection import open_database
+    from screening_app.store.keyfile import KeyFile
+    from tests.conftest import install_test_user_certificate
+
+    services = roster_station.services
+    install_test_user_certificate(services, roster_station.admin, test_keys)
+    data_dir = services.station.data_dir
+    db = open_database(data_dir / "station.sqlite3",
+                       KeyFile.load(data_dir).unlock("ivan", PASSWORD).database_key)
+    db.execute("UPDATE users SET role = 'admin' WHERE name = 'ivan'")
+    db.conn.commit()
+    db.close()
+    dialog = SignInDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.name_edit.setText("ivan")
+    dialog.password_edit.setText(PASSWORD)
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    label = dialog.error_label
+    assert dialog.actor is None and "Sign-in refused" in label.text()
+    assert label.height() >= label.heightForWidth(label.width())
+    assert label.geometry().bottom() < dialog.buttons.geometry().top()
+
+
 def test_first_run_creates_a_station_or_refuses_with_a_reason(qtbot, tmp_path):
     dialog = FirstRunDialog(tmp_path / "new")
     qtbot.addWidget(dialog)
