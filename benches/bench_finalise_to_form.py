@@ -26,10 +26,9 @@ import statistics
 import sys
 import time
 
-from common import PASSWORD, install_own_certificate, roster_csv, use_offscreen_qt, workdir
+from common import PASSWORD, certified_station, use_offscreen_qt, workdir
 
 TARGET = 1.5
-CA_PASSPHRASE = "benchmark ca passphrase"
 
 
 # One stroke in the pad's own form (x, y, pressure, each 0-1), as a resumed draft redraws it.
@@ -38,19 +37,8 @@ STROKES = [[[0.02, 0.06, 0.5], [0.2, 0.3, 0.5], [0.42, 0.56, 0.5]]]
 
 def prepare(folder):
     """A station with a CA-issued certificate, a small roster and an interviewer with a
-    certificate of their own (they sign the forms they finalise)."""
-    from screening_app.services.app import init_station
-    from screening_app.services.ca import init_ca, open_ca
-
-    init_ca(folder / "ca", "Bench Root CA", "Bench", CA_PASSPHRASE)
-    authority = open_ca(folder / "ca", CA_PASSPHRASE)
-    services = init_station(folder / "station", "BENCH-01", "Koje-do", "admin", PASSWORD)
-    admin = services.sign_in("admin", PASSWORD)
-    services.keys.import_certificate(admin, authority.issue(services.keys.csr_pem(), "csr"),
-                                     "certificate")
-    services.roster.import_file(admin, roster_csv(folder, 500))
-    install_own_certificate(services, services.accounts.add_user(
-        admin, "ivan", "interviewer", PASSWORD), authority)
+    certificate of their own, signed in."""
+    services, _admin = certified_station(folder, 500)
     return services, services.sign_in("ivan", PASSWORD)
 
 

@@ -27,33 +27,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benches.common import PASSWORD, install_own_certificate, roster_csv, workdir  # noqa: E402
+from benches.common import ADMIN, CA_PASSPHRASE, PASSWORD, certified_station, workdir  # noqa: E402
 from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now  # noqa: E402
 from screening_app.pki import certificates  # noqa: E402
 from screening_app.protocol.examples import complete_answers  # noqa: E402
-from screening_app.services.app import StationServices, init_station  # noqa: E402
-from screening_app.services.ca import init_ca, open_ca  # noqa: E402
+from screening_app.services.app import StationServices  # noqa: E402
 from screening_app.store.connection import write_transaction  # noqa: E402
 from screening_app.store.interviews import InterviewRepository  # noqa: E402
 from screening_app.sync import outgoing  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_SYNC_COUNT", "5000"))
 REAL = 20
-CA_PASSPHRASE = "benchmark ca passphrase"
 HQ_PASSPHRASE = "benchmark hq passphrase"
 TARGET_RATIO = 3.0
 
 
 def prepare(folder: Path) -> tuple[StationServices, object, Path]:
-    init_ca(folder / "ca", "Bench Root CA", "Bench", CA_PASSPHRASE)
-    authority = open_ca(folder / "ca", CA_PASSPHRASE)
-    services = init_station(folder / "station", "BENCH-01", "Koje-do", "admin", PASSWORD)
-    admin = services.sign_in("admin", PASSWORD)
-    services.keys.import_certificate(admin, authority.issue(services.keys.csr_pem(), "csr"),
-                                     "certificate")
-    services.roster.import_file(admin, roster_csv(folder, COUNT + REAL))
-    install_own_certificate(services, services.accounts.add_user(
-        admin, "ivan", "interviewer", PASSWORD), authority)
+    services, admin = certified_station(folder, COUNT + REAL)
     from screening_app.hq.headquarters import Headquarters, init_headquarters
     from screening_app.hq.registry import register_station
 
@@ -66,13 +56,13 @@ def prepare(folder: Path) -> tuple[StationServices, object, Path]:
     hq.close()
     services.sync.trust_headquarters(admin, public)
 
-    ivan = services.accounts.authenticate("ivan", PASSWORD)
+    ivan = services.sign_in("ivan", PASSWORD)  # unlocks the key ivan signs forms with
     isns = [row[0] for row in services.station.db.execute(
         "SELECT isn FROM subjects ORDER BY isn")]
     real = [services.transcription.record(ivan, isn, {"answers": complete_answers(
         "repatriate" if n % 2 else "enlist")}, "paper") for n, isn in enumerate(isns[:REAL])]
     clone(services, real, isns[REAL:REAL + COUNT], ivan)
-    return services, admin, folder / "hq"
+    return services, services.sign_in(ADMIN, PASSWORD), folder / "hq"  # the admin exports
 
 
 def clone(services: StationServices, real, isns: list[str], actor) -> None:

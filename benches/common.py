@@ -40,8 +40,30 @@ def install_own_certificate(services: StationServices, actor, authority) -> None
     interviewer signs the forms they finalise with it (``authority`` from services.ca)."""
     services.sign_in(actor.name, PASSWORD)  # the key is sealed under the person's own keys
     csr = services.keys.create_user_key(actor)
-    services.keys.import_user_certificate(actor, authority.issue(csr, f"{actor.name}'s csr"),
-                                          f"{actor.name}'s certificate")
+    services.install_user_certificate(actor, authority.issue(csr, f"{actor.name}'s csr"),
+                                      f"{actor.name}'s certificate")
+
+
+CA_PASSPHRASE = "benchmark ca passphrase"
+
+
+def certified_station(folder: Path, roster_size: int) -> tuple[StationServices, object]:
+    """A station whose certificate a bench CA (in ``folder / "ca"``) issued, holding a
+    generated roster, with an interviewer "ivan" who has a certificate of their own (they
+    sign the forms they finalise). The admin is signed in again at the end (an interviewer
+    holds no station key) and returned for what a bench does in their name."""
+    from screening_app.services.ca import init_ca, open_ca
+
+    init_ca(folder / "ca", "Bench Root CA", "Bench", CA_PASSPHRASE)
+    authority = open_ca(folder / "ca", CA_PASSPHRASE)
+    services = init_station(folder / "station", "BENCH-01", "Koje-do", ADMIN, PASSWORD)
+    admin = services.sign_in(ADMIN, PASSWORD)
+    services.keys.import_certificate(admin, authority.issue(services.keys.csr_pem(), "csr"),
+                                     "certificate")
+    services.roster.import_file(admin, roster_csv(folder, roster_size))
+    install_own_certificate(services, services.accounts.add_user(
+        admin, "ivan", "interviewer", PASSWORD), authority)
+    return services, services.sign_in(ADMIN, PASSWORD)
 
 
 def use_offscreen_qt() -> None:

@@ -15,7 +15,7 @@ from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
 from screening_app.store.connection import DiskFull, storage_failure
 from screening_app.store.keyfile import KeyFile
-from tests.conftest import signature_png, write_csv
+from tests.conftest import answer_all, write_csv
 from tests.faults.disk_helpers import (  # noqa: F401 - fixtures
     disk_station_fixture,
     full_disk_message,
@@ -162,7 +162,7 @@ def test_an_account_that_could_not_be_added_leaves_no_key_slot(disk_station):
 def test_finalising_on_a_full_disk_keeps_the_draft_to_finalise_later(disk_station):
     disk_station.disk.require_mount("a disk filled under an open station")
     with disk_station.open("ivan") as (services, ivan):
-        interview = answer_everything(services, ivan, services.interviews.start(
+        interview = answer_all(services, ivan, services.interviews.start(
             ivan, "NK-100002"), complete_answers("repatriate"))
         answers = interview.record.answers
         disk_station.disk.fill()
@@ -180,23 +180,6 @@ def test_finalising_on_a_full_disk_keeps_the_draft_to_finalise_later(disk_statio
     disk_station.prove_whole(new_isn="NK-100013")
 
 
-def answer_everything(services, actor, interview, answers):
-    """Walk the protocol in order as the desktop app does."""
-    for step in interview.protocol.steps:
-        if step not in interview.engine.visible_steps():
-            continue
-        interview = services.interviews.enter_step(actor, interview.id, step.id)
-        for question in interview.engine.visible_questions(step.id):
-            if question.id not in answers:
-                continue
-            if question.kind == "signature":
-                interview = services.interviews.add_signature(
-                    actor, interview.id, question.id, mode="signature",
-                    strokes=[[[0, 0], [10, 10]]], image_png=signature_png())
-            else:
-                interview = services.interviews.answer(actor, interview.id, question.id,
-                                                       answers[question.id])
-    return interview
 
 
 @pytest.mark.parametrize("error", [
