@@ -101,7 +101,7 @@ def bare_render_and_sign(services, actor, interview_id: str):
 
     interview = services.interviews.load(actor, interview_id)
     record = interview.record
-    repository = InterviewRepository(services.station.db)
+    repository = InterviewRepository(services.station.db, services.station.review)
     signatures = []
     for value in record.answers.values():
         if isinstance(value, dict) and value.get("signature_id"):

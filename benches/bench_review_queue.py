@@ -17,15 +17,22 @@ import uuid
 from common import PASSWORD, new_station, roster_csv, use_offscreen_qt, workdir
 
 from screening_app.domain.canonical import canonical_json
+from screening_app.pki.review_seal import ReviewSeal
 from screening_app.protocol import default_protocol
 from screening_app.store.connection import write_transaction
+from screening_app.store.interviews import answers_context, choice_context
+from screening_app.store.review_key import ReviewKeyRepository
 
 TARGET_MS = 300
 
 
 def fill(services, admin, count: int) -> None:
+    """Each record sealed to the review key as interviewers' sessions seal them (one
+    session's key for all), so that the queue opens them as it does at a station."""
     rng = random.Random(7)
     db = services.station.db
+    interviewers_seal = ReviewSeal()
+    interviewers_seal.know(ReviewKeyRepository(db).public())
     protocol = default_protocol()
     interviewers = [services.accounts.add_user(admin, f"interviewer{n}", "interviewer",
                                                PASSWORD) for n in range(12)]
@@ -45,13 +52,16 @@ def fill(services, admin, count: int) -> None:
             snapshot = {"isn": isn, "name_native": "김민준", "name_latin": "Kim Min-jun",
                         "nationality": "Korean", "rank": None, "unit": None, "camp": "Koje-do",
                         "compound": f"Compound {60 + n % 20}", "birth_year": 1928}
+            answers = json.dumps({"interpreter_name": f"interpreter {n % 5}"}).encode()
             interviews.append([
                 interview_id, "BENCH-01", isn, canonical_json(snapshot), protocol.sha256,
-                "{}", interviewers[n % 12].user_id, "ko", "final",
-                json.dumps({"interpreter_name": f"interpreter {n % 5}"}), "signatures",
-                started, ended, ended, "completed" if completed else "not_completed", choice,
+                "{}", interviewers[n % 12].user_id, "ko", "final", "{}", "signatures",
+                started, ended, ended, "completed" if completed else "not_completed", None,
                 0, "[]", None if completed else "unfit", None if completed else "identity", 0,
-                None, "0" * 64])
+                None, "0" * 64,
+                interviewers_seal.seal(answers, answers_context(interview_id)),
+                interviewers_seal.seal(choice.encode(), choice_context(interview_id))
+                if choice else None])
             for step, minute in (("identity", "00"), ("explanation", "05"), ("choice", "09")):
                 events.append((interview_id, f"{day}T08:{minute}:00.000Z", step))
         db.conn.executemany(
@@ -59,8 +69,8 @@ def fill(services, admin, count: int) -> None:
             " protocol_sha256, option_order, interviewer_id, language, status, answers,"
             " current_step, started_at, ended_at, finalised_at, outcome, choice,"
             " firmness_mismatch, flags, non_completion_reason, non_completion_step,"
-            " transcribed, supersedes_id, record_sha256) VALUES"
-            f" ({', '.join('?' * 23)})", interviews)
+            " transcribed, supersedes_id, record_sha256, sealed_answers, sealed_choice)"
+            f" VALUES ({', '.join('?' * 25)})", interviews)
         for interview_id, at, step in events:
             services.station.events.append("interview.step_entered", {"step": step},
                                            interview_id=interview_id, at=at)

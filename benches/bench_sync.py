@@ -67,7 +67,7 @@ def prepare(folder: Path) -> tuple[StationServices, object, Path]:
 
 def clone(services: StationServices, real, isns: list[str], actor) -> None:
     db = services.station.db
-    repository = InterviewRepository(db)
+    repository = InterviewRepository(db, services.station.review)
     pdfs = [db.execute("SELECT content FROM documents WHERE interview_id = ?",
                        [record.id]).fetchone()[0] for record in real]
     with write_transaction(db):

@@ -168,6 +168,19 @@ def cli(capsys, monkeypatch, *argv, stdin=""):
     return code, out, err
 
 
+def change_sealed_choice(services, interview_id: str, choice: str) -> None:
+    """What someone with the database and the review key's public half could do: put
+    another choice, sealed as the program seals it, in a finalised record (its guards
+    dropped first)."""
+    from screening_app.store.interviews import choice_context
+
+    db = services.station.db
+    db.execute("DROP TRIGGER IF EXISTS interviews_refuse_update")
+    db.execute("UPDATE interviews SET sealed_choice = ? WHERE id = ?",
+               [services.station.review.seal(choice.encode(), choice_context(interview_id)),
+                interview_id])
+
+
 def write_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
     with path.open("w", newline="", encoding=encoding) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

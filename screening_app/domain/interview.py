@@ -65,6 +65,10 @@ class InterviewRecord:
     signatures: tuple[SignatureRef, ...] = field(default_factory=tuple)
     # For a second interview of the same person (see InterviewPurpose); None for the first.
     purpose: str | None = None
+    # True when the answers and choice are sealed to the review key and this session cannot
+    # open them (an interviewer's, for a record it did not seal): they read as empty. Not
+    # part of the record, nor of its hash.
+    unreadable: bool = field(default=False, compare=False)
 
     @property
     def is_final(self) -> bool:
@@ -76,7 +80,7 @@ class InterviewRecord:
         Field by field rather than ``asdict``, which deep-copies every answer: the result
         is only ever serialised, and a sync export seals thousands of records."""
         content = {f.name: getattr(self, f.name) for f in fields(self)
-                   if f.name != "record_sha256"}
+                   if f.name not in ("record_sha256", "unreadable")}
         content["status"] = str(self.status)
         content["outcome"] = str(self.outcome) if self.outcome else None
         content["flags"] = list(self.flags)

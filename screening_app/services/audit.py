@@ -42,7 +42,7 @@ class AuditService:
         db = self._station.db
         chain = verify_chain(db)
         problems = [chain.problem] if chain.problem else []
-        sealed, record_problems = sealed_record_problems(db)
+        sealed, record_problems = sealed_record_problems(db, self._station.review)
         problems.extend(record_problems)
         verifier = self._keys.checkpoint_verifier() if self._keys is not None else None
         problems.extend(verify_signed_history(db, self._station.station_id,

@@ -57,12 +57,17 @@ class CheckService:
             "signed history", not trouble,
             "; ".join(trouble[:3]) if trouble else
             f"{history.signed} signed events, {history.checkpoints} checkpoints of the station"))
-        records, sealed = sealed_record_problems(db)
+        records, sealed = sealed_record_problems(db, self._station.review)
         results.append(CheckResult(
             "finalised records", not sealed,
             "; ".join(sealed[:3]) if sealed else
             f"each of the {records} records matches its hash and its finalisation event",
         ))
+        review_key = self._keys.review_key_problem() if self._keys is not None else False
+        if review_key is not False:
+            results.append(CheckResult("review key", review_key is None, review_key or
+                                       "its public half, which sessions seal choices to, is"
+                                       " the one whose private half reviewers hold"))
         key_file = self._key_file_problem()
         if key_file is not False:
             results.append(CheckResult("key file", key_file is None,

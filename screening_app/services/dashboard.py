@@ -67,7 +67,8 @@ class DashboardService:
     def __init__(self, station: Station):
         self._station = station
         self._db = station.db
-        self._labels = ProtocolLabels(InterviewRepository(station.db))
+        self._interviews = InterviewRepository(station.db, station.review)
+        self._labels = ProtocolLabels(self._interviews)
 
     def figures(self, actor: Actor) -> Dashboard:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="see the camp's figures")
@@ -80,11 +81,12 @@ class DashboardService:
         interviewers = UserNames(self._db).labels()
         protocols: dict[str, None] = {}  # the protocols the records were taken on, in order
         for (isn, compound, day, interviewer_id, outcome, choice, reason,
-             protocol_sha) in self._db.execute(
+             protocol_sha, interview_id, sealed_choice) in self._db.execute(
                 "SELECT subject_isn, json_extract(subject_snapshot, '$.compound'),"
                 " substr(finalised_at, 1, 10), interviewer_id, outcome, choice,"
-                " non_completion_reason, protocol_sha256 FROM interviews"
+                " non_completion_reason, protocol_sha256, id, sealed_choice FROM interviews"
                 " WHERE status = 'final'"):
+            choice = choice or self._interviews.open_choice(interview_id, sealed_choice)
             protocols[protocol_sha] = None
             key = choice if outcome == "completed" else NOT_COMPLETED
             for groups, group in ((by_compound, compound or "(none)"), (by_day, day),

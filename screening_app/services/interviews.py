@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from screening_app.domain.accounts import Actor, Role
-from screening_app.domain.canonical import utc_now
+from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import NotFound, PermissionDenied, RecordImmutable, UserError
 from screening_app.domain.interview import (
     InterviewPurpose,
@@ -32,7 +32,7 @@ from screening_app.protocol import (
 from screening_app.protocol.declaration import declaration_sha256, declarations
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
-from screening_app.store.interviews import InterviewRepository
+from screening_app.store.interviews import SEALED_SUFFIX, InterviewRepository, event_context
 from screening_app.store.reviews import ReviewRepository, ReviewRow
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
@@ -132,7 +132,7 @@ class InterviewService:
     ):
         self._station = station
         self._db = station.db
-        self._repo = InterviewRepository(station.db)
+        self._repo = InterviewRepository(station.db, station.review)
         self._subjects = SubjectRepository(station.db)
         self._clock = clock
         # Option order must not be predictable by anyone preparing a person beforehand.
@@ -284,7 +284,8 @@ class InterviewService:
             self._repo.save_draft(interview.id, answers, step_id, language)
             self._station.events.append(
                 "interview.answered",
-                {"step": step_id, "question": question_id, "value": value},
+                {"step": step_id, "question": question_id,
+                 **self._for_review("value", value, interview.id, question_id)},
                 actor_id=actor.user_id, interview_id=interview.id, at=self._clock(),
             )
         return self.load(actor, interview_id)
@@ -319,7 +320,9 @@ class InterviewService:
         if declared is not None and interview.protocol.step(step_id).shows_declaration:
             # What was on screen above the pad when this signature was given: the form
             # prints the same texts, so their digest ties the signature to them.
-            payload["declaration_sha256"] = declared.sha256
+            # Sealed: which declaration it was says which way the person chose.
+            payload.update(self._for_review("declaration_sha256", declared.sha256,
+                                            interview.id, question_id))
         with write_transaction(self._db):
             self._repo.insert_signature(signature_id, interview.id, question.signer, signer_name,
                                         mode, strokes, image_png, now)
@@ -424,7 +427,7 @@ class InterviewService:
                 "interview.finalised",
                 {
                     "outcome": str(record.outcome),
-                    "choice": record.choice,
+                    **self._for_review("choice", record.choice, record.id, None),
                     "non_completion_reason": record.non_completion_reason,
                     "non_completion_step": record.non_completion_step,
                     "flags": list(record.flags),
@@ -438,6 +441,18 @@ class InterviewService:
                 # In the same transaction: a record never lands without its form.
                 sealed = replace(sealed, form=self.on_sealed(actor, sealed, note, signer))
         return sealed
+
+    def _for_review(self, key: str, value, interview_id: str, question_id: str | None) -> dict:
+        """An event payload's value that says what the person answered or chose: sealed to
+        the review key (``key`` + "_sealed", hex) once the station has one, like the
+        record's own answers, so that the history does not tell an interviewer what the
+        record does not."""
+        review = self._station.review
+        if not review.can_seal:
+            return {key: value}
+        sealed = review.seal(canonical_json(value).encode(),
+                             event_context(interview_id, question_id, key))
+        return {f"{key}{SEALED_SUFFIX}": sealed.hex()}
 
     # -- lists ---------------------------------------------------------------------
     def list(self, actor: Actor, *, subject_isn: str | None = None) -> list[InterviewSummary]:

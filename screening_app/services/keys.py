@@ -30,11 +30,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
-from screening_app.pki import certificates, sealed
+from screening_app.pki import certificates, review_seal, sealed
 from screening_app.pki.people import person_names
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.keyfile import KeyFile, SlotContents
+from screening_app.store.review_key import REVIEW, ReviewKeyRepository
 from screening_app.store.station import Station
 
 SIGNING = "signing"
@@ -129,6 +130,7 @@ class KeyService:
             self._station.events.append("keys.created", {"purpose": SIGNING},
                                         actor_id=admin.user_id)
         self._kek = kek
+        self._open_review_key(admin)
 
     def _write_kek(self, user_id: str, kek: bytes, account_key: bytes) -> None:
         """The account's copy of the KEK, sealed under its account key."""
@@ -242,6 +244,11 @@ class KeyService:
         its slot, just opened), or, for secrets wrapped the older way, with the password,
         re-sealing them under the account key as it goes. False when there is no KEK to
         unlock (a station made before keys, or an account without a copy)."""
+        unlocked = self._unlock(actor, account_key, password)
+        self._open_review_key(actor)
+        return unlocked
+
+    def _unlock(self, actor: Actor, account_key: bytes | None, password: str) -> bool:
         self._forget_other_secrets()
         if account_key is not None:
             self._account = (actor.user_id, account_key)
@@ -348,13 +355,51 @@ class KeyService:
         self._personal = {}
         self._account = None
         self._station.signer = None
+        self._station.review.lock()
 
     def _forget_other_secrets(self) -> None:
         """At a sign-in: the previous account's KEK, keys and account key go, its event
-        key stays with the session's signer (see SessionEventSigner)."""
+        key stays with the session's signer (see SessionEventSigner); what it sealed for
+        review no longer opens."""
         self._kek = None
         self._personal = {}
         self._account = None
+        self._station.review.lock()
+
+    # -- the review key: what a person chose, sealed to those who review it -----------------
+    def _open_review_key(self, actor: Actor) -> None:
+        """Every session learns the review key's public half (it seals what it records);
+        a session holding the KEK also opens the private half, making the key first on a
+        station that has none yet (one made before review keys)."""
+        keys = ReviewKeyRepository(self._db)
+        if self._kek is not None and keys.public() is None and self.has_key():
+            private, public = review_seal.new_review_key()
+            with write_transaction(self._db):
+                keys.insert(sealed.seal(self._kek, private, self._context(REVIEW)), public)
+                self._station.events.append("keys.created", {"purpose": REVIEW},
+                                            actor_id=actor.user_id)
+        stored = keys.sealed_private()
+        if self._kek is not None and stored is not None:
+            # The private half brings its own public half: a reviewer's session seals to
+            # the true key even if the stored public half was replaced (which `check` names).
+            self._station.review.unlock(sealed.unseal(self._kek, stored,
+                                                      self._context(REVIEW)))
+        else:
+            self._station.review.know(keys.public())
+
+    def review_key_problem(self) -> str | None | bool:
+        """A public half that is not the private half's: someone put another key in its
+        place, so that what sessions sealed since opens for them and not for reviewers.
+        Only a session holding the KEK can tell (False when this one cannot)."""
+        keys = ReviewKeyRepository(self._db)
+        stored = keys.sealed_private()
+        if self._kek is None or stored is None:
+            return False
+        private = sealed.unseal(self._kek, stored, self._context(REVIEW))
+        if review_seal.public_of(private) != keys.public():
+            return ("The review key's public half was replaced: interviews recorded since"
+                    " were sealed to another key, which the station's reviewers do not hold.")
+        return None
 
     # -- a person's own key: forms they finalise, countersignatures they add -------------
     def _user_context(self, user_id: str) -> bytes:
@@ -708,6 +753,7 @@ class KeyService:
         self._personal = dict(other._personal)
         self._account = other._account
         self._station.signer = other._station.signer
+        self._station.review.adopt(other._station.review)
 
     # -- checkpoints of the history, signed by the station's key ---------------------------
     def checkpoint(self, actor: Actor) -> bool:

@@ -12,6 +12,7 @@ from screening_app.domain.canonical import utc_now
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import write_transaction
+from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,9 +65,7 @@ class ListService:
 
     def build(self, actor: Actor) -> RevisedLists:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="produce the revised lists")
-        outcomes = {row[0]: row[1:] for row in self._db.execute(
-            "SELECT id, outcome, choice, non_completion_reason FROM interviews"
-            " WHERE status = 'final'")}
+        outcomes = InterviewRepository(self._db, self._station.review).final_outcomes()
         states = dict(self._db.execute(
             "SELECT interview_id, state FROM reviews r WHERE rowid = (SELECT rowid FROM reviews"
             " r2 WHERE r2.interview_id = r.interview_id ORDER BY at DESC, rowid DESC LIMIT 1)"))

@@ -100,7 +100,8 @@ SELECT interviews.id, interviews.subject_isn,
        users.name, interviews.finalised_at, interviews.outcome, interviews.choice,
        coalesce(latest.state, 'received'), latest.reason,
        interviews.interviewer_id, users.display_name, interviews.protocol_sha256,
-       interviews.non_completion_reason, latest.comment, latest.reviewer_id, latest.at
+       interviews.non_completion_reason, latest.comment, latest.reviewer_id, latest.at,
+       interviews.sealed_choice
 FROM interviews
 JOIN users ON users.id = interviews.interviewer_id
 LEFT JOIN reviews AS latest ON latest.rowid = (
@@ -133,7 +134,7 @@ class ReviewService:
         self._db = station.db
         self._settings = settings
         self._reviews = ReviewRepository(station.db)
-        self._interviews = InterviewRepository(station.db)
+        self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
         # Set by the composition root: countersigns the stored form on approval.
         self.on_approve = None
@@ -150,7 +151,6 @@ class ReviewService:
             ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
             ("substr(interviews.finalised_at, 1, 10) = ?", day),
             ("interviews.outcome = ?", outcome),
-            ("json_extract(interviews.answers, '$.interpreter_name') = ?", interpreter),
         ):
             if value:
                 where.append(clause)
@@ -158,6 +158,10 @@ class ReviewService:
         sql = _QUEUE_SQL + "".join(f" AND {w}" for w in where)
         rows = self._db.execute(sql + " ORDER BY interviews.finalised_at, interviews.id",
                                 params).fetchall()
+        if interpreter:
+            # The interpreter is an answer, sealed with the others: compared once opened.
+            interpreters = self._interviews.final_answers("interpreter_name")
+            rows = [row for row in rows if interpreters.get(row[0]) == interpreter]
         return self._items(rows, show_choice=True)
 
     def item(self, actor: Actor, interview_id: str) -> ReviewItem:
@@ -175,7 +179,8 @@ class ReviewService:
         for r in rows:
             (interview_id, isn, native, latin, compound, login, finalised_at, outcome, choice,
              state, reason, _interviewer_id, display_name, protocol_sha, stop_reason, comment,
-             reviewer_id, reviewed_at) = r
+             reviewer_id, reviewed_at, sealed_choice) = r
+            choice = choice or self._interviews.open_choice(interview_id, sealed_choice)
             if show_choice:
                 outcome_label = self._labels.outcome(protocol_sha, outcome, choice, stop_reason)
             else:  # status only: an interviewer never sees a person's choice
@@ -198,13 +203,16 @@ class ReviewService:
         found: dict[str, set] = {"interviewer": set(), "interpreter": set(), "compound": set(),
                                  "day": set()}
         for row in self._db.execute(
-                "SELECT DISTINCT users.name, json_extract(answers, '$.interpreter_name'),"
-                " json_extract(subject_snapshot, '$.compound'), substr(finalised_at, 1, 10)"
+                "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound'),"
+                " substr(finalised_at, 1, 10)"
                 " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
                 " WHERE status = 'final'"):
-            for key, value in zip(found, row, strict=True):
+            for key, value in zip(("interviewer", "compound", "day"), row, strict=True):
                 if value is not None:
                     found[key].add(value)
+        found["interpreter"] = {value for value in
+                                self._interviews.final_answers("interpreter_name").values()
+                                if value is not None}
         interviewers = UserNames(self._db).labels_by_login()
         values = {key: [(value, value) for value in sorted(values)]
                   for key, values in found.items()}

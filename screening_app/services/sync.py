@@ -182,7 +182,7 @@ class SyncService:
                                    unacknowledged("protocols", outgoing.protocols(db)))
                 writer.add_records("subjects", unacknowledged("subjects", outgoing.subjects(db)))
                 writer.add_records("events", outgoing.events(db, after_seq))
-                writer.add_records("interviews", outgoing.interviews(db, interview_ids))
+                writer.add_records("interviews", outgoing.interviews(db, interview_ids, self._station.review))
                 writer.add_records("reviews", unacknowledged("reviews", outgoing.reviews(db)))
                 writer.add_records("documents", documents)
                 for document in documents:

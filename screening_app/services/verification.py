@@ -119,9 +119,12 @@ def _compare_with_station(station: Station, record_id: str, claimed: str,
         if row is None or row[0] != head_hash:
             return (f"This form was made in a history that differs from the station's at"
                     f" event {seq_text}.")
-    stored = InterviewRepository(db).get(record_id)
+    stored = InterviewRepository(db, station.review).get(record_id)
     if stored is None:
         return f"Record {record_id} is not in the station database."
+    if stored.unreadable:
+        return (f"Record {record_id} is sealed to the review key, which this session does not"
+                " hold: a supervisor or an admin compares it with the form.")
     if stored.computed_hash() != stored.record_sha256:
         return f"The stored record {record_id} was changed after it was finalised."
     if stored.record_sha256 != claimed:

@@ -13,6 +13,7 @@ from screening_app.domain.interview import (
     OutcomeStatus,
     SignatureRef,
 )
+from screening_app.pki.review_seal import ReviewSeal
 
 _COLUMNS = (
     "interviews.id", "station_id", "subject_isn", "subject_snapshot", "protocol_sha256",
@@ -20,6 +21,7 @@ _COLUMNS = (
     "language", "status", "answers", "current_step", "started_at", "ended_at", "finalised_at",
     "outcome", "choice", "firmness_mismatch", "flags", "non_completion_reason",
     "non_completion_step", "transcribed", "supersedes_id", "record_sha256", "purpose",
+    "sealed_answers", "sealed_choice",
 )
 _SELECT = (
     f"SELECT {', '.join(_COLUMNS)} FROM interviews"
@@ -31,9 +33,44 @@ _SELECT = (
 _NOT_DISCARDED = "interviews.id NOT IN (SELECT interview_id FROM discarded_drafts)"
 
 
+def answers_context(interview_id: str) -> bytes:
+    return f"interview:{interview_id}:answers".encode()
+
+
+def choice_context(interview_id: str) -> bytes:
+    return f"interview:{interview_id}:choice".encode()
+
+
+SEALED_SUFFIX = "_sealed"
+
+
+def event_context(interview_id: str, question_id: str | None, key: str) -> bytes:
+    """Where a sealed value of an event payload belongs: the interview, the question the
+    event is about (its payload's "question"), and the payload key."""
+    return f"event:{interview_id}:{question_id or ''}:{key}".encode()
+
+
+def opened_event_value(review: ReviewSeal, interview_id: str, payload: dict, key: str):
+    """An event payload's ``key`` as recorded: in clear (events written before the review
+    key), or opened from ``key`` + "_sealed"; None where this session cannot open it."""
+    if key in payload:
+        return payload[key]
+    sealed = payload.get(key + SEALED_SUFFIX)
+    if sealed is None:
+        return None
+    opened = review.open(bytes.fromhex(sealed),
+                         event_context(interview_id, payload.get("question"), key))
+    return json.loads(opened) if opened is not None else None
+
+
 class InterviewRepository:
-    def __init__(self, db: Database):
+    """``review`` is the session's review seal (pki/review_seal.py): a finalised record's
+    answers and choice are stored sealed to the review key, and read back only where the
+    session can open them (a reviewer's, or the one that sealed them)."""
+
+    def __init__(self, db: Database, review: ReviewSeal | None = None):
         self._db = db
+        self._review = review
 
     # -- protocols -----------------------------------------------------------------
     def store_protocol(self, sha256: str, protocol_id: str, version: int, source: dict, now: str):
@@ -75,18 +112,27 @@ class InterviewRepository:
 
     def finalise(self, record: InterviewRecord) -> None:
         """Write the sealed record. The UPDATE only matches a draft; afterwards the
-        database's own triggers refuse any change."""
+        database's own triggers refuse any change. Its answers and choice go sealed to the
+        review key once the station has one (the plain columns then hold nothing)."""
+        answers, choice = canonical_json(record.answers), record.choice
+        sealed_answers = sealed_choice = None
+        if self._review is not None and self._review.can_seal:
+            sealed_answers = self._review.seal(answers.encode(), answers_context(record.id))
+            if choice is not None:
+                sealed_choice = self._review.seal(choice.encode(), choice_context(record.id))
+            answers, choice = "{}", None
         cursor = self._db.execute(
             "UPDATE interviews SET status = 'final', answers = ?, current_step = ?,"
             " language = ?, ended_at = ?, finalised_at = ?, outcome = ?, choice = ?,"
             " firmness_mismatch = ?, flags = ?, non_completion_reason = ?,"
-            " non_completion_step = ?, record_sha256 = ? WHERE id = ? AND status = 'draft'",
+            " non_completion_step = ?, record_sha256 = ?, sealed_answers = ?,"
+            " sealed_choice = ? WHERE id = ? AND status = 'draft'",
             [
-                canonical_json(record.answers), record.current_step, record.language,
-                record.ended_at, record.finalised_at, str(record.outcome), record.choice,
+                answers, record.current_step, record.language,
+                record.ended_at, record.finalised_at, str(record.outcome), choice,
                 int(bool(record.firmness_mismatch)), canonical_json(list(record.flags)),
                 record.non_completion_reason, record.non_completion_step, record.record_sha256,
-                record.id,
+                sealed_answers, sealed_choice, record.id,
             ],
         )
         if cursor.rowcount != 1:
@@ -194,7 +240,14 @@ class InterviewRepository:
         (id_, station_id, isn, snapshot, protocol_sha, protocol_id, version, option_order,
          interviewer_id, interviewer_name, language, status, answers, current_step, started_at,
          ended_at, finalised_at, outcome, choice, mismatch, flags, reason, reason_step,
-         transcribed, supersedes_id, record_sha, purpose) = row
+         transcribed, supersedes_id, record_sha, purpose, sealed_answers, sealed_choice) = row
+        unreadable = False
+        if sealed_answers is not None:
+            answers = self._opened(sealed_answers, answers_context(id_))
+            unreadable = answers is None
+            answers = answers or "{}"
+        if sealed_choice is not None:
+            choice = self.open_choice(id_, sealed_choice)
         record = InterviewRecord(
             id=id_, station_id=station_id, subject_isn=isn,
             subject_snapshot=json.loads(snapshot), protocol_sha256=protocol_sha,
@@ -208,8 +261,39 @@ class InterviewRepository:
             flags=tuple(json.loads(flags)) if flags else (), non_completion_reason=reason,
             non_completion_step=reason_step, transcribed=bool(transcribed),
             supersedes_id=supersedes_id, record_sha256=record_sha, purpose=purpose,
+            unreadable=unreadable,
         )
         return replace(record, signatures=self.signature_refs(record.answers))
+
+    def final_outcomes(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """(outcome, choice, reason not completed) of every finalised record, by id; the
+        choice None where this session cannot read it."""
+        return {interview_id: (outcome, choice or self.open_choice(interview_id, sealed), reason)
+                for interview_id, outcome, choice, reason, sealed in self._db.execute(
+                    "SELECT id, outcome, choice, non_completion_reason, sealed_choice"
+                    " FROM interviews WHERE status = 'final'")}
+
+    def final_answers(self, question_id: str) -> dict:
+        """One answer of every finalised record this session can read, by interview id."""
+        found = {}
+        for interview_id, answers, sealed_answers in self._db.execute(
+                "SELECT id, answers, sealed_answers FROM interviews WHERE status = 'final'"):
+            if sealed_answers is not None:
+                answers = self._opened(sealed_answers, answers_context(interview_id))
+            if answers is not None:
+                found[interview_id] = json.loads(answers).get(question_id)
+        return found
+
+    def open_choice(self, interview_id: str, sealed_choice) -> str | None:
+        """A finalised record's choice from its sealed column (None where this session
+        cannot read it); for queries that read the column themselves."""
+        if sealed_choice is None:
+            return None
+        return self._opened(sealed_choice, choice_context(interview_id))
+
+    def _opened(self, sealed, context: bytes) -> str | None:
+        opened = self._review.open(sealed, context) if self._review is not None else None
+        return opened.decode() if opened is not None else None
 
     def signature_refs(self, answers: dict) -> tuple[SignatureRef, ...]:
         """The signatures an interview's answers point to, in answer order."""

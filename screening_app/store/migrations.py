@@ -420,6 +420,21 @@ def m0010_role_grants(db: Database) -> None:
     )
 
 
+@migrations(name="0011_review_seal")
+def m0011_review_seal(db: Database) -> None:
+    # A finalised record's answers and choice, sealed to the station's review key
+    # (pki/review_seal.py): an interviewer's session writes them and cannot read them back.
+    # The plain columns of such a record hold nothing. Records finalised before stay as
+    # they were.
+    _run_script(
+        db,
+        """
+        ALTER TABLE interviews ADD COLUMN sealed_answers BLOB;
+        ALTER TABLE interviews ADD COLUMN sealed_choice BLOB;
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -8,22 +8,26 @@ import json
 from sqlite_utils import Database
 
 from screening_app.domain.interview import InterviewStatus
+from screening_app.pki.review_seal import ReviewSeal
 from screening_app.store.interviews import InterviewRepository
 
 FINALISED = "interview.finalised"
 
 
-def sealed_record_problems(db: Database) -> tuple[int, list[str]]:
+def sealed_record_problems(db: Database, review: ReviewSeal) -> tuple[int, list[str]]:
     """How many finalised records there are, and one sentence per record that is not what
-    was finalised."""
+    was finalised (or that the session's review key does not open)."""
     sealed_by_event = {interview_id: json.loads(payload).get("record_sha256")
                        for interview_id, payload in db.execute(
                            "SELECT interview_id, payload FROM events WHERE kind = ?",
                            [FINALISED])}
-    records = InterviewRepository(db).find(status=InterviewStatus.FINAL)
+    records = InterviewRepository(db, review).find(status=InterviewStatus.FINAL)
     problems = []
     for record in records:
-        if record.computed_hash() != record.record_sha256:
+        if record.unreadable:
+            problems.append(f"Interview {record.id} does not open with the station's review"
+                            " key: it was sealed to another key, or changed.")
+        elif record.computed_hash() != record.record_sha256:
             problems.append(f"Interview {record.id} no longer matches its own hash: it was"
                             " changed after it was finalised.")
         elif sealed_by_event.get(record.id) != record.record_sha256:

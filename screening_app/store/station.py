@@ -5,7 +5,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ import platformdirs
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
+from screening_app.pki.review_seal import ReviewSeal
 from screening_app.store.connection import DATABASE_FILENAME, is_plain_sqlite, open_database
 from screening_app.store.events import EventLog, EventSigner
 from screening_app.store.keyfile import KeyFile, SlotContents
@@ -59,6 +60,8 @@ class Station:
     key: bytes | None = None  # the database key; None only for a plain (old or test) file
     # The signed-in session's event key (services/keys.py): every event it writes is signed.
     signer: "EventSigner | None" = None
+    # The session's view of the review key: what it may seal, and read (pki/review_seal.py).
+    review: ReviewSeal = field(default_factory=ReviewSeal)
 
     def connect(self) -> "Database":
         """Another connection to this station's database, for another thread."""

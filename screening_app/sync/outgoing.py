@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 from sqlite_utils import Database
 
+from screening_app.domain.errors import UserError
 from screening_app.domain.subject import ROSTER_FIELDS
+from screening_app.pki.review_seal import ReviewSeal
 from screening_app.store.events import _event_from_row
 from screening_app.store.interviews import InterviewRepository
 
@@ -53,10 +55,15 @@ def final_interview_ids(db: Database) -> list[tuple[str, str]]:
                       " ORDER BY finalised_at, id").fetchall()
 
 
-def interviews(db: Database, ids: list[str]) -> Iterator[dict]:
-    repository = InterviewRepository(db)
+def interviews(db: Database, ids: list[str], review: ReviewSeal) -> Iterator[dict]:
+    """Each finalised record whole, as headquarters keeps it: opened with the exporting
+    session's review key (the bundle itself is encrypted to headquarters)."""
+    repository = InterviewRepository(db, review)
     for interview_id in ids:
         record = repository.get(interview_id)
+        if record.unreadable:
+            raise UserError(f"Interview {interview_id} is sealed to the review key, which"
+                            " this session does not hold: a supervisor or an admin exports.")
         yield {"record": record.sealed_content(), "record_sha256": record.record_sha256}
 
 

@@ -234,7 +234,7 @@ def _integrity(name: str, db) -> list[str]:
 def _finals(services, expected: Expectations) -> list[str]:
     from screening_app.store.interviews import InterviewRepository
 
-    repository = InterviewRepository(services.station.db)
+    repository = InterviewRepository(services.station.db, services.station.review)
     problems = []
     for interview_id, sha in expected.finals.items():
         record = repository.get(interview_id)
@@ -271,7 +271,7 @@ def _approvals(services, expected: Expectations) -> list[str]:
 def _drafts(services, interviewer, expected: Expectations) -> list[str]:
     from screening_app.store.interviews import InterviewRepository
 
-    repository = InterviewRepository(services.station.db)
+    repository = InterviewRepository(services.station.db, services.station.review)
     offered = {interview.id: interview for interview in services.interviews.drafts(interviewer)}
     problems = []
     for interview_id, (step, answers) in expected.drafts.items():

@@ -26,10 +26,12 @@ from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices, init_station
 from screening_app.store.events import event_content
+from screening_app.store.interviews import InterviewRepository
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError
 from tests.conftest import (
     PASSWORD,
+    change_sealed_choice,
     install_test_certificate,
     install_test_user_certificate,
     unlock_personal_keys,
@@ -57,8 +59,11 @@ def test_a_first_bundle_is_stored_as_the_station_has_it(hq, linked, tmp_path):
         "documents": 5, "events": station_rows(linked, "SELECT count(*) FROM events"
                                                " WHERE kind != 'sync.exported'")[0][0]}
     db = hq.store.db
+    station = linked.services.station
+    outcomes = InterviewRepository(station.db, station.review).final_outcomes()  # opened
     assert sorted(db.execute("SELECT id, record_sha256, choice FROM interviews").fetchall()) == \
-        sorted(station_rows(linked, "SELECT id, record_sha256, choice FROM interviews"))
+        sorted((interview_id, sha, outcomes[interview_id][1]) for interview_id, sha in
+               station_rows(linked, "SELECT id, record_sha256 FROM interviews"))
     assert sorted(db.execute("SELECT id, sha256, content FROM documents").fetchall()) == \
         sorted(station_rows(linked, "SELECT id, sha256, content FROM documents"))
     assert sorted(db.execute("SELECT id, state FROM reviews").fetchall()) == \
@@ -292,8 +297,7 @@ def test_a_record_rewritten_with_a_new_hash_differs(hq, linked, tmp_path):
     services = linked.services
     db = services.station.db
     interview_id = linked.finals[0].id
-    db.execute("DROP TRIGGER interviews_refuse_update")
-    db.execute("UPDATE interviews SET choice = 'repatriate' WHERE id = ?", [interview_id])
+    change_sealed_choice(services, interview_id, "repatriate")
     forged = services.interviews._repo.get(interview_id)
     db.execute("UPDATE interviews SET record_sha256 = ? WHERE id = ?",
                [forged.computed_hash(), interview_id])

@@ -106,30 +106,88 @@ def test_another_accounts_event_rewritten_and_rechained_is_found(worked, capsys,
 
 def test_another_accounts_record_changed_and_sealed_again_is_found(
         worked, capsys, monkeypatch):
-    """The insider flips olga's finalised choice and recomputes the record's own hash with
-    the program's code, leaving the history alone: the hash no longer matches the one her
-    signed finalisation event recorded."""
+    """The insider cannot read olga's record, so they forge one: the answers of the other
+    choice, sealed to the review key (whose public half every session knows), with the
+    record's own hash recomputed by the program's code, leaving the history alone. The
+    hash no longer matches the one her signed finalisation event recorded."""
     from dataclasses import replace
 
+    from screening_app.pki.review_seal import ReviewSeal
     from screening_app.store.interviews import InterviewRepository
+    from screening_app.store.review_key import ReviewKeyRepository
 
     station, olga_s = worked
     station.services.close()
     insider = Insider(station.data_dir, "ivan", PASSWORD)
     insider.drop_guards()
-    record = InterviewRepository(insider.db).get(olga_s.id)
-    flipped = replace(record, choice="repatriate",
-                      answers={**record.answers, "choice": "repatriate",
-                               "confirmed_choice": "repatriate"})
-    insider.db.execute("UPDATE interviews SET choice = ?, answers = ?, record_sha256 = ?"
-                       " WHERE id = ?", [flipped.choice, json.dumps(flipped.answers),
-                                         flipped.computed_hash(), olga_s.id])
+    seal = ReviewSeal()
+    seal.know(ReviewKeyRepository(insider.db).public())
+    record = InterviewRepository(insider.db, seal).get(olga_s.id)
+    assert record.unreadable and record.choice is None and record.answers == {}
+    forged = replace(record, choice="repatriate", answers=complete_answers("repatriate"),
+                     unreadable=False)
+    forged = replace(forged, signatures=())
+    insider.db.execute(
+        "UPDATE interviews SET sealed_answers = ?, sealed_choice = ?, record_sha256 = ?"
+        " WHERE id = ?",
+        [seal.seal(json.dumps(forged.answers).encode(), f"interview:{olga_s.id}:answers"
+                   .encode()),
+         seal.seal(b"repatriate", f"interview:{olga_s.id}:choice".encode()),
+         forged.computed_hash(), olga_s.id])
     insider.done()
     message = f"Interview {olga_s.id} does not match the hash its finalisation event recorded"
     code, out = audit(station, capsys, monkeypatch)
     assert code == 3 and message in out
     code, out = check(station, capsys, monkeypatch)
     assert code == 3 and "BAD  finalised records: " + message in out
+
+
+def test_an_interviewers_password_reads_no_choice_their_own_included(worked):
+    """What a finalised record says, and what its history says the person answered, is
+    sealed to the review key: the interviewer's password opens neither, for olga's record
+    nor for ivan's own (his session that sealed it has closed)."""
+    from screening_app.pki import sealed
+    from screening_app.pki.review_seal import ReviewSeal
+    from screening_app.store.interviews import InterviewRepository
+    from screening_app.store.review_key import ReviewKeyRepository
+
+    station, olga_s = worked
+    station.services.close()
+    contents = KeyFile.load(station.data_dir).unlock("ivan", PASSWORD)
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    db = insider.db
+    seal = ReviewSeal()
+    seal.know(ReviewKeyRepository(db).public())
+    repository = InterviewRepository(db, seal)
+    records = [r for r in repository.find() if r.is_final]
+    assert len(records) == 2
+    for record in records:
+        assert record.unreadable and record.choice is None and record.answers == {}
+    rows = db.execute("SELECT choice, answers, sealed_choice FROM interviews").fetchall()
+    assert all(choice is None and answers == "{}" and sealed_choice for choice, answers,
+               sealed_choice in rows)
+    history = [(kind, json.loads(payload)) for kind, payload in db.execute(
+        "SELECT kind, payload FROM events WHERE interview_id IS NOT NULL")]
+    keys = {key for kind, payload in history if kind != "interview.started" for key in payload}
+    assert not keys & {"choice", "value", "declaration_sha256"}  # only their sealed forms
+    assert {"choice_sealed", "value_sealed", "declaration_sha256_sealed"} <= keys
+    # The review key's private half is sealed under the KEK, which ivan does not hold.
+    stored = ReviewKeyRepository(db).sealed_private()
+    station_id = station.services.station.station_id
+    for candidate in (contents.database_key, contents.account_key):
+        with pytest.raises(Exception, match="could not be decrypted"):
+            sealed.unseal(candidate, stored, f"screening-app:{station_id}:review".encode())
+    insider.done()
+
+
+def test_a_supervisor_reads_every_choice(worked):
+    station, olga_s = worked
+    services = station.services
+    supervisor = services.accounts.authenticate("sup", PASSWORD)
+    choices = {item.interview_id: item.choice
+               for item in services.reviews.queue(supervisor)}
+    assert choices[olga_s.id] == "enlist"
+    assert sorted(choices.values()) == ["enlist", "repatriate"]
 
 
 def test_an_event_signed_by_the_insider_in_another_accounts_name_is_found(

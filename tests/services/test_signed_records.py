@@ -11,7 +11,7 @@ import pytest
 from screening_app.cli import run
 from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, change_sealed_choice
 
 needs_pdfsig = pytest.mark.skipif(shutil.which("pdfsig") is None,
                                   reason="poppler-utils (pdfsig) is not installed")
@@ -75,9 +75,7 @@ def test_a_form_from_another_ca_is_not_trusted(signed, capsys, monkeypatch, tmp_
 
 def test_a_row_changed_with_sql_is_found_by_audit_and_verify(signed, capsys, monkeypatch):
     station, final, path = signed
-    db = station.services.station.db
-    db.execute("DROP TRIGGER interviews_refuse_update")
-    db.execute("UPDATE interviews SET choice = 'repatriate' WHERE id = ?", [final.id])
+    change_sealed_choice(station.services, final.id, "repatriate")
     code, out = cli(capsys, monkeypatch, station.data_dir, "audit", "verify")
     assert code == 3 and final.id in out and "changed after it was finalised" in out
     code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path)

@@ -19,8 +19,8 @@ def test_a_finalised_interview_refuses_a_direct_sql_update(roster_station):
         db.execute("UPDATE interviews SET choice = 'enlist' WHERE id = ?", [interview.id])
     with pytest.raises(INTEGRITY_ERRORS, match="never deleted"):
         db.execute("DELETE FROM interviews WHERE id = ?", [interview.id])
-    stored = db.execute("SELECT choice FROM interviews WHERE id = ?", [interview.id]).fetchone()
-    assert stored[0] == interview.record.choice
+    stored = roster_station.services.interviews.load(roster_station.supervisor, interview.id)
+    assert stored.record.choice == interview.record.choice
 
 
 def test_events_signatures_and_documents_are_append_only(roster_station):

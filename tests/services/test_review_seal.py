@@ -1,0 +1,119 @@
+"""Choices sealed to those who review them (pki/review_seal.py, README "Protecting the
+station"): an interviewer's session writes a record it cannot read back once it closes, a
+supervisor's reads everything, and a review key swapped by hand is reported."""
+
+from screening_app.pki.review_seal import ReviewSeal, new_review_key
+from screening_app.protocol.examples import complete_answers
+from screening_app.services.app import StationServices
+from screening_app.store.interviews import opened_event_value
+from tests.conftest import PASSWORD, cli
+
+
+def test_a_value_sealed_opens_for_the_private_half_and_the_session_that_sealed_it():
+    private, public = new_review_key()
+    writer, reader, stranger = ReviewSeal(), ReviewSeal(), ReviewSeal()
+    writer.know(public)
+    reader.unlock(private)
+    stranger.know(public)
+    sealed = writer.seal(b"repatriate", b"interview:1:choice")
+    assert writer.open(sealed, b"interview:1:choice") == b"repatriate"
+    assert reader.open(sealed, b"interview:1:choice") == b"repatriate"
+    assert stranger.open(sealed, b"interview:1:choice") is None
+    # Moved to another record, or changed, it opens for no one.
+    assert reader.open(sealed, b"interview:2:choice") is None
+    assert reader.open(sealed[:-1] + bytes([sealed[-1] ^ 1]), b"interview:1:choice") is None
+    writer.lock()
+    assert writer.open(sealed, b"interview:1:choice") is None
+
+
+def test_one_key_agreement_per_sealing_session():
+    """A reviewer opening thousands of records agrees one key per session that sealed them."""
+    private, public = new_review_key()
+    writer, reader = ReviewSeal(), ReviewSeal()
+    writer.know(public)
+    reader.unlock(private)
+    values = [writer.seal(str(n).encode(), b"c") for n in range(50)]
+    assert len({value[3:35] for value in values}) == 1  # one ephemeral key in all
+    assert [reader.open(value, b"c") for value in values] == [str(n).encode()
+                                                              for n in range(50)]
+    assert len(reader._agreed) == 1
+
+
+def test_an_interviewer_reads_back_their_own_record_only_until_the_session_closes(
+        roster_station):
+    services = roster_station.services
+    ivan = roster_station.interviewer
+    record = services.transcription.record(ivan, "NK-100001",
+                                           {"answers": complete_answers("enlist")}, "paper")
+    assert services.interviews.load(ivan, record.id).record.choice == "enlist"
+    services.close()
+    services, ivan = StationServices.unlock(roster_station.data_dir, "ivan", PASSWORD)
+    roster_station.services = services
+    again = services.interviews.load(ivan, record.id).record
+    assert again.unreadable and again.choice is None and again.answers == {}
+    # The person's history still says that they were interviewed, and how it ended.
+    (summary,) = services.interviews.list(ivan, subject_isn="NK-100001")
+    assert summary.status == "completed" and summary.choice is None
+    services.close()
+    services, supervisor = StationServices.unlock(roster_station.data_dir, "sup", PASSWORD)
+    roster_station.services = services
+    opened = services.interviews.load(supervisor, record.id).record
+    assert opened.choice == "enlist" and not opened.unreadable
+    assert opened.computed_hash() == opened.record_sha256
+    # What the history says was answered and chosen opens for the supervisor too.
+    (finalised,) = [event for event in services.station.events.for_interview(record.id)
+                    if event.kind == "interview.finalised"]
+    assert "choice" not in finalised.payload
+    assert opened_event_value(services.station.review, record.id, finalised.payload,
+                              "choice") == "enlist"
+
+
+def test_a_station_from_before_review_keys_gets_one_at_a_supervisors_sign_in(
+        roster_station):
+    """Older stations have no review key: records stay as they were until a session that
+    holds the station key signs in and makes one; from then on, records are sealed."""
+    from screening_app.store.review_key import REVIEW
+
+    services = roster_station.services
+    db = services.station.db
+    db.execute("DELETE FROM station_keys WHERE purpose = ?", [REVIEW])
+    db.conn.commit()
+    services.close()
+    services, ivan = StationServices.unlock(roster_station.data_dir, "ivan", PASSWORD)
+    roster_station.services = services
+    before = services.transcription.record(ivan, "NK-100001",
+                                           {"answers": complete_answers("enlist")}, "paper")
+    services.close()
+    services, _ = StationServices.unlock(roster_station.data_dir, "sup", PASSWORD)
+    services.close()
+    services, ivan = StationServices.unlock(roster_station.data_dir, "ivan", PASSWORD)
+    roster_station.services = services
+    after = services.transcription.record(ivan, "NK-100002",
+                                          {"answers": complete_answers("enlist")}, "paper")
+    rows = dict(services.station.db.execute(
+        "SELECT id, sealed_choice IS NOT NULL FROM interviews").fetchall())
+    assert rows == {before.id: 0, after.id: 1}
+
+
+def test_a_review_key_replaced_by_hand_is_reported_by_check(roster_station, capsys,
+                                                            monkeypatch):
+    """An insider who puts a key of their own in the public half's place would read what
+    is recorded afterwards: `check` names it, and the records sealed to it."""
+    from screening_app.store.review_key import REVIEW
+
+    services = roster_station.services
+    _, public = new_review_key()
+    db = services.station.db
+    db.execute("UPDATE station_keys SET public_key_pem = ? WHERE purpose = ?",
+               [public.hex(), REVIEW])
+    db.conn.commit()
+    services.close()
+    services, ivan = StationServices.unlock(roster_station.data_dir, "ivan", PASSWORD)
+    record = services.transcription.record(ivan, "NK-100001",
+                                           {"answers": complete_answers("enlist")}, "paper")
+    services.close()
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", roster_station.data_dir, "check",
+                         "--user", "sup", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 3
+    assert "The review key's public half was replaced" in out + err
+    assert f"Interview {record.id} does not open with the station's review key" in out + err
