@@ -86,7 +86,7 @@ class DashboardService:
                 " substr(finalised_at, 1, 10), interviewer_id, outcome, choice,"
                 " non_completion_reason, protocol_sha256, id, sealed_choice FROM interviews"
                 " WHERE status = 'final'"):
-            choice = choice or self._interviews.open_choice(interview_id, sealed_choice)
+            choice = self._interviews.choice_of(interview_id, choice, sealed_choice)
             protocols[protocol_sha] = None
             key = choice if outcome == "completed" else NOT_COMPLETED
             for groups, group in ((by_compound, compound or "(none)"), (by_day, day),

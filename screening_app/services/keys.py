@@ -378,24 +378,29 @@ class KeyService:
                 keys.insert(sealed.seal(self._kek, private, self._context(REVIEW)), public)
                 self._station.events.append("keys.created", {"purpose": REVIEW},
                                             actor_id=actor.user_id)
-        stored = keys.sealed_private()
-        if self._kek is not None and stored is not None:
+        private = self._review_private(keys)
+        if private is not None:
             # The private half brings its own public half: a reviewer's session seals to
             # the true key even if the stored public half was replaced (which `check` names).
-            self._station.review.unlock(sealed.unseal(self._kek, stored,
-                                                      self._context(REVIEW)))
+            self._station.review.unlock(private)
         else:
             self._station.review.know(keys.public())
+
+    def _review_private(self, keys: ReviewKeyRepository) -> bytes | None:
+        """The review key's private half, for a session holding the KEK."""
+        stored = keys.sealed_private()
+        if self._kek is None or stored is None:
+            return None
+        return sealed.unseal(self._kek, stored, self._context(REVIEW))
 
     def review_key_problem(self) -> str | None | bool:
         """A public half that is not the private half's: someone put another key in its
         place, so that what sessions sealed since opens for them and not for reviewers.
         Only a session holding the KEK can tell (False when this one cannot)."""
         keys = ReviewKeyRepository(self._db)
-        stored = keys.sealed_private()
-        if self._kek is None or stored is None:
+        private = self._review_private(keys)
+        if private is None:
             return False
-        private = sealed.unseal(self._kek, stored, self._context(REVIEW))
         if review_seal.public_of(private) != keys.public():
             return ("The review key's public half was replaced: interviews recorded since"
                     " were sealed to another key, which the station's reviewers do not hold.")

@@ -180,7 +180,7 @@ class ReviewService:
             (interview_id, isn, native, latin, compound, login, finalised_at, outcome, choice,
              state, reason, _interviewer_id, display_name, protocol_sha, stop_reason, comment,
              reviewer_id, reviewed_at, sealed_choice) = r
-            choice = choice or self._interviews.open_choice(interview_id, sealed_choice)
+            choice = self._interviews.choice_of(interview_id, choice, sealed_choice)
             if show_choice:
                 outcome_label = self._labels.outcome(protocol_sha, outcome, choice, stop_reason)
             else:  # status only: an interviewer never sees a person's choice

@@ -246,8 +246,7 @@ class InterviewRepository:
             answers = self._opened(sealed_answers, answers_context(id_))
             unreadable = answers is None
             answers = answers or "{}"
-        if sealed_choice is not None:
-            choice = self.open_choice(id_, sealed_choice)
+        choice = self.choice_of(id_, choice, sealed_choice)
         record = InterviewRecord(
             id=id_, station_id=station_id, subject_isn=isn,
             subject_snapshot=json.loads(snapshot), protocol_sha256=protocol_sha,
@@ -268,7 +267,7 @@ class InterviewRepository:
     def final_outcomes(self) -> dict[str, tuple[str, str | None, str | None]]:
         """(outcome, choice, reason not completed) of every finalised record, by id; the
         choice None where this session cannot read it."""
-        return {interview_id: (outcome, choice or self.open_choice(interview_id, sealed), reason)
+        return {interview_id: (outcome, self.choice_of(interview_id, choice, sealed), reason)
                 for interview_id, outcome, choice, reason, sealed in self._db.execute(
                     "SELECT id, outcome, choice, non_completion_reason, sealed_choice"
                     " FROM interviews WHERE status = 'final'")}
@@ -284,12 +283,13 @@ class InterviewRepository:
                 found[interview_id] = json.loads(answers).get(question_id)
         return found
 
-    def open_choice(self, interview_id: str, sealed_choice) -> str | None:
-        """A finalised record's choice from its sealed column (None where this session
-        cannot read it); for queries that read the column themselves."""
-        if sealed_choice is None:
-            return None
-        return self._opened(sealed_choice, choice_context(interview_id))
+    def choice_of(self, interview_id: str, plain: str | None, sealed) -> str | None:
+        """A finalised record's choice from its two columns, for queries that read them
+        themselves: the plain one (a record from before the review key), else the sealed
+        one opened (None where this session cannot read it)."""
+        if sealed is None:
+            return plain
+        return self._opened(sealed, choice_context(interview_id))
 
     def _opened(self, sealed, context: bytes) -> str | None:
         opened = self._review.open(sealed, context) if self._review is not None else None
