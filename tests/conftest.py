@@ -181,6 +181,30 @@ def change_sealed_choice(services, interview_id: str, choice: str) -> None:
                 interview_id])
 
 
+def stored_forms(services, where: str = "1", params=()) -> list[tuple[str, bytes]]:
+    """(id, PDF) of the stored forms matching ``where``, opened with the session's review
+    key (they are stored sealed to it)."""
+    from screening_app.store.documents import DocumentRepository
+
+    documents = DocumentRepository(services.station.db, services.station.review)
+    ids = [row[0] for row in services.station.db.execute(
+        f"SELECT id FROM documents WHERE {where} ORDER BY created_at, id", list(params))]
+    return [(document_id, documents.content(document_id)) for document_id in ids]
+
+
+def replace_stored_form(services, document_id: str, content: bytes) -> None:
+    """What an insider holding the database could do: put other bytes, sealed as the
+    program seals them, in place of a stored form (its guard dropped first)."""
+    from screening_app.domain.canonical import sha256_hex
+    from screening_app.store.documents import document_context
+
+    db = services.station.db
+    db.execute("DROP TRIGGER IF EXISTS documents_refuse_update")
+    db.execute("UPDATE documents SET content = ?, sha256 = ? WHERE id = ?",
+               [services.station.review.seal(content, document_context(document_id)),
+                sha256_hex(content), document_id])
+
+
 def write_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
     with path.open("w", newline="", encoding=encoding) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))

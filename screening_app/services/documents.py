@@ -22,6 +22,7 @@ from screening_app.services.interviews import Interview, InterviewService
 from screening_app.services.keys import KeyService, StationKeyUnavailable
 from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
+from screening_app.store.documents import DocumentRepository, StoredDocument
 from screening_app.store.durable import write_atomically
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
@@ -54,21 +55,6 @@ def record_json(record) -> bytes:
 
 
 @dataclass(frozen=True)
-class StoredDocument:
-    id: str
-    interview_id: str
-    kind: str
-    revision: int
-    content: bytes
-    sha256: str
-    created_at: str
-
-    @property
-    def suggested_filename(self) -> str:
-        return f"{self.kind}-{self.interview_id[:8]}-r{self.revision}.pdf"
-
-
-@dataclass(frozen=True)
 class PrintableForm:
     """One stored form in a batch-printing list (no choice: the list is for printing)."""
 
@@ -89,6 +75,7 @@ class DocumentService:
         self._db = station.db
         self._interviews = interviews
         self._repo = InterviewRepository(station.db, station.review)
+        self._documents = DocumentRepository(station.db, station.review)
         self._settings = settings
         self._keys = keys
 
@@ -168,12 +155,7 @@ class DocumentService:
         document = StoredDocument(str(uuid.uuid4()), record.id, kind, 1, content,
                                   sha256_hex(content), utc_now())
         with write_transaction(self._db):
-            self._db.execute(
-                "INSERT INTO documents (id, interview_id, kind, revision, content, sha256,"
-                " created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [document.id, document.interview_id, kind, 1, content, document.sha256,
-                 document.created_at, actor.user_id],
-            )
+            self._documents.insert(document, created_by=actor.user_id)
             self._station.events.append(
                 "document.created",
                 {"document_id": document.id, "kind": kind, "revision": 1,
@@ -206,11 +188,7 @@ class DocumentService:
         new = StoredDocument(str(uuid.uuid4()), document.interview_id, document.kind,
                              document.revision + 1, content, sha256_hex(content), signed_at)
         with write_transaction(self._db):
-            self._db.execute(
-                "INSERT INTO documents (id, interview_id, kind, revision, previous_id, content,"
-                " sha256, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [new.id, new.interview_id, new.kind, new.revision, document.id, content,
-                 new.sha256, new.created_at, actor.user_id])
+            self._documents.insert(new, created_by=actor.user_id, previous_id=document.id)
             self._station.events.append(
                 "document.countersigned",
                 {"document_id": new.id, "previous_id": document.id, "revision": new.revision,
@@ -219,74 +197,49 @@ class DocumentService:
         return new
 
     def latest(self, actor: Actor, interview_id: str) -> StoredDocument:
+        """The newest revision of the interview's form, opened."""
         interview = self._interviews.load(actor, interview_id)  # checks who may open it
-        row = self._db.execute(
-            "SELECT id, interview_id, kind, revision, content, sha256, created_at FROM documents"
-            " WHERE interview_id = ? ORDER BY revision DESC LIMIT 1",
-            [interview.id],
-        ).fetchone()
-        if row is None:
+        document = self._documents.latest(interview.id)
+        if document is None:
             raise NotFound(f"Interview {interview_id} has no stored form"
                            + (" (it is still a draft)." if not interview.record.is_final
                               else "."))
-        return StoredDocument(*row)
+        return _opened(document)
 
     def printable(self, actor: Actor, *, compound: str | None = None, day: str | None = None,
                   kind: str | None = None) -> list[PrintableForm]:
         """The newest stored form of each finalised interview, for batch printing: all of
         the station's for supervisors and admins, an interviewer's own otherwise. ``day`` is
         a date (YYYY-MM-DD) of finalisation in UTC; ``compound`` as in the roster."""
-        where, params = ["documents.revision = (SELECT max(revision) FROM documents d2"
-                         " WHERE d2.interview_id = documents.interview_id)"], []
+        rows = self._documents.printable(
+            interviewer_id=actor.user_id if actor.role == Role.INTERVIEWER else None,
+            compound=compound, day=day, kind=kind)
         if actor.role == Role.INTERVIEWER:
-            where.append("interviews.interviewer_id = ?")
-            params.append(actor.user_id)
-        if compound:
-            where.append("json_extract(interviews.subject_snapshot, '$.compound') = ?")
-            params.append(compound)
-        if day:
-            where.append("substr(interviews.finalised_at, 1, 10) = ?")
-            params.append(day)
-        if kind:
-            where.append("documents.kind = ?")
-            params.append(kind)
-        rows = self._db.execute(
-            "SELECT interviews.id, documents.id, documents.kind, interviews.subject_isn,"
-            " json_extract(interviews.subject_snapshot, '$.name_native'),"
-            " json_extract(interviews.subject_snapshot, '$.name_latin'),"
-            " json_extract(interviews.subject_snapshot, '$.compound'),"
-            " coalesce(users.display_name, users.name),"
-            " interviews.finalised_at FROM documents"
-            " JOIN interviews ON interviews.id = documents.interview_id"
-            " JOIN users ON users.id = interviews.interviewer_id"
-            f" WHERE {' AND '.join(where)} ORDER BY interviews.finalised_at, interviews.id",
-            params,
-        ).fetchall()
-        return [
-            PrintableForm(r[0], r[1], r[2], r[3], " / ".join(n for n in (r[4], r[5]) if n),
-                          r[6], r[7], r[8])
-            for r in rows
-        ]
+            # An interviewer prints the forms stored in this session (the original, and a
+            # copy if the printer jams); the forms of earlier sessions are sealed to the
+            # review key, and further copies are a supervisor's to print.
+            rows = [row for row in rows
+                    if self._documents.content(row.document_id) is not None]
+        return [PrintableForm(row.interview_id, row.document_id, row.kind, row.subject_isn,
+                              " / ".join(n for n in (row.name_native, row.name_latin) if n),
+                              row.compound, row.interviewer, row.finalised_at)
+                for row in rows]
 
     def document(self, actor: Actor, document_id: str) -> StoredDocument:
-        row = self._db.execute(
-            "SELECT id, interview_id, kind, revision, content, sha256, created_at FROM documents"
-            " WHERE id = ?", [document_id]).fetchone()
-        if row is None:
+        document = self._documents.get(document_id)
+        if document is None:
             raise NotFound(f"There is no stored document {document_id}.")
-        self._interviews.load(actor, row[1])  # checks who may see it
-        return StoredDocument(*row)
+        self._interviews.load(actor, document.interview_id)  # checks who may see it
+        return _opened(document)
 
     def find_interview_id(self, actor: Actor, prefix: str) -> str:
         """A full interview id from the first characters printed in lists."""
-        rows = self._db.execute(
-            "SELECT id FROM interviews WHERE id LIKE ? || '%' LIMIT 2", [prefix.strip()]
-        ).fetchall()
-        if not rows:
+        ids = self._repo.ids_starting_with(prefix.strip())
+        if not ids:
             raise NotFound(f"There is no interview {prefix!r} at this station.")
-        if len(rows) > 1:
+        if len(ids) > 1:
             raise NotFound(f"{prefix!r} matches more than one interview; give more of the id.")
-        return rows[0][0]
+        return ids[0]
 
     def export(self, actor: Actor, interview_id: str, path: Path) -> StoredDocument:
         """Write the stored bytes exactly; the export is an event. Only a supervisor or an
@@ -329,3 +282,13 @@ class DocumentService:
 
     def times_printed_each(self, interview_ids: Sequence[str]) -> dict[str, int]:
         return self._station.events.count_per_interview(PRINTED_EVENT, interview_ids)
+
+
+def _opened(document: StoredDocument) -> StoredDocument:
+    """``document`` if this session could open it; else one sentence saying who can."""
+    if document.content is None:
+        raise PermissionDenied(
+            f"The form of interview {document.interview_id[:8]} is sealed to the review key:"
+            " only the session that stored it could open it, and a supervisor or an admin"
+            " prints, exports or verifies it now.")
+    return document

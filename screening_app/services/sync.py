@@ -182,12 +182,14 @@ class SyncService:
                                    unacknowledged("protocols", outgoing.protocols(db)))
                 writer.add_records("subjects", unacknowledged("subjects", outgoing.subjects(db)))
                 writer.add_records("events", outgoing.events(db, after_seq))
-                writer.add_records("interviews", outgoing.interviews(db, interview_ids, self._station.review))
+                writer.add_records("interviews",
+                                   outgoing.interviews(db, interview_ids, self._station.review))
                 writer.add_records("reviews", unacknowledged("reviews", outgoing.reviews(db)))
                 writer.add_records("documents", documents)
                 for document in documents:
                     writer.add_bytes(f"files/{document['id']}.pdf",
-                                     outgoing.document_content(db, document["id"]))
+                                     outgoing.document_content(db, document["id"],
+                                                               self._station.review))
 
             path, header, counts = bundles.write_bundle(
                 Path(folder), kind=bundles.UP, sender=self._station.station_id,

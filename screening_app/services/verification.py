@@ -90,8 +90,10 @@ def _later_revision(station: Station, record_id: str, pdf: bytes) -> str | None:
     ``pdf`` is the newest. Later revisions are incremental updates, so each one begins with
     the bytes of those before it; the only way a form gets one is the supervisor's
     countersignature on approval."""
-    later = [stored for stored in DocumentRepository(station.db).revisions(record_id)
-             if len(stored.content) > len(pdf) and stored.content.startswith(pdf)]
+    later = [stored for stored in DocumentRepository(station.db, station.review)
+             .revisions(record_id)
+             if stored.content is not None and len(stored.content) > len(pdf)
+             and stored.content.startswith(pdf)]
     if not later:
         return None
     newest = later[-1]

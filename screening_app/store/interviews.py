@@ -163,6 +163,11 @@ class InterviewRepository:
             sql += f" LIMIT {int(limit)}"
         return [self._record(row) for row in self._db.execute(sql, params).fetchall()]
 
+    def ids_starting_with(self, prefix: str, limit: int = 2) -> list[str]:
+        """Interview ids beginning with ``prefix`` (lists print the first characters)."""
+        return [row[0] for row in self._db.execute(
+            "SELECT id FROM interviews WHERE id LIKE ? || '%' LIMIT ?", [prefix, limit])]
+
     def latest_status(self, isns: Sequence[str]) -> dict[str, str]:
         """Each person's latest finalised outcome ("completed", "not_completed", or
         "sent_back"), with "+draft" added while an interview of theirs is open as a draft

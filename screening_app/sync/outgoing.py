@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from screening_app.domain.errors import UserError
 from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.pki.review_seal import ReviewSeal
+from screening_app.store.documents import DocumentRepository
 from screening_app.store.events import _event_from_row
 from screening_app.store.interviews import InterviewRepository
 
@@ -78,8 +79,13 @@ def documents(db: Database) -> Iterator[dict]:
         yield dict(zip(DOCUMENT_FIELDS, row, strict=True))
 
 
-def document_content(db: Database, document_id: str) -> bytes:
-    return db.execute("SELECT content FROM documents WHERE id = ?", [document_id]).fetchone()[0]
+def document_content(db: Database, document_id: str, review: ReviewSeal) -> bytes:
+    """A stored form's PDF, opened with the exporting session's review key."""
+    content = DocumentRepository(db, review).content(document_id)
+    if content is None:
+        raise UserError(f"The form {document_id} is sealed to the review key, which this"
+                        " session does not hold: a supervisor or an admin exports.")
+    return content
 
 
 def station_digest_of(db: Database, kind: str, record_id: str) -> str | None:

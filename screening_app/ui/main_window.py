@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
             try:
                 document = self.services.documents.latest(self.actor, interview_id)
             except UserError as error:
-                QMessageBox.information(self, "No form", str(error))
+                QMessageBox.information(self, "Stored form", str(error))
                 return None
         dialog = PdfPreviewDialog(self.services, self.actor, document, self)
         dialog.setModal(False)

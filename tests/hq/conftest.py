@@ -15,7 +15,7 @@ from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
 from screening_app.services.ca import CA_CERT_FILE, CA_KEY_FILE
-from tests.conftest import PASSWORD, StationFixture, unlock_personal_keys
+from tests.conftest import PASSWORD, StationFixture, stored_forms, unlock_personal_keys
 
 CA_PASSPHRASE = "test ca passphrase"
 APPROVAL_NOTE = "Approved despite: transcribed from the complete signed paper form."
@@ -120,10 +120,9 @@ def records_station(request, tmp_path, tmp_path_factory):
 
 
 def stored_document(station, interview_id: str, revision: int) -> bytes:
-    row = station.services.station.db.execute(
-        "SELECT content FROM documents WHERE interview_id = ? AND revision = ?",
-        [interview_id, revision]).fetchone()
-    return row[0]
+    [(_, content)] = stored_forms(station.services, "interview_id = ? AND revision = ?",
+                                  [interview_id, revision])
+    return content
 
 
 def station_certificate(station):

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from screening_app.domain.canonical import GENESIS_HASH, chain_hash, sha256_hex
+from screening_app.domain.canonical import GENESIS_HASH, chain_hash
 from screening_app.hq.down import build_down_bundle
 from screening_app.hq.intake import (
     ChainBroken,
@@ -34,6 +34,8 @@ from tests.conftest import (
     change_sealed_choice,
     install_test_certificate,
     install_test_user_certificate,
+    replace_stored_form,
+    stored_forms,
     unlock_personal_keys,
 )
 from tests.hq.conftest import (
@@ -64,8 +66,8 @@ def test_a_first_bundle_is_stored_as_the_station_has_it(hq, linked, tmp_path):
     assert sorted(db.execute("SELECT id, record_sha256, choice FROM interviews").fetchall()) == \
         sorted((interview_id, sha, outcomes[interview_id][1]) for interview_id, sha in
                station_rows(linked, "SELECT id, record_sha256 FROM interviews"))
-    assert sorted(db.execute("SELECT id, sha256, content FROM documents").fetchall()) == \
-        sorted(station_rows(linked, "SELECT id, sha256, content FROM documents"))
+    assert sorted(db.execute("SELECT id, content FROM documents").fetchall()) == \
+        sorted(stored_forms(linked.services))  # opened: the bundle carries the PDFs
     assert sorted(db.execute("SELECT id, state FROM reviews").fetchall()) == \
         sorted(station_rows(linked, "SELECT id, state FROM reviews"))
     station = hq.store.station("TEST-01")
@@ -307,13 +309,8 @@ def test_a_record_rewritten_with_a_new_hash_differs(hq, linked, tmp_path):
 
 
 def test_a_form_altered_at_the_station_is_refused_naming_its_file(hq, linked, tmp_path):
-    db = linked.services.station.db
-    document_id, content = db.execute(
-        "SELECT id, content FROM documents WHERE revision = 1 LIMIT 1").fetchone()
-    altered = content + b"\n% appended\n"
-    db.execute("DROP TRIGGER documents_refuse_update")
-    db.execute("UPDATE documents SET content = ?, sha256 = ? WHERE id = ?",
-               [altered, sha256_hex(altered), document_id])
+    document_id, content = stored_forms(linked.services, "revision = 1")[0]
+    replace_stored_form(linked.services, document_id, content + b"\n% appended\n")
     refused(hq, export(linked, tmp_path / "out"), BundleError,
             f"files/{document_id}.pdf \\(the form of interview .*\\): The PDF has 12 bytes"
             " added after its last signature", "refused")
@@ -550,13 +547,9 @@ def test_another_stations_form_in_this_stations_bundle_is_refused(hq, linked, se
     services = second_station.services
     theirs = services.transcription.record(second_station.supervisor, "NK-100002",
                                            {"answers": complete_answers("enlist")}, "paper")
-    their_pdf = services.station.db.execute("SELECT content FROM documents WHERE"
-                                            " interview_id = ?", [theirs.id]).fetchone()[0]
-    db = linked.services.station.db
-    document_id = db.execute("SELECT id FROM documents WHERE revision = 1 LIMIT 1").fetchone()[0]
-    db.execute("DROP TRIGGER documents_refuse_update")
-    db.execute("UPDATE documents SET content = ?, sha256 = ? WHERE id = ?",
-               [their_pdf, sha256_hex(their_pdf), document_id])
+    [(_, their_pdf)] = stored_forms(services, "interview_id = ?", [theirs.id])
+    document_id = stored_forms(linked.services, "revision = 1")[0][0]
+    replace_stored_form(linked.services, document_id, their_pdf)
     refused(hq, export(linked, tmp_path / "out"), BundleError,
             f"files/{document_id}.pdf .*its first signature is by 'Supervisor sung', not by"
             " station TEST-01 or one of its accounts", "refused")

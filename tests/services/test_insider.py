@@ -148,6 +148,7 @@ def test_an_interviewers_password_reads_no_choice_their_own_included(worked):
     nor for ivan's own (his session that sealed it has closed)."""
     from screening_app.pki import sealed
     from screening_app.pki.review_seal import ReviewSeal
+    from screening_app.store.documents import DocumentRepository
     from screening_app.store.interviews import InterviewRepository
     from screening_app.store.review_key import ReviewKeyRepository
 
@@ -171,6 +172,13 @@ def test_an_interviewers_password_reads_no_choice_their_own_included(worked):
     keys = {key for kind, payload in history if kind != "interview.started" for key in payload}
     assert not keys & {"choice", "value", "declaration_sha256"}  # only their sealed forms
     assert {"choice_sealed", "value_sealed", "declaration_sha256_sealed"} <= keys
+    # The stored forms print the choice: they are sealed too, and open for no one here.
+    forms = DocumentRepository(db, seal)
+    stored_forms = db.execute("SELECT id, content FROM documents").fetchall()
+    assert len(stored_forms) == 2
+    for document_id, content in stored_forms:
+        assert not content.startswith(b"%PDF") and b"repatriate" not in content
+        assert forms.content(document_id) is None
     # The review key's private half is sealed under the KEK, which ivan does not hold.
     stored = ReviewKeyRepository(db).sealed_private()
     station_id = station.services.station.station_id

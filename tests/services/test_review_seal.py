@@ -68,6 +68,42 @@ def test_an_interviewer_reads_back_their_own_record_only_until_the_session_close
                               "choice") == "enlist"
 
 
+def test_an_interviewer_prints_their_form_in_the_session_that_stored_it_and_not_after(
+        roster_station, tmp_path):
+    """The stored form prints the choice, so it is sealed like the record: the interviewer
+    prints the original (and a copy if the printer jams) in the session that finalised it;
+    later copies are a supervisor's, who also countersigns and exports it."""
+    import pytest
+
+    from screening_app.domain.errors import PermissionDenied
+
+    services = roster_station.services
+    ivan = roster_station.interviewer
+    record = services.transcription.record(ivan, "NK-100001",
+                                           {"answers": complete_answers("enlist")}, "paper")
+    form = services.documents.latest(ivan, record.id)
+    assert form.content.startswith(b"%PDF")
+    assert [f.interview_id for f in services.documents.printable(ivan)] == [record.id]
+    services.close()
+    services, ivan = StationServices.unlock(roster_station.data_dir, "ivan", PASSWORD)
+    roster_station.services = services
+    assert services.documents.printable(ivan) == []
+    with pytest.raises(PermissionDenied, match="sealed to the review key.*a supervisor or an"
+                                               " admin prints"):
+        services.documents.latest(ivan, record.id)
+    with pytest.raises(PermissionDenied, match="sealed to the review key"):
+        services.documents.document(ivan, form.id)
+    services.close()
+    services, supervisor = StationServices.unlock(roster_station.data_dir, "sup", PASSWORD)
+    roster_station.services = services
+    assert services.documents.latest(supervisor, record.id).content == form.content
+    assert [f.interview_id for f in services.documents.printable(supervisor)] == [record.id]
+    countersigned = services.documents.countersign(supervisor, record.id)
+    assert countersigned.content.startswith(form.content)
+    exported = services.documents.export(supervisor, record.id, tmp_path / "form.pdf")
+    assert (tmp_path / "form.pdf").read_bytes() == exported.content == countersigned.content
+
+
 def test_a_station_from_before_review_keys_gets_one_at_a_supervisors_sign_in(
         roster_station):
     """Older stations have no review key: records stay as they were until a session that
