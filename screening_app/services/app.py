@@ -21,6 +21,7 @@ from screening_app.services.backup import BackupService
 from screening_app.services.checks import CheckService
 from screening_app.services.dashboard import DashboardService
 from screening_app.services.documents import DocumentService
+from screening_app.services.resealing import seal_records_in_clear
 from screening_app.services.grants import GrantService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
@@ -162,6 +163,8 @@ class StationServices:
                                            force=account_key is None)
             self.keys.authenticate_key_file()
         if actor.role in (Role.SUPERVISOR, Role.ADMIN):
+            # What was finalised before the station had a review key, sealed now (once).
+            seal_records_in_clear(self.station, actor)
             # The history so far, vouched for by the station's key, which interviewers'
             # sessions cannot use.
             self.keys.checkpoint(actor)

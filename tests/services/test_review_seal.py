@@ -104,11 +104,17 @@ def test_an_interviewer_prints_their_form_in_the_session_that_stored_it_and_not_
     assert (tmp_path / "form.pdf").read_bytes() == exported.content == countersigned.content
 
 
-def test_a_station_from_before_review_keys_gets_one_at_a_supervisors_sign_in(
-        roster_station):
-    """Older stations have no review key: records stay as they were until a session that
-    holds the station key signs in and makes one; from then on, records are sealed."""
+def test_a_station_from_before_review_keys_gets_one_and_seals_its_records_at_a_supervisors_sign_in(
+        roster_station, capsys, monkeypatch):
+    """Older stations have no review key: records and forms stay in clear until a session
+    that holds the station key signs in and makes one. That session seals them, once, with
+    an event: each record keeps its hash and each form its bytes, and the guards on
+    finalised rows are back afterwards."""
+    import pytest
+
+    from screening_app.services.resealing import SEALED_EVENT
     from screening_app.store.review_key import REVIEW
+    from tests.conftest import stored_forms
 
     services = roster_station.services
     db = services.station.db
@@ -119,16 +125,41 @@ def test_a_station_from_before_review_keys_gets_one_at_a_supervisors_sign_in(
     roster_station.services = services
     before = services.transcription.record(ivan, "NK-100001",
                                            {"answers": complete_answers("enlist")}, "paper")
+    in_clear = services.station.db.execute(
+        "SELECT sealed_choice IS NULL, choice, substr(content, 1, 4) FROM interviews"
+        " JOIN documents ON documents.interview_id = interviews.id").fetchall()
+    assert in_clear == [(1, "enlist", b"%PDF")]
+    [(_, form)] = stored_forms(services)
     services.close()
-    services, _ = StationServices.unlock(roster_station.data_dir, "sup", PASSWORD)
-    services.close()
+    for _ in range(2):  # the second sign-in finds nothing left to seal
+        services, supervisor = StationServices.unlock(roster_station.data_dir, "sup", PASSWORD)
+        services.close()
     services, ivan = StationServices.unlock(roster_station.data_dir, "ivan", PASSWORD)
     roster_station.services = services
     after = services.transcription.record(ivan, "NK-100002",
                                           {"answers": complete_answers("enlist")}, "paper")
-    rows = dict(services.station.db.execute(
-        "SELECT id, sealed_choice IS NOT NULL FROM interviews").fetchall())
-    assert rows == {before.id: 0, after.id: 1}
+    db = services.station.db
+    rows = dict(db.execute("SELECT id, sealed_choice IS NOT NULL AND choice IS NULL"
+                           " AND answers = '{}' FROM interviews").fetchall())
+    assert rows == {before.id: 1, after.id: 1}
+    assert db.execute("SELECT count(*) FROM documents"
+                      " WHERE substr(content, 1, 4) = CAST('%PDF' AS BLOB)").fetchone() == (0,)
+    assert services.interviews.load(ivan, before.id).record.unreadable
+    sealings = [event.payload for event in services.station.events.since(
+        0, kinds=(SEALED_EVENT,))]
+    assert sealings == [{"interviews": 1, "documents": 1}]
+    with pytest.raises(Exception, match="finalised interview records are immutable"):
+        db.execute("UPDATE interviews SET choice = 'repatriate' WHERE id = ?", [before.id])
+    services.close()
+    services, supervisor = StationServices.unlock(roster_station.data_dir, "sup", PASSWORD)
+    roster_station.services = services
+    opened = services.interviews.load(supervisor, before.id).record
+    assert opened.choice == "enlist" and opened.computed_hash() == opened.record_sha256
+    assert services.documents.latest(supervisor, before.id).content == form
+    services.close()
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", roster_station.data_dir, "check",
+                         "--user", "sup", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 0, out + err
 
 
 def test_a_review_key_replaced_by_hand_is_reported_by_check(roster_station, capsys,
