@@ -21,7 +21,6 @@ from screening_app.services.backup import BackupService
 from screening_app.services.checks import CheckService
 from screening_app.services.dashboard import DashboardService
 from screening_app.services.documents import DocumentService
-from screening_app.services.resealing import seal_records_in_clear
 from screening_app.services.grants import GrantService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
@@ -34,6 +33,7 @@ from screening_app.services.locked_station import (  # noqa: F401
     StationFacts,
     station_facts,
 )
+from screening_app.services.resealing import seal_records_in_clear
 from screening_app.services.reviews import ReviewService
 from screening_app.services.roster import RosterService
 from screening_app.services.settings import SettingsService

@@ -74,7 +74,7 @@ class DocumentService:
         self._station = station
         self._db = station.db
         self._interviews = interviews
-        self._repo = InterviewRepository(station.db, station.review)
+        self._repo = InterviewRepository(station.db, station.review, station.drafts)
         self._documents = DocumentRepository(station.db, station.review)
         self._settings = settings
         self._keys = keys

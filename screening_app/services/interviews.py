@@ -132,7 +132,7 @@ class InterviewService:
     ):
         self._station = station
         self._db = station.db
-        self._repo = InterviewRepository(station.db, station.review)
+        self._repo = InterviewRepository(station.db, station.review, station.drafts)
         self._subjects = SubjectRepository(station.db)
         self._clock = clock
         # Option order must not be predictable by anyone preparing a person beforehand.
@@ -579,6 +579,12 @@ class InterviewService:
                 f"Interview {interview_id} belongs to {interview.record.interviewer_name};"
                 " only that interviewer can continue it."
             )
+        if interview.record.unreadable:
+            # Saving it now would write over the answers this session cannot read.
+            raise PermissionDenied(
+                f"The draft of interview {interview_id} is sealed under a key this session"
+                " does not hold (the account's key before a password reset): a supervisor"
+                " can read it; discard it and start the interview again.")
         return interview
 
     def _check_may_open(self, actor: Actor, record: InterviewRecord) -> None:

@@ -205,6 +205,7 @@ class KeyService:
     def adopt_account_key(self, actor: Actor, account_key: bytes) -> None:
         """This session acts for ``actor``, whose slot just gave ``account_key``."""
         self._account = (actor.user_id, account_key)
+        self._station.drafts.own(actor.user_id, account_key)
         self._unlock_event_key(actor, account_key)
 
     # -- slots when passwords change or accounts are disabled --------------------------
@@ -252,6 +253,7 @@ class KeyService:
         self._forget_other_secrets()
         if account_key is not None:
             self._account = (actor.user_id, account_key)
+            self._station.drafts.own(actor.user_id, account_key)
             self._unlock_event_key(actor, account_key)
         personal = self._db.execute(
             "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
@@ -342,6 +344,7 @@ class KeyService:
             if actor.user_id in self._personal:
                 self._seal_personal(actor.user_id, account_key, self._personal[actor.user_id])
         self._account = (actor.user_id, account_key)
+        self._station.drafts.own(actor.user_id, account_key)
         self._unlock_event_key(actor, account_key)
 
     def _seal_personal(self, user_id: str, account_key: bytes, der: bytes) -> None:
@@ -356,6 +359,7 @@ class KeyService:
         self._account = None
         self._station.signer = None
         self._station.review.lock()
+        self._station.drafts.forget()
 
     def _forget_other_secrets(self) -> None:
         """At a sign-in: the previous account's KEK, keys and account key go, its event
@@ -365,6 +369,7 @@ class KeyService:
         self._personal = {}
         self._account = None
         self._station.review.lock()
+        self._station.drafts.forget()
 
     # -- the review key: what a person chose, sealed to those who review it -----------------
     def _open_review_key(self, actor: Actor) -> None:
@@ -759,6 +764,7 @@ class KeyService:
         self._account = other._account
         self._station.signer = other._station.signer
         self._station.review.adopt(other._station.review)
+        self._station.drafts.adopt(other._station.drafts)
 
     # -- checkpoints of the history, signed by the station's key ---------------------------
     def checkpoint(self, actor: Actor) -> bool:

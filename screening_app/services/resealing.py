@@ -1,10 +1,10 @@
 """Records finalised before the station had a review key, sealed at a reviewer's sign-in.
 
-A station upgraded from before review keys holds its earlier choices and forms in clear,
-where any account's password reads them. The first supervisor or admin who signs in
-afterwards (whose session opens the review key) seals them, once, in one transaction with
-an event saying how many: nothing they say changes, so each record keeps its hash and each
-form its digest (see store/resealing.py and README, "Protecting the station").
+A station upgraded from before review keys holds its earlier choices, forms and signatures
+in clear, where any account's password reads them. The first supervisor or admin who signs
+in afterwards (whose session opens the review key) seals them, once, in one transaction
+with an event saying how many: nothing they say changes, so each record keeps its hash and
+each form its digest (see store/resealing.py and README, "Protecting the station").
 """
 
 from screening_app.domain.accounts import Actor
@@ -21,6 +21,7 @@ def seal_records_in_clear(station: Station, actor: Actor) -> resealing.Resealed:
     with write_transaction(station.db):
         done = resealing.seal_what_is_in_clear(station.db, station.review)
         station.events.append(SEALED_EVENT, {"interviews": done.interviews,
-                                             "documents": done.documents},
+                                             "documents": done.documents,
+                                             "signatures": done.signatures},
                               actor_id=actor.user_id)
     return done

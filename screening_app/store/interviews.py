@@ -13,6 +13,7 @@ from screening_app.domain.interview import (
     OutcomeStatus,
     SignatureRef,
 )
+from screening_app.pki.draft_seal import DraftSeal, is_draft_sealed, open_with, seal_with
 from screening_app.pki.review_seal import ReviewSeal
 
 _COLUMNS = (
@@ -21,7 +22,7 @@ _COLUMNS = (
     "language", "status", "answers", "current_step", "started_at", "ended_at", "finalised_at",
     "outcome", "choice", "firmness_mismatch", "flags", "non_completion_reason",
     "non_completion_step", "transcribed", "supersedes_id", "record_sha256", "purpose",
-    "sealed_answers", "sealed_choice",
+    "sealed_answers", "sealed_choice", "draft_keys", "sealed_draft",
 )
 _SELECT = (
     f"SELECT {', '.join(_COLUMNS)} FROM interviews"
@@ -39,6 +40,14 @@ def answers_context(interview_id: str) -> bytes:
 
 def choice_context(interview_id: str) -> bytes:
     return f"interview:{interview_id}:choice".encode()
+
+
+def draft_context(interview_id: str) -> bytes:
+    return f"interview:{interview_id}:draft-answers".encode()
+
+
+def signature_context(signature_id: str, part: str) -> bytes:
+    return f"signature:{signature_id}:{part}".encode()
 
 
 SEALED_SUFFIX = "_sealed"
@@ -66,11 +75,15 @@ def opened_event_value(review: ReviewSeal, interview_id: str, payload: dict, key
 class InterviewRepository:
     """``review`` is the session's review seal (pki/review_seal.py): a finalised record's
     answers and choice are stored sealed to the review key, and read back only where the
-    session can open them (a reviewer's, or the one that sealed them)."""
+    session can open them (a reviewer's, or the one that sealed them). ``drafts`` is the
+    session's way to the keys of open drafts (pki/draft_seal.py): a draft's answers and
+    signatures are sealed under a key of its own, which its owner and reviewers open."""
 
-    def __init__(self, db: Database, review: ReviewSeal | None = None):
+    def __init__(self, db: Database, review: ReviewSeal | None = None,
+                 drafts: DraftSeal | None = None):
         self._db = db
         self._review = review
+        self._drafts = drafts or (DraftSeal(review) if review is not None else None)
 
     # -- protocols -----------------------------------------------------------------
     def store_protocol(self, sha256: str, protocol_id: str, version: int, source: dict, now: str):
@@ -88,27 +101,57 @@ class InterviewRepository:
 
     # -- interviews ----------------------------------------------------------------
     def insert_draft(self, record: InterviewRecord) -> None:
+        """A new draft, with a key of its own once the station has a review key."""
+        draft_keys = None
+        if self._drafts is not None and self._drafts.can_seal:
+            _, draft_keys = self._drafts.new_key(record.id, record.interviewer_id)
         self._db.execute(
             "INSERT INTO interviews (id, station_id, subject_isn, subject_snapshot,"
             " protocol_sha256, option_order, interviewer_id, language, status, answers,"
-            " current_step, started_at, transcribed, supersedes_id, purpose)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)",
+            " current_step, started_at, transcribed, supersedes_id, purpose, draft_keys)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', '{}', ?, ?, ?, ?, ?, ?)",
             [
                 record.id, record.station_id, record.subject_isn,
                 canonical_json(record.subject_snapshot), record.protocol_sha256,
                 canonical_json(record.option_order), record.interviewer_id, record.language,
-                canonical_json(record.answers), record.current_step, record.started_at,
-                int(record.transcribed), record.supersedes_id, record.purpose,
+                record.current_step, record.started_at,
+                int(record.transcribed), record.supersedes_id, record.purpose, draft_keys,
             ],
         )
+        self.save_draft(record.id, record.answers, record.current_step, record.language)
 
     def save_draft(self, interview_id: str, answers: dict, current_step: str | None,
                    language: str | None) -> None:
+        """The draft's answers so far, sealed under its key (a draft from before draft
+        keys gets one now, wrapped to the account saving it)."""
+        plain, sealed = canonical_json(answers), None
+        key = self._draft_key(interview_id, create=True)
+        if key is not None:
+            plain, sealed = "{}", seal_with(key, canonical_json(answers).encode(),
+                                            draft_context(interview_id))
         self._db.execute(
-            "UPDATE interviews SET answers = ?, current_step = ?, language = ?"
-            " WHERE id = ? AND status = 'draft'",
-            [canonical_json(answers), current_step, language, interview_id],
+            "UPDATE interviews SET answers = ?, sealed_draft = ?, current_step = ?,"
+            " language = ? WHERE id = ? AND status = 'draft'",
+            [plain, sealed, current_step, language, interview_id],
         )
+
+    def _draft_key(self, interview_id: str, *, create: bool = False) -> bytes | None:
+        """The interview's own key, where this session opens it; with ``create``, a draft
+        without one (started before draft keys) gets one."""
+        if self._drafts is None:
+            return None
+        row = self._db.execute("SELECT draft_keys, status, interviewer_id FROM interviews"
+                               " WHERE id = ?", [interview_id]).fetchone()
+        if row is None:
+            return None
+        if row[0] is None:
+            if not (create and row[1] == "draft" and self._drafts.can_seal):
+                return None
+            key, stored = self._drafts.new_key(interview_id, row[2])
+            self._db.execute("UPDATE interviews SET draft_keys = ? WHERE id = ?"
+                             " AND status = 'draft'", [stored, interview_id])
+            return key
+        return self._drafts.key_of(interview_id, row[0])
 
     def finalise(self, record: InterviewRecord) -> None:
         """Write the sealed record. The UPDATE only matches a draft; afterwards the
@@ -121,18 +164,25 @@ class InterviewRepository:
             if choice is not None:
                 sealed_choice = self._review.seal(choice.encode(), choice_context(record.id))
             answers, choice = "{}", None
+        # The draft's key stays, wrapped to the review key only: the signatures it seals
+        # open for reviewers from now on (and for this session, which wraps it again).
+        draft_keys = None
+        key = self._draft_key(record.id)
+        if key is not None:
+            draft_keys = self._drafts.wrapped(record.id, key, owner_id=None)
         cursor = self._db.execute(
             "UPDATE interviews SET status = 'final', answers = ?, current_step = ?,"
             " language = ?, ended_at = ?, finalised_at = ?, outcome = ?, choice = ?,"
             " firmness_mismatch = ?, flags = ?, non_completion_reason = ?,"
             " non_completion_step = ?, record_sha256 = ?, sealed_answers = ?,"
-            " sealed_choice = ? WHERE id = ? AND status = 'draft'",
+            " sealed_choice = ?, draft_keys = ?, sealed_draft = NULL"
+            " WHERE id = ? AND status = 'draft'",
             [
                 answers, record.current_step, record.language,
                 record.ended_at, record.finalised_at, str(record.outcome), choice,
                 int(bool(record.firmness_mismatch)), canonical_json(list(record.flags)),
                 record.non_completion_reason, record.non_completion_step, record.record_sha256,
-                sealed_answers, sealed_choice, record.id,
+                sealed_answers, sealed_choice, draft_keys, record.id,
             ],
         )
         if cursor.rowcount != 1:
@@ -212,16 +262,25 @@ class InterviewRepository:
     def insert_signature(self, signature_id: str, interview_id: str, signer: str,
                          signer_name: str | None, mode: str, strokes: Sequence | None,
                          image: bytes | None, captured_at: str) -> None:
+        """A drawn signature, its strokes and image sealed under the draft's key."""
+        stored_strokes = canonical_json(strokes) if strokes is not None else None
+        key = self._draft_key(interview_id, create=True)
+        if key is not None:
+            if stored_strokes is not None:
+                stored_strokes = seal_with(key, stored_strokes.encode(),
+                                           signature_context(signature_id, "strokes"))
+            if image is not None:
+                image = seal_with(key, image, signature_context(signature_id, "image"))
         self._db.execute(
             "INSERT INTO signatures (id, interview_id, signer, signer_name, mode, strokes, image,"
             " captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                signature_id, interview_id, signer, signer_name, mode,
-                canonical_json(strokes) if strokes is not None else None, image, captured_at,
-            ],
+            [signature_id, interview_id, signer, signer_name, mode, stored_strokes, image,
+             captured_at],
         )
 
     def signature(self, signature_id: str) -> dict | None:
+        """A captured signature, its strokes (JSON) and image opened; both None where this
+        session cannot open the draft's key."""
         row = self._db.execute(
             "SELECT id, interview_id, signer, signer_name, mode, strokes, image, captured_at"
             " FROM signatures WHERE id = ?",
@@ -231,7 +290,16 @@ class InterviewRepository:
             return None
         keys = ("id", "interview_id", "signer", "signer_name", "mode", "strokes", "image",
                 "captured_at")
-        return dict(zip(keys, row, strict=True))
+        stored = dict(zip(keys, row, strict=True))
+        if is_draft_sealed(stored["strokes"]) or is_draft_sealed(stored["image"]):
+            key = self._draft_key(stored["interview_id"])
+            for part in ("strokes", "image"):
+                if is_draft_sealed(stored[part]):
+                    opened = (open_with(key, stored[part], signature_context(signature_id, part))
+                              if key is not None else None)
+                    stored[part] = (opened.decode() if part == "strokes" and opened is not None
+                                    else opened)
+        return stored
 
     def signature_ref(self, signature_id: str) -> SignatureRef | None:
         sig = self.signature(signature_id)
@@ -245,12 +313,18 @@ class InterviewRepository:
         (id_, station_id, isn, snapshot, protocol_sha, protocol_id, version, option_order,
          interviewer_id, interviewer_name, language, status, answers, current_step, started_at,
          ended_at, finalised_at, outcome, choice, mismatch, flags, reason, reason_step,
-         transcribed, supersedes_id, record_sha, purpose, sealed_answers, sealed_choice) = row
+         transcribed, supersedes_id, record_sha, purpose, sealed_answers, sealed_choice,
+         draft_keys, sealed_draft) = row
         unreadable = False
         if sealed_answers is not None:
             answers = self._opened(sealed_answers, answers_context(id_))
             unreadable = answers is None
             answers = answers or "{}"
+        elif sealed_draft is not None:
+            key = self._drafts.key_of(id_, draft_keys) if self._drafts is not None else None
+            opened = open_with(key, sealed_draft, draft_context(id_)) if key else None
+            unreadable = opened is None
+            answers = opened.decode() if opened is not None else "{}"
         choice = self.choice_of(id_, choice, sealed_choice)
         record = InterviewRecord(
             id=id_, station_id=station_id, subject_isn=isn,

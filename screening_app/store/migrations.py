@@ -449,6 +449,26 @@ def m0012_records_in_clear(db: Database) -> None:
     )
 
 
+@migrations(name="0013_drafts_sealed")
+def m0013_drafts_sealed(db: Database) -> None:
+    # An open draft's answers and its signatures, sealed under a key of its own, which is
+    # wrapped to the account that started it and to the review key (pki/draft_seal.py);
+    # the plain answers column of such a draft holds nothing. A finalised record keeps
+    # only the wrap to the review key (its signatures open for reviewers). Records
+    # finalised before have none: a reviewer's sign-in seals them (store/resealing.py),
+    # which the index below now finds.
+    _run_script(
+        db,
+        """
+        ALTER TABLE interviews ADD COLUMN draft_keys TEXT;
+        ALTER TABLE interviews ADD COLUMN sealed_draft BLOB;
+        DROP INDEX interviews_in_clear;
+        CREATE INDEX interviews_in_clear ON interviews(id)
+            WHERE status = 'final' AND draft_keys IS NULL;
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

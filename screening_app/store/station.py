@@ -13,6 +13,7 @@ import platformdirs
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
+from screening_app.pki.draft_seal import DraftSeal
 from screening_app.pki.review_seal import ReviewSeal
 from screening_app.store.connection import DATABASE_FILENAME, is_plain_sqlite, open_database
 from screening_app.store.events import EventLog, EventSigner
@@ -62,6 +63,11 @@ class Station:
     signer: "EventSigner | None" = None
     # The session's view of the review key: what it may seal, and read (pki/review_seal.py).
     review: ReviewSeal = field(default_factory=ReviewSeal)
+    # ... and its way to the keys of open drafts (pki/draft_seal.py).
+    drafts: DraftSeal = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.drafts = DraftSeal(self.review)
 
     def connect(self) -> "Database":
         """Another connection to this station's database, for another thread."""

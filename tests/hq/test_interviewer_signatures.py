@@ -117,8 +117,12 @@ def test_a_form_signed_by_a_certificate_of_another_ca_is_refused(hq, linked, tmp
 def test_a_revoked_interviewer_certificate_finalises_no_draft_and_starts_nothing(
         hq, linked, tmp_path, monkeypatch, test_keys):
     services, ivan = linked.services, linked.interviewer
+    # The draft is ivan's, taken in his own session (sealed to his own key and the review
+    # key); the supervisor then signs in to sync.
+    services.sign_in("ivan", PASSWORD)
     draft = services.interviews.start(ivan, "CN-700002")
     draft = answer_all(services, ivan, draft, complete_answers("enlist"))
+    services.sign_in("sup", PASSWORD)
     ingest(hq, export(linked, tmp_path / "up"))
     revoke_certificate(hq, ivans_certificate(linked), "ivan.pem", "password given away")
     services.sync.apply(linked.supervisor, build_down_bundle(hq, "TEST-01", tmp_path / "down"))

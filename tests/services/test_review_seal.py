@@ -147,7 +147,10 @@ def test_a_station_from_before_review_keys_gets_one_and_seals_its_records_at_a_s
     assert services.interviews.load(ivan, before.id).record.unreadable
     sealings = [event.payload for event in services.station.events.since(
         0, kinds=(SEALED_EVENT,))]
-    assert sealings == [{"interviews": 1, "documents": 1}]
+    signatures = db.execute("SELECT strokes, image FROM signatures WHERE interview_id = ?",
+                            [before.id]).fetchall()
+    assert sealings == [{"interviews": 1, "documents": 1, "signatures": len(signatures)}]
+    assert all(value is None or value[:3] == b"DS1" for row in signatures for value in row)
     with pytest.raises(Exception, match="finalised interview records are immutable"):
         db.execute("UPDATE interviews SET choice = 'repatriate' WHERE id = ?", [before.id])
     services.close()
