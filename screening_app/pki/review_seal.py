@@ -18,10 +18,14 @@ it any way for that session to read back what it wrote.
 
 import os
 
+from cryptography.exceptions import InvalidTag
+
 MAGIC = b"RS1"
 _PUBLIC_BYTES = 32
 _NONCE_BYTES = 12
-_HEADER = len(MAGIC) + _PUBLIC_BYTES + _NONCE_BYTES
+_MAGIC_END = len(MAGIC)
+_PUBLIC_END = _MAGIC_END + _PUBLIC_BYTES
+_HEADER = _PUBLIC_END + _NONCE_BYTES
 _INFO = b"screening-app review seal v1"
 
 
@@ -108,27 +112,28 @@ class ReviewSeal:
     def open(self, sealed, context: bytes) -> bytes | None:
         """The plaintext, or None when this session cannot read it (not sealed here and no
         private half) or the value was changed or moved."""
-        from cryptography.exceptions import InvalidTag
-
+        # Called once per record when a queue of 20,000 opens: no imports in here (under
+        # PySide each import statement goes through its import hook).
         sealed = bytes(sealed)
         mine = self._sealed_here.get(sealed)
         if mine is not None:
             return mine
-        if self._private is None or not is_sealed(sealed) or len(sealed) < _HEADER:
+        if self._private is None or sealed[:_MAGIC_END] != MAGIC or len(sealed) < _HEADER:
             return None
-        ephemeral_public = sealed[len(MAGIC):len(MAGIC) + _PUBLIC_BYTES]
-        # One cipher per sealing session, made once: a queue opens 20,000 values.
-        cipher = self._agreed.get(ephemeral_public)
-        if cipher is None:
-            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-            cipher = self._agreed[ephemeral_public] = AESGCM(_agreed_key(
-                self._private, ephemeral_public, _raw_public(self._private.public_key())))
+        ephemeral_public = sealed[_MAGIC_END:_PUBLIC_END]
+        # One cipher per sealing session, made once.
+        cipher = self._agreed.get(ephemeral_public) or self._agree(ephemeral_public)
         try:
-            return cipher.decrypt(sealed[len(MAGIC) + _PUBLIC_BYTES:_HEADER],
-                                  sealed[_HEADER:], context)
+            return cipher.decrypt(sealed[_PUBLIC_END:_HEADER], sealed[_HEADER:], context)
         except (InvalidTag, ValueError):
             return None
+
+    def _agree(self, ephemeral_public: bytes):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        cipher = self._agreed[ephemeral_public] = AESGCM(_agreed_key(
+            self._private, ephemeral_public, _raw_public(self._private.public_key())))
+        return cipher
 
 
 def _session_key(review_public: bytes) -> tuple[bytes, bytes]:

@@ -195,9 +195,12 @@ class ReviewService:
                 reviewed_at=reviewed_at))
         return items
 
-    def filter_values(self, actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    def filter_values(self, actor: Actor, *, interpreters: bool = True
+                      ) -> dict[str, list[tuple[str, str]]]:
         """The interviewers, interpreters, compounds and days that occur among finalised
-        interviews, for the queue's filters: (value the filter takes, what people read)."""
+        interviews, for the queue's filters: (value the filter takes, what people read).
+        The interpreters are answers, sealed with the others: listing them opens every
+        record, so the queue asks for them apart (``interpreters``), in the background."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
         # One pass over the finalised interviews rather than a query per filter.
         found: dict[str, set] = {"interviewer": set(), "interpreter": set(), "compound": set(),
@@ -210,9 +213,10 @@ class ReviewService:
             for key, value in zip(("interviewer", "compound", "day"), row, strict=True):
                 if value is not None:
                     found[key].add(value)
-        found["interpreter"] = {value for value in
-                                self._interviews.final_answers("interpreter_name").values()
-                                if value is not None}
+        if interpreters:
+            found["interpreter"] = {value for value in
+                                    self._interviews.final_answers("interpreter_name").values()
+                                    if value is not None}
         interviewers = UserNames(self._db).labels_by_login()
         values = {key: [(value, value) for value in sorted(values)]
                   for key, values in found.items()}

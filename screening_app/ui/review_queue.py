@@ -41,6 +41,7 @@ STATES = (("", "All states"), *STATE_LABELS.items())
 # Wider columns are cut with "…" and show the whole value as a tooltip: the table fits a
 # 1280-pixel screen whatever a name, a label or a note holds.
 MAX_COLUMN_WIDTH = 240
+COLUMN_FIT_ROWS = 200
 STATUS_STYLE = "color: #1b5e20; font-weight: bold"
 ERROR_STYLE = "color: #b00020"
 
@@ -126,12 +127,28 @@ def _shown(item: ReviewItem, field: str, flags: dict[str, list]) -> str:
 
 
 def compute_flags(parent: StationServices, actor):
-    """On a pool thread, with its own connection: every flag of the camp."""
+    """On a pool thread, with its own connection: every flag of the camp, and the
+    interpreters the records name (both open every record's answers)."""
     services = parent.for_thread()
     try:
-        return services.reviews.flags(actor)
+        return (services.reviews.flags(actor),
+                services.reviews.filter_values(actor)["interpreter"])
     finally:
         services.close()
+
+
+def _fill_filter(combo: QComboBox, values, label: str) -> None:
+    """``values`` (what the filter takes, what people read) under ``label`` for all; the
+    value chosen stays chosen if it is still there."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(label, "")
+    for value, shown in values:
+        combo.addItem(shown, value)
+        combo.setItemData(combo.count() - 1, shown, Qt.ItemDataRole.ToolTipRole)
+    combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen else 0)
+    combo.blockSignals(False)
 
 
 def _scrolling_label(lines: int, style: str = "") -> tuple[QLabel, QScrollArea]:
@@ -210,6 +227,10 @@ class ReviewQueueDialog(QDialog):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Columns fit the rows in view and the next few hundred, not all 20,000 (Qt's
+        # default reads 1,000 rows per column, a third of a second at a large camp); a
+        # longer value further down is cut with "…" and shown whole as a tooltip.
+        self.table.horizontalHeader().setResizeContentsPrecision(COLUMN_FIT_ROWS)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.table, 1)
         self.decision_label = QLabel("")
@@ -250,20 +271,18 @@ class ReviewQueueDialog(QDialog):
         self._load_flags()
 
     def _fill_choice_filters(self) -> None:
-        values_by_filter = self._services.reviews.filter_values(self._actor)
+        """The filters' values; the interpreters follow with the flags (listing them opens
+        every record's answers, which the flags' background task does anyway)."""
+        values_by_filter = self._services.reviews.filter_values(self._actor,
+                                                               interpreters=False)
         for combo, values, label in (
             (self.interviewer_filter, values_by_filter["interviewer"], "All interviewers"),
-            (self.interpreter_filter, values_by_filter["interpreter"], "All interpreters"),
             (self.compound_filter, values_by_filter["compound"], "All compounds"),
             (self.day_filter, values_by_filter["day"], "Any day"),
         ):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(label, "")
-            for value, shown in values:
-                combo.addItem(shown, value)
-                combo.setItemData(combo.count() - 1, shown, Qt.ItemDataRole.ToolTipRole)
-            combo.blockSignals(False)
+            _fill_filter(combo, values, label)
+        if self.interpreter_filter.count() == 0:
+            _fill_filter(self.interpreter_filter, [], "All interpreters")
 
     def reload(self) -> None:
         """The queue as the filters say, with the flags known so far."""
@@ -305,7 +324,9 @@ class ReviewQueueDialog(QDialog):
             lambda message: self._show_camp_flags(f"Flags could not be computed: {message}"))
         run_in_background(self._flags_task)
 
-    def _on_flags(self, flags) -> None:
+    def _on_flags(self, result) -> None:
+        flags, interpreters = result
+        _fill_filter(self.interpreter_filter, interpreters, "All interpreters")
         self._flags_by_interview = flags.per_interview
         self.model.set_flags(flags.per_interview)
         if self.flagged_only.isChecked():
