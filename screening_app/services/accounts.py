@@ -304,6 +304,7 @@ class AccountService:
                 raise UserError(f"{user.name!r} is the last enabled admin; the station"
                                 " needs one to manage accounts.")
             self._db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [now, user.id])
+            self._record_act(actor, user, "disabled")
             slot_removed = self._keys.remove_slot(actor, user.id)
             self._station.events.append(
                 "account.disabled",
@@ -327,6 +328,7 @@ class AccountService:
             self._db.execute("UPDATE users SET disabled_at = NULL, password_hash = ?"
                              " WHERE id = ?", [self._stored_hash(new_password), user.id])
             discarded = self._set_password_keys(actor, user, contents)
+            self._record_act(actor, user, "enabled")
             self._station.events.append(
                 "account.enabled",
                 {"user_id": user.id, "name": user.name, "personal_key_discarded": discarded},
@@ -399,6 +401,7 @@ class AccountService:
                 self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
                                  [self._stored_hash(new_password), user.id])
                 discarded = self._set_password_keys(actor, user, contents)
+                self._record_act(actor, user, "password_reset")
                 self._station.events.append(
                     "account.password_reset",
                     {"user_id": user.id, "name": user.name,
@@ -410,6 +413,11 @@ class AccountService:
         self._keys.settle_database_slot(user.id, new_password, contents, force=True)
         self.throttle.record_success(user.name)
         return PasswordChange(user.name, discarded)
+
+    def _record_act(self, admin: Actor, user: "_UserRow", act: str) -> None:
+        """The admin's act, signed as a grant (services/grants.py)."""
+        if self._grants is not None:
+            self._grants.record_act(admin, user.id, user.name, user.role, act)
 
     def _set_password_keys(self, admin: Actor, user: _UserRow, contents: SlotContents) -> bool:
         """A new account key: the KEK copied under it from the admin's unlocked session;

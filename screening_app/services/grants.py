@@ -12,7 +12,12 @@ one. An admin with a certificate grants the role of each account they add; at ea
 their sign-ins (and when their certificate is installed) they confirm the roles the
 station's signed history records for accounts that have no grant yet: the role each
 account was created with, in an event signed by an admin's session. Never what the
-accounts table says, which anyone with the database key can change.
+accounts table says, which anyone with the database key can change; and never over a grant
+that no longer holds (rewritten by hand), which stays for an admin to look at.
+
+Disabling, enabling and resetting an account are grants too, signed by the admin who did
+it: the newest says whether the account may sign in, so an account disabled by an admin
+and enabled again with SQL (with a slot written for it) is refused.
 """
 
 import uuid
@@ -30,7 +35,7 @@ from screening_app.pki.people import person_of
 from screening_app.services.keys import KeyService, StationKeyUnavailable
 from screening_app.store.chain import verify_chain
 from screening_app.store.connection import write_transaction
-from screening_app.store.grants import GrantRepository, RoleGrant
+from screening_app.store.grants import ACTIVE, DISABLED, GrantRepository, RoleGrant
 from screening_app.store.signed_history import verify_signed_history
 from screening_app.store.station import Station
 
@@ -51,31 +56,48 @@ class GrantService:
         self._grants = GrantRepository(station.db)
 
     # -- granting ------------------------------------------------------------------------
-    def grant(self, admin: Actor, user_id: str, name: str, role: str) -> bool:
-        """Sign a grant of ``role`` to an account, inside the caller's write transaction.
-        False, and nothing written, when the admin has no certified admin's key: the
-        history keeps the account's creation, and a certified admin's sign-in confirms it."""
+    def grant(self, admin: Actor, user_id: str, name: str, role: str, *,
+              state: str = ACTIVE, act: str = "granted") -> bool:
+        """Sign a grant of ``role`` to an account, inside the caller's write transaction:
+        the account added or its role confirmed ("granted"), or an admin's "disabled",
+        "enabled" or "password_reset" (``state`` says whether it may sign in). False, and
+        nothing written, when the admin has no certified admin's key: the history keeps
+        what the admin did, and a certified admin's sign-in confirms the role."""
         identity = self._admin_identity(admin)
         if identity is None:
             return False
         grant = RoleGrant(str(uuid.uuid4()), user_id, name, str(role), admin.user_id,
                           utc_now(), certificates.chain_pem(
-                              (identity.certificate, *identity.chain)).decode(), "")
+                              (identity.certificate, *identity.chain)).decode(), "",
+                          state, act)
         signature = identity.key.sign(grant.statement(self._station.station_id), _PSS,
                                       hashes.SHA256())
         self._grants.add(replace(grant, signature=signature.hex()))
         self._station.events.append(GRANTED, {"user_id": user_id, "name": name,
-                                              "role": str(role)}, actor_id=admin.user_id)
+                                              "role": str(role), "state": state, "act": act},
+                                    actor_id=admin.user_id)
         return True
 
+    def record_act(self, admin: Actor, user_id: str, name: str, role: str, act: str) -> bool:
+        """An admin's disabling, enabling or password reset of an account, signed as a
+        grant (inside the caller's transaction), where the station's grants are enforced
+        and the account had one: the newest grant then says whether it may sign in."""
+        if not self.enforced() or self._grants.latest(user_id) is None:
+            return False
+        return self.grant(admin, user_id, name, role,
+                          state=DISABLED if act == "disabled" else ACTIVE, act=act)
+
     def confirm_recorded(self, admin: Actor) -> int:
-        """Grant every account that has no valid grant the role its creation recorded;
+        """Grant every account that has no grant the role its creation recorded;
         how many were signed. Nothing is signed while the history fails its checks: a
         rewritten history could record anything."""
         if self._admin_identity(admin) is None:
             return 0
+        # Only accounts never granted: a grant that no longer holds (rewritten, or a
+        # disabling turned into something else) is for an admin to look at, which `check`
+        # asks; signing over it would undo what it said.
         waiting = [account for account in self._grants.accounts()
-                   if not self._holds(self._grants.latest(account.user_id), account.role)]
+                   if self._grants.latest(account.user_id) is None]
         if not waiting or not self._history_sound():
             return 0
         recorded = self._recorded_roles()
@@ -127,8 +149,11 @@ class GrantService:
         """From the station's first grant on, every account needs one."""
         return self._grants.any_recorded(GRANTED)
 
-    def problem(self, user_id: str, name: str, role: str) -> str | None:
-        """Why the account's role is not one a valid grant states, or None."""
+    def problem(self, user_id: str, name: str, role: str,
+                disabled: bool = False) -> str | None:
+        """Why the account's role is not one a valid grant states, or why it may not sign
+        in though the accounts table says it may (``disabled``: as that table says); or
+        None."""
         if not self.enforced():
             return None
         grant = self._grants.latest(user_id)
@@ -143,6 +168,10 @@ class GrantService:
         if grant.role != str(role):
             return (f"The account {name!r} is {role} in the accounts table, but an admin's"
                     f" signed grant says {grant.role}: its role was changed outside the"
+                    " program.")
+        if grant.state == DISABLED and not disabled:
+            return (f"The account {name!r} was disabled by an admin's signed grant, but the"
+                    " accounts table says it is enabled: it was enabled outside the"
                     " program.")
         return None
 
@@ -161,14 +190,11 @@ class GrantService:
         """Every account whose role no valid grant states (for `check`)."""
         found = []
         for account in self._grants.accounts():
-            problem = self.problem(account.user_id, account.name, account.role)
+            problem = self.problem(account.user_id, account.name, account.role,
+                                   account.disabled)
             if problem:
                 found.append(problem)
         return found
-
-    def _holds(self, grant: RoleGrant | None, role: str) -> bool:
-        return grant is not None and grant.role == str(role) \
-            and self._grant_problem(grant) is None
 
     def _is_admin_certificate(self, certificate) -> bool:
         person = person_of(certificate)

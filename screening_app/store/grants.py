@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from screening_app.domain.canonical import canonical_json
 
 ACCOUNT_CREATED = "account.created"
+ACTIVE, DISABLED = "active", "disabled"
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,23 @@ class RoleGrant:
     at: str
     certificate_pem: str
     signature: str
+    # Whether the account may sign in: an admin's disabling is a grant too, so that a
+    # disabled account enabled again with SQL (and a slot written for it) is refused.
+    state: str = ACTIVE
+    # What the admin did: "granted" (an account added, or its role confirmed), "disabled",
+    # "enabled" or "password_reset".
+    act: str = "granted"
 
     def statement(self, station_id: str) -> bytes:
-        """What the admin signs: every field but the certificate and the signature."""
-        return canonical_json({
-            "grant": self.id, "station_id": station_id, "user_id": self.user_id,
-            "name": self.name, "role": self.role, "granted_by": self.granted_by,
-            "at": self.at}).encode("utf-8")
+        """What the admin signs: every field but the certificate and the signature (a
+        grant from before states and acts were signed says neither, and is an active
+        grant)."""
+        fields = {"grant": self.id, "station_id": station_id, "user_id": self.user_id,
+                  "name": self.name, "role": self.role, "granted_by": self.granted_by,
+                  "at": self.at}
+        if (self.state, self.act) != (ACTIVE, "granted"):
+            fields |= {"state": self.state, "act": self.act}
+        return canonical_json(fields).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,7 @@ class AccountRow:
     user_id: str
     name: str
     role: str
+    disabled: bool = False
 
 
 class GrantRepository:
@@ -56,14 +68,14 @@ class GrantRepository:
     def add(self, grant: RoleGrant) -> None:
         self._db.execute(
             "INSERT INTO role_grants (id, user_id, name, role, granted_by, at,"
-            " certificate_pem, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " certificate_pem, signature, state, act) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [grant.id, grant.user_id, grant.name, grant.role, grant.granted_by, grant.at,
-             grant.certificate_pem, grant.signature])
+             grant.certificate_pem, grant.signature, grant.state, grant.act])
 
     def latest(self, user_id: str) -> RoleGrant | None:
         row = self._db.execute(
-            "SELECT id, user_id, name, role, granted_by, at, certificate_pem, signature"
-            " FROM role_grants WHERE user_id = ? ORDER BY at DESC, rowid DESC LIMIT 1",
+            "SELECT id, user_id, name, role, granted_by, at, certificate_pem, signature,"
+            " state, act FROM role_grants WHERE user_id = ? ORDER BY at DESC, rowid DESC LIMIT 1",
             [user_id]).fetchone()
         return RoleGrant(*row) if row else None
 
@@ -76,8 +88,9 @@ class GrantRepository:
 
     def accounts(self) -> list[AccountRow]:
         """Every account as the accounts table says."""
-        return [AccountRow(*row) for row in self._db.execute(
-            "SELECT id, name, role FROM users ORDER BY name")]
+        return [AccountRow(user_id, name, role, disabled_at is not None)
+                for user_id, name, role, disabled_at in self._db.execute(
+                    "SELECT id, name, role, disabled_at FROM users ORDER BY name")]
 
     def account_creations(self) -> list[AccountCreation]:
         """Every ``account.created`` event, oldest first."""

@@ -469,6 +469,19 @@ def m0013_drafts_sealed(db: Database) -> None:
     )
 
 
+@migrations(name="0014_grant_states")
+def m0014_grant_states(db: Database) -> None:
+    # Disabling, enabling and resetting an account are grants signed by the admin too
+    # (services/grants.py): the newest grant says whether the account may sign in.
+    _run_script(
+        db,
+        """
+        ALTER TABLE role_grants ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
+        ALTER TABLE role_grants ADD COLUMN act TEXT NOT NULL DEFAULT 'granted';
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

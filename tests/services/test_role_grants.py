@@ -157,3 +157,61 @@ def test_check_from_the_command_line_names_the_account(certified, capsys, monkey
     assert code != 0
     assert "BAD  roles: The account 'olga' is supervisor in the accounts table" in out
     certified.services, _ = StationServices.unlock(certified.data_dir, "admin", PASSWORD)
+
+
+def test_disabling_enabling_and_resetting_are_grants_signed_by_the_admin(certified):
+    services, admin = certified.services, certified.admin
+    services.accounts.disable(admin, "olga")
+    services.accounts.enable(admin, "olga", PASSWORD + "x")
+    services.accounts.reset_password(admin, "olga", PASSWORD + "y")
+    acts = services.station.db.execute(
+        "SELECT act, state, granted_by FROM role_grants WHERE name = 'olga'"
+        " ORDER BY at, rowid").fetchall()
+    assert [(act, state) for act, state, _ in acts][-3:] == [
+        ("disabled", "disabled"), ("enabled", "active"), ("password_reset", "active")]
+    assert {by for _, _, by in acts} == {admin.user_id}
+    assert services.grants.problems() == []
+
+
+def test_a_disabled_account_enabled_by_hand_is_refused_and_check_says_so(certified):
+    """The insider enables a disabled colleague's account in the accounts table and writes
+    a slot for it with a password of their own: the admin's signed grant still says
+    disabled."""
+    services, admin = certified.services, certified.admin
+    services.accounts.disable(admin, "olga")
+    services.close()
+    key = KeyFile.load(certified.data_dir).unlock("ivan", PASSWORD).database_key
+    db = open_database(certified.data_dir / "station.sqlite3", key)
+    db.execute("UPDATE users SET disabled_at = NULL WHERE name = 'olga'")
+    db.conn.commit()
+    db.close()
+    keyfile = KeyFile.load(certified.data_dir)
+    keyfile.set_slot("olga", PASSWORD, SlotContents.new(key))
+    keyfile.save(key)
+
+    with pytest.raises(RoleNotConfirmed, match="The account 'olga' was disabled by an admin's"
+                                               " signed grant, but the accounts table says it"
+                                               " is enabled"):
+        StationServices.unlock(certified.data_dir, "olga", PASSWORD)
+    certified.services, admin = StationServices.unlock(certified.data_dir, "admin", PASSWORD)
+    check = role_check(certified.services, admin)
+    assert not check.ok and "'olga' was disabled by an admin's signed grant" in check.detail
+
+
+def test_a_disabling_grant_rewritten_as_active_no_longer_matches_its_signature(certified):
+    services, admin = certified.services, certified.admin
+    services.accounts.disable(admin, "olga")
+    services.close()
+    db = insider_db(certified.data_dir)
+    for (trigger,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                 " AND tbl_name = 'role_grants'").fetchall():
+        db.execute(f'DROP TRIGGER "{trigger}"')
+    db.execute("UPDATE role_grants SET state = 'active', act = 'granted'"
+               " WHERE name = 'olga' AND act = 'disabled'")
+    db.execute("UPDATE users SET disabled_at = NULL WHERE name = 'olga'")
+    db.conn.commit()
+    db.close()
+    certified.services, admin = StationServices.unlock(certified.data_dir, "admin", PASSWORD)
+    check = role_check(certified.services, admin)
+    assert not check.ok
+    assert "The role grant of the account 'olga' does not match its signature" in check.detail
