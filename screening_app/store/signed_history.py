@@ -60,8 +60,11 @@ def verify_signed_history(db: Database, station_id: str,
     """Every event's signature and every checkpoint, in order; the problems found (the
     first few of each kind, in plain sentences). ``station_key_verifier(message,
     signature)`` checks a checkpoint; None when the station has no certificate yet."""
-    keys = {public: user for public, user in db.execute(
+    stored_keys = {public: user for public, user in db.execute(
         "SELECT public_key, user_id FROM account_event_keys")}
+    # The keys the history so far vouches for (see _KeyRegistrations): a key stored for an
+    # account without a registration, or registered by someone who may not, signs nothing.
+    registrations = _KeyRegistrations(stored_keys)
     transcribed_for_others = {row[0] for row in db.execute(
         "SELECT id FROM interviews WHERE transcribed = 1")}
     problems: list[str] = []
@@ -82,6 +85,8 @@ def verify_signed_history(db: Database, station_id: str,
                 if problem:
                     _note(problems, problem)
             if signature is None:
+                if kind in _REGISTRY_KINDS:
+                    registrations.record(seq, kind, json.loads(payload), None)
                 if seen_signed and kind not in UNSIGNED_KINDS:
                     _note(problems, f"Event {seq} ({kind}) is not signed, though every event"
                                     " after the first signed one must be: it was added or"
@@ -89,7 +94,16 @@ def verify_signed_history(db: Database, station_id: str,
                 continue
             seen_signed = True
             signed += 1
-            if not _signature_holds(keys, signed_by, digest, signature):
+            if kind in _REGISTRY_KINDS:
+                problem = registrations.record(seq, kind, json.loads(payload), signed_by)
+                if problem:
+                    _note(problems, problem)
+            if not _signature_holds(registrations.vouched, signed_by, digest, signature):
+                if _signature_holds(stored_keys, signed_by, digest, signature):
+                    _note(problems, f"Event {seq} ({kind}) is signed with an event key that no"
+                                    " registration in the history vouches for: the key was"
+                                    " added outside the program.")
+                    continue
                 bad_signatures += 1
                 if bad_signatures == 1:
                     first_bad = (f"Event {seq} ({kind}) does not carry a valid signature of"
@@ -109,6 +123,58 @@ def verify_signed_history(db: Database, station_id: str,
         problems.insert(0, first_bad + (f" (and {more} events after it no longer match"
                                         " their signatures)." if more else "."))
     return SignedHistoryReport(signed, checkpoints, tuple(problems))
+
+
+ACCOUNT_CREATED = "account.created"
+ACCOUNT_RECOVERED = "account.recovered"
+_REGISTRY_KINDS = frozenset({EVENT_KEY_REGISTERED, ACCOUNT_CREATED, ACCOUNT_RECOVERED})
+_ADMIN = "admin"
+
+
+class _KeyRegistrations:
+    """Which event keys the history vouches for, as it goes. An account's key counts from
+    the event that registers it, and only if that event was signed by an admin's session
+    (adding the account, resetting or enabling it), or by the account itself when it has
+    no key yet (its first sign-in with this version) or has just been recovered with
+    headquarters' key. An insider who writes a slot and a key for another account, and
+    signs events in its name, is found here. Admins are the accounts the history records
+    as created admins by an admin (the station's first account created itself)."""
+
+    def __init__(self, stored: dict[str, str]):
+        self._stored = stored
+        self.vouched: dict[str, str] = {}
+        self._admins: set[str] = set()
+        self._created_any = False
+        self._recovered: set[str] = set()
+
+    def record(self, seq: int, kind: str, payload: dict, signed_by: str | None) -> str | None:
+        user = str(payload.get("user_id", ""))
+        if kind == ACCOUNT_CREATED:
+            first, self._created_any = not self._created_any, True
+            if payload.get("role") == _ADMIN and (first or signed_by in self._admins
+                                                  or signed_by is None):
+                # (Unsigned: from before events were signed, when nothing else could be.)
+                self._admins.add(user)
+            return None
+        if kind == ACCOUNT_RECOVERED:
+            self._recovered.add(user)
+            return None
+        public = str(payload.get("public_key", ""))
+        if self._stored.get(public) != user:
+            return (f"Event {seq} registers an event key that is not stored for that"
+                    " account: it was changed outside the program.")
+        has_key = user in self.vouched.values()
+        if signed_by == user and (not has_key or user in self._recovered):
+            self._recovered.discard(user)
+        elif signed_by != user and signed_by in self._admins:
+            pass
+        else:
+            return (f"Event {seq} registers a new event key for an account, signed by"
+                    + (" that key itself though the account already had one"
+                       if signed_by == user else " an account that is not an admin")
+                    + ": a key slot was written outside the program.")
+        self.vouched[public] = user
+        return None
 
 
 def _signature_holds(keys: dict[str, str], signed_by: str, digest: str,

@@ -277,3 +277,72 @@ def test_an_interviewers_password_opens_no_station_key_and_no_password_hash(work
                           .encode())
     assert all(h == "" for (h,) in db.execute("SELECT password_hash FROM users"))
     insider.done()
+
+
+def test_a_slot_written_for_another_account_signs_nothing_in_its_name(
+        worked, capsys, monkeypatch):
+    """The insider writes a slot for olga with a password of their own (the key file's MAC
+    is under the database key, which they hold) and signs in as her: the session makes an
+    event key of its own and signs events in her name with it. The history vouches for no
+    such key: olga already had one, and no admin registered another."""
+    from screening_app.store.keyfile import SlotContents
+
+    station, olga_s = worked
+    station.services.close()
+    key = KeyFile.load(station.data_dir).unlock("ivan", PASSWORD).database_key
+    keyfile = KeyFile.load(station.data_dir)
+    keyfile.set_slot("olga", "a password ivan chose", SlotContents.new(key))
+    keyfile.save(key)
+    # Her personal key would not open under the new slot and stop the sign-in: gone first.
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    insider.db.execute("DELETE FROM user_keys WHERE user_id = ?",
+                       [station.other_interviewer.user_id])
+    insider.done()
+    services, olga = StationServices.unlock(station.data_dir, "olga", "a password ivan chose")
+    from screening_app.store.connection import write_transaction
+
+    with write_transaction(services.station.db):
+        services.station.events.append("interview.note", {"note": "forged"},
+                                       actor_id=olga.user_id, interview_id=olga_s.id)
+    services.close()
+    for run in (audit, check):
+        code, out = run(station, capsys, monkeypatch)
+        assert code == 3, out
+        assert ("registers a new event key for an account, signed by that key itself though"
+                " the account already had one: a key slot was written outside the program"
+                in out)
+
+
+def test_an_event_key_stored_by_hand_signs_nothing(worked, capsys, monkeypatch):
+    """The insider stores a key of their own for olga, without any registration, and
+    signs a new event in her name with it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    station, olga_s = worked
+    station.services.close()
+    insider = Insider(station.data_dir, "ivan", PASSWORD)
+    forged = Ed25519PrivateKey.generate()
+    public = forged.public_key().public_bytes_raw().hex()
+    olga_id = station.other_interviewer.user_id
+    insider.db.execute("INSERT INTO account_event_keys (public_key, user_id,"
+                       " sealed_private_key, created_at) VALUES (?, ?, '{}', ?)",
+                       [public, olga_id, "2026-12-03T00:00:00.000Z"])
+    (seq, prev), = insider.db.execute("SELECT seq, hash FROM events ORDER BY seq DESC"
+                                      " LIMIT 1").fetchall()
+    at, event_id = "2026-12-03T00:00:01.000Z", "forged-event"
+    payload = {"note": "forged"}
+    digest = chain_hash(prev, event_content(seq + 1, event_id, at,
+                                            station.services.station.station_id, olga_id,
+                                            "interview.note", olga_s.id, payload))
+    insider.db.execute(
+        "INSERT INTO events (seq, id, at, station_id, actor_id, kind, interview_id, payload,"
+        " prev_hash, hash, signed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [seq + 1, event_id, at, station.services.station.station_id, olga_id,
+         "interview.note", olga_s.id, json.dumps(payload, separators=(",", ":"),
+                                                 sort_keys=True),
+         prev, digest, olga_id, forged.sign(bytes.fromhex(digest)).hex()])
+    insider.done()
+    code, out = audit(station, capsys, monkeypatch)
+    assert code == 3, out
+    assert (f"Event {seq + 1} (interview.note) is signed with an event key that no"
+            " registration in the history vouches for" in out)
