@@ -108,18 +108,15 @@ class DocumentRepository:
         first. ``day`` is a date (YYYY-MM-DD) of finalisation in UTC."""
         where, params = ["documents.revision = (SELECT max(revision) FROM documents d2"
                          " WHERE d2.interview_id = documents.interview_id)"], []
-        if interviewer_id:
-            where.append("interviews.interviewer_id = ?")
-            params.append(interviewer_id)
-        if compound:
-            where.append("json_extract(interviews.subject_snapshot, '$.compound') = ?")
-            params.append(compound)
-        if day:
-            where.append("substr(interviews.finalised_at, 1, 10) = ?")
-            params.append(day)
-        if kind:
-            where.append("documents.kind = ?")
-            params.append(kind)
+        for clause, value in (
+            ("interviews.interviewer_id = ?", interviewer_id),
+            ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
+            ("substr(interviews.finalised_at, 1, 10) = ?", day),
+            ("documents.kind = ?", kind),
+        ):
+            if value:
+                where.append(clause)
+                params.append(value)
         rows = self._db.execute(
             "SELECT interviews.id, documents.id, documents.kind, interviews.subject_isn,"
             " json_extract(interviews.subject_snapshot, '$.name_native'),"
