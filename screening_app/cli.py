@@ -430,19 +430,47 @@ def cmd_audit_verify(args, services, actor) -> int:
 
 
 def cmd_review_list(args, services, actor) -> int:
+    from screening_app.services.reviews import describe_flags
+
     items = services.reviews.queue(actor, state=args.state, interviewer=args.interviewer,
                                    compound=args.compound, day=args.day)
+    flags = services.reviews.flags(actor)
+    if args.flagged:
+        items = [i for i in items if flags.for_interview(i.interview_id)]
     if args.json:
-        _print_json([asdict(i) for i in items])
+        _print_json([{**asdict(i), "flags": [_flag_json(f) for f in
+                                             flags.for_interview(i.interview_id)]}
+                     for i in items])
     elif not items:
         print("Nothing to review.")
     else:
         print(_table([(i.interview_id[:8], i.subject_isn, i.subject_name, i.compound,
                        i.interviewer_label, i.finalised_at[:16], i.outcome_label,
-                       i.state_label, i.reason or "") for i in items],
+                       i.state_label, describe_flags(flags.for_interview(i.interview_id)),
+                       i.reason or "") for i in items],
                      ("ID", "ISN", "NAME", "COMPOUND", "INTERVIEWER", "FINALISED",
-                      "CHOICE / OUTCOME", "STATE", "REASON / NOTE")))
+                      "CHOICE / OUTCOME", "STATE", "FLAGS", "REASON / NOTE")))
     return EXIT_OK
+
+
+def cmd_review_flags(args, services, actor) -> int:
+    """The camp-wide flags (patterns across interviews), each with its interviews."""
+    camp = services.reviews.flags(actor).camp
+    if args.json:
+        _print_json([_flag_json(flag) for flag in camp])
+    elif not camp:
+        print("No pattern across interviews is flagged.")
+    else:
+        for flag in camp:
+            ids = ", ".join(interview_id[:8] for interview_id in flag.interview_ids)
+            print(f"⚑ {flag.shown_title}: {flag.explanation}")
+            print(f"  {len(flag.interview_ids)} interviews: {ids}")
+    return EXIT_OK
+
+
+def _flag_json(flag) -> dict:
+    return {"kind": flag.kind, "title": flag.shown_title, "explanation": flag.explanation,
+            "interview_ids": list(flag.interview_ids)}
 
 
 def cmd_review_decide(args, services, actor) -> int:
@@ -724,8 +752,16 @@ def build_parser() -> argparse.ArgumentParser:
     rlist.add_argument("--interviewer")
     rlist.add_argument("--compound")
     rlist.add_argument("--day", metavar="YYYY-MM-DD")
-    rlist.add_argument("--json", action="store_true")
+    rlist.add_argument("--flagged", action="store_true",
+                       help="only the interviews that carry a flag of their own")
+    rlist.add_argument("--json", action="store_true",
+                       help="as JSON, each interview with its flags")
     rlist.set_defaults(handler=cmd_review_list)
+    rflags = review.add_parser("flags", parents=[auth],
+                               help="the patterns flagged across interviews (by interviewer,"
+                                    " interpreter, compound-day), each with its interviews")
+    rflags.add_argument("--json", action="store_true")
+    rflags.set_defaults(handler=cmd_review_flags)
     for name, decision, needs_reason in (("approve", "approved", False),
                                          ("send-back", "sent_back", True),
                                          ("reject", "rejected", True)):

@@ -54,6 +54,9 @@ class ReviewFlag:
     interview_id: str | None  # None for flags about a group of interviews
     explanation: str
     title: str = ""  # a few words for lists; the explanation says the rest
+    # A group flag's interviews (the interviewer's, the interpreter's, the compound-day's),
+    # so that a supervisor can list them.
+    interview_ids: tuple[str, ...] = ()
 
     @property
     def shown_title(self) -> str:
@@ -87,11 +90,15 @@ def record_flags(
     earlier: Sequence[InterviewRecord],
     settings: FlagSettings,
     interviewer_labels: Mapping[str, str] | None = None,
+    paper_gave_times: bool = False,
 ) -> list[ReviewFlag]:
     """Flags for one interview. ``step_seconds`` comes from ``step_durations``; ``earlier``
     may hold any records, and only completed interviews of the same person that started
     before this one are compared with it. ``interviewer_labels`` gives, by interviewer id,
-    the name people read (display name); without one the record's login name is used."""
+    the name people read (display name); without one the record's login name is used.
+    A transcribed interview was not timed as it happened: its steps took the seconds of
+    typing it in, so only the paper's own duration is checked, where the paper gave its
+    start and end (``paper_gave_times``)."""
     flags: list[ReviewFlag] = []
 
     def flag(kind: str, explanation: str) -> None:
@@ -100,7 +107,8 @@ def record_flags(
     completed = _is_completed(record)
     # A stopped interview is short by nature (no privacy, no interpreter...), so the timing
     # flags only speak about interviews that reached a choice.
-    if completed and record.ended_at is not None:
+    timed = not record.transcribed or paper_gave_times
+    if completed and timed and record.ended_at is not None:
         duration = _seconds_between(record, record.started_at, record.ended_at)
         if duration < settings.minimum_duration_seconds:
             flag(
@@ -108,9 +116,9 @@ def record_flags(
                 f"The interview took {format_duration(duration)}; "
                 f"the protocol's minimum is {format_duration(settings.minimum_duration_seconds)}.",
             )
-    # No step timings at all means the interview was not timed (a transcribed paper form),
-    # which is not the same as an explanation that took no time.
-    if completed and step_seconds:
+    # No step timings at all means the interview was not timed (a transcribed paper form,
+    # or one from before steps were timed), which is not an explanation that took no time.
+    if completed and step_seconds and not record.transcribed:
         explained = step_seconds.get(settings.explanation_step, 0.0)
         if explained < settings.minimum_explanation_seconds:
             minimum = format_duration(settings.minimum_explanation_seconds)
@@ -309,6 +317,7 @@ def _skew_by(
                 f"interviews ({k / n:.0%}); the rest of the camp {rest_k} of {rest_n} "
                 f"({rest_share:.0%}); the chance of a difference this large is "
                 f"p = {_format_p(p_value)} (exact binomial test).",
+                interview_ids=tuple(record.id for record in own),
             )
         )
     return flags
@@ -343,6 +352,7 @@ def uniform_compound_flags(
                 f"In compound {compound} on {day} (UTC), {k} of {n} completed interviews "
                 f"({k / n:.0%}) recorded {_quoted(choice, settings)}; a share of "
                 f"{settings.uniform_share:.0%} or more is flagged.",
+                interview_ids=tuple(record.id for record in group),
             )
         )
     return flags

@@ -232,6 +232,9 @@ class InterviewService:
                     "transcribed": transcribed,
                     "supersedes_id": supersedes_id,
                     "purpose": record.purpose,
+                    # A paper interview's start is the paper's, if it gave one (the timing
+                    # flags check only what was measured).
+                    **({"started_at_given": started_at is not None} if transcribed else {}),
                 },
                 actor_id=actor.user_id,
                 interview_id=record.id,
@@ -433,6 +436,8 @@ class InterviewService:
                     "flags": list(record.flags),
                     "record_sha256": record.record_sha256,
                     "note": note,
+                    **({"ended_at_given": ended_at is not None} if record.transcribed
+                       else {}),
                 },
                 actor_id=actor.user_id, interview_id=record.id, at=now,
             )

@@ -289,11 +289,14 @@ class ReviewService:
                 " WHERE kind = 'interview.step_entered' ORDER BY seq"):
             steps.setdefault(interview_id, []).append((kind, at, json.loads(payload)))
         labels = UserNames(self._db).labels()
+        timed_on_paper = self._paper_gave_times(
+            [record.id for record in records if record.transcribed])
         per_interview = {}
         for record in records:
             durations = step_durations(steps.get(record.id, []), record.ended_at)
             found = record_flags(record, durations, prints.get(record.id, 0),
-                                 by_subject[record.subject_isn], settings, labels)
+                                 by_subject[record.subject_isn], settings, labels,
+                                 paper_gave_times=record.id in timed_on_paper)
             if found:
                 per_interview[record.id] = self._titled(record, found)
         camp = skew_flags(records, settings, labels) + uniform_compound_flags(records, settings)
@@ -318,8 +321,25 @@ class ReviewService:
         earlier = self._interviews.find(subject_isn=record.subject_isn,
                                         status=InterviewStatus.FINAL)
         found = record_flags(record, step_durations(steps, record.ended_at), prints, earlier,
-                             self._flag_settings(), UserNames(self._db).labels())
+                             self._flag_settings(), UserNames(self._db).labels(),
+                             paper_gave_times=bool(record.transcribed
+                                                   and self._paper_gave_times([record.id])))
         return self._titled(record, found)
+
+    def _paper_gave_times(self, interview_ids: list[str]) -> set[str]:
+        """Those of ``interview_ids`` (transcribed) whose paper gave both its start and its
+        end, as their start and finalisation events recorded."""
+        given: dict[str, int] = {}
+        for start in range(0, len(interview_ids), 500):
+            chunk = interview_ids[start:start + 500]
+            for interview_id, kind, payload in self._db.execute(
+                    "SELECT interview_id, kind, payload FROM events"
+                    " WHERE kind IN ('interview.started', 'interview.finalised')"
+                    f" AND interview_id IN ({', '.join('?' * len(chunk))})", chunk):
+                key = "started_at_given" if kind == "interview.started" else "ended_at_given"
+                given[interview_id] = given.get(interview_id, 0) + bool(
+                    json.loads(payload).get(key))
+        return {interview_id for interview_id, count in given.items() if count == 2}
 
     def _titled(self, record: InterviewRecord, flags: list[ReviewFlag]) -> list[ReviewFlag]:
         """A flag the protocol raised is titled with the protocol's own label."""

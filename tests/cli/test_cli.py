@@ -216,9 +216,8 @@ def test_approving_a_flagged_interview_needs_a_note(data_dir, tmp_path, capsys, 
     code, out, err = as_user("hughes", "review", "approve", interview_id[:8])
     assert (code, out) == (2, "")
     assert err.strip() == (
-        f"screening-app: Interview {interview_id[:8]} is flagged (short interview, short"
-        " explanation, transcribed from paper); approve it with --note \"…\" saying why it is"
-        " approved despite them.")
+        f"screening-app: Interview {interview_id[:8]} is flagged (transcribed from paper);"
+        " approve it with --note \"…\" saying why it is approved despite them.")
     code, out, err = as_user("hughes", "review", "approve", interview_id[:8], "--note",
                              "Approved despite: transcribed from the complete paper form.")
     assert code == 0, err
@@ -235,6 +234,43 @@ def test_approving_a_flagged_interview_needs_a_note(data_dir, tmp_path, capsys, 
         "Capt. R. Hughes")
     code, out, _ = as_user("hughes", "interview", "list")
     assert "Lt. I. Petrov" in out and " ivan " not in out
+
+
+def test_review_flags_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
+    """`review list` shows each interview's flags (and `--flagged` only those with some);
+    `review flags` the patterns across interviews, each with its interviews."""
+    from dataclasses import replace
+
+    from screening_app.services.reviews import ReviewService
+
+    def as_boss(*argv):
+        return cli(capsys, monkeypatch, "--data-dir", data_dir, *argv, "--user", "boss",
+                   "--password-stdin", stdin=PASSWORD + "\n")
+
+    code, out, _ = as_boss("review", "flags")
+    assert (code, out.strip()) == (0, "No pattern across interviews is flagged.")
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"answers": complete_answers()}), encoding="utf-8")
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "interview", "record",
+                         "--isn", "NK-100001", "--answers", answers, "--user", "ivan",
+                         "--password-stdin", stdin=PASSWORD + "\n")
+    interview_id = out.split()[3]
+    code, out, _ = as_boss("review", "list", "--json")
+    (item,) = json.loads(out)
+    assert [flag["kind"] for flag in item["flags"]] == ["transcribed"]
+    assert item["flags"][0]["explanation"].startswith("The record was transcribed")
+    code, out, _ = as_boss("review", "list", "--flagged")
+    assert "FLAGS" in out and "transcribed from paper" in out
+    # One interview is a whole compound-day once the minimum is one: a pattern.
+    settings = ReviewService._flag_settings
+    monkeypatch.setattr(ReviewService, "_flag_settings", lambda self: replace(
+        settings(self), uniform_min_interviews=1))
+    code, out, _ = as_boss("review", "flags")
+    assert code == 0 and out.startswith("⚑ ") and "1 of 1 completed interviews" in out
+    assert f"1 interviews: {interview_id[:8]}" in out
+    code, out, _ = as_boss("review", "flags", "--json")
+    (flag,) = json.loads(out)
+    assert (flag["kind"], flag["interview_ids"]) == ("compound_uniform", [interview_id])
 
 
 def test_lists_export_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):

@@ -196,6 +196,16 @@ def test_uniform_compound_day_is_flagged():
     assert "16 of 16 completed interviews (100%) recorded “enlist”" in flags[0].explanation
 
 
+def test_group_flags_list_their_interviews():
+    uniform = batch(16, 16, compound="76")
+    (flag,) = uniform_compound_flags(uniform + batch(16, 10, compound="62"), SETTINGS)
+    assert flag.interview_ids == tuple(record.id for record in uniform)
+    records = camp_with(18)
+    (skew,) = [f for f in skew_flags(records, SETTINGS) if f.kind == "interviewer_skew"]
+    assert sorted(skew.interview_ids) == sorted(r.id for r in records
+                                                if r.interviewer_id == "id-ivan")
+
+
 def test_mixed_compound_day_is_not_flagged():
     assert uniform_compound_flags(batch(16, 10, compound="62"), SETTINGS) == []
 

@@ -5,12 +5,17 @@ from screening_app.protocol.examples import complete_answers
 from screening_app.services.reviews import NoteRequired
 from tests.conftest import install_test_user_certificate
 
+# The paper gives its start and end: a three-minute interview, shorter than the protocol's
+# minimum (a paper without them is not timed at all).
+PAPER_TIMES = {"started_at": "2026-11-27T09:30:00Z", "ended_at": "2026-11-27T09:33:00Z"}
+
 
 @pytest.fixture
 def reviewed(roster_station):
     services = roster_station.services
     records = [services.transcription.record(roster_station.interviewer, isn,
-                                             {"answers": complete_answers(choice)}, "paper")
+                                             {"answers": complete_answers(choice),
+                                              **PAPER_TIMES}, "paper")
                for isn, choice in (("NK-100001", "enlist"), ("NK-100002", "repatriate"),
                                    ("CN-700001", "enlist"))]
     return roster_station, records
@@ -86,14 +91,33 @@ def test_flags_explain_themselves_for_each_interview(roster_station):
     answers = complete_answers("enlist")
     answers["threatened"] = "yes"
     final = services.transcription.record(roster_station.interviewer, "NK-100013",
-                                          {"answers": answers}, "paper")
+                                          {"answers": answers, **PAPER_TIMES}, "paper")
     flags = services.reviews.flags(roster_station.supervisor)
     kinds = {f.kind for f in flags.for_interview(final.id)}
     assert {"transcribed", "coercion_reported"} <= kinds
     assert all(f.explanation.endswith(".") for f in flags.for_interview(final.id))
-    # Transcribed in seconds: shorter than the protocol's minimum, with the figures.
+    # The paper's own duration is shorter than the protocol's minimum, with the figures.
     short = [f for f in flags.for_interview(final.id) if f.kind == "short_interview"]
-    assert short and "minimum is 7 min" in short[0].explanation
+    assert short and "took 3 min" in short[0].explanation
+    assert "minimum is 7 min" in short[0].explanation
+
+
+def test_a_paper_interview_gets_no_timing_flag_for_what_was_not_measured(roster_station):
+    """Typing a paper form in takes seconds: that is not how long the interview took. With
+    no start and end on the paper nothing is timed; with them, only the whole duration is
+    (the steps were not timed on paper)."""
+    services = roster_station.services
+    untimed = services.transcription.record(roster_station.interviewer, "NK-100013",
+                                            {"answers": complete_answers("enlist")}, "paper")
+    long_enough = services.transcription.record(
+        roster_station.interviewer, "NK-100001",
+        {"answers": complete_answers("enlist"), "started_at": "2026-11-27T09:00:00Z",
+         "ended_at": "2026-11-27T09:40:00Z"}, "paper")
+    flags = services.reviews.flags(roster_station.supervisor)
+    for record in (untimed, long_enough):
+        assert [f.kind for f in flags.for_interview(record.id)] == ["transcribed"]
+        assert services.reviews.flags_for(roster_station.supervisor, record.id) == \
+            flags.for_interview(record.id)
 
 
 def test_approval_countersigns_and_both_signatures_stay_valid(reviewed, tmp_path):
@@ -166,11 +190,9 @@ def test_approving_a_flagged_record_needs_a_note_and_refuses_whole(reviewed):
     with pytest.raises(NoteRequired) as refused:
         services.reviews.decide(station.supervisor, records[0].id, "approved", reason="  ")
     assert str(refused.value) == (
-        "The interview of NK-100001 is flagged (short interview, short explanation,"
-        " transcribed from paper): approving it needs a written note saying why it is"
-        " approved despite them.")
-    assert [f.kind for f in refused.value.flags] == ["short_interview", "short_explanation",
-                                                     "transcribed"]
+        "The interview of NK-100001 is flagged (short interview, transcribed from paper):"
+        " approving it needs a written note saying why it is approved despite them.")
+    assert [f.kind for f in refused.value.flags] == ["short_interview", "transcribed"]
     # Nothing was written: no review, no countersignature, no event.
     assert services.reviews.state(records[0].id) == "received"
     assert services.documents.latest(station.supervisor, records[0].id).revision == 1
@@ -203,7 +225,7 @@ def test_one_interviews_flags_are_those_the_queue_shows(reviewed):
         assert reviews.flags_for(station.supervisor, record.id) == \
             everything.for_interview(record.id)
     titles = [f.shown_title for f in everything.for_interview(records[0].id)]
-    assert titles == ["Short interview", "Short explanation", "Transcribed from paper"]
+    assert titles == ["Short interview", "Transcribed from paper"]
 
 
 def test_a_flag_the_protocol_raises_is_titled_by_the_protocol(roster_station):

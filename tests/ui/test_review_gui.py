@@ -15,13 +15,19 @@ COLUMN = {name: n for n, name in enumerate(
      "reason"))}
 
 
+# The paper gives its start and end: a three-minute interview, shorter than the protocol's
+# minimum (a paper without them is not timed at all).
+PAPER_TIMES = {"started_at": "2026-11-27T09:30:00Z", "ended_at": "2026-11-27T09:33:00Z"}
+
+
 @pytest.fixture
 def queue(qtbot, roster_station):
     services = roster_station.services
     for isn, choice in (("NK-100001", "repatriate"), ("NK-100002", "enlist"),
                         ("CN-700001", "repatriate")):
         services.transcription.record(roster_station.interviewer, isn,
-                                      {"answers": complete_answers(choice)}, "paper")
+                                      {"answers": complete_answers(choice), **PAPER_TIMES},
+                                      "paper")
     window = MainWindow(services, roster_station.supervisor, lock_minutes=0)
     qtbot.addWidget(window)
     assert window.review_action.isVisible()
