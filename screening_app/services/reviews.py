@@ -127,6 +127,16 @@ class ReviewFlags:
     def for_interview(self, interview_id: str) -> list[ReviewFlag]:
         return self.per_interview.get(interview_id, [])
 
+    def shown_by_interview(self) -> dict[str, list[ReviewFlag]]:
+        """What the queue shows against each interview: its own flags, then each camp-wide
+        pattern it is part of (so "Flagged only" lists a pattern's interviews too).
+        Approving still answers only for the record's own flags (``for_interview``)."""
+        shown = {interview_id: list(found) for interview_id, found in self.per_interview.items()}
+        for flag in self.camp:
+            for interview_id in flag.interview_ids:
+                shown.setdefault(interview_id, []).append(flag)
+        return shown
+
 
 class ReviewService:
     def __init__(self, station: Station, settings=None):

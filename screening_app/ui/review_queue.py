@@ -327,8 +327,8 @@ class ReviewQueueDialog(QDialog):
     def _on_flags(self, result) -> None:
         flags, interpreters = result
         _fill_filter(self.interpreter_filter, interpreters, "All interpreters")
-        self._flags_by_interview = flags.per_interview
-        self.model.set_flags(flags.per_interview)
+        self._flags_by_interview = flags.shown_by_interview()
+        self.model.set_flags(self._flags_by_interview)
         if self.flagged_only.isChecked():
             self.reload()
         self._show_camp_flags("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
@@ -347,7 +347,9 @@ class ReviewQueueDialog(QDialog):
         """The selected row's decision (who, when, why), its flags, and which decisions
         its state allows."""
         found = self.model.flags_of(item.interview_id) if item else []
-        self.flags_label.setText("\n".join(f"⚑ {f.explanation}" for f in found))
+        self.flags_label.setText("\n".join(
+            f"⚑ {f.explanation}" if f.interview_id else f"⚑ Part of a pattern: {f.explanation}"
+            for f in found))
         self.decision_label.setText(_decision_text(item) if item else "")
         for button in (self.approve_button, self.send_back_button, self.reject_button):
             button.setEnabled(item is not None and item.decidable)

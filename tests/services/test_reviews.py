@@ -299,3 +299,14 @@ def test_flag_sentences_name_choices_and_flags_by_the_protocols_labels(roster_st
     assert "recorded “Enter the armed forces of the United Nations Command”" in changed.explanation
     for flag in flags:
         assert "enlist" not in flag.explanation and "repatriate'" not in flag.explanation
+
+
+def test_the_queue_shows_each_pattern_against_its_interviews():
+    from screening_app.domain.review_flags import ReviewFlag
+    from screening_app.services.reviews import ReviewFlags
+
+    own = ReviewFlag("transcribed", "a", "Transcribed.")
+    pattern = ReviewFlag("compound_uniform", None, "In compound 76 …", interview_ids=("a", "b"))
+    flags = ReviewFlags({"a": [own]}, [pattern])
+    assert flags.shown_by_interview() == {"a": [own, pattern], "b": [pattern]}
+    assert flags.for_interview("b") == []  # approving b answers for no flag of its own

@@ -266,3 +266,26 @@ def test_locking_the_station_closes_a_decision_half_made(qtbot, queue):
     window.lock()
     assert not dialog.isVisible() and not confirm.isVisible()
     assert station.services.reviews.queue(station.supervisor, state="approved") == []
+
+
+def test_a_pattern_shows_against_each_of_its_interviews(qtbot, roster_station, monkeypatch):
+    """A camp-wide pattern lists its interviews: each row shows it, and its detail says the
+    interview is part of it (here: one interview is a whole compound-day)."""
+    from dataclasses import replace
+
+    from screening_app.services.reviews import ReviewService
+
+    settings = ReviewService._flag_settings
+    monkeypatch.setattr(ReviewService, "_flag_settings", lambda self: replace(
+        settings(self), uniform_min_interviews=1))
+    services = roster_station.services
+    services.transcription.record(roster_station.interviewer, "NK-100001",
+                                  {"answers": complete_answers("repatriate")}, "paper")
+    window = MainWindow(services, roster_station.supervisor, lock_minutes=0)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
+        dialog = window.open_review_queue()
+    assert "Compound answered as one" in cell(dialog, 0, "flags")
+    dialog.table.selectRow(0)
+    assert "⚑ Part of a pattern: In compound" in dialog.flags_label.text()
+    assert "In compound" in dialog.camp_flags_label.text()
