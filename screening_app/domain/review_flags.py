@@ -349,7 +349,7 @@ def uniform_compound_flags(
             ReviewFlag(
                 "compound_uniform",
                 None,
-                f"In compound {compound} on {day} (UTC), {k} of {n} completed interviews "
+                f"In {_compound_named(compound)} on {day} (UTC), {k} of {n} completed interviews "
                 f"({k / n:.0%}) recorded {_quoted(choice, settings)}; a share of "
                 f"{settings.uniform_share:.0%} or more is flagged.",
                 interview_ids=tuple(record.id for record in group),
@@ -359,6 +359,12 @@ def uniform_compound_flags(
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _compound_named(compound: str) -> str:
+    """The compound as the roster names it ("Compound 76"), said as a compound when the
+    roster gives a bare number ("compound 76"), never "compound Compound 76"."""
+    return compound if compound.casefold().startswith("compound") else f"compound {compound}"
 
 
 def _interviewer(record: InterviewRecord, labels: Mapping[str, str]) -> str:

@@ -206,6 +206,11 @@ def test_group_flags_list_their_interviews():
                                                 if r.interviewer_id == "id-ivan")
 
 
+def test_a_compound_is_named_as_the_roster_names_it():
+    (flag,) = uniform_compound_flags(batch(16, 16, compound="Compound 76"), SETTINGS)
+    assert flag.explanation.startswith("In Compound 76 on 1952-04-10 (UTC), 16 of 16")
+
+
 def test_mixed_compound_day_is_not_flagged():
     assert uniform_compound_flags(batch(16, 10, compound="62"), SETTINGS) == []
 

@@ -287,5 +287,5 @@ def test_a_pattern_shows_against_each_of_its_interviews(qtbot, roster_station, m
         dialog = window.open_review_queue()
     assert "Compound answered as one" in cell(dialog, 0, "flags")
     dialog.table.selectRow(0)
-    assert "⚑ Part of a pattern: In compound" in dialog.flags_label.text()
-    assert "In compound" in dialog.camp_flags_label.text()
+    assert "⚑ Part of a pattern: In Compound 62 on " in dialog.flags_label.text()
+    assert "In Compound 62 on " in dialog.camp_flags_label.text()
