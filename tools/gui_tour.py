@@ -57,6 +57,19 @@ class Tour:
         widget.window().grab().save(str(path))
         print(f"  {path.name}  ({widget.window().width()}x{widget.window().height()})")
 
+    def open_and_wait(self, opener, signal, timeout_ms: int = 30_000):
+        """``opener()``, then the event loop until ``signal`` (the queue's flags come from
+        a background task), so the picture shows what a person sees a moment later."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        opened = opener()
+        loop.exec()
+        signal.disconnect(loop.quit)
+        return opened
+
     def later(self, action) -> None:
         """Act on a modal dialog once it is open (exec() blocks until it closes)."""
         from PySide6.QtCore import QTimer
@@ -185,7 +198,10 @@ class Tour:
                              ("sync", window.open_sync_dialog),
                              ("verify", window.open_verify_dialog),
                              ("print-forms", window.open_batch_print)):
-            dialog = opener()
+            if name == "review-queue":
+                dialog = self.open_and_wait(opener, window.sig_review_queue_ready)
+            else:
+                dialog = opener()
             self.shot(dialog, name)
             dialog.close()
         window.services.close()
