@@ -96,10 +96,13 @@ class DraftSeal:
         """The draft's key, or None where this session opens neither wrap."""
         if not stored:
             return None
-        wraps = json.loads(stored)
-        context = _key_context(interview_id)
-        if self._own is not None and wraps.get("owner") == self._own[0]:
-            key = open_with(self._own[1], bytes.fromhex(wraps["owner_wrapped"]), context)
-            if key is not None:
-                return key
-        return self._review.open(bytes.fromhex(wraps["review"]), context)
+        try:
+            wraps = json.loads(stored)
+            context = _key_context(interview_id)
+            if self._own is not None and wraps.get("owner") == self._own[0]:
+                key = open_with(self._own[1], bytes.fromhex(wraps["owner_wrapped"]), context)
+                if key is not None:
+                    return key
+            return self._review.open(bytes.fromhex(wraps["review"]), context)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None  # changed by hand: it opens for no one

@@ -136,8 +136,12 @@ class InterviewRepository:
         )
 
     def _draft_key(self, interview_id: str, *, create: bool = False) -> bytes | None:
-        """The interview's own key, where this session opens it; with ``create``, a draft
-        without one (started before draft keys) gets one."""
+        """The interview's own key, where this session opens it. With ``create`` (to
+        write): a draft without one (started before draft keys) gets one, unless it
+        already holds signatures in clear, which cannot be sealed in place (the whole
+        record is sealed once finalised, at a reviewer's sign-in, store/resealing.py);
+        and a key this session cannot open is an error, never a reason to write in
+        clear."""
         if self._drafts is None:
             return None
         row = self._db.execute("SELECT draft_keys, status, interviewer_id FROM interviews"
@@ -145,13 +149,21 @@ class InterviewRepository:
         if row is None:
             return None
         if row[0] is None:
-            if not (create and row[1] == "draft" and self._drafts.can_seal):
+            if not (create and row[1] == "draft" and self._drafts.can_seal) \
+                    or self._has_signatures(interview_id):
                 return None
             key, stored = self._drafts.new_key(interview_id, row[2])
             self._db.execute("UPDATE interviews SET draft_keys = ? WHERE id = ?"
                              " AND status = 'draft'", [stored, interview_id])
             return key
-        return self._drafts.key_of(interview_id, row[0])
+        key = self._drafts.key_of(interview_id, row[0])
+        if key is None and create:
+            raise RuntimeError(f"interview {interview_id}'s draft key does not open here")
+        return key
+
+    def _has_signatures(self, interview_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM signatures WHERE interview_id = ? LIMIT 1",
+                                [interview_id]).fetchone() is not None
 
     def finalise(self, record: InterviewRecord) -> None:
         """Write the sealed record. The UPDATE only matches a draft; afterwards the

@@ -124,3 +124,41 @@ def test_a_draft_from_before_draft_keys_is_sealed_at_its_next_save(roster_statio
     services, ivan = _reopen(roster_station, "ivan")
     assert services.interviews.load(ivan, draft.id).record.answers == {
         "interview_language": "ko"}
+
+
+def test_a_draft_with_signatures_in_clear_from_before_is_sealed_whole_once_finalised(
+        roster_station, capsys, monkeypatch):
+    """Signatures captured before the station had a review key cannot be sealed in place:
+    such a draft stays as it was until it is finalised, and a reviewer's sign-in then seals
+    the record with its signatures."""
+    from screening_app.store.review_key import REVIEW
+    from tests.conftest import cli
+
+    services = roster_station.services
+    services.station.db.execute("DELETE FROM station_keys WHERE purpose = ?", [REVIEW])
+    services.station.db.conn.commit()
+    services, ivan = _reopen(roster_station, "ivan")
+    draft = _draft_with_a_signature(services, ivan, "NK-100001")
+    db = services.station.db
+    assert db.execute("SELECT count(*) FROM signatures WHERE interview_id = ?"
+                      " AND substr(image, 1, 3) != CAST('DS1' AS BLOB)",
+                      [draft.id]).fetchone()[0] > 0
+    services, _ = _reopen(roster_station, "sup")  # the review key is made
+    services, ivan = _reopen(roster_station, "ivan")
+    step = draft.protocol.steps[-1].id
+    services.interviews.enter_step(ivan, draft.id, step)
+    assert services.station.db.execute("SELECT draft_keys FROM interviews WHERE id = ?",
+                                       [draft.id]).fetchone() == (None,)
+    services.interviews.finalise(ivan, draft.id)
+    services, supervisor = _reopen(roster_station, "sup")  # seals the record, once
+    db = services.station.db
+    images = [image for (image,) in db.execute(
+        "SELECT image FROM signatures WHERE interview_id = ? AND image IS NOT NULL",
+        [draft.id])]
+    assert images and all(image[:3] == b"DS1" for image in images)
+    opened = services.interviews.load(supervisor, draft.id).record
+    assert opened.computed_hash() == opened.record_sha256
+    services.close()
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", roster_station.data_dir, "check",
+                         "--user", "sup", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 0, out + err
