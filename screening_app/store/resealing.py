@@ -10,6 +10,7 @@ history recorded for those records stay in clear: the history is chained and sig
 is never rewritten.
 """
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,10 +75,11 @@ def seal_what_is_in_clear(db: Database, review: ReviewSeal) -> Resealed:
                            [review.seal(answers.encode(), answers_context(interview_id)),
                             review.seal(choice.encode(), choice_context(interview_id))
                             if choice is not None else None, interview_id])
-            key = _signatures_sealed(db, interview_id, drafts)
-            sealed_signatures += key[1]
+            signatures_key, count = _signatures_sealed(db, interview_id)
+            sealed_signatures += count
             db.execute("UPDATE interviews SET draft_keys = ? WHERE id = ?",
-                       [drafts.wrapped(interview_id, key[0], owner_id=None), interview_id])
+                       [drafts.wrapped(interview_id, signatures_key, owner_id=None),
+                        interview_id])
         for document_id in forms:
             (content,) = db.execute("SELECT content FROM documents WHERE id = ?",
                                     [document_id]).fetchone()
@@ -87,12 +89,9 @@ def seal_what_is_in_clear(db: Database, review: ReviewSeal) -> Resealed:
     return Resealed(sealed_records, len(forms), sealed_signatures)
 
 
-def _signatures_sealed(db: Database, interview_id: str,
-                       drafts: DraftSeal) -> tuple[bytes, int]:
+def _signatures_sealed(db: Database, interview_id: str) -> tuple[bytes, int]:
     """A new key for the record's signatures (kept wrapped to the review key, as a draft's
     key is once finalised), and how many signatures it sealed."""
-    import os
-
     key = os.urandom(32)
     count = 0
     for signature_id, strokes, image in db.execute(
