@@ -170,13 +170,19 @@ def test_the_installed_entry_points_run(tmp_path):
         assert result.returncode == 0 and "screening-app" in result.stdout
 
 
-def test_review_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
+def recorded_by_ivan(data_dir, tmp_path, capsys, monkeypatch, isn: str) -> str:
+    """A paper interview of ``isn`` recorded by ivan from an answers file; its id."""
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"answers": complete_answers()}), encoding="utf-8")
     code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "interview", "record",
-                         "--isn", "NK-100002", "--answers", answers, "--user", "ivan",
+                         "--isn", isn, "--answers", answers, "--user", "ivan",
                          "--password-stdin", stdin=PASSWORD + "\n")
-    interview_id = out.split()[3]
+    assert code == 0, err
+    return out.split()[3]
+
+
+def test_review_from_the_command_line(data_dir, tmp_path, capsys, monkeypatch):
+    interview_id = recorded_by_ivan(data_dir, tmp_path, capsys, monkeypatch, "NK-100002")
     code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "review", "send-back",
                          interview_id[:8], "--reason", "Signatures missing on paper.",
                          "--user", "boss", "--password-stdin", stdin=PASSWORD + "\n")
@@ -249,12 +255,7 @@ def test_review_flags_from_the_command_line(data_dir, tmp_path, capsys, monkeypa
 
     code, out, _ = as_boss("review", "flags")
     assert (code, out.strip()) == (0, "No pattern across interviews is flagged.")
-    answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps({"answers": complete_answers()}), encoding="utf-8")
-    code, out, err = cli(capsys, monkeypatch, "--data-dir", data_dir, "interview", "record",
-                         "--isn", "NK-100001", "--answers", answers, "--user", "ivan",
-                         "--password-stdin", stdin=PASSWORD + "\n")
-    interview_id = out.split()[3]
+    interview_id = recorded_by_ivan(data_dir, tmp_path, capsys, monkeypatch, "NK-100001")
     code, out, _ = as_boss("review", "list", "--json")
     (item,) = json.loads(out)
     assert [flag["kind"] for flag in item["flags"]] == ["transcribed"]
