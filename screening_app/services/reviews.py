@@ -120,9 +120,13 @@ def describe_flags(flags: list[ReviewFlag]) -> str:
 class ReviewFlags:
     """Flags for the review queue: per interview, and for the camp as a whole."""
 
-    def __init__(self, per_interview: dict[str, list[ReviewFlag]], camp: list[ReviewFlag]):
+    def __init__(self, per_interview: dict[str, list[ReviewFlag]], camp: list[ReviewFlag],
+                 interpreters: list[tuple[str, str]] | None = None):
         self.per_interview = per_interview
         self.camp = camp
+        # The interpreters the records name, for the queue's filter (as ``filter_values``
+        # gives them): the flags open every record anyway, so the queue takes them here.
+        self.interpreters = interpreters or []
 
     def for_interview(self, interview_id: str) -> list[ReviewFlag]:
         return self.per_interview.get(interview_id, [])
@@ -210,7 +214,8 @@ class ReviewService:
         """The interviewers, interpreters, compounds and days that occur among finalised
         interviews, for the queue's filters: (value the filter takes, what people read).
         The interpreters are answers, sealed with the others: listing them opens every
-        record, so the queue asks for them apart (``interpreters``), in the background."""
+        record, so the queue leaves them out here (``interpreters``) and takes them from
+        the flags, which its background task computes (``ReviewFlags.interpreters``)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
         # One pass over the finalised interviews rather than a query per filter.
         found: dict[str, set] = {"interviewer": set(), "interpreter": set(), "compound": set(),
@@ -224,12 +229,10 @@ class ReviewService:
                 if value is not None:
                     found[key].add(value)
         if interpreters:
-            found["interpreter"] = {value for value in
-                                    self._interviews.final_answers("interpreter_name").values()
-                                    if value is not None}
+            found["interpreter"] = set(
+                self._interviews.final_answers("interpreter_name").values())
         interviewers = UserNames(self._db).labels_by_login()
-        values = {key: [(value, value) for value in sorted(values)]
-                  for key, values in found.items()}
+        values = {key: _choices(values) for key, values in found.items()}
         values["interviewer"] = sorted(
             ((login, interviewers.get(login, login)) for login in found["interviewer"]),
             key=lambda pair: pair[1].casefold())
@@ -310,7 +313,8 @@ class ReviewService:
             if found:
                 per_interview[record.id] = self._titled(record, found)
         camp = skew_flags(records, settings, labels) + uniform_compound_flags(records, settings)
-        return ReviewFlags(per_interview, camp)
+        return ReviewFlags(per_interview, camp, _choices(
+            record.answers.get("interpreter_name") for record in records))
 
     def flags_for(self, actor: Actor, interview_id: str) -> list[ReviewFlag]:
         """One interview's flags (what approving it must answer with a note)."""
@@ -386,3 +390,8 @@ class ReviewService:
         rows = self._db.execute(sql, [actor.user_id]).fetchall()
         # Status only: the interviewer sees why, never the person's choice.
         return self._items(rows, show_choice=False)
+
+
+def _choices(values) -> list[tuple[str, str]]:
+    """A filter's values, sorted, each as (value the filter takes, what people read)."""
+    return [(value, value) for value in sorted({v for v in values if v is not None})]

@@ -127,12 +127,11 @@ def _shown(item: ReviewItem, field: str, flags: dict[str, list]) -> str:
 
 
 def compute_flags(parent: StationServices, actor):
-    """On a pool thread, with its own connection: every flag of the camp, and the
-    interpreters the records name (both open every record's answers)."""
+    """On a pool thread, with its own connection: every flag of the camp (with the
+    interpreters the records name, for the filter)."""
     services = parent.for_thread()
     try:
-        return (services.reviews.flags(actor),
-                services.reviews.filter_values(actor)["interpreter"])
+        return services.reviews.flags(actor)
     finally:
         services.close()
 
@@ -324,9 +323,8 @@ class ReviewQueueDialog(QDialog):
             lambda message: self._show_camp_flags(f"Flags could not be computed: {message}"))
         run_in_background(self._flags_task)
 
-    def _on_flags(self, result) -> None:
-        flags, interpreters = result
-        _fill_filter(self.interpreter_filter, interpreters, "All interpreters")
+    def _on_flags(self, flags) -> None:
+        _fill_filter(self.interpreter_filter, flags.interpreters, "All interpreters")
         self._flags_by_interview = flags.shown_by_interview()
         self.model.set_flags(self._flags_by_interview)
         if self.flagged_only.isChecked():
