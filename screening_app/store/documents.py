@@ -130,13 +130,6 @@ class DocumentRepository:
             params).fetchall()
         return [PrintableRow(*row) for row in rows]
 
-    def unsealed(self) -> list[str]:
-        """The ids of stored revisions whose content is in clear (stored before the station
-        had a review key)."""
-        return [document_id for document_id, content in self._db.execute(
-            "SELECT id, content FROM documents ORDER BY created_at, id")
-            if not is_sealed(content)]
-
     def _document(self, row: Sequence) -> StoredDocument:
         content = row[4]
         if is_sealed(content):
