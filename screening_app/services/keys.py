@@ -202,11 +202,16 @@ class KeyService:
             raise StationKeyUnavailable(f"{actor.name}'s keys are locked: sign in again.")
         return self._account[1]
 
-    def adopt_account_key(self, actor: Actor, account_key: bytes) -> None:
-        """This session acts for ``actor``, whose slot just gave ``account_key``."""
+    def _hold_account_key(self, actor: Actor, account_key: bytes) -> None:
+        """This session holds ``actor``'s account key: what it seals opens (the event key
+        that signs its events, the own key that opens its drafts)."""
         self._account = (actor.user_id, account_key)
         self._station.drafts.own(actor.user_id, account_key)
         self._unlock_event_key(actor, account_key)
+
+    def adopt_account_key(self, actor: Actor, account_key: bytes) -> None:
+        """This session acts for ``actor``, whose slot just gave ``account_key``."""
+        self._hold_account_key(actor, account_key)
 
     # -- slots when passwords change or accounts are disabled --------------------------
     def has_slot(self, user_id: str) -> bool:
@@ -252,9 +257,7 @@ class KeyService:
     def _unlock(self, actor: Actor, account_key: bytes | None, password: str) -> bool:
         self._forget_other_secrets()
         if account_key is not None:
-            self._account = (actor.user_id, account_key)
-            self._station.drafts.own(actor.user_id, account_key)
-            self._unlock_event_key(actor, account_key)
+            self._hold_account_key(actor, account_key)
         personal = self._db.execute(
             "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
         ).fetchone()
@@ -343,9 +346,7 @@ class KeyService:
                 self._write_kek(actor.user_id, self._kek, account_key)
             if actor.user_id in self._personal:
                 self._seal_personal(actor.user_id, account_key, self._personal[actor.user_id])
-        self._account = (actor.user_id, account_key)
-        self._station.drafts.own(actor.user_id, account_key)
-        self._unlock_event_key(actor, account_key)
+        self._hold_account_key(actor, account_key)
 
     def _seal_personal(self, user_id: str, account_key: bytes, der: bytes) -> None:
         with write_transaction(self._db):
