@@ -65,6 +65,14 @@ class InterviewRecord:
     signatures: tuple[SignatureRef, ...] = field(default_factory=tuple)
     # For a second interview of the same person (see InterviewPurpose); None for the first.
     purpose: str | None = None
+    # What happened while it was a draft, in order, each with its time: every step entered
+    # ({"at", "step"}), answer given ({"at", "step", "question", "value"}) and signature
+    # captured (its value is the signature's reference, with the digest of the declaration
+    # shown above the pad). Kept with the answers rather than in the station's history,
+    # whose number of events and their times would tell which steps were asked, and so
+    # which way the person chose. Empty for records taken before it existed (their steps
+    # are in the history).
+    journal: tuple[dict, ...] = ()
     # True when the answers and choice are sealed to the review key and this session cannot
     # open them (an interviewer's, for a record it did not seal): they read as empty. Not
     # part of the record, nor of its hash.
@@ -88,6 +96,10 @@ class InterviewRecord:
         if self.purpose is None:
             # Records sealed before purposes existed hash exactly as they did.
             del content["purpose"]
+        if self.journal:
+            content["journal"] = list(self.journal)
+        else:
+            del content["journal"]  # and so do those sealed before the journal
         return content
 
     def computed_hash(self) -> str:

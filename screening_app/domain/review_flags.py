@@ -187,6 +187,14 @@ def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord],
     )
 
 
+def journal_steps(journal: Sequence[Mapping]) -> list[tuple[str, str, dict]]:
+    """The steps a record's journal (InterviewRecord.journal) says were entered, in the
+    shape of the history's ``interview.step_entered`` events that ``step_durations`` reads
+    (records taken before the journal have those events instead)."""
+    return [(STEP_ENTERED_EVENT, entry["at"], {"step": entry["step"]})
+            for entry in journal if "question" not in entry]
+
+
 def step_durations(
     events: Sequence[tuple[str, str, dict]], ended_at: str | None
 ) -> dict[str, float]:

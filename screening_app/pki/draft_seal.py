@@ -8,27 +8,33 @@ started the draft (derived from the account key, which only that account's passw
 opens), so they can resume it in a later session; and to the review key
 (pki/review_seal.py), so a supervisor can. At finalisation the first wrap goes: the
 signatures of a finalised record then open for reviewers only, like its answers.
+
+What is sealed is padded first (pki/padding.py): "DS2" values; "DS1" ones, from before,
+open as they are.
 """
 
 import json
 import os
 
+from screening_app.pki.padding import pad, unpad
 from screening_app.pki.review_seal import ReviewSeal
 
-MAGIC = b"DS1"
+MAGIC = b"DS2"
+_UNPADDED_MAGIC = b"DS1"
 _NONCE_BYTES = 12
 _INFO = b"screening-app draft key v1"
 
 
 def is_draft_sealed(value) -> bool:
-    return isinstance(value, bytes | bytearray | memoryview) and bytes(value[:3]) == MAGIC
+    return (isinstance(value, bytes | bytearray | memoryview)
+            and bytes(value[:3]) in (MAGIC, _UNPADDED_MAGIC))
 
 
 def seal_with(key: bytes, plaintext: bytes, context: bytes) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = os.urandom(_NONCE_BYTES)
-    return MAGIC + nonce + AESGCM(key).encrypt(nonce, plaintext, context)
+    return MAGIC + nonce + AESGCM(key).encrypt(nonce, pad(plaintext), context)
 
 
 def open_with(key: bytes, sealed, context: bytes) -> bytes | None:
@@ -40,9 +46,10 @@ def open_with(key: bytes, sealed, context: bytes) -> bytes | None:
         return None
     start = len(MAGIC) + _NONCE_BYTES
     try:
-        return AESGCM(key).decrypt(sealed[len(MAGIC):start], sealed[start:], context)
+        opened = AESGCM(key).decrypt(sealed[len(MAGIC):start], sealed[start:], context)
     except (InvalidTag, ValueError):
         return None
+    return unpad(opened) if sealed[:len(MAGIC)] == MAGIC else opened
 
 
 def _key_context(interview_id: str) -> bytes:

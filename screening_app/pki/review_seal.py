@@ -14,13 +14,20 @@ sealed value, so a reviewer makes one key agreement per session sealed, not per 
 queue of 20,000 records opens in milliseconds). The session keeps what it sealed, so it can
 show its own interview until it closes; then the ephemeral private half is gone, and with
 it any way for that session to read back what it wrote.
+
+What it seals is padded first (pki/padding.py), so that a sealed value's length does not
+say which choice it holds: those values start "RS2"; "RS1" ones, sealed before, open as
+they are.
 """
 
 import os
 
 from cryptography.exceptions import InvalidTag
 
-MAGIC = b"RS1"
+from screening_app.pki.padding import pad, unpad
+
+MAGIC = b"RS2"
+_UNPADDED_MAGIC = b"RS1"
 _PUBLIC_BYTES = 32
 _NONCE_BYTES = 12
 _MAGIC_END = len(MAGIC)
@@ -30,7 +37,8 @@ _INFO = b"screening-app review seal v1"
 
 
 def is_sealed(value) -> bool:
-    return isinstance(value, bytes | bytearray | memoryview) and bytes(value[:3]) == MAGIC
+    return (isinstance(value, bytes | bytearray | memoryview)
+            and bytes(value[:3]) in (MAGIC, _UNPADDED_MAGIC))
 
 
 def new_review_key() -> tuple[bytes, bytes]:
@@ -93,9 +101,9 @@ class ReviewSeal:
 
     # -- sealing and opening ----------------------------------------------------------------
     def seal(self, plaintext: bytes, context: bytes) -> bytes:
-        """MAGIC + this session's ephemeral public key + nonce + AES-GCM ciphertext;
-        ``context`` (where the value belongs) is bound as associated data, so a sealed
-        value moved to another record does not open."""
+        """MAGIC + this session's ephemeral public key + nonce + AES-GCM ciphertext of the
+        padded value; ``context`` (where the value belongs) is bound as associated data, so
+        a sealed value moved to another record does not open."""
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         if self._public is None:
@@ -104,7 +112,7 @@ class ReviewSeal:
             self._ephemeral = _session_key(self._public)
         ephemeral_public, key = self._ephemeral
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = MAGIC + ephemeral_public + nonce + AESGCM(key).encrypt(nonce, plaintext,
+        sealed = MAGIC + ephemeral_public + nonce + AESGCM(key).encrypt(nonce, pad(plaintext),
                                                                            context)
         self._sealed_here[sealed] = plaintext
         return sealed
@@ -118,15 +126,18 @@ class ReviewSeal:
         mine = self._sealed_here.get(sealed)
         if mine is not None:
             return mine
-        if self._private is None or sealed[:_MAGIC_END] != MAGIC or len(sealed) < _HEADER:
+        magic = sealed[:_MAGIC_END]
+        if self._private is None or magic not in (MAGIC, _UNPADDED_MAGIC) \
+                or len(sealed) < _HEADER:
             return None
         ephemeral_public = sealed[_MAGIC_END:_PUBLIC_END]
         # One cipher per sealing session, made once.
         cipher = self._agreed.get(ephemeral_public) or self._agree(ephemeral_public)
         try:
-            return cipher.decrypt(sealed[_PUBLIC_END:_HEADER], sealed[_HEADER:], context)
+            opened = cipher.decrypt(sealed[_PUBLIC_END:_HEADER], sealed[_HEADER:], context)
         except (InvalidTag, ValueError):
             return None
+        return unpad(opened) if magic == MAGIC else opened
 
     def _agree(self, ephemeral_public: bytes):
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM

@@ -266,13 +266,15 @@ class InterviewService:
         status = engine.step_status(step_id)
         if status.locked_reason:
             raise UserError(status.locked_reason)
+        now = self._clock()
         with write_transaction(self._db):
-            self._repo.save_draft(interview.id, interview.record.answers, step_id,
-                                  interview.record.language)
-            self._station.events.append(
-                "interview.step_entered", {"step": step_id},
-                actor_id=actor.user_id, interview_id=interview.id, at=self._clock(),
-            )
+            if not self._repo.save_draft(interview.id, interview.record.answers, step_id,
+                                         interview.record.language,
+                                         _journal(interview, at=now, step=step_id)):
+                self._station.events.append(
+                    "interview.step_entered", {"step": step_id},
+                    actor_id=actor.user_id, interview_id=interview.id, at=now,
+                )
         return self.load(actor, interview_id)
 
     def answer(self, actor: Actor, interview_id: str, question_id: str, value) -> Interview:
@@ -283,14 +285,18 @@ class InterviewService:
         if interview.protocol.question(question_id).role == "interview_language":
             language = value
         step_id = _step_of(interview.protocol, question_id)
+        now = self._clock()
         with write_transaction(self._db):
-            self._repo.save_draft(interview.id, answers, step_id, language)
-            self._station.events.append(
-                "interview.answered",
-                {"step": step_id, "question": question_id,
-                 **self._for_review("value", value, interview.id, question_id)},
-                actor_id=actor.user_id, interview_id=interview.id, at=self._clock(),
-            )
+            if not self._repo.save_draft(
+                    interview.id, answers, step_id, language,
+                    _journal(interview, at=now, step=step_id, question=question_id,
+                             value=value)):
+                self._station.events.append(
+                    "interview.answered",
+                    {"step": step_id, "question": question_id,
+                     **self._for_review("value", value, interview.id, question_id)},
+                    actor_id=actor.user_id, interview_id=interview.id, at=now,
+                )
         return self.load(actor, interview_id)
 
     def add_signature(
@@ -317,21 +323,28 @@ class InterviewService:
         answers = {**interview.record.answers, question_id: value}
         step_id = _step_of(interview.protocol, question_id)
         now = self._clock()
-        payload = {"step": step_id, "question": question_id, "signer": question.signer,
-                   "mode": mode, "signature_id": signature_id}
+        signed = {"signer": question.signer, "mode": mode, "signature_id": signature_id}
         declared = self.declaration(interview)
         if declared is not None and interview.protocol.step(step_id).shows_declaration:
             # What was on screen above the pad when this signature was given: the form
             # prints the same texts, so their digest ties the signature to them.
-            # Sealed: which declaration it was says which way the person chose.
-            payload.update(self._for_review("declaration_sha256", declared.sha256,
-                                            interview.id, question_id))
+            signed["declaration_sha256"] = declared.sha256
         with write_transaction(self._db):
             self._repo.insert_signature(signature_id, interview.id, question.signer, signer_name,
                                         mode, strokes, image_png, now)
-            self._repo.save_draft(interview.id, answers, step_id, interview.record.language)
-            self._station.events.append("interview.signed", payload, actor_id=actor.user_id,
-                                        interview_id=interview.id, at=now)
+            if not self._repo.save_draft(
+                    interview.id, answers, step_id, interview.record.language,
+                    _journal(interview, at=now, step=step_id, question=question_id,
+                             value=signed)):
+                # Sealed even here: which declaration it was says which way the person chose.
+                declaration = signed.pop("declaration_sha256", None)
+                payload = {"step": step_id, "question": question_id, **signed}
+                if declaration is not None:
+                    payload.update(self._for_review("declaration_sha256", declaration,
+                                                    interview.id, question_id))
+                self._station.events.append("interview.signed", payload,
+                                            actor_id=actor.user_id, interview_id=interview.id,
+                                            at=now)
         return self.load(actor, interview_id)
 
     def declaration(self, interview: Interview) -> Declaration | None:
@@ -432,8 +445,11 @@ class InterviewService:
                     "outcome": str(record.outcome),
                     **self._for_review("choice", record.choice, record.id, None),
                     "non_completion_reason": record.non_completion_reason,
-                    "non_completion_step": record.non_completion_step,
-                    "flags": list(record.flags),
+                    # Sealed too: a flag only one answer raises, or the step a person
+                    # stopped at, can say which way they chose.
+                    **self._for_review("non_completion_step", record.non_completion_step,
+                                       record.id, None),
+                    **self._for_review("flags", list(record.flags), record.id, None),
                     "record_sha256": record.record_sha256,
                     "note": note,
                     **({"ended_at_given": ended_at is not None} if record.transcribed
@@ -624,6 +640,11 @@ def _answers_beyond_first_step(record: InterviewRecord, protocol: Protocol) -> l
     first = {question.id for question in protocol.steps[0].questions}
     return [question_id for question_id, value in record.answers.items()
             if question_id not in first and value not in (None, "", [])]
+
+
+def _journal(interview: Interview, **entry) -> tuple[dict, ...]:
+    """The draft's journal with one more entry (see InterviewRecord.journal)."""
+    return (*interview.record.journal, entry)
 
 
 def _step_of(protocol: Protocol, question_id: str) -> str:

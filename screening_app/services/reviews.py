@@ -19,6 +19,7 @@ from screening_app.domain.interview import InterviewRecord, InterviewStatus
 from screening_app.domain.review_flags import (
     FlagSettings,
     ReviewFlag,
+    journal_steps,
     record_flags,
     skew_flags,
     step_durations,
@@ -306,7 +307,8 @@ class ReviewService:
             [record.id for record in records if record.transcribed])
         per_interview = {}
         for record in records:
-            durations = step_durations(steps.get(record.id, []), record.ended_at)
+            durations = step_durations(
+                steps.get(record.id, []) + journal_steps(record.journal), record.ended_at)
             found = record_flags(record, durations, prints.get(record.id, 0),
                                  by_subject[record.subject_isn], settings, labels,
                                  paper_gave_times=record.id in timed_on_paper)
@@ -334,7 +336,8 @@ class ReviewService:
             [record.id]).fetchone()[0]
         earlier = self._interviews.find(subject_isn=record.subject_isn,
                                         status=InterviewStatus.FINAL)
-        found = record_flags(record, step_durations(steps, record.ended_at), prints, earlier,
+        durations = step_durations(steps + journal_steps(record.journal), record.ended_at)
+        found = record_flags(record, durations, prints, earlier,
                              self._flag_settings(), UserNames(self._db).labels(),
                              paper_gave_times=bool(record.transcribed
                                                    and self._paper_gave_times([record.id])))

@@ -22,7 +22,7 @@ _COLUMNS = (
     "language", "status", "answers", "current_step", "started_at", "ended_at", "finalised_at",
     "outcome", "choice", "firmness_mismatch", "flags", "non_completion_reason",
     "non_completion_step", "transcribed", "supersedes_id", "record_sha256", "purpose",
-    "sealed_answers", "sealed_choice", "draft_keys", "sealed_draft",
+    "sealed_answers", "sealed_choice", "draft_keys", "sealed_draft", "sealed_progress",
 )
 _SELECT = (
     f"SELECT {', '.join(_COLUMNS)} FROM interviews"
@@ -44,6 +44,10 @@ def choice_context(interview_id: str) -> bytes:
 
 def draft_context(interview_id: str) -> bytes:
     return f"interview:{interview_id}:draft-answers".encode()
+
+
+def progress_context(interview_id: str) -> bytes:
+    return f"interview:{interview_id}:progress".encode()
 
 
 def signature_context(signature_id: str, part: str) -> bytes:
@@ -121,19 +125,28 @@ class InterviewRepository:
         self.save_draft(record.id, record.answers, record.current_step, record.language)
 
     def save_draft(self, interview_id: str, answers: dict, current_step: str | None,
-                   language: str | None) -> None:
-        """The draft's answers so far, sealed under its key (a draft from before draft
-        keys gets one now, wrapped to the account saving it)."""
-        plain, sealed = canonical_json(answers), None
+                   language: str | None, journal: Sequence[dict] = ()) -> bool:
+        """The draft's answers so far, the step it is on and its journal, sealed under its
+        key (a draft from before draft keys gets one now, wrapped to the account saving
+        it). False for a draft kept in clear (no review key yet, or signatures already
+        stored in clear): its journal is not kept, and its steps go to the history as
+        events, as they always did."""
         key = self._draft_key(interview_id, create=True)
-        if key is not None:
-            plain, sealed = "{}", seal_with(key, canonical_json(answers).encode(),
-                                            draft_context(interview_id))
+        if key is None:
+            self._db.execute(
+                "UPDATE interviews SET answers = ?, current_step = ?, language = ?"
+                " WHERE id = ? AND status = 'draft'",
+                [canonical_json(answers), current_step, language, interview_id])
+            return False
+        progress = {"current_step": current_step, "journal": list(journal)}
         self._db.execute(
-            "UPDATE interviews SET answers = ?, sealed_draft = ?, current_step = ?,"
-            " language = ? WHERE id = ? AND status = 'draft'",
-            [plain, sealed, current_step, language, interview_id],
+            "UPDATE interviews SET answers = '{}', sealed_draft = ?, sealed_progress = ?,"
+            " current_step = NULL, language = ? WHERE id = ? AND status = 'draft'",
+            [seal_with(key, canonical_json(answers).encode(), draft_context(interview_id)),
+             seal_with(key, canonical_json(progress).encode(), progress_context(interview_id)),
+             language, interview_id],
         )
+        return True
 
     def _draft_key(self, interview_id: str, *, create: bool = False) -> bytes | None:
         """The interview's own key, where this session opens it. With ``create`` (to
@@ -167,15 +180,26 @@ class InterviewRepository:
 
     def finalise(self, record: InterviewRecord) -> None:
         """Write the sealed record. The UPDATE only matches a draft; afterwards the
-        database's own triggers refuse any change. Its answers and choice go sealed to the
-        review key once the station has one (the plain columns then hold nothing)."""
+        database's own triggers refuse any change. Its answers, choice and progress (the
+        step it ended on, its flags and journal) go sealed to the review key once the
+        station has one (the plain columns then hold nothing)."""
         answers, choice = canonical_json(record.answers), record.choice
-        sealed_answers = sealed_choice = None
+        current_step, flags = record.current_step, canonical_json(list(record.flags))
+        stopped_at = record.non_completion_step
+        sealed_answers = sealed_choice = sealed_progress = None
         if self._review is not None and self._review.can_seal:
             sealed_answers = self._review.seal(answers.encode(), answers_context(record.id))
             if choice is not None:
                 sealed_choice = self._review.seal(choice.encode(), choice_context(record.id))
-            answers, choice = "{}", None
+            # A flag only one answer raises, or the step a person stopped at, says which
+            # way they chose as plainly as the choice does.
+            progress = {"current_step": current_step, "flags": list(record.flags),
+                        "non_completion_step": stopped_at, "journal": list(record.journal)}
+            sealed_progress = self._review.seal(canonical_json(progress).encode(),
+                                                progress_context(record.id))
+            answers, choice, current_step, flags, stopped_at = "{}", None, None, "[]", None
+        elif record.journal:
+            raise RuntimeError(f"interview {record.id} has a journal and no review key")
         # The draft's key stays, wrapped to the review key only: the signatures it seals
         # open for reviewers from now on (and for this session, which wraps it again).
         draft_keys = None
@@ -187,14 +211,14 @@ class InterviewRepository:
             " language = ?, ended_at = ?, finalised_at = ?, outcome = ?, choice = ?,"
             " firmness_mismatch = ?, flags = ?, non_completion_reason = ?,"
             " non_completion_step = ?, record_sha256 = ?, sealed_answers = ?,"
-            " sealed_choice = ?, draft_keys = ?, sealed_draft = NULL"
+            " sealed_choice = ?, sealed_progress = ?, draft_keys = ?, sealed_draft = NULL"
             " WHERE id = ? AND status = 'draft'",
             [
-                answers, record.current_step, record.language,
+                answers, current_step, record.language,
                 record.ended_at, record.finalised_at, str(record.outcome), choice,
-                int(bool(record.firmness_mismatch)), canonical_json(list(record.flags)),
-                record.non_completion_reason, record.non_completion_step, record.record_sha256,
-                sealed_answers, sealed_choice, draft_keys, record.id,
+                int(bool(record.firmness_mismatch)), flags,
+                record.non_completion_reason, stopped_at, record.record_sha256,
+                sealed_answers, sealed_choice, sealed_progress, draft_keys, record.id,
             ],
         )
         if cursor.rowcount != 1:
@@ -326,17 +350,29 @@ class InterviewRepository:
          interviewer_id, interviewer_name, language, status, answers, current_step, started_at,
          ended_at, finalised_at, outcome, choice, mismatch, flags, reason, reason_step,
          transcribed, supersedes_id, record_sha, purpose, sealed_answers, sealed_choice,
-         draft_keys, sealed_draft) = row
+         draft_keys, sealed_draft, sealed_progress) = row
         unreadable = False
+        progress = None
         if sealed_answers is not None:
             answers = self._opened(sealed_answers, answers_context(id_))
             unreadable = answers is None
             answers = answers or "{}"
+            if sealed_progress is not None:
+                progress = self._opened(sealed_progress, progress_context(id_))
         elif sealed_draft is not None:
             key = self._drafts.key_of(id_, draft_keys) if self._drafts is not None else None
             opened = open_with(key, sealed_draft, draft_context(id_)) if key else None
             unreadable = opened is None
             answers = opened.decode() if opened is not None else "{}"
+            if sealed_progress is not None and key is not None:
+                opened = open_with(key, sealed_progress, progress_context(id_))
+                progress = opened.decode() if opened is not None else None
+        journal = ()
+        if progress is not None:
+            progress = json.loads(progress)
+            current_step, journal = progress["current_step"], tuple(progress["journal"])
+            flags = canonical_json(progress.get("flags", []))
+            reason_step = progress.get("non_completion_step")
         choice = self.choice_of(id_, choice, sealed_choice)
         record = InterviewRecord(
             id=id_, station_id=station_id, subject_isn=isn,
@@ -351,7 +387,7 @@ class InterviewRepository:
             flags=tuple(json.loads(flags)) if flags else (), non_completion_reason=reason,
             non_completion_step=reason_step, transcribed=bool(transcribed),
             supersedes_id=supersedes_id, record_sha256=record_sha, purpose=purpose,
-            unreadable=unreadable,
+            journal=journal, unreadable=unreadable,
         )
         return replace(record, signatures=self.signature_refs(record.answers))
 

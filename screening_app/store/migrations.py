@@ -482,6 +482,21 @@ def m0014_grant_states(db: Database) -> None:
     )
 
 
+@migrations(name="0015_progress_sealed")
+def m0015_progress_sealed(db: Database) -> None:
+    # Where an interview stands and what happened on the way (the step it is on, its
+    # journal of steps, answers and signatures; once finalised, its flags and the step it
+    # stopped at), sealed with its answers: under the draft's key while open, to the
+    # review key once finalised. The plain columns of such an interview hold nothing, and
+    # its steps no longer go to the station's history one event at a time.
+    _run_script(
+        db,
+        """
+        ALTER TABLE interviews ADD COLUMN sealed_progress BLOB;
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -36,7 +36,7 @@ def test_a_draft_resumes_for_its_interviewer_in_a_later_session_and_opens_for_a_
     assert recorded and all(signature.strokes for signature in recorded.values())
     row = services.station.db.execute("SELECT answers, sealed_draft FROM interviews"
                                       " WHERE id = ?", [draft.id]).fetchone()
-    assert row[0] == "{}" and row[1][:3] == b"DS1"
+    assert row[0] == "{}" and row[1][:3] == b"DS2"
     services, ivan = _reopen(roster_station, "ivan")
     resumed = services.interviews.load(ivan, draft.id).record
     assert resumed.answers == draft.record.answers and not resumed.unreadable
@@ -110,20 +110,24 @@ def test_a_draft_from_before_draft_keys_is_sealed_at_its_next_save(roster_statio
     draft = services.interviews.start(ivan, "NK-100001")
     db = services.station.db
     db.execute("UPDATE interviews SET draft_keys = NULL, sealed_draft = NULL,"
+               " sealed_progress = NULL, current_step = 'language',"
                " answers = '{\"interview_language\": \"ko\"}' WHERE id = ?", [draft.id])
     db.conn.commit()
     services, ivan = _reopen(roster_station, "ivan")
-    assert services.interviews.load(ivan, draft.id).record.answers == {
-        "interview_language": "ko"}
+    resumed = services.interviews.load(ivan, draft.id).record
+    assert resumed.answers == {"interview_language": "ko"}
+    assert resumed.current_step == "language" and resumed.journal == ()
     step = services.interviews.load(ivan, draft.id).protocol.steps[0].id
     services.interviews.enter_step(ivan, draft.id, step)
-    row = services.station.db.execute("SELECT answers, sealed_draft, draft_keys FROM"
-                                      " interviews WHERE id = ?", [draft.id]).fetchone()
-    assert row[0] == "{}" and row[1][:3] == b"DS1"
+    row = services.station.db.execute("SELECT answers, sealed_draft, draft_keys,"
+                                      " current_step, sealed_progress FROM interviews"
+                                      " WHERE id = ?", [draft.id]).fetchone()
+    assert row[0] == "{}" and row[1][:3] == b"DS2"
+    assert row[3] is None and row[4][:3] == b"DS2"  # where it stands is sealed too
     assert json.loads(row[2])["owner"] == ivan.user_id
     services, ivan = _reopen(roster_station, "ivan")
-    assert services.interviews.load(ivan, draft.id).record.answers == {
-        "interview_language": "ko"}
+    resumed = services.interviews.load(ivan, draft.id).record
+    assert resumed.answers == {"interview_language": "ko"} and resumed.current_step == step
 
 
 def test_a_draft_with_signatures_in_clear_from_before_is_sealed_whole_once_finalised(
@@ -141,7 +145,7 @@ def test_a_draft_with_signatures_in_clear_from_before_is_sealed_whole_once_final
     draft = _draft_with_a_signature(services, ivan, "NK-100001")
     db = services.station.db
     assert db.execute("SELECT count(*) FROM signatures WHERE interview_id = ?"
-                      " AND substr(image, 1, 3) != CAST('DS1' AS BLOB)",
+                      " AND substr(image, 1, 3) != CAST('DS2' AS BLOB)",
                       [draft.id]).fetchone()[0] > 0
     services, _ = _reopen(roster_station, "sup")  # the review key is made
     services, ivan = _reopen(roster_station, "ivan")
@@ -155,7 +159,7 @@ def test_a_draft_with_signatures_in_clear_from_before_is_sealed_whole_once_final
     images = [image for (image,) in db.execute(
         "SELECT image FROM signatures WHERE interview_id = ? AND image IS NOT NULL",
         [draft.id])]
-    assert images and all(image[:3] == b"DS1" for image in images)
+    assert images and all(image[:3] == b"DS2" for image in images)
     opened = services.interviews.load(supervisor, draft.id).record
     assert opened.computed_hash() == opened.record_sha256
     services.close()

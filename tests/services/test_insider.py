@@ -4,6 +4,7 @@ database directly (SQLCipher and the key file, not the services), as the threat 
 what they rewrite before a checkpoint, shows in `audit verify` and `check`."""
 
 import json
+import re
 
 import pytest
 
@@ -13,7 +14,7 @@ from screening_app.services.app import StationServices
 from screening_app.store.connection import open_database
 from screening_app.store.events import event_content
 from screening_app.store.keyfile import KeyFile
-from tests.conftest import PASSWORD, cli
+from tests.conftest import PASSWORD, answer_all, cli
 
 
 class Insider:
@@ -128,8 +129,8 @@ def test_another_accounts_record_changed_and_sealed_again_is_found(
                      unreadable=False)
     forged = replace(forged, signatures=())
     insider.db.execute(
-        "UPDATE interviews SET sealed_answers = ?, sealed_choice = ?, record_sha256 = ?"
-        " WHERE id = ?",
+        "UPDATE interviews SET sealed_answers = ?, sealed_choice = ?, record_sha256 = ?,"
+        " sealed_progress = NULL WHERE id = ?",  # a record without a journal, as of old
         [seal.seal(json.dumps(forged.answers).encode(), f"interview:{olga_s.id}:answers"
                    .encode()),
          seal.seal(b"repatriate", f"interview:{olga_s.id}:choice".encode()),
@@ -164,14 +165,19 @@ def test_an_interviewers_password_reads_no_choice_their_own_included(worked):
     assert len(records) == 2
     for record in records:
         assert record.unreadable and record.choice is None and record.answers == {}
-    rows = db.execute("SELECT choice, answers, sealed_choice FROM interviews").fetchall()
-    assert all(choice is None and answers == "{}" and sealed_choice for choice, answers,
-               sealed_choice in rows)
+    rows = db.execute("SELECT choice, answers, sealed_choice, current_step, flags,"
+                      " non_completion_step, sealed_progress FROM interviews").fetchall()
+    assert all(row[:2] == (None, "{}") and row[3:6] == (None, "[]", None) and row[2] and row[6]
+               for row in rows)
+    # The history holds no step, question, answer or signature of the interview: those are
+    # in its sealed journal. What the finalisation says beyond the outcome is sealed.
     history = [(kind, json.loads(payload)) for kind, payload in db.execute(
         "SELECT kind, payload FROM events WHERE interview_id IS NOT NULL")]
+    assert not {kind for kind, _ in history} & {
+        "interview.step_entered", "interview.answered", "interview.signed"}
     keys = {key for kind, payload in history if kind != "interview.started" for key in payload}
-    assert not keys & {"choice", "value", "declaration_sha256"}  # only their sealed forms
-    assert {"choice_sealed", "value_sealed", "declaration_sha256_sealed"} <= keys
+    assert not keys & {"choice", "value", "step", "question", "flags", "non_completion_step"}
+    assert {"choice_sealed", "flags_sealed", "non_completion_step_sealed"} <= keys
     # The stored forms print the choice: they are sealed too, and open for no one here.
     forms = DocumentRepository(db, seal)
     stored_forms = db.execute("SELECT id, content FROM documents").fetchall()
@@ -346,3 +352,81 @@ def test_an_event_key_stored_by_hand_signs_nothing(worked, capsys, monkeypatch):
     assert code == 3, out
     assert (f"Event {seq + 1} (interview.note) is signed with an event key that no"
             " registration in the history vouches for" in out)
+
+
+_TIME = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z$")
+_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_HEX = re.compile(r"^[0-9a-f]{16,}$")
+
+
+def _shape(value):
+    """What an insider learns from a stored value without any key: its structure and the
+    length of everything sealed or hashed; ids and times stand as placeholders (times are
+    compared on their own)."""
+    if isinstance(value, bytes):
+        return ("bytes", len(value))
+    if isinstance(value, str):
+        if _TIME.match(value):
+            return "<time>"
+        if _ID.match(value):
+            return "<id>"
+        if _HEX.match(value):
+            return ("hex", len(value))
+        if value[:1] in "{[":
+            try:
+                return _shape(json.loads(value))
+            except ValueError:
+                pass
+        return value
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shape(item) for item in value]
+    return value
+
+
+def _what_an_insider_sees(db, interview_id: str, subject_isn: str) -> dict:
+    """Every row the station stores about one interview, shaped (``_shape``): the person's
+    roster identity, which a list prints anyway, stands as a placeholder."""
+    def rows(sql):
+        cursor = db.execute(sql, [interview_id])
+        names = [column[0] for column in cursor.description]
+        return [{name: _shape(value) for name, value in zip(names, row, strict=True)
+                 if name not in ("seq", "rowid")} for row in cursor.fetchall()]
+
+    interview = rows("SELECT * FROM interviews WHERE id = ?")
+    for row in interview:
+        row["subject_isn"] = row["subject_snapshot"] = "<person>"
+        # The order the options were read in is drawn at random for each interview.
+        row["option_order"] = sorted(row["option_order"])
+    seen = {"interview": interview,
+            "history": rows("SELECT * FROM events WHERE interview_id = ?"),
+            "signatures": rows("SELECT * FROM signatures WHERE interview_id = ?"),
+            "forms": rows("SELECT * FROM documents WHERE interview_id = ?")}
+    return json.loads(json.dumps(seen).replace(subject_isn, "<person>"))
+
+
+def test_one_persons_enlisting_and_anothers_repatriation_look_the_same_to_an_insider(
+        roster_station):
+    """Two people interviewed by olga, one who chose to enlist (asked the follow-up step
+    only that choice brings, answering a question that can raise a flag) and one who chose
+    repatriation: with ivan's password and the data folder, everything stored about the
+    two (the records, their history, signatures and forms) has the same structure, the
+    same number of rows and events, and sealed values of the same lengths. Only the times
+    differ: an interview with more steps takes longer (README, "Protecting the station")."""
+    services, olga = roster_station.services, roster_station.other_interviewer
+    taken = {}
+    for isn, choice in (("NK-100001", "enlist"), ("NK-100013", "repatriate")):
+        interview = services.interviews.start(olga, isn)
+        answers = complete_answers(choice)
+        assert ("told_what_to_answer" in answers) == (choice == "enlist")
+        interview = answer_all(services, olga, interview, answers)
+        taken[choice] = (services.interviews.finalise(olga, interview.id).id, isn)
+    services.close()
+    insider = Insider(roster_station.data_dir, "ivan", PASSWORD)
+    enlisted, repatriated = (_what_an_insider_sees(insider.db, *taken[choice])
+                             for choice in ("enlist", "repatriate"))
+    insider.done()
+    assert enlisted["history"] and enlisted["signatures"] and enlisted["forms"]
+    for part in ("interview", "history", "signatures", "forms"):
+        assert enlisted[part] == repatriated[part], part

@@ -35,16 +35,25 @@ def test_every_answer_survives_a_restart(roster_station):
     assert drafts[0].record.current_step == "identity"
 
 
-def test_steps_and_answers_are_timed_events(roster_station):
+def test_steps_and_answers_are_timed_in_the_drafts_sealed_journal(roster_station):
+    """Each step entered and each answer given is kept, with its time, in the draft's
+    journal, sealed with its answers; the station's shared history gets none of them (how
+    many there were, and when, would tell which steps were asked)."""
     services, ivan = roster_station.services, roster_station.interviewer
     interview = services.interviews.start(ivan, "NK-100002")
     services.interviews.enter_step(ivan, interview.id, "identity")
-    services.interviews.answer(ivan, interview.id, "isn_matches", "yes")
+    interview = services.interviews.answer(ivan, interview.id, "isn_matches", "yes")
+    journal = interview.record.journal
+    assert [{k: v for k, v in entry.items() if k != "at"} for entry in journal] == [
+        {"step": "identity"},
+        {"step": "identity", "question": "isn_matches", "value": "yes"}]
+    assert all(entry["at"].endswith("Z") for entry in journal)
     events = services.station.events.for_interview(interview.id)
-    assert [e.kind for e in events] == [
-        "interview.started", "interview.step_entered", "interview.answered"]
-    assert events[1].payload == {"step": "identity"}
-    assert all(e.at.endswith("Z") for e in events)
+    assert [e.kind for e in events] == ["interview.started"]
+    stored = services.station.db.execute(
+        "SELECT current_step, sealed_progress FROM interviews WHERE id = ?",
+        [interview.id]).fetchone()
+    assert stored[0] is None and b"identity" not in stored[1]
 
 
 def test_the_choice_is_locked_until_privacy_interpreter_and_explanation(roster_station):

@@ -51,6 +51,7 @@ def test_an_interviewer_reads_back_their_own_record_only_until_the_session_close
     roster_station.services = services
     again = services.interviews.load(ivan, record.id).record
     assert again.unreadable and again.choice is None and again.answers == {}
+    assert again.journal == () and again.flags == () and again.current_step is None
     # The person's history still says that they were interviewed, and how it ended.
     (summary,) = services.interviews.list(ivan, subject_isn="NK-100001")
     assert summary.status == "completed" and summary.choice is None
@@ -66,6 +67,9 @@ def test_an_interviewer_reads_back_their_own_record_only_until_the_session_close
     assert "choice" not in finalised.payload
     assert opened_event_value(services.station.review, record.id, finalised.payload,
                               "choice") == "enlist"
+    assert opened_event_value(services.station.review, record.id, finalised.payload,
+                              "flags") == list(opened.flags)
+    assert opened.journal and opened.current_step == "signatures"
 
 
 def test_an_interviewer_prints_their_form_in_the_session_that_stored_it_and_not_after(
@@ -150,7 +154,7 @@ def test_a_station_from_before_review_keys_gets_one_and_seals_its_records_at_a_s
     signatures = db.execute("SELECT strokes, image FROM signatures WHERE interview_id = ?",
                             [before.id]).fetchall()
     assert sealings == [{"interviews": 1, "documents": 1, "signatures": len(signatures)}]
-    assert all(value is None or value[:3] == b"DS1" for row in signatures for value in row)
+    assert all(value is None or value[:3] == b"DS2" for row in signatures for value in row)
     with pytest.raises(Exception, match="finalised interview records are immutable"):
         db.execute("UPDATE interviews SET choice = 'repatriate' WHERE id = ?", [before.id])
     services.close()

@@ -3,7 +3,7 @@ import pytest
 from screening_app.domain.errors import PermissionDenied, UserError
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.reviews import NoteRequired
-from tests.conftest import install_test_user_certificate
+from tests.conftest import answer_all, install_test_user_certificate
 
 # The paper gives its start and end: a three-minute interview, shorter than the protocol's
 # minimum (a paper without them is not timed at all).
@@ -100,6 +100,30 @@ def test_flags_explain_themselves_for_each_interview(roster_station):
     short = [f for f in flags.for_interview(final.id) if f.kind == "short_interview"]
     assert short and "took 3 min" in short[0].explanation
     assert "minimum is 7 min" in short[0].explanation
+
+
+def test_time_on_each_step_is_read_from_the_sealed_journal(roster_station, monkeypatch):
+    """A live interview's steps are timed from its journal (the history no longer holds
+    them): ten seconds between each thing done leaves the explanation step 30 s, under the
+    protocol's two minutes; a minute between each leaves it three."""
+    services, ivan = roster_station.services, roster_station.interviewer
+    taken = {}
+    for isn, seconds in (("NK-100001", 10), ("NK-100013", 60)):
+        ticks = iter(range(0, 10_000 * seconds, seconds))
+        monkeypatch.setattr(services.interviews, "_clock", lambda ticks=ticks: (
+            f"2026-12-04T{9 + (t := next(ticks)) // 3600:02d}:{t // 60 % 60:02d}:"
+            f"{t % 60:02d}.000Z"))
+        interview = answer_all(services, ivan, services.interviews.start(ivan, isn),
+                               complete_answers("repatriate"))
+        taken[seconds] = services.interviews.finalise(ivan, interview.id)
+    assert not {e.kind for e in services.station.events.for_interview(taken[10].id)} & {
+        "interview.step_entered", "interview.answered"}
+    flags = services.reviews.flags(roster_station.supervisor)
+    rushed = {f.kind: f.explanation for f in flags.for_interview(taken[10].id)}
+    assert "short_explanation" in rushed and "30 s" in rushed["short_explanation"]
+    assert "short_explanation" not in {f.kind for f in flags.for_interview(taken[60].id)}
+    assert services.reviews.flags_for(roster_station.supervisor, taken[10].id) == \
+        flags.for_interview(taken[10].id)
 
 
 def test_a_paper_interview_gets_no_timing_flag_for_what_was_not_measured(roster_station):

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QRadioButton
 
 from screening_app.protocol.declaration import declaration_sha256
 from screening_app.protocol.examples import complete_answers
-from screening_app.store.interviews import opened_event_value
 from screening_app.ui.question_widgets import OptionsQuestion, SignatureQuestion, TextQuestion
 from screening_app.ui.roster_model import status_label
 from screening_app.ui.second_interview_dialog import (
@@ -93,12 +92,12 @@ def test_the_declaration_is_shown_above_the_pads_and_is_the_one_printed(qtbot, w
     with qtbot.waitSignal(wizard.sig_finalised, timeout=10_000) as finalised:
         qtbot.mouseClick(wizard.finalise_button, Qt.MouseButton.LeftButton)
     interview = finalised.args[0]
-    # The person's signature carries the digest of exactly what was on screen ...
-    signed = [e for e in window.services.station.events.for_interview(interview.id)
-              if e.kind == "interview.signed" and e.payload["signer"] == "person"]
-    review = window.services.station.review  # the session that sealed it reads it back
-    assert opened_event_value(review, interview.id, signed[-1].payload,
-                              "declaration_sha256") == declaration_sha256(
+    # The person's signature carries the digest of exactly what was on screen, in the
+    # record's sealed journal (the session that sealed it reads it back) ...
+    signed = [entry["value"] for entry in interview.record.journal
+              if isinstance(entry.get("value"), dict)
+              and entry["value"].get("signer") == "person"]
+    assert signed[-1]["declaration_sha256"] == declaration_sha256(
         (("en", english), ("ko", korean)))
     # ... and the form prints the same sentences.
     path = tmp_path / "form.pdf"
