@@ -20,7 +20,7 @@ from screening_app.domain.canonical import canonical_json
 from screening_app.pki.review_seal import ReviewSeal
 from screening_app.protocol import default_protocol
 from screening_app.store.connection import write_transaction
-from screening_app.store.interviews import answers_context, choice_context
+from screening_app.store.interviews import answers_context, choice_context, progress_context
 from screening_app.store.review_key import ReviewKeyRepository
 
 TARGET_MS = 300
@@ -28,7 +28,9 @@ TARGET_MS = 300
 
 def fill(services, admin, count: int) -> None:
     """Each record sealed to the review key as interviewers' sessions seal them (one
-    session's key for all), so that the queue opens them as it does at a station."""
+    session's key for all), so that the queue opens them as it does at a station: its
+    answers, choice, and its progress with a journal of three steps and thirty answers
+    (the steps the timing flags read)."""
     rng = random.Random(7)
     db = services.station.db
     interviewers_seal = ReviewSeal()
@@ -41,7 +43,8 @@ def fill(services, admin, count: int) -> None:
         db.execute("INSERT OR IGNORE INTO protocols VALUES (?, ?, ?, ?, ?)",
                    [protocol.sha256, protocol.id, protocol.version,
                     canonical_json(protocol.source), "2026-11-27T00:00:00.000Z"])
-        interviews, events = [], []
+        interviews = []
+        questions = [q.id for q in protocol.questions()][:30]
         for n, isn in enumerate(people):
             interview_id = str(uuid.uuid4())
             day = f"2026-11-{1 + n % 27:02d}"
@@ -53,27 +56,32 @@ def fill(services, admin, count: int) -> None:
                         "nationality": "Korean", "rank": None, "unit": None, "camp": "Koje-do",
                         "compound": f"Compound {60 + n % 20}", "birth_year": 1928}
             answers = json.dumps({"interpreter_name": f"interpreter {n % 5}"}).encode()
+            journal = [{"at": f"{day}T08:{minute}:00.000Z", "step": step}
+                       for step, minute in (("identity", "00"), ("explanation", "05"),
+                                            ("choice", "09"))]
+            journal += [{"at": f"{day}T08:09:{q:02d}.000Z", "step": "choice",
+                         "question": question, "value": "yes"}
+                        for q, question in enumerate(questions)]
+            progress = {"current_step": "signatures", "flags": [], "journal": journal,
+                        "non_completion_step": None if completed else "identity"}
             interviews.append([
                 interview_id, "BENCH-01", isn, canonical_json(snapshot), protocol.sha256,
-                "{}", interviewers[n % 12].user_id, "ko", "final", "{}", "signatures",
+                "{}", interviewers[n % 12].user_id, "ko", "final", "{}", None,
                 started, ended, ended, "completed" if completed else "not_completed", None,
-                0, "[]", None if completed else "unfit", None if completed else "identity", 0,
+                0, "[]", None if completed else "unfit", None, 0,
                 None, "0" * 64,
                 interviewers_seal.seal(answers, answers_context(interview_id)),
                 interviewers_seal.seal(choice.encode(), choice_context(interview_id))
-                if choice else None])
-            for step, minute in (("identity", "00"), ("explanation", "05"), ("choice", "09")):
-                events.append((interview_id, f"{day}T08:{minute}:00.000Z", step))
+                if choice else None,
+                interviewers_seal.seal(canonical_json(progress).encode(),
+                                       progress_context(interview_id))])
         db.conn.executemany(
             "INSERT INTO interviews (id, station_id, subject_isn, subject_snapshot,"
             " protocol_sha256, option_order, interviewer_id, language, status, answers,"
             " current_step, started_at, ended_at, finalised_at, outcome, choice,"
             " firmness_mismatch, flags, non_completion_reason, non_completion_step,"
-            " transcribed, supersedes_id, record_sha256, sealed_answers, sealed_choice)"
-            f" VALUES ({', '.join('?' * 25)})", interviews)
-        for interview_id, at, step in events:
-            services.station.events.append("interview.step_entered", {"step": step},
-                                           interview_id=interview_id, at=at)
+            " transcribed, supersedes_id, record_sha256, sealed_answers, sealed_choice,"
+            f" sealed_progress) VALUES ({', '.join('?' * 26)})", interviews)
 
 
 def timed(action) -> float:

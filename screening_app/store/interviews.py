@@ -368,10 +368,11 @@ class InterviewRepository:
                 opened = open_with(key, sealed_progress, progress_context(id_))
                 progress = opened.decode() if opened is not None else None
         journal = ()
+        flags = tuple(json.loads(flags)) if flags else ()
         if progress is not None:
             progress = json.loads(progress)
             current_step, journal = progress["current_step"], tuple(progress["journal"])
-            flags = canonical_json(progress.get("flags", []))
+            flags = tuple(progress.get("flags", ()))
             reason_step = progress.get("non_completion_step")
         choice = self.choice_of(id_, choice, sealed_choice)
         record = InterviewRecord(
@@ -384,7 +385,7 @@ class InterviewRepository:
             current_step=current_step, started_at=started_at, ended_at=ended_at,
             finalised_at=finalised_at, outcome=OutcomeStatus(outcome) if outcome else None,
             choice=choice, firmness_mismatch=None if mismatch is None else bool(mismatch),
-            flags=tuple(json.loads(flags)) if flags else (), non_completion_reason=reason,
+            flags=flags, non_completion_reason=reason,
             non_completion_step=reason_step, transcribed=bool(transcribed),
             supersedes_id=supersedes_id, record_sha256=record_sha, purpose=purpose,
             journal=journal, unreadable=unreadable,
