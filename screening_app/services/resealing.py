@@ -9,7 +9,7 @@ each form its digest (see store/resealing.py and README, "Protecting the station
 
 from screening_app.domain.accounts import Actor
 from screening_app.store import resealing
-from screening_app.store.connection import write_transaction
+from screening_app.store.connection import empty_the_log, write_transaction
 from screening_app.store.station import Station
 
 SEALED_EVENT = "records.sealed"
@@ -24,4 +24,7 @@ def seal_records_in_clear(station: Station, actor: Actor) -> resealing.Resealed:
                                              "documents": done.documents,
                                              "signatures": done.signatures},
                               actor_id=actor.user_id)
+    # The pages as they were before sealing are still in the write-ahead log until it is
+    # checkpointed; empty it now rather than at some later close.
+    empty_the_log(station.db)
     return done

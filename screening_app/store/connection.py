@@ -220,6 +220,12 @@ def database_folder(db: "Database") -> Path | None:
     return Path(row[2]).parent if row and row[2] else None
 
 
+def empty_the_log(db: "Database") -> None:
+    """Copy the write-ahead log into the database and truncate it: the page versions it
+    holds from before the last writes are gone from the disk's live files."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def open_database(path: Path | str, key: bytes | None = None) -> "Database":
     """Open (creating if needed) the SQLite file at ``path`` with the station's settings;
     with ``key``, as a SQLCipher database encrypted under that raw key.
@@ -230,6 +236,11 @@ def open_database(path: Path | str, key: bytes | None = None) -> "Database":
     - foreign_keys=ON: SQLite leaves them off by default.
     - busy_timeout: the GUI and a CLI command may touch the same station at once.
     - temp_store=MEMORY: sorts and temporary tables never spill to disk in clear.
+    - secure_delete: what a write replaces or deletes is overwritten with zeros, not left
+      in a free page, where anyone holding the database key (every account's password
+      opens it) would read a value since sealed (records sealed at an upgrade, a draft's
+      step before it was sealed). SQLCipher turns it on for a keyed database already;
+      stated here so that no one turns it off for speed.
 
     A full disk or a read-only folder raises ``StorageFailure`` (opening a WAL database
     creates its shared-memory file beside it).
@@ -247,6 +258,7 @@ def open_database(path: Path | str, key: bytes | None = None) -> "Database":
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
             conn.execute("PRAGMA temp_store=MEMORY")
+            conn.execute("PRAGMA secure_delete=ON")
         except BaseException:
             conn.close()
             raise
