@@ -8,23 +8,16 @@ whole compounds, interpreters with divided loyalties and hurried interviews; the
 flags below look for exactly those patterns in the recorded choices.
 """
 
-import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
 
 STEP_ENTERED_EVENT = "interview.step_entered"
-
-# Two probabilities closer than this relative margin count as equal when the two-sided
-# test collects outcomes "at most as likely as the one observed"; without it, rounding in
-# the log-gamma sums would drop outcomes that are exactly as likely (R's binom.test does
-# the same).
-_RELATIVE_TIE_MARGIN = 1e-7
 
 _PROTOCOL_FLAG_SENTENCES = {
     "identity_mismatch": "An answer at the identity check did not match the roster.",
@@ -44,6 +37,7 @@ FLAG_TITLES = {
     "outcome_changed": "Choice differs from the last interview",
     "interviewer_skew": "Interviewer's choices skewed",
     "interpreter_skew": "Interpreter's choices skewed",
+    "team_skew": "Interviewer and interpreter's choices skewed",
     "compound_uniform": "Compound answered as one",
 }
 
@@ -69,9 +63,14 @@ class FlagSettings:
     minimum_explanation_seconds: int = 120
     max_prints: int = 2
     skew_min_interviews: int = 20
-    skew_alpha: float = 0.001
+    # A group is flagged when its Benjamini-Hochberg q-value is below ``group_q`` and its
+    # share differs from what others in the same compounds recorded by at least
+    # ``group_min_shift`` percentage points (analysis/group_flags.py).
+    group_q: float = 0.05
+    group_min_shift: float = 10.0
     uniform_min_interviews: int = 15
-    uniform_share: float = 0.95
+    uniform_share: float = 0.95  # for a compound interviewed on one day only
+    time_zone: str = "UTC"  # the station's: days are grouped and shown as local days
     explanation_step: str = "explanation"
     skew_choice: str = "enlist"
     # How people read a choice and a protocol flag: the protocol's labels by id (the
@@ -131,7 +130,7 @@ def record_flags(
         flag(
             "firmness_mismatch",
             "When the choice was read back and asked again, the person's answer differed "
-            f"from the first one (recorded choice: {_quoted(record.choice, settings)}).",
+            f"from the first one (recorded choice: {quoted_choice(record.choice, settings)}).",
         )
     for protocol_flag in dict.fromkeys(record.flags):
         label = settings.flag_labels.get(protocol_flag, protocol_flag)
@@ -181,9 +180,9 @@ def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord],
     if latest.choice == record.choice:
         return None
     return (
-        f"This re-interview recorded {_quoted(record.choice, settings)}, but the person's previous "
-        f"completed interview ({latest.id}, {latest.started_at[:10]}, "
-        f"by {_interviewer(latest, interviewer_labels)}) recorded {_quoted(latest.choice, settings)}."
+        f"This re-interview recorded {quoted_choice(record.choice, settings)}, but the person's previous "
+        f"completed interview ({latest.id}, {local_day(latest, ZoneInfo(settings.time_zone))}, "
+        f"by {interviewer_label(latest, interviewer_labels)}) recorded {quoted_choice(latest.choice, settings)}."
     )
 
 
@@ -225,157 +224,21 @@ def step_durations(
     return totals
 
 
-# -- patterns across interviews -----------------------------------------------------------
-
-
-def binomial_two_sided_p(successes: int, trials: int, p: float) -> float:
-    """Exact two-sided binomial test: the probability, with ``trials`` tries of chance
-    ``p``, of an outcome at most as likely as ``successes``. Log-gamma keeps large counts
-    from overflowing."""
-    if trials < 0 or not 0 <= successes <= trials:
-        raise ValueError(f"successes must be between 0 and trials, got {successes} of {trials}")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be a probability between 0 and 1, got {p}")
-    if trials == 0:
-        return 1.0
-    if p == 0.0:
-        return 1.0 if successes == 0 else 0.0
-    if p == 1.0:
-        return 1.0 if successes == trials else 0.0
-    log_observed = _log_binomial_pmf(successes, trials, p)
-    threshold = log_observed + math.log1p(_RELATIVE_TIE_MARGIN)
-    total = 0.0
-    for outcome in range(trials + 1):
-        log_probability = _log_binomial_pmf(outcome, trials, p)
-        if log_probability <= threshold:
-            total += math.exp(log_probability)
-    return min(1.0, total)
-
-
-def _log_binomial_pmf(k: int, n: int, p: float) -> float:
-    log_choose = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-    return log_choose + k * math.log(p) + (n - k) * math.log1p(-p)
-
-
-def skew_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
-               interviewer_labels: Mapping[str, str] | None = None) -> list[ReviewFlag]:
-    """Interviewers, and separately interpreters, whose completed interviews record the
-    skew choice (default "enlist") far more or far less often than everyone else's.
-    Interviewers are named as ``interviewer_labels`` (by id) says, else by login name."""
-    completed = [r for r in records if _is_completed(r)]
-    labels = interviewer_labels or {}
-    flags = _skew_by(
-        completed,
-        kind="interviewer_skew",
-        key=lambda r: r.interviewer_id,
-        label=lambda r: _interviewer(r, labels),
-        settings=settings,
-    )
-    flags += _skew_by(
-        completed,
-        kind="interpreter_skew",
-        key=_interpreter_key,
-        label=lambda r: " ".join(str(r.answers["interpreter_name"]).split()),
-        settings=settings,
-    )
-    return flags
-
-
-def _interpreter_key(record: InterviewRecord) -> str | None:
-    name = record.answers.get("interpreter_name")
-    if not isinstance(name, str) or not name.strip():
-        return None
-    # Typed by hand at each interview: "Kim  Li" and "kim li" are the same person.
-    return " ".join(name.split()).casefold()
-
-
-def _skew_by(
-    completed: Sequence[InterviewRecord],
-    kind: str,
-    key: Callable[[InterviewRecord], str | None],
-    label: Callable[[InterviewRecord], str],
-    settings: FlagSettings,
-) -> list[ReviewFlag]:
-    groups: dict[str, list[InterviewRecord]] = defaultdict(list)
-    for record in completed:
-        group = key(record)
-        if group is not None:
-            groups[group].append(record)
-    total_chosen = _count_choice(completed, settings.skew_choice)
-    choice = settings.skew_choice
-    role = "interviewer" if kind == "interviewer_skew" else "interpreter"
-    flags = []
-    for group in sorted(groups):
-        own = groups[group]
-        n = len(own)
-        rest_n = len(completed) - n
-        if n < settings.skew_min_interviews or rest_n < settings.skew_min_interviews:
-            continue
-        k = _count_choice(own, choice)
-        rest_k = total_chosen - k
-        rest_share = rest_k / rest_n
-        p_value = binomial_two_sided_p(k, n, rest_share)
-        if p_value >= settings.skew_alpha:
-            continue
-        flags.append(
-            ReviewFlag(
-                kind,
-                None,
-                f"{role.capitalize()} {label(own[0])} recorded {_quoted(choice, settings)} in {k} of {n} "
-                f"interviews ({k / n:.0%}); the rest of the camp {rest_k} of {rest_n} "
-                f"({rest_share:.0%}); the chance of a difference this large is "
-                f"p = {_format_p(p_value)} (exact binomial test).",
-                interview_ids=tuple(record.id for record in own),
-            )
-        )
-    return flags
-
-
-def uniform_compound_flags(
-    records: Sequence[InterviewRecord], settings: FlagSettings
-) -> list[ReviewFlag]:
-    """Compound-days on which nearly everyone made the same choice: what a compound looks
-    like when its leaders tell everyone what to answer."""
-    groups: dict[tuple[str, str], list[InterviewRecord]] = defaultdict(list)
-    for record in records:
-        compound = record.subject_snapshot.get("compound")
-        if not _is_completed(record) or compound in (None, ""):
-            continue
-        day = _moment(record, record.started_at).date().isoformat()
-        groups[(str(compound), day)].append(record)
-    flags = []
-    for compound, day in sorted(groups):
-        group = groups[(compound, day)]
-        n = len(group)
-        if n < settings.uniform_min_interviews:
-            continue
-        counts = _choice_counts(group)
-        choice, k = max(counts.items(), key=lambda item: (item[1], str(item[0])))
-        if k / n < settings.uniform_share:
-            continue
-        flags.append(
-            ReviewFlag(
-                "compound_uniform",
-                None,
-                f"In {_compound_named(compound)} on {day} (UTC), {k} of {n} completed interviews "
-                f"({k / n:.0%}) recorded {_quoted(choice, settings)}; a share of "
-                f"{settings.uniform_share:.0%} or more is flagged.",
-                interview_ids=tuple(record.id for record in group),
-            )
-        )
-    return flags
+# -- patterns across interviews -------------------------------------------------------------
+# Tested in analysis/group_flags.py (statsmodels and scipy, which this package does not
+# import); the helpers below name things the same way in both.
 
 
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _compound_named(compound: str) -> str:
+def compound_named(compound: str) -> str:
     """The compound as the roster names it ("Compound 76"), said as a compound when the
     roster gives a bare number ("compound 76"), never "compound Compound 76"."""
     return compound if compound.casefold().startswith("compound") else f"compound {compound}"
 
 
-def _interviewer(record: InterviewRecord, labels: Mapping[str, str]) -> str:
+def interviewer_label(record: InterviewRecord, labels: Mapping[str, str]) -> str:
     """The interviewer as people read the name: the display name when known."""
     return labels.get(record.interviewer_id) or record.interviewer_name or record.interviewer_id
 
@@ -391,7 +254,25 @@ def format_duration(seconds: float) -> str:
     return f"{minutes} min {rest} s"
 
 
-def _format_p(p_value: float) -> str:
+def interpreter_key(record: InterviewRecord) -> str | None:
+    """Who interpreted, as a group: typed by hand at each interview, so "Kim  Li" and
+    "kim li" are the same person."""
+    name = record.answers.get("interpreter_name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    return " ".join(name.split()).casefold()
+
+
+def interpreter_name(record: InterviewRecord) -> str:
+    return " ".join(str(record.answers["interpreter_name"]).split())
+
+
+def local_day(record: InterviewRecord, zone: tzinfo) -> str:
+    """The day the interview started, at the station (ISO date)."""
+    return _moment(record, record.started_at).astimezone(zone).date().isoformat()
+
+
+def format_p(p_value: float) -> str:
     if p_value >= 0.001:
         return f"{p_value:.3f}"
     return f"{p_value:.1e}"
@@ -401,18 +282,7 @@ def _is_completed(record: InterviewRecord) -> bool:
     return record.outcome == OutcomeStatus.COMPLETED
 
 
-def _count_choice(records: Iterable[InterviewRecord], choice: str) -> int:
-    return sum(1 for r in records if r.choice == choice)
-
-
-def _choice_counts(records: Iterable[InterviewRecord]) -> dict[str | None, int]:
-    counts: dict[str | None, int] = defaultdict(int)
-    for record in records:
-        counts[record.choice] += 1
-    return counts
-
-
-def _quoted(choice: str | None, settings: FlagSettings) -> str:
+def quoted_choice(choice: str | None, settings: FlagSettings) -> str:
     return "no choice" if choice is None else f"“{settings.choice_labels.get(choice, choice)}”"
 
 

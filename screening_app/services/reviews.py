@@ -21,9 +21,7 @@ from screening_app.domain.review_flags import (
     ReviewFlag,
     journal_steps,
     record_flags,
-    skew_flags,
     step_durations,
-    uniform_compound_flags,
 )
 from screening_app.protocol import default_protocol
 from screening_app.services.authz import require_role
@@ -314,7 +312,11 @@ class ReviewService:
                                  paper_gave_times=record.id in timed_on_paper)
             if found:
                 per_interview[record.id] = self._titled(record, found)
-        camp = skew_flags(records, settings, labels) + uniform_compound_flags(records, settings)
+        # Loaded here: statsmodels takes a second or more to import, and only this pass
+        # (a background task in the GUI) needs it.
+        from screening_app.analysis.group_flags import group_flags
+
+        camp = group_flags(records, settings, labels)
         return ReviewFlags(per_interview, camp, _choices(
             record.answers.get("interpreter_name") for record in records))
 
@@ -377,8 +379,10 @@ class ReviewService:
             **({} if station is None else {
                 "max_prints": int(station.get("flag_max_prints")),
                 "skew_min_interviews": int(station.get("flag_skew_min_interviews")),
-                "skew_alpha": float(station.get("flag_skew_alpha")),
+                "group_q": float(station.get("flag_group_q")),
+                "group_min_shift": float(station.get("flag_group_min_shift")),
                 "uniform_min_interviews": int(station.get("flag_uniform_min_interviews")),
+                "time_zone": station.time_zone(),
             }))
 
     # -- for interviewers ---------------------------------------------------------------------

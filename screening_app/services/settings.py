@@ -1,7 +1,8 @@
 """Station settings: a few values every account at the station shares.
 
-Each has a default, a validator and a one-line description; changing one is an admin's
-job and an event in the chain.
+Each has a default, a validator and a one-line description; changing one is an event in
+the chain, and an admin's job, except the flags' thresholds, which supervisors (who read
+the flags) change too.
 """
 
 from collections.abc import Callable
@@ -21,6 +22,10 @@ class SettingSpec:
     default: str
     description: str
     parse: Callable[[str], str]
+    changed_by: tuple[Role, ...] = (Role.ADMIN,)
+
+
+_REVIEWERS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 def _page_size(value: str) -> str:
@@ -42,6 +47,29 @@ def _whole_number(low: int, high: int) -> Callable[[str], str]:
     return parse
 
 
+def _time_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    value = value.strip()
+    if value:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UserError(f"{value!r} is not a time zone; give one as the IANA database"
+                            " names it, such as Asia/Seoul or UTC.") from None
+    return value
+
+
+def system_time_zone() -> str:
+    """This computer's time zone, by its IANA name (UTC where the system names none)."""
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # noqa: BLE001 - an unreadable system setting is not worth a crash
+        return "UTC"
+
+
 def _probability(value: str) -> str:
     try:
         number = float(value)
@@ -57,14 +85,22 @@ SETTINGS = {
     for spec in (
         SettingSpec("page_size", "A4", "paper size of stored choice forms (A4 or Letter)",
                     _page_size),
+        SettingSpec("time_zone", "", "the station's time zone (IANA name, such as"
+                    " Asia/Seoul): days are counted and shown in it; empty: this computer's",
+                    _time_zone),
         SettingSpec("flag_max_prints", "2", "flag a form printed more than this many times",
-                    _whole_number(1, 100)),
+                    _whole_number(1, 100), _REVIEWERS),
         SettingSpec("flag_skew_min_interviews", "20", "interviews an interviewer or"
-                    " interpreter needs before outcome skew is tested", _whole_number(2, 10_000)),
-        SettingSpec("flag_skew_alpha", "0.001", "how unlikely by chance a skew must be to be"
-                    " flagged (exact binomial test)", _probability),
+                    " interpreter needs before outcome skew is tested", _whole_number(2, 10_000),
+                    _REVIEWERS),
+        SettingSpec("flag_group_q", "0.05", "flag a pattern when its q-value (the"
+                    " false-discovery rate over all of one review's pattern tests) is below"
+                    " this", _probability, _REVIEWERS),
+        SettingSpec("flag_group_min_shift", "10", "and only when it differs from others in"
+                    " the same compounds by at least this many percentage points",
+                    _whole_number(1, 100), _REVIEWERS),
         SettingSpec("flag_uniform_min_interviews", "15", "interviews a compound needs on a day"
-                    " before a uniform answer is flagged", _whole_number(2, 10_000)),
+                    " before the day is tested", _whole_number(2, 10_000), _REVIEWERS),
     )
 }
 
@@ -82,9 +118,14 @@ class SettingsService:
     def all(self) -> dict[str, str]:
         return {key: self.get(key) for key in SETTINGS}
 
+    def time_zone(self) -> str:
+        """The station's time zone, or this computer's where the station states none."""
+        return self.get("time_zone") or system_time_zone()
+
     def set(self, actor: Actor, key: str, value: str) -> str:
-        require_role(actor, Role.ADMIN, action="change station settings")
-        value = self._spec(key).parse(value)
+        spec = self._spec(key)
+        require_role(actor, *spec.changed_by, action=f"change the setting {key}")
+        value = spec.parse(value)
         with write_transaction(self._db):
             self._db.execute(
                 "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)"

@@ -398,9 +398,15 @@ def _what_an_insider_sees(db, interview_id: str, subject_isn: str) -> dict:
     for row in interview:
         row["subject_isn"] = row["subject_snapshot"] = "<person>"
         # The order the options were read in is drawn at random for each interview.
-        row["option_order"] = sorted(row["option_order"])
+        row["option_order"] = {question: sorted(order)
+                               for question, order in row["option_order"].items()}
+    history = rows("SELECT * FROM events WHERE interview_id = ?")
+    for row in history:
+        if "option_order" in row["payload"]:
+            row["payload"]["option_order"] = {
+                question: sorted(order) for question, order in row["payload"]["option_order"].items()}
     seen = {"interview": interview,
-            "history": rows("SELECT * FROM events WHERE interview_id = ?"),
+            "history": history,
             "signatures": rows("SELECT * FROM signatures WHERE interview_id = ?"),
             "forms": rows("SELECT * FROM documents WHERE interview_id = ?")}
     return json.loads(json.dumps(seen).replace(subject_isn, "<person>"))

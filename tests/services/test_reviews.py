@@ -3,7 +3,7 @@ import pytest
 from screening_app.domain.errors import PermissionDenied, UserError
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.reviews import NoteRequired
-from tests.conftest import answer_all, install_test_user_certificate
+from tests.conftest import answer_all, install_test_user_certificate, write_csv
 
 # The paper gives its start and end: a three-minute interview, shorter than the protocol's
 # minimum (a paper without them is not timed at all).
@@ -184,27 +184,41 @@ def test_a_supervisor_without_a_certificate_cannot_approve(reviewed):
 
 def test_a_skewed_interviewer_is_flagged_with_station_thresholds(roster_station, tmp_path,
                                                                  test_keys):
-    """Eighteen interviews by three interviewers, one of whom records only one outcome;
-    with small numbers the station's thresholds are lowered, as a supervisor would."""
-    from screening_app.demo.roster_generator import write_roster_csv
-
+    """Eighteen interviews in one compound by three interviewers, one of whom records only
+    one outcome; with small numbers a supervisor lowers the station's thresholds (each
+    change an event in the history)."""
     services = roster_station.services
-    services.roster.import_file(roster_station.admin,
-                                write_roster_csv(tmp_path / "more.csv", 20, seed=5))
-    services.settings.set(roster_station.admin, "flag_skew_min_interviews", "6")
-    services.settings.set(roster_station.admin, "flag_skew_alpha", "0.05")
+    people = [{"isn": f"NK-3000{n:02d}", "name_native": "김민준", "name_latin": "Kim Min-jun",
+               "nationality": "Korean", "rank": "Private", "unit": "KPA 4th Division",
+               "camp": "Koje-do", "compound": "Compound 62", "birth_year": "1928"}
+              for n in range(18)]
+    services.roster.import_file(roster_station.admin, write_csv(tmp_path / "more.csv", people))
+    supervisor = roster_station.supervisor
+    services.settings.set(supervisor, "flag_skew_min_interviews", "6")
+    services.settings.set(supervisor, "flag_group_q", "0.2")
+    changes = [e.payload for e in services.station.events.since(
+        0, kinds=("settings.changed",))]
+    assert changes[-2:] == [{"key": "flag_skew_min_interviews", "value": "6"},
+                            {"key": "flag_group_q", "value": "0.2"}]
+    with pytest.raises(PermissionDenied):
+        services.settings.set(roster_station.interviewer, "flag_group_q", "0.5")
+    with pytest.raises(PermissionDenied):
+        services.settings.set(supervisor, "time_zone", "Asia/Seoul")
     petr = services.accounts.add_user(roster_station.admin, "petr", "interviewer", "a password")
     install_test_user_certificate(services, petr, test_keys, "a password")
-    people = [s.isn for s in services.roster.page_after(roster_station.admin, None, 25)][:18]
-    for n, isn in enumerate(people):
+    for n, person in enumerate(people):
         actor = (roster_station.interviewer, roster_station.other_interviewer, petr)[n % 3]
         # ivan: enlist every time; olga and petr: half and half.
         choice = "enlist" if n % 3 == 0 or (n // 3) % 2 else "repatriate"
-        services.transcription.record(actor, isn, {"answers": complete_answers(choice)}, "p")
-    flags = services.reviews.flags(roster_station.supervisor)
+        services.transcription.record(actor, person["isn"],
+                                      {"answers": complete_answers(choice)}, "p")
+    flags = services.reviews.flags(supervisor)
     skew = [f for f in flags.camp if f.kind == "interviewer_skew"]
-    assert [f.explanation.split()[1] for f in skew] == ["ivan"]
-    assert "6 of 6" in skew[0].explanation and "p = " in skew[0].explanation
+    assert [f.explanation.split()[1] for f in skew] == ["ivan:"]
+    assert skew[0].explanation.startswith(
+        "Interviewer ivan: 100% “Enter the armed forces of the United Nations Command” in 6"
+        " interviews; 50% for other interviewers in the"
+        " same compounds (12 interviews); shift +50 points, q = ")
 
 
 def test_approving_a_flagged_record_needs_a_note_and_refuses_whole(reviewed):

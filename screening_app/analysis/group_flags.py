@@ -1,0 +1,322 @@
+"""Flags about groups of interviews: an interviewer or an interpreter whose interviews
+record one choice more often than others' in the same compounds, and a compound-day on
+which people chose far more alike than on the compound's other days.
+
+How each is tested (README, "Reviewing interviews"):
+
+1. Every interviewer and every interpreter with enough interviews is compared with the
+   others in the same compounds (``stratified.compare``); every compound-day with enough
+   interviews with the same compound's other days.
+2. All of those tests together get Benjamini-Hochberg q-values; a group is a candidate when
+   its q is below the station's level and its shift is at least the station's minimum (in
+   percentage points), so that a tiny difference over thousands of interviews is not
+   flagged.
+3. An interviewer candidate is tested again against others who worked with the same
+   interpreters in the same compounds, and an interpreter candidate against others who
+   worked with the same interviewers: where those comparisons exist, the shift either
+   stays (flagged: "not explained by ...") or goes (not flagged: it followed the partner).
+   Where they do not (fixed teams), the two cannot be told apart, and one flag names the
+   team, unless the partner's own shift was confirmed, which explains it.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from screening_app.analysis.stratified import Comparison, compare, q_values
+from screening_app.domain.interview import InterviewRecord, OutcomeStatus
+from screening_app.domain.review_flags import (
+    FlagSettings,
+    ReviewFlag,
+    compound_named,
+    format_p,
+    interpreter_key,
+    interpreter_name,
+    interviewer_label,
+    local_day,
+    quoted_choice,
+)
+
+INTERVIEWER, INTERPRETER, COMPOUND_DAY = "interviewer_skew", "interpreter_skew", "compound_uniform"
+TEAM = "team_skew"
+
+
+@dataclass
+class _Test:
+    kind: str
+    key: str
+    name: str
+    records: list[InterviewRecord]
+    comparison: Comparison
+    choice: str
+    q: float = 1.0
+    # For a compound-day: whether people chose more alike than on the compound's other
+    # days (a day that differs by being less uniform is not what a pressed compound does).
+    more_alike: bool = True
+
+
+def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
+                interviewer_labels: Mapping[str, str] | None = None) -> list[ReviewFlag]:
+    completed = [r for r in records
+                 if r.outcome == OutcomeStatus.COMPLETED and r.choice is not None]
+    labels = interviewer_labels or {}
+    zone = ZoneInfo(settings.time_zone)
+    roles = {
+        INTERVIEWER: (lambda r: r.interviewer_id, lambda r: interviewer_label(r, labels)),
+        INTERPRETER: (interpreter_key, interpreter_name),
+    }
+    day_tests = _compound_day_tests(completed, zone, settings)
+    # Twice: a skewed interviewer raises the rate "others" show in the compounds they work
+    # in, and so makes their colleagues there look skewed the other way. The second pass
+    # compares everyone with the interviews of people the first did not single out.
+    singled_out: set[tuple[str, str]] = set()
+    for _ in range(2):
+        tests = [test for kind, (key_of, name_of) in roles.items()
+                 for test in _role_tests(completed, kind, key_of, name_of, settings,
+                                         _outside(singled_out, roles))] + day_tests
+        candidates = _candidates(tests, settings)
+        singled_out = {(t.kind, t.key) for t in candidates if t.kind in roles}
+    flags = _people_flags([t for t in candidates if t.kind in roles], completed, roles,
+                          settings)
+    flags += [_compound_day_flag(t, settings) for t in candidates if t.kind == COMPOUND_DAY]
+    flags += _uniform_single_days(completed, zone, settings)
+    return flags
+
+
+# -- the tests ------------------------------------------------------------------------------
+
+
+def _candidates(tests: list[_Test], settings: FlagSettings) -> list[_Test]:
+    """The tests whose q-value (over all of them) is below the station's level and whose
+    shift is at least its minimum."""
+    for test, q in zip(tests, q_values([t.comparison.p_value for t in tests]), strict=True):
+        test.q = q
+    return [t for t in tests if t.q < settings.group_q and t.more_alike
+            and abs(t.comparison.shift_points) >= settings.group_min_shift]
+
+
+def _outside(singled_out: set[tuple[str, str]], roles) -> Callable[[InterviewRecord], bool]:
+    """Whether an interview may stand for "the others": not taken by anyone singled out."""
+    if not singled_out:
+        return lambda record: True
+    return lambda record: not any((kind, key_of(record)) in singled_out
+                                  for kind, (key_of, _) in roles.items())
+
+
+def _compound_of(record: InterviewRecord) -> str:
+    return str(record.subject_snapshot.get("compound") or "")
+
+
+def _role_tests(completed, kind, key_of, name_of, settings, may_compare) -> list[_Test]:
+    groups: dict[str, list[InterviewRecord]] = defaultdict(list)
+    for record in completed:
+        key = key_of(record)
+        if key is not None:
+            groups[key].append(record)
+    choice = settings.skew_choice
+    tests = []
+    for key in sorted(groups):
+        own = groups[key]
+        if len(own) < settings.skew_min_interviews:
+            continue
+        comparison = compare((_compound_of(r), key_of(r) == key, r.choice == choice)
+                             for r in completed if key_of(r) == key or may_compare(r))
+        if comparison is None or comparison.interviews < settings.skew_min_interviews:
+            continue
+        tests.append(_Test(kind, key, name_of(own[0]), own, comparison, choice))
+    return tests
+
+
+def _compound_days(completed, zone) -> dict[str, dict[str, list[InterviewRecord]]]:
+    days: dict[str, dict[str, list[InterviewRecord]]] = defaultdict(lambda: defaultdict(list))
+    for record in completed:
+        compound = _compound_of(record)
+        if compound:
+            days[compound][local_day(record, zone)].append(record)
+    return days
+
+
+def _compound_day_tests(completed, zone, settings) -> list[_Test]:
+    tests = []
+    for compound, days in sorted(_compound_days(completed, zone).items()):
+        if len(days) < 2:
+            continue
+        for day, group in sorted(days.items()):
+            if len(group) < settings.uniform_min_interviews:
+                continue
+            choice = _most_chosen(group)
+            others = [r for other, rs in days.items() if other != day for r in rs]
+            comparison = compare((compound, local_day(r, zone) == day, r.choice == choice)
+                                 for r in group + others)
+            if comparison is not None:
+                usual = _share_of(_most_chosen(others), others)
+                tests.append(_Test(COMPOUND_DAY, f"{compound}\n{day}", f"{compound}\n{day}",
+                                   group, comparison, choice,
+                                   more_alike=comparison.share > usual))
+    return tests
+
+
+def _share_of(choice: str, group: Sequence[InterviewRecord]) -> float:
+    return sum(1 for r in group if r.choice == choice) / len(group)
+
+
+def _most_chosen(group: Sequence[InterviewRecord]) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for record in group:
+        counts[record.choice] += 1
+    return max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+
+
+# -- interviewers and interpreters: who made the difference ----------------------------------
+
+
+def _people_flags(candidates: list[_Test], completed, roles, settings) -> list[ReviewFlag]:
+    partner_kind = {INTERVIEWER: INTERPRETER, INTERPRETER: INTERVIEWER}
+    # Each candidate tested again within its partners: an interviewer against others with
+    # the same interpreter in the same compound, an interpreter likewise.
+    rechecked: dict[tuple[str, str], Comparison | None] = {}
+    for test in candidates:
+        key_of = roles[test.kind][0]
+        partner_of = roles[partner_kind[test.kind]][0]
+        rechecked[(test.kind, test.key)] = compare(
+            ((_compound_of(r), partner_of(r)), key_of(r) == test.key,
+             r.choice == test.choice) for r in completed)
+    least = max(2, settings.skew_min_interviews // 2)
+
+    def informative(comparison: Comparison | None) -> bool:
+        return comparison is not None and comparison.interviews >= least \
+            and comparison.others >= least
+
+    def confirmed(test: _Test) -> bool:
+        again = rechecked[(test.kind, test.key)]
+        return informative(again) and again.p_value < settings.group_q \
+            and abs(again.shift_points) >= settings.group_min_shift \
+            and again.shift_points * test.comparison.shift_points > 0
+
+    def followed_partners(test: _Test) -> bool:
+        """Among the same partners the shift (mostly) goes: it was theirs."""
+        again = rechecked[(test.kind, test.key)]
+        return informative(again) and abs(again.shift_points) < settings.group_min_shift / 2
+
+    flags, teams_named = [], set()
+    for test in candidates:
+        again = rechecked[(test.kind, test.key)]
+        if confirmed(test):
+            flags.append(_person_flag(test, again, settings))
+            continue
+        if followed_partners(test):
+            continue
+        partner_role = roles[partner_kind[test.kind]]
+        partners = _partners(test, partner_role[0])
+        partner_tests = [t for t in candidates if t.kind == partner_kind[test.kind]
+                         and t.key in partners]
+        explaining = {t.key for t in partner_tests if confirmed(t)}
+        if explaining and _explained(test, explaining, roles, partner_role[0], completed,
+                                     settings, least):
+            continue  # by partners whose own shift is confirmed, and flagged
+        team = {(test.kind, test.key)} | {(t.kind, t.key) for t in partner_tests
+                                          if not followed_partners(t)}
+        if team & teams_named:
+            continue  # the same team, already named from its other side
+        teams_named |= team
+        flags.append(_team_flag(test, partners, partner_role[1], settings))
+    return flags
+
+
+def _explained(test: _Test, explaining: set[str], roles, partner_of: Callable, completed,
+               settings: FlagSettings, least: int) -> bool:
+    """Whether the group's shift goes once its interviews with ``explaining`` partners
+    are left out."""
+    key_of = roles[test.kind][0]
+    rest = compare((_compound_of(r), key_of(r) == test.key, r.choice == test.choice)
+                   for r in completed
+                   if not (key_of(r) == test.key and partner_of(r) in explaining))
+    return rest is None or rest.interviews < least \
+        or abs(rest.shift_points) < settings.group_min_shift / 2
+
+
+def _partners(test: _Test, partner_of: Callable) -> dict[str, list[InterviewRecord]]:
+    """The partners (interpreters of an interviewer, or interviewers of an interpreter)
+    the group worked with, and the interviews with each, most first."""
+    together: dict[str, list[InterviewRecord]] = defaultdict(list)
+    for record in test.records:
+        key = partner_of(record)
+        if key is not None:
+            together[key].append(record)
+    return dict(sorted(together.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+# -- sentences ------------------------------------------------------------------------------
+
+_WHO = {INTERVIEWER: ("Interviewer", "interviewers", "interpreters"),
+        INTERPRETER: ("Interpreter", "interpreters", "interviewers")}
+
+
+def _figures(test: _Test, settings: FlagSettings, others_are: str) -> str:
+    c = test.comparison
+    return (f"{c.share:.0%} {quoted_choice(test.choice, settings)} in {c.interviews}"
+            f" interviews; {c.expected_share:.0%} for {others_are} in the same compounds"
+            f" ({c.others} interviews); shift {c.shift_points:+.0f} points,"
+            f" q = {format_p(test.q)}")
+
+
+def _person_flag(test: _Test, again: Comparison, settings: FlagSettings) -> ReviewFlag:
+    role, others, partners = _WHO[test.kind]
+    return ReviewFlag(
+        test.kind, None,
+        f"{role} {test.name}: {_figures(test, settings, f'other {others}')}. Not explained"
+        f" by the {partners} they worked with: with the same {partners}, others recorded"
+        f" {again.expected_share:.0%} where they recorded {again.share:.0%}.",
+        interview_ids=tuple(r.id for r in test.records))
+
+
+def _team_flag(test: _Test, partners: dict[str, list[InterviewRecord]], partner_name,
+               settings: FlagSettings) -> ReviewFlag:
+    role, others, partners_are = _WHO[test.kind]
+    named = [f"{partner_name(records[0])} ({len(records)})"
+             for records in list(partners.values())[:3]]
+    more = len(partners) - len(named)
+    return ReviewFlag(
+        TEAM, None,
+        f"{role} {test.name}: {_figures(test, settings, f'other {others}')}. They worked"
+        f" with {partners_are[:-1] if len(partners) == 1 else partners_are}"
+        f" {', '.join(named)}{f' and {more} more' if more > 0 else ''}, who worked with no"
+        f" other {others[:-1]} in the same compounds: these records cannot tell whose part"
+        " it is.",
+        interview_ids=tuple(r.id for r in test.records))
+
+
+def _compound_day_flag(test: _Test, settings: FlagSettings) -> ReviewFlag:
+    compound, day = test.key.split("\n")
+    c = test.comparison
+    return ReviewFlag(
+        COMPOUND_DAY, None,
+        f"In {compound_named(compound)} on {day}, {c.chose} of {c.interviews} completed"
+        f" interviews ({c.share:.0%}) recorded {quoted_choice(test.choice, settings)};"
+        f" {c.expected_share:.0%} on the compound's other days ({c.others} interviews);"
+        f" q = {format_p(test.q)}.",
+        interview_ids=tuple(r.id for r in test.records))
+
+
+def _uniform_single_days(completed, zone, settings) -> list[ReviewFlag]:
+    """A compound interviewed on one day only has no other day to compare with: there the
+    day is flagged when nearly everyone chose alike."""
+    flags = []
+    for compound, days in sorted(_compound_days(completed, zone).items()):
+        if len(days) != 1:
+            continue
+        ((day, group),) = days.items()
+        choice = _most_chosen(group)
+        chose = sum(1 for r in group if r.choice == choice)
+        if len(group) < settings.uniform_min_interviews or chose / len(group) < \
+                settings.uniform_share:
+            continue
+        flags.append(ReviewFlag(
+            COMPOUND_DAY, None,
+            f"In {compound_named(compound)} on {day}, {chose} of {len(group)} completed"
+            f" interviews ({chose / len(group):.0%}) recorded"
+            f" {quoted_choice(choice, settings)}; the compound was interviewed on no other"
+            f" day, and a share of {settings.uniform_share:.0%} or more is flagged.",
+            interview_ids=tuple(r.id for r in group)))
+    return flags
