@@ -97,7 +97,8 @@ def cmd_init(args) -> int:
     from screening_app.services.app import init_station
 
     password = args.passwords.read_new(f"New password for admin {args.admin}: ")
-    services = init_station(args.data_dir, args.station_id, args.camp, args.admin, password)
+    services = init_station(args.data_dir, args.station_id, args.camp, args.admin, password,
+                            time_zone=args.time_zone)
     services.close()
     print(f"Station {args.station_id} ({args.camp}) created in {args.data_dir}; "
           f"admin account {args.admin!r} is ready.")
@@ -598,6 +599,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--station-id", required=True)
     init.add_argument("--camp", required=True)
     init.add_argument("--admin", required=True, help="the first admin's user name")
+    init.add_argument("--time-zone", help="the station's time zone, as the IANA database"
+                      " names it (Asia/Seoul); days are counted in it (default: this"
+                      " computer's)")
     init.add_argument("--password-stdin", action="store_true",
                       help="read the new admin's password from the first line of stdin")
     init.set_defaults(handler=cmd_init, needs_station=False)

@@ -40,6 +40,8 @@ from screening_app.domain.review_flags import (
 
 INTERVIEWER, INTERPRETER, COMPOUND_DAY = "interviewer_skew", "interpreter_skew", "compound_uniform"
 TEAM = "team_skew"
+# At most this many people are set aside from "the others", one at a time (below).
+_MOST_SET_ASIDE = 8
 
 
 @dataclass
@@ -67,18 +69,22 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
         INTERPRETER: (interpreter_key, interpreter_name),
     }
     day_tests = _compound_day_tests(completed, zone, settings)
-    # Twice: a skewed interviewer raises the rate "others" show in the compounds they work
-    # in, and so makes their colleagues there look skewed the other way. The second pass
-    # compares everyone with the interviews of people the first did not single out.
-    singled_out: set[tuple[str, str]] = set()
-    for _ in range(2):
+    # Step by step: a skewed interviewer raises the rate "others" show in the compounds
+    # they work in, and so makes their colleagues there look skewed the other way. So the
+    # most certain of the people flagged is set aside from "the others", and everyone is
+    # compared again, until no one new is flagged.
+    set_aside: set[tuple[str, str]] = set()
+    for _ in range(_MOST_SET_ASIDE + 1):
         tests = [test for kind, (key_of, name_of) in roles.items()
                  for test in _role_tests(completed, kind, key_of, name_of, settings,
-                                         _outside(singled_out, roles))] + day_tests
+                                         _taken_by_none_of(set_aside, roles))] + day_tests
         candidates = _candidates(tests, settings)
-        singled_out = {(t.kind, t.key) for t in candidates if t.kind in roles}
-    flags = _people_flags([t for t in candidates if t.kind in roles], completed, roles,
-                          settings)
+        flags, flagged = _people_flags([t for t in candidates if t.kind in roles], completed,
+                                       roles, settings)
+        new = [t for t in candidates if (t.kind, t.key) in flagged - set_aside]
+        if not new:
+            break
+        set_aside.add(min((t.q, t.kind, t.key) for t in new)[1:])
     flags += [_compound_day_flag(t, settings) for t in candidates if t.kind == COMPOUND_DAY]
     flags += _uniform_single_days(completed, zone, settings)
     return flags
@@ -96,11 +102,12 @@ def _candidates(tests: list[_Test], settings: FlagSettings) -> list[_Test]:
             and abs(t.comparison.shift_points) >= settings.group_min_shift]
 
 
-def _outside(singled_out: set[tuple[str, str]], roles) -> Callable[[InterviewRecord], bool]:
-    """Whether an interview may stand for "the others": not taken by anyone singled out."""
-    if not singled_out:
+def _taken_by_none_of(set_aside: set[tuple[str, str]], roles
+                      ) -> Callable[[InterviewRecord], bool]:
+    """Whether an interview may stand for "the others": taken by no one set aside."""
+    if not set_aside:
         return lambda record: True
-    return lambda record: not any((kind, key_of(record)) in singled_out
+    return lambda record: not any((kind, key_of(record)) in set_aside
                                   for kind, (key_of, _) in roles.items())
 
 
@@ -171,7 +178,9 @@ def _most_chosen(group: Sequence[InterviewRecord]) -> str:
 # -- interviewers and interpreters: who made the difference ----------------------------------
 
 
-def _people_flags(candidates: list[_Test], completed, roles, settings) -> list[ReviewFlag]:
+def _people_flags(candidates: list[_Test], completed, roles, settings
+                  ) -> tuple[list[ReviewFlag], set[tuple[str, str]]]:
+    """The flags about interviewers and interpreters, and whom they flag."""
     partner_kind = {INTERVIEWER: INTERPRETER, INTERPRETER: INTERVIEWER}
     # Each candidate tested again within its partners: an interviewer against others with
     # the same interpreter in the same compound, an interpreter likewise.
@@ -199,11 +208,12 @@ def _people_flags(candidates: list[_Test], completed, roles, settings) -> list[R
         again = rechecked[(test.kind, test.key)]
         return informative(again) and abs(again.shift_points) < settings.group_min_shift / 2
 
-    flags, teams_named = [], set()
+    flags, teams_named, flagged = [], set(), set()
     for test in candidates:
         again = rechecked[(test.kind, test.key)]
         if confirmed(test):
             flags.append(_person_flag(test, again, settings))
+            flagged.add((test.kind, test.key))
             continue
         if followed_partners(test):
             continue
@@ -221,7 +231,8 @@ def _people_flags(candidates: list[_Test], completed, roles, settings) -> list[R
             continue  # the same team, already named from its other side
         teams_named |= team
         flags.append(_team_flag(test, partners, partner_role[1], settings))
-    return flags
+        flagged |= team
+    return flags, flagged
 
 
 def _explained(test: _Test, explaining: set[str], roles, partner_of: Callable, completed,

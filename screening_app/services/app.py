@@ -36,7 +36,7 @@ from screening_app.services.locked_station import (  # noqa: F401
 from screening_app.services.resealing import seal_records_in_clear
 from screening_app.services.reviews import ReviewService
 from screening_app.services.roster import RosterService
-from screening_app.services.settings import SettingsService
+from screening_app.services.settings import SETTINGS, SettingsService
 from screening_app.services.sync import SyncService
 from screening_app.services.transcription import TranscriptionService
 from screening_app.store.connection import KEY_BYTES, write_transaction
@@ -188,13 +188,17 @@ class StationServices:
 
 
 def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
-                 admin_password: str, *, demo: bool = False) -> StationServices:
+                 admin_password: str, *, demo: bool = False,
+                 time_zone: str | None = None) -> StationServices:
     """Create a station and its first admin. Inputs are checked before anything is
     written, so a refused init leaves no half-made station behind. The database is
     encrypted from its first byte under a new random key, which only the admin's
-    password opens (more slots come with more accounts)."""
+    password opens (more slots come with more accounts). ``time_zone`` (an IANA name) is
+    the station's; without one the station counts days in the computer's."""
     check_user_name(admin_name)
     check_new_password(admin_password, admin_name)
+    if time_zone is not None:
+        time_zone = SETTINGS["time_zone"].parse(time_zone)
     key = secrets.token_bytes(KEY_BYTES)
     station = Station.create(data_dir, station_id, camp, demo=demo, key=key)
     keyfile = KeyFile.create(station.data_dir, station.station_id)
@@ -206,4 +210,6 @@ def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
     admin = services.accounts.create_first_admin(admin_name, admin_password)
     services.keys.adopt_account_key(admin, contents.account_key)
     services.keys.create_station_key(admin)
+    if time_zone:
+        services.settings.set(admin, "time_zone", time_zone)
     return services

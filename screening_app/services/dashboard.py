@@ -17,6 +17,7 @@ from screening_app.protocol import default_protocol
 from screening_app.services.authz import require_role
 from screening_app.services.lists import neutralise
 from screening_app.services.protocol_labels import NOT_COMPLETED_LABEL, ProtocolLabels
+from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.station import Station
@@ -69,6 +70,8 @@ class DashboardService:
         self._db = station.db
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
+        # Days are the station's local days.
+        self._settings = SettingsService(station)
 
     def figures(self, actor: Actor) -> Dashboard:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="see the camp's figures")
@@ -83,9 +86,9 @@ class DashboardService:
         for (isn, compound, day, interviewer_id, outcome, choice, reason,
              protocol_sha, interview_id, sealed_choice) in self._db.execute(
                 "SELECT subject_isn, json_extract(subject_snapshot, '$.compound'),"
-                " substr(finalised_at, 1, 10), interviewer_id, outcome, choice,"
+                " local_date(finalised_at, ?), interviewer_id, outcome, choice,"
                 " non_completion_reason, protocol_sha256, id, sealed_choice FROM interviews"
-                " WHERE status = 'final'"):
+                " WHERE status = 'final'", [self._settings.time_zone()]):
             choice = self._interviews.choice_of(interview_id, choice, sealed_choice)
             protocols[protocol_sha] = None
             key = choice if outcome == "completed" else NOT_COMPLETED

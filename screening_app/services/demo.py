@@ -56,6 +56,9 @@ def _new_password() -> str:
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
 
 
+DEMO_TIME_ZONE = "Asia/Seoul"  # Koje-do
+
+
 def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
                  station_id: str = DEMO_STATION_ID, camp: str = DEMO_CAMP,
                  ca_dir: Path | None = None) -> DemoStation:
@@ -85,6 +88,7 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
     try:
         admin = services.sign_in(admin_name, admin_password)
         services.accounts.set_display_name(admin, admin_name, DISPLAY_NAMES[admin_name])
+        services.settings.set(admin, "time_zone", DEMO_TIME_ZONE)
         _install_demo_certificate(services, admin, ca_dir)
         for name, role, password in accounts[1:]:
             services.accounts.add_user(admin, name, role, password,

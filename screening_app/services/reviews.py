@@ -162,12 +162,12 @@ class ReviewService:
             ("coalesce(latest.state, 'received') = ?", state),
             ("users.name = ?", interviewer),
             ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
-            ("substr(interviews.finalised_at, 1, 10) = ?", day),
+            ("local_date(interviews.finalised_at, ?) = ?", day),
             ("interviews.outcome = ?", outcome),
         ):
             if value:
                 where.append(clause)
-                params.append(value)
+                params += [self._time_zone(), value] if "local_date" in clause else [value]
         sql = _QUEUE_SQL + "".join(f" AND {w}" for w in where)
         rows = self._db.execute(sql + " ORDER BY interviews.finalised_at, interviews.id",
                                 params).fetchall()
@@ -221,9 +221,9 @@ class ReviewService:
                                  "day": set()}
         for row in self._db.execute(
                 "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound'),"
-                " substr(finalised_at, 1, 10)"
+                " local_date(finalised_at, ?)"
                 " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
-                " WHERE status = 'final'"):
+                " WHERE status = 'final'", [self._time_zone()]):
             for key, value in zip(("interviewer", "compound", "day"), row, strict=True):
                 if value is not None:
                     found[key].add(value)
@@ -364,6 +364,9 @@ class ReviewService:
         """A flag the protocol raised is titled with the protocol's own label."""
         return [replace(flag, title=self._labels.flag(record.protocol_sha256, flag.kind)
                         or flag.shown_title) for flag in flags]
+
+    def _time_zone(self) -> str:
+        return self._settings.time_zone() if self._settings is not None else "UTC"
 
     def _flag_settings(self) -> FlagSettings:
         protocol = default_protocol()

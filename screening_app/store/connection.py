@@ -15,6 +15,7 @@ goes through it.
 """
 
 import errno
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -220,6 +221,24 @@ def database_folder(db: "Database") -> Path | None:
     return Path(row[2]).parent if row and row[2] else None
 
 
+def local_date(timestamp: str | None, zone: str) -> str | None:
+    """The date at ``zone`` (an IANA name) of a stored UTC timestamp; in SQL as
+    ``local_date(column, ?)``, so that days are grouped and filtered as the station's
+    local days. Cached by the minute (zones' offsets change on the quarter hour at most)."""
+    if not timestamp:
+        return None
+    return _local_date_of_minute(timestamp[:16], zone)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _local_date_of_minute(minute: str, zone: str) -> str:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(minute).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
 def empty_the_log(db: "Database") -> None:
     """Copy the write-ahead log into the database and truncate it: the page versions it
     holds from before the last writes are gone from the disk's live files."""
@@ -259,6 +278,7 @@ def open_database(path: Path | str, key: bytes | None = None) -> "Database":
             conn.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA secure_delete=ON")
+            conn.create_function("local_date", 2, local_date, deterministic=True)
         except BaseException:
             conn.close()
             raise

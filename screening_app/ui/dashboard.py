@@ -138,7 +138,7 @@ class DashboardDialog(QDialog):
             f" <b>{board.not_yet}</b>")
         self.compound_view.setChart(outcome_chart("Outcomes by compound", board.by_compound,
                                                   board))
-        self.day_view.setChart(outcome_chart("Outcomes by day (UTC)", board.by_day, board))
+        self.day_view.setChart(outcome_chart("Outcomes by day", board.by_day, board))
         self.legend_label.setText(legend_html(self.compound_view.chart()))
         self._fill_interviewer_table(board)
         self.board = board

@@ -2,7 +2,8 @@
 differ, two ways of staffing, and planted patterns (issue 13's measurements).
 
 A camp is a plan (who interviewed whom, where, when, and what the person chose); tests
-turn it into records directly or take it through the services.
+turn it into records directly (tests/analysis/test_group_flags.py) or take it through the
+services (tests/analysis/test_camp_through_services.py).
 """
 
 import math
@@ -10,16 +11,37 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-# Compound base rates of choosing repatriation, 40 % to 85 %.
-COMPOUND_RATES = {f"Compound {60 + n}": rate
-                  for n, rate in enumerate((0.40, 0.47, 0.53, 0.60, 0.66, 0.72, 0.79, 0.85))}
 LOCAL_OFFSET = timedelta(hours=9)  # the camp works 08:00-17:00 at UTC+9: across UTC's midnight
 TIME_ZONE = "Asia/Seoul"
 
-SKEWED = "interviewer-03"  # +2 log-odds everywhere
-SKEWED_WITHIN = "interviewer-11"  # +1.5 in low-rate compounds, where he mostly works
-SKEWED_INTERPRETER = "interpreter-07"
-PRESSED = ("Compound 63", 3)  # (compound, day number): nearly everyone chose repatriation
+
+@dataclass(frozen=True)
+class CampShape:
+    interviews: int
+    interviewers: int
+    interpreters: int
+    rates: tuple[float, ...]  # each compound's base rate of choosing repatriation
+    days: int
+    skewed: int  # an interviewer shifted everywhere
+    skewed_within: int  # an interviewer shifted only in the two compounds with the lowest
+    # rates, where they mostly work
+    skewed_interpreter: int
+    pressed: tuple[int, int]  # (compound, day) on which nearly everyone chose repatriation
+    # The shifts, in log-odds (+1.5 takes a compound's 40 % to 75 %).
+    skewed_effect: float = 2.0
+    within_effect: float = 1.5
+    interpreter_effect: float = 1.5
+
+
+# The camp of issue 13's measurements: 2,000 interviews, 20 interviewers, 10 interpreters,
+# 8 compounds from 40 % to 85 %.
+LARGE = CampShape(2000, 20, 10, (0.40, 0.47, 0.53, 0.60, 0.66, 0.72, 0.79, 0.85), days=5,
+                  skewed=3, skewed_within=11, skewed_interpreter=7, pressed=(3, 3))
+# A smaller one, in the same proportions, that the services take through in a minute.
+# With half the interviews each person has there, the planted shifts are larger.
+MEDIUM = CampShape(720, 12, 6, (0.40, 0.50, 0.60, 0.70, 0.78, 0.85), days=3, skewed=5,
+                   skewed_within=7, skewed_interpreter=4, pressed=(3, 1), skewed_effect=2.5,
+                   within_effect=2.5, interpreter_effect=2.0)
 
 
 @dataclass(frozen=True)
@@ -36,44 +58,53 @@ class PlannedInterview:
 class Camp:
     staffing: str
     interviews: list[PlannedInterview] = field(default_factory=list)
-    planted: set[tuple[str, str]] = field(default_factory=set)  # (kind, key)
+    # What was planted, by the name a flag gives it: interviewers, interpreter, compound.
+    planted: dict[str, str] = field(default_factory=dict)
 
 
 def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def make_camp(staffing: str, interviews: int = 2000, seed: int = 1952) -> Camp:
+def interviewer_name(number: int) -> str:
+    return f"interviewer-{number:02d}"
+
+
+def make_camp(staffing: str, shape: CampShape = LARGE, seed: int = 1952) -> Camp:
     """``staffing``: "rotating" (any interpreter with any interviewer) or "fixed" (each
     interviewer keeps one interpreter; each interpreter works with two interviewers)."""
     rng = random.Random(f"{seed}-{staffing}")
-    compounds = list(COMPOUND_RATES)
-    interviewers = [f"interviewer-{n:02d}" for n in range(20)]
-    interpreters = [f"interpreter-{n:02d}" for n in range(10)]
-    camp = Camp(staffing)
-    camp.planted = {("interviewer", SKEWED), ("interviewer", SKEWED_WITHIN),
-                    ("interpreter", SKEWED_INTERPRETER), ("compound_day", f"{PRESSED[0]}")}
+    compounds = [f"Compound {60 + n}" for n in range(len(shape.rates))]
+    rates = dict(zip(compounds, shape.rates, strict=True))
+    interviewers = [interviewer_name(n) for n in range(shape.interviewers)]
+    interpreters = [f"interpreter-{n:02d}" for n in range(shape.interpreters)]
+    camp = Camp(staffing, planted={
+        "skewed interviewer": interviewers[shape.skewed],
+        "interviewer skewed within his compounds": interviewers[shape.skewed_within],
+        "skewed interpreter": interpreters[shape.skewed_interpreter],
+        "pressed compound-day": compounds[shape.pressed[0]]})
+    count = len(compounds)
     start = datetime(1952, 4, 14, 8, 0, tzinfo=UTC) - LOCAL_OFFSET  # 08:00 local
-    for number in range(interviews):
-        interviewer = interviewers[number % len(interviewers)]
-        index = interviewers.index(interviewer)
+    for number in range(shape.interviews):
+        index = number % len(interviewers)
+        interviewer = interviewers[index]
         # Each interviewer works mostly in two compounds; the one skewed within his
         # compounds works where few choose repatriation.
-        home = (0, 1) if interviewer == SKEWED_WITHIN else (index % 8, (index + 3) % 8)
-        compound = compounds[rng.choice(home) if rng.random() < 0.8 else rng.randrange(8)]
+        home = (0, 1) if index == shape.skewed_within else (index % count,
+                                                             (index + 3) % count)
+        compound = compounds[rng.choice(home) if rng.random() < 0.8 else rng.randrange(count)]
         interpreter = (interpreters[index // 2] if staffing == "fixed"
                        else rng.choice(interpreters))
-        day = number * 5 // interviews  # five working days
-        minute = rng.randrange(9 * 60)
-        started = start + timedelta(days=day, minutes=minute)
-        logit = _logit(COMPOUND_RATES[compound])
-        if interviewer == SKEWED:
-            logit += 2.0
-        if interviewer == SKEWED_WITHIN and compound in compounds[:2]:
-            logit += 1.5
-        if interpreter == SKEWED_INTERPRETER:
-            logit += 1.5
-        if (compound, day) == (PRESSED[0], PRESSED[1]):
+        day = number * shape.days // shape.interviews
+        started = start + timedelta(days=day, minutes=rng.randrange(9 * 60))
+        logit = _logit(rates[compound])
+        if index == shape.skewed:
+            logit += shape.skewed_effect
+        if index == shape.skewed_within and compound in compounds[:2]:
+            logit += shape.within_effect
+        if interpreter == interpreters[shape.skewed_interpreter]:
+            logit += shape.interpreter_effect
+        if (compounds.index(compound), day) == shape.pressed:
             logit = _logit(0.99)
         chose_repatriation = rng.random() < 1 / (1 + math.exp(-logit))
         camp.interviews.append(PlannedInterview(

@@ -350,3 +350,21 @@ def test_what_the_program_writes_is_its_owners_alone(data_dir, tmp_path, capsys,
     for path in written:
         mode = stat.S_IMODE(os.stat(path).st_mode)
         assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
+
+
+def test_init_states_the_stations_time_zone_and_refuses_one_that_is_not(tmp_path, capsys,
+                                                                        monkeypatch):
+    data = tmp_path / "seoul"
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", data, "init", "--station-id", "K-1",
+                       "--camp", "Koje-do", "--admin", "boss", "--time-zone", "Asia/Seoul",
+                       "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 0, err
+    code, out, _ = cli(capsys, monkeypatch, "--data-dir", data, "settings", "show", "--user",
+                       "boss", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code == 0 and "Asia/Seoul" in out
+    elsewhere = tmp_path / "nowhere"
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", elsewhere, "init", "--station-id",
+                       "K-2", "--camp", "Koje-do", "--admin", "boss", "--time-zone",
+                       "Korea/Koje", "--password-stdin", stdin=PASSWORD + "\n")
+    assert code != 0 and "'Korea/Koje' is not a time zone" in err
+    assert not elsewhere.exists() or not any(elsewhere.iterdir())

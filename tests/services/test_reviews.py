@@ -348,3 +348,19 @@ def test_the_queue_shows_each_pattern_against_its_interviews():
     flags = ReviewFlags({"a": [own]}, [pattern])
     assert flags.shown_by_interview() == {"a": [own, pattern], "b": [pattern]}
     assert flags.for_interview("b") == []  # approving b answers for no flag of its own
+
+
+def test_days_shown_and_filtered_are_the_stations_local_days(roster_station, monkeypatch):
+    """Finalised at 23:30 UTC is the next morning at a station in Korea: the dashboard
+    counts it on that day, and the queue's day filter offers and finds that day."""
+    services, admin = roster_station.services, roster_station.admin
+    services.settings.set(admin, "time_zone", "Asia/Seoul")
+    monkeypatch.setattr(services.interviews, "_clock", lambda: "2026-12-04T23:30:00.000Z")
+    record = services.transcription.record(roster_station.interviewer, "NK-100001",
+                                           {"answers": complete_answers()}, "paper")
+    supervisor = roster_station.supervisor
+    assert set(services.dashboard.figures(supervisor).by_day) == {"2026-12-05"}
+    assert services.reviews.filter_values(supervisor)["day"] == [("2026-12-05", "2026-12-05")]
+    assert [i.interview_id for i in services.reviews.queue(supervisor, day="2026-12-05")] == [
+        record.id]
+    assert services.reviews.queue(supervisor, day="2026-12-04") == []
