@@ -204,9 +204,12 @@ def _people_flags(candidates: list[_Test], completed, roles, settings
             and again.shift_points * test.comparison.shift_points > 0
 
     def followed_partners(test: _Test) -> bool:
-        """Among the same partners the shift (mostly) goes: it was theirs."""
+        """Among the same partners the shift (mostly) goes, over at least half of the
+        group's interviews: it was theirs. (A comparison over a few of them is too
+        uncertain to overturn the first.)"""
         again = rechecked[(test.kind, test.key)]
-        return informative(again) and abs(again.shift_points) < settings.group_min_shift / 2
+        return informative(again) and abs(again.shift_points) < settings.group_min_shift / 2 \
+            and again.interviews >= test.comparison.interviews / 2
 
     flags, teams_named, flagged = [], set(), set()
     for test in candidates:
@@ -215,12 +218,12 @@ def _people_flags(candidates: list[_Test], completed, roles, settings
             flags.append(_person_flag(test, again, settings))
             flagged.add((test.kind, test.key))
             continue
-        if followed_partners(test):
-            continue
         partner_role = roles[partner_kind[test.kind]]
         partners = _partners(test, partner_role[0])
         partner_tests = [t for t in candidates if t.kind == partner_kind[test.kind]
                          and t.key in partners]
+        if followed_partners(test) and partner_tests:
+            continue  # the shift is a partner's, whose own comparison shows it
         explaining = {t.key for t in partner_tests if confirmed(t)}
         if explaining and _explained(test, explaining, roles, partner_role[0], completed,
                                      settings, least):
@@ -288,13 +291,13 @@ def _team_flag(test: _Test, partners: dict[str, list[InterviewRecord]], partner_
     named = [f"{partner_name(records[0])} ({len(records)})"
              for records in list(partners.values())[:3]]
     more = len(partners) - len(named)
+    partner = partners_are[:-1]
     return ReviewFlag(
         TEAM, None,
         f"{role} {test.name}: {_figures(test, settings, f'other {others}')}. They worked"
-        f" with {partners_are[:-1] if len(partners) == 1 else partners_are}"
-        f" {', '.join(named)}{f' and {more} more' if more > 0 else ''}, who worked with no"
-        f" other {others[:-1]} in the same compounds: these records cannot tell whose part"
-        " it is.",
+        f" with {partner if len(partners) == 1 else partners_are}"
+        f" {', '.join(named)}{f' and {more} more' if more > 0 else ''}: these records cannot"
+        f" tell whether the difference is theirs or their {partner}'s.",
         interview_ids=tuple(r.id for r in test.records))
 
 

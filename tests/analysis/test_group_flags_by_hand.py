@@ -52,7 +52,8 @@ def test_a_team_that_always_works_together_is_named_as_a_team():
     (flag,) = group_flags(records, SETTINGS)
     assert flag.kind == "team_skew"
     assert "They worked with interpreter Kim Li (20)" in flag.explanation
-    assert "cannot tell whose part it is" in flag.explanation
+    assert "cannot tell whether the difference is theirs or their interpreter's" in \
+        flag.explanation
 
 
 def test_ordinary_and_too_few_interviews_are_not_flagged():
