@@ -446,7 +446,7 @@ def cmd_review_list(args, services, actor) -> int:
         print("Nothing to review.")
     else:
         print(_table([(i.interview_id[:8], i.subject_isn, i.subject_name, i.compound,
-                       i.interviewer_label, i.finalised_at[:16], i.outcome_label,
+                       i.interviewer_label, i.finalised_local, i.outcome_label,
                        i.state_label, describe_flags(flags.for_interview(i.interview_id)),
                        i.reason or "") for i in items],
                      ("ID", "ISN", "NAME", "COMPOUND", "INTERVIEWER", "FINALISED",

@@ -1,6 +1,7 @@
 """Canonical JSON and hashes: the same content always gives the same bytes and digest,
 on every station and at headquarters."""
 
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -37,3 +38,18 @@ def format_timestamp(moment: datetime) -> str:
 
 def parse_timestamp(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def local_minute(timestamp: str, zone: str) -> str:
+    """A stored UTC timestamp as it reads at the station: "YYYY-MM-DD HH:MM" in ``zone``
+    (an IANA name)."""
+    return _local_minute(timestamp[:16], zone)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _local_minute(minute: str, zone: str) -> str:
+    # Cached by the minute: a queue of 20,000 rows converts each distinct minute once.
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(minute).replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+    return moment.strftime("%Y-%m-%d %H:%M")

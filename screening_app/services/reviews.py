@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from screening_app.domain.accounts import Actor, Role, account_label
-from screening_app.domain.canonical import utc_now
+from screening_app.domain.canonical import local_minute, utc_now
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus
 from screening_app.domain.review_flags import (
@@ -75,6 +75,7 @@ class ReviewItem:
     comment: str | None = None
     reviewer: str | None = None  # the label of who decided
     reviewed_at: str | None = None
+    finalised_local: str = ""  # "YYYY-MM-DD HH:MM" at the station (its time zone)
 
     @property
     def state_label(self) -> str:
@@ -188,6 +189,7 @@ class ReviewService:
 
     def _items(self, rows, *, show_choice: bool) -> list[ReviewItem]:
         reviewers = UserNames(self._db).labels() if any(r[16] for r in rows) else {}
+        zone = self._time_zone()
         items = []
         for r in rows:
             (interview_id, isn, native, latin, compound, login, finalised_at, outcome, choice,
@@ -205,7 +207,7 @@ class ReviewService:
                 interviewer_label=account_label(login, display_name),
                 outcome_label=outcome_label, name_latin=latin, comment=comment,
                 reviewer=reviewers.get(reviewer_id) if reviewer_id else None,
-                reviewed_at=reviewed_at))
+                reviewed_at=reviewed_at, finalised_local=local_minute(finalised_at, zone)))
         return items
 
     def filter_values(self, actor: Actor, *, interpreters: bool = True

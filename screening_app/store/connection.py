@@ -15,7 +15,6 @@ goes through it.
 """
 
 import errno
-import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from screening_app.domain.canonical import local_minute
 from screening_app.domain.errors import UserError
 
 if TYPE_CHECKING:  # imported by open_database: the sign-in window shows without it
@@ -224,19 +224,8 @@ def database_folder(db: "Database") -> Path | None:
 def local_date(timestamp: str | None, zone: str) -> str | None:
     """The date at ``zone`` (an IANA name) of a stored UTC timestamp; in SQL as
     ``local_date(column, ?)``, so that days are grouped and filtered as the station's
-    local days. Cached by the minute (zones' offsets change on the quarter hour at most)."""
-    if not timestamp:
-        return None
-    return _local_date_of_minute(timestamp[:16], zone)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _local_date_of_minute(minute: str, zone: str) -> str:
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    moment = datetime.fromisoformat(minute).replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+    local days."""
+    return local_minute(timestamp, zone)[:10] if timestamp else None
 
 
 def empty_the_log(db: "Database") -> None:

@@ -103,7 +103,7 @@ class DecisionDialog(QDialog):
         lines = [f"<b>{what[self.decision]} the interview of {html.escape(item.person)}?</b>",
                  f"{html.escape(item.outcome_label)} · interviewer"
                  f" {html.escape(item.interviewer_label)} · finalised"
-                 f" {item.finalised_at[:16].replace('T', ' ')} UTC"]
+                 f" {item.finalised_local}"]
         if self.decision == "approved":
             lines.append("Approving countersigns the stored form with your key; a decision"
                          " is final.")

@@ -121,7 +121,7 @@ def _shown(item: ReviewItem, field: str, flags: dict[str, list]) -> str:
         titles = [f.shown_title for f in flags.get(item.interview_id, [])]
         return f"{len(titles)}: {', '.join(titles)}" if titles else ""
     if field == "finalised_at":
-        return item.finalised_at[:16].replace("T", " ")
+        return item.finalised_local
     value = getattr(item, field)
     return "" if value is None else str(value)
 

@@ -361,6 +361,6 @@ def test_days_shown_and_filtered_are_the_stations_local_days(roster_station, mon
     supervisor = roster_station.supervisor
     assert set(services.dashboard.figures(supervisor).by_day) == {"2026-12-05"}
     assert services.reviews.filter_values(supervisor)["day"] == [("2026-12-05", "2026-12-05")]
-    assert [i.interview_id for i in services.reviews.queue(supervisor, day="2026-12-05")] == [
-        record.id]
+    (item,) = services.reviews.queue(supervisor, day="2026-12-05")
+    assert item.interview_id == record.id and item.finalised_local == "2026-12-05 08:30"
     assert services.reviews.queue(supervisor, day="2026-12-04") == []
