@@ -226,6 +226,7 @@ class HqStore(Protocol):
     # what conflicts and the merged lists read
     def final_interviews(self, isns: list[str] | None = None) -> Iterator[HeldInterview]: ...
     def interview_record(self, interview_id: str) -> dict | None: ...
+    def interview_records(self) -> Iterator[tuple[str, dict]]: ...
     def roster_people(self) -> Iterator[RosterPerson]: ...
 
     # conflicts
@@ -567,6 +568,13 @@ class SqliteHqStore:
     def interview_record(self, interview_id: str) -> dict | None:
         text = self._one("SELECT record FROM interviews WHERE id = ?", [interview_id])
         return json.loads(text) if text is not None else None
+
+    def interview_records(self) -> Iterator[tuple[str, dict]]:
+        """(station id, record) of every interview held, in no particular order."""
+        cursor = self.db.execute("SELECT station_id, record FROM interviews")
+        while rows := cursor.fetchmany(_BATCH):
+            for station_id, text in rows:
+                yield station_id, json.loads(text)
 
     def roster_people(self) -> Iterator[RosterPerson]:
         cursor = self.db.execute(

@@ -48,6 +48,7 @@ from starlette.routing import Route
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.hq import conflicts, merged_lists
+from screening_app.hq import flags as pattern_flags
 from screening_app.hq.down import build_down_bundle
 from screening_app.hq.headquarters import Headquarters, verify_operator
 from screening_app.hq.intake import (
@@ -257,10 +258,15 @@ async def list_file(request: Request) -> Response:
     service: _Service = request.app.state.service
     name = request.path_params["name"]
     match = _LIST_FILE.match(name)
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"', **_PRIVATE_HEADERS}
+    if name == pattern_flags.CSV_FILE:
+        text = await run_in_threadpool(service.on_own_connection, lambda hq: (
+            pattern_flags.csv_text(pattern_flags.pattern_flags(hq.store))))
+        return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                        headers=disposition)
     if name != merged_lists.PDF_FILE and not (match and match["slug"] in merged_lists.SLUGS):
         return PlainTextResponse(f"There is no list named {name!r}.", status_code=404,
                                  headers=_PRIVATE_HEADERS)
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"', **_PRIVATE_HEADERS}
     try:
         if match:
             text = await run_in_threadpool(service.on_own_connection, lambda hq: (
@@ -316,6 +322,7 @@ def render_home(hq: Headquarters, operator: str) -> str:
         stations = list_stations(hq)
         incidents = store.incidents(50)
         everything = conflicts.all_conflicts(store)
+    patterns = pattern_flags.pattern_flags(store)  # reads in a snapshot of its own
     opened = [c for c in everything if c.is_open]
     decided = [c for c in reversed(everything) if not c.is_open][:20]
     station_rows = [[s.station_id, s.camp, s.registered_at[:10],
@@ -333,6 +340,8 @@ def render_home(hq: Headquarters, operator: str) -> str:
                        for slug in merged_lists.SLUGS)
     conflict_html = "".join(_conflict_card(c) for c in opened) or \
         "<p class=none>No open conflicts.</p>"
+    pattern_rows = [[p.scope, p.flag.shown_title, p.flag.explanation,
+                     len(p.flag.interview_ids)] for p in patterns]
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{_e(hq.name)}: screening records</title>
@@ -361,6 +370,12 @@ section.conflict {{ border-left: 4px solid #b5541c; padding-left: .8em; margin-b
 <h2>Decided conflicts (latest {len(decided)})</h2>
 {_table(["Conflict", "ISN", "Records", "Decided (UTC)", "By", "Kept", "Note"], decided_rows,
         "None yet.")}
+<h2>Patterns across stations ({len(patterns)})</h2>
+<p class=hint>The review's pattern tests on every station's records together, per camp and
+for all camps (days in this computer's time zone). <a href="lists/{pattern_flags.CSV_FILE}">
+{pattern_flags.CSV_FILE}</a> lists each with its interviews.</p>
+{_table(["Scope", "Flag", "What was found", "Interviews"], pattern_rows,
+        "No pattern is flagged.")}
 <h2>Merged lists</h2>
 <p>{links} · <a href="lists/{merged_lists.PDF_FILE}">{merged_lists.PDF_FILE}</a>
 (signed by {_e(hq.name)}; made when you download them)</p>

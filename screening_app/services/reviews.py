@@ -371,16 +371,8 @@ class ReviewService:
         return self._settings.time_zone() if self._settings is not None else "UTC"
 
     def _flag_settings(self) -> FlagSettings:
-        protocol = default_protocol()
         station = self._settings
-        return FlagSettings(
-            minimum_duration_seconds=protocol.minimum_duration_seconds,
-            minimum_explanation_seconds=protocol.minimum_explanation_seconds,
-            explanation_step=protocol.explanation_step or "explanation",
-            # Sentences name a choice and a flag by the protocol's labels, never by id.
-            choice_labels={option.id: option.label.en for option in
-                           protocol.question(protocol.choice.question).options},
-            flag_labels={flag.id: flag.label.en for flag in protocol.flag_kinds},
+        return protocol_flag_settings(
             **({} if station is None else {
                 "max_prints": int(station.get("flag_max_prints")),
                 "skew_min_interviews": int(station.get("flag_skew_min_interviews")),
@@ -402,6 +394,21 @@ class ReviewService:
         rows = self._db.execute(sql, [actor.user_id]).fetchall()
         # Status only: the interviewer sees why, never the person's choice.
         return self._items(rows, show_choice=False)
+
+
+def protocol_flag_settings(**station) -> FlagSettings:
+    """The flags' settings: the protocol's minimums and labels, and the station's (or
+    headquarters') thresholds and time zone."""
+    protocol = default_protocol()
+    return FlagSettings(
+        minimum_duration_seconds=protocol.minimum_duration_seconds,
+        minimum_explanation_seconds=protocol.minimum_explanation_seconds,
+        explanation_step=protocol.explanation_step or "explanation",
+        # Sentences name a choice and a flag by the protocol's labels, never by id.
+        choice_labels={option.id: option.label.en for option in
+                       protocol.question(protocol.choice.question).options},
+        flag_labels={flag.id: flag.label.en for flag in protocol.flag_kinds},
+        **station)
 
 
 def _choices(values) -> list[tuple[str, str]]:

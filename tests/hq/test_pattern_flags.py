@@ -1,0 +1,80 @@
+"""Headquarters tests the review's patterns on every station's records together: a
+compound-day split over two laptops, each holding fewer interviews than a day needs to be
+tested, is one pattern at headquarters."""
+
+from screening_app.domain.canonical import canonical_json, sha256_hex
+from screening_app.hq import flags as pattern_flags
+from tests.hq.test_web import OPERATOR_AUTH, client  # noqa: F401 - the fixture
+
+_count = iter(range(1, 10_000))
+
+
+def held(store, station_id: str, camp: str, records: list[tuple[str, str, str]]) -> list[str]:
+    """(compound, day, choice) interviews held from a station, taken by 'ivan' there."""
+    ids = []
+    with store.transaction():
+        if store.station(station_id) is None:
+            store.insert_station(station_id, camp, "(certificate)", sha256_hex(station_id),
+                                 "2026-11-01T00:00:00.000Z")
+        for compound, day, choice in records:
+            number = next(_count)
+            record = {"id": f"{station_id}-{number:05d}", "station_id": station_id,
+                      "subject_isn": f"NK-{number:06d}", "status": "final",
+                      "outcome": "completed", "choice": choice,
+                      "started_at": f"{day}T01:00:00.000Z", "ended_at": f"{day}T01:30:00.000Z",
+                      "finalised_at": f"{day}T01:30:00.000Z", "interviewer_id": "u-ivan",
+                      "interviewer_name": "ivan",
+                      "answers": {"interpreter_name": "Kim Li"},
+                      "subject_snapshot": {"isn": f"NK-{number:06d}", "compound": compound}}
+            store.insert_interview(station_id, record, sha256_hex(canonical_json(record)))
+            ids.append(record["id"])
+    return ids
+
+
+def laptop(store, station_id: str, camp: str = "Koje-do") -> list[str]:
+    """Ten interviews of Compound 76 on the pressed day, all 'repatriate', and twenty on
+    other days, half and half."""
+    pressed = held(store, station_id, camp, [("Compound 76", "1952-04-15", "repatriate")] * 10)
+    held(store, station_id, camp, [("Compound 76", "1952-04-14", choice)
+                                   for choice in ("repatriate", "enlist") * 5])
+    held(store, station_id, camp, [("Compound 76", "1952-04-16", choice)
+                                   for choice in ("repatriate", "enlist") * 5])
+    return pressed
+
+
+def test_a_compound_day_split_over_two_stations_is_one_pattern(hq, client):  # noqa: F811
+    pressed = laptop(hq.store, "KOJE-01") + laptop(hq.store, "KOJE-02")
+    held(hq.store, "PUSAN-01", "Pusan", [("Compound 9", "1952-04-15", "enlist")] * 3)
+    flags = pattern_flags.pattern_flags(hq.store)
+    (camp,) = [f for f in flags if f.scope == "Koje-do"]
+    assert camp.flag.kind == "compound_uniform"
+    assert camp.flag.explanation.startswith(
+        "In Compound 76 on 1952-04-15, 20 of 20 completed interviews (100%) recorded")
+    assert sorted(camp.flag.interview_ids) == sorted(pressed)
+    assert [f.scope for f in flags if f.scope == pattern_flags.OPERATION] == [
+        pattern_flags.OPERATION]
+    # One station alone holds ten: fewer than a day needs to be tested.
+    alone = [record for station, record in hq.store.interview_records()
+             if station == "KOJE-01"]
+    assert len(alone) == 30
+
+    page = client.get("/", headers=OPERATOR_AUTH).text
+    assert "Patterns across stations (2)" in page and "In Compound 76 on 1952-04-15" in page
+    response = client.get(f"/lists/{pattern_flags.CSV_FILE}", headers=OPERATOR_AUTH)
+    assert response.status_code == 200
+    rows = response.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "scope,flag,explanation,interviews,interview_ids"
+    assert rows[1].startswith("Koje-do,Compound answered as one,") and ",20," in rows[1]
+    assert client.get(f"/lists/{pattern_flags.CSV_FILE}").status_code == 401
+
+
+def test_names_in_a_pattern_are_escaped_on_the_page_and_neutralised_in_the_export(
+        hq, client):  # noqa: F811
+    compound = "Compound <b>76</b>"
+    held(hq.store, "KOJE-01", "=SUM(1)", [(compound, "1952-04-15", "enlist")] * 16)
+    page = client.get("/", headers=OPERATOR_AUTH).text
+    patterns = page.split("Patterns across stations")[1].split("Merged lists")[0]
+    assert "Compound &lt;b&gt;76&lt;/b&gt;" in patterns and "<b>" not in patterns
+    rows = client.get(f"/lists/{pattern_flags.CSV_FILE}", headers=OPERATOR_AUTH
+                      ).content.decode("utf-8-sig").splitlines()
+    assert rows[1].startswith("'=SUM(1),")  # a spreadsheet reads text, not a formula
