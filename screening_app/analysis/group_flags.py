@@ -2,7 +2,7 @@
 record one choice more often than others' in the same compounds, and a compound-day on
 which people chose far more alike than on the compound's other days.
 
-How each is tested (README, "Reviewing interviews"):
+How each is tested (README, "The review's flags"):
 
 1. Every interviewer and every interpreter with enough interviews is compared with the
    others in the same compounds (``stratified.compare``); every compound-day with enough
@@ -10,21 +10,24 @@ How each is tested (README, "Reviewing interviews"):
 2. All of those tests together get Benjamini-Hochberg q-values; a group is a candidate when
    its q is below the station's level and its shift is at least the station's minimum (in
    percentage points), so that a tiny difference over thousands of interviews is not
-   flagged.
+   flagged; a compound-day only when people chose more alike than on other days.
 3. An interviewer candidate is tested again against others who worked with the same
    interpreters in the same compounds, and an interpreter candidate against others who
-   worked with the same interviewers: where those comparisons exist, the shift either
-   stays (flagged: "not explained by ...") or goes (not flagged: it followed the partner).
-   Where they do not (fixed teams), the two cannot be told apart, and one flag names the
-   team, unless the partner's own shift was confirmed, which explains it.
-"""
+   worked with the same interviewers: where the shift stays, the person is flagged ("not
+   explained by ..."); where it goes over most of their interviews and a partner is a
+   candidate too, it was the partner's. Otherwise (fixed teams, or too few to tell) one
+   flag names the person and their partners, unless a partner's own shift was confirmed
+   and explains it.
+4. The most certain person flagged is set aside from "the others" and everything is tested
+   again, one person at a time, so that a skewed colleague does not make the rest of a
+   compound look skewed the other way."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from screening_app.analysis.stratified import Comparison, compare, q_values
+from screening_app.analysis.stratified import Comparison, compare, compare_tables, q_values
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
 from screening_app.domain.review_flags import (
     FlagSettings,
@@ -64,9 +67,10 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
                  if r.outcome == OutcomeStatus.COMPLETED and r.choice is not None]
     labels = interviewer_labels or {}
     zone = ZoneInfo(settings.time_zone)
+    interpreters = {r.id: interpreter_key(r) for r in completed}  # worked out once each
     roles = {
         INTERVIEWER: (lambda r: r.interviewer_id, lambda r: interviewer_label(r, labels)),
-        INTERPRETER: (interpreter_key, interpreter_name),
+        INTERPRETER: (lambda r: interpreters[r.id], interpreter_name),
     }
     day_tests = _compound_day_tests(completed, zone, settings)
     # Step by step: a skewed interviewer raises the rate "others" show in the compounds
@@ -116,23 +120,48 @@ def _compound_of(record: InterviewRecord) -> str:
 
 
 def _role_tests(completed, kind, key_of, name_of, settings, may_compare) -> list[_Test]:
+    choice = settings.skew_choice
     groups: dict[str, list[InterviewRecord]] = defaultdict(list)
+    tables = _strata_tables(completed, key_of, _compound_of, lambda r: r.choice == choice,
+                            may_compare)
     for record in completed:
         key = key_of(record)
         if key is not None:
             groups[key].append(record)
-    choice = settings.skew_choice
     tests = []
     for key in sorted(groups):
         own = groups[key]
         if len(own) < settings.skew_min_interviews:
             continue
-        comparison = compare((_compound_of(r), key_of(r) == key, r.choice == choice)
-                             for r in completed if key_of(r) == key or may_compare(r))
+        comparison = compare_tables(tables(key))
         if comparison is None or comparison.interviews < settings.skew_min_interviews:
             continue
         tests.append(_Test(kind, key, name_of(own[0]), own, comparison, choice))
     return tests
+
+
+def _strata_tables(records, key_of, stratum_of, chose_of, may_compare
+                   ) -> Callable[[str], list[list[int]]]:
+    """In one pass over the records: for any group, its table in each stratum (the
+    group's interviews, chose and not; the others', among those ``may_compare`` lets stand
+    for the others)."""
+    own: dict = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    allowed: dict = defaultdict(lambda: [0, 0])
+    for record in records:
+        stratum, chose, counts = stratum_of(record), chose_of(record), may_compare(record)
+        key = key_of(record)
+        if key is not None:
+            cell = own[key][stratum]
+            cell[0 if chose else 1] += 1
+            if counts:
+                cell[2 if chose else 3] += 1
+        if counts:
+            allowed[stratum][0 if chose else 1] += 1
+
+    def tables(key: str) -> list[list[int]]:
+        return [[a, b, allowed[stratum][0] - a_counted, allowed[stratum][1] - b_counted]
+                for stratum, (a, b, a_counted, b_counted) in own[key].items()]
+    return tables
 
 
 def _compound_days(completed, zone) -> dict[str, dict[str, list[InterviewRecord]]]:
@@ -149,23 +178,22 @@ def _compound_day_tests(completed, zone, settings) -> list[_Test]:
     for compound, days in sorted(_compound_days(completed, zone).items()):
         if len(days) < 2:
             continue
+        counted = {day: Counter(r.choice for r in group) for day, group in days.items()}
+        everything = sum(counted.values(), Counter())
         for day, group in sorted(days.items()):
             if len(group) < settings.uniform_min_interviews:
                 continue
             choice = _most_chosen(group)
-            others = [r for other, rs in days.items() if other != day for r in rs]
-            comparison = compare((compound, local_day(r, zone) == day, r.choice == choice)
-                                 for r in group + others)
+            chose, others = counted[day][choice], everything - counted[day]
+            others_n = sum(others.values())
+            comparison = compare_tables([[chose, len(group) - chose, others[choice],
+                                          others_n - others[choice]]])
             if comparison is not None:
-                usual = _share_of(_most_chosen(others), others)
+                usual = max(others.values()) / others_n
                 tests.append(_Test(COMPOUND_DAY, f"{compound}\n{day}", f"{compound}\n{day}",
                                    group, comparison, choice,
                                    more_alike=comparison.share > usual))
     return tests
-
-
-def _share_of(choice: str, group: Sequence[InterviewRecord]) -> float:
-    return sum(1 for r in group if r.choice == choice) / len(group)
 
 
 def _most_chosen(group: Sequence[InterviewRecord]) -> str:
@@ -185,12 +213,13 @@ def _people_flags(candidates: list[_Test], completed, roles, settings
     # Each candidate tested again within its partners: an interviewer against others with
     # the same interpreter in the same compound, an interpreter likewise.
     rechecked: dict[tuple[str, str], Comparison | None] = {}
+    within = {kind: _strata_tables(
+        completed, roles[kind][0],
+        lambda r, partner_of=roles[partner_kind[kind]][0]: (_compound_of(r), partner_of(r)),
+        lambda r: r.choice == settings.skew_choice, lambda r: True)
+        for kind in {t.kind for t in candidates}}
     for test in candidates:
-        key_of = roles[test.kind][0]
-        partner_of = roles[partner_kind[test.kind]][0]
-        rechecked[(test.kind, test.key)] = compare(
-            ((_compound_of(r), partner_of(r)), key_of(r) == test.key,
-             r.choice == test.choice) for r in completed)
+        rechecked[(test.kind, test.key)] = compare_tables(within[test.kind](test.key))
     least = max(2, settings.skew_min_interviews // 2)
 
     def informative(comparison: Comparison | None) -> bool:

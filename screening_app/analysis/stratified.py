@@ -10,7 +10,7 @@ percentage points: the group's share against the share the others' rates
 in the same strata would give the group's interviews.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -38,10 +38,15 @@ def compare(outcomes: Iterable[tuple[Hashable, bool, bool]]) -> Comparison | Non
     stratum holds both the group's interviews and others' (nothing to compare with)."""
     cells: dict[Hashable, list[int]] = {}
     for stratum, in_group, chose in outcomes:
-        cell = cells.setdefault(stratum, [0, 0, 0, 0])  # own chose, own not, other chose, not
+        cell = cells.setdefault(stratum, [0, 0, 0, 0])
         cell[(0 if in_group else 2) + (0 if chose else 1)] += 1
-    tables = [cell for cell in cells.values()
-              if cell[0] + cell[1] > 0 and cell[2] + cell[3] > 0]
+    return compare_tables(cells.values())
+
+
+def compare_tables(tables: Iterable[Sequence[int]]) -> Comparison | None:
+    """The same from the strata's tables, each (group chose, group did not, others chose,
+    others did not)."""
+    tables = [list(t) for t in tables if t[0] + t[1] > 0 and t[2] + t[3] > 0]
     if not tables:
         return None
     interviews = sum(a + b for a, b, _, _ in tables)
