@@ -5,6 +5,7 @@ the chain, and an admin's job, except the flags' thresholds, which supervisors (
 the flags) change too.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -60,8 +61,10 @@ def _time_zone(value: str) -> str:
     return value
 
 
+@functools.cache
 def system_time_zone() -> str:
-    """This computer's time zone, by its IANA name (UTC where the system names none)."""
+    """This computer's time zone, by its IANA name (UTC where the system names none); read
+    once a run (tzlocal reads system files)."""
     import tzlocal
 
     try:
