@@ -35,10 +35,10 @@ from screening_app.domain.review_flags import (
     compound_named,
     format_p,
     interpreter_key,
-    interpreter_name,
     interviewer_label,
     local_day,
     quoted_choice,
+    tidy_name,
 )
 
 INTERVIEWER, INTERPRETER, COMPOUND_DAY = "interviewer_skew", "interpreter_skew", "compound_uniform"
@@ -62,15 +62,20 @@ class _Test:
 
 
 def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
-                interviewer_labels: Mapping[str, str] | None = None) -> list[ReviewFlag]:
+                interviewer_labels: Mapping[str, str] | None = None,
+                interpreter_of: Callable[[InterviewRecord], object] | None = None
+                ) -> list[ReviewFlag]:
+    """``interpreter_of`` reads the interpreter's name from a record (the protocol says
+    which answer holds it); without it interpreters are not tested."""
     completed = [r for r in records
                  if r.outcome == OutcomeStatus.COMPLETED and r.choice is not None]
     labels = interviewer_labels or {}
+    interpreter_of = interpreter_of or (lambda record: None)
     zone = ZoneInfo(settings.time_zone)
-    interpreters = {r.id: interpreter_key(r) for r in completed}  # worked out once each
+    interpreters = {r.id: interpreter_key(interpreter_of(r)) for r in completed}  # once each
     roles = {
         INTERVIEWER: (lambda r: r.interviewer_id, lambda r: interviewer_label(r, labels)),
-        INTERPRETER: (lambda r: interpreters[r.id], interpreter_name),
+        INTERPRETER: (lambda r: interpreters[r.id], lambda r: tidy_name(interpreter_of(r))),
     }
     day_tests = _compound_day_tests(completed, zone, settings)
     # Step by step: a skewed interviewer raises the rate "others" show in the compounds

@@ -254,17 +254,17 @@ def format_duration(seconds: float) -> str:
     return f"{minutes} min {rest} s"
 
 
-def interpreter_key(record: InterviewRecord) -> str | None:
-    """Who interpreted, as a group: typed by hand at each interview, so "Kim  Li" and
-    "kim li" are the same person."""
-    name = record.answers.get("interpreter_name")
+def interpreter_key(name: object) -> str | None:
+    """Who interpreted, as a group, from the name recorded (the protocol says which answer
+    that is): typed by hand at each interview, so "Kim  Li" and "kim li" are the same
+    person."""
     if not isinstance(name, str) or not name.strip():
         return None
     return " ".join(name.split()).casefold()
 
 
-def interpreter_name(record: InterviewRecord) -> str:
-    return " ".join(str(record.answers["interpreter_name"]).split())
+def tidy_name(name: object) -> str:
+    return " ".join(str(name).split())
 
 
 def local_day(record: InterviewRecord, zone: tzinfo) -> str:

@@ -8,11 +8,14 @@ the station's own. Days are local days in headquarters' time zone (its computer'
 
 import csv
 import io
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
 from screening_app.domain.review_flags import FlagSettings, ReviewFlag
+from screening_app.protocol.vocabulary import role_reader
 from screening_app.services.lists import neutralise
 
 OPERATION = "All camps"
@@ -32,6 +35,7 @@ def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFla
 
     settings = settings or protocol_flag_settings(time_zone=system_time_zone())
     camps = {row.station_id: row.camp for row in store.stations()}
+    interpreter_of = role_reader(_protocols(store), "interpreter_name")
     by_camp: dict[str, list[InterviewRecord]] = defaultdict(list)
     labels: dict[str, str] = {}
     with store.snapshot():
@@ -40,11 +44,11 @@ def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFla
             by_camp[camps.get(station_id, station_id)].append(record)
             labels[record.interviewer_id] = f"{record.interviewer_name} at {station_id}"
     flags = [ScopedFlag(camp, flag) for camp in sorted(by_camp)
-             for flag in group_flags(by_camp[camp], settings, labels)]
+             for flag in group_flags(by_camp[camp], settings, labels, interpreter_of)]
     if len(by_camp) > 1:
         everyone = [record for records in by_camp.values() for record in records]
         flags += [ScopedFlag(OPERATION, flag)
-                  for flag in group_flags(everyone, settings, labels)]
+                  for flag in group_flags(everyone, settings, labels, interpreter_of)]
     return flags
 
 
@@ -60,6 +64,24 @@ def csv_text(flags: list[ScopedFlag]) -> str:
             scoped.scope, flag.shown_title, flag.explanation, str(len(flag.interview_ids)),
             " ".join(flag.interview_ids))])
     return out.getvalue()
+
+
+def _protocols(store):
+    """A record's protocol by its hash, as headquarters holds it (each parsed once)."""
+    from screening_app.protocol import parse_protocol
+
+    parsed: dict = {}
+
+    def protocol_of(sha256: str):
+        if sha256 not in parsed:
+            definition = store.protocol_definition(sha256)
+            try:
+                parsed[sha256] = (parse_protocol(json.loads(definition), "held protocol")
+                                  if definition else None)
+            except UserError:
+                parsed[sha256] = None
+        return parsed[sha256]
+    return protocol_of
 
 
 def _record(held: dict) -> InterviewRecord:

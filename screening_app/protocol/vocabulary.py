@@ -9,7 +9,7 @@ published before roles existed and cannot change (its hash is in every record ta
 it), so its roles are given here, once.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from screening_app.protocol.definition import Protocol, Question
 
@@ -59,3 +59,21 @@ def signer_name(protocol: Protocol, answers: Mapping[str, object], signer: str) 
     role = {"interpreter": "interpreter_name", "observer": "observer_name"}.get(signer)
     value = answer_for_role(protocol, answers, role) if role else None
     return value if isinstance(value, str) and value.strip() else None
+
+
+def role_reader(protocol_of: Callable[[str], Protocol | None], role: str
+                ) -> Callable[[object], object]:
+    """A reader of the answer playing ``role`` in records taken on any protocol:
+    ``protocol_of`` gives a record's protocol by its hash; each protocol's question is
+    looked up once (a review reads thousands of records)."""
+    question_ids: dict[str, str | None] = {}
+
+    def read(record) -> object:
+        sha256 = record.protocol_sha256
+        if sha256 not in question_ids:
+            protocol = protocol_of(sha256)
+            question = question_with_role(protocol, role) if protocol is not None else None
+            question_ids[sha256] = question.id if question is not None else None
+        question_id = question_ids[sha256]
+        return record.answers.get(question_id) if question_id is not None else None
+    return read

@@ -24,6 +24,7 @@ from screening_app.domain.review_flags import (
     step_durations,
 )
 from screening_app.protocol import default_protocol
+from screening_app.protocol.vocabulary import question_with_role, role_reader
 from screening_app.services.authz import require_role
 from screening_app.services.protocol_labels import ProtocolLabels
 from screening_app.store.connection import write_transaction
@@ -174,7 +175,7 @@ class ReviewService:
                                 params).fetchall()
         if interpreter:
             # The interpreter is an answer, sealed with the others: compared once opened.
-            interpreters = self._interviews.final_answers("interpreter_name")
+            interpreters = self._interviews.final_answers(self._interpreter_question())
             rows = [row for row in rows if interpreters.get(row[0]) == interpreter]
         return self._items(rows, show_choice=True)
 
@@ -231,7 +232,7 @@ class ReviewService:
                     found[key].add(value)
         if interpreters:
             found["interpreter"] = set(
-                self._interviews.final_answers("interpreter_name").values())
+                self._interviews.final_answers(self._interpreter_question()).values())
         interviewers = UserNames(self._db).labels_by_login()
         values = {key: _choices(values) for key, values in found.items()}
         values["interviewer"] = sorted(
@@ -318,9 +319,10 @@ class ReviewService:
         # (a background task in the GUI) needs it.
         from screening_app.analysis.group_flags import group_flags
 
-        camp = group_flags(records, settings, labels)
+        interpreter_of = role_reader(self._labels.protocol, "interpreter_name")
+        camp = group_flags(records, settings, labels, interpreter_of)
         return ReviewFlags(per_interview, camp, _choices(
-            record.answers.get("interpreter_name") for record in records))
+            interpreter_of(record) for record in records))
 
     def flags_for(self, actor: Actor, interview_id: str) -> list[ReviewFlag]:
         """One interview's flags (what approving it must answer with a note)."""
@@ -366,6 +368,12 @@ class ReviewService:
         """A flag the protocol raised is titled with the protocol's own label."""
         return [replace(flag, title=self._labels.flag(record.protocol_sha256, flag.kind)
                         or flag.shown_title) for flag in flags]
+
+    def _interpreter_question(self) -> str | None:
+        """The question that records the interpreter, in the protocol interviews are
+        taken on now."""
+        question = question_with_role(default_protocol(), "interpreter_name")
+        return question.id if question is not None else None
 
     def _time_zone(self) -> str:
         return self._settings.time_zone() if self._settings is not None else "UTC"

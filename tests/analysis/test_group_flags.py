@@ -12,6 +12,12 @@ from tests.analysis.synthetic_camp import LARGE, TIME_ZONE, make_camp
 SETTINGS = FlagSettings(time_zone=TIME_ZONE, skew_choice="repatriate")
 
 
+def interpreter_of(record: InterviewRecord):
+    """The answer that names the interpreter in these records (a station reads it by the
+    protocol's role)."""
+    return record.answers.get("interpreter_name")
+
+
 def camp_records(camp) -> list[InterviewRecord]:
     return [InterviewRecord(
         id=f"{camp.staffing}-{n:05d}", station_id="TEST-01", subject_isn=f"NK-{n:06d}",
@@ -40,7 +46,7 @@ def planted_and_false(camp, flags) -> tuple[set[str], list[str]]:
 @pytest.mark.parametrize("staffing", ["rotating", "fixed"])
 def test_every_planted_pattern_is_flagged_and_at_most_one_flag_is_false(staffing):
     camp = make_camp(staffing, LARGE)
-    flags = group_flags(camp_records(camp), SETTINGS)
+    flags = group_flags(camp_records(camp), SETTINGS, interpreter_of=interpreter_of)
     found, false = planted_and_false(camp, flags)
     assert found == set(camp.planted), [f.explanation for f in flags]
     assert len(false) <= 1, false

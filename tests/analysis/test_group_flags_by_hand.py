@@ -3,9 +3,14 @@
 from screening_app.analysis.group_flags import group_flags
 from screening_app.domain.interview import OutcomeStatus
 from screening_app.domain.review_flags import FlagSettings
+from tests.analysis.test_group_flags import interpreter_of
 from tests.domain.test_review_flags import batch, kinds, make_record
 
 SETTINGS = FlagSettings()
+
+
+def flags_of(records, settings=SETTINGS, labels=None):
+    return group_flags(records, settings, labels, interpreter_of)
 
 
 def camp_with(ivan_enlist: int, ivan_n: int = 20) -> list:
@@ -20,7 +25,7 @@ def camp_with(ivan_enlist: int, ivan_n: int = 20) -> list:
 
 def test_a_skewed_interviewer_is_flagged_with_figures_and_the_confounder_ruled_out():
     records = camp_with(18)
-    (flag,) = group_flags(records, SETTINGS)
+    (flag,) = flags_of(records, SETTINGS)
     assert flag.kind == "interviewer_skew" and flag.interview_id is None
     assert flag.explanation.startswith(
         "Interviewer ivan: 90% “enlist” in 20 interviews; 30% for other interviewers in the"
@@ -32,7 +37,7 @@ def test_a_skewed_interviewer_is_flagged_with_figures_and_the_confounder_ruled_o
 
 def test_interviewers_are_named_by_their_display_names():
     labels = {"id-ivan": "Lt. I. Petrov"}
-    (flag,) = group_flags(camp_with(18), SETTINGS, labels)
+    (flag,) = flags_of(camp_with(18), SETTINGS, labels)
     assert flag.explanation.startswith("Interviewer Lt. I. Petrov: 90% “enlist”")
 
 
@@ -42,14 +47,14 @@ def test_an_interviewer_in_compounds_that_choose_one_way_is_not_skewed():
                + batch(30, 24, interviewer="olga", compound="62")
                + batch(60, 12, interviewer="olga", compound="76")
                + batch(60, 12, interviewer="sven", compound="76"))
-    assert group_flags(records, SETTINGS) == []
+    assert flags_of(records, SETTINGS) == []
 
 
 def test_a_team_that_always_works_together_is_named_as_a_team():
     records = (batch(20, 18, interviewer="ivan", interpreter="Kim Li")
                + batch(50, 15, interviewer="olga", interpreter="Pak Su")
                + batch(50, 15, interviewer="sven", interpreter="Choe Han"))
-    (flag,) = group_flags(records, SETTINGS)
+    (flag,) = flags_of(records, SETTINGS)
     assert flag.kind == "team_skew"
     assert "They worked with interpreter Kim Li (20)" in flag.explanation
     assert "cannot tell whether the difference is theirs or their interpreter's" in \
@@ -57,16 +62,16 @@ def test_a_team_that_always_works_together_is_named_as_a_team():
 
 
 def test_ordinary_and_too_few_interviews_are_not_flagged():
-    assert group_flags(camp_with(7), SETTINGS) == []
+    assert flags_of(camp_with(7), SETTINGS) == []
     # 19 of 19 is as skewed as it gets, but 19 interviews are below the minimum of 20.
-    assert group_flags(camp_with(19, ivan_n=19), SETTINGS) == []
+    assert flags_of(camp_with(19, ivan_n=19), SETTINGS) == []
 
 
 def test_only_completed_interviews_count():
     stopped = [make_record(outcome=OutcomeStatus.NOT_COMPLETED, interviewer="ivan")
                for _ in range(30)]
     records = camp_with(10, ivan_n=10) + stopped
-    assert "interviewer_skew" not in kinds(group_flags(records, SETTINGS))
+    assert "interviewer_skew" not in kinds(flags_of(records, SETTINGS))
 
 
 def test_a_skewed_interpreter_is_flagged_across_interviewers():
@@ -75,7 +80,7 @@ def test_a_skewed_interpreter_is_flagged_across_interviewers():
                + batch(10, 9, interviewer="sven", interpreter="  kim  li ")
                + batch(50, 15, interviewer="olga", interpreter="Pak Su")
                + batch(50, 15, interviewer="sven", interpreter="Choe Han"))
-    (flag,) = group_flags(records, SETTINGS)
+    (flag,) = flags_of(records, SETTINGS)
     assert flag.kind == "interpreter_skew"
     assert flag.explanation.startswith("Interpreter Kim Li: 90% “enlist” in 20 interviews;"
                                        " 30% for other interpreters")
@@ -85,21 +90,21 @@ def test_a_skewed_interpreter_is_flagged_across_interviewers():
 def test_a_compound_day_unlike_the_compounds_other_days_is_flagged():
     pressed = batch(16, 16, compound="76")
     records = pressed + batch(16, 6, compound="76", started_at="1952-04-11T01:00:00.000Z")
-    (flag,) = group_flags(records, SETTINGS)
+    (flag,) = flags_of(records, SETTINGS)
     assert flag.kind == "compound_uniform"
     assert flag.explanation.startswith(
         "In compound 76 on 1952-04-10, 16 of 16 completed interviews (100%) recorded"
         " “enlist”; 38% on the compound's other days (16 interviews); q = ")
     assert flag.interview_ids == tuple(r.id for r in pressed)
-    assert group_flags(batch(16, 10, compound="62") + batch(
+    assert flags_of(batch(16, 10, compound="62") + batch(
         16, 10, compound="62", started_at="1952-04-11T01:00:00.000Z"), SETTINGS) == []
 
 
 def test_a_compound_seen_on_one_day_only_is_flagged_when_nearly_all_chose_alike():
-    (flag,) = group_flags(batch(16, 16, compound="Compound 76"), SETTINGS)
+    (flag,) = flags_of(batch(16, 16, compound="Compound 76"), SETTINGS)
     assert flag.explanation.startswith("In Compound 76 on 1952-04-10, 16 of 16")
     assert "interviewed on no other day" in flag.explanation
-    assert group_flags(batch(16, 10, compound="62"), SETTINGS) == []
+    assert flags_of(batch(16, 10, compound="62"), SETTINGS) == []
 
 
 def test_days_are_the_stations_local_days():
@@ -107,6 +112,6 @@ def test_days_are_the_stations_local_days():
     fifteen a day needs), and one day of sixteen at UTC+9, where it is morning."""
     records = (batch(8, 8, started_at="1952-04-10T23:50:00.000Z")
                + batch(8, 8, started_at="1952-04-11T00:10:00.000Z"))
-    assert group_flags(records, FlagSettings(time_zone="UTC")) == []
-    (flag,) = group_flags(records, FlagSettings(time_zone="Asia/Seoul"))
+    assert flags_of(records, FlagSettings(time_zone="UTC")) == []
+    (flag,) = flags_of(records, FlagSettings(time_zone="Asia/Seoul"))
     assert "on 1952-04-11, 16 of 16" in flag.explanation
