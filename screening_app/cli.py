@@ -286,6 +286,28 @@ def cmd_settings_set(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_people_list(args, services, actor) -> int:
+    people = services.people.with_role(actor, args.role)
+    if args.json:
+        _print_json([{"id": p.id, "name": p.name, "name_native": p.name_native,
+                      "languages": list(p.languages), "body": p.body} for p in people])
+        return EXIT_OK
+    for person in people:
+        extra = ", ".join(filter(None, (" ".join(person.languages), person.body)))
+        print(f"{person.shown}{f'  ({extra})' if extra else ''}")
+    if not people:
+        print(f"The station knows no {args.role} yet.")
+    return EXIT_OK
+
+
+def cmd_people_add(args, services, actor) -> int:
+    person = services.people.add(actor, args.role, args.name, name_native=args.name_native,
+                                 languages=tuple((args.languages or "").split(",")),
+                                 body=args.body)
+    print(f"The station now knows {args.role} {person.shown}.")
+    return EXIT_OK
+
+
 def cmd_ca_init(args) -> int:
     from screening_app.pki.certificates import common_name
     from screening_app.services.ca import init_ca
@@ -690,6 +712,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("interview_id", help="the interview id (or its first characters)")
     export.add_argument("--to", required=True, metavar="FILE.pdf")
     export.set_defaults(handler=cmd_form_export)
+
+    people = commands.add_parser(
+        "people", help="the interpreters and observers the station knows").add_subparsers(
+        dest="people_command", metavar="ACTION", required=True)
+    plist = people.add_parser("list", parents=[auth], help="the known interpreters or observers")
+    plist.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
+    plist.add_argument("--json", action="store_true")
+    plist.set_defaults(handler=cmd_people_list)
+    padd = people.add_parser("add", parents=[auth], help="add an interpreter or an observer")
+    padd.add_argument("name", help="the name as records write it (romanised)")
+    padd.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
+    padd.add_argument("--name-native", help="the name in the person's own script")
+    padd.add_argument("--languages", help="the languages they interpret, as ko,en")
+    padd.add_argument("--body", help="the body an observer represents")
+    padd.set_defaults(handler=cmd_people_add)
 
     settings = commands.add_parser("settings", help="station settings").add_subparsers(
         dest="settings_command", metavar="ACTION", required=True)

@@ -24,6 +24,7 @@ from screening_app.services.documents import DocumentService
 from screening_app.services.grants import GrantService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
+from screening_app.services.known_people import KnownPeopleService
 from screening_app.services.lists import ListService
 
 # The sign-in screen's side of a station lives in its own module (it shows before the
@@ -63,6 +64,7 @@ class StationServices:
     dashboard: DashboardService
     sync: SyncService
     backups: BackupService
+    people: KnownPeopleService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
@@ -93,6 +95,7 @@ class StationServices:
             dashboard=DashboardService(station),
             sync=SyncService(station, keys),
             backups=BackupService(station, keys),
+            people=KnownPeopleService(station),
         )
 
     @classmethod

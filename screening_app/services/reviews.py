@@ -26,9 +26,11 @@ from screening_app.domain.review_flags import (
 from screening_app.protocol import default_protocol
 from screening_app.protocol.vocabulary import question_with_role, role_reader
 from screening_app.services.authz import require_role
+from screening_app.services.known_people import as_known
 from screening_app.services.protocol_labels import ProtocolLabels
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.known_people import KnownPeopleRepository
 from screening_app.store.reviews import ReviewRepository, ReviewRow
 from screening_app.store.station import Station
 from screening_app.store.users import UserNames
@@ -319,7 +321,9 @@ class ReviewService:
         # (a background task in the GUI) needs it.
         from screening_app.analysis.group_flags import group_flags
 
-        interpreter_of = role_reader(self._labels.protocol, "interpreter_name")
+        # An interpreter the station knows is one person under any of their names.
+        interpreter_of = as_known(KnownPeopleRepository(self._db).with_role("interpreter"),
+                                  role_reader(self._labels.protocol, "interpreter_name"))
         camp = group_flags(records, settings, labels, interpreter_of)
         return ReviewFlags(per_interview, camp, _choices(
             interpreter_of(record) for record in records))

@@ -497,6 +497,29 @@ def m0015_progress_sealed(db: Database) -> None:
     )
 
 
+@migrations(name="0016_known_people")
+def m0016_known_people(db: Database) -> None:
+    # The interpreters and observers the station knows, kept by supervisors, so that an
+    # interpreter is the same person in every record rather than a new spelling
+    # (services/known_people.py). Staff, not the people screened: stored in clear.
+    _run_script(
+        db,
+        """
+        CREATE TABLE known_people (
+            id TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('interpreter', 'observer')),
+            name TEXT NOT NULL,
+            name_native TEXT,
+            languages TEXT NOT NULL DEFAULT '',
+            body TEXT,
+            added_by TEXT NOT NULL REFERENCES users(id),
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX known_people_by_role ON known_people(role, name);
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -36,6 +36,7 @@ from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.abandon_dialog import AbandonDialog
 from screening_app.ui.form_warm_up import warm_up_in_background
+from screening_app.ui.question_widgets import TextQuestion
 from screening_app.ui.review_page import ReviewPage
 from screening_app.ui.step_page import StepPage
 
@@ -45,6 +46,9 @@ REVIEW = "__review__"
 # appearing or going never moves the page under the pointer.
 REASON_LINES = 3
 # Roles whose answers are taken from "who is in the room" when they are still empty.
+# Roles whose answer names someone the station knows (services/known_people.py): the
+# field offers the known names, and adds a new one when the interviewer confirms it.
+KNOWN_PEOPLE_BY_ROLE = {"interpreter_name": "interpreter", "observer_name": "observer"}
 NAMED_BY_PRESENT_PERSONS = (("interpreter_name", "interpreter", "name"),
                             ("observer_name", "observer", "name"),
                             ("observer_body", "observer", "body"))
@@ -97,6 +101,7 @@ class InterviewWizard(QWidget):
             page = StepPage(step, interview.engine)
             page.sig_answered.connect(self._on_answered)
             page.sig_signed.connect(self._on_signed)
+            self._offer_known_people(page)
             self.step_pages[step.id] = page
             self.pages.addWidget(page)
         self.review_page = ReviewPage()
@@ -254,6 +259,23 @@ class InterviewWizard(QWidget):
                  and page.focus_next_open_question(self.interview.engine, question_id))
         if widget is not None and widget.moves_on_when_answered() and not moved:
             self._focus_next_button()
+
+    def _offer_known_people(self, page: StepPage) -> None:
+        for widget in page.questions.values():
+            kind = KNOWN_PEOPLE_BY_ROLE.get(widget.question.role)
+            if kind is None or not isinstance(widget, TextQuestion) or widget.question.multiline:
+                continue
+            people = self._services.people.with_role(self._actor, kind)
+            widget.offer_known(kind, [name for person in people
+                                      for name in (person.name, person.name_native) if name],
+                               lambda name, kind=kind: self._add_known_person(kind, name))
+
+    def _add_known_person(self, kind: str, name: str) -> str | None:
+        try:
+            self._services.people.add(self._actor, kind, name)
+        except UserError as refused:
+            return str(refused)
+        return None
 
     def _save_answer(self, question_id: str, value) -> bool:
         try:

@@ -11,11 +11,14 @@ radio buttons themselves never hold the focus, so a space bar meant for a text f
 not tick one).
 """
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QCompleter,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -37,6 +40,11 @@ FOCUSED_FRAME = ("QFrame#answerFrame { border: 2px solid #5b86b8; border-radius:
 UNFOCUSED_FRAME = "QFrame#answerFrame { border: 2px solid transparent; border-radius: 6px; }"
 PRESENT_PERSONS_HINT = ("One person per line, name and role: for example “Pak Sung-ho,"
                         " interpreter” or “Observer: L. Berg (ICRC)”.")
+
+
+def _name_key(name: str) -> str:
+    """A name as the station's list compares it: spacing and case aside."""
+    return " ".join(name.split()).casefold()
 
 
 def _bilingual(english: str, other: str | None) -> str:
@@ -289,6 +297,7 @@ class TextQuestion(QuestionWidget):
             self.editor.blockSignals(False)
         else:
             self.editor.setText(value)
+        self._show_whether_known()
 
     def is_answered(self) -> bool:
         return bool((self._saved or "").strip())
@@ -302,6 +311,60 @@ class TextQuestion(QuestionWidget):
             return
         self._saved_before_offer, self._saved = self._saved, text
         self.sig_answered.emit(self.question.id, text)
+        self._show_whether_known()
+
+    # -- the people the station knows (an interpreter, an observer) ----------------------
+    def offer_known(self, kind: str, names: list[str],
+                    add: Callable[[str], str | None]) -> None:
+        """Offer these names as the interviewer types (any part of a name matches), and,
+        for a name the station does not know, a button that adds it: ``add`` returns None,
+        or the sentence that says why not."""
+        self._known_kind, self._add_known = kind, add
+        self._known = {_name_key(name) for name in names}
+        self._known_names = QStringListModel(sorted(set(names), key=str.casefold), self)
+        completer = QCompleter(self._known_names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(lambda _text: self.flush())
+        self.editor.setCompleter(completer)
+        self.add_known_button = QPushButton()
+        self.add_known_button.clicked.connect(self._on_add_known)
+        self.known_note = QLabel("")
+        self.known_note.setWordWrap(True)
+        self.known_note.setTextFormat(Qt.TextFormat.PlainText)
+        row = QHBoxLayout()
+        row.addWidget(self.add_known_button)
+        row.addWidget(self.known_note, 1)
+        self._layout.addLayout(row)
+        self._show_whether_known()
+
+    def _show_whether_known(self) -> None:
+        if not hasattr(self, "add_known_button"):
+            return
+        name = " ".join(self.text().split())
+        unknown = bool(name) and _name_key(name) not in self._known
+        # "&" would make the next letter a shortcut; the name is shown as typed.
+        self.add_known_button.setText(
+            f"Add “{name.replace('&', '&&')}” to the station's {self._known_kind}s")
+        self.add_known_button.setVisible(unknown)
+        if unknown:
+            self.known_note.setText(f"This {self._known_kind} is not on the station's list.")
+        elif not name:
+            self.known_note.setText("")
+
+    def _on_add_known(self) -> None:
+        self.flush()
+        name = " ".join(self.text().split())
+        refused = self._add_known(name)
+        if refused:
+            self.known_note.setText(refused)
+            return
+        self._known.add(_name_key(name))
+        self._known_names.setStringList(
+            sorted({*self._known_names.stringList(), name}, key=str.casefold))
+        self.known_note.setText(f"Added: {name} is now one of the station's"
+                                f" {self._known_kind}s.")
+        self.add_known_button.setVisible(False)
 
     def save_failed(self) -> None:
         # The text stays on screen as typed; the next pause, Next or leaving the field

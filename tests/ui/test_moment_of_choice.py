@@ -492,3 +492,41 @@ def _table_of(document, block):
     from PySide6.QtGui import QTextCursor
 
     return QTextCursor(block).currentTable()
+
+
+def test_the_interpreter_is_picked_from_the_stations_list_or_added_to_it(qtbot, window,
+                                                                        roster_station):
+    """The interpreter's field offers the names the station knows as the interviewer types
+    (any part matches); a name it does not know is added only when the interviewer
+    confirms it with the button, and is then offered like the others."""
+    services = roster_station.services
+    services.people.add(roster_station.supervisor, "interpreter", "Pak Sung-ho",
+                        name_native="박성호")
+    wizard = start(qtbot, window)
+    answers = drawn_answers("repatriate")
+    del answers["interpreter_name"]
+    walk_to(qtbot, wizard, answers, "language")
+    field = wizard.step_pages["language"].questions["interpreter_name"]
+    editor = field.editor
+    editor.selectAll()
+    type_text(qtbot, editor, "sung")
+    completer = editor.completer()
+    assert completer.completionCount() == 1 and completer.currentCompletion() == "Pak Sung-ho"
+    editor.setText("Pak Sung-ho")
+    field.flush()
+    assert wizard.interview.record.answers["interpreter_name"] == "Pak Sung-ho"
+    assert field.add_known_button.isHidden()
+    editor.selectAll()
+    type_text(qtbot, editor, "Yi  Mun-sok")
+    field.flush()
+    assert not field.add_known_button.isHidden()
+    assert field.add_known_button.text() == "Add “Yi Mun-sok” to the station's interpreters"
+    assert [p.name for p in services.people.with_role(roster_station.supervisor,
+                                                      "interpreter")] == ["Pak Sung-ho"]
+    qtbot.mouseClick(field.add_known_button, Qt.MouseButton.LeftButton)
+    assert field.add_known_button.isHidden()
+    assert "Yi Mun-sok is now one of the station's interpreters" in field.known_note.text()
+    assert [p.name for p in services.people.with_role(roster_station.supervisor,
+                                                      "interpreter")] == ["Pak Sung-ho",
+                                                                          "Yi Mun-sok"]
+    assert "Yi Mun-sok" in editor.completer().model().stringList()

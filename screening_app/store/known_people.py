@@ -1,0 +1,39 @@
+"""The interpreters and observers a station knows (services/known_people.py)."""
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    id: str
+    role: str  # "interpreter" or "observer"
+    name: str  # as records and lists write it (romanised)
+    name_native: str | None
+    languages: tuple[str, ...]
+    body: str | None  # the body an observer represents
+
+    @property
+    def shown(self) -> str:
+        """"Kim Li (김리)": the name a record takes, with the native one to pick it by."""
+        return f"{self.name} ({self.name_native})" if self.name_native else self.name
+
+
+class KnownPeopleRepository:
+    def __init__(self, db: Database):
+        self._db = db
+
+    def add(self, person: KnownPerson, added_by: str, added_at: str) -> None:
+        self._db.execute(
+            "INSERT INTO known_people (id, role, name, name_native, languages, body,"
+            " added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [person.id, person.role, person.name, person.name_native,
+             ",".join(person.languages), person.body, added_by, added_at])
+
+    def with_role(self, role: str) -> list[KnownPerson]:
+        return [KnownPerson(id_, role_, name, native, tuple(filter(None, languages.split(","))),
+                            body)
+                for id_, role_, name, native, languages, body in self._db.execute(
+                    "SELECT id, role, name, name_native, languages, body FROM known_people"
+                    " WHERE role = ? ORDER BY name COLLATE NOCASE, id", [role])]
