@@ -57,6 +57,9 @@ def _new_password() -> str:
 
 
 DEMO_TIME_ZONE = "Asia/Seoul"  # Koje-do
+# The interpreters the demo station knows (the interview offers them as one types).
+DEMO_INTERPRETERS = (("Pak Sung-ho", "박성호", ("ko", "en")), ("Yi Mun-sok", "이문석", ("ko", "en")),
+                     ("Wang Li", "王力", ("zh", "en")), ("Chen Hua", "陈华", ("zh", "ko")))
 
 
 def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
@@ -100,6 +103,9 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
             services.roster.import_file(admin, roster_path)
         finally:
             roster_path.unlink(missing_ok=True)
+        for name, native, languages in DEMO_INTERPRETERS:
+            services.people.add(admin, "interpreter", name, name_native=native,
+                                languages=languages)
         # What an admin has each person do at a real station: make a key, send the request
         # to headquarters, install the certificate it issues.
         authority = open_ca(ca_dir, (ca_dir / PASSPHRASE_FILE).read_text(encoding="utf-8")
