@@ -197,7 +197,8 @@ class Tour:
                              ("dashboard", window.open_dashboard),
                              ("sync", window.open_sync_dialog),
                              ("verify", window.open_verify_dialog),
-                             ("print-forms", window.open_batch_print)):
+                             ("print-forms", window.open_batch_print),
+                             ("interpreters", window.open_known_people_dialog)):
             if name == "review-queue":
                 dialog = self.open_and_wait(opener, window.sig_review_queue_ready)
             else:

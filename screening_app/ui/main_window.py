@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
         self.accounts_action = QAction("A&ccounts…", self)
         self.accounts_action.triggered.connect(self.open_accounts_dialog)
         station_menu.addAction(self.accounts_action)
+        self.known_people_action = QAction("&Interpreters and observers…", self)
+        self.known_people_action.triggered.connect(self.open_known_people_dialog)
+        station_menu.addAction(self.known_people_action)
         self.change_password_action = QAction("Change my &password…", self)
         self.change_password_action.triggered.connect(self.open_change_password_dialog)
         station_menu.addAction(self.change_password_action)
@@ -516,6 +519,15 @@ class MainWindow(QMainWindow):
 
     def _update_account_actions(self) -> None:
         self.accounts_action.setVisible(self.actor.role == Role.ADMIN)
+        self.known_people_action.setVisible(self.actor.role in (Role.SUPERVISOR, Role.ADMIN))
+
+    def open_known_people_dialog(self):
+        from screening_app.ui.known_people_dialog import KnownPeopleDialog
+
+        self.known_people_dialog = KnownPeopleDialog(self.services, self.actor, self)
+        self.sig_locked.connect(self.known_people_dialog.close)
+        self.known_people_dialog.show()
+        return self.known_people_dialog
 
     def open_accounts_dialog(self):
         from screening_app.ui.accounts_dialog import AccountsDialog

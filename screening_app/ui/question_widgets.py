@@ -351,6 +351,7 @@ class TextQuestion(QuestionWidget):
             self.known_note.setText(f"This {self._known_kind} is not on the station's list.")
         elif not name:
             self.known_note.setText("")
+        self.known_note.setVisible(bool(self.known_note.text()))
 
     def _on_add_known(self) -> None:
         self.flush()
@@ -358,6 +359,7 @@ class TextQuestion(QuestionWidget):
         refused = self._add_known(name)
         if refused:
             self.known_note.setText(refused)
+            self.known_note.setVisible(True)
             return
         self._known.add(_name_key(name))
         self._known_names.setStringList(

@@ -1,0 +1,36 @@
+"""Station > Interpreters and observers…: supervisors keep the list the interview offers."""
+
+from PySide6.QtCore import Qt
+
+from screening_app.ui.main_window import MainWindow
+from tests.conftest import PASSWORD
+from tests.ui.gui_driver import type_text
+from tests.ui.screen import assert_fits_screen
+
+
+def test_a_supervisor_adds_an_interpreter_and_sees_the_list(qtbot, roster_station):
+    services = roster_station.services
+    services.sign_in("sup", PASSWORD)
+    window = MainWindow(services, roster_station.supervisor, lock_minutes=0)
+    qtbot.addWidget(window)
+    assert window.known_people_action.isVisible()
+    dialog = window.open_known_people_dialog()
+    qtbot.waitExposed(dialog)
+    assert_fits_screen(qtbot, dialog, buttons=[dialog.add_button])
+    type_text(qtbot, dialog.name_edit, "Wang Li")
+    type_text(qtbot, dialog.native_edit, "王力")
+    type_text(qtbot, dialog.languages_edit, "zh, en")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Added interpreter Wang Li (王力)."
+    assert dialog.model.rowCount() == 1
+    assert [dialog.model.data(dialog.model.index(0, c)) for c in range(3)] == [
+        "Wang Li", "王力", "zh, en"]
+    # The same person again: one sentence, nothing added.
+    type_text(qtbot, dialog.name_edit, "wang  li")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "already knows interpreter Wang Li" in dialog.message.text()
+    assert dialog.model.rowCount() == 1
+
+
+def test_interviewers_do_not_keep_the_list(qtbot, window):
+    assert not window.known_people_action.isVisible()
