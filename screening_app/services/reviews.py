@@ -79,6 +79,7 @@ class ReviewItem:
     reviewer: str | None = None  # the label of who decided
     reviewed_at: str | None = None
     finalised_local: str = ""  # "YYYY-MM-DD HH:MM" at the station (its time zone)
+    reviewed_local: str = ""  # the same for the latest decision, when there is one
 
     @property
     def state_label(self) -> str:
@@ -210,7 +211,8 @@ class ReviewService:
                 interviewer_label=account_label(login, display_name),
                 outcome_label=outcome_label, name_latin=latin, comment=comment,
                 reviewer=reviewers.get(reviewer_id) if reviewer_id else None,
-                reviewed_at=reviewed_at, finalised_local=local_minute(finalised_at, zone)))
+                reviewed_at=reviewed_at, finalised_local=local_minute(finalised_at, zone),
+                reviewed_local=local_minute(reviewed_at, zone) if reviewed_at else ""))
         return items
 
     def filter_values(self, actor: Actor, *, interpreters: bool = True

@@ -430,7 +430,7 @@ def _decision_text(item: ReviewItem) -> str:
     if item.decidable:
         return "Waiting for a decision."
     by = f" by {html.escape(item.reviewer)}" if item.reviewer else ""
-    when = f" on {item.reviewed_at[:16].replace('T', ' ')} UTC" if item.reviewed_at else ""
+    when = f" on {item.reviewed_local}" if item.reviewed_local else ""
     text = f"<b>{item.state_label}</b>{by}{when}."
     if item.reason:
         caption = "Note" if item.state == "approved" else "Reason"

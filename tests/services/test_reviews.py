@@ -1,5 +1,6 @@
 import pytest
 
+from screening_app.domain.canonical import local_minute
 from screening_app.domain.errors import PermissionDenied, UserError
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.reviews import NoteRequired
@@ -364,3 +365,7 @@ def test_days_shown_and_filtered_are_the_stations_local_days(roster_station, mon
     (item,) = services.reviews.queue(supervisor, day="2026-12-05")
     assert item.interview_id == record.id and item.finalised_local == "2026-12-05 08:30"
     assert services.reviews.queue(supervisor, day="2026-12-04") == []
+    services.reviews.decide(supervisor, record.id, "rejected", reason="Wrong person.")
+    (decided,) = services.reviews.queue(supervisor, day="2026-12-05")
+    assert decided.reviewed_local.startswith("20") and decided.reviewed_local == (
+        local_minute(decided.reviewed_at, "Asia/Seoul"))
