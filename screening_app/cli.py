@@ -308,6 +308,15 @@ def cmd_people_add(args, services, actor) -> int:
     return EXIT_OK
 
 
+def cmd_people_retire(args, services, actor) -> int:
+    person = services.people.find(actor, args.role, args.name)
+    if person is None:
+        raise CliError(f"The station offers no {args.role} named {args.name!r}.")
+    services.people.retire(actor, person)
+    print(f"The interview no longer offers {args.role} {person.shown}.")
+    return EXIT_OK
+
+
 def cmd_ca_init(args) -> int:
     from screening_app.pki.certificates import common_name
     from screening_app.services.ca import init_ca
@@ -727,6 +736,11 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--languages", help="the languages they interpret, as ko,en")
     padd.add_argument("--body", help="the body an observer represents")
     padd.set_defaults(handler=cmd_people_add)
+    pretire = people.add_parser("retire", parents=[auth],
+                                help="no longer offer an interpreter or observer (supervisor)")
+    pretire.add_argument("name", help="either of the person's names")
+    pretire.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
+    pretire.set_defaults(handler=cmd_people_retire)
 
     settings = commands.add_parser("settings", help="station settings").add_subparsers(
         dest="settings_command", metavar="ACTION", required=True)

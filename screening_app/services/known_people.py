@@ -21,6 +21,7 @@ from screening_app.store.station import Station
 
 ROLES = ("interpreter", "observer")
 ADDED_EVENT = "people.added"
+RETIRED_EVENT = "people.retired"
 _LONGEST_NAME = 80
 
 
@@ -63,6 +64,20 @@ class KnownPeopleService:
                               "name_native": person.name_native},
                 actor_id=actor.user_id, at=now)
         return person
+
+
+    def retire(self, actor: Actor, person: KnownPerson) -> None:
+        """No longer offer this person (a misspelling added by mistake, or someone gone);
+        records that name them keep the name."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN,
+                     action="retire an interpreter or an observer")
+        now = utc_now()
+        with write_transaction(self._station.db):
+            if not self._repo.retire(person.id, actor.user_id, now):
+                raise UserError(f"The station no longer offers {person.role} {person.shown}.")
+            self._station.events.append(
+                RETIRED_EVENT, {"id": person.id, "role": person.role, "name": person.name},
+                actor_id=actor.user_id, at=now)
 
 
 def _checked_role(role: str) -> str:

@@ -32,8 +32,16 @@ class KnownPeopleRepository:
              ",".join(person.languages), person.body, added_by, added_at])
 
     def with_role(self, role: str) -> list[KnownPerson]:
+        """The people of this role the station offers (not retired), by name."""
         return [KnownPerson(id_, role_, name, native, tuple(filter(None, languages.split(","))),
                             body)
                 for id_, role_, name, native, languages, body in self._db.execute(
                     "SELECT id, role, name, name_native, languages, body FROM known_people"
-                    " WHERE role = ? ORDER BY name COLLATE NOCASE, id", [role])]
+                    " WHERE role = ? AND retired_at IS NULL ORDER BY name COLLATE NOCASE, id",
+                    [role])]
+
+    def retire(self, person_id: str, retired_by: str, retired_at: str) -> bool:
+        """False when there is no such person still offered."""
+        return self._db.execute(
+            "UPDATE known_people SET retired_at = ?, retired_by = ? WHERE id = ?"
+            " AND retired_at IS NULL", [retired_at, retired_by, person_id]).rowcount == 1

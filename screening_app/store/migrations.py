@@ -520,6 +520,19 @@ def m0016_known_people(db: Database) -> None:
     )
 
 
+@migrations(name="0017_known_people_retired")
+def m0017_known_people_retired(db: Database) -> None:
+    # A known person added by mistake (a misspelling) or gone from the camp is retired:
+    # no longer offered, and kept with who retired them and when.
+    _run_script(
+        db,
+        """
+        ALTER TABLE known_people ADD COLUMN retired_at TEXT;
+        ALTER TABLE known_people ADD COLUMN retired_by TEXT REFERENCES users(id);
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

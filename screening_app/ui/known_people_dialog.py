@@ -74,10 +74,15 @@ class KnownPeopleDialog(QDialog):
         buttons = QHBoxLayout()
         self.add_button = QPushButton("&Add")
         self.add_button.clicked.connect(self.add)
+        self.retire_button = QPushButton("&Retire selected")
+        self.retire_button.setToolTip("No longer offer this person (records that name them"
+                                      " keep the name)")
+        self.retire_button.clicked.connect(self.retire)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.retire_button)
         buttons.addWidget(self.message, 1)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
@@ -92,6 +97,19 @@ class KnownPeopleDialog(QDialog):
 
     def refresh(self) -> None:
         self.model.set_people(self._services.people.with_role(self._actor, self.role))
+
+    def retire(self) -> None:
+        person = self.model.row_at(self.table.currentIndex())
+        if person is None:
+            self.message.setText("Select the person to retire first.")
+            return
+        try:
+            self._services.people.retire(self._actor, person)
+        except UserError as refused:
+            self.message.setText(str(refused))
+            return
+        self.message.setText(f"The interview no longer offers {person.shown}.")
+        self.refresh()
 
     def add(self) -> None:
         try:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from screening_app.domain.errors import UserError
+from screening_app.domain.errors import PermissionDenied, UserError
 from tests.conftest import PASSWORD, cli
 
 
@@ -60,3 +60,28 @@ def test_the_flags_count_a_known_interpreter_as_one_person_under_any_of_their_na
     names = ["Kim Li", "김리", " kim  LI ", "Pak Su", None]
     assert [read(SimpleNamespace(answers={"interpreter_name": name})) for name in names] == [
         kim.name, kim.name, kim.name, "Pak Su", None]
+
+
+def test_a_person_added_by_mistake_is_retired_by_a_supervisor_and_offered_no_more(
+        roster_station, capsys, monkeypatch):
+    services, sup = roster_station.services, roster_station.supervisor
+    typo = services.people.add(roster_station.interviewer, "interpreter", "Kim Lii")
+    with pytest.raises(PermissionDenied):
+        services.people.retire(roster_station.interviewer, typo)
+    services.people.retire(sup, typo)
+    assert services.people.with_role(sup, "interpreter") == []
+    with pytest.raises(UserError, match="no longer offers interpreter Kim Lii"):
+        services.people.retire(sup, typo)
+    (event,) = services.station.events.since(0, kinds=("people.retired",))
+    assert event.payload == {"id": typo.id, "role": "interpreter", "name": "Kim Lii"}
+    # Retired, the name can be added again, spelt right or not.
+    services.people.add(sup, "interpreter", "Kim Li")
+    roster_station.services.close()
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", roster_station.data_dir, "people",
+                         "retire", "kim li", "--user", "sup", "--password-stdin",
+                         stdin=PASSWORD + "\n")
+    assert code == 0 and "no longer offers interpreter Kim Li" in out, err
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", roster_station.data_dir, "people",
+                       "retire", "Nobody", "--user", "sup", "--password-stdin",
+                       stdin=PASSWORD + "\n")
+    assert code != 0 and "offers no interpreter named 'Nobody'" in err

@@ -30,6 +30,12 @@ def test_a_supervisor_adds_an_interpreter_and_sees_the_list(qtbot, roster_statio
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert "already knows interpreter Wang Li" in dialog.message.text()
     assert dialog.model.rowCount() == 1
+    # Retired: offered no more.
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.retire_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "The interview no longer offers Wang Li (王力)."
+    assert dialog.model.rowCount() == 0
+    assert services.people.with_role(roster_station.supervisor, "interpreter") == []
 
 
 def test_interviewers_do_not_keep_the_list(qtbot, window):
