@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QImageWriter, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -406,6 +406,12 @@ class BatchPrintDialog(QDialog):
         self._set_filters_enabled(False)
         self.summary_label.setText(f"Printing {_forms(len(items))}…")
         self.progress.show()
+        # Drawing the first image into a PDF loads Qt's image-format plugins, and an object
+        # made on the worker is moved to this thread under a lock: with the worker holding
+        # Python's lock and this thread waiting for it (deleting a widget whose Python side
+        # must be told), the two wait for each other forever. Loaded here, on this thread,
+        # they are loaded once and the worker only reads them.
+        QImageWriter.supportedImageFormats()
         run_in_background(self.task)
         return self.task
 
