@@ -308,10 +308,41 @@ def cmd_people_add(args, services, actor) -> int:
     return EXIT_OK
 
 
-def cmd_people_retire(args, services, actor) -> int:
-    person = services.people.find(actor, args.role, args.name)
+def _known_person(services, actor, role: str, name: str):
+    person = services.people.find(actor, role, name)
     if person is None:
-        raise CliError(f"The station offers no {args.role} named {args.name!r}.")
+        raise CliError(f"The station offers no {role} named {name!r}.")
+    return person
+
+
+def cmd_people_change(args, services, actor) -> int:
+    person = _known_person(services, actor, args.role, args.name)
+    changed = services.people.change(
+        actor, person, name=_given_or(args.new_name, person.name),
+        name_native=_given_or(args.name_native, person.name_native),
+        languages=(person.languages if args.languages is None
+                   else tuple(args.languages.split(","))),
+        body=_given_or(args.body, person.body))
+    print(f"The station now knows {args.role} {person.shown} as {changed.shown}.")
+    return EXIT_OK
+
+
+def _given_or(value, kept):
+    """An option's value, or what the entry has when the option was not given."""
+    return kept if value is None else value
+
+
+def cmd_people_merge(args, services, actor) -> int:
+    person = _known_person(services, actor, args.role, args.name)
+    into = _known_person(services, actor, args.role, args.into)
+    services.people.merge(actor, person, into)
+    print(f"{person.shown} and {into.shown} are now one {args.role}, {into.shown}: the review"
+          " counts their interviews together.")
+    return EXIT_OK
+
+
+def cmd_people_retire(args, services, actor) -> int:
+    person = _known_person(services, actor, args.role, args.name)
     services.people.retire(actor, person)
     print(f"The interview no longer offers {args.role} {person.shown}.")
     return EXIT_OK
@@ -736,6 +767,22 @@ def build_parser() -> argparse.ArgumentParser:
     padd.add_argument("--languages", help="the languages they interpret, as ko,en")
     padd.add_argument("--body", help="the body an observer represents")
     padd.set_defaults(handler=cmd_people_add)
+    pchange = people.add_parser("change", parents=[auth],
+                                help="correct an interpreter or observer (supervisor)")
+    pchange.add_argument("name", help="either of the person's names as the list has them")
+    pchange.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
+    pchange.add_argument("--new-name", help="the corrected name (romanised)")
+    pchange.add_argument("--name-native", help="the name in the person's own script"
+                         " ('' to remove it)")
+    pchange.add_argument("--languages", help="the languages they interpret, as ko,en")
+    pchange.add_argument("--body", help="the body an observer represents")
+    pchange.set_defaults(handler=cmd_people_change)
+    pmerge = people.add_parser("merge", parents=[auth],
+                               help="make two entries one person (supervisor)")
+    pmerge.add_argument("name", help="the entry that goes (either of its names)")
+    pmerge.add_argument("--into", required=True, help="the entry that stays")
+    pmerge.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
+    pmerge.set_defaults(handler=cmd_people_merge)
     pretire = people.add_parser("retire", parents=[auth],
                                 help="no longer offer an interpreter or observer (supervisor)")
     pretire.add_argument("name", help="either of the person's names")

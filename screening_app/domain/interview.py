@@ -1,5 +1,6 @@
 """An interview record as stored, and the hash that seals it at finalisation."""
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 
@@ -68,7 +69,9 @@ class InterviewRecord:
     # What happened while it was a draft, in order, each with its time: every step entered
     # ({"at", "step"}), answer given ({"at", "step", "question", "value"}) and signature
     # captured (its value is the signature's reference, with the digest of the declaration
-    # shown above the pad). Kept with the answers rather than in the station's history,
+    # shown above the pad). An answer that names a person the station knows (an
+    # interpreter, an observer) carries their id in the station's list too ("person"), so
+    # that the review counts one person however the name was written. Kept with the answers rather than in the station's history,
     # whose number of events and their times would tell which steps were asked, and so
     # which way the person chose. Empty for records taken before it existed (their steps
     # are in the history).
@@ -81,6 +84,12 @@ class InterviewRecord:
     @property
     def is_final(self) -> bool:
         return self.status == InterviewStatus.FINAL
+
+    def known_person(self, question_id: str) -> str | None:
+        """The id, in the station's list of known people, of the person the question's
+        answer names; None when the answer named no one the station knew (or the record
+        was taken before answers carried it)."""
+        return known_person_in(self.journal, question_id)
 
     def sealed_content(self) -> dict:
         """Everything the record hash covers: the whole record but the hash itself.
@@ -104,3 +113,11 @@ class InterviewRecord:
 
     def computed_hash(self) -> str:
         return sha256_hex(canonical_json(self.sealed_content()))
+
+
+def known_person_in(journal: Sequence[Mapping], question_id: str) -> str | None:
+    """The known person's id that the last answer to the question in a journal carries."""
+    for entry in reversed(journal):
+        if entry.get("question") == question_id:
+            return entry.get("person")
+    return None

@@ -40,6 +40,12 @@ def legacy_multiline(protocol_id: str) -> frozenset[str]:
     return LEGACY_VOCABULARY.get(protocol_id, {}).get("multiline", frozenset())
 
 
+# The question roles that name a person the station may know (services/known_people.py),
+# with the kind of person each names; the same kinds sign the form.
+NAMED_PERSON_ROLES: Mapping[str, str] = {"interpreter_name": "interpreter",
+                                         "observer_name": "observer"}
+
+
 def question_with_role(protocol: Protocol, role: str) -> Question | None:
     for question in protocol.questions():
         if question.role == role:
@@ -56,24 +62,34 @@ def answer_for_role(protocol: Protocol, answers: Mapping[str, object], role: str
 def signer_name(protocol: Protocol, answers: Mapping[str, object], signer: str) -> str | None:
     """The name recorded at the interview for a signer who is named there (the interpreter
     and the observer); None for the others."""
-    role = {"interpreter": "interpreter_name", "observer": "observer_name"}.get(signer)
+    role = next((role for role, kind in NAMED_PERSON_ROLES.items() if kind == signer), None)
     value = answer_for_role(protocol, answers, role) if role else None
     return value if isinstance(value, str) and value.strip() else None
 
 
-def role_reader(protocol_of: Callable[[str], Protocol | None], role: str
-                ) -> Callable[[object], object]:
-    """A reader of the answer playing ``role`` in records taken on any protocol:
-    ``protocol_of`` gives a record's protocol by its hash; each protocol's question is
+def role_question_reader(protocol_of: Callable[[str], Protocol | None], role: str
+                         ) -> Callable[[object], str | None]:
+    """The id of the question playing ``role`` in a record's protocol, for records taken on
+    any protocol: ``protocol_of`` gives a protocol by its hash; each protocol's question is
     looked up once (a review reads thousands of records)."""
     question_ids: dict[str, str | None] = {}
 
-    def read(record) -> object:
+    def question_of(record) -> str | None:
         sha256 = record.protocol_sha256
         if sha256 not in question_ids:
             protocol = protocol_of(sha256)
             question = question_with_role(protocol, role) if protocol is not None else None
             question_ids[sha256] = question.id if question is not None else None
-        question_id = question_ids[sha256]
+        return question_ids[sha256]
+    return question_of
+
+
+def role_reader(protocol_of: Callable[[str], Protocol | None], role: str
+                ) -> Callable[[object], object]:
+    """A reader of the answer playing ``role`` in records taken on any protocol."""
+    question_of = role_question_reader(protocol_of, role)
+
+    def read(record) -> object:
+        question_id = question_of(record)
         return record.answers.get(question_id) if question_id is not None else None
     return read

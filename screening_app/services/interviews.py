@@ -30,9 +30,12 @@ from screening_app.protocol import (
     randomised_option_order,
 )
 from screening_app.protocol.declaration import declaration_sha256, declarations
+from screening_app.protocol.vocabulary import NAMED_PERSON_ROLES
 from screening_app.services.authz import require_role
+from screening_app.services.known_people import person_named
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import SEALED_SUFFIX, InterviewRepository, event_context
+from screening_app.store.known_people import KnownPeopleRepository
 from screening_app.store.reviews import ReviewRepository, ReviewRow
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
@@ -134,6 +137,7 @@ class InterviewService:
         self._db = station.db
         self._repo = InterviewRepository(station.db, station.review, station.drafts)
         self._subjects = SubjectRepository(station.db)
+        self._known_people = KnownPeopleRepository(station.db)
         self._clock = clock
         # Option order must not be predictable by anyone preparing a person beforehand.
         self._rng = rng or random.SystemRandom()
@@ -282,22 +286,33 @@ class InterviewService:
         value = interview.engine.check_answer(question_id, value)
         answers = {**interview.record.answers, question_id: value}
         language = interview.record.language
-        if interview.protocol.question(question_id).role == "interview_language":
+        role = interview.protocol.question(question_id).role
+        if role == "interview_language":
             language = value
+        named = self._person_named(role, value)
         step_id = _step_of(interview.protocol, question_id)
         now = self._clock()
         with write_transaction(self._db):
             if not self._repo.save_draft(
                     interview.id, answers, step_id, language,
                     _journal(interview, at=now, step=step_id, question=question_id,
-                             value=value)):
+                             value=value, **named)):
                 self._station.events.append(
                     "interview.answered",
-                    {"step": step_id, "question": question_id,
+                    {"step": step_id, "question": question_id, **named,
                      **self._for_review("value", value, interview.id, question_id)},
                     actor_id=actor.user_id, interview_id=interview.id, at=now,
                 )
         return self.load(actor, interview_id)
+
+    def _person_named(self, role: str | None, value) -> dict[str, str]:
+        """{"person": id} when the answer names someone on the station's list of known
+        people (for a question whose role names a person), else nothing."""
+        kind = NAMED_PERSON_ROLES.get(role)
+        if kind is None or not isinstance(value, str):
+            return {}
+        person = person_named(self._known_people.with_role(kind), value)
+        return {"person": person.id} if person is not None else {}
 
     def add_signature(
         self,

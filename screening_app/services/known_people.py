@@ -5,7 +5,9 @@ Typed by hand at each interview, one interpreter became many: "Kim Li", "Kim  Le
 spellings is never seen. So the station keeps a list, which supervisors keep; the
 interview offers its names as the interviewer types, and a name it does not know is added
 when the interviewer confirms it (each addition an event in the history). Records keep the
-name as written: the list makes it the same name every time.
+name as written, and the person's id in the list with it (InterviewRecord.known_person):
+the list makes it the same name every time, and a correction of the list (a name changed,
+two entries merged into one) reaches every record that named them.
 """
 
 import uuid
@@ -22,6 +24,8 @@ from screening_app.store.station import Station
 ROLES = ("interpreter", "observer")
 ADDED_EVENT = "people.added"
 RETIRED_EVENT = "people.retired"
+CHANGED_EVENT = "people.changed"
+MERGED_EVENT = "people.merged"
 _LONGEST_NAME = 80
 
 
@@ -37,25 +41,15 @@ class KnownPeopleService:
     def find(self, actor: Actor, role: str, name: str) -> KnownPerson | None:
         """The known person a typed name means (either of their names, spacing and case
         aside), or None."""
-        wanted = _key(name)
-        return next((person for person in self.with_role(actor, role)
-                     if wanted in {_key(person.name), _key(person.name_native or "")}), None)
+        return person_named(self.with_role(actor, role), name)
 
     def add(self, actor: Actor, role: str, name: str, *, name_native: str | None = None,
             languages: tuple[str, ...] = (), body: str | None = None) -> KnownPerson:
         """Interviewers add a name from the interview, when they confirm it; supervisors
         and admins keep the list."""
         require_role(actor, *Role, action="add an interpreter or an observer")
-        role = _checked_role(role)
-        name, name_native = _tidy(name, "name"), _tidy(name_native, "native name", True)
-        for given in (name, name_native):
-            known = self.find(actor, role, given) if given else None
-            if known is not None:
-                raise UserError(f"The station already knows {role} {known.shown}.")
-        person = KnownPerson(str(uuid.uuid4()), role, name, name_native,
-                             tuple(language.strip() for language in languages
-                                   if language.strip()),
-                             _tidy(body, "body", True))
+        person = self._checked(actor, KnownPerson(
+            str(uuid.uuid4()), _checked_role(role), name, name_native, languages, body))
         now = utc_now()
         with write_transaction(self._station.db):
             self._repo.add(person, actor.user_id, now)
@@ -65,6 +59,47 @@ class KnownPeopleService:
                 actor_id=actor.user_id, at=now)
         return person
 
+    def change(self, actor: Actor, person: KnownPerson, *, name: str,
+               name_native: str | None = None, languages: tuple[str, ...] = (),
+               body: str | None = None) -> KnownPerson:
+        """Correct an entry (a misspelt name, a language missing): the records that name
+        this person read the corrected name in the review from then on, while each keeps
+        the name it was written with."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN,
+                     action="change an interpreter or an observer")
+        changed = self._checked(actor, KnownPerson(person.id, person.role, name, name_native,
+                                                   languages, body))
+        now = utc_now()
+        with write_transaction(self._station.db):
+            if not self._repo.change(changed):
+                raise UserError(f"The station no longer offers {person.role} {person.shown}.")
+            self._station.events.append(
+                CHANGED_EVENT, {"id": person.id, "role": person.role,
+                                "name": changed.name, "name_native": changed.name_native,
+                                "was": {"name": person.name,
+                                        "name_native": person.name_native}},
+                actor_id=actor.user_id, at=now)
+        return changed
+
+    def merge(self, actor: Actor, person: KnownPerson, into: KnownPerson) -> None:
+        """Two entries that are one person (added twice, under two spellings): ``person``
+        is no longer offered, and the review counts every record naming either as
+        ``into``."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN,
+                     action="merge interpreters or observers")
+        if person.id == into.id or person.role != into.role:
+            raise UserError(f"{person.shown} can be merged only into another {person.role}.")
+        now = utc_now()
+        with write_transaction(self._station.db):
+            offered = {known.id for known in self._repo.with_role(person.role)}
+            if into.id not in offered:
+                raise UserError(f"The station no longer offers {into.role} {into.shown}.")
+            if not self._repo.retire(person.id, actor.user_id, now, merged_into=into.id):
+                raise UserError(f"The station no longer offers {person.role} {person.shown}.")
+            self._station.events.append(
+                MERGED_EVENT, {"id": person.id, "role": person.role, "name": person.name,
+                               "into": into.id, "into_name": into.name},
+                actor_id=actor.user_id, at=now)
 
     def retire(self, actor: Actor, person: KnownPerson) -> None:
         """No longer offer this person (a misspelling added by mistake, or someone gone);
@@ -78,6 +113,28 @@ class KnownPeopleService:
             self._station.events.append(
                 RETIRED_EVENT, {"id": person.id, "role": person.role, "name": person.name},
                 actor_id=actor.user_id, at=now)
+
+
+    def _checked(self, actor: Actor, person: KnownPerson) -> KnownPerson:
+        """The entry tidied, refused when one of its names is another offered person's."""
+        name = _tidy(person.name, "name")
+        name_native = _tidy(person.name_native, "native name", True)
+        others = [known for known in self.with_role(actor, person.role) if known.id != person.id]
+        for given in (name, name_native):
+            known = person_named(others, given) if given else None
+            if known is not None:
+                raise UserError(f"The station already knows {person.role} {known.shown}.")
+        return KnownPerson(person.id, person.role, name, name_native,
+                           tuple(language.strip() for language in person.languages
+                                 if language.strip()),
+                           _tidy(person.body, "body", True))
+
+
+def person_named(people: list[KnownPerson], name: str) -> KnownPerson | None:
+    """The person a typed name means (either of their names, spacing and case aside)."""
+    wanted = _key(name)
+    return next((person for person in people
+                 if wanted in {_key(person.name), _key(person.name_native or "")}), None)
 
 
 def _checked_role(role: str) -> str:
@@ -102,14 +159,34 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def as_known(people: list[KnownPerson], read_name: Callable[[object], object]
+def as_known(people: list[KnownPerson], read_name: Callable[[object], object],
+             read_id: Callable[[object], str | None] = lambda record: None
              ) -> Callable[[object], object]:
-    """``read_name`` (a record's interpreter, say), with any of a known person's names read
-    as the name the station's list gives them: "김리" and "kim li" are both "Kim Li"."""
-    canonical = {_key(name): person.name for person in people
-                 for name in (person.name, person.name_native) if name}
+    """``read_name`` (a record's interpreter, say) as the name the station's list gives the
+    person today: by the id the record keeps (``read_id``) when it has one, else by any of
+    a known person's names ("김리" and "kim li" are both "Kim Li"). ``people`` is every
+    person the station has known (KnownPeopleRepository.ever_known): an entry merged into
+    another reads as the one kept."""
+    by_id = {person.id: person for person in people}
+
+    def kept(person: KnownPerson) -> KnownPerson:
+        seen = {person.id}
+        while person.merged_into in by_id and person.merged_into not in seen:
+            person = by_id[person.merged_into]
+            seen.add(person.id)
+        return person
+
+    canonical = {}
+    # Offered people last: a name retired and added again means the new entry.
+    for person in sorted(people, key=lambda known: not known.retired):
+        for name in (person.name, person.name_native):
+            if name:
+                canonical[_key(name)] = kept(person).name
 
     def read(record) -> object:
+        person = by_id.get(read_id(record))
+        if person is not None:
+            return kept(person).name
         name = read_name(record)
         return canonical.get(_key(name), name) if isinstance(name, str) else name
     return read

@@ -24,7 +24,12 @@ from screening_app.domain.review_flags import (
     step_durations,
 )
 from screening_app.protocol import default_protocol
-from screening_app.protocol.vocabulary import question_with_role, role_reader
+from screening_app.protocol.vocabulary import (
+    NAMED_PERSON_ROLES,
+    question_with_role,
+    role_question_reader,
+    role_reader,
+)
 from screening_app.services.authz import require_role
 from screening_app.services.known_people import as_known
 from screening_app.services.protocol_labels import ProtocolLabels
@@ -121,6 +126,10 @@ def describe_flags(flags: list[ReviewFlag]) -> str:
     return ", ".join(t[:1].lower() + t[1:] for t in titles)
 
 
+# The question role that names the interpreter (protocol/vocabulary.py).
+INTERPRETER_ROLE = "interpreter_name"
+
+
 class ReviewFlags:
     """Flags for the review queue: per interview, and for the camp as a whole."""
 
@@ -178,7 +187,7 @@ class ReviewService:
                                 params).fetchall()
         if interpreter:
             # The interpreter is an answer, sealed with the others: compared once opened.
-            interpreters = self._interviews.final_answers(self._interpreter_question())
+            interpreters = self._interpreters_by_interview()
             rows = [row for row in rows if interpreters.get(row[0]) == interpreter]
         return self._items(rows, show_choice=True)
 
@@ -235,8 +244,7 @@ class ReviewService:
                 if value is not None:
                     found[key].add(value)
         if interpreters:
-            found["interpreter"] = set(
-                self._interviews.final_answers(self._interpreter_question()).values())
+            found["interpreter"] = set(self._interpreters_by_interview().values())
         interviewers = UserNames(self._db).labels_by_login()
         values = {key: _choices(values) for key, values in found.items()}
         values["interviewer"] = sorted(
@@ -323,9 +331,10 @@ class ReviewService:
         # (a background task in the GUI) needs it.
         from screening_app.analysis.group_flags import group_flags
 
-        # An interpreter the station knows is one person under any of their names.
-        interpreter_of = as_known(KnownPeopleRepository(self._db).with_role("interpreter"),
-                                  role_reader(self._labels.protocol, "interpreter_name"))
+        question_of = role_question_reader(self._labels.protocol, INTERPRETER_ROLE)
+        interpreter_of = self._as_known_interpreter(
+            role_reader(self._labels.protocol, INTERPRETER_ROLE),
+            lambda record: record.known_person(question_of(record) or ""))
         camp = group_flags(records, settings, labels, interpreter_of)
         return ReviewFlags(per_interview, camp, _choices(
             interpreter_of(record) for record in records))
@@ -375,11 +384,22 @@ class ReviewService:
         return [replace(flag, title=self._labels.flag(record.protocol_sha256, flag.kind)
                         or flag.shown_title) for flag in flags]
 
-    def _interpreter_question(self) -> str | None:
-        """The question that records the interpreter, in the protocol interviews are
-        taken on now."""
-        question = question_with_role(default_protocol(), "interpreter_name")
-        return question.id if question is not None else None
+    def _as_known_interpreter(self, read_name, read_id):
+        """A reader of the interpreter a record names, as the station's list names them
+        today: one person under any of their names, or by the id the record keeps (so a
+        name corrected in the list, or two entries merged, reach every record)."""
+        return as_known(
+            KnownPeopleRepository(self._db).ever_known(NAMED_PERSON_ROLES[INTERPRETER_ROLE]),
+            read_name, read_id)
+
+    def _interpreters_by_interview(self) -> dict[str, object]:
+        """Each finalised record's interpreter as the flags and the filter name them."""
+        question = question_with_role(default_protocol(), INTERPRETER_ROLE)
+        if question is None:
+            return {}
+        read = self._as_known_interpreter(lambda named: named[0], lambda named: named[1])
+        return {interview_id: read(named) for interview_id, named
+                in self._interviews.final_named_people(question.id).items()}
 
     def _time_zone(self) -> str:
         return self._settings.time_zone() if self._settings is not None else "UTC"

@@ -12,6 +12,7 @@ from screening_app.domain.interview import (
     InterviewStatus,
     OutcomeStatus,
     SignatureRef,
+    known_person_in,
 )
 from screening_app.pki.draft_seal import DraftSeal, is_draft_sealed, open_with, seal_with
 from screening_app.pki.review_seal import ReviewSeal
@@ -400,15 +401,23 @@ class InterviewRepository:
                     "SELECT id, outcome, choice, non_completion_reason, sealed_choice"
                     " FROM interviews WHERE status = 'final'")}
 
-    def final_answers(self, question_id: str) -> dict:
-        """One answer of every finalised record this session can read, by interview id."""
+    def final_named_people(self, question_id: str) -> dict[str, tuple[object, str | None]]:
+        """The answer to a question that names a person, with the known person's id the
+        record keeps for it (InterviewRecord.known_person), of every finalised record this
+        session can read, by interview id."""
         found = {}
-        for interview_id, answers, sealed_answers in self._db.execute(
-                "SELECT id, answers, sealed_answers FROM interviews WHERE status = 'final'"):
+        for interview_id, answers, sealed_answers, sealed_progress in self._db.execute(
+                "SELECT id, answers, sealed_answers, sealed_progress FROM interviews"
+                " WHERE status = 'final'"):
+            journal = ()
             if sealed_answers is not None:
                 answers = self._opened(sealed_answers, answers_context(interview_id))
+                if sealed_progress is not None:
+                    progress = self._opened(sealed_progress, progress_context(interview_id))
+                    journal = json.loads(progress)["journal"] if progress is not None else ()
             if answers is not None:
-                found[interview_id] = json.loads(answers).get(question_id)
+                found[interview_id] = (json.loads(answers).get(question_id),
+                                       known_person_in(journal, question_id))
         return found
 
     def choice_of(self, interview_id: str, plain: str | None, sealed) -> str | None:

@@ -533,6 +533,19 @@ def m0017_known_people_retired(db: Database) -> None:
     )
 
 
+@migrations(name="0018_known_people_merged")
+def m0018_known_people_merged(db: Database) -> None:
+    # Two entries found to be one person (added twice under different spellings) are
+    # merged: the one merged away is retired and points at the one kept, so that records
+    # naming either count as one person.
+    _run_script(
+        db,
+        """
+        ALTER TABLE known_people ADD COLUMN merged_into TEXT REFERENCES known_people(id);
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -31,7 +31,12 @@ from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.domain.present_persons import first_with_role, parse_present_persons
 from screening_app.domain.subject import Subject
-from screening_app.protocol.vocabulary import answer_for_role, question_with_role, signer_name
+from screening_app.protocol.vocabulary import (
+    NAMED_PERSON_ROLES,
+    answer_for_role,
+    question_with_role,
+    signer_name,
+)
 from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.abandon_dialog import AbandonDialog
@@ -46,9 +51,6 @@ REVIEW = "__review__"
 # appearing or going never moves the page under the pointer.
 REASON_LINES = 3
 # Roles whose answers are taken from "who is in the room" when they are still empty.
-# Roles whose answer names someone the station knows (services/known_people.py): the
-# field offers the known names, and adds a new one when the interviewer confirms it.
-KNOWN_PEOPLE_BY_ROLE = {"interpreter_name": "interpreter", "observer_name": "observer"}
 NAMED_BY_PRESENT_PERSONS = (("interpreter_name", "interpreter", "name"),
                             ("observer_name", "observer", "name"),
                             ("observer_body", "observer", "body"))
@@ -261,20 +263,27 @@ class InterviewWizard(QWidget):
             self._focus_next_button()
 
     def _offer_known_people(self, page: StepPage) -> None:
+        """A field whose answer names someone the station knows offers the known names,
+        and adds a new one when the interviewer confirms it."""
         for widget in page.questions.values():
-            kind = KNOWN_PEOPLE_BY_ROLE.get(widget.question.role)
+            kind = NAMED_PERSON_ROLES.get(widget.question.role)
             if kind is None or not isinstance(widget, TextQuestion) or widget.question.multiline:
                 continue
             people = self._services.people.with_role(self._actor, kind)
             widget.offer_known(kind, [name for person in people
                                       for name in (person.name, person.name_native) if name],
-                               lambda name, kind=kind: self._add_known_person(kind, name))
+                               lambda name, kind=kind, question_id=widget.question.id:
+                               self._add_known_person(kind, name, question_id))
 
-    def _add_known_person(self, kind: str, name: str) -> str | None:
+    def _add_known_person(self, kind: str, name: str, question_id: str) -> str | None:
         try:
             self._services.people.add(self._actor, kind, name)
         except UserError as refused:
             return str(refused)
+        # Saved again, so that the record keeps the new person's id with the name.
+        answer = self.interview.record.answers.get(question_id)
+        if isinstance(answer, str):
+            self._save_answer(question_id, answer)
         return None
 
     def _save_answer(self, question_id: str, value) -> bool:

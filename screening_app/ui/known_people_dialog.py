@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -29,6 +30,9 @@ class KnownPeopleModel(ColumnsTableModel):
         self.beginResetModel()
         self._rows = list(people)
         self.endResetModel()
+
+    def people(self) -> list:
+        return list(self._rows)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         person = self.row_at(index)
@@ -72,22 +76,40 @@ class KnownPeopleDialog(QDialog):
             form.addRow(label, edit)
         layout.addLayout(form)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("&Add")
+        self.add_button = QPushButton("&Add as new")
         self.add_button.clicked.connect(self.add)
+        self.save_button = QPushButton("&Save changes")
+        self.save_button.setToolTip("Correct the selected person's entry; records that name"
+                                    " them keep the name they were written with")
+        self.save_button.clicked.connect(self.save_changes)
         self.retire_button = QPushButton("&Retire selected")
         self.retire_button.setToolTip("No longer offer this person (records that name them"
                                       " keep the name)")
         self.retire_button.clicked.connect(self.retire)
+        for button in (self.add_button, self.save_button, self.retire_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        merging = QHBoxLayout()
+        merging.addWidget(QLabel("The selected entry is the same person as"))
+        self.merge_box = QComboBox()
+        merging.addWidget(self.merge_box, 1)
+        self.merge_button = QPushButton("&Merge")
+        self.merge_button.setToolTip("Keep one entry for the two; the review counts the"
+                                     " interviews of both as one person's")
+        self.merge_button.clicked.connect(self.merge)
+        merging.addWidget(self.merge_button)
+        layout.addLayout(merging)
+        closing = QHBoxLayout()
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.retire_button)
-        buttons.addWidget(self.message, 1)
+        closing.addWidget(self.message, 1)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        closing.addWidget(close)
+        layout.addLayout(closing)
+        self.table.selectionModel().currentRowChanged.connect(self._on_selected)
         self.refresh()
         fit_to_screen(self, 760, 480)
 
@@ -97,6 +119,65 @@ class KnownPeopleDialog(QDialog):
 
     def refresh(self) -> None:
         self.model.set_people(self._services.people.with_role(self._actor, self.role))
+        self._on_selected(self.table.currentIndex())
+
+    def selected(self):
+        return self.model.row_at(self.table.currentIndex())
+
+    def _on_selected(self, index) -> None:
+        """The selected entry's fields in the form, to correct; the others, to merge it
+        into."""
+        person = self.model.row_at(index) if index.isValid() else None
+        self.save_button.setEnabled(person is not None)
+        self.merge_button.setEnabled(person is not None and self.model.rowCount() > 1)
+        self.merge_box.clear()
+        if person is None:
+            return
+        for other in self.model.people():
+            if other.id != person.id:
+                self.merge_box.addItem(other.shown, other)
+        self.name_edit.setText(person.name)
+        self.native_edit.setText(person.name_native or "")
+        self.languages_edit.setText(", ".join(person.languages))
+        self.body_edit.setText(person.body or "")
+
+    def _entered(self) -> dict:
+        return {"name": self.name_edit.text(), "name_native": self.native_edit.text(),
+                "languages": tuple(self.languages_edit.text().replace(",", " ").split()),
+                "body": self.body_edit.text()}
+
+    def save_changes(self) -> None:
+        person = self.selected()
+        if person is None:
+            self.message.setText("Select the person to correct first.")
+            return
+        try:
+            changed = self._services.people.change(self._actor, person, **self._entered())
+        except UserError as refused:
+            self.message.setText(str(refused))
+            return
+        self.message.setText(f"{person.shown} is now {changed.shown}.")
+        self.refresh()
+
+    def merge(self) -> None:
+        person, into = self.selected(), self.merge_box.currentData()
+        if person is None or into is None:
+            self.message.setText("Select the entry to merge, and the person it is.")
+            return
+        answer = QMessageBox.question(
+            self, "Merge two entries",
+            f"{person.shown} and {into.shown} are one person?\n\nThe interview will offer"
+            f" only {into.shown}, and the review will count the interviews that name either"
+            " as this one person's. A merge cannot be undone.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._services.people.merge(self._actor, person, into)
+        except UserError as refused:
+            self.message.setText(str(refused))
+            return
+        self.message.setText(f"{person.shown} is merged into {into.shown}.")
+        self.refresh()
 
     def retire(self) -> None:
         person = self.model.row_at(self.table.currentIndex())
@@ -112,12 +193,10 @@ class KnownPeopleDialog(QDialog):
         self.refresh()
 
     def add(self) -> None:
+        entered = self._entered()
         try:
-            person = self._services.people.add(
-                self._actor, self.role, self.name_edit.text(),
-                name_native=self.native_edit.text(),
-                languages=tuple(self.languages_edit.text().replace(",", " ").split()),
-                body=self.body_edit.text())
+            person = self._services.people.add(self._actor, self.role, entered.pop("name"),
+                                               **entered)
         except UserError as refused:
             self.message.setText(str(refused))
             return

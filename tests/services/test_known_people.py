@@ -85,3 +85,96 @@ def test_a_person_added_by_mistake_is_retired_by_a_supervisor_and_offered_no_mor
                        "retire", "Nobody", "--user", "sup", "--password-stdin",
                        stdin=PASSWORD + "\n")
     assert code != 0 and "offers no interpreter named 'Nobody'" in err
+
+
+def _interview_naming(services, interviewer, isn: str, interpreter: str):
+    from screening_app.protocol.examples import complete_answers
+    from tests.conftest import answer_all
+
+    answers = {**complete_answers("repatriate"), "interpreter_name": interpreter}
+    interview = answer_all(services, interviewer, services.interviews.start(interviewer, isn),
+                           answers)
+    return services.interviews.finalise(interviewer, interview.id).record
+
+
+def test_a_record_keeps_the_id_of_the_known_interpreter_it_names(roster_station):
+    """The name stays as written (the form prints it); the id in the station's list goes
+    with it, sealed in the record and covered by its hash."""
+    services, ivan = roster_station.services, roster_station.interviewer
+    kim = services.people.add(roster_station.supervisor, "interpreter", "Kim Li",
+                              name_native="김리")
+    named = _interview_naming(services, ivan, "NK-100001", "김리")
+    unknown = _interview_naming(services, ivan, "NK-100002", "Pak Su")
+    assert named.answers["interpreter_name"] == "김리"
+    assert named.known_person("interpreter_name") == kim.id
+    assert named.record_sha256 == named.computed_hash()
+    assert unknown.known_person("interpreter_name") is None
+    # Read back as the supervisor reads it, from the sealed columns.
+    reopened = services.interviews.load(roster_station.supervisor, named.id).record
+    assert reopened.known_person("interpreter_name") == kim.id
+
+
+def test_a_corrected_or_merged_entry_reaches_every_record_that_names_it(roster_station):
+    """A supervisor corrects a misspelt entry and merges a second entry for the same
+    person: the review's filter (and its pattern tests) see one interpreter, under the
+    corrected name, while each record keeps the name it was written with."""
+    services, sup, ivan = (roster_station.services, roster_station.supervisor,
+                           roster_station.interviewer)
+    misspelt = services.people.add(ivan, "interpreter", "Kim Lii")
+    twice = services.people.add(ivan, "interpreter", "Gim Ri")
+    first = _interview_naming(services, ivan, "NK-100001", "Kim Lii")
+    second = _interview_naming(services, ivan, "NK-100002", "gim ri")
+    assert services.reviews.flags(sup).interpreters == [("Gim Ri", "Gim Ri"),
+                                                         ("Kim Lii", "Kim Lii")]
+
+    with pytest.raises(PermissionDenied):
+        services.people.change(ivan, misspelt, name="Kim Li")
+    kim = services.people.change(sup, misspelt, name="Kim Li", name_native="김리",
+                                 languages=("ko",))
+    with pytest.raises(UserError, match="already knows interpreter Kim Li"):
+        services.people.change(sup, twice, name="KIM LI")
+    with pytest.raises(UserError, match="merged only into another interpreter"):
+        services.people.merge(sup, kim, kim)
+    services.people.merge(sup, twice, kim)
+
+    assert [p.shown for p in services.people.with_role(sup, "interpreter")] == ["Kim Li (김리)"]
+    assert services.reviews.flags(sup).interpreters == [("Kim Li", "Kim Li")]
+    assert {item.interview_id for item in services.reviews.queue(sup, interpreter="Kim Li")
+            } == {first.id, second.id}
+    assert services.reviews.filter_values(sup)["interpreter"] == [("Kim Li", "Kim Li")]
+    assert services.interviews.load(sup, second.id).record.answers["interpreter_name"] \
+        == "gim ri"
+    changed, = services.station.events.since(0, kinds=("people.changed",))
+    assert changed.payload["was"] == {"name": "Kim Lii", "name_native": None}
+    merged, = services.station.events.since(0, kinds=("people.merged",))
+    assert merged.payload == {"id": twice.id, "role": "interpreter", "name": "Gim Ri",
+                              "into": kim.id, "into_name": "Kim Li"}
+    with pytest.raises(UserError, match="no longer offers interpreter Gim Ri"):
+        services.people.merge(sup, twice, kim)
+
+
+def test_the_command_line_corrects_and_merges_entries(roster_station, capsys, monkeypatch):
+    services, ivan = roster_station.services, roster_station.interviewer
+    services.people.add(ivan, "interpreter", "Kim Lii")
+    services.people.add(ivan, "interpreter", "Gim Ri", languages=("ko",))
+    services.close()
+    data, sup = roster_station.data_dir, ("--user", "sup", "--password-stdin")
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "people", "change",
+                         "kim lii", "--new-name", "Kim Li", "--name-native", "김리", *sup,
+                         stdin=PASSWORD + "\n")
+    assert code == 0, err
+    assert "now knows interpreter Kim Lii as Kim Li (김리)" in out
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "people", "merge", "Gim Ri",
+                         "--into", "김리", *sup, stdin=PASSWORD + "\n")
+    assert code == 0, err
+    assert "Gim Ri and Kim Li (김리) are now one interpreter" in out
+    code, out, _ = cli(capsys, monkeypatch, "--data-dir", data, "people", "list", *sup,
+                       stdin=PASSWORD + "\n")
+    assert out.strip() == "Kim Li (김리)"
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", data, "people", "merge", "Kim Li",
+                       "--into", "Nobody", *sup, stdin=PASSWORD + "\n")
+    assert code != 0 and "offers no interpreter named 'Nobody'" in err
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", data, "people", "change", "Kim Li",
+                       "--new-name", "x", "--user", "ivan", "--password-stdin",
+                       stdin=PASSWORD + "\n")
+    assert code != 0 and err.strip()

@@ -40,3 +40,35 @@ def test_a_supervisor_adds_an_interpreter_and_sees_the_list(qtbot, roster_statio
 
 def test_interviewers_do_not_keep_the_list(qtbot, window):
     assert not window.known_people_action.isVisible()
+
+
+def test_a_supervisor_corrects_an_entry_and_merges_a_second_one_into_it(
+        qtbot, roster_station, confirm_yes):
+    services, sup = roster_station.services, roster_station.supervisor
+    services.people.add(roster_station.interviewer, "interpreter", "Gim Ri")
+    services.people.add(roster_station.interviewer, "interpreter", "Kim Lii")
+    services.sign_in("sup", PASSWORD)
+    window = MainWindow(services, sup, lock_minutes=0)
+    qtbot.addWidget(window)
+    dialog = window.open_known_people_dialog()
+    qtbot.waitExposed(dialog)
+    assert_fits_screen(qtbot, dialog, buttons=[dialog.save_button, dialog.merge_button])
+    assert not dialog.save_button.isEnabled() and not dialog.merge_button.isEnabled()
+    # Selected, the entry's fields come into the form to be corrected.
+    dialog.table.selectRow(1)
+    assert dialog.name_edit.text() == "Kim Lii"
+    dialog.name_edit.clear()
+    type_text(qtbot, dialog.name_edit, "Kim Li")
+    type_text(qtbot, dialog.native_edit, "김리")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Kim Lii is now Kim Li (김리)."
+    # The other entry is the same person: merged into the corrected one, after a question.
+    dialog.table.selectRow(0)
+    assert dialog.name_edit.text() == "Gim Ri"
+    assert [dialog.merge_box.itemText(i) for i in range(dialog.merge_box.count())] == [
+        "Kim Li (김리)"]
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert confirm_yes == ["Merge two entries"]
+    assert dialog.message.text() == "Gim Ri is merged into Kim Li (김리)."
+    assert [p.shown for p in services.people.with_role(sup, "interpreter")] == ["Kim Li (김리)"]
+    assert dialog.model.rowCount() == 1

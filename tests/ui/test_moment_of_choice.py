@@ -515,6 +515,8 @@ def test_the_interpreter_is_picked_from_the_stations_list_or_added_to_it(qtbot, 
     editor.setText("Pak Sung-ho")
     field.flush()
     assert wizard.interview.record.answers["interpreter_name"] == "Pak Sung-ho"
+    pak, = services.people.with_role(roster_station.supervisor, "interpreter")
+    assert wizard.interview.record.known_person("interpreter_name") == pak.id
     assert field.add_known_button.isHidden()
     editor.selectAll()
     type_text(qtbot, editor, "Yi  Mun-sok")
@@ -530,3 +532,6 @@ def test_the_interpreter_is_picked_from_the_stations_list_or_added_to_it(qtbot, 
                                                       "interpreter")] == ["Pak Sung-ho",
                                                                           "Yi Mun-sok"]
     assert "Yi Mun-sok" in editor.completer().model().stringList()
+    # The answer now names a known person: the record keeps their id with it.
+    yi = services.people.find(roster_station.supervisor, "interpreter", "Yi Mun-sok")
+    assert wizard.interview.record.known_person("interpreter_name") == yi.id
