@@ -1,7 +1,10 @@
 """Opening the review queue and the dashboard on a station with 2,000 and with 20,000
 finalised interviews: each under 300 ms on this machine (an absolute target, measured
-here). The queue opens with its rows; the flags follow from a background task, timed
-separately (the first time with loading statsmodels and scipy, then again).
+here). The queue opens with its rows. The first time, its flags follow from a background
+task; once computed they are kept (sealed to the review key) and open with the queue while
+no record changes. The queue is opened three times, its flags arriving in each: the best
+of the three is with the flags kept. The background pass is timed separately (the first
+time with loading statsmodels and scipy, then again).
 
 The interviews are written straight into the database (a read benchmark: taking 20,000
 interviews through the services would render and sign 20,000 PDFs first).
@@ -118,7 +121,7 @@ def measure(count: int) -> bool:
             def open_and_show(opener=opener):
                 dialog = opener()
                 dialog.show()
-                app.processEvents()
+                app.processEvents()  # the kept flags, when there are some, are shown here
                 dialog.close()
             runs.append(timed(open_and_show))
             # The queue's flags arrive from a background task after it opens: let it end
@@ -126,9 +129,13 @@ def measure(count: int) -> bool:
             QThreadPool.globalInstance().waitForDone()
             app.processEvents()
         results[name] = min(runs)
+    kept = services.reviews.kept_flags(supervisor) is not None
     parts = {
         "queue query": timed(lambda: services.reviews.queue(supervisor)),
-        "flags": timed(lambda: services.reviews.flags(supervisor)),  # libraries loaded above
+        "kept flags": timed(lambda: services.reviews.kept_flags(supervisor)),
+        # Computed afresh (libraries loaded above): what a new record costs the next time.
+        "flags": timed(lambda: services.reviews._computed_flags(
+            services.reviews._flag_settings())),
         "dashboard figures": timed(lambda: services.dashboard.figures(supervisor)),
     }
     print(f"review queue and dashboard, {count} finalised interviews")
@@ -136,7 +143,8 @@ def measure(count: int) -> bool:
     for name, ms in results.items():
         verdict = "ok" if ms < TARGET_MS else "OVER TARGET"
         ok &= ms < TARGET_MS
-        print(f"  open {name}: {ms:.0f} ms (target < {TARGET_MS} ms) {verdict}")
+        shown = " with its flags kept" if name == "review queue" and kept else ""
+        print(f"  open {name}{shown}: {ms:.0f} ms (target < {TARGET_MS} ms) {verdict}")
     print("  of which: " + ", ".join(f"{k} {v:.0f} ms" for k, v in parts.items()))
     services.close()
     shutil.rmtree(folder, ignore_errors=True)

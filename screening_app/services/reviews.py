@@ -10,10 +10,12 @@ store/reviews.py), shown in the history and carried to headquarters with the rev
 
 import json
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
 
+import screening_app
 from screening_app.domain.accounts import Actor, Role, account_label
-from screening_app.domain.canonical import local_minute, utc_now
+from screening_app.domain.canonical import canonical_json, local_minute, utc_now
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus
 from screening_app.domain.review_flags import (
@@ -36,6 +38,7 @@ from screening_app.services.protocol_labels import ProtocolLabels
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.known_people import KnownPeopleRepository
+from screening_app.store.review_cache import ReviewCacheRepository
 from screening_app.store.reviews import ReviewRepository, ReviewRow
 from screening_app.store.station import Station
 from screening_app.store.users import UserNames
@@ -144,6 +147,19 @@ class ReviewFlags:
     def for_interview(self, interview_id: str) -> list[ReviewFlag]:
         return self.per_interview.get(interview_id, [])
 
+    def as_json(self) -> dict:
+        return {"per_interview": {interview_id: [_flag_json(f) for f in found]
+                                  for interview_id, found in self.per_interview.items()},
+                "camp": [_flag_json(f) for f in self.camp],
+                "interpreters": [list(pair) for pair in self.interpreters]}
+
+    @classmethod
+    def from_json(cls, content: dict) -> "ReviewFlags":
+        return cls({interview_id: [_flag_of(f) for f in found]
+                    for interview_id, found in content["per_interview"].items()},
+                   [_flag_of(f) for f in content["camp"]],
+                   [tuple(pair) for pair in content["interpreters"]])
+
     def shown_by_interview(self) -> dict[str, list[ReviewFlag]]:
         """What the queue shows against each interview: its own flags, then each camp-wide
         pattern it is part of (so "Flagged only" lists a pattern's interviews too).
@@ -155,6 +171,24 @@ class ReviewFlags:
         return shown
 
 
+def _flag_json(flag: ReviewFlag) -> dict:
+    return {"kind": flag.kind, "interview_id": flag.interview_id,
+            "explanation": flag.explanation, "title": flag.title,
+            "interview_ids": list(flag.interview_ids)}
+
+
+def _flag_of(content: dict) -> ReviewFlag:
+    return ReviewFlag(content["kind"], content["interview_id"], content["explanation"],
+                      content["title"], tuple(content["interview_ids"]))
+
+
+# The flags as last computed are kept sealed (store/review_cache.py) under this name, with
+# what they were computed from; the format changes when what they say or hold changes, so
+# that a result an older program kept is not shown.
+FLAGS_CACHE = "flags"
+_FLAGS_CACHE_FORMAT = 1
+
+
 class ReviewService:
     def __init__(self, station: Station, settings=None):
         self._station = station
@@ -163,6 +197,7 @@ class ReviewService:
         self._reviews = ReviewRepository(station.db)
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
+        self._cache = ReviewCacheRepository(station.db, station.review)
         # Set by the composition root: countersigns the stored form on approval.
         self.on_approve = None
 
@@ -300,9 +335,56 @@ class ReviewService:
     # -- flags ------------------------------------------------------------------------------
     def flags(self, actor: Actor, settings: FlagSettings | None = None) -> ReviewFlags:
         """Every finalised interview's flags, and the camp-wide ones (outcome skew by
-        interviewer or interpreter, compounds answering as one)."""
+        interviewer or interpreter, compounds answering as one): as kept when nothing they
+        are computed from has changed since, else computed again (and kept)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
-        settings = settings or self._flag_settings()
+        if settings is not None:  # what-if settings: computed, never kept
+            return self._computed_flags(settings)
+        settings = self._flag_settings()
+        # Taken before the records are read: a record that lands meanwhile makes what is
+        # kept stale, never wrong.
+        inputs = self._flags_inputs(settings)
+        kept = self._kept_flags(inputs)
+        if kept is not None:
+            return kept
+        flags = self._computed_flags(settings)
+        content = canonical_json({"inputs": inputs, "flags": flags.as_json()}).encode()
+        with write_transaction(self._db):
+            self._cache.save(FLAGS_CACHE, content, utc_now())
+        return flags
+
+    def kept_flags(self, actor: Actor) -> ReviewFlags | None:
+        """The flags as kept, when nothing they were computed from has changed since; None
+        when they must be computed again (``flags``). Quick: the queue opens with them."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        return self._kept_flags(self._flags_inputs(self._flag_settings()))
+
+    def _kept_flags(self, inputs: dict) -> ReviewFlags | None:
+        content = self._cache.load(FLAGS_CACHE)
+        if content is None:
+            return None
+        try:
+            kept = json.loads(content)
+            # Compared as JSON: what was kept went through it (a tuple came back a list).
+            if canonical_json(kept["inputs"]) != canonical_json(inputs):
+                return None
+            return ReviewFlags.from_json(kept["flags"])
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None  # kept in a shape this program does not read: computed again
+
+    def _flags_inputs(self, settings: FlagSettings) -> dict:
+        """What the flags are computed from, short of the records themselves (counted by
+        the database's generation of them): a change to any of these computes them again."""
+        return {"format": _FLAGS_CACHE_FORMAT, "program": screening_app.__version__,
+                "records": self._cache.generation(),
+                "settings": {f.name: (dict(value) if isinstance(value, Mapping) else value)
+                             for f in fields(settings)
+                             for value in (getattr(settings, f.name),)},
+                "interviewers": UserNames(self._db).labels(),
+                "interpreters": [asdict(person) for person in KnownPeopleRepository(
+                    self._db).ever_known(NAMED_PERSON_ROLES[INTERPRETER_ROLE])]}
+
+    def _computed_flags(self, settings: FlagSettings) -> ReviewFlags:
         records = self._interviews.find(status=InterviewStatus.FINAL)
         by_subject: dict[str, list] = {}
         for record in records:
@@ -332,12 +414,12 @@ class ReviewService:
         from screening_app.analysis.group_flags import group_flags
 
         question_of = role_question_reader(self._labels.protocol, INTERPRETER_ROLE)
-        interpreter_of = self._as_known_interpreter(
+        read_interpreter = self._as_known_interpreter(
             role_reader(self._labels.protocol, INTERPRETER_ROLE),
             lambda record: record.known_person(question_of(record) or ""))
-        camp = group_flags(records, settings, labels, interpreter_of)
-        return ReviewFlags(per_interview, camp, _choices(
-            interpreter_of(record) for record in records))
+        interpreters = {record.id: read_interpreter(record) for record in records}  # once each
+        camp = group_flags(records, settings, labels, lambda record: interpreters[record.id])
+        return ReviewFlags(per_interview, camp, _choices(interpreters.values()))
 
     def flags_for(self, actor: Actor, interview_id: str) -> list[ReviewFlag]:
         """One interview's flags (what approving it must answer with a note)."""

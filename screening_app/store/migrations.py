@@ -546,6 +546,43 @@ def m0018_known_people_merged(db: Database) -> None:
     )
 
 
+@migrations(name="0019_review_cache")
+def m0019_review_cache(db: Database) -> None:
+    # The review's flags read every finalised record (thousands opened and parsed, then the
+    # pattern tests): kept sealed to the review key once computed, they open with the
+    # queue. The triggers count every change that can change a flag (a record finalised,
+    # or changed in any way after, and a form printed), so that a kept result is used only
+    # while nothing it was computed from has changed. Drafts change all the time and
+    # change no flag: they are not counted.
+    _run_script(
+        db,
+        """
+        CREATE TABLE review_cache (
+            name TEXT PRIMARY KEY,
+            sealed BLOB NOT NULL,
+            saved_at TEXT NOT NULL
+        );
+        CREATE TABLE review_inputs (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        );
+        INSERT INTO review_inputs (id, generation) VALUES (1, 0);
+        CREATE TRIGGER review_inputs_final_inserted AFTER INSERT ON interviews
+            WHEN NEW.status = 'final'
+            BEGIN UPDATE review_inputs SET generation = generation + 1; END;
+        CREATE TRIGGER review_inputs_final_updated AFTER UPDATE ON interviews
+            WHEN NEW.status = 'final' OR OLD.status = 'final'
+            BEGIN UPDATE review_inputs SET generation = generation + 1; END;
+        CREATE TRIGGER review_inputs_final_deleted AFTER DELETE ON interviews
+            WHEN OLD.status = 'final'
+            BEGIN UPDATE review_inputs SET generation = generation + 1; END;
+        CREATE TRIGGER review_inputs_printed AFTER INSERT ON events
+            WHEN NEW.kind = 'document.printed'
+            BEGIN UPDATE review_inputs SET generation = generation + 1; END;
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -8,7 +8,7 @@ queue is reloaded, and a status line says what happened."""
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -263,11 +263,19 @@ class ReviewQueueDialog(QDialog):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.flagged_only.toggled.connect(lambda _on: self.reload())
         self._fill_choice_filters()
+        # The flags read every record of the camp (and do not depend on the filters). As
+        # kept when nothing has changed since they were computed, they come with the rows;
+        # else they are computed in the background, so the queue opens quickly at any size.
+        kept = services.reviews.kept_flags(actor)
+        if kept is not None:
+            self._take_flags(kept)
         self.reload()
         fit_to_screen(self, 1180, 640)
-        # The flags read every record of the camp (and do not depend on the filters): they
-        # are computed once, in the background, so the queue opens quickly at any size.
-        self._load_flags()
+        if kept is not None:
+            # Said once the window is up (and its listeners connected).
+            QTimer.singleShot(0, self, self.sig_flags_loaded.emit)
+        else:
+            self._compute_flags()
 
     def _fill_choice_filters(self) -> None:
         """The filters' values; the interpreters follow with the flags (listing them opens
@@ -312,10 +320,16 @@ class ReviewQueueDialog(QDialog):
     def refresh(self) -> None:
         """The queue again, as it is now (opened a second time, it is brought forward and
         brought up to date rather than doubled; its filters stay as they are)."""
+        kept = self._services.reviews.kept_flags(self._actor)
+        if kept is not None:
+            self._take_flags(kept)
         self.reload()
-        self._load_flags()
+        if kept is not None:
+            self.sig_flags_loaded.emit()
+        else:
+            self._compute_flags()
 
-    def _load_flags(self) -> None:
+    def _compute_flags(self) -> None:
         parent, actor = self._services, self._actor
         self._flags_task = Task(lambda _report, _token: compute_flags(parent, actor))
         self._flags_task.signals.sig_finished.connect(self._on_flags)
@@ -323,13 +337,19 @@ class ReviewQueueDialog(QDialog):
             lambda message: self._show_camp_flags(f"Flags could not be computed: {message}"))
         run_in_background(self._flags_task)
 
-    def _on_flags(self, flags) -> None:
+    def _take_flags(self, flags) -> None:
+        """The flags' share of the queue: the interpreters to filter by, each interview's
+        flags, and the camp's patterns above the table."""
         _fill_filter(self.interpreter_filter, flags.interpreters, "All interpreters")
         self._flags_by_interview = flags.shown_by_interview()
+        self._show_camp_flags("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
+
+    def _on_flags(self, flags) -> None:
+        """The flags computed in the background, arrived: shown against the rows."""
+        self._take_flags(flags)
         self.model.set_flags(self._flags_by_interview)
         if self.flagged_only.isChecked():
             self.reload()
-        self._show_camp_flags("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
         self._fit_columns()
         self._on_row_changed(self.table.currentIndex(), None)
         self.sig_flags_loaded.emit()

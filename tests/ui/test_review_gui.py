@@ -289,3 +289,29 @@ def test_a_pattern_shows_against_each_of_its_interviews(qtbot, roster_station, m
     dialog.table.selectRow(0)
     assert "⚑ Part of a pattern: In Compound 62 on " in dialog.flags_label.text()
     assert "In Compound 62 on " in dialog.camp_flags_label.text()
+
+
+def test_the_queue_opened_again_shows_the_flags_kept_at_once(qtbot, queue, monkeypatch):
+    """Once computed, the flags open with the queue: no second pass over every record
+    while nothing has changed; a new record computes them again in the background."""
+    from screening_app.ui import review_queue
+
+    station, window, dialog = queue
+    flagged = cell(dialog, 0, "flags")
+    assert "Transcribed" in flagged
+    dialog.close()
+    window.review_dialog = None
+    computed = []
+    compute = review_queue.compute_flags
+    monkeypatch.setattr(review_queue, "compute_flags",
+                        lambda *args: computed.append(1) or compute(*args))
+    with qtbot.waitSignal(window.sig_review_queue_ready, timeout=5_000):
+        again = window.open_review_queue()
+    again.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert cell(again, 0, "flags") == flagged and computed == []
+    station.services.transcription.record(
+        station.interviewer, "NK-100013",
+        {"answers": complete_answers("enlist"), **PAPER_TIMES}, "paper")
+    with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
+        again.refresh()
+    assert computed == [1] and again.model.rowCount() == 4

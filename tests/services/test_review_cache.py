@@ -1,0 +1,111 @@
+"""The review's flags are kept, sealed to the review key, and shown again only while
+nothing they were computed from has changed."""
+
+import pytest
+
+from screening_app.protocol.examples import complete_answers
+from screening_app.services import reviews as reviews_module
+from tests.conftest import change_sealed_choice
+from tests.services.test_reviews import PAPER_TIMES
+
+
+@pytest.fixture
+def computed(roster_station, monkeypatch):
+    """A station with a flagged interview, and a count of the times the flags were computed
+    from the records (rather than taken as kept)."""
+    services = roster_station.services
+    answers = {**complete_answers("enlist"), "threatened": "yes"}
+    record = services.transcription.record(roster_station.interviewer, "NK-100013",
+                                           {"answers": answers, **PAPER_TIMES}, "paper")
+    counted = []
+    computed_flags = reviews_module.ReviewService._computed_flags
+
+    def counting(self, settings):
+        counted.append(settings)
+        return computed_flags(self, settings)
+    monkeypatch.setattr(reviews_module.ReviewService, "_computed_flags", counting)
+    return roster_station, record, counted
+
+
+def _kinds(flags, interview_id):
+    return sorted(flag.kind for flag in flags.for_interview(interview_id))
+
+
+def test_flags_computed_once_are_kept_until_a_record_changes(computed):
+    station, record, counted = computed
+    services, sup = station.services, station.supervisor
+    assert services.reviews.kept_flags(sup) is None
+    first = services.reviews.flags(sup)
+    assert "coercion_reported" in _kinds(first, record.id) and len(counted) == 1
+    kept = services.reviews.kept_flags(sup)
+    assert kept is not None and _kinds(kept, record.id) == _kinds(first, record.id)
+    assert [f.explanation for f in kept.for_interview(record.id)] == [
+        f.explanation for f in first.for_interview(record.id)]
+    assert services.reviews.flags(sup).interpreters == first.interpreters
+    assert len(counted) == 1  # taken as kept
+    # A new record makes them stale: computed again, with the new record's flags.
+    other = services.transcription.record(station.interviewer, "NK-100002",
+                                          {"answers": complete_answers("enlist"),
+                                           **PAPER_TIMES}, "paper")
+    assert services.reviews.kept_flags(sup) is None
+    assert "transcribed" in _kinds(services.reviews.flags(sup), other.id)
+    assert len(counted) == 2
+    # A draft being answered changes no flag: what is kept stays.
+    draft = services.interviews.start(station.interviewer, "CN-700001")
+    services.interviews.answer(station.interviewer, draft.id, "isn_matches", "yes")
+    assert services.reviews.kept_flags(sup) is not None
+
+
+def test_a_print_a_setting_a_name_or_the_interpreters_list_makes_them_stale(computed):
+    station, record, counted = computed
+    services, sup = station.services, station.supervisor
+    changes = [
+        lambda: services.documents.record_print(
+            sup, services.documents.latest(sup, record.id)),
+        lambda: services.settings.set(sup, "flag_group_q", "0.01"),
+        lambda: services.accounts.set_display_name(station.admin, "ivan", "Lt. Ivanov"),
+        lambda: services.people.add(sup, "interpreter", "Kim Li"),
+    ]
+    for change in changes:
+        services.reviews.flags(sup)
+        assert services.reviews.kept_flags(sup) is not None
+        change()
+        assert services.reviews.kept_flags(sup) is None
+    assert len(counted) == len(changes)
+
+
+def test_a_record_changed_behind_the_programs_back_makes_them_stale(computed):
+    """The database counts every change to a finalised record, whoever makes it."""
+    station, record, _counted = computed
+    services, sup = station.services, station.supervisor
+    services.reviews.flags(sup)
+    change_sealed_choice(services, record.id, "repatriate")
+    assert services.reviews.kept_flags(sup) is None
+
+
+def test_what_is_kept_is_sealed_to_the_review_key(computed):
+    """An interviewer's session (or anyone with a copy of the data folder and no review
+    key) reads nothing of them: no flag, no interviewer's name, no count in clear."""
+    station, record, _counted = computed
+    services, sup = station.services, station.supervisor
+    flags = services.reviews.flags(sup)
+    (sealed,) = services.station.db.execute("SELECT sealed FROM review_cache").fetchone()
+    explanation = flags.for_interview(record.id)[0].explanation
+    for clear in (explanation.encode(), record.id.encode(), b"coercion", b"ivan"):
+        assert clear not in bytes(sealed)
+    # A session without the review key's private half neither reads nor keeps them.
+    services.station.review.lock()
+    assert services.reviews.kept_flags(sup) is None
+
+
+def test_what_if_settings_are_computed_and_never_kept(computed):
+    from dataclasses import replace
+
+    station, _record, counted = computed
+    services, sup = station.services, station.supervisor
+    services.reviews.flags(sup)
+    what_if = replace(services.reviews._flag_settings(), group_q=0.2)
+    services.reviews.flags(sup, what_if)
+    services.reviews.flags(sup, what_if)
+    assert len(counted) == 3
+    assert services.reviews.kept_flags(sup) is not None  # the station's, still kept
