@@ -4,18 +4,20 @@ together) and operation-wide, so that a pattern split over ten laptops is seen w
 The same tests as at a station (analysis/group_flags.py), on the records headquarters
 holds. Interviewers are named by login and station ("ivan at KOJE-01"): login names are
 the station's own. Days are local days in headquarters' time zone (its computer's).
+Interpreters are one person per id a station's records keep (that station's list of known
+people), and across stations by name.
 """
 
 import csv
 import io
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
 from screening_app.domain.review_flags import FlagSettings, ReviewFlag
-from screening_app.protocol.vocabulary import role_reader
+from screening_app.protocol.vocabulary import role_question_reader, role_reader
 from screening_app.services.lists import neutralise
 
 OPERATION = "All camps"
@@ -35,7 +37,6 @@ def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFla
 
     settings = settings or protocol_flag_settings(time_zone=system_time_zone())
     camps = {row.station_id: row.camp for row in store.stations()}
-    interpreter_of = role_reader(_protocols(store), "interpreter_name")
     by_camp: dict[str, list[InterviewRecord]] = defaultdict(list)
     labels: dict[str, str] = {}
     with store.snapshot():
@@ -43,6 +44,12 @@ def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFla
             record = _record(held)
             by_camp[camps.get(station_id, station_id)].append(record)
             labels[record.interviewer_id] = f"{record.interviewer_name} at {station_id}"
+    protocols = _protocols(store)
+    question_of = role_question_reader(protocols, "interpreter_name")
+    interpreter_of = _one_name_per_known_person(
+        [record for records in by_camp.values() for record in records],
+        role_reader(protocols, "interpreter_name"),
+        lambda record: record.known_person(question_of(record) or ""))
     flags = [ScopedFlag(camp, flag) for camp in sorted(by_camp)
              for flag in group_flags(by_camp[camp], settings, labels, interpreter_of)]
     if len(by_camp) > 1:
@@ -64,6 +71,25 @@ def csv_text(flags: list[ScopedFlag]) -> str:
             scoped.scope, flag.shown_title, flag.explanation, str(len(flag.interview_ids)),
             " ".join(flag.interview_ids))])
     return out.getvalue()
+
+
+def _one_name_per_known_person(records: list[InterviewRecord], read_name, read_id):
+    """A reader of a record's interpreter: records that name a person on their station's
+    list (by the id they keep) are one interpreter here too, under the name most of them
+    give, however each was written (the stations' lists stay at the stations)."""
+    names: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for record in records:
+        person, name = read_id(record), read_name(record)
+        if person and isinstance(name, str) and name.strip():
+            names[record.station_id, person][" ".join(name.split())] += 1
+    # Ties go to the name seen first: the same records always give the same name.
+    chosen = {key: counts.most_common(1)[0][0] for key, counts in names.items()}
+
+    def read(record: InterviewRecord) -> object:
+        person = read_id(record)
+        return chosen.get((record.station_id, person), read_name(record)) if person \
+            else read_name(record)
+    return read
 
 
 def _protocols(store):
@@ -99,4 +125,4 @@ def _record(held: dict) -> InterviewRecord:
         started_at=held.get("started_at") or held["finalised_at"], ended_at=held.get("ended_at"),
         finalised_at=held.get("finalised_at"),
         outcome=OutcomeStatus(held["outcome"]) if held.get("outcome") else None,
-        choice=held.get("choice"))
+        choice=held.get("choice"), journal=tuple(held.get("journal") or ()))

@@ -9,14 +9,16 @@ from tests.hq.test_web import OPERATOR_AUTH, client  # noqa: F401 - the fixture
 _count = iter(range(1, 10_000))
 
 
-def held(store, station_id: str, camp: str, records: list[tuple[str, str, str]]) -> list[str]:
-    """(compound, day, choice) interviews held from a station, taken by 'ivan' there."""
+def held(store, station_id: str, camp: str, records: list[tuple[str, str, str]],
+         fields=lambda n: {}) -> list[str]:
+    """(compound, day, choice) interviews held from a station, taken by 'ivan' there;
+    ``fields(n)`` gives the nth its own further fields."""
     ids = []
     with store.transaction():
         if store.station(station_id) is None:
             store.insert_station(station_id, camp, "(certificate)", sha256_hex(station_id),
                                  "2026-11-01T00:00:00.000Z")
-        for compound, day, choice in records:
+        for n, (compound, day, choice) in enumerate(records):
             number = next(_count)
             record = {"id": f"{station_id}-{number:05d}", "station_id": station_id,
                       "subject_isn": f"NK-{number:06d}", "status": "final",
@@ -25,7 +27,8 @@ def held(store, station_id: str, camp: str, records: list[tuple[str, str, str]])
                       "finalised_at": f"{day}T01:30:00.000Z", "interviewer_id": "u-ivan",
                       "interviewer_name": "ivan",
                       "answers": {"interpreter_name": "Kim Li"},
-                      "subject_snapshot": {"isn": f"NK-{number:06d}", "compound": compound}}
+                      "subject_snapshot": {"isn": f"NK-{number:06d}", "compound": compound},
+                      **fields(n)}
             store.insert_interview(station_id, record, sha256_hex(canonical_json(record)))
             ids.append(record["id"])
     return ids
@@ -78,3 +81,35 @@ def test_names_in_a_pattern_are_escaped_on_the_page_and_neutralised_in_the_expor
     rows = client.get(f"/lists/{pattern_flags.CSV_FILE}", headers=OPERATOR_AUTH
                       ).content.decode("utf-8-sig").splitlines()
     assert rows[1].startswith("'=SUM(1),")  # a spreadsheet reads text, not a formula
+
+
+def test_an_interpreter_written_two_ways_is_one_person_by_the_id_the_records_keep(hq):
+    """A station's records keep the id of the interpreter on its list with the name as
+    written: at headquarters, the 30 interviews written "Kim Li" or "Gim Ri" with one id
+    are one interpreter (tested, and flagged), where each spelling alone has too few."""
+    from screening_app.protocol import default_protocol
+
+    protocol = default_protocol()
+    with hq.store.transaction():
+        hq.store.insert_protocol(protocol.sha256, protocol.id, protocol.version,
+                                 canonical_json(protocol.source), "2026-11-01T00:00:00.000Z")
+    def named(name: str, person: str) -> dict:
+        return {"protocol_sha256": protocol.sha256, "protocol_id": protocol.id,
+                "protocol_version": protocol.version, "answers": {"interpreter_name": name},
+                "journal": [{"at": "1952-04-14T01:05:00.000Z", "step": "language",
+                             "question": "interpreter_name", "value": name,
+                             "person": person}]}
+
+    ids = held(hq.store, "KOJE-01", "Koje-do",
+               [("Compound 76", f"1952-04-{14 + n % 3}", "enlist") for n in range(30)],
+               lambda n: named("Kim Li" if n < 16 else "Gim  Ri", "p-kim"))
+    held(hq.store, "KOJE-01", "Koje-do",
+         [("Compound 76", f"1952-04-{14 + n % 3}", choice)
+          for n, choice in enumerate(("enlist", "repatriate") * 15)],
+         lambda n: named("Pak Su", "p-pak"))
+    flags = pattern_flags.pattern_flags(hq.store)
+    (skewed,) = [f.flag for f in flags if f.flag.kind == "interpreter_skew"
+                 and f.scope == "Koje-do"]
+    assert skewed.explanation.startswith("Interpreter Kim Li: 100%") \
+        and "in 30 interviews" in skewed.explanation
+    assert sorted(skewed.interview_ids) == sorted(ids)
