@@ -196,7 +196,8 @@ def cmd_protocol_show(args) -> int:
 
     protocol = default_protocol()
     if args.example_answers:
-        _print_json({"answers": complete_answers(args.choice)})
+        answers = complete_answers(args.choice) if args.choice else complete_answers()
+        _print_json({"answers": answers})
         return EXIT_OK
     description = describe_protocol(protocol)
     if args.json:
@@ -729,8 +730,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true")
     show.add_argument("--example-answers", action="store_true",
                       help="print a complete answers file for 'interview record'")
-    show.add_argument("--choice", choices=["repatriate", "enlist"], default="repatriate",
-                      help="the choice in the example answers (default repatriate)")
+    show.add_argument("--choice", metavar="OPTION",
+                      help="the choice in the example answers (an option of the protocol's"
+                      " choice; by default the example's own)")
     show.set_defaults(handler=cmd_protocol_show, needs_station=False)
 
     interview = commands.add_parser("interview", help="interviews").add_subparsers(

@@ -67,6 +67,8 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
                 ) -> list[ReviewFlag]:
     """``interpreter_of`` reads the interpreter's name from a record (the protocol says
     which answer holds it); without it interpreters are not tested."""
+    if settings.skew_choice is None:
+        return []  # no choice to count: the protocol names none (protocol_flag_settings)
     completed = [r for r in records
                  if r.outcome == OutcomeStatus.COMPLETED and r.choice is not None]
     labels = interviewer_labels or {}

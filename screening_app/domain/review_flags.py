@@ -71,8 +71,11 @@ class FlagSettings:
     uniform_min_interviews: int = 15
     uniform_share: float = 0.95  # for a compound interviewed on one day only
     time_zone: str = "UTC"  # the station's: days are grouped and shown as local days
-    explanation_step: str = "explanation"
-    skew_choice: str = "enlist"
+    # The protocol's (services/reviews.protocol_flag_settings fills them in): the step the
+    # explanation's minimum is measured on, and the choice whose share the pattern tests
+    # count. Without them, neither is tested.
+    explanation_step: str | None = None
+    skew_choice: str | None = None
     # How people read a choice and a protocol flag: the protocol's labels by id (the
     # service fills them in); an id without a label is shown as it is.
     choice_labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -117,7 +120,8 @@ def record_flags(
             )
     # No step timings at all means the interview was not timed (a transcribed paper form,
     # or one from before steps were timed), which is not an explanation that took no time.
-    if completed and step_seconds and not record.transcribed:
+    if completed and step_seconds and not record.transcribed \
+            and settings.explanation_step is not None:
         explained = step_seconds.get(settings.explanation_step, 0.0)
         if explained < settings.minimum_explanation_seconds:
             minimum = format_duration(settings.minimum_explanation_seconds)

@@ -17,7 +17,11 @@ from dataclasses import dataclass
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
 from screening_app.domain.review_flags import FlagSettings, ReviewFlag
-from screening_app.protocol.vocabulary import role_question_reader, role_reader
+from screening_app.protocol.vocabulary import (
+    INTERPRETER_NAME,
+    role_question_reader,
+    role_reader,
+)
 from screening_app.services.lists import neutralise
 
 OPERATION = "All camps"
@@ -45,10 +49,10 @@ def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFla
             by_camp[camps.get(station_id, station_id)].append(record)
             labels[record.interviewer_id] = f"{record.interviewer_name} at {station_id}"
     protocols = _protocols(store)
-    question_of = role_question_reader(protocols, "interpreter_name")
+    question_of = role_question_reader(protocols, INTERPRETER_NAME)
     interpreter_of = _one_name_per_known_person(
         [record for records in by_camp.values() for record in records],
-        role_reader(protocols, "interpreter_name"),
+        role_reader(protocols, INTERPRETER_NAME),
         lambda record: record.known_person(question_of(record) or ""))
     flags = [ScopedFlag(camp, flag) for camp in sorted(by_camp)
              for flag in group_flags(by_camp[camp], settings, labels, interpreter_of)]

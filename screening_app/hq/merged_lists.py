@@ -1,7 +1,8 @@
 """The merged revised lists: every station's records and rosters, one line per person.
 
-Sections: "repatriate" and "removed" (refuses repatriation) from approved current records
-(see hq/conflicts.py for which record of a station is current); "conflicts" (stations
+Sections: one per outcome of the choice, as the default protocol names them ("repatriate"
+and "removed", refusing repatriation), from approved current records (see
+hq/conflicts.py for which record of a station is current); "conflicts" (stations
 disagree and no operator has decided); "pending" (screened, but no approved record yet, or
 not completed: which, and where); "unscreened" (on a roster at headquarters, no final
 record anywhere). A person is in exactly one section, once, however many stations' rosters
@@ -27,6 +28,13 @@ from screening_app.hq.conflicts import (
     latest_resolved_by_isn,
 )
 from screening_app.hq.store import HeldInterview, HqStore, RosterPerson
+from screening_app.protocol import default_protocol
+from screening_app.protocol.vocabulary import (
+    CONFLICTS_LIST,
+    PENDING_LIST,
+    UNSCREENED_LIST,
+    list_title,
+)
 from screening_app.services.lists import neutralise
 
 CSV_HEADER = ("isn", "name_native", "name_latin", "compound", "detail", "stations")
@@ -35,14 +43,27 @@ TITLE_CAMP = "all camps (merged)"
 APPROVED = "approved"
 PUBLISHED = "HQ"  # where a roster row published by headquarters to every station comes from
 
-SECTIONS = (
-    ("repatriate", "To be repatriated · 송환 대상 · 遣返名单"),
-    ("removed", "Removed: refuses repatriation · 송환 거부 · 拒绝遣返"),
-    ("conflicts", "Stations disagree: an operator must decide · 기록 충돌 · 记录冲突"),
-    ("pending", "Pending: no approved record yet, or not completed · 미결 · 待定"),
-    ("unscreened", "Not screened · 미면담 · 未面谈"),
+OTHER_SECTIONS = (
+    (CONFLICTS_LIST, "Stations disagree: an operator must decide · 기록 충돌 · 记录冲突"),
+    (PENDING_LIST, "Pending: no approved record yet, or not completed · 미결 · 待定"),
+    (UNSCREENED_LIST, "Not screened · 미면담 · 未面谈"),
 )
-SLUGS = tuple(slug for slug, _ in SECTIONS)
+
+
+def _outcome_lists() -> dict[str, tuple[str, str]]:
+    """Each option of the choice: (its list's file name, title), as the default protocol
+    names them."""
+    return {outcome.option: (outcome.list_slug, list_title(outcome))
+            for outcome in default_protocol().outcomes}
+
+
+def sections() -> tuple[tuple[str, str], ...]:
+    """(file name, title) of every list, outcomes first."""
+    return (*_outcome_lists().values(), *OTHER_SECTIONS)
+
+
+def list_slugs() -> tuple[str, ...]:
+    return tuple(slug for slug, _title in sections())
 
 
 @dataclass(frozen=True)
@@ -65,21 +86,24 @@ class MergedRow:
 @dataclass
 class MergedLists:
     rows: dict[str, list[MergedRow]] = field(
-        default_factory=lambda: {slug: [] for slug in SLUGS})
+        default_factory=lambda: {slug: [] for slug in list_slugs()})
 
     def sections(self) -> list[tuple[str, str, list[MergedRow]]]:
-        return [(slug, title, self.rows[slug]) for slug, title in SECTIONS]
+        """Every list; a choice the protocol does not name (taken on another protocol)
+        has one of its own, named by the choice, so that no one is left off."""
+        named = dict(sections())
+        return [(slug, named.get(slug, slug), rows) for slug, rows in self.rows.items()]
 
     def section(self, slug: str) -> list[MergedRow]:
-        return self.rows[slug]
+        return self.rows.get(slug, [])
 
     def counts(self) -> dict[str, int]:
-        return {slug: len(self.rows[slug]) for slug in SLUGS}
+        return {slug: len(rows) for slug, rows in self.rows.items()}
 
     def where(self, isn: str) -> str | None:
         """The section a person is in (None when nobody knows them)."""
-        return next((slug for slug in SLUGS if any(r.isn == isn for r in self.rows[slug])),
-                    None)
+        return next((slug for slug, rows in self.rows.items()
+                     if any(r.isn == isn for r in rows)), None)
 
 
 # -- building -------------------------------------------------------------------------------
@@ -99,7 +123,7 @@ def build(store: HqStore) -> MergedLists:
         for person in _people(store):
             slug, row = _classify(store, person, opened.get(person.isn),
                                   resolved.get(person.isn))
-            lists.rows[slug].append(row)
+            lists.rows.setdefault(slug, []).append(row)
     return lists
 
 
@@ -118,7 +142,7 @@ def _classify(store: HqStore, person: _Person, opened: Conflict | None,
               resolved: Conflict | None) -> tuple[str, MergedRow]:
     if not person.records:
         where = _roster_stations(person)
-        return "unscreened", _row(person, None, _on_rosters(where), where)
+        return UNSCREENED_LIST, _row(person, None, _on_rosters(where), where)
     stations = tuple(sorted({r.station_id for r in person.records}))
     current = current_records(person.records)
     if disagree(current):
@@ -128,11 +152,11 @@ def _classify(store: HqStore, person: _Person, opened: Conflict | None,
             how = (f"conflict {resolved.id} resolved by {resolved.resolution.operator}:"
                    f" {kept.station_id}'s record kept")
             return _decided(person, [kept], how, stations)
-        return "conflicts", _row(person, _latest(current.values()),
+        return CONFLICTS_LIST, _row(person, _latest(current.values()),
                                  _conflict_detail(opened, current), stations)
     if current:
         return _decided(person, list(current.values()), "", stations)
-    return "pending", _row(person, _latest(person.records), _not_current(store, person),
+    return PENDING_LIST, _row(person, _latest(person.records), _not_current(store, person),
                            stations)
 
 
@@ -143,13 +167,13 @@ def _decided(person: _Person, records: list[HeldInterview], how: str,
     choice = records[0].choice
     if approved:
         detail = f"{choice}, approved at {', '.join(approved)}"
-        slug = "repatriate" if choice == "repatriate" else "removed"
+        slug = _outcome_lists().get(choice, (choice, choice))[0]
         return slug, _row(person, _latest(records), f"{how}; {detail}" if how else detail,
                           stations)
     waiting = "; ".join(f"{choice} awaiting review at {r.station_id}"
                         f" ({r.review_state.replace('_', ' ')})"
                         for r in sorted(records, key=lambda r: r.station_id))
-    return "pending", _row(person, _latest(records), f"{how}; {waiting}" if how else waiting,
+    return PENDING_LIST, _row(person, _latest(records), f"{how}; {waiting}" if how else waiting,
                            stations)
 
 

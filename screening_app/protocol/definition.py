@@ -161,6 +161,17 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """One answer to the choice as the program's lists treat it: the option, the revised
+    list the people who chose it go on (``list_slug``, its file name), and that list's
+    title."""
+
+    option: str
+    list_slug: str
+    list_title: Text
+
+
+@dataclass(frozen=True)
 class ChoiceConfig:
     """Which questions carry the choice (``question``), its read-back (``confirm``) and the
     final answer asked only when those two differ (``resolve``)."""
@@ -183,7 +194,13 @@ class Protocol:
     minimum_duration_seconds: int
     minimum_explanation_seconds: int
     explanation_step: str
-    source: dict = field(compare=False, repr=False)
+    # Each option of the choice with its revised list; the option whose share the
+    # review's skew sentences give; the step whose answers say whether the person is
+    # safe (printed on the form's own section).
+    outcomes: tuple[Outcome, ...] = ()
+    skew_option: str | None = None
+    safety_step: str | None = None
+    source: dict = field(compare=False, repr=False, default_factory=dict)
     sha256: str = ""
 
     def step(self, step_id: str) -> Step:

@@ -26,6 +26,7 @@ from screening_app.protocol.definition import (
     ChoiceConfig,
     Condition,
     Option,
+    Outcome,
     Protocol,
     ProtocolError,
     Question,
@@ -34,7 +35,12 @@ from screening_app.protocol.definition import (
     Text,
     protocol_sha256,
 )
-from screening_app.protocol.vocabulary import legacy_multiline, legacy_roles
+from screening_app.protocol.vocabulary import (
+    PROGRAM_LISTS,
+    legacy_choice_vocabulary,
+    legacy_multiline,
+    legacy_roles,
+)
 
 DEFAULT_PROTOCOL_ID = "unc-screening"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -402,6 +408,18 @@ class _ProtocolBuilder:
             self.fail(
                 ("explanation_step",), f"names the unknown step {data['explanation_step']!r}."
             )
+        # Keys a protocol published before they existed takes from the vocabulary.
+        given = {**legacy_choice_vocabulary(data["id"]), **{
+            key: data[key] for key in ("outcomes", "skew_option", "safety_step") if key in data}}
+        outcomes = self.outcomes(given.get("outcomes"), choice)
+        # With two options either tells the same; by default, the first.
+        options = self.questions[choice.question].option_ids()
+        skew_option = given.get("skew_option", options[0])
+        if skew_option not in options:
+            self.fail(("skew_option",), f"{skew_option!r} is not an option of the choice.")
+        safety_step = given.get("safety_step")
+        if safety_step is not None and safety_step not in self.all_step_ids:
+            self.fail(("safety_step",), f"names the unknown step {safety_step!r}.")
         return Protocol(
             id=data["id"],
             version=int(data["version"]),
@@ -414,6 +432,9 @@ class _ProtocolBuilder:
             minimum_duration_seconds=int(data["minimum_duration_seconds"]),
             minimum_explanation_seconds=int(data["minimum_explanation_seconds"]),
             explanation_step=data["explanation_step"],
+            outcomes=outcomes,
+            skew_option=skew_option,
+            safety_step=safety_step,
             source=data,
             sha256=protocol_sha256(data),
         )
@@ -479,6 +500,30 @@ class _ProtocolBuilder:
             self.fail(
                 ("choice",), "the choice must be asked before confirm, and confirm before resolve."
             )
+
+    def outcomes(self, raw: list | None, choice: ChoiceConfig) -> tuple[Outcome, ...]:
+        """Each option of the choice with its list: as declared (every option once), or
+        each option's list named by the option."""
+        asked = self.questions[choice.question]
+        if raw is None:
+            return tuple(Outcome(option.id, option.id, option.label) for option in asked.options)
+        outcomes: list[Outcome] = []
+        for index, entry in enumerate(raw):
+            path = ("outcomes", index)
+            if entry["option"] not in asked.option_ids():
+                self.fail(path + ("option",), f"{entry['option']!r} is not an option of the"
+                          f" choice question {asked.id!r}.")
+            if entry["option"] in {outcome.option for outcome in outcomes}:
+                self.fail(path + ("option",), f"{entry['option']!r} is given twice.")
+            if entry["list"] in PROGRAM_LISTS | {outcome.list_slug for outcome in outcomes}:
+                self.fail(path + ("list",), f"the list name {entry['list']!r} is taken.")
+            outcomes.append(Outcome(entry["option"], entry["list"],
+                                    self.text(entry["list_title"], path + ("list_title",))))
+        missing = [option for option in asked.option_ids()
+                   if option not in {outcome.option for outcome in outcomes}]
+        if missing:
+            self.fail(("outcomes",), f"the option {missing[0]!r} of the choice has no outcome.")
+        return tuple(outcomes)
 
     def effective_choice_step(self) -> int:
         """Steps after this index may use effective_choice: it is known once the steps holding

@@ -11,7 +11,7 @@ it), so its roles are given here, once.
 
 from collections.abc import Callable, Mapping
 
-from screening_app.protocol.definition import Protocol, Question
+from screening_app.protocol.definition import Outcome, Protocol, Question
 
 # Protocols published before the role keys existed, by protocol id: the roles and the
 # multi-line text questions their files would declare today.
@@ -26,8 +26,25 @@ LEGACY_VOCABULARY: dict[str, dict[str, dict[str, str] | frozenset[str]]] = {
         },
         "multiline": frozenset({"present_persons", "identity_note", "coercion_note",
                                 "refusal_reason_other"}),
+        "outcomes": (
+            {"option": "repatriate", "list": "repatriate",
+             "list_title": {"en": "To be repatriated", "ko": "송환 대상", "zh": "遣返名单"}},
+            {"option": "enlist", "list": "removed",
+             "list_title": {"en": "Removed: refuses repatriation", "ko": "송환 거부",
+                            "zh": "拒绝遣返"}},
+        ),
+        "skew_option": "enlist",
+        "safety_step": "coercion",
     },
 }
+
+# The revised lists the program keeps beside one list per outcome (services/lists.py at a
+# station, hq/merged_lists.py at headquarters): a protocol's outcome lists take other names.
+NOT_COMPLETED_LIST, AWAITING_REVIEW_LIST, UNSCREENED_LIST = (
+    "not-completed", "awaiting-review", "unscreened")
+CONFLICTS_LIST, PENDING_LIST = "conflicts", "pending"
+PROGRAM_LISTS = frozenset({NOT_COMPLETED_LIST, AWAITING_REVIEW_LIST, UNSCREENED_LIST,
+                           CONFLICTS_LIST, PENDING_LIST})
 
 
 def legacy_roles(protocol_id: str) -> Mapping[str, str]:
@@ -40,10 +57,32 @@ def legacy_multiline(protocol_id: str) -> frozenset[str]:
     return LEGACY_VOCABULARY.get(protocol_id, {}).get("multiline", frozenset())
 
 
+def legacy_choice_vocabulary(protocol_id: str) -> dict:
+    """The outcomes (with their lists), skew option and safety step a protocol published
+    before those keys existed would declare today, as its file would give them."""
+    legacy = LEGACY_VOCABULARY.get(protocol_id, {})
+    return {key: legacy[key] for key in ("outcomes", "skew_option", "safety_step")
+            if key in legacy}
+
+
+# The roles a question may play (``role:`` in the protocol file), as code names them.
+PRESENT_PERSONS = "present_persons"  # who is in the room
+INTERVIEW_LANGUAGE = "interview_language"
+INTERPRETER_NAME = "interpreter_name"
+OBSERVER_NAME = "observer_name"
+OBSERVER_BODY = "observer_body"  # the body the observer represents
+
 # The question roles that name a person the station may know (services/known_people.py),
 # with the kind of person each names; the same kinds sign the form.
-NAMED_PERSON_ROLES: Mapping[str, str] = {"interpreter_name": "interpreter",
-                                         "observer_name": "observer"}
+NAMED_PERSON_ROLES: Mapping[str, str] = {INTERPRETER_NAME: "interpreter",
+                                         OBSERVER_NAME: "observer"}
+
+
+def list_title(outcome: Outcome) -> str:
+    """"To be repatriated · 송환 대상 · 遣返名单": an outcome's list title in every language
+    the protocol gives it, as the revised lists print their titles."""
+    return " · ".join(outcome.list_title.get(language)
+                      for language in outcome.list_title.languages)
 
 
 def question_with_role(protocol: Protocol, role: str) -> Question | None:

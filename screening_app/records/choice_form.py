@@ -43,7 +43,6 @@ from screening_app.records.pages import PagedCanvas, PageMarks, draw_page_backgr
 from screening_app.records.qr import record_qr_text
 from screening_app.records.sections import (
     LABEL_SHARE,
-    SAFETY_STEP,
     SEPARATOR,
     FormWriter,
     markup,
@@ -192,12 +191,9 @@ def _reasons_block(writer: FormWriter) -> list[Flowable]:
 
 def _safety_block(writer: FormWriter) -> list[Flowable]:
     story: list[Flowable] = [writer.heading("safety")]
-    try:
-        writer.protocol.step(SAFETY_STEP)
-    except NotFound:
-        pass
-    else:
-        story += writer.question_rows(writer.engine.visible_questions(SAFETY_STEP))
+    safety_step = writer.protocol.safety_step  # the protocol says which step it is
+    if safety_step is not None:
+        story += writer.question_rows(writer.engine.visible_questions(safety_step))
     return [*story, writer.field_grid([writer.flags_row()])]
 
 

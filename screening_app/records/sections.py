@@ -13,7 +13,15 @@ from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord
 from screening_app.protocol import InterviewEngine, Protocol, Question, Text
-from screening_app.protocol.vocabulary import answer_for_role, question_with_role
+from screening_app.protocol.vocabulary import (
+    INTERPRETER_NAME,
+    INTERVIEW_LANGUAGE,
+    OBSERVER_BODY,
+    OBSERVER_NAME,
+    PRESENT_PERSONS,
+    answer_for_role,
+    question_with_role,
+)
 from screening_app.records.flowables import ReservedBand
 from screening_app.records.form_inputs import FormContext
 from screening_app.records.form_text import ENGLISH, LABELS, FormLanguages
@@ -22,8 +30,6 @@ from screening_app.records.qr import qr_matrix, record_qr_text
 from screening_app.records.styles import RULE, FormStyles, table_style
 
 IDENTITY_NOTE = "identity_note"
-# The step asked of everyone about threats, marks and pressure.
-SAFETY_STEP = "coercion"
 
 EMPTY = "—"
 SEPARATOR = " · "
@@ -237,16 +243,16 @@ class FormWriter:
         rows = [
             [("date", self.value(f"{started:%Y-%m-%d}")), ("times", self.value(times))],
             [("interviewer", self.value(self.interviewer_label)),
-             ("present", self.value(self.role_answer("present_persons")))],
+             ("present", self.value(self.role_answer(PRESENT_PERSONS)))],
             [("interpreter_language", self.value(self._interpreter())),
              ("observer_body", self.value(self._observer()))],
         ]
         return [self.heading("interview"), self.field_grid(rows)]
 
     def _interpreter(self) -> str | None:
-        name = self.role_answer("interpreter_name")
-        language_question = question_with_role(self.protocol, "interview_language")
-        language = self.role_answer("interview_language")
+        name = self.role_answer(INTERPRETER_NAME)
+        language_question = question_with_role(self.protocol, INTERVIEW_LANGUAGE)
+        language = self.role_answer(INTERVIEW_LANGUAGE)
         if language and language_question is not None:
             words = SEPARATOR.join(text for text, _ in self.option_lines(language_question.id,
                                                                           language))
@@ -254,7 +260,7 @@ class FormWriter:
         return str(name) if name else None
 
     def _observer(self) -> str | None:
-        name, body = self.role_answer("observer_name"), self.role_answer("observer_body")
+        name, body = self.role_answer(OBSERVER_NAME), self.role_answer(OBSERVER_BODY)
         if name and body:
             return f"{name} ({body})"
         return str(name or body) if name or body else None

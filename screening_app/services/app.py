@@ -91,7 +91,7 @@ class StationServices:
             grants=grants,
             audit=AuditService(station, keys),
             reviews=reviews,
-            lists=ListService(station, keys),
+            lists=ListService(station, keys, interviews.current_protocol),
             dashboard=DashboardService(station),
             sync=SyncService(station, keys),
             backups=BackupService(station, keys),

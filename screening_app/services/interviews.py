@@ -30,7 +30,7 @@ from screening_app.protocol import (
     randomised_option_order,
 )
 from screening_app.protocol.declaration import declaration_sha256, declarations
-from screening_app.protocol.vocabulary import NAMED_PERSON_ROLES
+from screening_app.protocol.vocabulary import INTERVIEW_LANGUAGE, NAMED_PERSON_ROLES
 from screening_app.services.authz import require_role
 from screening_app.services.known_people import person_named
 from screening_app.store.connection import write_transaction
@@ -287,7 +287,7 @@ class InterviewService:
         answers = {**interview.record.answers, question_id: value}
         language = interview.record.language
         role = interview.protocol.question(question_id).role
-        if role == "interview_language":
+        if role == INTERVIEW_LANGUAGE:
             language = value
         named = self._person_named(role, value)
         step_id = _step_of(interview.protocol, question_id)

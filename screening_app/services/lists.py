@@ -1,14 +1,23 @@
 """The revised lists, from approved records only (the latest approved record of each
-person counts): repatriate, removed (refuses repatriation), and separately the unscreened,
-the not completed and those awaiting a supervisor's decision. Exported as CSV (spreadsheet
-formulas neutralised) and as a PDF signed by the station."""
+person counts): one list per outcome of the choice, as the protocol names them (for the
+default protocol: to be repatriated, and removed, refusing repatriation), and separately
+the unscreened, the not completed and those awaiting a supervisor's decision. Exported as
+CSV (spreadsheet formulas neutralised) and as a PDF signed by the station."""
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
+from screening_app.protocol.definition import Protocol
+from screening_app.protocol.vocabulary import (
+    AWAITING_REVIEW_LIST,
+    NOT_COMPLETED_LIST,
+    UNSCREENED_LIST,
+    list_title,
+)
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import write_transaction
@@ -21,20 +30,23 @@ CSV_HEADER = ("isn", "name_native", "name_latin", "compound", "detail")
 
 @dataclass(frozen=True)
 class RevisedLists:
-    repatriate: list[tuple]
-    removed: list[tuple]
+    # (file name, title, rows): one per outcome of the choice, in the protocol's order.
+    by_outcome: tuple[tuple[str, str, list[tuple]], ...]
     not_completed: list[tuple]
     awaiting_review: list[tuple]
     unscreened: list[tuple]
 
+    def rows(self, slug: str) -> list[tuple]:
+        """The rows of one list, by its file name ("repatriate", "unscreened")."""
+        return next(rows for name, _title, rows in self.sections() if name == slug)
+
     def sections(self) -> list[tuple[str, str, list[tuple]]]:
         return [
-            ("repatriate", "To be repatriated · 송환 대상 · 遣返名单", self.repatriate),
-            ("removed", "Removed: refuses repatriation · 송환 거부 · 拒绝遣返", self.removed),
-            ("not-completed", "Not completed · 미완료 · 未完成", self.not_completed),
-            ("awaiting-review", "Awaiting a supervisor's decision · 검토 대기 · 待审核",
+            *self.by_outcome,
+            (NOT_COMPLETED_LIST, "Not completed · 미완료 · 未完成", self.not_completed),
+            (AWAITING_REVIEW_LIST, "Awaiting a supervisor's decision · 검토 대기 · 待审核",
              self.awaiting_review),
-            ("unscreened", "Not screened · 미면담 · 未面谈", self.unscreened),
+            (UNSCREENED_LIST, "Not screened · 미면담 · 未面谈", self.unscreened),
         ]
 
 
@@ -58,10 +70,12 @@ FROM subjects ORDER BY subjects.isn
 
 
 class ListService:
-    def __init__(self, station: Station, keys: KeyService):
+    def __init__(self, station: Station, keys: KeyService,
+                 current_protocol: Callable[[], Protocol]):
         self._station = station
         self._db = station.db
         self._keys = keys
+        self._current_protocol = current_protocol
 
     def build(self, actor: Actor) -> RevisedLists:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="produce the revised lists")
@@ -69,16 +83,18 @@ class ListService:
         states = dict(self._db.execute(
             "SELECT interview_id, state FROM reviews r WHERE rowid = (SELECT rowid FROM reviews"
             " r2 WHERE r2.interview_id = r.interview_id ORDER BY at DESC, rowid DESC LIMIT 1)"))
-        lists = RevisedLists([], [], [], [], [])
+        # A choice the current protocol does not have (taken on another) gets a list of
+        # its own, named by the choice: no one approved is left off.
+        by_choice = {outcome.option: (outcome.list_slug, list_title(outcome), [])
+                     for outcome in self._current_protocol().outcomes}
+        lists = RevisedLists((), [], [], [])
         for isn, native, latin, compound, approved_id, latest_id in self._db.execute(
                 _PEOPLE_SQL):
             person = (isn, native, latin, compound)
             if approved_id is not None:
                 outcome, choice, reason = outcomes[approved_id]
-                if outcome == "completed" and choice == "repatriate":
-                    lists.repatriate.append((*person, ""))
-                elif outcome == "completed" and choice == "enlist":
-                    lists.removed.append((*person, ""))
+                if outcome == "completed" and choice is not None:
+                    by_choice.setdefault(choice, (choice, choice, []))[2].append((*person, ""))
                 else:
                     lists.not_completed.append((*person, reason or ""))
             elif latest_id is None:
@@ -88,7 +104,8 @@ class ListService:
             else:
                 state = states.get(latest_id, "received").replace("_", " ")
                 lists.awaiting_review.append((*person, f"latest record {state}"))
-        return lists
+        return RevisedLists(tuple(by_choice.values()), lists.not_completed,
+                            lists.awaiting_review, lists.unscreened)
 
     def export(self, actor: Actor, folder: Path) -> tuple[list[Path], RevisedLists]:
         """CSV files and one signed PDF in ``folder``; the export is an event. Returns the

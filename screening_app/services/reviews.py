@@ -27,6 +27,7 @@ from screening_app.domain.review_flags import (
 )
 from screening_app.protocol import default_protocol
 from screening_app.protocol.vocabulary import (
+    INTERPRETER_NAME,
     NAMED_PERSON_ROLES,
     question_with_role,
     role_question_reader,
@@ -127,10 +128,6 @@ def describe_flags(flags: list[ReviewFlag]) -> str:
     """"short interview, transcribed from paper": the flags' titles in a sentence."""
     titles = [f.shown_title for f in flags]
     return ", ".join(t[:1].lower() + t[1:] for t in titles)
-
-
-# The question role that names the interpreter (protocol/vocabulary.py).
-INTERPRETER_ROLE = "interpreter_name"
 
 
 class ReviewFlags:
@@ -382,7 +379,7 @@ class ReviewService:
                              for value in (getattr(settings, f.name),)},
                 "interviewers": UserNames(self._db).labels(),
                 "interpreters": [asdict(person) for person in KnownPeopleRepository(
-                    self._db).ever_known(NAMED_PERSON_ROLES[INTERPRETER_ROLE])]}
+                    self._db).ever_known(NAMED_PERSON_ROLES[INTERPRETER_NAME])]}
 
     def _computed_flags(self, settings: FlagSettings) -> ReviewFlags:
         records = self._interviews.find(status=InterviewStatus.FINAL)
@@ -413,9 +410,9 @@ class ReviewService:
         # (a background task in the GUI) needs it.
         from screening_app.analysis.group_flags import group_flags
 
-        question_of = role_question_reader(self._labels.protocol, INTERPRETER_ROLE)
+        question_of = role_question_reader(self._labels.protocol, INTERPRETER_NAME)
         read_interpreter = self._as_known_interpreter(
-            role_reader(self._labels.protocol, INTERPRETER_ROLE),
+            role_reader(self._labels.protocol, INTERPRETER_NAME),
             lambda record: record.known_person(question_of(record) or ""))
         interpreters = {record.id: read_interpreter(record) for record in records}  # once each
         camp = group_flags(records, settings, labels, lambda record: interpreters[record.id])
@@ -471,12 +468,12 @@ class ReviewService:
         today: one person under any of their names, or by the id the record keeps (so a
         name corrected in the list, or two entries merged, reach every record)."""
         return as_known(
-            KnownPeopleRepository(self._db).ever_known(NAMED_PERSON_ROLES[INTERPRETER_ROLE]),
+            KnownPeopleRepository(self._db).ever_known(NAMED_PERSON_ROLES[INTERPRETER_NAME]),
             read_name, read_id)
 
     def _interpreters_by_interview(self) -> dict[str, object]:
         """Each finalised record's interpreter as the flags and the filter name them."""
-        question = question_with_role(default_protocol(), INTERPRETER_ROLE)
+        question = question_with_role(default_protocol(), INTERPRETER_NAME)
         if question is None:
             return {}
         read = self._as_known_interpreter(lambda named: named[0], lambda named: named[1])
@@ -519,7 +516,8 @@ def protocol_flag_settings(**station) -> FlagSettings:
     return FlagSettings(
         minimum_duration_seconds=protocol.minimum_duration_seconds,
         minimum_explanation_seconds=protocol.minimum_explanation_seconds,
-        explanation_step=protocol.explanation_step or "explanation",
+        explanation_step=protocol.explanation_step,
+        skew_choice=protocol.skew_option,
         # Sentences name a choice and a flag by the protocol's labels, never by id.
         choice_labels={option.id: option.label.en for option in
                        protocol.question(protocol.choice.question).options},

@@ -32,7 +32,12 @@ from screening_app.domain.errors import UserError
 from screening_app.domain.present_persons import first_with_role, parse_present_persons
 from screening_app.domain.subject import Subject
 from screening_app.protocol.vocabulary import (
+    INTERPRETER_NAME,
+    INTERVIEW_LANGUAGE,
     NAMED_PERSON_ROLES,
+    OBSERVER_BODY,
+    OBSERVER_NAME,
+    PRESENT_PERSONS,
     answer_for_role,
     question_with_role,
     signer_name,
@@ -51,9 +56,9 @@ REVIEW = "__review__"
 # appearing or going never moves the page under the pointer.
 REASON_LINES = 3
 # Roles whose answers are taken from "who is in the room" when they are still empty.
-NAMED_BY_PRESENT_PERSONS = (("interpreter_name", "interpreter", "name"),
-                            ("observer_name", "observer", "name"),
-                            ("observer_body", "observer", "body"))
+NAMED_BY_PRESENT_PERSONS = ((INTERPRETER_NAME, "interpreter", "name"),
+                            (OBSERVER_NAME, "observer", "name"),
+                            (OBSERVER_BODY, "observer", "body"))
 
 
 class InterviewWizard(QWidget):
@@ -309,7 +314,7 @@ class InterviewWizard(QWidget):
         protocol, answers = self.interview.protocol, self.interview.record.answers
         step_questions = {q.id for q in self.interview.engine.visible_questions(step_id)}
         people = parse_present_persons(
-            str(answer_for_role(protocol, answers, "present_persons") or ""))
+            str(answer_for_role(protocol, answers, PRESENT_PERSONS) or ""))
         for role, signer, part in NAMED_BY_PRESENT_PERSONS:
             question = question_with_role(protocol, role)
             if question is None or question.id not in step_questions or answers.get(question.id):
@@ -318,7 +323,7 @@ class InterviewWizard(QWidget):
             value = getattr(person, part) if person else None
             if value:
                 self._save_answer(question.id, value)
-        language_question = question_with_role(protocol, "interview_language")
+        language_question = question_with_role(protocol, INTERVIEW_LANGUAGE)
         if language_question is not None and language_question.id in step_questions \
                 and not self.interview.record.answers.get(language_question.id):
             offered = language_question.option_ids()

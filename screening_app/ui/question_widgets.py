@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.protocol import Option, Question
+from screening_app.protocol.vocabulary import PRESENT_PERSONS
 from screening_app.ui.signature_field import SignatureField
 
 TEXT_SAVE_DELAY_MS = 600
@@ -268,13 +269,13 @@ class TextQuestion(QuestionWidget):
         if question.multiline:
             self.editor = QPlainTextEdit()
             self.editor.setTabChangesFocus(True)
-            self.editor.setFixedHeight(90 if question.role != "present_persons" else 110)
+            self.editor.setFixedHeight(90 if question.role != PRESENT_PERSONS else 110)
             self.editor.textChanged.connect(self._timer.start)
         else:
             self.editor = QLineEdit()
             self.editor.textEdited.connect(lambda _text: self._timer.start())
             self.editor.editingFinished.connect(self.flush)
-        if question.role == "present_persons":
+        if question.role == PRESENT_PERSONS:
             self.editor.setPlaceholderText(PRESENT_PERSONS_HINT)
         self.editor.setAccessibleName(question.prompt.get("en"))
         self.prompt_label.setBuddy(self.editor)

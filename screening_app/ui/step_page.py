@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from screening_app.protocol import InterviewEngine, Protocol, Step
-from screening_app.protocol.vocabulary import answer_for_role
+from screening_app.protocol.vocabulary import INTERVIEW_LANGUAGE, answer_for_role
 from screening_app.ui.fonts import statement_font
 from screening_app.ui.question_widgets import QuestionWidget, build_question_widget
 from screening_app.ui.signature_pad import PAD_ASPECT
@@ -166,7 +166,7 @@ class StepPage(QScrollArea):
             self.read_back_label.setText("No answer has been recorded yet.")
             return
         # In the language of the interview (the person's), whatever the screen shows.
-        language = answer_for_role(self.protocol, self._answers, "interview_language")
+        language = answer_for_role(self.protocol, self._answers, INTERVIEW_LANGUAGE)
         self.read_back_label.setText(_answer_text(question, value,
                                                   language if isinstance(language, str)
                                                   else self._language))

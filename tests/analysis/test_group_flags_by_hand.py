@@ -6,7 +6,7 @@ from screening_app.domain.review_flags import FlagSettings
 from tests.analysis.test_group_flags import interpreter_of
 from tests.domain.test_review_flags import batch, kinds, make_record
 
-SETTINGS = FlagSettings()
+SETTINGS = FlagSettings(skew_choice="enlist")
 
 
 def flags_of(records, settings=SETTINGS, labels=None):
@@ -112,6 +112,6 @@ def test_days_are_the_stations_local_days():
     fifteen a day needs), and one day of sixteen at UTC+9, where it is morning."""
     records = (batch(8, 8, started_at="1952-04-10T23:50:00.000Z")
                + batch(8, 8, started_at="1952-04-11T00:10:00.000Z"))
-    assert flags_of(records, FlagSettings(time_zone="UTC")) == []
-    (flag,) = flags_of(records, FlagSettings(time_zone="Asia/Seoul"))
+    assert flags_of(records, FlagSettings(time_zone="UTC", skew_choice="enlist")) == []
+    (flag,) = flags_of(records, FlagSettings(time_zone="Asia/Seoul", skew_choice="enlist"))
     assert "on 1952-04-11, 16 of 16" in flag.explanation

@@ -14,7 +14,7 @@ from screening_app.domain.review_flags import (
     step_durations,
 )
 
-SETTINGS = FlagSettings()
+SETTINGS = FlagSettings(explanation_step="explanation", skew_choice="enlist")
 _ids = count(1)
 
 

@@ -154,6 +154,36 @@ def _signature_without_signer(data):
     del data["steps"][SIGNATURES]["questions"][2]["signer"]
 
 
+def _outcomes(data, **changed):
+    outcomes = [{"option": "enlist", "list": "enlisted",
+                 "list_title": {"en": "Enlisted", "ko": "입대", "zh": "入伍"}},
+                {"option": "repatriate", "list": "repatriated",
+                 "list_title": {"en": "Repatriated", "ko": "송환", "zh": "遣返"}}]
+    outcomes[1].update(changed)
+    data["outcomes"] = outcomes
+
+
+def _outcome_of_no_option(data):
+    _outcomes(data, option="stay")
+
+
+def _outcome_list_the_program_keeps(data):
+    _outcomes(data, list="pending")
+
+
+def _option_without_outcome(data):
+    _outcomes(data)
+    del data["outcomes"][1]
+
+
+def _unknown_skew_option(data):
+    data["skew_option"] = "stay"
+
+
+def _unknown_safety_step(data):
+    data["safety_step"] = "threats"
+
+
 BAD_DEFINITIONS = [
     (
         _remove_korean_prompt,
@@ -231,7 +261,38 @@ BAD_DEFINITIONS = [
         "steps[8].questions[2].signer",
         "the required key 'signer' is missing.",
     ),
+    (_outcome_of_no_option, "outcomes[1].option",
+     "'stay' is not an option of the choice question 'choice'."),
+    (_outcome_list_the_program_keeps, "outcomes[1].list", "the list name 'pending' is taken."),
+    (_option_without_outcome, "outcomes", "the option 'repatriate' of the choice has no"
+     " outcome."),
+    (_unknown_skew_option, "skew_option", "'stay' is not an option of the choice."),
+    (_unknown_safety_step, "safety_step", "names the unknown step 'threats'."),
 ]
+
+
+def test_the_protocol_names_its_outcomes_lists_skew_option_and_safety_step(tmp_path):
+    """A protocol declares them; one published before the keys existed (the default, v1)
+    has them from the vocabulary; another protocol that gives none lists each option under
+    its own id and counts its first option."""
+    default = load_protocol(DEFAULT_FILE)
+    assert [(o.option, o.list_slug) for o in default.outcomes] == [
+        ("repatriate", "repatriate"), ("enlist", "removed")]
+    assert (default.skew_option, default.safety_step) == ("enlist", "coercion")
+    data = default_data()
+    _outcomes(data)
+    data.update(skew_option="repatriate", safety_step="privacy")
+    declared = load_protocol(write_variant(tmp_path, data))
+    assert [(o.option, o.list_slug, o.list_title.get("ko")) for o in declared.outcomes] == [
+        ("enlist", "enlisted", "입대"), ("repatriate", "repatriated", "송환")]
+    assert (declared.skew_option, declared.safety_step) == ("repatriate", "privacy")
+    other = default_data()
+    other["id"] = "another-protocol"
+    plain = load_protocol(write_variant(tmp_path, other))
+    assert [(o.option, o.list_slug, o.list_title.en) for o in plain.outcomes] == [
+        (option["id"], option["id"], option["label"]["en"])
+        for option in other["steps"][CHOICE]["questions"][0]["options"]]
+    assert (plain.skew_option, plain.safety_step) == ("enlist", None)
 
 
 @pytest.mark.parametrize(

@@ -33,8 +33,8 @@ def decided(roster_station):
 def test_only_approved_records_count(decided):
     station, waiting = decided
     lists = station.services.lists.build(station.supervisor)
-    assert [r[0] for r in lists.removed] == ["NK-100001"]
-    assert [r[0] for r in lists.repatriate] == ["NK-100002"]
+    assert [r[0] for r in lists.rows("removed")] == ["NK-100001"]
+    assert [r[0] for r in lists.rows("repatriate")] == ["NK-100002"]
     assert [(r[0], r[4]) for r in lists.not_completed] == [("NK-100013", "no_privacy")]
     assert [(r[0], r[4]) for r in lists.awaiting_review] == [("CN-700001",
                                                              "latest record received")]
@@ -48,12 +48,12 @@ def test_the_latest_approved_record_counts(decided):
     withdrawal = services.transcription.record(
         ivan, "NK-100001", {"answers": complete_answers("repatriate")}, "p")
     lists = services.lists.build(sup)
-    assert "NK-100001" in [r[0] for r in lists.removed]  # the new one is not approved yet
+    assert "NK-100001" in [r[0] for r in lists.rows("removed")]  # the new one is not approved yet
     services.reviews.decide(sup, withdrawal.id, "approved",
                             reason="The signed paper form is complete.")
     lists = services.lists.build(sup)
-    assert "NK-100001" in [r[0] for r in lists.repatriate]
-    assert "NK-100001" not in [r[0] for r in lists.removed]
+    assert "NK-100001" in [r[0] for r in lists.rows("repatriate")]
+    assert "NK-100001" not in [r[0] for r in lists.rows("removed")]
     assert earlier != withdrawal.id
 
 
@@ -87,3 +87,26 @@ def test_lists_are_for_supervisors_and_admins(decided):
                                              (None, "")])
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
+
+
+def test_each_outcome_has_the_list_its_protocol_names(decided, tmp_path):
+    """The lists are the protocol's: a protocol naming its outcomes' lists otherwise gets
+    those files and titles, and a choice it does not have keeps a list of its own."""
+    from dataclasses import replace
+
+    from screening_app.protocol import default_protocol
+    from screening_app.protocol.definition import Outcome, Text
+    from screening_app.services.lists import ListService
+
+    station, _ = decided
+    services = station.services
+    renamed = replace(default_protocol(), outcomes=(
+        Outcome("repatriate", "home", Text.from_dict({"en": "Going home", "ko": "귀환"})),))
+    lists = ListService(services.station, services.keys, lambda: renamed)
+    built = lists.build(station.supervisor)
+    assert [(slug, title) for slug, title, _rows in built.sections()][:2] == [
+        ("home", "Going home · 귀환"), ("enlist", "enlist")]
+    assert [r[0] for r in built.rows("home")] == ["NK-100002"]
+    assert [r[0] for r in built.rows("enlist")] == ["NK-100001"]
+    written, _ = lists.export(station.supervisor, tmp_path / "lists")
+    assert {"home.csv", "enlist.csv"} <= {path.name for path in written}
