@@ -8,12 +8,10 @@ holding the traceback).
 import argparse
 import getpass
 import hashlib
-import json
 import logging
 import os
 import sys
 import traceback
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -21,6 +19,14 @@ from pathlib import Path
 import platformdirs
 
 from screening_app import __version__
+from screening_app.cli_output import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILURE,
+    EXIT_OK,
+    CliError,
+    print_json,
+    table,
+)
 from screening_app.domain.accounts import Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
@@ -28,12 +34,7 @@ from screening_app.store.connection import DATABASE_ERRORS, storage_failure
 from screening_app.store.durable import write_atomically
 from screening_app.store.station import PRIVATE_UMASK, default_data_dir
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 log = logging.getLogger("screening_app")
-
-
-class CliError(UserError):
-    pass
 
 
 # -- passwords -------------------------------------------------------------------------
@@ -57,26 +58,6 @@ class Passwords:
         if not self._from_stdin and self.read("Repeat it: ") != password:
             raise CliError("The two passwords differ; nothing was changed.")
         return password
-
-
-# -- output ----------------------------------------------------------------------------
-def _print_json(value) -> None:
-    # Hangul and Hanzi are written as themselves, not as \u escapes.
-    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-def _table(rows: Sequence[Sequence], headers: Sequence[str]) -> str:
-    cells = [[("" if v is None else str(v)) for v in row] for row in [headers, *rows]]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    return "\n".join(
-        "  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True)).rstrip()
-        for row in cells
-    )
-
-
-def _width(text: str) -> int:
-    # Hangul and Hanzi take two columns in a terminal.
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -127,9 +108,9 @@ def cmd_user_set_display_name(args, services, actor) -> int:
 def cmd_user_list(args, services, actor) -> int:
     users = services.accounts.list_users(actor)
     if args.json:
-        _print_json([asdict(u) for u in users])
+        print_json([asdict(u) for u in users])
     else:
-        print(_table([(u.name, u.display_name or "", u.role.value, u.created_at,
+        print(table([(u.name, u.display_name or "", u.role.value, u.created_at,
                        "disabled" if u.disabled else "") for u in users],
                      ("NAME", "DISPLAY NAME", "ROLE", "CREATED", "")))
     return EXIT_OK
@@ -180,11 +161,11 @@ def cmd_roster_import(args, services, actor) -> int:
 def cmd_roster_search(args, services, actor) -> int:
     found = services.roster.search(actor, args.text, limit=args.limit)
     if args.json:
-        _print_json([s.as_dict() for s in found])
+        print_json([s.as_dict() for s in found])
     elif not found:
         print(f"No one on the roster matches {args.text!r}.")
     else:
-        print(_table([(s.isn, s.name_native, s.name_latin, s.nationality, s.compound)
+        print(table([(s.isn, s.name_native, s.name_latin, s.nationality, s.compound)
                       for s in found], ("ISN", "NATIVE NAME", "LATIN NAME", "NATIONALITY",
                                         "COMPOUND")))
     return EXIT_OK
@@ -197,11 +178,11 @@ def cmd_protocol_show(args) -> int:
     protocol = default_protocol()
     if args.example_answers:
         answers = complete_answers(args.choice) if args.choice else complete_answers()
-        _print_json({"answers": answers})
+        print_json({"answers": answers})
         return EXIT_OK
     description = describe_protocol(protocol)
     if args.json:
-        _print_json(description)
+        print_json(description)
         return EXIT_OK
     print(f"{protocol.title.get('en')}: {protocol.id} version {protocol.version}")
     print(f"sha256 {protocol.sha256}")
@@ -245,7 +226,7 @@ def cmd_interview_record(args, services, actor) -> int:
 def cmd_interview_list(args, services, actor) -> int:
     rows = services.interviews.list(actor, subject_isn=args.isn)
     if args.json:
-        _print_json([asdict(r) for r in rows])
+        print_json([asdict(r) for r in rows])
         return EXIT_OK
     if not rows:
         print("No interviews yet.")
@@ -254,14 +235,14 @@ def cmd_interview_list(args, services, actor) -> int:
     headers = ["ID", "ISN", "NAME", "INTERVIEWER", "STATUS", "STARTED"]
     if show_choice:
         headers.append("CHOICE / REASON")
-    table = []
+    lines = []
     for r in rows:
         row = [r.id[:8], r.subject_isn, r.subject_name, r.interviewer_label or r.interviewer,
                r.status + (" (paper)" if r.transcribed else ""), r.started_at[:16]]
         if show_choice:
             row.append(r.outcome_label)
-        table.append(row)
-    print(_table(table, headers))
+        lines.append(row)
+    print(table(lines, headers))
     return EXIT_OK
 
 
@@ -290,7 +271,7 @@ def cmd_settings_set(args, services, actor) -> int:
 def cmd_people_list(args, services, actor) -> int:
     people = services.people.with_role(actor, args.role)
     if args.json:
-        _print_json([{"id": p.id, "name": p.name, "name_native": p.name_native,
+        print_json([{"id": p.id, "name": p.name, "name_native": p.name_native,
                       "languages": list(p.languages), "body": p.body} for p in people])
         return EXIT_OK
     for person in people:
@@ -502,13 +483,13 @@ def cmd_review_list(args, services, actor) -> int:
     if args.flagged:
         items = [i for i in items if flags.for_interview(i.interview_id)]
     if args.json:
-        _print_json([{**asdict(i), "flags": [_flag_json(f) for f in
+        print_json([{**asdict(i), "flags": [_flag_json(f) for f in
                                              flags.for_interview(i.interview_id)]}
                      for i in items])
     elif not items:
         print("Nothing to review.")
     else:
-        print(_table([(i.interview_id[:8], i.subject_isn, i.subject_name, i.compound,
+        print(table([(i.interview_id[:8], i.subject_isn, i.subject_name, i.compound,
                        i.interviewer_label, i.finalised_local, i.outcome_label,
                        i.state_label, describe_flags(flags.for_interview(i.interview_id)),
                        i.reason or "") for i in items],
@@ -521,7 +502,7 @@ def cmd_review_flags(args, services, actor) -> int:
     """The camp-wide flags (patterns across interviews), each with its interviews."""
     camp = services.reviews.flags(actor).camp
     if args.json:
-        _print_json([_flag_json(flag) for flag in camp])
+        print_json([_flag_json(flag) for flag in camp])
     elif not camp:
         print("No pattern across interviews is flagged.")
     else:

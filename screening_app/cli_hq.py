@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from screening_app import cli
+from screening_app import cli_output as output
 
 HQ_DIR_VARIABLE = "SCREENING_APP_HQ_DIR"
 
@@ -24,7 +24,7 @@ HQ_DIR_VARIABLE = "SCREENING_APP_HQ_DIR"
 def _hq_dir(args) -> Path:
     folder = args.dir or os.environ.get(HQ_DIR_VARIABLE)
     if not folder:
-        raise cli.CliError(f"Give the headquarters folder with --dir or ${HQ_DIR_VARIABLE}.")
+        raise output.CliError(f"Give the headquarters folder with --dir or ${HQ_DIR_VARIABLE}.")
     return Path(folder).expanduser()
 
 
@@ -36,7 +36,7 @@ def _opened(args, *, keys: bool) -> Iterator:
 
     folder = _hq_dir(args)
     if not database_path(folder).is_file():
-        raise cli.CliError(f"There is no headquarters in {folder}; create one with"
+        raise output.CliError(f"There is no headquarters in {folder}; create one with"
                            " 'screening-app hq init'.")
     if keys:
         passphrase = args.passwords.read(f"Passphrase of headquarters in {folder}: ")
@@ -54,7 +54,7 @@ def _read_file(path_text: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise cli.CliError(f"{path}: {error.strerror or error}.") from None
+        raise output.CliError(f"{path}: {error.strerror or error}.") from None
 
 
 def _when(text: str | None) -> str:
@@ -75,7 +75,7 @@ def cmd_init(args) -> int:
                                operator_password=password, name=args.name)
     print(f"Headquarters {args.name!r} created in {folder}; operator {args.operator!r} is"
           f" ready. Give {public} to every station ('screening-app sync trust-hq').")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_operator_add(args) -> int:
@@ -85,14 +85,14 @@ def cmd_operator_add(args) -> int:
         password = args.passwords.read_new(f"New password for operator {args.name}: ")
         add_operator(hq, args.name, password)
     print(f"Operator {args.name!r} added.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_serve(args) -> int:
     from screening_app.hq import web
 
     if bool(args.tls_cert) != bool(args.tls_key):
-        raise cli.CliError("Give both --tls-cert and --tls-key, or neither.")
+        raise output.CliError("Give both --tls-cert and --tls-key, or neither.")
     with _opened(args, keys=True) as hq:
         scheme = "https" if args.tls_cert else "http"
         print(f"Headquarters {hq.name!r} serves {scheme}://{args.host}:{args.port}/ (stations"
@@ -102,11 +102,11 @@ def cmd_serve(args) -> int:
                   " network in clear; put a TLS proxy in front or give --tls-cert/--tls-key.")
         web.serve(hq, args.host, args.port, ssl_certfile=args.tls_cert,
                   ssl_keyfile=args.tls_key)
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def web_path() -> str:
-    from screening_app.hq.push_client import BUNDLES_PATH
+    from screening_app.sync.push_client import BUNDLES_PATH
 
     return BUNDLES_PATH
 
@@ -134,8 +134,8 @@ def cmd_ingest(args) -> int:
     if refused:
         print(f"{refused} of {len(args.bundles)} bundles refused; each is recorded as an"
               " incident ('screening-app hq status').")
-        return cli.EXIT_BAD_INPUT
-    return cli.EXIT_OK
+        return output.EXIT_BAD_INPUT
+    return output.EXIT_OK
 
 
 def cmd_down_export(args) -> int:
@@ -145,7 +145,7 @@ def cmd_down_export(args) -> int:
         path = build_down_bundle(hq, args.station, Path(args.to))
     print(f"Wrote {path} for station {args.station}; apply it there with 'screening-app sync"
           " apply'.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 # -- stations ---------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def cmd_station_add(args) -> int:
         entry = register_station(hq, pem, args.cert)
     print(f"Station {entry.station_id} ({entry.camp}) is registered; headquarters accepts its"
           " bundles.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_station_revoke(args) -> int:
@@ -166,7 +166,7 @@ def cmd_station_revoke(args) -> int:
     with _opened(args, keys=True) as hq:
         revoke_station(hq, args.station_id, args.reason)
     print(f"Station {args.station_id} is revoked: headquarters refuses its bundles from now on.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def _station_rows(stations) -> list[list]:
@@ -186,12 +186,12 @@ def cmd_station_list(args) -> int:
     with _opened(args, keys=False) as hq:
         stations = list_stations(hq)
     if args.json:
-        cli._print_json([asdict(s) for s in stations])
+        output.print_json([asdict(s) for s in stations])
     elif not stations:
         print("No station is registered yet ('screening-app hq station add CERT.pem').")
     else:
-        print(cli._table(_station_rows(stations), _STATION_HEADERS))
-    return cli.EXIT_OK
+        print(output.table(_station_rows(stations), _STATION_HEADERS))
+    return output.EXIT_OK
 
 
 def cmd_status(args) -> int:
@@ -207,16 +207,16 @@ def cmd_status(args) -> int:
           f" {len(incidents)} recent refused bundles.")
     if stations:
         print()
-        print(cli._table(_station_rows(stations), _STATION_HEADERS))
+        print(output.table(_station_rows(stations), _STATION_HEADERS))
     if opened:
         print("\nOpen conflicts ('screening-app hq conflicts'): "
               + ", ".join(f"{c.id} ({c.isn})" for c in opened))
     if incidents:
         print("\nRefused bundles (latest first):")
-        print(cli._table([[_when(i.at), i.station_id or "", i.file_name or "",
+        print(output.table([[_when(i.at), i.station_id or "", i.file_name or "",
                            i.kind.replace("_", " "), i.reason] for i in incidents],
                          ("AT (UTC)", "STATION", "FILE", "KIND", "REASON")))
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 # -- conflicts --------------------------------------------------------------------------------
@@ -231,15 +231,15 @@ def cmd_conflicts(args) -> int:
     with _opened(args, keys=False) as hq:
         found = all_conflicts(hq.store, None if args.all else "open")
     if args.json:
-        cli._print_json([{"id": c.id, "isn": c.isn, "status": c.status,
+        output.print_json([{"id": c.id, "isn": c.isn, "status": c.status,
                           "detected_at": c.detected_at,
                           "records": [asdict(r) for r in c.records],
                           "resolution": asdict(c.resolution) if c.resolution else None}
                          for c in found])
-        return cli.EXIT_OK
+        return output.EXIT_OK
     if not found:
         print("No open conflicts." if not args.all else "No conflicts.")
-        return cli.EXIT_OK
+        return output.EXIT_OK
     rows = []
     for c in found:
         decided = ""
@@ -247,11 +247,11 @@ def cmd_conflicts(args) -> int:
             decided = (f"kept {c.resolution.keep_interview_id[:8]} ({c.resolution.operator}:"
                        f" {c.resolution.note})")
         rows.append([c.id, c.isn, c.status, _when(c.detected_at), _records_text(c), decided])
-    print(cli._table(rows, ("ID", "ISN", "STATUS", "DETECTED (UTC)", "RECORDS", "DECISION")))
+    print(output.table(rows, ("ID", "ISN", "STATUS", "DETECTED (UTC)", "RECORDS", "DECISION")))
     if any(c.is_open for c in found):
         print("\nDecide with: screening-app hq conflicts resolve ID --keep INTERVIEW_ID"
               " --note \"why\" --operator NAME")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_conflicts_resolve(args) -> int:
@@ -267,7 +267,7 @@ def cmd_conflicts_resolve(args) -> int:
     kept = decided.kept
     print(f"Conflict {decided.id} ({decided.isn}) resolved: {kept.station_id}'s record"
           f" {kept.interview_id} ({kept.choice}) is kept; the merged lists now use it.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 # -- lists, publishing, revoking -----------------------------------------------------------------
@@ -280,7 +280,7 @@ def cmd_lists_export(args) -> int:
     for slug, count in lists.counts().items():
         print(f"{slug}: {count}")
     print(f"Wrote {len(written)} files to {args.to} (the PDF is signed by headquarters).")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_publish_roster(args) -> int:
@@ -290,7 +290,7 @@ def cmd_publish_roster(args) -> int:
         count = publish_roster(hq, Path(args.file), args.station)
     target = f"station {args.station}" if args.station else "every station"
     print(f"Published {count} roster rows for {target}; they go down with the next bundle.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_publish_protocol(args) -> int:
@@ -300,7 +300,7 @@ def cmd_publish_protocol(args) -> int:
         sha256 = publish_protocol(hq, Path(args.file))
     print(f"Published protocol {sha256[:12]} for every station; it goes down with the next"
           " bundle.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_revoke_user(args) -> int:
@@ -310,7 +310,7 @@ def cmd_revoke_user(args) -> int:
         revoke_user(hq, args.station_id, args.name, args.reason)
     print(f"Account {args.name!r} at station {args.station_id} will be disabled when the"
           " station applies its next bundle from headquarters.")
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 def cmd_revoke_cert(args) -> int:
@@ -321,7 +321,7 @@ def cmd_revoke_cert(args) -> int:
         station_id = revoke_certificate(hq, pem, args.cert, args.reason)
     print("The certificate is revoked; every station learns it with its next bundle."
           + (f" Station {station_id} is revoked with it." if station_id else ""))
-    return cli.EXIT_OK
+    return output.EXIT_OK
 
 
 # -- the parser -------------------------------------------------------------------------------

@@ -36,10 +36,13 @@ class ScopedFlag:
 
 def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFlag]:
     from screening_app.analysis.group_flags import group_flags
+    from screening_app.protocol import default_protocol
     from screening_app.services.reviews import protocol_flag_settings
     from screening_app.services.settings import system_time_zone
 
-    settings = settings or protocol_flag_settings(time_zone=system_time_zone())
+    # Headquarters' protocol is the newest it came with (the stations' may be newer).
+    settings = settings or protocol_flag_settings(default_protocol(),
+                                                  time_zone=system_time_zone())
     camps = {row.station_id: row.camp for row in store.stations()}
     by_camp: dict[str, list[InterviewRecord]] = defaultdict(list)
     labels: dict[str, str] = {}

@@ -10,14 +10,14 @@ newest bundle replaces them.
 
 from sqlite_utils import Database, Migrations
 
-from screening_app.store.migrations import _immutable, _run_script
+from screening_app.store.migrations import immutable, run_script
 
 migrations = Migrations("screening_hq")
 
 
 @migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
-    _run_script(
+    run_script(
         db,
         """
         -- Headquarters' own keys, sealed under its passphrase (pki.sealed slots as JSON).
@@ -223,14 +223,14 @@ def m0001_initial(db: Database) -> None:
         );
         CREATE INDEX outbox_kind ON outbox(kind, seq);
         """
-        + _immutable("incidents", "incidents are append-only")
-        + _immutable("events", "station events are append-only")
-        + _immutable("protocols", "stored protocol versions are immutable")
-        + _immutable("interviews", "interview records are immutable")
-        + _immutable("reviews", "reviews are append-only")
-        + _immutable("documents", "stored documents are immutable")
-        + _immutable("conflict_resolutions", "conflict resolutions are append-only")
-        + _immutable("outbox", "what headquarters published is append-only")
+        + immutable("incidents", "incidents are append-only")
+        + immutable("events", "station events are append-only")
+        + immutable("protocols", "stored protocol versions are immutable")
+        + immutable("interviews", "interview records are immutable")
+        + immutable("reviews", "reviews are append-only")
+        + immutable("documents", "stored documents are immutable")
+        + immutable("conflict_resolutions", "conflict resolutions are append-only")
+        + immutable("outbox", "what headquarters published is append-only")
     )
 
 

@@ -59,9 +59,9 @@ from screening_app.hq.intake import (
     UnknownStation,
     ingest,
 )
-from screening_app.hq.push_client import FILE_NAME_HEADER
 from screening_app.hq.registry import list_stations
 from screening_app.sync.bundle import BundleError
+from screening_app.sync.push_client import FILE_NAME_HEADER
 
 MAX_BUNDLE_BYTES = 2 << 30  # 2 GiB: far more than a camp's forms; more means a mistake
 INCOMING = "incoming"  # the folder inside the HQ folder where uploads wait for intake

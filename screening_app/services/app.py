@@ -26,14 +26,6 @@ from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
 from screening_app.services.known_people import KnownPeopleService
 from screening_app.services.lists import ListService
-
-# The sign-in screen's side of a station lives in its own module (it shows before the
-# services are imported); its names stay importable from here.
-from screening_app.services.locked_station import (  # noqa: F401
-    LockedStation,
-    StationFacts,
-    station_facts,
-)
 from screening_app.services.resealing import seal_records_in_clear
 from screening_app.services.reviews import ReviewService
 from screening_app.services.roster import RosterService

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
-from screening_app.protocol import default_protocol
 from screening_app.services.authz import require_role
 from screening_app.services.lists import neutralise
 from screening_app.services.protocol_labels import NOT_COMPLETED_LABEL, ProtocolLabels
+from screening_app.services.protocols import StationProtocols
 from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
@@ -70,6 +70,7 @@ class DashboardService:
         self._db = station.db
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
+        self._protocols = StationProtocols(self._interviews)
         # Days are the station's local days.
         self._settings = SettingsService(station)
 
@@ -113,11 +114,11 @@ class DashboardService:
 
     def _outcome_labels(self, protocol_shas: list[str]) -> dict[str, str]:
         """Every choice option by its protocol's label (the protocols the records were
-        taken on, then the bundled one, so an empty camp still shows the options), in the
+        taken on, then the current one, so an empty camp still shows the options), in the
         protocol's order; "not completed" last."""
         labels: dict[str, str] = {}
         protocols = [self._labels.protocol(sha) for sha in protocol_shas]
-        for protocol in [*(p for p in protocols if p is not None), default_protocol()]:
+        for protocol in [*(p for p in protocols if p is not None), self._protocols.current()]:
             for option in protocol.question(protocol.choice.question).options:
                 labels.setdefault(option.id, option.label.en)
         labels[NOT_COMPLETED] = NOT_COMPLETED_LABEL

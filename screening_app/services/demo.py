@@ -70,7 +70,7 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
     every demo roster is drawn from the same seed, so their rosters overlap."""
     accounts_file = data_dir / ACCOUNTS_FILE
     if station_exists(data_dir):
-        from screening_app.services.app import station_facts
+        from screening_app.services.locked_station import station_facts
 
         facts = station_facts(data_dir)
         is_demo = facts.demo

@@ -10,7 +10,6 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import canonical_json, utc_now
@@ -25,24 +24,21 @@ from screening_app.domain.subject import Subject
 from screening_app.protocol import (
     InterviewEngine,
     Protocol,
-    default_protocol,
-    parse_protocol,
     randomised_option_order,
 )
 from screening_app.protocol.declaration import declaration_sha256, declarations
 from screening_app.protocol.vocabulary import INTERVIEW_LANGUAGE, NAMED_PERSON_ROLES
 from screening_app.services.authz import require_role
 from screening_app.services.known_people import person_named
+from screening_app.services.protocols import StationProtocols
 from screening_app.store.connection import write_transaction
+from screening_app.store.documents import StoredDocument
 from screening_app.store.interviews import SEALED_SUFFIX, InterviewRepository, event_context
 from screening_app.store.known_people import KnownPeopleRepository
 from screening_app.store.reviews import ReviewRepository, ReviewRow
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
 from screening_app.store.users import UserNames
-
-if TYPE_CHECKING:
-    from screening_app.services.documents import StoredDocument
 
 INTERVIEWING_ROLES = (Role.INTERVIEWER, Role.SUPERVISOR)
 OVERSIGHT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -141,7 +137,7 @@ class InterviewService:
         self._clock = clock
         # Option order must not be predictable by anyone preparing a person beforehand.
         self._rng = rng or random.SystemRandom()
-        self._protocols: dict[str, Protocol] = {}
+        self._protocols = StationProtocols(self._repo)
         # Set by the composition root: refuses to start when the actor could not sign the
         # form at the end, and to seal a draft whose form the signer cannot sign now.
         self.before_start: Callable[[Actor], None] | None = None
@@ -244,7 +240,7 @@ class InterviewService:
                 interview_id=record.id,
                 at=now,
             )
-        self._protocols[protocol.sha256] = protocol
+        self._protocols.remember(protocol)
         return self.load(actor, record.id)
 
     def load(self, actor: Actor, interview_id: str) -> Interview:
@@ -629,24 +625,11 @@ class InterviewService:
         raise PermissionDenied(f"{actor.name} may not open interview {record.id}.")
 
     def current_protocol(self) -> Protocol:
-        """The protocol new interviews are taken on: the newest version of the default
-        protocol, whether it came with the program or down from headquarters."""
-        bundled = default_protocol()
-        row = self._db.execute(
-            "SELECT sha256, version FROM protocols WHERE protocol_id = ?"
-            " ORDER BY version DESC, added_at DESC LIMIT 1", [bundled.id]).fetchone()
-        if row is None or row[1] <= bundled.version:
-            return bundled
-        return self._protocol(row[0])
+        """The protocol new interviews are taken on (services/protocols.py)."""
+        return self._protocols.current()
 
     def _protocol(self, sha256: str) -> Protocol:
-        """The exact protocol an interview was taken on, from the station's own copy."""
-        if sha256 not in self._protocols:
-            source = self._repo.protocol_source(sha256)
-            if source is None:
-                raise NotFound(f"The protocol {sha256[:12]} is not stored at this station.")
-            self._protocols[sha256] = parse_protocol(source, f"stored protocol {sha256[:12]}")
-        return self._protocols[sha256]
+        return self._protocols.by_sha256(sha256)
 
 
 def _answers_beyond_first_step(record: InterviewRecord, protocol: Protocol) -> list[str]:

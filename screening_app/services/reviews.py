@@ -25,7 +25,7 @@ from screening_app.domain.review_flags import (
     record_flags,
     step_durations,
 )
-from screening_app.protocol import default_protocol
+from screening_app.protocol import Protocol
 from screening_app.protocol.vocabulary import (
     INTERPRETER_NAME,
     NAMED_PERSON_ROLES,
@@ -36,6 +36,7 @@ from screening_app.protocol.vocabulary import (
 from screening_app.services.authz import require_role
 from screening_app.services.known_people import as_known
 from screening_app.services.protocol_labels import ProtocolLabels
+from screening_app.services.protocols import StationProtocols
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.known_people import KnownPeopleRepository
@@ -195,6 +196,7 @@ class ReviewService:
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
         self._cache = ReviewCacheRepository(station.db, station.review)
+        self._protocols = StationProtocols(self._interviews)
         # Set by the composition root: countersigns the stored form on approval.
         self.on_approve = None
 
@@ -473,7 +475,7 @@ class ReviewService:
 
     def _interpreters_by_interview(self) -> dict[str, object]:
         """Each finalised record's interpreter as the flags and the filter name them."""
-        question = question_with_role(default_protocol(), INTERPRETER_NAME)
+        question = question_with_role(self._protocols.current(), INTERPRETER_NAME)
         if question is None:
             return {}
         read = self._as_known_interpreter(lambda named: named[0], lambda named: named[1])
@@ -486,6 +488,7 @@ class ReviewService:
     def _flag_settings(self) -> FlagSettings:
         station = self._settings
         return protocol_flag_settings(
+            self._protocols.current(),
             **({} if station is None else {
                 "max_prints": int(station.get("flag_max_prints")),
                 "skew_min_interviews": int(station.get("flag_skew_min_interviews")),
@@ -509,10 +512,9 @@ class ReviewService:
         return self._items(rows, show_choice=False)
 
 
-def protocol_flag_settings(**station) -> FlagSettings:
+def protocol_flag_settings(protocol: Protocol, **station) -> FlagSettings:
     """The flags' settings: the protocol's minimums and labels, and the station's (or
     headquarters') thresholds and time zone."""
-    protocol = default_protocol()
     return FlagSettings(
         minimum_duration_seconds=protocol.minimum_duration_seconds,
         minimum_explanation_seconds=protocol.minimum_explanation_seconds,

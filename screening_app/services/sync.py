@@ -313,7 +313,7 @@ class SyncService:
     def push(self, actor: Actor, url: str, *, timeout: float = 300.0
              ) -> tuple[ExportResult, ApplyResult]:
         """Export, send to headquarters, and apply the answer it sends back."""
-        from screening_app.hq.push_client import push_bundle
+        from screening_app.sync.push_client import push_bundle
 
         exported = self.export(actor, self._station.data_dir / "outbox")
         reply, file_name = push_bundle(url, exported.path, timeout=timeout)

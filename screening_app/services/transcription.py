@@ -12,13 +12,14 @@ file does not have (and must not need). The form's signature block names both.
 """
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewPurpose
-from screening_app.protocol import Protocol, available_protocols, default_protocol
+from screening_app.protocol import Protocol, available_protocols
 from screening_app.services.interviews import Interview, InterviewService
 from screening_app.store.connection import write_transaction
 from screening_app.store.station import Station
@@ -67,7 +68,8 @@ class TranscriptionService:
 
     def record(self, actor: Actor, isn: str, document: dict, source: str) -> Interview:
         _check_keys(document, source)
-        protocol = _pick_protocol(document.get("protocol"), source)
+        protocol = _pick_protocol(document.get("protocol"), source,
+                                  self._interviews.current_protocol)
         answers = document.get("answers")
         if not isinstance(answers, dict):
             raise AnswersFileError(f"{source}: 'answers' must be an object of question ids.")
@@ -206,9 +208,10 @@ def _check_keys(document: dict, source: str) -> None:
         )
 
 
-def _pick_protocol(wanted, source: str) -> Protocol:
+def _pick_protocol(wanted, source: str, current: Callable[[], Protocol]) -> Protocol:
+    """The protocol the file names, else the one new interviews are taken on."""
     if wanted is None:
-        return default_protocol()
+        return current()
     if not isinstance(wanted, dict) or "id" not in wanted or "version" not in wanted:
         raise AnswersFileError(f"{source}: 'protocol' must be {{\"id\": ..., \"version\": ...}}.")
     for protocol in available_protocols():

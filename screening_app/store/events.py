@@ -134,7 +134,7 @@ class EventLog:
             " hash, signed_by, signature FROM events WHERE interview_id = ? ORDER BY seq",
             [interview_id],
         ).fetchall()
-        return [_event_from_row(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     def count_per_interview(self, kind: str, interview_ids: Sequence[str]) -> dict[str, int]:
         """How many events of ``kind`` each of ``interview_ids`` has (0 for none)."""
@@ -158,10 +158,10 @@ class EventLog:
             sql += f" AND kind IN ({','.join('?' * len(kinds))})"
             params.extend(kinds)
         rows = self._db.execute(sql + " ORDER BY seq", params).fetchall()
-        return [_event_from_row(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
 
-def _event_from_row(row) -> Event:
+def event_from_row(row) -> Event:
     return Event(
         seq=row[0], id=row[1], at=row[2], station_id=row[3], actor_id=row[4], kind=row[5],
         interview_id=row[6], payload=json.loads(row[7]), prev_hash=row[8], hash=row[9],

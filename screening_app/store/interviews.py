@@ -104,6 +104,13 @@ class InterviewRepository:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    def newest_protocol(self, protocol_id: str) -> tuple[str, int] | None:
+        """(sha256, version) of the newest stored version of a protocol."""
+        row = self._db.execute(
+            "SELECT sha256, version FROM protocols WHERE protocol_id = ?"
+            " ORDER BY version DESC, added_at DESC LIMIT 1", [protocol_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
     # -- interviews ----------------------------------------------------------------
     def insert_draft(self, record: InterviewRecord) -> None:
         """A new draft, with a key of its own once the station has a review key."""

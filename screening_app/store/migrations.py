@@ -12,7 +12,7 @@ from sqlite_utils import Database, Migrations
 migrations = Migrations("screening_app")
 
 
-def _immutable(table: str, message: str, when: str = "") -> str:
+def immutable(table: str, message: str, when: str = "") -> str:
     """Triggers that make rows of ``table`` refuse UPDATE and DELETE inside SQLite itself,
     so that no code path (nor a careless SQL session) can rewrite history."""
     condition = f" WHEN {when}" if when else ""
@@ -24,7 +24,7 @@ def _immutable(table: str, message: str, when: str = "") -> str:
     """
 
 
-def _run_script(db: Database, script: str) -> None:
+def run_script(db: Database, script: str) -> None:
     """Run several statements inside the migration's transaction.
 
     ``sqlite3.executescript`` would COMMIT first, breaking the all-or-nothing
@@ -43,7 +43,7 @@ def _run_script(db: Database, script: str) -> None:
 
 @migrations(name="0001_initial")
 def m0001_initial(db: Database) -> None:
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE station (
@@ -186,10 +186,10 @@ def m0001_initial(db: Database) -> None:
         );
         CREATE INDEX documents_interview ON documents(interview_id);
         """
-        + _immutable("events", "station events are append-only")
-        + _immutable("protocols", "stored protocol versions are immutable")
-        + _immutable("signatures", "captured signatures are immutable")
-        + _immutable("documents", "stored documents are immutable; add a new revision")
+        + immutable("events", "station events are append-only")
+        + immutable("protocols", "stored protocol versions are immutable")
+        + immutable("signatures", "captured signatures are immutable")
+        + immutable("documents", "stored documents are immutable; add a new revision")
     )
 
 
@@ -197,7 +197,7 @@ def m0001_initial(db: Database) -> None:
 def m0002_settings(db: Database) -> None:
     # Station-wide settings that must be the same for everyone at the station (the paper
     # size of stored forms, for one); changes are events in the chain, like everything else.
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE settings (
@@ -214,7 +214,7 @@ def m0002_settings(db: Database) -> None:
 def m0003_station_keys(db: Database) -> None:
     # The station's signing key, kept encrypted under the station's key-encryption key
     # (KEK); the KEK is stored only wrapped, one slot per account (see pki/sealed.py).
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE station_keys (
@@ -241,7 +241,7 @@ def m0003_station_keys(db: Database) -> None:
 def m0004_reviews(db: Database) -> None:
     # A supervisor's decision on a finalised interview is a record of its own, linked to
     # it; the interview itself never changes. The latest decision is the current state.
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE reviews (
@@ -255,7 +255,7 @@ def m0004_reviews(db: Database) -> None:
         );
         CREATE INDEX reviews_interview ON reviews(interview_id, at);
         """
-        + _immutable("reviews", "reviews are append-only; record a new decision"),
+        + immutable("reviews", "reviews are append-only; record a new decision"),
     )
 
 
@@ -263,7 +263,7 @@ def m0004_reviews(db: Database) -> None:
 def m0005_user_keys(db: Database) -> None:
     # A countersigning person's own key (supervisors): sealed under a key from that
     # person's password only, so no one else's session can sign in their name.
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE user_keys (
@@ -284,7 +284,7 @@ def m0006_sync(db: Database) -> None:
     # What this station knows of headquarters (whom bundles are encrypted to, whose
     # signature a bundle from headquarters must carry), its own key for bundles coming down,
     # and what headquarters has acknowledged: a record is sent again until it is.
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE sync_headquarters (
@@ -330,8 +330,8 @@ def m0006_sync(db: Database) -> None:
             received_at TEXT NOT NULL
         );
         """
-        + _immutable("sync_exports", "the record of an export is kept as it was")
-        + _immutable("revoked_certificates", "a revocation is never taken back"),
+        + immutable("sync_exports", "the record of an export is kept as it was")
+        + immutable("revoked_certificates", "a revocation is never taken back"),
     )
 
 
@@ -340,7 +340,7 @@ def m0007_display_names(db: Database) -> None:
     # The name people read (full name and rank, "Capt. R. Hughes") beside the login name.
     # Nullable: accounts made before it have none and are shown by their login name. The
     # login name stays what sealed records carry (interviewer_name is part of their hash).
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE users ADD COLUMN display_name TEXT;
@@ -353,7 +353,7 @@ def m0008_second_interviews(db: Database) -> None:
     # Why a person was interviewed again (re-interview, withdrawal, reconfirmation): part of
     # the sealed record. A draft opened for the wrong person is discarded, never deleted:
     # the row stays, and its discard is a record of its own (and an event in the chain).
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE interviews ADD COLUMN purpose TEXT;
@@ -367,7 +367,7 @@ def m0008_second_interviews(db: Database) -> None:
             WHEN OLD.id IN (SELECT interview_id FROM discarded_drafts)
         BEGIN SELECT RAISE(ABORT, 'a discarded draft cannot be changed'); END;
         """
-        + _immutable("discarded_drafts", "a discarded draft stays discarded"),
+        + immutable("discarded_drafts", "a discarded draft stays discarded"),
     )
 
 
@@ -379,7 +379,7 @@ def m0009_signed_history(db: Database) -> None:
     # account's events, or the history before a checkpoint, then shows. Checkpoints are
     # events themselves ("chain.checkpoint"), so removing one breaks the chain. Event keys
     # are registered in an append-only table; a key is never replaced, only added.
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE events ADD COLUMN signed_by TEXT;
@@ -392,7 +392,7 @@ def m0009_signed_history(db: Database) -> None:
         );
         CREATE INDEX account_event_keys_user ON account_event_keys(user_id);
         """
-        + _immutable("account_event_keys", "an event key is never changed; add a new one"),
+        + immutable("account_event_keys", "an event key is never changed; add a new one"),
     )
 
 
@@ -401,7 +401,7 @@ def m0010_role_grants(db: Database) -> None:
     # What an account may do, signed by an admin with their own key (which headquarters'
     # CA certified as an admin's): a role written into the users table by hand has no such
     # grant, and sign-in refuses it. Append-only: the newest grant of an account counts.
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE role_grants (
@@ -416,7 +416,7 @@ def m0010_role_grants(db: Database) -> None:
         );
         CREATE INDEX role_grants_user ON role_grants(user_id, at);
         """
-        + _immutable("role_grants", "a role grant is never changed; add a new one"),
+        + immutable("role_grants", "a role grant is never changed; add a new one"),
     )
 
 
@@ -426,7 +426,7 @@ def m0011_review_seal(db: Database) -> None:
     # (pki/review_seal.py): an interviewer's session writes them and cannot read them back.
     # The plain columns of such a record hold nothing. Records finalised before stay as
     # they were.
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE interviews ADD COLUMN sealed_answers BLOB;
@@ -440,7 +440,7 @@ def m0012_records_in_clear(db: Database) -> None:
     # Records finalised before the review key are sealed at a reviewer's next sign-in
     # (store/resealing.py); this index lets every reviewer's sign-in see at once whether
     # any is left.
-    _run_script(
+    run_script(
         db,
         """
         CREATE INDEX interviews_in_clear ON interviews(id)
@@ -457,7 +457,7 @@ def m0013_drafts_sealed(db: Database) -> None:
     # only the wrap to the review key (its signatures open for reviewers). Records
     # finalised before have none: a reviewer's sign-in seals them (store/resealing.py),
     # which the index below now finds.
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE interviews ADD COLUMN draft_keys TEXT;
@@ -473,7 +473,7 @@ def m0013_drafts_sealed(db: Database) -> None:
 def m0014_grant_states(db: Database) -> None:
     # Disabling, enabling and resetting an account are grants signed by the admin too
     # (services/grants.py): the newest grant says whether the account may sign in.
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE role_grants ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
@@ -489,7 +489,7 @@ def m0015_progress_sealed(db: Database) -> None:
     # stopped at), sealed with its answers: under the draft's key while open, to the
     # review key once finalised. The plain columns of such an interview hold nothing, and
     # its steps no longer go to the station's history one event at a time.
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE interviews ADD COLUMN sealed_progress BLOB;
@@ -502,7 +502,7 @@ def m0016_known_people(db: Database) -> None:
     # The interpreters and observers the station knows, kept by supervisors, so that an
     # interpreter is the same person in every record rather than a new spelling
     # (services/known_people.py). Staff, not the people screened: stored in clear.
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE known_people (
@@ -524,7 +524,7 @@ def m0016_known_people(db: Database) -> None:
 def m0017_known_people_retired(db: Database) -> None:
     # A known person added by mistake (a misspelling) or gone from the camp is retired:
     # no longer offered, and kept with who retired them and when.
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE known_people ADD COLUMN retired_at TEXT;
@@ -538,7 +538,7 @@ def m0018_known_people_merged(db: Database) -> None:
     # Two entries found to be one person (added twice under different spellings) are
     # merged: the one merged away is retired and points at the one kept, so that records
     # naming either count as one person.
-    _run_script(
+    run_script(
         db,
         """
         ALTER TABLE known_people ADD COLUMN merged_into TEXT REFERENCES known_people(id);
@@ -554,7 +554,7 @@ def m0019_review_cache(db: Database) -> None:
     # or changed in any way after, and a form printed), so that a kept result is used only
     # while nothing it was computed from has changed. Drafts change all the time and
     # change no flag: they are not counted.
-    _run_script(
+    run_script(
         db,
         """
         CREATE TABLE review_cache (

@@ -10,7 +10,7 @@ from screening_app.domain.errors import UserError
 from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.pki.review_seal import ReviewSeal
 from screening_app.store.documents import DocumentRepository
-from screening_app.store.events import _event_from_row
+from screening_app.store.events import event_from_row
 from screening_app.store.interviews import InterviewRepository
 
 SUBJECT_FIELDS = (*ROSTER_FIELDS, "added_at", "updated_at")
@@ -43,7 +43,7 @@ def events(db: Database, after_seq: int) -> Iterator[dict]:
         "SELECT seq, id, at, station_id, actor_id, kind, interview_id, payload, prev_hash, hash"
         " FROM events WHERE seq > ? ORDER BY seq", [after_seq])
     for row in cursor:
-        event = _event_from_row(row)
+        event = event_from_row(row)
         yield {"seq": event.seq, "id": event.id, "at": event.at,
                "station_id": event.station_id, "actor_id": event.actor_id, "kind": event.kind,
                "interview_id": event.interview_id, "payload": event.payload,

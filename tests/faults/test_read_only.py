@@ -107,7 +107,7 @@ def test_a_form_exported_to_a_read_only_stick_names_the_stick_and_records_no_exp
 
 
 def test_the_sign_in_screen_of_a_read_only_station_says_so(disk_station, qtbot):
-    from screening_app.services.app import LockedStation
+    from screening_app.services.locked_station import LockedStation
     from screening_app.ui.sign_in import SignInDialog
     from tests.conftest import PASSWORD
 

@@ -183,3 +183,34 @@ def test_a_certificate_of_another_ca_is_not_revoked_here(hq):
     with pytest.raises(UserError, match="was issued by"):
         revoke_certificate(hq, certificates.to_pem(root), "other.pem", "why not")
     assert hq.store.outbox_through() == 0
+
+
+def test_a_published_version_is_the_one_the_station_interviews_and_lists_by(
+        hq, synced, tmp_path):
+    """Once a newer version of the default protocol is down at the station, a paper
+    interview that names no protocol is taken on it, and the revised lists are named as it
+    names them."""
+    from screening_app.protocol.examples import complete_answers
+
+    source = yaml.safe_load((forms_dir() / "unc-screening-v1.yaml").read_text())
+    source["version"] = 2
+    source["outcomes"] = [
+        {"option": "repatriate", "list": "return-home",
+         "list_title": {"en": "Returning home", "ko": "귀환", "zh": "回国"}},
+        {"option": "enlist", "list": "stay",
+         "list_title": {"en": "Staying", "ko": "잔류", "zh": "留下"}}]
+    path = tmp_path / "unc-screening-v2.yaml"
+    path.write_text(yaml.safe_dump(source, allow_unicode=True))
+    publish_protocol(hq, path)
+    apply_down(hq, synced, tmp_path / "down")
+    services, sup = synced.services, synced.supervisor
+    record = services.transcription.record(synced.interviewer, "NK-100002",
+                                           {"answers": complete_answers("repatriate")},
+                                           "paper")
+    assert record.record.protocol_version == 2
+    services.reviews.decide(sup, record.id, "approved",
+                            reason="Transcribed from the signed paper form.")
+    lists = services.lists.build(sup)
+    assert [(slug, title) for slug, title, _rows in lists.sections()][:2] == [
+        ("return-home", "Returning home · 귀환 · 回国"), ("stay", "Staying · 잔류 · 留下")]
+    assert [row[0] for row in lists.rows("return-home")] == ["NK-100002"]

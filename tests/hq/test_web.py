@@ -15,12 +15,12 @@ from starlette.testclient import TestClient
 from screening_app.domain.errors import UserError
 from screening_app.hq import conflicts
 from screening_app.hq.intake import ChainBroken, RecordDiffers, RevokedStation, UnknownStation
-from screening_app.hq.push_client import push_bundle
 from screening_app.hq.registry import revoke_station
 from screening_app.hq.web import INCOMING, create_app, make_server, status_for
 from screening_app.records.verifying import verify_pdf
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError
+from screening_app.sync.push_client import push_bundle
 from tests.conftest import PASSWORD
 from tests.hq.conftest import OPERATOR, export
 from tests.hq.test_conflicts import Held

@@ -4,7 +4,7 @@ are reminded to back up and back up from the menu, and sync runs from its dialog
 from PySide6.QtCore import Qt
 
 from screening_app.protocol.examples import complete_answers
-from screening_app.services.app import LockedStation
+from screening_app.services.locked_station import LockedStation
 from screening_app.ui.main_window import MainWindow
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.sync_dialog import SyncDialog
