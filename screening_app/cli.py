@@ -7,16 +7,12 @@ holding the traceback).
 
 import argparse
 import getpass
-import hashlib
 import logging
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-
-import platformdirs
 
 from screening_app import __version__
 from screening_app.cli_output import (
@@ -28,7 +24,6 @@ from screening_app.cli_output import (
     table,
 )
 from screening_app.domain.accounts import Role
-from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.store.connection import DATABASE_ERRORS, storage_failure
 from screening_app.store.durable import write_atomically
@@ -899,42 +894,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # -- running ---------------------------------------------------------------------------------
-def _log_path(data_dir: Path) -> Path:
-    folder = data_dir / "logs" if data_dir.is_dir() else Path(platformdirs.user_log_dir(
-        "screening-app", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "screening-app.log"
-
-
 def _report_unexpected(data_dir: Path, error: BaseException) -> None:
-    try:
-        path = _log_path(data_dir)
-        with path.open("a", encoding="utf-8") as log_file:
-            log_file.write(loggable_traceback(error))
-        where = f"; details are in {path}"
-    except OSError:
-        where = ""
+    from screening_app.failure_log import log_failure
+
+    path = log_failure(data_dir, error)
+    where = f"; details are in {path}" if path is not None else ""
     print(f"screening-app: unexpected failure: {error}{where}", file=sys.stderr)
-
-
-def loggable_traceback(error: BaseException) -> str:
-    """Where the failure happened (files, lines, functions, exception types) without what
-    it was about: an exception's message can quote a name or an answer, and the log file
-    outlives the session. A digest of each message lets a developer match two reports."""
-    lines = [f"{utc_now()} unexpected failure\n"]
-    chain: list[BaseException] = []
-    current: BaseException | None = error
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    for exception in reversed(chain):
-        # Places only: a source line can hold a value too (a literal, an f-string).
-        lines += [f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n'
-                  for frame in traceback.extract_tb(exception.__traceback__)]
-        digest = hashlib.sha256(str(exception).encode("utf-8", "replace")).hexdigest()[:12]
-        lines.append(f"{type(exception).__module__}.{type(exception).__qualname__}"
-                     f" (message withheld, sha256 {digest})\n")
-    return "".join(lines)
 
 
 def _written_folder(args) -> Path:

@@ -114,6 +114,10 @@ def run_gui(data_dir: Path) -> int:
         for problem in str(error).splitlines():
             print(f"screening-app: {problem}", file=sys.stderr)
         return EXIT_NO_WINDOW
+    from screening_app.ui.failures import install_exception_hook
+
+    # A failure nothing caught is logged with its traceback and said in one sentence.
+    install_exception_hook(data_dir)
     window = open_main_window(data_dir)
     if window is None:
         return 0

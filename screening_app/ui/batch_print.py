@@ -9,7 +9,6 @@ form is never cut in half, so every form counted is a whole form.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QImageWriter, QPainter
@@ -36,7 +35,7 @@ from screening_app.services.app import StationServices
 from screening_app.services.documents import PrintableForm
 from screening_app.ui.pdf_printing import load_printable, paint_pdf_pages, pdf_printer
 from screening_app.ui.screen_fit import fit_to_screen
-from screening_app.ui.tasks import CancelToken, Task, run_in_background
+from screening_app.ui.tasks import CancelToken, Task, run_on_services
 
 FormRole = Qt.ItemDataRole.UserRole + 1
 
@@ -204,19 +203,18 @@ def _forms(count: int) -> str:
     return f"{count} form{'' if count == 1 else 's'}"
 
 
-def print_forms(parent: StationServices, actor: Actor, items: Sequence[PrintJobItem],
+def print_forms(services: StationServices, actor: Actor, items: Sequence[PrintJobItem],
                 printer: QPrinter,
                 report: Report, token: CancelToken) -> BatchPrintResult:
     """The worker: prints ``items`` in one job on ``printer``, counting each print.
 
-    Runs on a pool thread with its own station connection; it touches no widget and
+    Runs on a pool thread with the thread's own services; it touches no widget and
     reports only through ``report``. The printer job starts with the first form, so a run
     cancelled before any form sends nothing to the printer."""
     total = len(items)
     printed: list[str] = []
     pages = 0
     problem: str | None = None
-    services = parent.for_thread()
     painter = QPainter()
     try:
         for number, item in enumerate(items, start=1):
@@ -245,7 +243,6 @@ def print_forms(parent: StationServices, actor: Actor, items: Sequence[PrintJobI
     finally:
         if painter.isActive():
             painter.end()
-        services.close()
     cancelled = token.cancelled and problem is None and len(printed) < total
     return BatchPrintResult(total, tuple(printed), pages, cancelled, problem)
 
@@ -398,12 +395,6 @@ class BatchPrintDialog(QDialog):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self._on_progress_canceled)
-        self.task = Task(partial(print_forms, self._services, self._actor,
-                                 items, printer))
-        self.task.signals.sig_progress.connect(self._on_task_progress)
-        self.task.signals.sig_finished.connect(self._on_task_finished)
-        self.task.signals.sig_failed.connect(self._on_task_failed)
-        self._set_filters_enabled(False)
         self.summary_label.setText(f"Printing {_forms(len(items))}…")
         self.progress.show()
         # Drawing the first image into a PDF loads Qt's image-format plugins, and an object
@@ -412,7 +403,13 @@ class BatchPrintDialog(QDialog):
         # must be told), the two wait for each other forever. Loaded here, on this thread,
         # they are loaded once and the worker only reads them.
         QImageWriter.supportedImageFormats()
-        run_in_background(self.task)
+        actor = self._actor
+        self.task = run_on_services(
+            self._services, lambda services, report, token: print_forms(
+                services, actor, items, printer, report, token),
+            on_success=self._on_task_finished, on_failure=self._on_task_failed,
+            on_progress=self._on_task_progress)
+        self._set_filters_enabled(False)  # and printing, while the task runs
         return self.task
 
     def _set_filters_enabled(self, enabled: bool) -> None:

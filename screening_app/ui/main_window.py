@@ -31,7 +31,7 @@ from screening_app.ui.roster_model import RosterTableModel, SubjectRole
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.subject_panel import SubjectPanel
-from screening_app.ui.tasks import Task, run_in_background
+from screening_app.ui.tasks import run_on_services
 
 if TYPE_CHECKING:  # imported when first used: the roster window opens without them
     from screening_app.ui.batch_print import BatchPrintDialog
@@ -492,19 +492,12 @@ class MainWindow(QMainWindow):
 
     def back_up_to(self, folder: Path) -> None:
         """The copy is made on a pool thread, with its own connection."""
-        parent, actor = self.services, self.actor
-
-        def work(_report, _token):
-            services = parent.for_thread()
-            try:
-                return services.backups.backup(actor, folder)
-            finally:
-                services.close()
-        self.backup_task = Task(work)
-        self.backup_task.signals.sig_finished.connect(self._on_backup_made)
-        self.backup_task.signals.sig_failed.connect(self._on_backup_failed)
+        actor = self.actor
         self.statusBar().showMessage("Backing up…")
-        run_in_background(self.backup_task)
+        self.backup_task = run_on_services(
+            self.services, lambda services, _report, _token: services.backups.backup(
+                actor, folder),
+            on_success=self._on_backup_made, on_failure=self._on_backup_failed)
 
     def _on_backup_made(self, made) -> None:
         self.backup_banner.setVisible(self.services.backups.needs_reminder(self.actor))

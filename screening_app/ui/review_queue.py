@@ -30,7 +30,7 @@ from screening_app.services.reviews import STATE_LABELS, ReviewItem
 from screening_app.ui.review_decision import DecisionDialog
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.table_models import ColumnsTableModel
-from screening_app.ui.tasks import Task, run_in_background
+from screening_app.ui.tasks import run_on_services
 
 ReviewItemRole = Qt.ItemDataRole.UserRole + 3
 COLUMNS = (("subject_isn", "ISN"), ("subject_name", "Name"), ("compound", "Compound"),
@@ -126,14 +126,10 @@ def _shown(item: ReviewItem, field: str, flags: dict[str, list]) -> str:
     return "" if value is None else str(value)
 
 
-def compute_flags(parent: StationServices, actor):
-    """On a pool thread, with its own connection: every flag of the camp (with the
+def compute_flags(services: StationServices, actor):
+    """On a pool thread, with the thread's own services: every flag of the camp (with the
     interpreters the records name, for the filter)."""
-    services = parent.for_thread()
-    try:
-        return services.reviews.flags(actor)
-    finally:
-        services.close()
+    return services.reviews.flags(actor)
 
 
 def _fill_filter(combo: QComboBox, values, label: str) -> None:
@@ -330,12 +326,12 @@ class ReviewQueueDialog(QDialog):
             self._compute_flags()
 
     def _compute_flags(self) -> None:
-        parent, actor = self._services, self._actor
-        self._flags_task = Task(lambda _report, _token: compute_flags(parent, actor))
-        self._flags_task.signals.sig_finished.connect(self._on_flags)
-        self._flags_task.signals.sig_failed.connect(
-            lambda message: self._show_camp_flags(f"Flags could not be computed: {message}"))
-        run_in_background(self._flags_task)
+        actor = self._actor
+        self._flags_task = run_on_services(
+            self._services, lambda services, _report, _token: compute_flags(services, actor),
+            on_success=self._on_flags,
+            on_failure=lambda message: self._show_camp_flags(
+                f"Flags could not be computed: {message}"))
 
     def _take_flags(self, flags) -> None:
         """The flags' share of the queue: the interpreters to filter by, each interview's

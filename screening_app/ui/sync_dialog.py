@@ -21,7 +21,7 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.wording import record_counts
 from screening_app.services.app import StationServices
 from screening_app.ui.screen_fit import fit_to_screen
-from screening_app.ui.tasks import Task, run_in_background
+from screening_app.ui.tasks import Task, run_on_services
 
 URL_SETTING = "sync/headquarters_url"
 
@@ -97,18 +97,10 @@ class SyncDialog(QDialog):
         ready = trusted is not None and self.task is None
         for button in (self.push_button, self.export_button, self.apply_button):
             button.setEnabled(ready)
-        parent, actor = self._services, self._actor
-
-        def count(_report, _token):
-            services = parent.for_thread()
-            try:
-                return services.sync.status(actor)
-            finally:
-                services.close()
-        self.status_task = Task(count)
-        self.status_task.signals.sig_finished.connect(self._show_status)
-        self.status_task.signals.sig_failed.connect(self.pending_label.setText)
-        run_in_background(self.status_task)
+        actor = self._actor
+        self.status_task = run_on_services(
+            self._services, lambda services, _report, _token: services.sync.status(actor),
+            on_success=self._show_status, on_failure=self.pending_label.setText)
 
     def _show_status(self, status) -> None:
         self.pending_label.setText(describe_pending(status.pending, status.events_pending))
@@ -166,23 +158,14 @@ class SyncDialog(QDialog):
         self._show_outcome(f"This station now sends its records to {trusted.name!r}.")
 
     def _run(self, work, message: str) -> None:
-        parent = self._services
-
-        def in_background(report, token):
-            # A connection of its own on the pool thread; the signed-in session's keys
-            # come along, as the work signs the bundle.
-            services = parent.for_thread()
-            try:
-                return work(services)
-            finally:
-                services.close()
-        self.task = Task(in_background)
-        self.task.signals.sig_finished.connect(self._show_outcome)
-        self.task.signals.sig_failed.connect(self._show_failure)
+        """``work(services)`` on a pool thread, with the signed-in session's keys (the work
+        signs the bundle)."""
         self.outcome_label.setText(message)
         for button in (self.push_button, self.export_button, self.apply_button):
             button.setEnabled(False)
-        run_in_background(self.task)
+        self.task = run_on_services(
+            self._services, lambda services, _report, _token: work(services),
+            on_success=self._show_outcome, on_failure=self._show_failure)
 
     def _show_outcome(self, text: str) -> None:
         self.task = None
