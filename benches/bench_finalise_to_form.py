@@ -9,7 +9,7 @@ synchronous=FULL), the wizard closed, the roster row refreshed, the preview buil
 
 Baseline: ``records.choice_form.render_document`` + ``records.signing.sign_pdf`` of the same
 sealed record, with the same signature images, key and visible lines, as
-``DocumentService.store_for`` calls them; no database, no GUI.
+``FormSigning.store_for`` calls them; no database, no GUI.
 
 Target: at most 1.5, judged on the median of the ratios of each finalise to the baseline
 run right after it on the same record (the machine is shared: a pair sees the same load);

@@ -21,6 +21,7 @@ from screening_app.services.backup import BackupService
 from screening_app.services.checks import CheckService
 from screening_app.services.dashboard import DashboardService
 from screening_app.services.documents import DocumentService
+from screening_app.services.form_signing import FormSigning
 from screening_app.services.grants import GrantService
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
@@ -60,16 +61,13 @@ class StationServices:
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
-        interviews = InterviewService(station, **interview_options)
         settings = SettingsService(station)
         keys = KeyService(station)
         grants = GrantService(station, keys)
+        interviews = InterviewService(station, forms=FormSigning(station, settings, keys),
+                                      **interview_options)
         documents = DocumentService(station, interviews, settings, keys)
-        interviews.on_sealed = documents.store_for
-        interviews.before_start = documents.check_can_start
-        interviews.before_seal = documents.check_can_finalise
-        reviews = ReviewService(station, settings)
-        reviews.on_approve = documents.countersign
+        reviews = ReviewService(station, settings, countersign=documents.countersign)
         return cls(
             station=station,
             accounts=AccountService(station, keys, grants=grants),

@@ -7,6 +7,7 @@ record with its hash; from then on the database itself refuses any change.
 
 import json
 import random
+import typing
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -121,11 +122,26 @@ class RecordedSignature:
     strokes: list | None
 
 
+class FormKeeper(typing.Protocol):
+    """What interviews need of their forms (services/form_signing.py): a refusal to start
+    an interview whose form the actor could not sign at the end, or to seal a draft whose
+    form the signer cannot sign now; and the form of a sealed record rendered, signed by
+    the signer and stored (inside the finalisation's transaction)."""
+
+    def check_can_start(self, actor: Actor) -> None: ...
+
+    def check_can_finalise(self, signer: Actor) -> None: ...
+
+    def store_for(self, actor: Actor, interview: "Interview", note: str | None = None,
+                  signer: Actor | None = None) -> StoredDocument: ...
+
+
 class InterviewService:
     def __init__(
         self,
         station: Station,
         *,
+        forms: FormKeeper,
         clock: Callable[[], str] = utc_now,
         rng: random.Random | None = None,
     ):
@@ -138,14 +154,7 @@ class InterviewService:
         # Option order must not be predictable by anyone preparing a person beforehand.
         self._rng = rng or random.SystemRandom()
         self._protocols = StationProtocols(self._repo)
-        # Set by the composition root: refuses to start when the actor could not sign the
-        # form at the end, and to seal a draft whose form the signer cannot sign now.
-        self.before_start: Callable[[Actor], None] | None = None
-        self.before_seal: Callable[[Actor], None] | None = None
-        # Set by the composition root: renders and stores the form of a sealed record,
-        # signed by the given signer, and returns the stored document.
-        self.on_sealed: Callable[[Actor, Interview, str | None, Actor], StoredDocument] \
-            | None = None
+        self._forms = forms
 
     # -- starting and loading ---------------------------------------------------------
     def start(
@@ -166,8 +175,7 @@ class InterviewService:
         to that interview (``supersedes_id``); a person whose interview is open as a draft
         is not interviewed twice at once."""
         require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
-        if self.before_start is not None:
-            self.before_start(actor)
+        self._forms.check_can_start(actor)
         subject = self._subjects.get(isn)
         if subject is None:
             raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
@@ -430,8 +438,7 @@ class InterviewService:
     def _seal(self, actor: Actor, interview: Interview, outcome, note: str | None = None,
               ended_at: str | None = None, signed_by: Actor | None = None) -> Interview:
         signer = signed_by or actor
-        if self.before_seal is not None:
-            self.before_seal(signer)
+        self._forms.check_can_finalise(signer)
         now = self._clock()
         record = replace(
             interview.record,
@@ -469,9 +476,8 @@ class InterviewService:
                 actor_id=actor.user_id, interview_id=record.id, at=now,
             )
             sealed = self.load(actor, record.id)
-            if self.on_sealed is not None:
-                # In the same transaction: a record never lands without its form.
-                sealed = replace(sealed, form=self.on_sealed(actor, sealed, note, signer))
+            # In the same transaction: a record never lands without its form.
+            sealed = replace(sealed, form=self._forms.store_for(actor, sealed, note, signer))
         return sealed
 
     def _for_review(self, key: str, value, interview_id: str, question_id: str | None) -> dict:

@@ -10,7 +10,7 @@ store/reviews.py), shown in the history and carried to headquarters with the rev
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 
 import screening_app
@@ -188,7 +188,8 @@ _FLAGS_CACHE_FORMAT = 1
 
 
 class ReviewService:
-    def __init__(self, station: Station, settings=None):
+    def __init__(self, station: Station, settings=None, *,
+                 countersign: Callable[[Actor, str], object]):
         self._station = station
         self._db = station.db
         self._settings = settings
@@ -197,8 +198,8 @@ class ReviewService:
         self._labels = ProtocolLabels(self._interviews)
         self._cache = ReviewCacheRepository(station.db, station.review)
         self._protocols = StationProtocols(self._interviews)
-        # Set by the composition root: countersigns the stored form on approval.
-        self.on_approve = None
+        # Countersigns the stored form on approval (DocumentService.countersign).
+        self._countersign = countersign
 
     # -- the queue ----------------------------------------------------------------------
     def queue(self, actor: Actor, *, state: str | None = None, interviewer: str | None = None,
@@ -321,9 +322,9 @@ class ReviewService:
                     f" ({describe_flags(flags)}): approving it needs a written note saying why"
                     " it is approved despite them.", flags)
         with write_transaction(self._db):
-            if decision == "approved" and self.on_approve is not None:
+            if decision == "approved":
                 # In the same transaction: an approval always carries its countersignature.
-                self.on_approve(actor, interview_id)
+                self._countersign(actor, interview_id)
             self._reviews.insert(ReviewRow(str(uuid.uuid4()), interview_id, decision, reason,
                                            comment, actor.user_id, utc_now()))
             self._station.events.append(

@@ -53,7 +53,9 @@ def take_camp(station, camp, test_keys, monkeypatch) -> tuple[set[str], set[str]
     unlock_personal_keys(services, *actors)
     # No forms: rendering and signing 720 PDFs would take minutes, and is not what this
     # tests (tests/ui/test_finalise_to_form.py does).
-    services.interviews.on_sealed = None
+    from screening_app.services.form_signing import FormSigning
+
+    monkeypatch.setattr(FormSigning, "store_for", lambda *_args, **_kwargs: None)
     clock = Clock()
     monkeypatch.setattr(services.interviews, "_clock", clock)
     rushed, paper = set(), set()
