@@ -20,7 +20,13 @@ How each is tested (README, "The review's flags"):
    and explains it.
 4. The most certain person flagged is set aside from "the others" and everything is tested
    again, one person at a time, so that a skewed colleague does not make the rest of a
-   compound look skewed the other way."""
+   compound look skewed the other way.
+
+With two outcomes a person is tested on one (the protocol's ``skew_option``: the other
+is its complement, and gives the same test). With more, each outcome is tested against all
+the others (the multinomial question, one outcome at a time, every test in the same
+Benjamini-Hochberg family), and a person is flagged for the outcome whose share moved the
+most surely."""
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -67,8 +73,6 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
                 ) -> list[ReviewFlag]:
     """``interpreter_of`` reads the interpreter's name from a record (the protocol says
     which answer holds it); without it interpreters are not tested."""
-    if settings.skew_choice is None:
-        return []  # no choice to count: the protocol names none (protocol_flag_settings)
     completed = [r for r in records
                  if r.outcome == OutcomeStatus.COMPLETED and r.choice is not None]
     labels = interviewer_labels or {}
@@ -79,6 +83,7 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
         INTERVIEWER: (lambda r: r.interviewer_id, lambda r: interviewer_label(r, labels)),
         INTERPRETER: (lambda r: interpreters[r.id], lambda r: tidy_name(interpreter_of(r))),
     }
+    choices = _tested_choices(completed, settings)
     day_tests = _compound_day_tests(completed, zone, settings)
     # Step by step: a skewed interviewer raises the rate "others" show in the compounds
     # they work in, and so makes their colleagues there look skewed the other way. So the
@@ -87,8 +92,10 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
     set_aside: set[tuple[str, str]] = set()
     for _ in range(_MOST_SET_ASIDE + 1):
         tests = [test for kind, (key_of, name_of) in roles.items()
+                 for choice in choices
                  for test in _role_tests(completed, kind, key_of, name_of, settings,
-                                         _taken_by_none_of(set_aside, roles))] + day_tests
+                                         _taken_by_none_of(set_aside, roles), choice)
+                 ] + day_tests
         candidates = _candidates(tests, settings)
         flags, flagged = _people_flags([t for t in candidates if t.kind in roles], completed,
                                        roles, settings)
@@ -104,13 +111,31 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
 # -- the tests ------------------------------------------------------------------------------
 
 
+def _tested_choices(completed, settings: FlagSettings) -> list[str]:
+    """The outcomes a person's share is tested on: the protocol's skew option when the
+    records hold two outcomes at most; each outcome when they hold more."""
+    seen = sorted({record.choice for record in completed})
+    if len(seen) > 2:
+        return seen
+    # Without the protocol's (protocol_flag_settings), no share is tested.
+    return [settings.skew_choice] if settings.skew_choice is not None else []
+
+
 def _candidates(tests: list[_Test], settings: FlagSettings) -> list[_Test]:
     """The tests whose q-value (over all of them) is below the station's level and whose
-    shift is at least its minimum."""
+    shift is at least its minimum; of one person's (several outcomes moving together),
+    the surest."""
     for test, q in zip(tests, q_values([t.comparison.p_value for t in tests]), strict=True):
         test.q = q
-    return [t for t in tests if t.q < settings.group_q and t.more_alike
-            and abs(t.comparison.shift_points) >= settings.group_min_shift]
+    passing = [t for t in tests if t.q < settings.group_q and t.more_alike
+               and abs(t.comparison.shift_points) >= settings.group_min_shift]
+    surest: dict[tuple[str, str], _Test] = {}
+    for test in passing:
+        known = surest.get((test.kind, test.key))
+        if known is None or (test.q, -abs(test.comparison.shift_points)) < (
+                known.q, -abs(known.comparison.shift_points)):
+            surest[(test.kind, test.key)] = test
+    return [t for t in passing if surest[(t.kind, t.key)] is t]
 
 
 def _taken_by_none_of(set_aside: set[tuple[str, str]], roles
@@ -126,8 +151,8 @@ def _compound_of(record: InterviewRecord) -> str:
     return str(record.subject_snapshot.get("compound") or "")
 
 
-def _role_tests(completed, kind, key_of, name_of, settings, may_compare) -> list[_Test]:
-    choice = settings.skew_choice
+def _role_tests(completed, kind, key_of, name_of, settings, may_compare, choice: str
+                ) -> list[_Test]:
     groups: dict[str, list[InterviewRecord]] = defaultdict(list)
     tables = _strata_tables(completed, key_of, _compound_of, lambda r: r.choice == choice,
                             may_compare)
@@ -220,13 +245,14 @@ def _people_flags(candidates: list[_Test], completed, roles, settings
     # Each candidate tested again within its partners: an interviewer against others with
     # the same interpreter in the same compound, an interpreter likewise.
     rechecked: dict[tuple[str, str], Comparison | None] = {}
-    within = {kind: _strata_tables(
+    within = {(kind, choice): _strata_tables(
         completed, roles[kind][0],
         lambda r, partner_of=roles[partner_kind[kind]][0]: (_compound_of(r), partner_of(r)),
-        lambda r: r.choice == settings.skew_choice, lambda r: True)
-        for kind in {t.kind for t in candidates}}
+        lambda r, choice=choice: r.choice == choice, lambda r: True)
+        for kind, choice in {(t.kind, t.choice) for t in candidates}}
     for test in candidates:
-        rechecked[(test.kind, test.key)] = compare_tables(within[test.kind](test.key))
+        rechecked[(test.kind, test.key)] = compare_tables(
+            within[(test.kind, test.choice)](test.key))
     least = max(2, settings.skew_min_interviews // 2)
 
     def informative(comparison: Comparison | None) -> bool:

@@ -115,3 +115,32 @@ def test_days_are_the_stations_local_days():
     assert flags_of(records, FlagSettings(time_zone="UTC", skew_choice="enlist")) == []
     (flag,) = flags_of(records, FlagSettings(time_zone="Asia/Seoul", skew_choice="enlist"))
     assert "on 1952-04-11, 16 of 16" in flag.explanation
+
+
+def mixed(counts: dict[str, int], **fields) -> list:
+    """Records choosing each outcome as often as ``counts`` says."""
+    return [make_record(choice=choice, **fields)
+            for choice, n in counts.items() for _ in range(n)]
+
+
+def test_with_three_outcomes_each_is_tested_and_the_surest_shift_is_named():
+    """A protocol with three outcomes (return home, stay as a civilian, go to a neutral
+    nation): ivan's interviews go to a neutral nation far more often than his
+    colleagues' in the same compound. One flag names him and that outcome; no one else is
+    flagged; no skew option is needed to test it."""
+    usual = {"home": 20, "civilian": 15, "neutral": 15}
+    records = (mixed({"home": 5, "civilian": 0, "neutral": 10}, interviewer="ivan",
+                     interpreter="Pak Su")
+               + mixed({"home": 4, "civilian": 0, "neutral": 11}, interviewer="ivan",
+                       interpreter="Choe Han")
+               + mixed(usual, interviewer="olga", interpreter="Pak Su")
+               + mixed(usual, interviewer="sven", interpreter="Choe Han"))
+    (flag,) = flags_of(records, FlagSettings())
+    assert flag.kind == "interviewer_skew"
+    assert flag.explanation.startswith(
+        "Interviewer ivan: 70% “neutral” in 30 interviews; 30% for other interviewers in the"
+        " same compounds (100 interviews); shift +40 points, q = ")
+    assert len(flag.interview_ids) == 30
+    # Ordinary colleagues, three outcomes: nothing.
+    assert flags_of(mixed(usual, interviewer="olga") + mixed(usual, interviewer="sven")
+                    + mixed(usual, interviewer="ivan"), FlagSettings()) == []
