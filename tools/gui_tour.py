@@ -92,7 +92,7 @@ class Tour:
         self.supervisor_session()
 
     def sign_in_screen(self) -> None:
-        from screening_app.services.app import LockedStation
+        from screening_app.services.locked_station import LockedStation
         from screening_app.ui.app import demo_accounts_hint
         from screening_app.ui.sign_in import SignInDialog
 

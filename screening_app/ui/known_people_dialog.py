@@ -129,6 +129,7 @@ class KnownPeopleDialog(QDialog):
         into."""
         person = self.model.row_at(index) if index.isValid() else None
         self.save_button.setEnabled(person is not None)
+        self.retire_button.setEnabled(person is not None)
         self.merge_button.setEnabled(person is not None and self.model.rowCount() > 1)
         self.merge_box.clear()
         if person is None:
