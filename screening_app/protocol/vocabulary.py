@@ -23,6 +23,7 @@ LEGACY_VOCABULARY: dict[str, dict[str, dict[str, str] | frozenset[str]]] = {
             "interpreter_name": "interpreter_name",
             "observer_name": "observer_name",
             "observer_body": "observer_body",
+            "identity_note": "identity_note",
         },
         "multiline": frozenset({"present_persons", "identity_note", "coercion_note",
                                 "refusal_reason_other"}),
@@ -71,6 +72,7 @@ INTERVIEW_LANGUAGE = "interview_language"
 INTERPRETER_NAME = "interpreter_name"
 OBSERVER_NAME = "observer_name"
 OBSERVER_BODY = "observer_body"  # the body the observer represents
+IDENTITY_NOTE = "identity_note"  # how the person differs from the roster
 
 # The question roles that name a person the station may know (services/known_people.py),
 # with the kind of person each names; the same kinds sign the form.

@@ -14,6 +14,7 @@ from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord
 from screening_app.protocol import InterviewEngine, Protocol, Question, Text
 from screening_app.protocol.vocabulary import (
+    IDENTITY_NOTE,
     INTERPRETER_NAME,
     INTERVIEW_LANGUAGE,
     OBSERVER_BODY,
@@ -28,8 +29,6 @@ from screening_app.records.form_text import ENGLISH, LABELS, FormLanguages
 from screening_app.records.markup import markup
 from screening_app.records.qr import qr_matrix, record_qr_text
 from screening_app.records.styles import RULE, FormStyles, table_style
-
-IDENTITY_NOTE = "identity_note"
 
 EMPTY = "—"
 SEPARATOR = " · "
@@ -226,7 +225,7 @@ class FormWriter:
             [("camp", self.value(subject.get("camp"))),
              ("compound", self.value(subject.get("compound")))],
         ]
-        note = self.answer(IDENTITY_NOTE)
+        note = self.role_answer(IDENTITY_NOTE)
         if note:
             rows.append([("identity_note", self.value(note))])
         return [self.heading("person"), self.field_grid(rows)]

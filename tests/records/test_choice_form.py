@@ -303,6 +303,18 @@ def test_coercion_answers_and_flags_are_shown_with_protocol_labels(tmp_path):
 
 
 @needs_poppler
+def test_a_note_on_the_persons_identity_is_printed_with_it(tmp_path):
+    """The protocol says which answer is the identity note (its role); the form prints
+    it with the person's identity, in the person's block."""
+    record = make_record("enlist", answers={"unit_matches": "no",
+                                            "identity_note": "Says 6th Division, not 4th."})
+    text = all_text(write_pdf(render_choice_form(record, default_protocol(), drawn("person"),
+                                                 CONTEXT), tmp_path))
+    person = text.split("Person interviewed")[1].split("Interview ·")[0]
+    assert "Identity note" in person and "Says 6th Division, not 4th." in person
+
+
+@needs_poppler
 def test_signers_are_named_with_how_they_signed(tmp_path):
     record = make_record("enlist", drawn_by=("person", "interviewer"),
                          answers={"interpreter_signature": {"mode": "thumbprint"}})
