@@ -734,37 +734,35 @@ def build_parser() -> argparse.ArgumentParser:
     people = commands.add_parser(
         "people", help="the interpreters and observers the station knows").add_subparsers(
         dest="people_command", metavar="ACTION", required=True)
-    plist = people.add_parser("list", parents=[auth], help="the known interpreters or observers")
-    plist.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
+    # Options shared by the people commands: which list, and an entry's fields.
+    role = argparse.ArgumentParser(add_help=False)
+    role.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
+    entry = argparse.ArgumentParser(add_help=False)
+    entry.add_argument("--name-native", help="the name in the person's own script"
+                       " ('' to remove it when changing)")
+    entry.add_argument("--languages", help="the languages they interpret, as ko,en")
+    entry.add_argument("--body", help="the body an observer represents")
+    plist = people.add_parser("list", parents=[auth, role],
+                              help="the known interpreters or observers")
     plist.add_argument("--json", action="store_true")
     plist.set_defaults(handler=cmd_people_list)
-    padd = people.add_parser("add", parents=[auth], help="add an interpreter or an observer")
+    padd = people.add_parser("add", parents=[auth, role, entry],
+                             help="add an interpreter or an observer")
     padd.add_argument("name", help="the name as records write it (romanised)")
-    padd.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
-    padd.add_argument("--name-native", help="the name in the person's own script")
-    padd.add_argument("--languages", help="the languages they interpret, as ko,en")
-    padd.add_argument("--body", help="the body an observer represents")
     padd.set_defaults(handler=cmd_people_add)
-    pchange = people.add_parser("change", parents=[auth],
+    pchange = people.add_parser("change", parents=[auth, role, entry],
                                 help="correct an interpreter or observer (supervisor)")
     pchange.add_argument("name", help="either of the person's names as the list has them")
-    pchange.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
     pchange.add_argument("--new-name", help="the corrected name (romanised)")
-    pchange.add_argument("--name-native", help="the name in the person's own script"
-                         " ('' to remove it)")
-    pchange.add_argument("--languages", help="the languages they interpret, as ko,en")
-    pchange.add_argument("--body", help="the body an observer represents")
     pchange.set_defaults(handler=cmd_people_change)
-    pmerge = people.add_parser("merge", parents=[auth],
+    pmerge = people.add_parser("merge", parents=[auth, role],
                                help="make two entries one person (supervisor)")
     pmerge.add_argument("name", help="the entry that goes (either of its names)")
     pmerge.add_argument("--into", required=True, help="the entry that stays")
-    pmerge.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
     pmerge.set_defaults(handler=cmd_people_merge)
-    pretire = people.add_parser("retire", parents=[auth],
+    pretire = people.add_parser("retire", parents=[auth, role],
                                 help="no longer offer an interpreter or observer (supervisor)")
     pretire.add_argument("name", help="either of the person's names")
-    pretire.add_argument("--role", choices=("interpreter", "observer"), default="interpreter")
     pretire.set_defaults(handler=cmd_people_retire)
 
     settings = commands.add_parser("settings", help="station settings").add_subparsers(
