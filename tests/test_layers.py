@@ -4,7 +4,7 @@ fails here rather than in a review.
 - Qt (PySide6) is imported only in ``ui/``;
 - ``services/`` never imports ``ui/`` or ``hq/``;
 - nothing outside ``hq/`` imports ``hq/``, but the command line's composition
-  (``cli*.py``), which opens a headquarters;
+  (``cli/``), which opens a headquarters;
 - no two modules import each other, directly or round a loop (imports inside functions
   count: they tie the modules as surely);
 - no name with a leading underscore is imported from another package.
@@ -63,7 +63,7 @@ IMPORTS = {module: _imports(module, path) for module, path in MODULES.items()}
 
 
 def _layer(module: str) -> str:
-    """screening_app.services.reviews -> services; screening_app.cli_hq -> cli_hq."""
+    """screening_app.services.reviews -> services; screening_app.cli.hq -> cli."""
     return module.split(".")[1] if "." in module else ""
 
 
@@ -93,7 +93,7 @@ def test_lower_layers_never_import_higher_ones(layer, forbidden):
 def test_only_headquarters_and_the_command_line_import_headquarters():
     wrong = [f"{_where(module, line)} imports {target}"
              for module, imports in IMPORTS.items()
-             if _layer(module) != "hq" and not _layer(module).startswith("cli")
+             if _layer(module) not in ("hq", "cli")
              for base, name, line in imports
              if (target := _target(base, name)) and _layer(target) == "hq"]
     assert wrong == []

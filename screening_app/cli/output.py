@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from screening_app.domain.errors import UserError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+# verify, check and audit verify: what was checked is not whole.
+EXIT_INVALID = 3
 
 
 class CliError(UserError):

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from screening_app import cli_output as output
+from screening_app.cli import output
 
 HQ_DIR_VARIABLE = "SCREENING_APP_HQ_DIR"
 
