@@ -41,7 +41,12 @@ from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.known_people import KnownPeopleRepository
 from screening_app.store.review_cache import ReviewCacheRepository
-from screening_app.store.reviews import ReviewRepository, ReviewRow
+from screening_app.store.reviews import (
+    QueueRow,
+    ReviewQueueQueries,
+    ReviewRepository,
+    ReviewRow,
+)
 from screening_app.store.station import Station
 from screening_app.store.users import UserNames
 
@@ -104,25 +109,6 @@ class ReviewItem:
     def decidable(self) -> bool:
         """Only a received interview can be decided; a decision is final."""
         return self.state == RECEIVED
-
-
-_QUEUE_SQL = """
-SELECT interviews.id, interviews.subject_isn,
-       json_extract(interviews.subject_snapshot, '$.name_native'),
-       json_extract(interviews.subject_snapshot, '$.name_latin'),
-       json_extract(interviews.subject_snapshot, '$.compound'),
-       users.name, interviews.finalised_at, interviews.outcome, interviews.choice,
-       coalesce(latest.state, 'received'), latest.reason,
-       interviews.interviewer_id, users.display_name, interviews.protocol_sha256,
-       interviews.non_completion_reason, latest.comment, latest.reviewer_id, latest.at,
-       interviews.sealed_choice
-FROM interviews
-JOIN users ON users.id = interviews.interviewer_id
-LEFT JOIN reviews AS latest ON latest.rowid = (
-    SELECT rowid FROM reviews WHERE reviews.interview_id = interviews.id
-    ORDER BY at DESC, rowid DESC LIMIT 1)
-WHERE interviews.status = 'final'
-"""
 
 
 def describe_flags(flags: list[ReviewFlag]) -> str:
@@ -194,6 +180,7 @@ class ReviewService:
         self._db = station.db
         self._settings = settings
         self._reviews = ReviewRepository(station.db)
+        self._queries = ReviewQueueQueries(station.db)
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
         self._cache = ReviewCacheRepository(station.db, station.review)
@@ -206,37 +193,25 @@ class ReviewService:
               compound: str | None = None, day: str | None = None,
               outcome: str | None = None, interpreter: str | None = None) -> list[ReviewItem]:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
-        where, params = [], []
-        for clause, value in (
-            ("coalesce(latest.state, 'received') = ?", state),
-            ("users.name = ?", interviewer),
-            ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
-            ("local_date(interviews.finalised_at, ?) = ?", day),
-            ("interviews.outcome = ?", outcome),
-        ):
-            if value:
-                where.append(clause)
-                params += [self._time_zone(), value] if "local_date" in clause else [value]
-        sql = _QUEUE_SQL + "".join(f" AND {w}" for w in where)
-        rows = self._db.execute(sql + " ORDER BY interviews.finalised_at, interviews.id",
-                                params).fetchall()
+        rows = self._queries.queue(time_zone=self._time_zone(), state=state,
+                                   interviewer=interviewer, compound=compound, day=day,
+                                   outcome=outcome)
         if interpreter:
             # The interpreter is an answer, sealed with the others: compared once opened.
             interpreters = self._interpreters_by_interview()
-            rows = [row for row in rows if interpreters.get(row[0]) == interpreter]
+            rows = [row for row in rows if interpreters.get(row.interview_id) == interpreter]
         return self._items(rows, show_choice=True)
 
     def item(self, actor: Actor, interview_id: str) -> ReviewItem:
         """One interview as the queue shows it now (after a decision, say)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
-        rows = self._db.execute(_QUEUE_SQL + " AND interviews.id = ?",
-                                [interview_id]).fetchall()
-        if not rows:
+        row = self._queries.one(interview_id)
+        if row is None:
             raise NotFound(f"There is no finalised interview {interview_id!r} at this station.")
-        return self._items(rows, show_choice=True)[0]
+        return self._items([row], show_choice=True)[0]
 
-    def _items(self, rows, *, show_choice: bool) -> list[ReviewItem]:
-        reviewers = UserNames(self._db).labels() if any(r[16] for r in rows) else {}
+    def _items(self, rows: list[QueueRow], *, show_choice: bool) -> list[ReviewItem]:
+        reviewers = UserNames(self._db).labels() if any(r.reviewer_id for r in rows) else {}
         zone = self._time_zone()
         items = []
         for r in rows:
@@ -270,11 +245,7 @@ class ReviewService:
         # One pass over the finalised interviews rather than a query per filter.
         found: dict[str, set] = {"interviewer": set(), "interpreter": set(), "compound": set(),
                                  "day": set()}
-        for row in self._db.execute(
-                "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound'),"
-                " local_date(finalised_at, ?)"
-                " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
-                " WHERE status = 'final'", [self._time_zone()]):
+        for row in self._queries.filter_values(self._time_zone()):
             for key, value in zip(("interviewer", "compound", "day"), row, strict=True):
                 if value is not None:
                     found[key].add(value)
@@ -303,11 +274,10 @@ class ReviewService:
         comment = (comment or "").strip() or None
         if decision in ("sent_back", "rejected") and not reason:
             raise UserError("Sending back or rejecting needs a reason the interviewer will see.")
-        row = self._db.execute("SELECT status FROM interviews WHERE id = ?",
-                               [interview_id]).fetchone()
-        if row is None:
+        status = self._queries.interview_status(interview_id)
+        if status is None:
             raise NotFound(f"There is no interview {interview_id!r} at this station.")
-        if row[0] != "final":
+        if status != "final":
             raise UserError("Only finalised interviews are reviewed; this one is a draft.")
         current = self.state(interview_id)
         if current != RECEIVED:
@@ -389,16 +359,10 @@ class ReviewService:
         by_subject: dict[str, list] = {}
         for record in records:
             by_subject.setdefault(record.subject_isn, []).append(record)
-        prints = dict(self._db.execute(
-            "SELECT interview_id, count(*) FROM events WHERE kind = 'document.printed'"
-            " GROUP BY interview_id").fetchall())
-        steps: dict[str, list] = {}
-        for interview_id, kind, at, payload in self._db.execute(
-                "SELECT interview_id, kind, at, payload FROM events"
-                " WHERE kind = 'interview.step_entered' ORDER BY seq"):
-            steps.setdefault(interview_id, []).append((kind, at, json.loads(payload)))
+        prints = self._queries.print_counts()
+        steps = self._queries.step_events()
         labels = UserNames(self._db).labels()
-        timed_on_paper = self._paper_gave_times(
+        timed_on_paper = self._queries.paper_gave_times(
             [record.id for record in records if record.transcribed])
         per_interview = {}
         for record in records:
@@ -431,35 +395,16 @@ class ReviewService:
 
     def _record_flags(self, record: InterviewRecord) -> list[ReviewFlag]:
         """The same flags ``flags`` finds for this record, reading only what it needs."""
-        steps = [(kind, at, json.loads(payload)) for kind, at, payload in self._db.execute(
-            "SELECT kind, at, payload FROM events WHERE interview_id = ?"
-            " AND kind = 'interview.step_entered' ORDER BY seq", [record.id])]
-        prints = self._db.execute(
-            "SELECT count(*) FROM events WHERE interview_id = ? AND kind = 'document.printed'",
-            [record.id]).fetchone()[0]
+        steps = self._queries.step_events(record.id).get(record.id, [])
+        prints = self._queries.print_counts(record.id).get(record.id, 0)
         earlier = self._interviews.find(subject_isn=record.subject_isn,
                                         status=InterviewStatus.FINAL)
         durations = step_durations(steps + journal_steps(record.journal), record.ended_at)
         found = record_flags(record, durations, prints, earlier,
                              self._flag_settings(), UserNames(self._db).labels(),
                              paper_gave_times=bool(record.transcribed
-                                                   and self._paper_gave_times([record.id])))
+                                                   and self._queries.paper_gave_times([record.id])))
         return self._titled(record, found)
-
-    def _paper_gave_times(self, interview_ids: list[str]) -> set[str]:
-        """Those of ``interview_ids`` (transcribed) whose paper gave both its start and its
-        end, as their start and finalisation events recorded."""
-        given: dict[str, int] = {}
-        for start in range(0, len(interview_ids), 500):
-            chunk = interview_ids[start:start + 500]
-            for interview_id, kind, payload in self._db.execute(
-                    "SELECT interview_id, kind, payload FROM events"
-                    " WHERE kind IN ('interview.started', 'interview.finalised')"
-                    f" AND interview_id IN ({', '.join('?' * len(chunk))})", chunk):
-                key = "started_at_given" if kind == "interview.started" else "ended_at_given"
-                given[interview_id] = given.get(interview_id, 0) + bool(
-                    json.loads(payload).get(key))
-        return {interview_id for interview_id, count in given.items() if count == 2}
 
     def _titled(self, record: InterviewRecord, flags: list[ReviewFlag]) -> list[ReviewFlag]:
         """A flag the protocol raised is titled with the protocol's own label."""
@@ -504,11 +449,7 @@ class ReviewService:
         """An interviewer's own interviews sent back and not yet taken again (no newer
         interview supersedes them), with the supervisor's reason."""
         require_role(actor, *Role, action="see sent-back interviews")
-        sql = (_QUEUE_SQL + " AND coalesce(latest.state, 'received') = 'sent_back'"
-               " AND interviews.interviewer_id = ? AND NOT EXISTS (SELECT 1 FROM interviews"
-               " AS later WHERE later.supersedes_id = interviews.id)"
-               " ORDER BY interviews.finalised_at")
-        rows = self._db.execute(sql, [actor.user_id]).fetchall()
+        rows = self._queries.sent_back_to(actor.user_id)
         # Status only: the interviewer sees why, never the person's choice.
         return self._items(rows, show_choice=False)
 

@@ -6,8 +6,10 @@ shows: why an interview was sent back or rejected (the interviewer reads it), or
 supervisor's note when approving (required when the record is flagged: why it is approved
 despite its flags). ``comment`` is an optional further remark."""
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -52,3 +54,140 @@ class ReviewRepository:
             for row in rows:
                 found[row[1]] = ReviewRow(*row)  # later rows replace earlier ones
         return found
+
+
+class QueueRow(NamedTuple):
+    """A finalised interview as the review queue lists it, with its latest decision (the
+    choice still sealed where the station has a review key)."""
+
+    interview_id: str
+    subject_isn: str
+    name_native: str | None
+    name_latin: str | None
+    compound: str | None
+    interviewer_login: str
+    finalised_at: str
+    outcome: str
+    choice: str | None
+    state: str
+    reason: str | None
+    interviewer_id: str
+    interviewer_display_name: str | None
+    protocol_sha256: str
+    non_completion_reason: str | None
+    comment: str | None
+    reviewer_id: str | None
+    reviewed_at: str | None
+    sealed_choice: bytes | None
+
+
+_QUEUE_SQL = """
+SELECT interviews.id, interviews.subject_isn,
+       json_extract(interviews.subject_snapshot, '$.name_native'),
+       json_extract(interviews.subject_snapshot, '$.name_latin'),
+       json_extract(interviews.subject_snapshot, '$.compound'),
+       users.name, interviews.finalised_at, interviews.outcome, interviews.choice,
+       coalesce(latest.state, 'received'), latest.reason,
+       interviews.interviewer_id, users.display_name, interviews.protocol_sha256,
+       interviews.non_completion_reason, latest.comment, latest.reviewer_id, latest.at,
+       interviews.sealed_choice
+FROM interviews
+JOIN users ON users.id = interviews.interviewer_id
+LEFT JOIN reviews AS latest ON latest.rowid = (
+    SELECT rowid FROM reviews WHERE reviews.interview_id = interviews.id
+    ORDER BY at DESC, rowid DESC LIMIT 1)
+WHERE interviews.status = 'final'
+"""
+
+
+class ReviewQueueQueries:
+    """The review queue's reads: finalised interviews with their latest decision, and
+    what the flags read from the history."""
+
+    def __init__(self, db: Database):
+        self._db = db
+
+    def queue(self, *, time_zone: str, state: str | None = None,
+              interviewer: str | None = None, compound: str | None = None,
+              day: str | None = None, outcome: str | None = None) -> list[QueueRow]:
+        """Every finalised interview the filters let through (a day is a local day in
+        ``time_zone``), oldest first."""
+        where, params = [], []
+        for clause, value in (
+            ("coalesce(latest.state, 'received') = ?", state),
+            ("users.name = ?", interviewer),
+            ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
+            ("local_date(interviews.finalised_at, ?) = ?", day),
+            ("interviews.outcome = ?", outcome),
+        ):
+            if value:
+                where.append(clause)
+                params += [time_zone, value] if "local_date" in clause else [value]
+        sql = _QUEUE_SQL + "".join(f" AND {w}" for w in where)
+        return [QueueRow._make(row) for row in self._db.execute(
+            sql + " ORDER BY interviews.finalised_at, interviews.id", params)]
+
+    def one(self, interview_id: str) -> QueueRow | None:
+        row = self._db.execute(_QUEUE_SQL + " AND interviews.id = ?",
+                               [interview_id]).fetchone()
+        return QueueRow._make(row) if row else None
+
+    def sent_back_to(self, user_id: str) -> list[QueueRow]:
+        """An interviewer's interviews sent back and not yet taken again (no newer
+        interview supersedes them)."""
+        return [QueueRow._make(row) for row in self._db.execute(
+            _QUEUE_SQL + " AND coalesce(latest.state, 'received') = 'sent_back'"
+            " AND interviews.interviewer_id = ? AND NOT EXISTS (SELECT 1 FROM interviews"
+            " AS later WHERE later.supersedes_id = interviews.id)"
+            " ORDER BY interviews.finalised_at", [user_id])]
+
+    def filter_values(self, time_zone: str) -> list[tuple[str, str | None, str]]:
+        """(interviewer login, compound, local day) as they occur among finalised
+        interviews, each combination once."""
+        return self._db.execute(
+            "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound'),"
+            " local_date(finalised_at, ?)"
+            " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
+            " WHERE status = 'final'", [time_zone]).fetchall()
+
+    def interview_status(self, interview_id: str) -> str | None:
+        row = self._db.execute("SELECT status FROM interviews WHERE id = ?",
+                               [interview_id]).fetchone()
+        return row[0] if row else None
+
+    # -- what the flags read from the history -----------------------------------------------
+    def print_counts(self, interview_id: str | None = None) -> dict[str, int]:
+        """How many times each interview's form was printed (one interview's, or all)."""
+        sql = "SELECT interview_id, count(*) FROM events WHERE kind = 'document.printed'"
+        params: list = []
+        if interview_id is not None:
+            sql, params = sql + " AND interview_id = ?", [interview_id]
+        return dict(self._db.execute(sql + " GROUP BY interview_id", params).fetchall())
+
+    def step_events(self, interview_id: str | None = None) -> dict[str, list[tuple]]:
+        """(kind, at, payload) of the steps entered, by interview, in order: how records
+        taken before the sealed journal kept their steps."""
+        sql = ("SELECT interview_id, kind, at, payload FROM events"
+               " WHERE kind = 'interview.step_entered'")
+        params: list = []
+        if interview_id is not None:
+            sql, params = sql + " AND interview_id = ?", [interview_id]
+        steps: dict[str, list[tuple]] = {}
+        for found_id, kind, at, payload in self._db.execute(sql + " ORDER BY seq", params):
+            steps.setdefault(found_id, []).append((kind, at, json.loads(payload)))
+        return steps
+
+    def paper_gave_times(self, interview_ids: Sequence[str]) -> set[str]:
+        """Those of ``interview_ids`` (transcribed) whose paper gave both its start and its
+        end, as their start and finalisation events recorded."""
+        given: dict[str, int] = {}
+        for start in range(0, len(interview_ids), 500):
+            chunk = list(interview_ids[start:start + 500])
+            for interview_id, kind, payload in self._db.execute(
+                    "SELECT interview_id, kind, payload FROM events"
+                    " WHERE kind IN ('interview.started', 'interview.finalised')"
+                    f" AND interview_id IN ({', '.join('?' * len(chunk))})", chunk):
+                key = "started_at_given" if kind == "interview.started" else "ended_at_given"
+                given[interview_id] = given.get(interview_id, 0) + bool(
+                    json.loads(payload).get(key))
+        return {interview_id for interview_id, count in given.items() if count == 2}
