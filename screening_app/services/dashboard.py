@@ -20,7 +20,9 @@ from screening_app.services.protocols import StationProtocols
 from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.reviews import CampQueries
 from screening_app.store.station import Station
+from screening_app.store.subjects import SubjectRepository
 from screening_app.store.users import UserNames
 
 NOT_COMPLETED = "not_completed"
@@ -76,7 +78,7 @@ class DashboardService:
 
     def figures(self, actor: Actor) -> Dashboard:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="see the camp's figures")
-        roster = self._db.execute("SELECT count(*) FROM subjects").fetchone()[0]
+        roster = SubjectRepository(self._db).count()
         by_compound, by_day, by_interviewer = (defaultdict(Counter), defaultdict(Counter),
                                                defaultdict(Counter))
         reasons: Counter = Counter()
@@ -85,11 +87,8 @@ class DashboardService:
         interviewers = UserNames(self._db).labels()
         protocols: dict[str, None] = {}  # the protocols the records were taken on, in order
         for (isn, compound, day, interviewer_id, outcome, choice, reason,
-             protocol_sha, interview_id, sealed_choice) in self._db.execute(
-                "SELECT subject_isn, json_extract(subject_snapshot, '$.compound'),"
-                " local_date(finalised_at, ?), interviewer_id, outcome, choice,"
-                " non_completion_reason, protocol_sha256, id, sealed_choice FROM interviews"
-                " WHERE status = 'final'", [self._settings.time_zone()]):
+             protocol_sha, interview_id, sealed_choice) in CampQueries(
+                self._db).final_for_figures(self._settings.time_zone()):
             choice = self._interviews.choice_of(interview_id, choice, sealed_choice)
             protocols[protocol_sha] = None
             key = choice if outcome == "completed" else NOT_COMPLETED

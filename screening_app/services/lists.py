@@ -22,6 +22,7 @@ from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.reviews import CampQueries
 from screening_app.store.station import Station
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,19 +57,6 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-_PEOPLE_SQL = """
-SELECT subjects.isn, subjects.name_native, subjects.name_latin, subjects.compound,
-  (SELECT interviews.id FROM interviews JOIN reviews ON reviews.interview_id = interviews.id
-     AND reviews.rowid = (SELECT rowid FROM reviews r2 WHERE r2.interview_id = interviews.id
-                          ORDER BY at DESC, rowid DESC LIMIT 1)
-   WHERE interviews.subject_isn = subjects.isn AND reviews.state = 'approved'
-   ORDER BY interviews.finalised_at DESC LIMIT 1) AS approved_id,
-  (SELECT interviews.id FROM interviews WHERE interviews.subject_isn = subjects.isn
-     AND interviews.status = 'final' ORDER BY interviews.finalised_at DESC LIMIT 1) AS latest_id
-FROM subjects ORDER BY subjects.isn
-"""
-
-
 class ListService:
     def __init__(self, station: Station, keys: KeyService,
                  current_protocol: Callable[[], Protocol]):
@@ -80,16 +68,14 @@ class ListService:
     def build(self, actor: Actor) -> RevisedLists:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="produce the revised lists")
         outcomes = InterviewRepository(self._db, self._station.review).final_outcomes()
-        states = dict(self._db.execute(
-            "SELECT interview_id, state FROM reviews r WHERE rowid = (SELECT rowid FROM reviews"
-            " r2 WHERE r2.interview_id = r.interview_id ORDER BY at DESC, rowid DESC LIMIT 1)"))
+        camp = CampQueries(self._db)
+        states = camp.latest_states()
         # A choice the current protocol does not have (taken on another) gets a list of
         # its own, named by the choice: no one approved is left off.
         by_choice = {outcome.option: (outcome.list_slug, list_title(outcome), [])
                      for outcome in self._current_protocol().outcomes}
         lists = RevisedLists((), [], [], [])
-        for isn, native, latin, compound, approved_id, latest_id in self._db.execute(
-                _PEOPLE_SQL):
+        for isn, native, latin, compound, approved_id, latest_id in camp.people_for_lists():
             person = (isn, native, latin, compound)
             if approved_id is not None:
                 outcome, choice, reason = outcomes[approved_id]

@@ -191,3 +191,69 @@ class ReviewQueueQueries:
                 given[interview_id] = given.get(interview_id, 0) + bool(
                     json.loads(payload).get(key))
         return {interview_id for interview_id, count in given.items() if count == 2}
+
+
+class ListRow(NamedTuple):
+    """A person on the roster with the interviews the revised lists read: their latest
+    approved one and their latest finalised one (None where there is none)."""
+
+    isn: str
+    name_native: str | None
+    name_latin: str | None
+    compound: str | None
+    approved_id: str | None
+    latest_id: str | None
+
+
+_LIST_SQL = """
+SELECT subjects.isn, subjects.name_native, subjects.name_latin, subjects.compound,
+  (SELECT interviews.id FROM interviews JOIN reviews ON reviews.interview_id = interviews.id
+     AND reviews.rowid = (SELECT rowid FROM reviews r2 WHERE r2.interview_id = interviews.id
+                          ORDER BY at DESC, rowid DESC LIMIT 1)
+   WHERE interviews.subject_isn = subjects.isn AND reviews.state = 'approved'
+   ORDER BY interviews.finalised_at DESC LIMIT 1) AS approved_id,
+  (SELECT interviews.id FROM interviews WHERE interviews.subject_isn = subjects.isn
+     AND interviews.status = 'final' ORDER BY interviews.finalised_at DESC LIMIT 1) AS latest_id
+FROM subjects ORDER BY subjects.isn
+"""
+
+
+class FigureRow(NamedTuple):
+    """A finalised interview as the dashboard counts it (the choice still sealed where the
+    station has a review key)."""
+
+    subject_isn: str
+    compound: str | None
+    day: str  # the local day it was finalised on
+    interviewer_id: str
+    outcome: str
+    choice: str | None
+    non_completion_reason: str | None
+    protocol_sha256: str
+    interview_id: str
+    sealed_choice: bytes | None
+
+
+class CampQueries:
+    """What the revised lists and the dashboard read of the whole camp."""
+
+    def __init__(self, db: Database):
+        self._db = db
+
+    def people_for_lists(self) -> list[ListRow]:
+        """Everyone on the roster, by ISN, with their latest approved and latest
+        finalised interviews."""
+        return [ListRow._make(row) for row in self._db.execute(_LIST_SQL)]
+
+    def latest_states(self) -> dict[str, str]:
+        """Each reviewed interview's latest decision."""
+        return dict(self._db.execute(
+            "SELECT interview_id, state FROM reviews r WHERE rowid = (SELECT rowid FROM reviews"
+            " r2 WHERE r2.interview_id = r.interview_id ORDER BY at DESC, rowid DESC LIMIT 1)"))
+
+    def final_for_figures(self, time_zone: str) -> list[FigureRow]:
+        return [FigureRow._make(row) for row in self._db.execute(
+            "SELECT subject_isn, json_extract(subject_snapshot, '$.compound'),"
+            " local_date(finalised_at, ?), interviewer_id, outcome, choice,"
+            " non_completion_reason, protocol_sha256, id, sealed_choice FROM interviews"
+            " WHERE status = 'final'", [time_zone])]
