@@ -11,7 +11,7 @@ key so that even its right password unlocks nothing, and passwords have a floor.
 import re
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,7 +29,7 @@ from screening_app.store.sign_in_throttle import (
     describe_wait,
 )
 from screening_app.store.station import Station
-from screening_app.store.users import DISPLAY_NAME_MAX, UserNames
+from screening_app.store.users import DISPLAY_NAME_MAX, UserNames, UserRepository, UserRow
 
 if TYPE_CHECKING:
     from screening_app.services.grants import GrantService
@@ -96,20 +96,6 @@ class SignInThrottled(AuthenticationFailed):
         self.wait_seconds = wait_seconds
 
 
-class _UserRow(NamedTuple):
-    id: str
-    name: str
-    role: str
-    password_hash: str
-    disabled_at: str | None
-    created_at: str
-    display_name: str | None
-
-
-_USER_COLUMNS = ("SELECT id, name, role, password_hash, disabled_at, created_at, display_name"
-                 " FROM users")
-
-
 def check_new_password(password: str, user_name: str | None = None) -> None:
     """The floor every new password must clear; one sentence for the first rule broken."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -170,6 +156,7 @@ class AccountService:
 
         self._station = station
         self._db = station.db
+        self._users = UserRepository(station.db)
         # Slots for the station key come and go with accounts and passwords.
         self._keys = keys if keys is not None else KeyService(station)
         self.throttle = throttle or SignInThrottle(station.data_dir / SIGN_IN_ATTEMPTS_FILE)
@@ -179,7 +166,7 @@ class AccountService:
     # -- accounts -------------------------------------------------------------------
     def create_first_admin(self, name: str, password: str) -> Actor:
         """Only for a new station: the account that sets everything else up."""
-        if self._db.execute("SELECT count(*) FROM users").fetchone()[0]:
+        if self._users.count():
             raise UserError("This station already has accounts; sign in as an admin to add one.")
         return self._insert_user(None, name, Role.ADMIN, password)
 
@@ -220,15 +207,10 @@ class AccountService:
                         password: str, display_name: str | None,
                         contents: SlotContents) -> None:
         with write_transaction(self._db):
-            exists = self._db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone()
-            if exists:
+            if self._users.named(name) is not None:
                 raise UserError(f"An account named {name!r} already exists.")
-            self._db.execute(
-                "INSERT INTO users (id, name, role, password_hash, created_at, display_name)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [user_id, name, role.value, self._stored_hash(password), utc_now(),
-                 display_name],
-            )
+            self._users.insert(user_id, name, role.value, self._stored_hash(password),
+                               utc_now(), display_name)
             self._station.events.append(
                 "account.created",
                 {"user_id": user_id, "name": name, "role": role.value,
@@ -258,16 +240,13 @@ class AccountService:
 
     def list_users(self, actor: Actor) -> list[UserSummary]:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="list accounts")
-        rows = self._db.execute(
-            "SELECT id, name, role, created_at, disabled_at, display_name FROM users"
-            " ORDER BY name"
-        ).fetchall()
-        return [UserSummary(r[0], r[1], Role(r[2]), r[3], r[4] is not None, r[5])
-                for r in rows]
+        return [UserSummary(user.id, user.name, Role(user.role), user.created_at,
+                            user.disabled_at is not None, user.display_name)
+                for user in self._users.everyone()]
 
     def user_name(self, user_id: str) -> str | None:
-        row = self._db.execute("SELECT name FROM users WHERE id = ?", [user_id]).fetchone()
-        return row[0] if row else None
+        user = self._users.with_id(user_id)
+        return user.name if user else None
 
     def set_display_name(self, actor: Actor, name: str,
                          display_name: str | None) -> UserSummary:
@@ -303,7 +282,7 @@ class AccountService:
             if user.role == Role.ADMIN and self._enabled_admins() <= 1:
                 raise UserError(f"{user.name!r} is the last enabled admin; the station"
                                 " needs one to manage accounts.")
-            self._db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [now, user.id])
+            self._users.disable(user.id, now)
             self._record_act(actor, user, "disabled")
             slot_removed = self._keys.remove_slot(actor, user.id)
             self._station.events.append(
@@ -325,8 +304,7 @@ class AccountService:
         check_new_password(new_password, user.name)
         contents = self._keys.new_account_contents()
         with write_transaction(self._db):
-            self._db.execute("UPDATE users SET disabled_at = NULL, password_hash = ?"
-                             " WHERE id = ?", [self._stored_hash(new_password), user.id])
+            self._users.enable(user.id, self._stored_hash(new_password))
             discarded = self._set_password_keys(actor, user, contents)
             self._record_act(actor, user, "enabled")
             self._station.events.append(
@@ -364,8 +342,7 @@ class AccountService:
             self._keys.stage_database_slot(user.id, new_password, contents)
         try:
             with write_transaction(self._db):
-                self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                                 [self._stored_hash(new_password), user.id])
+                self._users.set_password_hash(user.id, self._stored_hash(new_password))
                 self._station.events.append(
                     "account.password_changed",
                     {"user_id": user.id, "name": user.name, "key_slot_rewrapped": True,
@@ -398,8 +375,7 @@ class AccountService:
         self._keys.stage_database_slot(user.id, new_password, contents)
         try:
             with write_transaction(self._db):
-                self._db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                                 [self._stored_hash(new_password), user.id])
+                self._users.set_password_hash(user.id, self._stored_hash(new_password))
                 discarded = self._set_password_keys(actor, user, contents)
                 self._record_act(actor, user, "password_reset")
                 self._station.events.append(
@@ -414,12 +390,12 @@ class AccountService:
         self.throttle.record_success(user.name)
         return PasswordChange(user.name, discarded)
 
-    def _record_act(self, admin: Actor, user: "_UserRow", act: str) -> None:
+    def _record_act(self, admin: Actor, user: UserRow, act: str) -> None:
         """The admin's act, signed as a grant (services/grants.py)."""
         if self._grants is not None:
             self._grants.record_act(admin, user.id, user.name, user.role, act)
 
-    def _set_password_keys(self, admin: Actor, user: _UserRow, contents: SlotContents) -> bool:
+    def _set_password_keys(self, admin: Actor, user: UserRow, contents: SlotContents) -> bool:
         """A new account key: the KEK copied under it from the admin's unlocked session;
         the old personal key, sealed under the old account key, is dropped."""
         self._keys.add_slot(admin, user.id, contents.account_key, Role(user.role))
@@ -438,7 +414,7 @@ class AccountService:
         slot holds. Every attempt, good, bad or refused unchecked because the name must
         wait, is an event."""
         self._refuse_if_throttled(name)
-        user = self._row(f"{_USER_COLUMNS} WHERE name = ?", name)
+        user = self._users.named(name)
         contents, disabled = opened, False
         keyfile = self._keyfile() if opened is None else None
         if opened is not None:
@@ -477,13 +453,13 @@ class AccountService:
             if contents is not None and user.password_hash:
                 # The slot checks this password from now on: a hash left in the database
                 # (from before accounts had slots of their own) is only something to crack.
-                self._db.execute("UPDATE users SET password_hash = '' WHERE id = ?", [user.id])
+                self._users.set_password_hash(user.id, "")
         if contents is None and _hasher.check_needs_rehash(user.password_hash):
             self._rehash(user.id, password)
         return (Actor(user_id=user.id, name=user.name, role=Role(user.role),
                       display_name=user.display_name), contents)
 
-    def _password_opens(self, user: _UserRow, password: str) -> bool:
+    def _password_opens(self, user: UserRow, password: str) -> bool:
         keyfile = self._keyfile()
         if keyfile is None:
             return _verify(user.password_hash, password)
@@ -503,27 +479,20 @@ class AccountService:
 
     def _rehash(self, user_id: str, password: str) -> None:
         with write_transaction(self._db):
-            self._db.execute(
-                "UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), user_id]
-            )
+            self._users.set_password_hash(user_id, _hasher.hash(password))
 
     # -- lookups --------------------------------------------------------------------
-    def _row(self, sql: str, value: str) -> _UserRow | None:
-        row = self._db.execute(sql, [value]).fetchone()
-        return _UserRow(*row) if row else None
-
-    def _find(self, name: str) -> _UserRow:
-        user = self._row(f"{_USER_COLUMNS} WHERE name = ?", (name or "").strip())
+    def _find(self, name: str) -> UserRow:
+        user = self._users.named((name or "").strip())
         if user is None:
             raise NotFound(f"There is no account named {name!r}.")
         return user
 
-    def _find_id(self, user_id: str) -> _UserRow:
-        user = self._row(f"{_USER_COLUMNS} WHERE id = ?", user_id)
+    def _find_id(self, user_id: str) -> UserRow:
+        user = self._users.with_id(user_id)
         if user is None:
             raise NotFound("The signed-in account no longer exists at this station.")
         return user
 
     def _enabled_admins(self) -> int:
-        return self._db.execute("SELECT count(*) FROM users WHERE role = 'admin'"
-                                " AND disabled_at IS NULL").fetchone()[0]
+        return self._users.enabled_admins()
