@@ -108,9 +108,7 @@ class BackupService:
         return BackupResult(target, made_at, seq, len(database_bytes))
 
     def last_backup_at(self) -> str | None:
-        row = self._db.execute("SELECT max(at) FROM events WHERE kind = 'backup.made'"
-                               ).fetchone()
-        return row[0] if row else None
+        return self._station.events.last_at("backup.made")
 
     def needs_reminder(self, actor: Actor, today: str | None = None) -> bool:
         """A supervisor or admin is reminded when no backup was made today (UTC)."""

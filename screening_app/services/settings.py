@@ -14,6 +14,7 @@ from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
+from screening_app.store.settings import SettingsRepository
 from screening_app.store.station import Station
 
 
@@ -112,11 +113,12 @@ class SettingsService:
     def __init__(self, station: Station):
         self._station = station
         self._db = station.db
+        self._stored = SettingsRepository(station.db)
 
     def get(self, key: str) -> str:
         spec = self._spec(key)
-        row = self._db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return row[0] if row else spec.default
+        value = self._stored.value(key)
+        return spec.default if value is None else value
 
     def all(self) -> dict[str, str]:
         return {key: self.get(key) for key in SETTINGS}
@@ -130,12 +132,7 @@ class SettingsService:
         require_role(actor, *spec.changed_by, action=f"change the setting {key}")
         value = spec.parse(value)
         with write_transaction(self._db):
-            self._db.execute(
-                "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value,"
-                " updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                [key, value, utc_now(), actor.user_id],
-            )
+            self._stored.put(key, value, utc_now(), actor.user_id)
             self._station.events.append("settings.changed", {"key": key, "value": value},
                                         actor_id=actor.user_id)
         return value

@@ -23,6 +23,7 @@ from screening_app.protocol import Protocol, available_protocols
 from screening_app.services.interviews import Interview, InterviewService
 from screening_app.store.connection import write_transaction
 from screening_app.store.station import Station
+from screening_app.store.users import UserRepository
 
 ALLOWED_KEYS = {"protocol", "option_order", "interviewer", "started_at", "ended_at", "answers",
                 "abandon", "language", "purpose"}
@@ -185,19 +186,17 @@ class TranscriptionService:
             return actor.user_id
         if not isinstance(name, str):
             raise AnswersFileError(f"{source}: interviewer: must be an account's name (text).")
-        row = self._station.db.execute(
-            "SELECT id, role FROM users WHERE name = ?", [name]
-        ).fetchone()
-        if row is None or row[1] not in (Role.INTERVIEWER, Role.SUPERVISOR):
+        user = UserRepository(self._station.db).named(name)
+        if user is None or user.role not in (Role.INTERVIEWER, Role.SUPERVISOR):
             raise AnswersFileError(
                 f"{source}: interviewer: no interviewer or supervisor account named {name!r}."
             )
-        if row[0] != actor.user_id and actor.role != Role.SUPERVISOR:
+        if user.id != actor.user_id and actor.role != Role.SUPERVISOR:
             raise AnswersFileError(
                 f"{source}: interviewer: only a supervisor may enter another interviewer's paper"
                 " interview."
             )
-        return row[0]
+        return user.id
 
 
 def _check_keys(document: dict, source: str) -> None:

@@ -111,14 +111,13 @@ def _compare_with_station(station: Station, record_id: str, claimed: str,
         if not (seq_text.isascii() and seq_text.isdigit()):
             return (f"The point in the station's history this form names ({chain_head[:40]!r})"
                     " is not readable.")
-        newest = db.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
-        row = (db.execute("SELECT hash FROM events WHERE seq = ?", [int(seq_text)]).fetchone()
-               if int(seq_text) <= newest else None)
-        if row is None and int(seq_text) > newest:
+        newest, _ = station.events.head()
+        found = station.events.hash_at(int(seq_text)) if int(seq_text) <= newest else None
+        if found is None and int(seq_text) > newest:
             return (f"The station database is older than this form: its history ends at event"
                     f" {newest}, but the form was made at event {seq_text}. Was the database"
                     " restored from an old copy?")
-        if row is None or row[0] != head_hash:
+        if found is None or found != head_hash:
             return (f"This form was made in a history that differs from the station's at"
                     f" event {seq_text}.")
     stored = InterviewRepository(db, station.review).get(record_id)

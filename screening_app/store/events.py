@@ -84,6 +84,16 @@ class EventLog:
         row = self._db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
+    def hash_at(self, seq: int) -> str | None:
+        """The hash of the event numbered ``seq``, or None when there is none."""
+        row = self._db.execute("SELECT hash FROM events WHERE seq = ?", [seq]).fetchone()
+        return row[0] if row else None
+
+    def last_at(self, kind: str) -> str | None:
+        """When the newest event of ``kind`` happened, or None."""
+        return self._db.execute("SELECT max(at) FROM events WHERE kind = ?",
+                                [kind]).fetchone()[0]
+
     def append(
         self,
         kind: str,
