@@ -1,4 +1,5 @@
-"""What the command groups share beyond printing: passwords, the signed-in station, warnings, and a PEM written or printed."""
+"""What the command groups share beyond printing: passwords, the signed-in station,
+warnings, and a PEM written or printed."""
 
 import getpass
 import sys
