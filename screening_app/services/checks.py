@@ -6,6 +6,7 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.pki.certificates import load_certificates, to_pem
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
+from screening_app.store.health import broken_references, integrity_messages, row_counts
 from screening_app.store.keyfile import KeyFile, KeyFileError
 from screening_app.store.migrations import pending
 from screening_app.store.sealed_records import sealed_record_problems
@@ -33,12 +34,12 @@ class CheckService:
         require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="check the station")
         db = self._station.db
         results = []
-        integrity = [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()]
+        integrity = integrity_messages(db)
         results.append(CheckResult("database integrity", integrity == ["ok"], "; ".join(integrity)))
-        broken_keys = db.execute("PRAGMA foreign_key_check").fetchall()
+        broken_keys = broken_references(db)
         results.append(CheckResult(
             "foreign keys", not broken_keys,
-            "ok" if not broken_keys else f"{len(broken_keys)} rows point to missing records",
+            "ok" if not broken_keys else f"{broken_keys} rows point to missing records",
         ))
         waiting = pending(db)
         results.append(CheckResult(
@@ -74,10 +75,7 @@ class CheckService:
                                        key_file or "its public part is as the program wrote it"))
         if self._grants is not None:
             results.append(self._roles())
-        counts = {
-            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("subjects", "users", "interviews", "events")
-        }
+        counts = row_counts(db)
         results.append(CheckResult(
             "contents", True, ", ".join(f"{n} {table}" for table, n in counts.items())
         ))

@@ -16,6 +16,7 @@ from screening_app.services.accounts import check_new_password
 from screening_app.services.keys import KEK_ROLES
 from screening_app.store.connection import write_transaction
 from screening_app.store.keyfile import KeyFile
+from screening_app.store.users import UserRepository
 
 
 def recover_account(data_dir: Path, age_identity: pyrage.x25519.Identity, name: str,
@@ -27,20 +28,19 @@ def recover_account(data_dir: Path, age_identity: pyrage.x25519.Identity, name: 
     database_key, kek = KeyFile.load(data_dir).recover(age_identity)
     services = StationServices.open(data_dir, database_key)
     try:
-        row = services.station.db.execute(
-            "SELECT id, name, role FROM users WHERE name = ?", [name]).fetchone()
-        if row is None:
+        users = UserRepository(services.station.db)
+        user = users.named(name)
+        if user is None:
             raise UserError(f"There is no account named {name!r} at this station.")
-        check_new_password(new_password, row[1])
-        actor = Actor(user_id=row[0], name=row[1], role=Role(row[2]))
+        check_new_password(new_password, user.name)
+        actor = Actor(user_id=user.id, name=user.name, role=Role(user.role))
         # A new account key: the KEK (recovered with headquarters' key) is copied under
         # it; a personal key sealed under the old one cannot be opened and is dropped.
         contents = services.keys.new_account_contents()
         services.keys.stage_database_slot(actor.user_id, new_password, contents)
         with write_transaction(services.station.db):
-            services.station.db.execute(
-                "UPDATE users SET password_hash = '', disabled_at = NULL WHERE id = ?",
-                [actor.user_id])
+            # Enabled, with no hash kept: its new slot checks the new password.
+            users.enable(actor.user_id, "")
             if kek is not None and services.keys.has_key() and actor.role in KEK_ROLES:
                 services.keys.restore_kek(actor.user_id, kek, contents.account_key)
             services.station.db.execute("DELETE FROM user_keys WHERE user_id = ?",
