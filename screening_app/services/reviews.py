@@ -121,12 +121,18 @@ class ReviewFlags:
     """Flags for the review queue: per interview, and for the camp as a whole."""
 
     def __init__(self, per_interview: dict[str, list[ReviewFlag]], camp: list[ReviewFlag],
-                 interpreters: list[tuple[str, str]] | None = None):
+                 interpreter_of: dict[str, object] | None = None):
         self.per_interview = per_interview
         self.camp = camp
-        # The interpreters the records name, for the queue's filter (as ``filter_values``
-        # gives them): the flags open every record anyway, so the queue takes them here.
-        self.interpreters = interpreters or []
+        # Each record's interpreter as the list names them today: the flags open every
+        # record anyway, so the queue's interpreter filter takes its values (and, while the
+        # flags are kept, its matches) from here rather than opening every record again.
+        self.interpreter_of = interpreter_of or {}
+
+    @property
+    def interpreters(self) -> list[tuple[str, str]]:
+        """The filter's values, as ``filter_values`` gives them."""
+        return _choices(self.interpreter_of.values())
 
     def for_interview(self, interview_id: str) -> list[ReviewFlag]:
         return self.per_interview.get(interview_id, [])
@@ -135,14 +141,14 @@ class ReviewFlags:
         return {"per_interview": {interview_id: [_flag_json(f) for f in found]
                                   for interview_id, found in self.per_interview.items()},
                 "camp": [_flag_json(f) for f in self.camp],
-                "interpreters": [list(pair) for pair in self.interpreters]}
+                "interpreter_of": self.interpreter_of}
 
     @classmethod
     def from_json(cls, content: dict) -> "ReviewFlags":
         return cls({interview_id: [_flag_of(f) for f in found]
                     for interview_id, found in content["per_interview"].items()},
                    [_flag_of(f) for f in content["camp"]],
-                   [tuple(pair) for pair in content["interpreters"]])
+                   dict(content["interpreter_of"]))
 
     def shown_by_interview(self) -> dict[str, list[ReviewFlag]]:
         """What the queue shows against each interview: its own flags, then each camp-wide
@@ -170,7 +176,7 @@ def _flag_of(content: dict) -> ReviewFlag:
 # what they were computed from; the format changes when what they say or hold changes, so
 # that a result an older program kept is not shown.
 FLAGS_CACHE = "flags"
-_FLAGS_CACHE_FORMAT = 1
+_FLAGS_CACHE_FORMAT = 2
 
 
 class ReviewService:
@@ -383,7 +389,7 @@ class ReviewService:
             lambda record: record.known_person(question_of(record) or ""))
         interpreters = {record.id: read_interpreter(record) for record in records}  # once each
         camp = group_flags(records, settings, labels, lambda record: interpreters[record.id])
-        return ReviewFlags(per_interview, camp, _choices(interpreters.values()))
+        return ReviewFlags(per_interview, camp, interpreters)
 
     def flags_for(self, actor: Actor, interview_id: str) -> list[ReviewFlag]:
         """One interview's flags (what approving it must answer with a note)."""
@@ -420,7 +426,11 @@ class ReviewService:
             read_name, read_id)
 
     def _interpreters_by_interview(self) -> dict[str, object]:
-        """Each finalised record's interpreter as the flags and the filter name them."""
+        """Each finalised record's interpreter as the flags and the filter name them: as
+        the kept flags hold them, else read from every record (its answers and journal)."""
+        kept = self._kept_flags(self._flags_inputs(self._flag_settings()))
+        if kept is not None:
+            return kept.interpreter_of
         question = question_with_role(self._protocols.current(), INTERPRETER_NAME)
         if question is None:
             return {}

@@ -109,3 +109,23 @@ def test_what_if_settings_are_computed_and_never_kept(computed):
     services.reviews.flags(sup, what_if)
     assert len(counted) == 3
     assert services.reviews.kept_flags(sup) is not None  # the station's, still kept
+
+
+def test_the_interpreter_filter_matches_the_same_with_and_without_kept_flags(computed):
+    """Filtering by interpreter reads each record's interpreter from the kept flags when
+    they are fresh (no record opened again), else from the records: the same answer."""
+    station, record, counted = computed
+    services, sup = station.services, station.supervisor
+    named = record.record.answers["interpreter_name"]
+    from_records = [item.interview_id for item in services.reviews.queue(
+        sup, interpreter=named)]
+    assert from_records == [record.id] and counted == []
+    services.reviews.flags(sup)
+    opened = []
+    final_named_people = services.reviews._interviews.final_named_people
+    services.reviews._interviews.final_named_people = lambda question: opened.append(
+        question) or final_named_people(question)
+    assert [item.interview_id for item in services.reviews.queue(
+        sup, interpreter=named)] == from_records
+    assert services.reviews.filter_values(sup)["interpreter"] == [(named, named)]
+    assert opened == []  # taken from the kept flags
