@@ -34,7 +34,8 @@ from screening_app.protocol.examples import complete_answers  # noqa: E402
 from screening_app.services.app import StationServices  # noqa: E402
 from screening_app.store.connection import write_transaction  # noqa: E402
 from screening_app.store.interviews import InterviewRepository  # noqa: E402
-from screening_app.sync import outgoing  # noqa: E402
+from screening_app.sync.members import MEMBERS_BY_KIND  # noqa: E402
+from screening_app.sync.outgoing import OutgoingRecords  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_SYNC_COUNT", "5000"))
 REAL = 20
@@ -99,20 +100,18 @@ def clone(services: StationServices, real, isns: list[str], actor) -> None:
 def tar_baseline(services: StationServices, folder: Path) -> float:
     """The same rows and files into a tar on disk, then read back whole."""
     db = services.station.db
+    outgoing = OutgoingRecords(db, services.station.review)
     started = time.perf_counter()
     path = folder / "baseline.tar"
     with tarfile.open(path, "w") as tar:
-        for kind, rows in (("subjects", outgoing.subjects(db)),
-                           ("events", outgoing.events(db, 0)),
-                           ("interviews", outgoing.interviews(
-                               db, [i for i, _ in outgoing.final_interview_ids(db)])),
-                           ("documents", outgoing.documents(db))):
+        for kind in ("subjects", "events", "interviews", "documents"):
+            rows = outgoing.rows(MEMBERS_BY_KIND[kind])
             data = "\n".join(canonical_json(row) for row in rows).encode()
             info = tarfile.TarInfo(f"{kind}.jsonl")
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
         for (document_id,) in db.execute("SELECT id FROM documents"):
-            content = outgoing.document_content(db, document_id)
+            content = outgoing.document_content(document_id)
             info = tarfile.TarInfo(f"files/{document_id}.pdf")
             info.size = len(content)
             tar.addfile(info, io.BytesIO(content))

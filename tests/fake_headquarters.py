@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from screening_app.domain.canonical import canonical_json
 from screening_app.pki import certificates
 from screening_app.sync import bundle as bundles
-from screening_app.sync.digests import record_digest, record_id
+from screening_app.sync.members import record_digest, record_id
 
 PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
 

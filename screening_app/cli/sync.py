@@ -3,7 +3,8 @@
 import argparse
 from pathlib import Path
 
-from screening_app.domain.wording import count_of, record_counts
+from screening_app.domain.wording import count_of
+from screening_app.sync.members import record_counts
 
 
 def cmd_trust_hq(args, services, actor) -> int:

@@ -28,11 +28,11 @@ from screening_app.pki import certificates
 from screening_app.protocol.definition import protocol_sha256
 from screening_app.store.events import event_content
 from screening_app.sync.bundle import BundleError, Member
-from screening_app.sync.digests import record_digest
+from screening_app.sync.members import FILES, UP_KINDS, record_digest
 
-# The order members come in; a bundle out of this order was not written by a station.
-ORDER = ("manifest.json", "users", "protocols", "subjects", "events", "interviews",
-         "reviews", "documents", "files")
+# The order members come in (sync/members.py declares them); a bundle out of this order
+# was not written by a station. Each member kind has its ``_take_<kind>`` below.
+ORDER = ("manifest.json", *UP_KINDS, FILES)
 OUTCOMES = ("completed", "not_completed")
 REVIEW_STATES = ("approved", "sent_back", "rejected")
 _SUBJECT_TEXT = ("name_native", "name_latin", "nationality", "rank", "unit", "camp", "compound",
@@ -89,7 +89,7 @@ class BundleIntake:
     # -- dispatch -------------------------------------------------------------------------
     def take(self, member: Member) -> None:
         kind = "manifest.json" if member.name == "manifest.json" else member.kind
-        if kind not in ORDER or (kind != "manifest.json" and kind != "files"
+        if kind not in ORDER or (kind != "manifest.json" and kind != FILES
                                  and not member.name.endswith(".jsonl")):
             raise BundleError(f"{self._name} holds {member.name!r}, which no station writes.")
         position = ORDER.index(kind)
@@ -101,7 +101,7 @@ class BundleIntake:
         self._position = position
         if kind == "manifest.json":
             self._take_manifest(member)
-        elif kind == "files":
+        elif kind == FILES:
             self._take_file(member)
         else:
             handler = getattr(self, f"_take_{kind}")

@@ -25,6 +25,16 @@ from screening_app.store.connection import open_database, write_transaction
 
 HQ_DATABASE = "hq.sqlite3"
 _BATCH = 1000
+# How headquarters finds the (id, digest) of every record of one station it holds, by the
+# bundle member the record came in (sync/members.py): what a down bundle acknowledges.
+ACKNOWLEDGEMENT_QUERIES = {
+    "users": "SELECT id, digest FROM users WHERE station_id = ?",
+    "protocols": "SELECT sha256, digest FROM station_protocols WHERE station_id = ?",
+    "subjects": "SELECT isn, digest FROM subjects WHERE station_id = ?",
+    "interviews": "SELECT id, record_sha256 FROM interviews WHERE station_id = ?",
+    "reviews": "SELECT id, digest FROM reviews WHERE station_id = ?",
+    "documents": "SELECT id, sha256 FROM documents WHERE station_id = ?",
+}
 
 
 class NoHeadquarters(UserError):
@@ -522,15 +532,7 @@ class SqliteHqStore:
 
     def acknowledgements(self, station_id: str) -> Iterator[dict]:
         """Every record of the station held here, as (kind, id, digest), in batches."""
-        queries = (
-            ("interviews", "SELECT id, record_sha256 FROM interviews WHERE station_id = ?"),
-            ("documents", "SELECT id, sha256 FROM documents WHERE station_id = ?"),
-            ("reviews", "SELECT id, digest FROM reviews WHERE station_id = ?"),
-            ("subjects", "SELECT isn, digest FROM subjects WHERE station_id = ?"),
-            ("users", "SELECT id, digest FROM users WHERE station_id = ?"),
-            ("protocols", "SELECT sha256, digest FROM station_protocols WHERE station_id = ?"),
-        )
-        for kind, sql in queries:
+        for kind, sql in ACKNOWLEDGEMENT_QUERIES.items():
             cursor = self.db.execute(sql + " ORDER BY 1", [station_id])
             while rows := cursor.fetchmany(_BATCH):
                 for record_id, digest in rows:

@@ -10,7 +10,6 @@ headquarters treats a record it already holds as a no-op.
 
 import base64
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,17 +22,22 @@ from screening_app import __version__
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import GENESIS_HASH, canonical_json, utc_now
 from screening_app.domain.errors import UserError
-from screening_app.domain.wording import record_counts
 from screening_app.pki import certificates
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
-from screening_app.store.connection import write_transaction
+from screening_app.store.connection import read_snapshot, write_transaction
 from screening_app.store.durable import write_atomically
 from screening_app.store.station import Station
+from screening_app.store.sync_records import (
+    StationSyncKey,
+    SyncRecords,
+    SyncState,
+    TrustedHeadquartersRow,
+)
 from screening_app.sync import bundle as bundles
-from screening_app.sync import outgoing
-from screening_app.sync.digests import record_digest, record_id
-from screening_app.sync.incoming import HEADQUARTERS, ApplyResult, DownBundleApplier, SyncState
+from screening_app.sync.incoming import HEADQUARTERS, ApplyResult, DownBundleApplier
+from screening_app.sync.members import FILES, UP_MEMBERS, record_counts
+from screening_app.sync.outgoing import OutgoingRecords
 
 AGE_KEY_PURPOSE = "sync-age-identity"
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
@@ -76,6 +80,7 @@ class SyncService:
     def __init__(self, station: Station, keys: KeyService):
         self._station = station
         self._db = station.db
+        self._records = SyncRecords(station.db)
         self._keys = keys
 
     # -- trusting headquarters ------------------------------------------------------------
@@ -87,22 +92,16 @@ class SyncService:
         trusted = read_headquarters_file(Path(path), self._root())
         secret, recipient = bundles.new_age_identity()
         with write_transaction(self._db):
-            self._db.execute(
-                "INSERT INTO sync_headquarters (id, name, age_recipient, certificate_pem,"
-                " chain_pem, trusted_at, trusted_by) VALUES (1, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET name = excluded.name, age_recipient ="
-                " excluded.age_recipient, certificate_pem = excluded.certificate_pem,"
-                " chain_pem = excluded.chain_pem, trusted_at = excluded.trusted_at,"
-                " trusted_by = excluded.trusted_by",
-                [trusted.name, trusted.age_recipient,
-                 certificates.to_pem(trusted.certificate).decode(),
-                 certificates.chain_pem(trusted.chain).decode(), utc_now(), actor.user_id])
-            if self._db.execute("SELECT 1 FROM sync_station_key").fetchone() is None:
-                self._db.execute(
-                    "INSERT INTO sync_station_key (id, age_recipient, sealed_age_identity,"
-                    " created_at) VALUES (1, ?, ?, ?)",
-                    [recipient, self._keys.seal_secret(AGE_KEY_PURPOSE, secret.encode()),
-                     utc_now()])
+            self._records.trust_headquarters(
+                TrustedHeadquartersRow(trusted.name, trusted.age_recipient,
+                                       certificates.to_pem(trusted.certificate).decode(),
+                                       certificates.chain_pem(trusted.chain).decode()),
+                at=utc_now(), by=actor.user_id)
+            if self._records.station_key() is None:
+                self._records.put_station_key(
+                    StationSyncKey(recipient,
+                                   self._keys.seal_secret(AGE_KEY_PURPOSE, secret.encode())),
+                    at=utc_now())
             # Headquarters can now recover this station if every password is lost.
             self._keys.write_recovery_slot(trusted.age_recipient)
             self._station.events.append(
@@ -113,13 +112,13 @@ class SyncService:
         return trusted
 
     def headquarters(self) -> TrustedHeadquarters | None:
-        row = self._db.execute("SELECT name, age_recipient, certificate_pem, chain_pem FROM"
-                               " sync_headquarters").fetchone()
+        row = self._records.headquarters()
         if row is None:
             return None
         return TrustedHeadquarters(
-            row[0], row[1], certificates.load_certificates(row[2].encode(), "HQ certificate")[0],
-            tuple(certificates.load_certificates(row[3].encode(), "HQ chain")))
+            row.name, row.age_recipient,
+            certificates.load_certificates(row.certificate_pem.encode(), "HQ certificate")[0],
+            tuple(certificates.load_certificates(row.chain_pem.encode(), "HQ chain")))
 
     def _require_headquarters(self) -> TrustedHeadquarters:
         trusted = self.headquarters()
@@ -147,25 +146,17 @@ class SyncService:
         self._keys.checkpoint(actor)  # headquarters gets a history the station vouched for
         station_recipient = self._station_recipient()
         db = self._db
-        acked = self._acknowledged()
-        state = SyncState(self._db).all()
+        records = SyncRecords(db)
+        acked = records.acknowledged()
+        state = SyncState(db).all()
         after_seq = int(state.get("events_acked_seq", 0))
         after_hash = state.get("events_acked_hash", GENESIS_HASH)
-
-        def unacknowledged(kind: str, rows):
-            known = acked.get(kind, {})
-            return (row for row in rows
-                    if known.get(record_id(kind, row)) != record_digest(kind, row))
+        outgoing = OutgoingRecords(db, self._station.review)
 
         # One read transaction: the bundle is a consistent snapshot even if an interviewer
         # finalises a record while it is being written.
-        db.conn.execute("BEGIN")
-        try:
+        with read_snapshot(db):
             through_seq, through_hash = self._station.events.head()
-            interview_ids = [interview_id for interview_id, digest in
-                             outgoing.final_interview_ids(db)
-                             if acked.get("interviews", {}).get(interview_id) != digest]
-            documents = list(unacknowledged("documents", outgoing.documents(db)))
             manifest = {
                 "station_id": self._station.station_id, "camp": self._station.camp,
                 "demo": self._station.demo, "app_version": __version__,
@@ -177,19 +168,15 @@ class SyncService:
 
             def produce(writer: bundles.BundleWriter) -> None:
                 writer.add_json("manifest.json", manifest)
-                writer.add_records("users", unacknowledged("users", outgoing.users(db)))
-                writer.add_records("protocols",
-                                   unacknowledged("protocols", outgoing.protocols(db)))
-                writer.add_records("subjects", unacknowledged("subjects", outgoing.subjects(db)))
-                writer.add_records("events", outgoing.events(db, after_seq))
-                writer.add_records("interviews",
-                                   outgoing.interviews(db, interview_ids, self._station.review))
-                writer.add_records("reviews", unacknowledged("reviews", outgoing.reviews(db)))
-                writer.add_records("documents", documents)
+                documents: list[dict] = []
+                for member in UP_MEMBERS:
+                    rows = outgoing.unacknowledged(member, acked, events_after=after_seq)
+                    if member.files:  # each row's PDF follows the records
+                        rows = documents = list(rows)
+                    writer.add_records(member.kind, rows)
                 for document in documents:
-                    writer.add_bytes(f"files/{document['id']}.pdf",
-                                     outgoing.document_content(db, document["id"],
-                                                               self._station.review))
+                    writer.add_bytes(f"{FILES}/{document['id']}.pdf",
+                                     outgoing.document_content(document["id"]))
 
             path, header, counts = bundles.write_bundle(
                 Path(folder), kind=bundles.UP, sender=self._station.station_id,
@@ -199,15 +186,9 @@ class SyncService:
                 extra={"station_age_recipient": station_recipient,
                        "camp": self._station.camp, "demo": self._station.demo},
                 file_stem=f"station-{self._station.station_id}-{utc_now()[:19].replace(':', '')}")
-        finally:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
         with write_transaction(db):
-            db.execute(
-                "INSERT INTO sync_exports (bundle_id, file_name, created_at, created_by,"
-                " through_seq, counts) VALUES (?, ?, ?, ?, ?, ?)",
-                [header.bundle_id, path.name, header.created_at, actor.user_id, through_seq,
-                 canonical_json(counts)])
+            records.record_export(header.bundle_id, path.name, header.created_at,
+                                  actor.user_id, through_seq, canonical_json(counts))
             self._station.events.append(
                 "sync.exported",
                 {"bundle_id": header.bundle_id, "file": path.name, "counts": counts,
@@ -216,18 +197,14 @@ class SyncService:
         return ExportResult(path, header.bundle_id, counts, after_seq, through_seq)
 
     def _station_recipient(self) -> str:
-        row = self._db.execute("SELECT age_recipient FROM sync_station_key").fetchone()
-        if row is None:  # trust_headquarters makes it; only a damaged station lacks it
+        return self._station_key().age_recipient
+
+    def _station_key(self) -> StationSyncKey:
+        key = self._records.station_key()
+        if key is None:  # trust_headquarters makes it; only a damaged station lacks it
             raise UserError("This station has no sync key: install headquarters-public.json"
                             " again with 'screening-app sync trust-hq'.")
-        return row[0]
-
-    def _acknowledged(self) -> dict[str, dict[str, str]]:
-        known: dict[str, dict[str, str]] = defaultdict(dict)
-        for kind, identifier, digest in self._db.execute(
-                "SELECT kind, record_id, digest FROM sync_acks"):
-            known[kind][identifier] = digest
-        return known
+        return key
 
     # -- applying what comes down -----------------------------------------------------------
     def apply(self, actor: Actor, path: Path) -> ApplyResult:
@@ -251,9 +228,7 @@ class SyncService:
                 f" headquarters this station trusts ({trusted.name!r}).")
         result = ApplyResult(header.bundle_id)
         applier = DownBundleApplier(self._station, name, result)
-        if self._db.execute("SELECT 1 FROM events WHERE kind = 'sync.applied' AND"
-                            " json_extract(payload, '$.bundle_id') = ?",
-                            [header.bundle_id]).fetchone():
+        if self._records.was_applied(header.bundle_id):
             result.already_applied = True
             return result
         identity = bundles.load_age_identity(self._station_age_secret())
@@ -298,16 +273,11 @@ class SyncService:
         return result
 
     def _station_age_secret(self) -> str:
-        row = self._db.execute("SELECT sealed_age_identity FROM sync_station_key").fetchone()
-        if row is None:
-            raise UserError("This station has no sync key: install headquarters-public.json"
-                            " again with 'screening-app sync trust-hq'.")
-        return self._keys.unseal_secret(AGE_KEY_PURPOSE, row[0]).decode()
+        sealed = self._station_key().sealed_age_identity
+        return self._keys.unseal_secret(AGE_KEY_PURPOSE, sealed).decode()
 
     def is_revoked(self, certificate: x509.Certificate) -> bool:
-        return self._db.execute(
-            "SELECT 1 FROM revoked_certificates WHERE fingerprint_sha256 = ?",
-            [certificate.fingerprint(hashes.SHA256()).hex()]).fetchone() is not None
+        return self._records.is_revoked(certificate.fingerprint(hashes.SHA256()).hex())
 
     # -- over HTTP ----------------------------------------------------------------------
     def push(self, actor: Actor, url: str, *, timeout: float = 300.0
@@ -325,21 +295,11 @@ class SyncService:
     # -- what is left to send ------------------------------------------------------------------
     def status(self, actor: Actor) -> SyncStatus:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="see the sync status")
-        acked = self._acknowledged()
-        db = self._db
-        rows = {
-            "users": outgoing.users(db), "protocols": outgoing.protocols(db),
-            "subjects": outgoing.subjects(db), "reviews": outgoing.reviews(db),
-            "documents": outgoing.documents(db),
-        }
-        pending = {kind: sum(1 for row in found if acked.get(kind, {}).get(
-            record_id(kind, row)) != record_digest(kind, row)) for kind, found in rows.items()}
-        pending["interviews"] = sum(1 for identifier, digest in outgoing.final_interview_ids(db)
-                                    if acked.get("interviews", {}).get(identifier) != digest)
+        pending = OutgoingRecords(self._db).pending(self._records.acknowledged())
         state = SyncState(self._db).all()
         head_seq, _ = self._station.events.head()
         acked_seq = int(state.get("events_acked_seq", 0))
-        last_export = db.execute("SELECT max(created_at) FROM sync_exports").fetchone()[0]
+        last_export = self._records.last_export_at()
         trusted = self.headquarters()
         return SyncStatus(trusted.name if trusted else None, pending, head_seq - acked_seq,
                           acked_seq, last_export, state.get("last_acknowledged_at"))

@@ -335,3 +335,16 @@ def write_transaction(db: "Database") -> Iterator["Database"]:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             raise
+
+
+@contextmanager
+def read_snapshot(db: "Database") -> Iterator["Database"]:
+    """A read transaction: everything read inside sees one consistent state of the
+    database, however other connections write meanwhile (WAL keeps the snapshot). Nothing
+    is written; it always ends in a rollback."""
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")

@@ -13,8 +13,10 @@ from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.domain.wording import count_of
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
+from screening_app.store.sync_records import SyncRecords, SyncState
+from screening_app.store.users import UserRepository
 from screening_app.sync import bundle as bundles
-from screening_app.sync import outgoing
+from screening_app.sync.outgoing import OutgoingRecords
 
 HEADQUARTERS = "headquarters"
 
@@ -55,25 +57,6 @@ class ApplyResult:
         return "; ".join(parts) + "."
 
 
-class SyncState:
-    """The station's side of the conversation: how far headquarters has acknowledged its
-    chain, and how far it has applied headquarters' outbox (the sync_state table)."""
-
-    def __init__(self, db):
-        self._db = db
-
-    def all(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT key, value FROM sync_state").fetchall())
-
-    def get(self, key: str, default=None):
-        row = self._db.execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
-
-    def set(self, key: str, value) -> None:
-        self._db.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key)"
-                         " DO UPDATE SET value = excluded.value", [key, str(value)])
-
-
 class DownBundleApplier:
     """Applies the members of one bundle from headquarters, inside the caller's write
     transaction, adding up what it did in ``result``."""
@@ -82,6 +65,8 @@ class DownBundleApplier:
         self._station = station
         self._db = station.db
         self._state = SyncState(station.db)
+        self._records = SyncRecords(station.db)
+        self._outgoing = OutgoingRecords(station.db)
         self._name = bundle_name
         self.result = result
         self.disabled_user_ids: list[str] = []  # their key slots go once this commits
@@ -110,9 +95,7 @@ class DownBundleApplier:
                 f" database has only {head_seq}: it was restored from an older copy or"
                 " replaced. Nothing was applied; report this to headquarters.")
         if held_seq:
-            row = self._db.execute("SELECT hash FROM events WHERE seq = ?",
-                                   [held_seq]).fetchone()
-            if row is None or row[0] != held_hash:
+            if self._station.events.hash_at(held_seq) != held_hash:
                 raise bundles.BundleError(
                     f"{self._name}: headquarters holds a different history of this station (event"
                     f" {held_seq} differs): this database was altered or replaced. Nothing was"
@@ -134,14 +117,11 @@ class DownBundleApplier:
             if not all(map(_is_whole_text, (kind, identifier, digest))):
                 raise bundles.BundleError(f"{member.name}: an acknowledgement holds half a"
                                           " character (a lone surrogate escape).")
-            ours = outgoing.station_digest_of(self._db, kind, identifier)
+            ours = self._outgoing.current_digest(kind, identifier)
             if ours is None or ours != digest:
                 self.result.not_matching.append(f"{kind} {identifier}")
                 continue
-            self._db.execute(
-                "INSERT INTO sync_acks (kind, record_id, digest, acked_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(kind, record_id) DO UPDATE SET digest = excluded.digest,"
-                " acked_at = excluded.acked_at", [kind, identifier, digest, now])
+            self._records.acknowledge(kind, identifier, digest, now)
             self.result.acknowledged[kind] = self.result.acknowledged.get(kind, 0) + 1
 
     def roster(self, member: bundles.Member) -> None:
@@ -208,30 +188,28 @@ class DownBundleApplier:
                 raise bundles.BundleError(f"{member.name}: {key!r} must be a list of objects"
                                           " whose values are text.")
         now = utc_now()
+        users_here = UserRepository(self._db)
         for entry in users:
-            row = self._db.execute("SELECT id, name FROM users WHERE name = ? AND disabled_at"
-                                   " IS NULL", [entry.get("name")]).fetchone()
-            if row is None:
+            user = users_here.named(str(entry.get("name")))
+            if user is None or user.disabled_at is not None:
                 continue
-            self._db.execute("UPDATE users SET disabled_at = ? WHERE id = ?", [now, row[0]])
+            users_here.disable(user.id, now)
             # A revoked account must not unlock the station key even with its password.
-            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [row[0]])
+            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [user.id])
             self._station.events.append(
-                "account.disabled", {"user_id": row[0], "name": row[1],
+                "account.disabled", {"user_id": user.id, "name": user.name,
                                      "by": HEADQUARTERS, "reason": entry.get("reason")})
-            self.result.revoked_users.append(row[1])
-            self.disabled_user_ids.append(row[0])
+            self.result.revoked_users.append(user.name)
+            self.disabled_user_ids.append(user.id)
         for entry in revoked_certificates:
             fingerprint = str(entry.get("fingerprint_sha256", ""))
             if not fingerprint:
                 raise bundles.BundleError(f"{member.name}: a revoked certificate has no"
                                           " fingerprint.")
-            inserted = self._db.execute(
-                "INSERT OR IGNORE INTO revoked_certificates (fingerprint_sha256, serial_hex,"
-                " subject, reason, revoked_at, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [fingerprint, entry.get("serial_hex"), entry.get("subject"),
-                 entry.get("reason"), entry.get("at"), now]).rowcount
-            self.result.revoked_certificates += inserted
+            if self._records.add_revoked_certificate(
+                    fingerprint, entry.get("serial_hex"), entry.get("subject"),
+                    entry.get("reason"), entry.get("at"), received_at=now):
+                self.result.revoked_certificates += 1
 
 
 def _is_roster_value(column: str, value) -> bool:

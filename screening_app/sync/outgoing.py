@@ -1,117 +1,96 @@
-"""The station's records as an up bundle carries them (see sync/bundle.py for the file and
-the design notes in README.md, "Sync to headquarters"). Each function yields plain dicts
-lazily, so a bundle of thousands of records is never held in memory at once."""
+"""The station's records as an up bundle carries them (see sync/bundle.py for the file,
+sync/members.py for the members, and the design notes in README.md, "Sync to
+headquarters"). Rows are yielded lazily, so a bundle of thousands of records is never held
+in memory at once."""
 
 from collections.abc import Iterator
 
 from sqlite_utils import Database
 
 from screening_app.domain.errors import UserError
-from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.pki.review_seal import ReviewSeal
 from screening_app.store.documents import DocumentRepository
-from screening_app.store.events import event_from_row
 from screening_app.store.interviews import InterviewRepository
-
-SUBJECT_FIELDS = (*ROSTER_FIELDS, "added_at", "updated_at")
-REVIEW_FIELDS = ("id", "interview_id", "state", "reason", "comment", "reviewer_id", "at")
-DOCUMENT_FIELDS = ("id", "interview_id", "kind", "revision", "previous_id", "media_type",
-                   "sha256", "created_at", "created_by")
-_BATCH = 500
+from screening_app.store.sync_records import SyncRecords
+from screening_app.sync.members import MEMBERS_BY_KIND, UP_MEMBERS, UpMember
 
 
-def users(db: Database) -> Iterator[dict]:
-    for row in db.execute("SELECT id, name, role, disabled_at FROM users ORDER BY id"):
-        yield dict(zip(("id", "name", "role", "disabled_at"), row, strict=True))
+class OutgoingRecords:
+    """What the station holds of each bundle member. Plain-table members are read from
+    their declaration; a member marked ``special`` has its own ``_rows_<kind>`` here."""
 
+    def __init__(self, db: Database, review: ReviewSeal | None = None):
+        self._db = db
+        self._records = SyncRecords(db)
+        self._review = review
 
-def protocols(db: Database) -> Iterator[dict]:
-    for row in db.execute("SELECT sha256, protocol_id, version, definition, added_at"
-                          " FROM protocols ORDER BY added_at, sha256"):
-        yield dict(zip(("sha256", "protocol_id", "version", "definition", "added_at"), row,
-                       strict=True))
+    def rows(self, member: UpMember, *, events_after: int = 0,
+             interview_ids: list[str] | None = None) -> Iterator[dict]:
+        if not member.special:
+            return self._records.rows(member)
+        if member.kind == "events":
+            return self._records.events_after(events_after)
+        return self._rows_interviews(interview_ids if interview_ids is not None else
+                                     [i for i, _ in self._records.final_interviews()])
 
+    def unacknowledged(self, member: UpMember, acknowledged: dict[str, dict[str, str]], *,
+                       events_after: int = 0) -> Iterator[dict]:
+        """The rows headquarters does not hold as they are now (all events after the
+        acknowledged head)."""
+        if not member.acknowledged:
+            return self.rows(member, events_after=events_after)
+        known = acknowledged.get(member.kind, {})
+        if member.kind == "interviews":  # by the hash each row names, before opening any
+            return self._rows_interviews([
+                interview_id for interview_id, digest in self._records.final_interviews()
+                if known.get(interview_id) != digest])
+        return (row for row in self.rows(member)
+                if known.get(member.record_id(row)) != member.digest(row))
 
-def subjects(db: Database) -> Iterator[dict]:
-    sql = f"SELECT {', '.join(SUBJECT_FIELDS)} FROM subjects ORDER BY isn"
-    for row in db.execute(sql):
-        yield dict(zip(SUBJECT_FIELDS, row, strict=True))
+    def pending(self, acknowledged: dict[str, dict[str, str]]) -> dict[str, int]:
+        """How many records of each acknowledged member headquarters lacks, without opening
+        a sealed record."""
+        counts = {}
+        for member in UP_MEMBERS:
+            if not member.acknowledged:
+                continue
+            known = acknowledged.get(member.kind, {})
+            if member.kind == "interviews":
+                counts[member.kind] = sum(1 for identifier, digest in
+                                          self._records.final_interviews()
+                                          if known.get(identifier) != digest)
+            else:
+                counts[member.kind] = sum(1 for row in self.rows(member)
+                                          if known.get(member.record_id(row)) != member.digest(row))
+        return counts
 
+    def current_digest(self, kind: str, record_id: str) -> str | None:
+        """This station's digest of one record now, for checking an acknowledgement; None
+        for a record it does not hold (or a kind no acknowledgement names)."""
+        member = MEMBERS_BY_KIND.get(kind)
+        if member is None or not member.acknowledged:
+            return None
+        if member.kind == "interviews":
+            return self._records.final_interview_hash(record_id)
+        row = self._records.row(member, record_id)
+        return member.digest(row) if row is not None else None
 
-def events(db: Database, after_seq: int) -> Iterator[dict]:
-    cursor = db.execute(
-        "SELECT seq, id, at, station_id, actor_id, kind, interview_id, payload, prev_hash, hash"
-        " FROM events WHERE seq > ? ORDER BY seq", [after_seq])
-    for row in cursor:
-        event = event_from_row(row)
-        yield {"seq": event.seq, "id": event.id, "at": event.at,
-               "station_id": event.station_id, "actor_id": event.actor_id, "kind": event.kind,
-               "interview_id": event.interview_id, "payload": event.payload,
-               "prev_hash": event.prev_hash, "hash": event.hash}
+    def document_content(self, document_id: str) -> bytes:
+        """A stored form's PDF, opened with the exporting session's review key."""
+        content = DocumentRepository(self._db, self._review).content(document_id)
+        if content is None:
+            raise UserError(f"The form {document_id} is sealed to the review key, which this"
+                            " session does not hold: a supervisor or an admin exports.")
+        return content
 
-
-def final_interview_ids(db: Database) -> list[tuple[str, str]]:
-    """(id, record hash) of every finalised interview, oldest first."""
-    return db.execute("SELECT id, record_sha256 FROM interviews WHERE status = 'final'"
-                      " ORDER BY finalised_at, id").fetchall()
-
-
-def interviews(db: Database, ids: list[str], review: ReviewSeal) -> Iterator[dict]:
-    """Each finalised record whole, as headquarters keeps it: opened with the exporting
-    session's review key (the bundle itself is encrypted to headquarters)."""
-    repository = InterviewRepository(db, review)
-    for interview_id in ids:
-        record = repository.get(interview_id)
-        if record.unreadable:
-            raise UserError(f"Interview {interview_id} is sealed to the review key, which"
-                            " this session does not hold: a supervisor or an admin exports.")
-        yield {"record": record.sealed_content(), "record_sha256": record.record_sha256}
-
-
-def reviews(db: Database) -> Iterator[dict]:
-    for row in db.execute(f"SELECT {', '.join(REVIEW_FIELDS)} FROM reviews ORDER BY at, id"):
-        yield dict(zip(REVIEW_FIELDS, row, strict=True))
-
-
-def documents(db: Database) -> Iterator[dict]:
-    for row in db.execute(f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM documents"
-                          " ORDER BY created_at, id"):
-        yield dict(zip(DOCUMENT_FIELDS, row, strict=True))
-
-
-def document_content(db: Database, document_id: str, review: ReviewSeal) -> bytes:
-    """A stored form's PDF, opened with the exporting session's review key."""
-    content = DocumentRepository(db, review).content(document_id)
-    if content is None:
-        raise UserError(f"The form {document_id} is sealed to the review key, which this"
-                        " session does not hold: a supervisor or an admin exports.")
-    return content
-
-
-def station_digest_of(db: Database, kind: str, record_id: str) -> str | None:
-    """This station's digest of one record now, for checking an acknowledgement."""
-    from screening_app.sync.digests import record_digest
-
-    if kind == "interviews":
-        row = db.execute("SELECT record_sha256 FROM interviews WHERE id = ? AND status = 'final'",
-                         [record_id]).fetchone()
-        return row[0] if row else None
-    if kind == "documents":
-        row = db.execute("SELECT sha256 FROM documents WHERE id = ?", [record_id]).fetchone()
-        return row[0] if row else None
-    queries = {
-        "users": ("SELECT id, name, role, disabled_at FROM users WHERE id = ?",
-                  ("id", "name", "role", "disabled_at")),
-        "protocols": ("SELECT sha256, protocol_id, version, definition, added_at FROM protocols"
-                      " WHERE sha256 = ?",
-                      ("sha256", "protocol_id", "version", "definition", "added_at")),
-        "subjects": (f"SELECT {', '.join(SUBJECT_FIELDS)} FROM subjects WHERE isn = ?",
-                     SUBJECT_FIELDS),
-        "reviews": (f"SELECT {', '.join(REVIEW_FIELDS)} FROM reviews WHERE id = ?",
-                    REVIEW_FIELDS),
-    }
-    if kind not in queries:
-        return None
-    sql, fields = queries[kind]
-    row = db.execute(sql, [record_id]).fetchone()
-    return record_digest(kind, dict(zip(fields, row, strict=True))) if row else None
+    def _rows_interviews(self, ids: list[str]) -> Iterator[dict]:
+        """Each finalised record whole, as headquarters keeps it: opened with the exporting
+        session's review key (the bundle itself is encrypted to headquarters)."""
+        repository = InterviewRepository(self._db, self._review)
+        for interview_id in ids:
+            record = repository.get(interview_id)
+            if record.unreadable:
+                raise UserError(f"Interview {interview_id} is sealed to the review key, which"
+                                " this session does not hold: a supervisor or an admin"
+                                " exports.")
+            yield {"record": record.sealed_content(), "record_sha256": record.record_sha256}

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.domain.accounts import Actor, Role
-from screening_app.domain.wording import record_counts
 from screening_app.services.app import StationServices
+from screening_app.sync.members import record_counts
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.tasks import Task, run_on_services
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from screening_app.domain.canonical import GENESIS_HASH, sha256_hex
 from screening_app.sync import bundle as bundles
-from screening_app.sync.digests import record_digest
+from screening_app.sync.members import record_digest
 from tests.faults.kill_workload import INTERVIEWER, SUPERVISOR, outbox_folder
 
 MAX_PROBLEMS_PER_BUNDLE = 5

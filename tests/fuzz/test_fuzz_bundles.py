@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from screening_app.domain.canonical import canonical_json
 from screening_app.domain.errors import UserError
 from screening_app.protocol import default_protocol
-from screening_app.sync import outgoing
-from screening_app.sync.digests import record_digest, record_id
+from screening_app.sync.members import MEMBERS_BY_KIND, record_digest, record_id
+from screening_app.sync.outgoing import OutgoingRecords
 from tests.fuzz.checks import (
     assert_clear_refusal,
     assert_cli_refused,
@@ -83,7 +83,7 @@ def user_acks(services) -> list[dict]:
     """Acknowledgements headquarters would send for the station's accounts."""
     return [{"kind": "users", "id": record_id("users", row),
              "digest": record_digest("users", row)}
-            for row in outgoing.users(services.station.db)]
+            for row in OutgoingRecords(services.station.db).rows(MEMBERS_BY_KIND["users"])]
 
 
 ROSTER_ROWS = [{"isn": "NK-100900", "name_native": "리영호", "name_latin": "Ri Yong Ho",
