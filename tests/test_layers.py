@@ -7,7 +7,8 @@ fails here rather than in a review.
   (``cli/``), which opens a headquarters;
 - no two modules import each other, directly or round a loop (imports inside functions
   count: they tie the modules as surely);
-- no name with a leading underscore is imported from another package.
+- no name with a leading underscore is imported from another package;
+- station SQL is run only in ``store/`` (headquarters' in ``hq/``).
 """
 
 import ast
@@ -167,3 +168,17 @@ def _cycles(edges: dict[str, set[str]], nodes: list[str]) -> list[list[str]]:
                 if len(component) > 1:
                     components.append(sorted(component))
     return components
+
+
+def test_station_sql_lives_in_the_store():
+    """Station SQL lives in store/ repositories; use cases, sync and the rest call them. An
+    ``execute`` call elsewhere is a query that escaped (hq/ keeps its own store)."""
+    escaped = []
+    for module, path in MODULES.items():
+        if _layer(module) in ("store", "hq"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("execute", "executemany", "executescript")):
+                escaped.append(_where(module, node.lineno))
+    assert escaped == []

@@ -24,11 +24,14 @@ from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
 from screening_app.store.connection import (
     DATABASE_ERRORS,
+    empty_the_log,
     open_database,
     storage_failure,
     write_transaction,
 )
 from screening_app.store.durable import fsync_file, fsync_folder
+from screening_app.store.events import EventLog
+from screening_app.store.health import integrity_messages
 from screening_app.store.keyfile import KEYFILE_NAME, KeyFile
 from screening_app.store.station import Station, database_path
 
@@ -75,10 +78,8 @@ class BackupService:
             copy = open_database(partial / DATABASE_COPY, self._station.key)
             try:
                 self._db.conn.backup(copy.conn)
-                seq, head = copy.execute("SELECT coalesce(max(seq), 0), (SELECT hash FROM"
-                                         " events ORDER BY seq DESC LIMIT 1) FROM events"
-                                         ).fetchone()
-                copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                seq, head = EventLog(copy, self._station.station_id).head()
+                empty_the_log(copy)
             finally:
                 copy.close()
             shutil.copy2(self._station.data_dir / KEYFILE_NAME, partial / KEYFILE_NAME)
@@ -139,7 +140,7 @@ def read_backup(folder: Path, name: str, password: str) -> tuple[dict, bytes]:
     except DATABASE_ERRORS as error:
         raise UserError(f"{database} cannot be opened ({error}).") from None
     try:
-        if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        if integrity_messages(copy) != ["ok"]:
             raise UserError(f"{database} fails its integrity check.")
         chain = verify_chain(copy)
         if chain.problem:

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from screening_app.domain.accounts import Actor, Role
 from screening_app.pki.certificates import load_certificates, to_pem
 from screening_app.services.authz import require_role
+from screening_app.services.keys import SIGNING
 from screening_app.store.chain import verify_chain
 from screening_app.store.health import broken_references, integrity_messages, row_counts
+from screening_app.store.key_material import StationKeys
 from screening_app.store.keyfile import KeyFile, KeyFileError
 from screening_app.store.migrations import pending
 from screening_app.store.sealed_records import sealed_record_problems
@@ -104,11 +106,10 @@ class CheckService:
         problem = keyfile.public_problem(self._station.key)
         if problem:
             return problem
-        row = self._station.db.execute(
-            "SELECT chain_pem FROM station_keys WHERE certificate_pem IS NOT NULL").fetchone()
+        installed = StationKeys(self._station.db).certificate(SIGNING)
         published = keyfile.public.get("trust_root_pem")
-        if row and row[0] and published:
-            root = load_certificates(row[0].encode(), "station chain")[-1]
+        if installed and installed[1] and published:
+            root = load_certificates(installed[1].encode(), "station chain")[-1]
             if to_pem(root).decode().strip() != published.strip():
                 return (f"{keyfile.path.name} publishes a trust root that is not the one the"
                         " station's certificate chains to.")

@@ -34,9 +34,12 @@ from screening_app.pki import certificates, review_seal, sealed
 from screening_app.pki.people import person_names
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
+from screening_app.store.key_material import AccountEventKeys, KeySlots, StationKeys, UserKeys
 from screening_app.store.keyfile import KeyFile, SlotContents
 from screening_app.store.review_key import REVIEW, ReviewKeyRepository
 from screening_app.store.station import Station
+from screening_app.store.sync_records import SyncRecords
+from screening_app.store.users import UserRepository
 
 SIGNING = "signing"
 # Who holds a copy of the station key's KEK: the roles whose work the station signs
@@ -94,6 +97,10 @@ class KeyService:
     def __init__(self, station: Station):
         self._station = station
         self._db = station.db
+        self._station_keys = StationKeys(station.db)
+        self._slots = KeySlots(station.db)
+        self._user_keys = UserKeys(station.db)
+        self._event_keys = AccountEventKeys(station.db)
         self._kek: bytes | None = None
         # Personal private keys (DER) unlocked in this session, by user id: the signed-in
         # person's (a sign-in forgets any other), and those made in this session.
@@ -107,8 +114,7 @@ class KeyService:
     def create_station_key(self, admin: Actor) -> None:
         """At init: the KEK, the signing key sealed under it, the CSR, the admin's copy of
         the KEK (under the admin's account key, unlocked in this session)."""
-        if self._db.execute("SELECT 1 FROM station_keys WHERE purpose = ?",
-                            [SIGNING]).fetchone():
+        if self._station_keys.exists(SIGNING):
             raise UserError("This station already has a signing key.")
         kek = sealed.new_kek()
         key = certificates.new_private_key()
@@ -120,12 +126,10 @@ class KeyService:
         public_pem = key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         with write_transaction(self._db):
-            self._db.execute(
-                "INSERT INTO station_keys (id, purpose, sealed_private_key, public_key_pem,"
-                " csr_pem, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [SIGNING, SIGNING, sealed.seal(kek, private_der, self._context(SIGNING)),
-                 public_pem.decode(), certificates.to_pem(csr).decode(), utc_now()],
-            )
+            self._station_keys.insert(SIGNING,
+                                      sealed.seal(kek, private_der, self._context(SIGNING)),
+                                      public_pem.decode(), certificates.to_pem(csr).decode(),
+                                      utc_now())
             self._write_kek(admin.user_id, kek, self._require_account_key(admin))
             self._station.events.append("keys.created", {"purpose": SIGNING},
                                         actor_id=admin.user_id)
@@ -134,12 +138,8 @@ class KeyService:
 
     def _write_kek(self, user_id: str, kek: bytes, account_key: bytes) -> None:
         """The account's copy of the KEK, sealed under its account key."""
-        self._db.execute(
-            "INSERT INTO key_slots (user_id, wrapped_kek, created_at) VALUES (?, ?, ?)"
-            " ON CONFLICT(user_id) DO UPDATE SET wrapped_kek = excluded.wrapped_kek,"
-            " created_at = excluded.created_at",
-            [user_id, self._sealed_for_account(user_id, "kek", account_key, kek), utc_now()],
-        )
+        self._slots.put(user_id, self._sealed_for_account(user_id, "kek", account_key, kek),
+                        utc_now())
 
     def restore_kek(self, user_id: str, kek: bytes, account_key: bytes) -> None:
         """Recovery with headquarters' key: the recovered KEK, copied for the account."""
@@ -154,7 +154,7 @@ class KeyService:
         if not self.has_key():
             return
         if role not in KEK_ROLES:
-            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [user_id])
+            self._slots.remove(user_id)
             return
         self._write_kek(user_id, self._require_kek(), account_key)
 
@@ -165,7 +165,7 @@ class KeyService:
             return
         self._kek = None
         with write_transaction(self._db):
-            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [actor.user_id])
+            self._slots.remove(actor.user_id)
 
     # -- what an account key seals ------------------------------------------------------
     def _account_context(self, user_id: str, purpose: str) -> bytes:
@@ -215,8 +215,7 @@ class KeyService:
 
     # -- slots when passwords change or accounts are disabled --------------------------
     def has_slot(self, user_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM key_slots WHERE user_id = ?",
-                                [user_id]).fetchone() is not None
+        return self._slots.exists(user_id)
 
 
     def remove_slot(self, admin: Actor, user_id: str) -> bool:
@@ -224,13 +223,10 @@ class KeyService:
         even its right password then opens nothing. False when it had no slot."""
         require_role(admin, Role.ADMIN, action="take away access to the station key")
         with write_transaction(self._db):
-            removed = self._db.execute("DELETE FROM key_slots WHERE user_id = ?",
-                                       [user_id]).rowcount
-        return bool(removed)
+            return self._slots.remove(user_id)
 
     def has_user_key(self, user_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM user_keys WHERE user_id = ?",
-                                [user_id]).fetchone() is not None
+        return self._user_keys.exists(user_id)
 
 
     def discard_user_key(self, admin: Actor, user_id: str) -> bool:
@@ -239,10 +235,9 @@ class KeyService:
         signatures (the certificate is inside each PDF). False when there was no key."""
         require_role(admin, Role.ADMIN, action="discard a person's own signing key")
         with write_transaction(self._db):
-            removed = self._db.execute("DELETE FROM user_keys WHERE user_id = ?",
-                                       [user_id]).rowcount
+            removed = self._user_keys.remove(user_id)
         self._personal.pop(user_id, None)
-        return bool(removed)
+        return removed
 
     # -- sessions ---------------------------------------------------------------------
     def unlock(self, actor: Actor, account_key: bytes | None, password: str) -> bool:
@@ -258,21 +253,21 @@ class KeyService:
         self._forget_other_secrets()
         if account_key is not None:
             self._hold_account_key(actor, account_key)
-        personal = self._db.execute(
-            "SELECT wrapped_private_key FROM user_keys WHERE user_id = ?", [actor.user_id]
-        ).fetchone()
-        if personal is not None and self._opens(personal[0], account_key):
-            der, older = self._open_for_account(actor.user_id, "personal", personal[0],
+        personal = self._user_keys.row(actor.user_id)
+        if personal is not None and self._opens(personal.wrapped_private_key, account_key):
+            der, older = self._open_for_account(actor.user_id, "personal",
+                                                personal.wrapped_private_key,
                                                 account_key, password,
                                                 self._user_context(actor.user_id))
             self._personal[actor.user_id] = der
             if older and account_key is not None:
                 self._seal_personal(actor.user_id, account_key, der)
-        row = self._db.execute("SELECT wrapped_kek FROM key_slots WHERE user_id = ?",
-                               [actor.user_id]).fetchone()
-        if row is None or not self._opens(row[0], account_key) or actor.role not in KEK_ROLES:
+        wrapped_kek = self._slots.wrapped_kek(actor.user_id)
+        if (wrapped_kek is None or not self._opens(wrapped_kek, account_key)
+                or actor.role not in KEK_ROLES):
             return False
-        self._kek, older = self._open_for_account(actor.user_id, "kek", row[0], account_key,
+        self._kek, older = self._open_for_account(actor.user_id, "kek", wrapped_kek,
+                                                  account_key,
                                                   password, self._context("kek"))
         if older and account_key is not None:
             with write_transaction(self._db):
@@ -297,11 +292,9 @@ class KeyService:
             # recovery): the new key signs its own registration.
             self._station.signer = SessionEventSigner(user_id, private_key)
         with write_transaction(self._db):
-            self._db.execute(
-                "INSERT INTO account_event_keys (public_key, user_id, sealed_private_key,"
-                " created_at) VALUES (?, ?, ?, ?)",
-                [public, user_id, self._sealed_for_account(user_id, "events", account_key, raw),
-                 utc_now()])
+            self._event_keys.insert(
+                public, user_id, self._sealed_for_account(user_id, "events", account_key, raw),
+                utc_now())
             self._station.events.append("keys.event_key_registered",
                                         {"user_id": user_id, "public_key": public},
                                         actor_id=user_id)
@@ -327,13 +320,11 @@ class KeyService:
             self._station.signer = SessionEventSigner(actor.user_id, key)
 
     def _newest_event_key(self, user_id: str, account_key: bytes) -> bytes | None:
-        row = self._db.execute(
-            "SELECT sealed_private_key FROM account_event_keys WHERE user_id = ?"
-            " ORDER BY created_at DESC, rowid DESC LIMIT 1", [user_id]).fetchone()
-        if row is None:
+        stored = self._event_keys.newest_sealed(user_id)
+        if stored is None:
             return None
         try:
-            return self._open_for_account(user_id, "events", row[0], account_key, None,
+            return self._open_for_account(user_id, "events", stored, account_key, None,
                                           b"")[0]
         except UserError:
             return None
@@ -350,9 +341,8 @@ class KeyService:
 
     def _seal_personal(self, user_id: str, account_key: bytes, der: bytes) -> None:
         with write_transaction(self._db):
-            self._db.execute(
-                "UPDATE user_keys SET wrapped_private_key = ? WHERE user_id = ?",
-                [self._sealed_for_account(user_id, "personal", account_key, der), user_id])
+            self._user_keys.reseal(
+                user_id, self._sealed_for_account(user_id, "personal", account_key, der))
 
     def lock(self) -> None:
         self._kek = None
@@ -423,9 +413,8 @@ class KeyService:
         which only their password opens. Asked again, it returns the same request, unless
         headquarters revoked the key's certificate: then the key is replaced, since the old
         one may be in other hands."""
-        row = self._db.execute("SELECT certificate_pem FROM user_keys WHERE user_id = ?",
-                               [actor.user_id]).fetchone()
-        if row is not None and not self._installed_certificate_revoked(row[0]):
+        row = self._user_keys.row(actor.user_id)
+        if row is not None and not self._installed_certificate_revoked(row.certificate_pem):
             return self.user_csr_pem(actor)
         key = certificates.new_private_key()
         common_name, unit = person_names(actor.role.value, actor.name,
@@ -439,14 +428,8 @@ class KeyService:
                                            self._require_account_key(actor), der)
         with write_transaction(self._db):
             # A replaced key takes its certificate with it: the new one is for the new key.
-            self._db.execute(
-                "INSERT INTO user_keys (user_id, wrapped_private_key, public_key_pem, csr_pem,"
-                " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
-                " wrapped_private_key = excluded.wrapped_private_key,"
-                " public_key_pem = excluded.public_key_pem, csr_pem = excluded.csr_pem,"
-                " created_at = excluded.created_at, certificate_pem = NULL, chain_pem = NULL",
-                [actor.user_id, wrapped, public_pem.decode(),
-                 certificates.to_pem(csr).decode(), utc_now()])
+            self._user_keys.put_new(actor.user_id, wrapped, public_pem.decode(),
+                                    certificates.to_pem(csr).decode(), utc_now())
             self._station.events.append(
                 "keys.user_key_created",
                 {"user_id": actor.user_id, "replaces_revoked": row is not None},
@@ -462,21 +445,19 @@ class KeyService:
         return self.revocation(certificate) is not None
 
     def user_csr_pem(self, actor: Actor) -> bytes:
-        row = self._db.execute("SELECT csr_pem FROM user_keys WHERE user_id = ?",
-                               [actor.user_id]).fetchone()
+        row = self._user_keys.row(actor.user_id)
         if row is None:
             raise StationKeyUnavailable(f"{actor.name} has no personal key yet.")
-        return row[0].encode()
+        return row.csr_pem.encode()
 
     def import_user_certificate(self, actor: Actor, pem: bytes, source: str) -> None:
-        row = self._db.execute("SELECT public_key_pem FROM user_keys WHERE user_id = ?",
-                               [actor.user_id]).fetchone()
+        row = self._user_keys.row(actor.user_id)
         if row is None:
             raise StationKeyUnavailable(f"{actor.name} has no personal key yet;"
                                         " make one with 'screening-app user csr'.")
         found = certificates.load_certificates(pem, source)
         certificate, chain = found[0], tuple(found[1:])
-        ours = serialization.load_pem_public_key(row[0].encode())
+        ours = serialization.load_pem_public_key(row.public_key_pem.encode())
         if ours.public_numbers() != certificate.public_key().public_numbers():
             raise UserError(f"{source}: this certificate is for another key, not"
                             f" {actor.name}'s.")
@@ -495,19 +476,17 @@ class KeyService:
                             f" CA {certificates.common_name(station.root)!r}, which this"
                             " station trusts.")
         with write_transaction(self._db):
-            self._db.execute(
-                "UPDATE user_keys SET certificate_pem = ?, chain_pem = ? WHERE user_id = ?",
-                [certificates.to_pem(certificate).decode(),
-                 certificates.chain_pem(chain).decode(), actor.user_id])
+            self._user_keys.install_certificate(actor.user_id,
+                                                certificates.to_pem(certificate).decode(),
+                                                certificates.chain_pem(chain).decode())
             self._station.events.append(
                 "keys.user_certificate_installed",
                 {"user_id": actor.user_id, "subject": certificate.subject.rfc4514_string()},
                 actor_id=actor.user_id)
 
-    def _user_certificate_row(self, user_id: str):
-        return self._db.execute(
-            "SELECT certificate_pem, chain_pem FROM user_keys WHERE user_id = ?",
-            [user_id]).fetchone()
+    def _user_certificate_row(self, user_id: str) -> tuple[str | None, str | None] | None:
+        row = self._user_keys.row(user_id)
+        return (row.certificate_pem, row.chain_pem) if row is not None else None
 
     def personal_problem(self, actor: Actor, doing: str) -> str | None:
         """Why this person cannot sign with their own key now, as one sentence saying what
@@ -553,12 +532,12 @@ class KeyService:
         None. A revoked certificate signs nothing more at this station."""
         from cryptography.hazmat.primitives import hashes
 
-        row = self._db.execute(
-            "SELECT reason, revoked_at FROM revoked_certificates WHERE fingerprint_sha256 = ?",
-            [certificate.fingerprint(hashes.SHA256()).hex()]).fetchone()
-        if row is None:
+        found = SyncRecords(self._db).revocation(
+            certificate.fingerprint(hashes.SHA256()).hex())
+        if found is None:
             return None
-        return f"{row[0] or 'no reason given'}, {str(row[1] or '')[:10] or 'date unknown'}"
+        reason, revoked_at = found
+        return f"{reason or 'no reason given'}, {str(revoked_at or '')[:10] or 'date unknown'}"
 
     def _require_kek(self) -> bytes:
         # The KEK belongs to this process's signed-in session, whoever is acting in it: the
@@ -570,15 +549,13 @@ class KeyService:
 
     # -- the key and its certificate -----------------------------------------------------
     def has_key(self) -> bool:
-        return self._db.execute("SELECT 1 FROM station_keys WHERE purpose = ?",
-                                [SIGNING]).fetchone() is not None
+        return self._station_keys.exists(SIGNING)
 
     def csr_pem(self) -> bytes:
-        row = self._db.execute("SELECT csr_pem FROM station_keys WHERE purpose = ?",
-                               [SIGNING]).fetchone()
-        if row is None:
+        csr_pem = self._station_keys.csr_pem(SIGNING)
+        if csr_pem is None:
             raise StationKeyUnavailable("This station has no signing key.")
-        return row[0].encode()
+        return csr_pem.encode()
 
     def import_certificate(self, actor: Actor, pem: bytes, source: str) -> StationCertificate:
         """Install the certificate headquarters issued for this station's CSR. The file
@@ -586,11 +563,10 @@ class KeyService:
         require_role(actor, Role.ADMIN, action="install the station certificate")
         found = certificates.load_certificates(pem, source)
         certificate, chain = found[0], tuple(found[1:])
-        public_pem = self._db.execute(
-            "SELECT public_key_pem FROM station_keys WHERE purpose = ?", [SIGNING]).fetchone()
+        public_pem = self._station_keys.public_key_pem(SIGNING)
         if public_pem is None:
             raise StationKeyUnavailable("This station has no signing key.")
-        ours = serialization.load_pem_public_key(public_pem[0].encode())
+        ours = serialization.load_pem_public_key(public_pem.encode())
         theirs = certificate.public_key()
         if ours.public_numbers() != theirs.public_numbers():
             raise UserError(f"{source}: this certificate is for another key, not this"
@@ -604,12 +580,9 @@ class KeyService:
             issuer = parent
         certificates.check_issued_by(chain[-1], chain[-1])  # the root signs itself
         with write_transaction(self._db):
-            self._db.execute(
-                "UPDATE station_keys SET certificate_pem = ?, chain_pem = ?,"
-                " certificate_installed_at = ? WHERE purpose = ?",
-                [certificates.to_pem(certificate).decode(),
-                 certificates.chain_pem(chain).decode(), utc_now(), SIGNING],
-            )
+            self._station_keys.install_certificate(
+                SIGNING, certificates.to_pem(certificate).decode(),
+                certificates.chain_pem(chain).decode(), utc_now())
             self._station.events.append(
                 "keys.certificate_installed",
                 {"subject": certificate.subject.rfc4514_string(),
@@ -622,14 +595,13 @@ class KeyService:
         return StationCertificate(certificate, chain)
 
     def station_certificate(self) -> StationCertificate | None:
-        row = self._db.execute(
-            "SELECT certificate_pem, chain_pem FROM station_keys WHERE purpose = ?",
-            [SIGNING]).fetchone()
-        if row is None or row[0] is None:
+        installed = self._station_keys.certificate(SIGNING)
+        if installed is None:
             return None
+        certificate_pem, chain_pem = installed
         return StationCertificate(
-            certificates.load_certificates(row[0].encode(), "station certificate")[0],
-            tuple(certificates.load_certificates(row[1].encode(), "station chain")))
+            certificates.load_certificates(certificate_pem.encode(), "station certificate")[0],
+            tuple(certificates.load_certificates(chain_pem.encode(), "station chain")))
 
     def readiness(self) -> str | None:
         """Why this station cannot sign (lists, bundles) now, or None when it can."""
@@ -669,9 +641,8 @@ class KeyService:
             raise StationKeyUnavailable(f"Headquarters revoked this station's certificate"
                                         f" ({revoked}): it signs nothing more.")
         kek = self._require_kek()
-        row = self._db.execute("SELECT sealed_private_key FROM station_keys WHERE purpose = ?",
-                               [SIGNING]).fetchone()
-        key = load_sealed_private_key(sealed.unseal(kek, row[0], self._context(SIGNING)))
+        stored = self._station_keys.sealed_private_key(SIGNING)
+        key = load_sealed_private_key(sealed.unseal(kek, stored, self._context(SIGNING)))
         return SigningIdentity(key=key, certificate=installed.certificate,
                                chain=installed.chain)
 
@@ -683,10 +654,10 @@ class KeyService:
         return KeyFile.load(self._station.data_dir)
 
     def _user_name(self, user_id: str) -> str:
-        row = self._db.execute("SELECT name FROM users WHERE id = ?", [user_id]).fetchone()
-        if row is None:
+        user = UserRepository(self._db).with_id(user_id)
+        if user is None:
             raise UserError(f"There is no account {user_id}.")
-        return row[0]
+        return user.name
 
     def new_account_contents(self) -> SlotContents:
         """What a new slot holds: this station's database key and a fresh account key."""
@@ -726,9 +697,8 @@ class KeyService:
         """A disabled account's password no longer opens the database."""
         keyfile = self._keyfile()
         if keyfile is not None:
-            name, password_hash = self._db.execute(
-                "SELECT name, password_hash FROM users WHERE id = ?", [user_id]).fetchone()
-            keyfile.disable_slot(name, password_hash or None)
+            user = UserRepository(self._db).with_id(user_id)
+            keyfile.disable_slot(user.name, user.password_hash or None)
             keyfile.save(self._station.key)
 
     def write_recovery_slot(self, age_recipient: str) -> None:
@@ -778,8 +748,8 @@ class KeyService:
             return False
         with write_transaction(self._db):
             seq, head = self._station.events.head()
-            last = self._db.execute("SELECT kind FROM events WHERE seq = ?", [seq]).fetchone()
-            if last is None or last[0] == CHECKPOINT:
+            last_kind = self._station.events.kind_at(seq)
+            if last_kind is None or last_kind == CHECKPOINT:
                 return False
             identity = self.signing_identity(actor)
             signature = identity.key.sign(

@@ -15,6 +15,7 @@ from screening_app.domain.errors import UserError
 from screening_app.services.accounts import check_new_password
 from screening_app.services.keys import KEK_ROLES
 from screening_app.store.connection import write_transaction
+from screening_app.store.key_material import UserKeys
 from screening_app.store.keyfile import KeyFile
 from screening_app.store.users import UserRepository
 
@@ -43,8 +44,7 @@ def recover_account(data_dir: Path, age_identity: pyrage.x25519.Identity, name: 
             users.enable(actor.user_id, "")
             if kek is not None and services.keys.has_key() and actor.role in KEK_ROLES:
                 services.keys.restore_kek(actor.user_id, kek, contents.account_key)
-            services.station.db.execute("DELETE FROM user_keys WHERE user_id = ?",
-                                        [actor.user_id])
+            UserKeys(services.station.db).remove(actor.user_id)
             services.station.events.append(
                 "account.recovered", {"user_id": actor.user_id, "name": actor.name,
                                       "by": "headquarters' recovery key",

@@ -9,7 +9,7 @@ from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.subject import Subject
 from screening_app.importers.roster_file import RosterFile, RosterFileError, read_roster
 from screening_app.services.authz import require_role
-from screening_app.store.connection import write_transaction
+from screening_app.store.connection import abandon_transaction, write_transaction
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
 
@@ -76,7 +76,7 @@ class RosterService:
             if dry_run:
                 # Counting added/updated needs the same comparison as the real import;
                 # rolling it back keeps a dry run exactly as strict and exactly as harmless.
-                db.conn.execute("ROLLBACK")
+                abandon_transaction(db)
                 return report
             self._station.events.append(
                 "roster.imported",

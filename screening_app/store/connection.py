@@ -337,6 +337,12 @@ def write_transaction(db: "Database") -> Iterator["Database"]:
             raise
 
 
+def abandon_transaction(db: "Database") -> None:
+    """Roll back the open transaction on purpose (a dry run that did the real work to count
+    it); the enclosing write_transaction then has nothing to commit."""
+    db.conn.execute("ROLLBACK")
+
+
 @contextmanager
 def read_snapshot(db: "Database") -> Iterator["Database"]:
     """A read transaction: everything read inside sees one consistent state of the

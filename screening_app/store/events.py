@@ -89,6 +89,11 @@ class EventLog:
         row = self._db.execute("SELECT hash FROM events WHERE seq = ?", [seq]).fetchone()
         return row[0] if row else None
 
+    def kind_at(self, seq: int) -> str | None:
+        """The kind of the event numbered ``seq``, or None when there is none."""
+        row = self._db.execute("SELECT kind FROM events WHERE seq = ?", [seq]).fetchone()
+        return row[0] if row else None
+
     def last_at(self, kind: str) -> str | None:
         """When the newest event of ``kind`` happened, or None."""
         return self._db.execute("SELECT max(at) FROM events WHERE kind = ?",

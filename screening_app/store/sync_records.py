@@ -147,6 +147,12 @@ class SyncRecords:
         return self._db.execute("SELECT 1 FROM revoked_certificates WHERE fingerprint_sha256"
                                 " = ?", [fingerprint_sha256]).fetchone() is not None
 
+    def revocation(self, fingerprint_sha256: str) -> tuple[str | None, str | None] | None:
+        """(reason, when) headquarters revoked a certificate, or None."""
+        row = self._db.execute("SELECT reason, revoked_at FROM revoked_certificates WHERE"
+                               " fingerprint_sha256 = ?", [fingerprint_sha256]).fetchone()
+        return (row[0], row[1]) if row else None
+
     def add_revoked_certificate(self, fingerprint_sha256: str, serial_hex, subject, reason,
                                 revoked_at, received_at: str) -> bool:
         """True when the certificate was not yet known as revoked."""

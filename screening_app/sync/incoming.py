@@ -11,6 +11,7 @@ from screening_app.domain.canonical import utc_now
 from screening_app.domain.roster_rules import EARLIEST_BIRTH_YEAR, LATEST_BIRTH_YEAR
 from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.domain.wording import count_of
+from screening_app.store.key_material import KeySlots
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
 from screening_app.store.sync_records import SyncRecords, SyncState
@@ -195,7 +196,7 @@ class DownBundleApplier:
                 continue
             users_here.disable(user.id, now)
             # A revoked account must not unlock the station key even with its password.
-            self._db.execute("DELETE FROM key_slots WHERE user_id = ?", [user.id])
+            KeySlots(self._db).remove(user.id)
             self._station.events.append(
                 "account.disabled", {"user_id": user.id, "name": user.name,
                                      "by": HEADQUARTERS, "reason": entry.get("reason")})
