@@ -2,9 +2,6 @@
 walks one interview through a protocol."""
 
 from screening_app.protocol.definition import (
-    ANSWER_FORMATS,
-    QUESTION_KINDS,
-    SIGNATURE_MODES,
     SIGNERS,
     ChoiceConfig,
     Condition,
@@ -27,6 +24,7 @@ from screening_app.protocol.engine import (
     randomised_option_order,
 )
 from screening_app.protocol.examples import complete_answers
+from screening_app.protocol.kinds import ANSWER_FORMATS, QUESTION_KINDS, SIGNATURE_MODES
 from screening_app.protocol.loader import (
     DEFAULT_PROTOCOL_ID,
     available_protocols,

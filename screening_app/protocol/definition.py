@@ -11,11 +11,9 @@ from typing import Any
 
 from screening_app.domain.canonical import canonical_json, sha256_hex
 from screening_app.domain.errors import NotFound, UserError
+from screening_app.protocol.kinds import ANSWER_FORMATS, CHOICE_KINDS
 
-QUESTION_KINDS = ("yes_no", "single_choice", "multi_choice", "text", "scale", "signature")
-CHOICE_KINDS = ("single_choice", "multi_choice")
 SIGNERS = ("person", "interpreter", "observer", "interviewer")
-SIGNATURE_MODES = ("signature", "thumbprint", "on_paper")
 # What a question is for, beyond its kind: the program reads these answers by role (the
 # names that sign, the language of the form), never by a question id.
 QUESTION_ROLES = ("present_persons", "interview_language", "interpreter_name",
@@ -253,17 +251,6 @@ def protocol_sha256(source: dict) -> str:
     """The hash every interview records: SHA-256 of the canonical JSON of the definition."""
     return sha256_hex(canonical_json(source))
 
-
-# What a person writing an answers file by hand types for each kind of question.
-ANSWER_FORMATS = {
-    "yes_no": '"yes" or "no"',
-    "single_choice": "one option id, as a string",
-    "multi_choice": "a list of option ids, each at most once",
-    "text": "a string (at most 2000 characters)",
-    "scale": "a whole number from min to max",
-    "signature": '{"mode": "signature" | "thumbprint" | "on_paper", "signature_id": "..."}'
-    " (signature_id is needed for a drawn signature)",
-}
 
 _RULE_KEYS = ("stop_unless", "stop_reason", "flag_if", "flag", "must_be", "signer", "min", "max")
 

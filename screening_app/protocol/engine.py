@@ -8,33 +8,24 @@ is kept in the record but ignored everywhere.
 """
 
 import random
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from screening_app.domain.errors import UserError
 from screening_app.protocol.definition import (
-    SIGNATURE_MODES,
     Condition,
     Option,
     Protocol,
     Question,
     Step,
 )
+from screening_app.protocol.kinds import AnswerError, normalise_answer
 
-MAX_TEXT_LENGTH = 2000
-ALLOWED_CONTROL_CHARACTERS = "\n\t"
 SIGNER_PHRASES = {
     "person": "signature or thumbprint of the person interviewed",
     "interpreter": "interpreter's signature",
     "observer": "observer's signature",
     "interviewer": "interviewer's signature",
 }
-
-
-class AnswerError(UserError):
-    """An answer that cannot be recorded, or an interview that cannot end as asked."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +116,7 @@ class InterviewEngine:
                 f"Question {question_id!r} ({_quoted(question.prompt.en)}) is not asked in this"
                 f" interview: it is asked only {self._describe_condition(question.when)}."
             )
-        return _normalise(question, value)
+        return normalise_answer(question, value)
 
     # -- progress --------------------------------------------------------------------------------
     def step_status(self, step_id: str) -> StepStatus:
@@ -410,117 +401,6 @@ class InterviewEngine:
             return f"when the answer to {prompt} includes" \
                 f" {_answer_words(question, condition.contains)}"
         return f"when {prompt} is answered {_answer_words(question, condition.equals)}"
-
-
-# -- answers, one kind at a time ----------------------------------------------------------------
-def _normalise(question: Question, value: object) -> object:
-    normalisers = {
-        "yes_no": _yes_no,
-        "single_choice": _single_choice,
-        "multi_choice": _multi_choice,
-        "text": _text,
-        "scale": _scale,
-        "signature": _signature,
-    }
-    return normalisers[question.kind](question, value)
-
-
-def _yes_no(question: Question, value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
-        return value.strip().lower()
-    raise AnswerError(f"Answer to {question.id!r} must be yes or no.")
-
-
-def _single_choice(question: Question, value: object) -> str:
-    if isinstance(value, str) and value in question.option_ids():
-        return value
-    raise AnswerError(
-        f"Answer to {question.id!r} must be one of {', '.join(question.option_ids())}."
-    )
-
-
-def _multi_choice(question: Question, value: object) -> list[str]:
-    known = question.option_ids()
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise AnswerError(
-            f"Answer to {question.id!r} must be a list of option ids from {', '.join(known)}."
-        )
-    for option_id in value:
-        if option_id not in known:
-            raise AnswerError(
-                f"Answer to {question.id!r} names {option_id!r}, which is not one of"
-                f" {', '.join(known)}."
-            )
-        if list(value).count(option_id) > 1:
-            raise AnswerError(f"Answer to {question.id!r} names {option_id!r} more than once.")
-    if not value and question.required:
-        raise AnswerError(
-            f"Answer to {question.id!r} must name at least one of {', '.join(known)}."
-        )
-    return [option_id for option_id in known if option_id in value]
-
-
-def _text(question: Question, value: object) -> str:
-    if not isinstance(value, str):
-        raise AnswerError(f"Answer to {question.id!r} must be text.")
-    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if len(text) > MAX_TEXT_LENGTH:
-        raise AnswerError(
-            f"Answer to {question.id!r} is {len(text)} characters long; the limit is"
-            f" {MAX_TEXT_LENGTH}."
-        )
-    for character in text:
-        if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROL_CHARACTERS:
-            raise AnswerError(
-                f"Answer to {question.id!r} contains a control character"
-                f" (U+{ord(character):04X}); only line breaks and tabs are allowed."
-            )
-    if not text and question.required:
-        raise AnswerError(f"Answer to {question.id!r} must not be empty.")
-    return text
-
-
-def _scale(question: Question, value: object) -> int:
-    number = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
-        number = int(value.strip())
-    if number is None or not question.min <= number <= question.max:
-        raise AnswerError(
-            f"Answer to {question.id!r} must be a whole number from {question.min} to"
-            f" {question.max}."
-        )
-    return number
-
-
-def _signature(question: Question, value: object) -> dict[str, str]:
-    shape = (
-        f'Answer to {question.id!r} must be {{"mode": ...}} with mode one of'
-        f' {", ".join(SIGNATURE_MODES)}, and optionally a "signature_id".'
-    )
-    if not isinstance(value, Mapping) or set(value) - {"mode", "signature_id"}:
-        raise AnswerError(shape)
-    mode, signature_id = value.get("mode"), value.get("signature_id")
-    if mode not in SIGNATURE_MODES:
-        raise AnswerError(shape)
-    if signature_id is not None and (not isinstance(signature_id, str) or not signature_id):
-        raise AnswerError(f"Answer to {question.id!r}: signature_id must be non-empty text.")
-    if mode == "thumbprint" and not question.thumbprint:
-        raise AnswerError(
-            f"Answer to {question.id!r}: the protocol does not take a thumbprint from this"
-            f" signer ({question.signer}); they sign, on screen or on paper."
-        )
-    if mode == "signature" and signature_id is None:
-        raise AnswerError(
-            f"Answer to {question.id!r}: a drawn signature needs the signature_id of its image."
-        )
-    normalised = {"mode": mode}
-    if signature_id is not None:
-        normalised["signature_id"] = signature_id
-    return normalised
 
 
 # -- wording ------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # jsonschema is imported when a protocol is first loaded, not
 
 from screening_app.bundled import forms_dir
 from screening_app.protocol.definition import (
-    CHOICE_KINDS,
     ChoiceConfig,
     Condition,
     Option,
@@ -35,6 +34,7 @@ from screening_app.protocol.definition import (
     Text,
     protocol_sha256,
 )
+from screening_app.protocol.kinds import CHOICE_KINDS, KIND_KEYS, kinds_taking
 from screening_app.protocol.vocabulary import (
     PROGRAM_LISTS,
     legacy_choice_vocabulary,
@@ -698,19 +698,8 @@ class _ProtocolBuilder:
 
     def check_keys_fit_kind(self, raw: dict, path: PathParts) -> None:
         kind = raw["kind"]
-        only_for = {
-            "options": CHOICE_KINDS,
-            "options_from": CHOICE_KINDS,
-            "randomise": CHOICE_KINDS,
-            "min": ("scale",),
-            "max": ("scale",),
-            "min_label": ("scale",),
-            "max_label": ("scale",),
-            "signer": ("signature",),
-            "thumbprint": ("signature",),
-            "multiline": ("text",),
-        }
-        for key, kinds in only_for.items():
+        for key in KIND_KEYS:
+            kinds = kinds_taking(key)
             if key in raw and kind not in kinds:
                 self.fail((*path, key), f"{key!r} is only for {' and '.join(kinds)} questions.")
 

@@ -109,19 +109,32 @@ class FormWriter:
         """An answer as the person would read it, in both languages where it has words."""
         if value is None or value == "" or value == []:
             return self.lines("not_answered")
-        if question.kind == "yes_no" and value in ("yes", "no"):
-            return self.lines(str(value))
-        if question.kind == "single_choice":
-            return self.option_lines(question.id, value)
-        if question.kind == "multi_choice" and isinstance(value, list):
-            return distinct([
-                ("; ".join(self.option_text(question.id, option, lang) for option in value), lang)
-                for lang in self.languages.all
-            ])
-        if question.kind == "scale":
-            return self._scale_lines(question, value)
+        return ANSWER_LINES[question.kind](self, question, value)
+
+    # -- one kind of answer each (protocol/kinds.py declares the kinds) ----------------------
+    def _yes_no_lines(self, question: Question, value: object) -> list[Line]:
+        return self.lines(str(value)) if value in ("yes", "no") else self._text_lines(
+            question, value)
+
+    def _single_choice_lines(self, question: Question, value: object) -> list[Line]:
+        return self.option_lines(question.id, value)
+
+    def _multi_choice_lines(self, question: Question, value: object) -> list[Line]:
+        chosen = value if isinstance(value, list) else [value]
+        return distinct([
+            ("; ".join(self.option_text(question.id, option, lang) for option in chosen), lang)
+            for lang in self.languages.all
+        ])
+
+    def _text_lines(self, question: Question, value: object) -> list[Line]:
         text = str(value)
         return [(text, "zh" if HAN.search(text) else None)]
+
+    def _signature_lines(self, question: Question, value: object) -> list[Line]:
+        """How a signer signed (the signature itself is in the signature block)."""
+        mode = value.get("mode") if isinstance(value, dict) else None
+        return self.lines(f"mode_{mode}") if f"mode_{mode}" in LABELS else self._text_lines(
+            question, value)
 
     def _scale_lines(self, question: Question, value: object) -> list[Line]:
         lines = []
@@ -335,3 +348,15 @@ class FormWriter:
             [self.joined("supervisor_review"), self.joined("not_reviewed")],
             [self.joined("station_signature"), self.context.station_id],
         )
+
+
+# The printed lines of each kind of answer; tests/protocol/test_question_kinds.py checks
+# that every kind protocol/kinds.py declares has one.
+ANSWER_LINES = {
+    "yes_no": FormWriter._yes_no_lines,
+    "single_choice": FormWriter._single_choice_lines,
+    "multi_choice": FormWriter._multi_choice_lines,
+    "text": FormWriter._text_lines,
+    "scale": FormWriter._scale_lines,
+    "signature": FormWriter._signature_lines,
+}
