@@ -13,12 +13,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from screening_app.domain.errors import UserError
-
-if TYPE_CHECKING:
-    from screening_app.protocol.definition import Question
 
 MAX_TEXT_LENGTH = 2000
 ALLOWED_CONTROL_CHARACTERS = "\n\t"
@@ -29,17 +26,31 @@ class AnswerError(UserError):
     """An answer that cannot be recorded, or an interview that cannot end as asked."""
 
 
+class Question(Protocol):
+    """What checking an answer reads of its question (protocol/definition.py's Question,
+    which is built from the kinds declared here)."""
+
+    id: str
+    required: bool
+    min: int | None
+    max: int | None
+    signer: str | None
+    thumbprint: bool
+
+    def option_ids(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class QuestionKind:
     name: str
     answer_format: str  # what an answer looks like, as `protocol show` tells form authors
-    normalise: Callable[["Question", object], object]  # the answer checked, or AnswerError
+    normalise: Callable[[Question, object], object]  # the answer checked, or AnswerError
     keys: tuple[str, ...] = ()  # protocol keys only questions of this kind (and others
     #                             that list them too) may carry
     has_options: bool = False  # a choice among the question's options
 
 
-def _yes_no(question: "Question", value: object) -> str:
+def _yes_no(question: Question, value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
@@ -47,7 +58,7 @@ def _yes_no(question: "Question", value: object) -> str:
     raise AnswerError(f"Answer to {question.id!r} must be yes or no.")
 
 
-def _single_choice(question: "Question", value: object) -> str:
+def _single_choice(question: Question, value: object) -> str:
     if isinstance(value, str) and value in question.option_ids():
         return value
     raise AnswerError(
@@ -55,7 +66,7 @@ def _single_choice(question: "Question", value: object) -> str:
     )
 
 
-def _multi_choice(question: "Question", value: object) -> list[str]:
+def _multi_choice(question: Question, value: object) -> list[str]:
     known = question.option_ids()
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise AnswerError(
@@ -76,7 +87,7 @@ def _multi_choice(question: "Question", value: object) -> list[str]:
     return [option_id for option_id in known if option_id in value]
 
 
-def _text(question: "Question", value: object) -> str:
+def _text(question: Question, value: object) -> str:
     if not isinstance(value, str):
         raise AnswerError(f"Answer to {question.id!r} must be text.")
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -96,7 +107,7 @@ def _text(question: "Question", value: object) -> str:
     return text
 
 
-def _scale(question: "Question", value: object) -> int:
+def _scale(question: Question, value: object) -> int:
     number = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
@@ -110,7 +121,7 @@ def _scale(question: "Question", value: object) -> int:
     return number
 
 
-def _signature(question: "Question", value: object) -> dict[str, str]:
+def _signature(question: Question, value: object) -> dict[str, str]:
     shape = (
         f'Answer to {question.id!r} must be {{"mode": ...}} with mode one of'
         f' {", ".join(SIGNATURE_MODES)}, and optionally a "signature_id".'
@@ -159,7 +170,7 @@ CHOICE_KINDS = tuple(name for name, kind in KINDS.items() if kind.has_options)
 ANSWER_FORMATS = {name: kind.answer_format for name, kind in KINDS.items()}
 
 
-def normalise_answer(question: "Question", value: object) -> object:
+def normalise_answer(question: Question, value: object) -> object:
     """An answer checked against its question's kind, normalised ("Yes" -> "yes")."""
     return KINDS[question.kind].normalise(question, value)
 

@@ -14,12 +14,14 @@ from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.services.authz import require_role
+from screening_app.services.kept_choices import KeptChoices
 from screening_app.services.lists import neutralise
 from screening_app.services.protocol_labels import NOT_COMPLETED_LABEL, ProtocolLabels
 from screening_app.services.protocols import StationProtocols
 from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
+from screening_app.store.review_cache import ReviewCacheRepository
 from screening_app.store.reviews import CampQueries
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
@@ -86,10 +88,12 @@ class DashboardService:
         people: dict[str, set] = defaultdict(set)
         interviewers = UserNames(self._db).labels()
         protocols: dict[str, None] = {}  # the protocols the records were taken on, in order
+        choice_of = KeptChoices(ReviewCacheRepository(self._db, self._station.review),
+                                self._interviews).reader()
         for (isn, compound, day, interviewer_id, outcome, choice, reason,
              protocol_sha, interview_id, sealed_choice) in CampQueries(
                 self._db).final_for_figures(self._settings.time_zone()):
-            choice = self._interviews.choice_of(interview_id, choice, sealed_choice)
+            choice = choice_of(interview_id, choice, sealed_choice)
             protocols[protocol_sha] = None
             key = choice if outcome == "completed" else NOT_COMPLETED
             for groups, group in ((by_compound, compound or "(none)"), (by_day, day),

@@ -34,6 +34,7 @@ from screening_app.protocol.vocabulary import (
     role_reader,
 )
 from screening_app.services.authz import require_role
+from screening_app.services.kept_choices import KeptChoices
 from screening_app.services.known_people import as_known
 from screening_app.services.protocol_labels import ProtocolLabels
 from screening_app.services.protocols import StationProtocols
@@ -176,7 +177,7 @@ def _flag_of(content: dict) -> ReviewFlag:
 # what they were computed from; the format changes when what they say or hold changes, so
 # that a result an older program kept is not shown.
 FLAGS_CACHE = "flags"
-_FLAGS_CACHE_FORMAT = 2
+_FLAGS_CACHE_FORMAT = 3  # 3: the choices are kept beside them (services/kept_choices.py)
 
 
 class ReviewService:
@@ -190,6 +191,7 @@ class ReviewService:
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
         self._cache = ReviewCacheRepository(station.db, station.review)
+        self._kept_choices = KeptChoices(self._cache, self._interviews)
         self._protocols = StationProtocols(self._interviews)
         # Countersigns the stored form on approval (DocumentService.countersign).
         self._countersign = countersign
@@ -219,12 +221,14 @@ class ReviewService:
     def _items(self, rows: list[QueueRow], *, show_choice: bool) -> list[ReviewItem]:
         reviewers = UserNames(self._db).labels() if any(r.reviewer_id for r in rows) else {}
         zone = self._time_zone()
+        choice_of = (self._kept_choices.reader() if len(rows) > 1
+                     else self._interviews.choice_of)
         items = []
         for r in rows:
             (interview_id, isn, native, latin, compound, login, finalised_at, outcome, choice,
              state, reason, _interviewer_id, display_name, protocol_sha, stop_reason, comment,
              reviewer_id, reviewed_at, sealed_choice) = r
-            choice = self._interviews.choice_of(interview_id, choice, sealed_choice)
+            choice = choice_of(interview_id, choice, sealed_choice)
             if show_choice:
                 outcome_label = self._labels.outcome(protocol_sha, outcome, choice, stop_reason)
             else:  # status only: an interviewer never sees a person's choice
@@ -327,6 +331,10 @@ class ReviewService:
         content = canonical_json({"inputs": inputs, "flags": flags.as_json()}).encode()
         with write_transaction(self._db):
             self._cache.save(FLAGS_CACHE, content, utc_now())
+            # The pass that opens every record keeps their choices for the queue too.
+            self._kept_choices.keep(
+                (row.interview_id, row.choice, row.sealed_choice)
+                for row in self._queries.queue(time_zone=self._time_zone()))
         return flags
 
     def kept_flags(self, actor: Actor) -> ReviewFlags | None:

@@ -583,6 +583,19 @@ def m0019_review_cache(db: Database) -> None:
     )
 
 
+
+@migrations(name="0020_queue_order")
+def m0020_queue_order(db: Database) -> None:
+    # The review queue lists every finalised interview oldest first: read in that order
+    # from this index rather than sorted afresh (at 20,000 records the sort, carrying each
+    # row's sealed choice, took a third of the time the queue needs to open).
+    run_script(
+        db,
+        """
+        CREATE INDEX interviews_final_order ON interviews(status, finalised_at, id);
+        """,
+    )
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -20,9 +20,9 @@ def computed(roster_station, monkeypatch):
     counted = []
     computed_flags = reviews_module.ReviewService._computed_flags
 
-    def counting(self, settings):
+    def counting(self, settings, **options):
         counted.append(settings)
-        return computed_flags(self, settings)
+        return computed_flags(self, settings, **options)
     monkeypatch.setattr(reviews_module.ReviewService, "_computed_flags", counting)
     return roster_station, record, counted
 
@@ -129,3 +129,44 @@ def test_the_interpreter_filter_matches_the_same_with_and_without_kept_flags(com
         sup, interpreter=named)] == from_records
     assert services.reviews.filter_values(sup)["interpreter"] == [(named, named)]
     assert opened == []  # taken from the kept flags
+
+
+def test_the_queue_and_dashboard_take_choices_as_kept_and_open_an_altered_one(computed,
+                                                                             monkeypatch):
+    station, record, _counted = computed
+    services, sup = station.services, station.supervisor
+    other = services.transcription.record(station.interviewer, "NK-100002",
+                                          {"answers": complete_answers("repatriate"),
+                                           **PAPER_TIMES}, "paper")
+    shown = {item.interview_id: item.choice for item in services.reviews.queue(sup)}
+    assert shown == {record.id: "enlist", other.id: "repatriate"}
+    services.reviews.flags(sup)  # the pass that opens every record keeps their choices
+    from screening_app.store.interviews import InterviewRepository
+    opened = []
+    original = InterviewRepository.choice_of
+
+    def counting(self, interview_id, plain, sealed):
+        opened.append(interview_id)
+        return original(self, interview_id, plain, sealed)
+    monkeypatch.setattr(InterviewRepository, "choice_of", counting)
+    assert {item.interview_id: item.choice for item in services.reviews.queue(sup)} == shown
+    figures = services.dashboard.figures(sup)
+    assert opened == []  # none opened one by one
+    totals = {choice: sum(group[choice] for group in figures.by_compound.values())
+              for choice in ("enlist", "repatriate")}
+    assert totals == {"enlist": 1, "repatriate": 1}
+    # Someone with the data folder and the review key's public half seals another choice
+    # into a record: that value was never kept, so it is opened, not shown as kept.
+    change_sealed_choice(services, other.id, "enlist")
+    assert {item.interview_id: item.choice for item in services.reviews.queue(sup)}[
+        other.id] == "enlist"
+    assert opened == [other.id]
+
+
+def test_kept_choices_are_sealed_and_not_kept_without_the_review_key(computed):
+    station, record, _counted = computed
+    services, sup = station.services, station.supervisor
+    services.reviews.flags(sup)
+    kept = dict(services.station.db.execute("SELECT name, sealed FROM review_cache"))
+    assert b"enlist" not in bytes(kept["choices"]) and record.id.encode() not in bytes(
+        kept["choices"])
