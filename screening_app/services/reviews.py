@@ -252,13 +252,12 @@ class ReviewService:
         record, so the queue leaves them out here (``interpreters``) and takes them from
         the flags, which its background task computes (``ReviewFlags.interpreters``)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
-        # One pass over the finalised interviews rather than a query per filter.
-        found: dict[str, set] = {"interviewer": set(), "interpreter": set(), "compound": set(),
-                                 "day": set()}
-        for row in self._queries.filter_values(self._time_zone()):
-            for key, value in zip(("interviewer", "compound", "day"), row, strict=True):
-                if value is not None:
-                    found[key].add(value)
+        pairs, days = self._queries.filter_values(self._time_zone())
+        found: dict[str, set] = {
+            "interviewer": {login for login, _compound in pairs if login is not None},
+            "interpreter": set(),
+            "compound": {compound for _login, compound in pairs if compound is not None},
+            "day": days}
         if interpreters:
             found["interpreter"] = set(self._interpreters_by_interview().values())
         interviewers = UserNames(self._db).labels_by_login()

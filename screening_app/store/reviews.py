@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
+from screening_app.store.connection import local_date
+
 _FIELDS = ("id", "interview_id", "state", "reason", "comment", "reviewer_id", "at")
 
 
@@ -141,14 +143,18 @@ class ReviewQueueQueries:
             " AS later WHERE later.supersedes_id = interviews.id)"
             " ORDER BY interviews.finalised_at", [user_id])]
 
-    def filter_values(self, time_zone: str) -> list[tuple[str, str | None, str]]:
-        """(interviewer login, compound, local day) as they occur among finalised
-        interviews, each combination once."""
-        return self._db.execute(
-            "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound'),"
-            " local_date(finalised_at, ?)"
+    def filter_values(self, time_zone: str) -> tuple[list[tuple[str, str | None]], set[str]]:
+        """(interviewer login, compound) as they occur among finalised interviews, each
+        pair once; and the local days they were finalised on."""
+        pairs = self._db.execute(
+            "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound')"
             " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
-            " WHERE status = 'final'", [time_zone]).fetchall()
+            " WHERE status = 'final'").fetchall()
+        # Each distinct minute converted once, in Python: the day of a minute depends on
+        # the zone's offset then, and an offset may be a half or a quarter hour.
+        minutes = self._db.execute("SELECT DISTINCT substr(finalised_at, 1, 16)"
+                                   " FROM interviews WHERE status = 'final'").fetchall()
+        return pairs, {local_date(minute, time_zone) for (minute,) in minutes if minute}
 
     def interview_status(self, interview_id: str) -> str | None:
         row = self._db.execute("SELECT status FROM interviews WHERE id = ?",
