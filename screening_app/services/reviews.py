@@ -112,6 +112,18 @@ class ReviewItem:
         return self.state == RECEIVED
 
 
+@dataclass(frozen=True)
+class LastFlags:
+    """The flags as last computed, and whether anything they were computed from has
+    changed since (the queue shows them at once, saying so, while they are computed
+    again)."""
+
+    flags: "ReviewFlags"
+    fresh: bool
+    computed_local: str  # "YYYY-MM-DD HH:MM" at the station
+    changes_since: int  # records finalised or changed, and forms printed, since
+
+
 def describe_flags(flags: list[ReviewFlag]) -> str:
     """"short interview, transcribed from paper": the flags' titles in a sentence."""
     titles = [f.shown_title for f in flags]
@@ -342,16 +354,42 @@ class ReviewService:
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
         return self._kept_flags(self._flags_inputs(self._flag_settings()))
 
+    def last_flags(self, actor: Actor) -> LastFlags | None:
+        """The flags as last computed, fresh or not; None when none are kept (or were kept
+        by another version of the program). What they say of a record is never what an
+        approval answers to: that is computed afresh (``flags_for``)."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        inputs = self._flags_inputs(self._flag_settings())
+        kept = self._kept(inputs, fresh_only=False)
+        if kept is None:
+            return None
+        flags, kept_inputs = kept
+        computed_at = self._cache.saved_at(FLAGS_CACHE)
+        return LastFlags(
+            flags, fresh=canonical_json(kept_inputs) == canonical_json(inputs),
+            computed_local=local_minute(computed_at, self._time_zone()) if computed_at else "",
+            changes_since=max(0, inputs["records"] - int(kept_inputs["records"])))
+
     def _kept_flags(self, inputs: dict) -> ReviewFlags | None:
+        kept = self._kept(inputs, fresh_only=True)
+        return kept[0] if kept is not None else None
+
+    def _kept(self, inputs: dict, *, fresh_only: bool) -> tuple[ReviewFlags, dict] | None:
+        """The kept flags and what they were computed from; with ``fresh_only``, only when
+        that is what they would be computed from now."""
         content = self._cache.load(FLAGS_CACHE)
         if content is None:
             return None
         try:
             kept = json.loads(content)
+            kept_inputs = kept["inputs"]
             # Compared as JSON: what was kept went through it (a tuple came back a list).
-            if canonical_json(kept["inputs"]) != canonical_json(inputs):
+            if fresh_only and canonical_json(kept_inputs) != canonical_json(inputs):
                 return None
-            return ReviewFlags.from_json(kept["flags"])
+            if (kept_inputs["format"], kept_inputs["program"]) != (inputs["format"],
+                                                                   inputs["program"]):
+                return None  # kept in a shape this program may not read
+            return ReviewFlags.from_json(kept["flags"]), kept_inputs
         except (ValueError, KeyError, TypeError, IndexError):
             return None  # kept in a shape this program does not read: computed again
 

@@ -38,6 +38,11 @@ class ReviewCacheRepository:
             [name, self._review.seal(content, _context(name)), at])
         return True
 
+    def saved_at(self, name: str) -> str | None:
+        row = self._db.execute("SELECT saved_at FROM review_cache WHERE name = ?",
+                               [name]).fetchone()
+        return row[0] if row else None
+
     def load(self, name: str) -> bytes | None:
         """The kept content, or None when there is none or this session cannot open it."""
         row = self._db.execute("SELECT sealed FROM review_cache WHERE name = ?",

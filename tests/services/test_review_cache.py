@@ -170,3 +170,26 @@ def test_kept_choices_are_sealed_and_not_kept_without_the_review_key(computed):
     kept = dict(services.station.db.execute("SELECT name, sealed FROM review_cache"))
     assert b"enlist" not in bytes(kept["choices"]) and record.id.encode() not in bytes(
         kept["choices"])
+
+
+def test_the_last_flags_are_there_when_stale_and_say_so(computed):
+    station, record, counted = computed
+    services, sup = station.services, station.supervisor
+    assert services.reviews.last_flags(sup) is None  # none computed yet
+    services.reviews.flags(sup)
+    last = services.reviews.last_flags(sup)
+    assert last.fresh and last.changes_since == 0 and last.computed_local
+    assert "coercion_reported" in _kinds(last.flags, record.id)
+    other = services.transcription.record(station.interviewer, "NK-100002",
+                                          {"answers": complete_answers("enlist"),
+                                           **PAPER_TIMES}, "paper")
+    stale = services.reviews.last_flags(sup)
+    assert not stale.fresh and stale.changes_since >= 1
+    # What they said then is what they say: the new record has no flags in them yet.
+    assert "coercion_reported" in _kinds(stale.flags, record.id)
+    assert stale.flags.for_interview(other.id) == []
+    assert len(counted) == 1  # showing them computed nothing
+    services.reviews.flags(sup)
+    assert services.reviews.last_flags(sup).fresh
+    services.station.review.lock()
+    assert services.reviews.last_flags(sup) is None

@@ -83,6 +83,8 @@ GUARDED = [
     Guarded("reviews.filter_values", OVERSIGHT,
             lambda s, a: s.services.reviews.filter_values(a)),
     Guarded("reviews.flags", OVERSIGHT, lambda s, a: s.services.reviews.flags(a)),
+    Guarded("reviews.kept_flags", OVERSIGHT, lambda s, a: s.services.reviews.kept_flags(a)),
+    Guarded("reviews.last_flags", OVERSIGHT, lambda s, a: s.services.reviews.last_flags(a)),
     Guarded("reviews.decide", OVERSIGHT,
             lambda s, a: s.services.reviews.decide(a, s.final_id, "approved",
                                                    reason="Transcribed from a signed form."),
