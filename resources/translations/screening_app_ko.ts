@@ -1280,6 +1280,57 @@ Resume one now?</source>
     </message>
 </context>
 <context>
+    <name>ProtocolWording</name>
+    <message>
+        <source>Short interview</source>
+        <translation>짧은 면담</translation>
+    </message>
+    <message>
+        <source>Short explanation</source>
+        <translation>짧은 설명</translation>
+    </message>
+    <message>
+        <source>Different answer at the read-back</source>
+        <translation>재확인 때 다른 답변</translation>
+    </message>
+    <message>
+        <source>Transcribed from paper</source>
+        <translation>종이에서 옮겨 적음</translation>
+    </message>
+    <message>
+        <source>Printed often</source>
+        <translation>여러 번 인쇄됨</translation>
+    </message>
+    <message>
+        <source>Choice differs from the last interview</source>
+        <translation>지난 면담과 다른 선택</translation>
+    </message>
+    <message>
+        <source>Interviewer&apos;s choices skewed</source>
+        <translation>면담관별 선택 편중</translation>
+    </message>
+    <message>
+        <source>Interpreter&apos;s choices skewed</source>
+        <translation>통역인별 선택 편중</translation>
+    </message>
+    <message>
+        <source>Interviewer and interpreter&apos;s choices skewed</source>
+        <translation>면담관·통역인 조합별 선택 편중</translation>
+    </message>
+    <message>
+        <source>Compound answered as one</source>
+        <translation>수용동 전체가 같은 답변</translation>
+    </message>
+    <message>
+        <source>Not completed: {reason}</source>
+        <translation>미완료: {reason}</translation>
+    </message>
+    <message>
+        <source>Not completed</source>
+        <translation>미완료</translation>
+    </message>
+</context>
+<context>
     <name>QuestionWidget</name>
     <message>
         <source>(optional)</source>
@@ -1290,7 +1341,7 @@ Resume one now?</source>
     <name>ReviewPage</name>
     <message>
         <source>Thumbprint (on the paper form)</source>
-        <translation>무인(종이 서류에)</translation>
+        <translation>손도장(종이 서류에)</translation>
     </message>
     <message>
         <source>Signed on paper</source>
@@ -1682,7 +1733,7 @@ Resume one now?</source>
     <name>SignatureField</name>
     <message>
         <source>A thumbprint box will be printed on the form; the print is taken on paper.</source>
-        <translation>서류에 무인 칸이 인쇄됩니다. 무인은 종이에 찍습니다.</translation>
+        <translation>서류에 손도장 칸이 인쇄됩니다. 손도장은 종이에 찍습니다.</translation>
     </message>
     <message>
         <source>Type the name of the person signing.</source>
@@ -1714,7 +1765,7 @@ Resume one now?</source>
     </message>
     <message>
         <source>T&amp;humbprint instead (cannot write)</source>
-        <translation>대신 무인(&amp;H) (글을 쓸 수 없음)</translation>
+        <translation>서명 대신 손도장(&amp;H) (글을 쓸 수 없음)</translation>
     </message>
 </context>
 <context>
@@ -1776,7 +1827,7 @@ Resume one now?</source>
     </message>
     <message>
         <source>thumbprint to be taken on the form</source>
-        <translation>서류에 무인을 받을 예정</translation>
+        <translation>서류에 손도장을 받을 예정</translation>
     </message>
     <message>
         <source>signed on paper</source>

@@ -1280,6 +1280,57 @@ Resume one now?</source>
     </message>
 </context>
 <context>
+    <name>ProtocolWording</name>
+    <message>
+        <source>Short interview</source>
+        <translation>面谈时间过短</translation>
+    </message>
+    <message>
+        <source>Short explanation</source>
+        <translation>说明时间过短</translation>
+    </message>
+    <message>
+        <source>Different answer at the read-back</source>
+        <translation>复述确认时回答不同</translation>
+    </message>
+    <message>
+        <source>Transcribed from paper</source>
+        <translation>从纸质表格转录</translation>
+    </message>
+    <message>
+        <source>Printed often</source>
+        <translation>多次打印</translation>
+    </message>
+    <message>
+        <source>Choice differs from the last interview</source>
+        <translation>选择与上次面谈不同</translation>
+    </message>
+    <message>
+        <source>Interviewer&apos;s choices skewed</source>
+        <translation>面谈人员的选择结果偏斜</translation>
+    </message>
+    <message>
+        <source>Interpreter&apos;s choices skewed</source>
+        <translation>翻译的选择结果偏斜</translation>
+    </message>
+    <message>
+        <source>Interviewer and interpreter&apos;s choices skewed</source>
+        <translation>面谈人员与翻译组合的选择结果偏斜</translation>
+    </message>
+    <message>
+        <source>Compound answered as one</source>
+        <translation>整个营区回答一致</translation>
+    </message>
+    <message>
+        <source>Not completed: {reason}</source>
+        <translation>未完成：{reason}</translation>
+    </message>
+    <message>
+        <source>Not completed</source>
+        <translation>未完成</translation>
+    </message>
+</context>
+<context>
     <name>QuestionWidget</name>
     <message>
         <source>(optional)</source>
@@ -1290,7 +1341,7 @@ Resume one now?</source>
     <name>ReviewPage</name>
     <message>
         <source>Thumbprint (on the paper form)</source>
-        <translation>指印（按在纸质表格上）</translation>
+        <translation>手印（按在纸质表格上）</translation>
     </message>
     <message>
         <source>Signed on paper</source>
@@ -1682,7 +1733,7 @@ Resume one now?</source>
     <name>SignatureField</name>
     <message>
         <source>A thumbprint box will be printed on the form; the print is taken on paper.</source>
-        <translation>表格上将印有指印框；指印按在纸上。</translation>
+        <translation>表格上将印有手印框；手印按在纸上。</translation>
     </message>
     <message>
         <source>Type the name of the person signing.</source>
@@ -1714,7 +1765,7 @@ Resume one now?</source>
     </message>
     <message>
         <source>T&amp;humbprint instead (cannot write)</source>
-        <translation>改按指印(&amp;H)（不会写字）</translation>
+        <translation>改按手印(&amp;H)（不会写字）</translation>
     </message>
 </context>
 <context>
@@ -1776,7 +1827,7 @@ Resume one now?</source>
     </message>
     <message>
         <source>thumbprint to be taken on the form</source>
-        <translation>将在表格上按指印</translation>
+        <translation>将在表格上按手印</translation>
     </message>
     <message>
         <source>signed on paper</source>

@@ -28,6 +28,7 @@ from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.idle_lock import IdleLock
 from screening_app.ui.language import LanguageMenu, interface_language, role_name
+from screening_app.ui.protocol_wording import ProtocolWording
 from screening_app.ui.roster_model import RosterTableModel, SubjectRole
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.sign_in import SignInDialog
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
             self.no_match_label, 0, Qt.AlignmentFlag.AlignTop)
         splitter.addWidget(self.roster_view)
         self.subject_panel = SubjectPanel()
+        self.subject_panel.wording = ProtocolWording(services.interviews.current_protocol())
         splitter.addWidget(self.subject_panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.review_flags import ReviewFlag
 from screening_app.services.reviews import ReviewItem
+from screening_app.ui.protocol_wording import ProtocolWording
 
 MISSING_STYLE = "QPlainTextEdit { border: 2px solid #b00020; }"
 ERROR_STYLE = "color: #b00020"
@@ -36,8 +37,9 @@ _WORDING = {
 
 class DecisionDialog(QDialog):
     def __init__(self, decision: str, item: ReviewItem, flags: list[ReviewFlag],
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, wording: ProtocolWording | None = None):
         super().__init__(parent)
+        self._wording = wording
         self.decision = decision
         self.item = item
         self.flags = list(flags)
@@ -115,7 +117,9 @@ class DecisionDialog(QDialog):
         interviewer = html.escape(item.interviewer_label)
         lines = ["<b>" + question.format(person=html.escape(item.person)) + "</b>",
                  self.tr("{outcome} · interviewer {interviewer} · finalised {day}").format(
-                     outcome=html.escape(item.outcome_label), interviewer=interviewer,
+                     outcome=html.escape(self._wording.label(item.outcome_label)
+                                         if self._wording else item.outcome_label),
+                     interviewer=interviewer,
                      day=item.finalised_local)]
         if self.decision == "approved":
             lines.append(self.tr("Approving countersigns the stored form with your key; a"

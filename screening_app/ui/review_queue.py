@@ -28,6 +28,7 @@ from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.reviews import STATE_LABELS, ReviewItem
 from screening_app.ui.language import review_state_name
+from screening_app.ui.protocol_wording import ProtocolWording
 from screening_app.ui.review_decision import DecisionDialog
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.table_models import ColumnsTableModel
@@ -55,9 +56,10 @@ ERROR_STYLE = "color: #b00020"
 class ReviewQueueModel(ColumnsTableModel):
     COLUMNS = COLUMNS
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, wording: ProtocolWording | None = None):
         super().__init__(parent)
         self._flags: dict[str, list] = {}
+        self.wording = wording
 
     def set_items(self, items: list[ReviewItem], flags: dict[str, list] | None = None) -> None:
         self.beginResetModel()
@@ -92,7 +94,8 @@ class ReviewQueueModel(ColumnsTableModel):
         if field == "flags":
             key = lambda item: len(self._flags.get(item.interview_id, []))  # noqa: E731
         else:
-            key = lambda item: _shown(item, field, self._flags).casefold()  # noqa: E731
+            key = lambda item: _shown(item, field, self._flags,  # noqa: E731
+                                      self.wording).casefold()
         self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
 
@@ -112,19 +115,21 @@ class ReviewQueueModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and field == "flags":
             flags = self._flags.get(item.interview_id, [])
             return "\n".join(f"⚑ {f.explanation}" for f in flags) or None
-        return _shown(item, field, self._flags)
+        return _shown(item, field, self._flags, self.wording)
 
 
-def _shown(item: ReviewItem, field: str, flags: dict[str, list]) -> str:
+def _shown(item: ReviewItem, field: str, flags: dict[str, list],
+           wording: ProtocolWording | None = None) -> str:
     """A cell as people read it: labels, never stored codes."""
     if field == "interviewer":
         return item.interviewer_label or item.interviewer
     if field == "choice":
-        return item.outcome_label
+        return wording.label(item.outcome_label) if wording else item.outcome_label
     if field == "state":
         return review_state_name(item.state)
     if field == "flags":
-        titles = [f.shown_title for f in flags.get(item.interview_id, [])]
+        titles = [wording.flag_title(f) if wording else f.shown_title
+                  for f in flags.get(item.interview_id, [])]
         return f"{len(titles)}: {', '.join(titles)}" if titles else ""
     if field == "finalised_at":
         return item.finalised_local
@@ -221,7 +226,8 @@ class ReviewQueueDialog(QDialog):
         self.camp_flags_label, self.camp_flags_area = _scrolling_label(3, "color: #8a4b00")
         self.camp_flags_area.setVisible(False)  # until there is a camp-wide flag to show
         layout.addWidget(self.camp_flags_area)
-        self.model = ReviewQueueModel(self)
+        self.wording = ProtocolWording(services.interviews.current_protocol())
+        self.model = ReviewQueueModel(self, self.wording)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -397,7 +403,7 @@ class ReviewQueueDialog(QDialog):
         except UserError as error:
             self._say(str(error), ERROR_STYLE)
             return None
-        dialog = DecisionDialog(decision, item, flags, self)
+        dialog = DecisionDialog(decision, item, flags, self, wording=self.wording)
         dialog.accepted.connect(lambda: self.record_decision(item, decision, dialog.text()))
         self.decision_dialog = dialog
         dialog.open()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.subject import Subject
 from screening_app.services.interviews import InterviewSummary
 from screening_app.ui.language import review_state_name
+from screening_app.ui.protocol_wording import ProtocolWording
 from screening_app.ui.roster_model import status_name
 
 InterviewIdRole = Qt.ItemDataRole.UserRole + 2
@@ -93,6 +94,8 @@ class SubjectPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.subject: Subject | None = None
+        # The protocol's labels in the interface's language (set by the main window).
+        self.wording: ProtocolWording | None = None
         layout = QVBoxLayout(self)
         self.details = SubjectDetails()
         layout.addWidget(FixedBox(self.details, self.fontMetrics().lineSpacing() * 11))
@@ -124,7 +127,8 @@ class SubjectPanel(QWidget):
             return
         for summary in history:
             status = status_name(summary.status)
-            detail = summary.outcome_label
+            detail = (self.wording.label(summary.outcome_label) if self.wording
+                      else summary.outcome_label)
             text = (f"{summary.started_at[:16].replace('T', ' ')}  {status}"
                     + (f" ({detail})" if detail else "")
                     + f"  · {summary.interviewer_label or summary.interviewer}"

@@ -39,7 +39,7 @@ NAMES = ("PDF", "SHA-256", "SHA", "UTC", "ISN", "CSV", "XLSX", "QR", "USB", "ICR
 
 
 @pytest.fixture(params=["ko", "zh"])
-def language(request):
+def language(request, qapp):
     interface.install_language(request.param)
     yield request.param
     interface.install_language(interface.ENGLISH)
@@ -161,7 +161,7 @@ def test_the_supervisor_sees_the_queue_the_dashboard_and_the_dialogs_translated(
     # Not yet translated: the review flags' sentences, which the domain layer writes in
     # English (screening_app/domain/review_flags.py).
     flags = [f for shown in queue._flags_by_interview.values() for f in shown]
-    allowed |= {text for f in flags for text in (f.explanation, f.shown_title)}
+    allowed |= {f.explanation for f in flags}
     assert not english_left(queue, allowed)
     for opener in (window.open_dashboard, window.open_sync_dialog, window.open_verify_dialog,
                    window.open_batch_print, window.open_known_people_dialog):
@@ -228,3 +228,22 @@ def test_one_list_of_languages_and_one_yes_and_no():
     for value, english, korean, chinese in YES_NO:
         assert (english, korean, chinese) == tuple(LABELS[value][k] for k in ("en", "ko", "zh"))
         assert interface.yes_no_label(value, "ko") == korean
+
+
+def test_the_services_english_labels_are_shown_in_the_protocols_words(station, language):
+    from screening_app.domain.review_flags import ReviewFlag
+    from screening_app.ui.protocol_wording import ProtocolWording
+
+    protocol = station.services.interviews.current_protocol()
+    wording = ProtocolWording(protocol)
+    option = protocol.question(protocol.choice.question).options[0]
+    reason = protocol.non_completion_reasons[0]
+    assert wording.label(option.label.en) == option.label.get(language)
+    assert wording.label(f"Not completed: {reason.label.en}") == {
+        "ko": "미완료: ", "zh": "未完成："}[language] + reason.label.get(language)
+    flag = ReviewFlag("short_interview", "x", "The interview took 1 s.")
+    assert wording.flag_title(flag) == {"ko": "짧은 면담", "zh": "面谈时间过短"}[language]
+    # In English, what the services say, as they say it.
+    english = ProtocolWording(protocol, "en")
+    assert english.label(option.label.en) == option.label.en
+    assert english.flag_title(flag) == "Short interview"
