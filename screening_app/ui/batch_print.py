@@ -341,7 +341,7 @@ class BatchPrintDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((130, 200, 120, 110, 130, 120, 70)):
+        for column, width in enumerate((130, 200, 120, 110, 150, 120, 70)):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
 

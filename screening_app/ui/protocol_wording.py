@@ -62,6 +62,6 @@ class ProtocolWording:
     def flag_title(self, flag) -> str:
         if self.language == ENGLISH:
             return flag.shown_title
-        if not flag.title and flag.kind in FLAG_TITLES:
+        if flag.kind in FLAG_TITLES:
             return translate("ProtocolWording", FLAG_TITLES[flag.kind])
         return self.label(flag.shown_title)
