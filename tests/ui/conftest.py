@@ -15,6 +15,9 @@ def settings_of_this_run(tmp_path_factory):
     for settings_format in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(settings_format, QSettings.Scope.UserScope, folder)
         QSettings.setPath(settings_format, QSettings.Scope.SystemScope, folder)
+    # The tests read English whatever the machine's locale (tests/ui/test_translations_gui.py
+    # opens the windows in Korean and Chinese itself).
+    QSettings("screening-app", "screening-app").setValue("interface_language", "en")
 
 
 @pytest.fixture
