@@ -9,6 +9,7 @@ at by a person:
 
     python tools/gui_tour.py --out tour-1280x720
     python tools/gui_tour.py --out tour-1366x768 --size 1366x768
+    python tools/gui_tour.py --out tour-ko --language ko   # the interface in Korean
 
 It drives the real widgets through the same code paths as the tests, so a screen that
 does not fit, a label cut off or an id shown instead of words shows up in the PNGs.
@@ -30,6 +31,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
     parser.add_argument("--size", default="1280x720", help="screen size, WIDTHxHEIGHT")
     parser.add_argument("--roster-size", type=int, default=60)
+    parser.add_argument("--language", choices=("en", "ko", "zh"),
+                        help="interface language (default: as chosen on this machine);"
+                             " not saved in the machine's settings")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.lower().split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -37,14 +41,15 @@ def main(argv=None) -> int:
     screen = dict(SCREEN_JSON["screens"][0], width=width, height=height)
     (work / "screen.json").write_text(json.dumps({"screens": [screen]}))
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={work / 'screen.json'}"
-    Tour(work, args.out, args.roster_size).run()
+    Tour(work, args.out, args.roster_size, args.language).run()
     print(f"Screens saved in {args.out}")
     return 0
 
 
 class Tour:
-    def __init__(self, work: Path, out: Path, roster_size: int):
+    def __init__(self, work: Path, out: Path, roster_size: int, language: str | None = None):
         self.work, self.out, self.roster_size = work, out, roster_size
+        self.language = language
         self.count = 0
 
     # -- seeing ---------------------------------------------------------------------
@@ -80,8 +85,11 @@ class Tour:
     def run(self) -> None:
         from screening_app.services.demo import prepare_demo
         from screening_app.ui.app import application
+        from screening_app.ui.language import install_language
 
         application()
+        if self.language:
+            install_language(self.language)
         data_dir = self.work / "station"
         demo = prepare_demo(data_dir, roster_size=self.roster_size)
         self.passwords = {name: password for name, _, password in demo.accounts}

@@ -3,6 +3,11 @@
 The protocol supplies the questions, options and reasons; this module supplies the form's
 own labels and the declaration the person signs. Every form is in English plus the
 person's language, so every label exists in all three.
+
+This is the one catalogue of the printed form (the interface's is Qt's, in
+resources/translations; README "Translations" says why two): a label's three languages
+are one value here because the form prints two of them at once, whatever language the
+interface is in.
 """
 
 from dataclasses import dataclass

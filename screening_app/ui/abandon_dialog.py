@@ -11,25 +11,26 @@ from PySide6.QtWidgets import (
 )
 
 from screening_app.protocol import Protocol
+from screening_app.ui.language import interface_language
 
 
 class AbandonDialog(QDialog):
     def __init__(self, protocol: Protocol, step_title: str, suggested: str | None = None,
                  parent=None):
         super().__init__(parent)
-        self.setWindowTitle("End the interview without a choice")
+        self.setWindowTitle(self.tr("End the interview without a choice"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"The record will say the interview stopped at "
-                                f"<b>{step_title}</b>. Why?"))
+        layout.addWidget(QLabel(self.tr("The record will say the interview stopped at"
+                                        " <b>{step}</b>. Why?").format(step=step_title)))
         self._group = QButtonGroup(self)
         self._reasons = list(protocol.non_completion_reasons)
         for number, reason in enumerate(self._reasons, start=1):
-            button = QRadioButton(f"{number}  {reason.label.get('en')}")
+            button = QRadioButton(f"{number}  {reason.label.get(interface_language())}")
             self._group.addButton(button, number - 1)
             layout.addWidget(button)
             if reason.id == suggested:
                 button.setChecked(True)
-        layout.addWidget(QLabel("&Note (optional):"))
+        layout.addWidget(QLabel(self.tr("&Note (optional):")))
         self.note = QPlainTextEdit()
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(70)
@@ -37,7 +38,7 @@ class AbandonDialog(QDialog):
         layout.addWidget(self.note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("End interview")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("End interview"))
         self.buttons.accepted.connect(self._on_ok)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

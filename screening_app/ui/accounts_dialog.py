@@ -6,7 +6,7 @@ happened."""
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,23 +33,36 @@ from screening_app.services.accounts import (
 )
 from screening_app.services.app import StationServices
 from screening_app.store.users import DISPLAY_NAME_MAX
+from screening_app.ui.language import role_name
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.table_models import ColumnsTableModel
 
 ERROR_STYLE = "color: #b00020"
 WARNING_STYLE = "color: #8a4b00; font-weight: bold"
-PASSWORD_HINT = (f"At least {MIN_PASSWORD_LENGTH} characters; not the user name, not digits"
-                 " only, not a common password. A few words are easy to remember.")
-DISPLAY_NAME_HINT = ("The display name is what people read on forms, flags and lists (full"
-                     " name and rank, such as 'Capt. R. Hughes'); without one, the user name"
-                     " is shown.")
+translate = QCoreApplication.translate
+# Translated where shown (the interface's language is installed after this import).
+PASSWORD_HINT = QT_TRANSLATE_NOOP(
+    "AccountsDialog", "At least {count} characters; not the user name, not digits only, not a"
+    " common password. A few words are easy to remember.")
+DISPLAY_NAME_HINT = QT_TRANSLATE_NOOP(
+    "AccountsDialog", "The display name is what people read on forms, flags and lists (full"
+    " name and rank, such as 'Capt. R. Hughes'); without one, the user name is shown.")
+
+
+def password_hint() -> str:
+    return translate("AccountsDialog", PASSWORD_HINT).format(count=MIN_PASSWORD_LENGTH)
+
+
+def display_name_hint() -> str:
+    return translate("AccountsDialog", DISPLAY_NAME_HINT)
 
 
 def display_name_field() -> QLineEdit:
     field = QLineEdit()
-    field.setAccessibleName("Display name")
+    field.setAccessibleName(translate("AccountsDialog", "Display name"))
     field.setMaxLength(DISPLAY_NAME_MAX)
-    field.setPlaceholderText("Full name and rank, such as Capt. R. Hughes")
+    field.setPlaceholderText(translate("AccountsDialog",
+                                       "Full name and rank, such as Capt. R. Hughes"))
     return field
 
 
@@ -109,7 +122,7 @@ class _FormDialog(QDialog):
     @staticmethod
     def _check_repeat(password: str, repeat: str) -> None:
         if password != repeat:
-            raise UserError("The two new passwords differ.")
+            raise UserError(translate("AccountsDialog", "The two new passwords differ."))
 
 
 class NewPasswordDialog(_FormDialog):
@@ -123,10 +136,10 @@ class NewPasswordDialog(_FormDialog):
         intro = QLabel(explanation)
         intro.setWordWrap(True)
         self._box.insertWidget(0, intro)
-        self.password_edit = self._password_field("New password")
-        self.repeat_edit = self._password_field("Repeat the new password")
-        self.form.addRow("&New password", self.password_edit)
-        self.form.addRow("&Repeat it", self.repeat_edit)
+        self.password_edit = self._password_field(self.tr("New password"))
+        self.repeat_edit = self._password_field(self.tr("Repeat the new password"))
+        self.form.addRow(self.tr("&New password"), self.password_edit)
+        self.form.addRow(self.tr("&Repeat it"), self.repeat_edit)
         self._finish_layout(PASSWORD_HINT)
         self.password_edit.setFocus()
 
@@ -140,18 +153,19 @@ class ChangePasswordDialog(_FormDialog):
 
     def __init__(self, services: StationServices, actor: Actor,
                  parent: QWidget | None = None):
-        super().__init__("Change my password", parent)
+        super().__init__(translate("ChangePasswordDialog", "Change my password"), parent)
         self._services = services
         self._actor = actor
         self.result_change: PasswordChange | None = None
-        self._box.insertWidget(0, QLabel(f"Account <b>{actor.name}</b> ({actor.role.value})"))
-        self.current_edit = self._password_field("Current password")
-        self.password_edit = self._password_field("New password")
-        self.repeat_edit = self._password_field("Repeat the new password")
-        self.form.addRow("&Current password", self.current_edit)
-        self.form.addRow("&New password", self.password_edit)
-        self.form.addRow("&Repeat it", self.repeat_edit)
-        self.ok_button.setText("Change password")
+        self._box.insertWidget(0, QLabel(self.tr("Account <b>{name}</b> ({role})").format(
+            name=actor.name, role=role_name(actor.role))))
+        self.current_edit = self._password_field(self.tr("Current password"))
+        self.password_edit = self._password_field(self.tr("New password"))
+        self.repeat_edit = self._password_field(self.tr("Repeat the new password"))
+        self.form.addRow(self.tr("&Current password"), self.current_edit)
+        self.form.addRow(self.tr("&New password"), self.password_edit)
+        self.form.addRow(self.tr("&Repeat it"), self.repeat_edit)
+        self.ok_button.setText(self.tr("Change password"))
         self._finish_layout(PASSWORD_HINT)
         self.current_edit.setFocus()
 
@@ -164,31 +178,31 @@ class ChangePasswordDialog(_FormDialog):
 class NewAccountDialog(_FormDialog):
     def __init__(self, services: StationServices, actor: Actor,
                  parent: QWidget | None = None):
-        super().__init__("Add an account", parent)
+        super().__init__(translate("NewAccountDialog", "Add an account"), parent)
         self._services = services
         self._actor = actor
         self.added: Actor | None = None
         self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("User name")
+        self.name_edit.setAccessibleName(self.tr("User name"))
         self.display_name_edit = display_name_field()
         self.role_combo = QComboBox()
         for role in Role:
-            self.role_combo.addItem(role.value.capitalize(), role)
-        self.role_combo.setAccessibleName("Role")
-        self.password_edit = self._password_field("Password")
-        self.repeat_edit = self._password_field("Repeat the password")
-        self.form.addRow("User &name", self.name_edit)
-        self.form.addRow("&Display name", self.display_name_edit)
-        self.form.addRow("R&ole", self.role_combo)
-        self.form.addRow("&Password", self.password_edit)
-        self.form.addRow("&Repeat it", self.repeat_edit)
-        self.ok_button.setText("Add account")
-        self._finish_layout(f"{DISPLAY_NAME_HINT} {PASSWORD_HINT}")
+            self.role_combo.addItem(role_name(role).capitalize(), role)
+        self.role_combo.setAccessibleName(self.tr("Role"))
+        self.password_edit = self._password_field(self.tr("Password"))
+        self.repeat_edit = self._password_field(self.tr("Repeat the password"))
+        self.form.addRow(self.tr("User &name"), self.name_edit)
+        self.form.addRow(self.tr("&Display name"), self.display_name_edit)
+        self.form.addRow(self.tr("R&ole"), self.role_combo)
+        self.form.addRow(self.tr("&Password"), self.password_edit)
+        self.form.addRow(self.tr("&Repeat it"), self.repeat_edit)
+        self.ok_button.setText(self.tr("Add account"))
+        self._finish_layout(f"{display_name_hint()} {password_hint()}")
         self.name_edit.setFocus()
 
     def _submit(self) -> None:
         if self.password_edit.text() != self.repeat_edit.text():
-            raise UserError("The two passwords differ.")
+            raise UserError(self.tr("The two passwords differ."))
         self.added = self._services.accounts.add_user(
             self._actor, self.name_edit.text().strip(), self.role_combo.currentData(),
             self.password_edit.text(), display_name=self.display_name_edit.text())
@@ -199,17 +213,19 @@ class DisplayNameDialog(_FormDialog):
 
     def __init__(self, services: StationServices, actor: Actor, user: UserSummary,
                  parent: QWidget | None = None):
-        super().__init__(f"Display name of {user.name}", parent)
+        super().__init__(translate("DisplayNameDialog", "Display name of {name}").format(
+            name=user.name), parent)
         self._services = services
         self._actor = actor
         self._user = user
         self.changed: UserSummary | None = None
         self.display_name_edit = display_name_field()
         self.display_name_edit.setText(user.display_name or "")
-        self.form.addRow("&Display name", self.display_name_edit)
-        self.ok_button.setText("Save")
-        self._finish_layout(f"{DISPLAY_NAME_HINT} Records keep the user name"
-                            f" '{user.name}'; leave the field empty to show it again.")
+        self.form.addRow(self.tr("&Display name"), self.display_name_edit)
+        self.ok_button.setText(self.tr("Save"))
+        self._finish_layout(display_name_hint() + " " + self.tr(
+            "Records keep the user name '{name}'; leave the field empty to show it again.")
+            .format(name=user.name))
         self.display_name_edit.setFocus()
 
     def _submit(self) -> None:
@@ -218,8 +234,11 @@ class DisplayNameDialog(_FormDialog):
 
 
 class AccountsTableModel(ColumnsTableModel):
-    COLUMNS = (("name", "Name"), ("role", "Role"), ("created", "Created (UTC)"),
-               ("state", "State"), ("display_name", "Display name"))
+    COLUMNS = (("name", QT_TRANSLATE_NOOP("AccountsTableModel", "Name")),
+               ("role", QT_TRANSLATE_NOOP("AccountsTableModel", "Role")),
+               ("created", QT_TRANSLATE_NOOP("AccountsTableModel", "Created (UTC)")),
+               ("state", QT_TRANSLATE_NOOP("AccountsTableModel", "State")),
+               ("display_name", QT_TRANSLATE_NOOP("AccountsTableModel", "Display name")))
 
     def set_users(self, users: list[UserSummary]) -> None:
         self.beginResetModel()
@@ -237,10 +256,10 @@ class AccountsTableModel(ColumnsTableModel):
         if field == "display_name":
             return user.display_name or ""
         if field == "role":
-            return user.role.value
+            return role_name(user.role)
         if field == "created":
             return user.created_at[:16].replace("T", " ")
-        return "disabled" if user.disabled else "enabled"
+        return self.tr("disabled") if user.disabled else self.tr("enabled")
 
 
 class AccountsDialog(QDialog):
@@ -252,7 +271,7 @@ class AccountsDialog(QDialog):
         self._services = services
         self._actor = actor
         self.sub_dialog: QDialog | None = None
-        self.setWindowTitle("Accounts")
+        self.setWindowTitle(self.tr("Accounts"))
         layout = QVBoxLayout(self)
         self.model = AccountsTableModel(self)
         self.table = QTableView()
@@ -264,20 +283,20 @@ class AccountsDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.setAccessibleName("Accounts")
+        self.table.setAccessibleName(self.tr("Accounts"))
         layout.addWidget(self.table, 1)
 
         row = QHBoxLayout()
-        self.add_button = QPushButton("&Add…")
-        self.display_name_button = QPushButton("Display &name…")
-        self.disable_button = QPushButton("&Disable")
-        self.enable_button = QPushButton("&Enable…")
-        self.reset_button = QPushButton("&Reset password…")
+        self.add_button = QPushButton(self.tr("&Add…"))
+        self.display_name_button = QPushButton(self.tr("Display &name…"))
+        self.disable_button = QPushButton(self.tr("&Disable"))
+        self.enable_button = QPushButton(self.tr("&Enable…"))
+        self.reset_button = QPushButton(self.tr("&Reset password…"))
         for button in (self.add_button, self.display_name_button, self.disable_button,
                        self.enable_button, self.reset_button):
             row.addWidget(button)
         row.addStretch(1)
-        close = QPushButton("&Close")
+        close = QPushButton(self.tr("&Close"))
         close.clicked.connect(self.accept)
         row.addWidget(close)
         layout.addLayout(row)
@@ -354,8 +373,12 @@ class AccountsDialog(QDialog):
         def done() -> None:
             added = dialog.added
             self.refresh(select=added.name)
-            shown = f" (shown as '{added.display_name}')" if added.display_name else ""
-            self._say(f"Account '{added.name}'{shown} added with role {added.role.value}.")
+            role = role_name(added.role)
+            self._say(self.tr("Account '{name}' (shown as '{shown}') added with role {role}.")
+                      .format(name=added.name, shown=added.display_name, role=role)
+                      if added.display_name else
+                      self.tr("Account '{name}' added with role {role}.").format(
+                          name=added.name, role=role))
 
         return self._open(dialog, done)
 
@@ -368,10 +391,11 @@ class AccountsDialog(QDialog):
         def done() -> None:
             changed = dialog.changed
             self.refresh(select=changed.name)
-            self._say(f"Account '{changed.name}' is now shown as '{changed.display_name}'."
+            self._say(self.tr("Account '{name}' is now shown as '{shown}'.").format(
+                          name=changed.name, shown=changed.display_name)
                       if changed.display_name else
-                      f"Account '{changed.name}' has no display name now; its user name is"
-                      " shown.")
+                      self.tr("Account '{name}' has no display name now; its user name is"
+                              " shown.").format(name=changed.name))
 
         return self._open(dialog, done)
 
@@ -380,10 +404,10 @@ class AccountsDialog(QDialog):
         if user is None:
             return
         answer = QMessageBox.question(
-            self, "Disable the account",
-            f"Disable '{user.name}'? The account can no longer sign in nor unlock the"
-            " station key. Its records stay; an admin can enable it again with a new"
-            " password.")
+            self, self.tr("Disable the account"),
+            self.tr("Disable '{name}'? The account can no longer sign in nor unlock the station"
+                    " key. Its records stay; an admin can enable it again with a new password.")
+            .format(name=user.name))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -392,21 +416,23 @@ class AccountsDialog(QDialog):
             self._say(str(error), ERROR_STYLE)
             return
         self.refresh(select=user.name)
-        self._say(f"Account '{user.name}' disabled.")
+        self._say(self.tr("Account '{name}' disabled.").format(name=user.name))
 
     def _on_enable(self) -> QDialog | None:
         user = self.selected()
         if user is None:
             return None
         dialog = NewPasswordDialog(
-            f"Enable {user.name}",
-            f"Enabling '{user.name}' needs a new password: tell it to them in person.",
+            self.tr("Enable {name}").format(name=user.name),
+            self.tr("Enabling '{name}' needs a new password: tell it to them in person.")
+            .format(name=user.name),
             lambda password: self._services.accounts.enable(self._actor, user.name, password),
             self)
 
         def done() -> None:
             self.refresh(select=user.name)
-            self._report(f"Account '{user.name}' enabled with its new password.",
+            self._report(self.tr("Account '{name}' enabled with its new password.").format(
+                             name=user.name),
                          dialog.result_change)
 
         return self._open(dialog, done)
@@ -416,16 +442,17 @@ class AccountsDialog(QDialog):
         if user is None:
             return None
         dialog = NewPasswordDialog(
-            f"Reset the password of {user.name}",
-            f"A new password for '{user.name}', who has forgotten theirs: tell it to them"
-            " in person. Their personal signing key, if they have one, is lost with the"
-            " old password.",
+            self.tr("Reset the password of {name}").format(name=user.name),
+            self.tr("A new password for '{name}', who has forgotten theirs: tell it to them in"
+                    " person. Their personal signing key, if they have one, is lost with the old"
+                    " password.").format(name=user.name),
             lambda password: self._services.accounts.reset_password(
                 self._actor, user.name, password),
             self)
 
         def done() -> None:
             self.refresh(select=user.name)
-            self._report(f"The password of '{user.name}' is reset.", dialog.result_change)
+            self._report(self.tr("The password of '{name}' is reset.").format(name=user.name),
+                         dialog.result_change)
 
         return self._open(dialog, done)

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from screening_app.domain.errors import UserError
 from screening_app.services.locked_station import LockedStation
 from screening_app.store.station import station_exists
 from screening_app.ui.fonts import install_application_font
+from screening_app.ui.language import chosen_language, install_language
 from screening_app.ui.qt_preflight import QtPlatformUnavailable, require_qt_platform
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.tasks import Task, run_in_background
@@ -28,7 +29,8 @@ EXIT_NO_WINDOW = 2
 
 
 def application() -> QApplication:
-    """The QApplication, made once. Before making it, check that Qt can open a window:
+    """The QApplication, made once, in the interface language chosen on this machine (the
+    system's on the first start). Before making it, check that Qt can open a window:
     where it cannot, Qt aborts the process instead of raising (QtPlatformUnavailable)."""
     app = QApplication.instance()
     if app is None:
@@ -37,6 +39,7 @@ def application() -> QApplication:
     app.setApplicationName("screening-app")
     app.setOrganizationName("screening-app")
     install_application_font(app)
+    install_language(chosen_language())
     return app
 
 
@@ -50,7 +53,7 @@ def demo_accounts_hint(station) -> str | None:
     if not path.exists():
         return None
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    return "Demo accounts (demo only):\n" + "\n".join(
+    return QCoreApplication.translate("App", "Demo accounts (demo only):") + "\n" + "\n".join(
         "  " + "  ".join(line.split("\t")) for line in lines)
 
 
@@ -65,7 +68,8 @@ def open_main_window(data_dir: Path) -> "MainWindow | None":
         # The database stays encrypted and closed until someone signs in.
         locked = LockedStation(data_dir)
     except UserError as error:
-        QMessageBox.critical(None, "Cannot open the station", str(error))
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the station"),
+                             str(error))
         return None
     hint = demo_accounts_hint(locked.station)
     sign_in = SignInDialog(locked, demo_accounts=hint)

@@ -10,7 +10,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QImageWriter, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -39,13 +48,18 @@ from screening_app.ui.tasks import CancelToken, Task, run_on_services
 
 FormRole = Qt.ItemDataRole.UserRole + 1
 
-KIND_LABELS = {"choice_form": "Choice form", "non_completion": "Non-completion"}
+# Texts here are translated where shown (the interface's language is installed later).
+KIND_LABELS = {"choice_form": QT_TRANSLATE_NOOP("BatchPrintDialog", "Choice form"),
+               "non_completion": QT_TRANSLATE_NOOP("BatchPrintDialog", "Non-completion")}
 KIND_FILTERS = (
-    ("Choice forms and non-completion records", None),
-    ("Choice forms only", "choice_form"),
-    ("Non-completion records only", "non_completion"),
+    (QT_TRANSLATE_NOOP("BatchPrintDialog", "Choice forms and non-completion records"), None),
+    (QT_TRANSLATE_NOOP("BatchPrintDialog", "Choice forms only"), "choice_form"),
+    (QT_TRANSLATE_NOOP("BatchPrintDialog", "Non-completion records only"), "non_completion"),
 )
-ALL_COMPOUNDS = "All compounds"
+ALL_COMPOUNDS = QT_TRANSLATE_NOOP("BatchPrintDialog", "All compounds")
+
+
+translate = QCoreApplication.translate
 
 Report = Callable[[int, int, str], None]
 
@@ -76,7 +90,12 @@ def printable_forms(services: StationServices, actor: Actor, *, compound: str | 
 class PrintableFormsModel(QAbstractTableModel):
     """Stored forms with a checkbox each (all checked when the list is loaded)."""
 
-    COLUMNS = ("ISN", "Name", "Compound", "Interviewer", "Finalised", "Kind", "Printed")
+    COLUMNS = ("ISN", QT_TRANSLATE_NOOP("PrintableFormsModel", "Name"),
+               QT_TRANSLATE_NOOP("PrintableFormsModel", "Compound"),
+               QT_TRANSLATE_NOOP("PrintableFormsModel", "Interviewer"),
+               QT_TRANSLATE_NOOP("PrintableFormsModel", "Finalised"),
+               QT_TRANSLATE_NOOP("PrintableFormsModel", "Kind"),
+               QT_TRANSLATE_NOOP("PrintableFormsModel", "Printed"))
     PRINTED_COLUMN = 6
 
     def __init__(self, parent=None):
@@ -93,7 +112,7 @@ class PrintableFormsModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+            return self.tr(self.COLUMNS[section])
         return None
 
     def flags(self, index):
@@ -141,7 +160,9 @@ class PrintableFormsModel(QAbstractTableModel):
         if column == 4:
             return parse_timestamp(form.finalised_at).astimezone().strftime("%Y-%m-%d %H:%M")
         if column == 5:
-            return KIND_LABELS.get(form.kind, form.kind)
+            if form.kind in KIND_LABELS:
+                return translate("BatchPrintDialog", KIND_LABELS[form.kind])
+            return form.kind
         return str(self._print_counts.get(form.interview_id, 0))
 
     # -- what the dialog asks ----------------------------------------------------------
@@ -189,18 +210,32 @@ class BatchPrintResult:
 
     def summary(self) -> str:
         done = len(self.printed)
-        counted = (f"{_forms(done)} {'was' if done == 1 else 'were'} printed and counted."
-                   if done else "nothing was printed or counted.")
+        if not done:
+            counted = translate("BatchPrintDialog", "nothing was printed or counted.")
+        elif done == 1:
+            counted = translate("BatchPrintDialog", "1 form was printed and counted.")
+        else:
+            counted = translate("BatchPrintDialog", "{forms} were printed and counted.").format(
+                forms=_forms(done))
         if self.problem:
             counted = counted[0].upper() + counted[1:]
-            return f"Stopped after {done} of {self.total}: {self.problem} {counted}"
+            return translate("BatchPrintDialog",
+                             "Stopped after {done} of {total}: {problem} {counted}").format(
+                done=done, total=self.total, problem=self.problem, counted=counted)
         if self.cancelled:
-            return f"Cancelled after {done} of {self.total}: {counted}"
-        return f"Printed {_forms(done)} ({self.pages} page{'' if self.pages == 1 else 's'})."
+            return translate("BatchPrintDialog",
+                             "Cancelled after {done} of {total}: {counted}").format(
+                done=done, total=self.total, counted=counted)
+        pages = (translate("BatchPrintDialog", "1 page") if self.pages == 1
+                 else translate("BatchPrintDialog", "{count} pages").format(count=self.pages))
+        return translate("BatchPrintDialog", "Printed {forms} ({pages}).").format(
+            forms=_forms(done), pages=pages)
 
 
 def _forms(count: int) -> str:
-    return f"{count} form{'' if count == 1 else 's'}"
+    if count == 1:
+        return translate("BatchPrintDialog", "1 form")
+    return translate("BatchPrintDialog", "{count} forms").format(count=count)
 
 
 def print_forms(services: StationServices, actor: Actor, items: Sequence[PrintJobItem],
@@ -220,16 +255,20 @@ def print_forms(services: StationServices, actor: Actor, items: Sequence[PrintJo
         for number, item in enumerate(items, start=1):
             if token.cancelled:
                 break
-            report(number - 1, total, f"Printing {number} of {total}: {item.subject_isn}")
+            report(number - 1, total, translate(
+                "BatchPrintDialog", "Printing {number} of {total}: {isn}").format(
+                    number=number, total=total, isn=item.subject_isn))
             try:
                 document = services.documents.document(actor, item.document_id)
                 pdf, buffer = load_printable(document.content)
                 try:
                     if pdf.pageCount() == 0:
-                        raise UserError(f"the stored form of {item.subject_isn} could not be "
-                                        "read as a PDF.")
+                        raise UserError(translate(
+                            "BatchPrintDialog", "the stored form of {isn} could not be read as"
+                            " a PDF.").format(isn=item.subject_isn))
                     if not painter.isActive() and not painter.begin(printer):
-                        raise OSError("The printer could not be opened.")
+                        raise OSError(translate("BatchPrintDialog",
+                                                "The printer could not be opened."))
                     copy_number = services.documents.record_print(actor, document)
                     pages += paint_pdf_pages(painter, printer, pdf, copy_number,
                                              start_on_new_page=bool(printed))
@@ -261,30 +300,30 @@ class BatchPrintDialog(QDialog):
         self.progress: QProgressDialog | None = None
         self._printer: QPrinter | None = None
         self._close_when_done = False
-        self.setWindowTitle("Print forms")
+        self.setWindowTitle(self.tr("Print forms"))
         layout = QVBoxLayout(self)
 
         filters = QHBoxLayout()
         self.compound_combo = QComboBox()
-        self.compound_combo.setAccessibleName("Compound")
-        self.compound_combo.addItem(ALL_COMPOUNDS, None)
+        self.compound_combo.setAccessibleName(self.tr("Compound"))
+        self.compound_combo.addItem(self.tr(ALL_COMPOUNDS), None)
         compounds = {f.compound for f in services.documents.printable(actor) if f.compound}
         for compound in sorted(compounds):
             self.compound_combo.addItem(compound, compound)
         self.day_edit = QDateEdit(QDate.currentDate())
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("yyyy-MM-dd")
-        self.day_edit.setAccessibleName("Finalised on")
-        self.any_day_check = QCheckBox("Any &day")
+        self.day_edit.setAccessibleName(self.tr("Finalised on"))
+        self.any_day_check = QCheckBox(self.tr("Any &day"))
         self.kind_combo = QComboBox()
-        self.kind_combo.setAccessibleName("Kind of form")
+        self.kind_combo.setAccessibleName(self.tr("Kind of form"))
         for label, kind in KIND_FILTERS:
-            self.kind_combo.addItem(label, kind)
-        compound_label = QLabel("&Compound:")
+            self.kind_combo.addItem(self.tr(label), kind)
+        compound_label = QLabel(self.tr("&Compound:"))
         compound_label.setBuddy(self.compound_combo)
-        day_label = QLabel("&Finalised on:")
+        day_label = QLabel(self.tr("&Finalised on:"))
         day_label.setBuddy(self.day_edit)
-        kind_label = QLabel("&Kind:")
+        kind_label = QLabel(self.tr("&Kind:"))
         kind_label.setBuddy(self.kind_combo)
         for widget in (compound_label, self.compound_combo, day_label, self.day_edit,
                        self.any_day_check, kind_label, self.kind_combo):
@@ -302,13 +341,13 @@ class BatchPrintDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((130, 200, 120, 110, 130, 120, 70)):
+        for column, width in enumerate((130, 200, 120, 110, 150, 120, 70)):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
 
         selection = QHBoxLayout()
-        self.select_all_button = QPushButton("Select &all")
-        self.select_none_button = QPushButton("Select &none")
+        self.select_all_button = QPushButton(self.tr("Select &all"))
+        self.select_none_button = QPushButton(self.tr("Select &none"))
         self.selection_label = QLabel()
         selection.addWidget(self.select_all_button)
         selection.addWidget(self.select_none_button)
@@ -317,16 +356,16 @@ class BatchPrintDialog(QDialog):
         layout.addLayout(selection)
 
         self.summary_label = QLabel(
-            "All forms go to the printer as one job. Every print is counted: a form's first "
-            "print, before or after approval, is its original, and later prints carry a "
-            "\u201cCOPY n\u201d mark.")
+            self.tr("All forms go to the printer as one job. Every print is counted: a form's"
+                    " first print, before or after approval, is its original, and later prints"
+                    " carry a \u201cCOPY n\u201d mark."))
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
 
         buttons = QHBoxLayout()
-        self.print_button = QPushButton("&Print…")
+        self.print_button = QPushButton(self.tr("&Print…"))
         self.print_button.setDefault(True)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         buttons.addStretch()
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.close_button)
@@ -368,7 +407,8 @@ class BatchPrintDialog(QDialog):
     @Slot()
     def _update_selection(self) -> None:
         checked, shown = len(self.model.checked_forms()), self.model.rowCount()
-        self.selection_label.setText(f"{checked} of {_forms(shown)} selected")
+        self.selection_label.setText(self.tr("{checked} of {forms} selected").format(
+            checked=checked, forms=_forms(shown)))
         self.print_button.setEnabled(checked > 0 and self.task is None)
 
     # -- printing ------------------------------------------------------------------------
@@ -386,16 +426,17 @@ class BatchPrintDialog(QDialog):
         if not items or self.task is not None:
             return None
         self._printer = printer  # kept alive until the worker is done with it
-        self.progress = QProgressDialog(f"Preparing to print {_forms(len(items))}…", "Cancel",
-                                        0, len(items), self)
-        self.progress.setWindowTitle("Printing forms")
+        self.progress = QProgressDialog(
+            self.tr("Preparing to print {forms}…").format(forms=_forms(len(items))),
+            self.tr("Cancel"), 0, len(items), self)
+        self.progress.setWindowTitle(self.tr("Printing forms"))
         self.progress.setMinimumWidth(380)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(self._on_progress_canceled)
-        self.summary_label.setText(f"Printing {_forms(len(items))}…")
+        self.summary_label.setText(self.tr("Printing {forms}…").format(forms=_forms(len(items))))
         self.progress.show()
         # Drawing the first image into a PDF loads Qt's image-format plugins, and an object
         # made on the worker is moved to this thread under a lock: with the worker holding
@@ -430,7 +471,8 @@ class BatchPrintDialog(QDialog):
     def _on_progress_canceled(self) -> None:
         if self.task is not None:
             self.task.token.cancel()
-            self.summary_label.setText("Cancelling: the form being printed is finished first…")
+            self.summary_label.setText(
+                self.tr("Cancelling: the form being printed is finished first…"))
 
     @Slot(object)
     def _on_task_finished(self, result: BatchPrintResult) -> None:
@@ -442,8 +484,9 @@ class BatchPrintDialog(QDialog):
     @Slot(str)
     def _on_task_failed(self, message: str) -> None:
         self._end_task()
-        self.summary_label.setText(f"Printing failed: {message} The \u201cPrinted\u201d column "
-                                   "shows what was counted.")
+        self.summary_label.setText(self.tr("Printing failed: {reason} The \u201cPrinted\u201d"
+                                           " column shows what was counted.").format(
+            reason=message))
         self.sig_batch_failed.emit(message)
         self._close_if_asked()
 

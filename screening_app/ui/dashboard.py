@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
-from screening_app.domain.wording import count_of
 from screening_app.services.app import StationServices
-from screening_app.services.dashboard import Dashboard
+from screening_app.services.dashboard import NOT_COMPLETED, Dashboard
+from screening_app.ui.language import interface_language
 from screening_app.ui.screen_fit import fit_to_screen
 
 # Beyond this many groups the axis labels are tilted, so that each is read whole.
@@ -41,13 +41,13 @@ UPRIGHT_CATEGORIES = 4
 MAX_COLUMN_WIDTH = 380  # wider values are cut with "…"; the tooltip holds them whole
 
 
-def outcome_chart(title: str, groups: dict, board: Dashboard) -> QChart:
+def outcome_chart(title: str, groups: dict, board: Dashboard, names: dict[str, str]) -> QChart:
     chart = QChart()
     chart.setTitle(title)
     series = QBarSeries()
     keys = sorted(groups)
     for outcome in board.outcomes:
-        bar_set = QBarSet(board.outcome_label(outcome))
+        bar_set = QBarSet(names.get(outcome, board.outcome_label(outcome)))
         bar_set.append([float(groups[k][outcome]) for k in keys])
         series.append(bar_set)
     chart.addSeries(series)
@@ -87,7 +87,7 @@ class DashboardDialog(QDialog):
         super().__init__(parent)
         self._services = services
         self._actor = actor
-        self.setWindowTitle(f"Dashboard — {services.station.camp}")
+        self.setWindowTitle(self.tr("Dashboard — {camp}").format(camp=services.station.camp))
         layout = QVBoxLayout(self)
         self.progress_label = QLabel()
         self.progress_label.setStyleSheet("font-size: 13pt")
@@ -96,7 +96,7 @@ class DashboardDialog(QDialog):
         self.legend_label = QLabel()
         self.legend_label.setWordWrap(True)
         self.legend_label.setTextFormat(Qt.TextFormat.RichText)
-        self.legend_label.setAccessibleName("Legend of the charts")
+        self.legend_label.setAccessibleName(self.tr("Legend of the charts"))
         layout.addWidget(self.legend_label)
         charts = QGridLayout()
         self.compound_view = QChartView()
@@ -111,10 +111,10 @@ class DashboardDialog(QDialog):
         self.interviewer_table.setWordWrap(False)
         layout.addWidget(self.interviewer_table, 1)
         buttons = QHBoxLayout()
-        self.csv_button = QPushButton("Export &CSV…")
-        self.xlsx_button = QPushButton("Export &XLSX…")
-        self.lists_button = QPushButton("Export revised &lists…")
-        close = QPushButton("Close")
+        self.csv_button = QPushButton(self.tr("Export &CSV…"))
+        self.xlsx_button = QPushButton(self.tr("Export &XLSX…"))
+        self.lists_button = QPushButton(self.tr("Export revised &lists…"))
+        close = QPushButton(self.tr("Close"))
         for button in (self.csv_button, self.xlsx_button, self.lists_button):
             buttons.addWidget(button)
         buttons.addStretch()
@@ -129,16 +129,22 @@ class DashboardDialog(QDialog):
 
     def reload(self) -> Dashboard:
         board = self._services.dashboard.figures(self._actor)
-        reasons = "; ".join(f"{html.escape(board.reason_label(reason))}: {n}"
-                            for reason, n in sorted(board.not_completed_by_reason.items(),
-                                                    key=lambda item: str(item[0])))
+        names, reason_names = self._names_in_interface_language()
+        reasons = "; ".join(
+            f"{html.escape(reason_names.get(reason) or board.reason_label(reason))}: {n}"
+            for reason, n in sorted(board.not_completed_by_reason.items(),
+                                    key=lambda item: str(item[0])))
         self.progress_label.setText(
-            f"Roster <b>{board.roster}</b> · screened <b>{board.screened}</b> · not completed"
-            f" <b>{board.not_completed_only}</b> ({reasons or 'none'}) · not yet"
-            f" <b>{board.not_yet}</b>")
-        self.compound_view.setChart(outcome_chart("Outcomes by compound", board.by_compound,
-                                                  board))
-        self.day_view.setChart(outcome_chart("Outcomes by day", board.by_day, board))
+            self.tr("Roster <b>{roster}</b> · screened <b>{screened}</b> · not completed"
+                    " <b>{not_completed}</b> ({reasons}) · not yet <b>{not_yet}</b>").format(
+                roster=board.roster, screened=board.screened,
+                not_completed=board.not_completed_only, reasons=reasons or self.tr("none"),
+                not_yet=board.not_yet))
+        self.compound_view.setChart(outcome_chart(self.tr("Outcomes by compound"),
+                                                  board.by_compound, board, names))
+        self.day_view.setChart(outcome_chart(self.tr("Outcomes by day"), board.by_day, board,
+                                             names))
+        self._outcome_names = names
         self.legend_label.setText(legend_html(self.compound_view.chart()))
         self._fill_interviewer_table(board)
         self.board = board
@@ -148,7 +154,9 @@ class DashboardDialog(QDialog):
         """One row per interviewer (by display name), one column per outcome. A header too
         long for its column is cut with "…"; its tooltip holds the whole label."""
         table = self.interviewer_table
-        headers = ["Interviewer", *(board.outcome_label(o) for o in board.outcomes)]
+        names = self._outcome_names
+        headers = [self.tr("Interviewer"),
+                   *(names.get(o, board.outcome_label(o)) for o in board.outcomes)]
         table.setColumnCount(len(headers))
         for column, text in enumerate(headers):
             header = QTableWidgetItem(text)
@@ -169,23 +177,38 @@ class DashboardDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     def _on_export(self, kind: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export the figures", f"figures.{kind}",
-                                              f"{kind.upper()} (*.{kind})")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the figures"),
+                                              f"figures.{kind}", f"{kind.upper()} (*.{kind})")
         if path:
             try:
                 self._services.dashboard.export(self._actor, path)
             except (UserError, OSError) as error:
-                QMessageBox.warning(self, "Not exported", str(error))
+                QMessageBox.warning(self, self.tr("Not exported"), str(error))
 
     def _on_export_lists(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export the revised lists to")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export the revised lists to"))
         if not folder:
             return
         try:
             written, _lists = self._services.lists.export(self._actor, folder)
         except (UserError, OSError) as error:
-            QMessageBox.warning(self, "Not exported", str(error))
+            QMessageBox.warning(self, self.tr("Not exported"), str(error))
             return
-        QMessageBox.information(self, "Revised lists",
-                                f"Wrote {count_of(len(written), 'file')} to {folder}; the PDF"
-                                " is signed.")
+        files = (self.tr("1 file") if len(written) == 1
+                 else self.tr("{count} files").format(count=len(written)))
+        QMessageBox.information(self, self.tr("Revised lists"),
+                                self.tr("Wrote {files} to {folder}; the PDF is signed.").format(
+                                    files=files, folder=folder))
+
+    def _names_in_interface_language(self) -> tuple[dict[str, str], dict[str, str]]:
+        """The outcomes' and the reasons' names in the interface's language, by id, from
+        the current protocol (which holds them in the three languages); an id it does not
+        know keeps the service's label."""
+        language = interface_language()
+        protocol = self._services.interviews.current_protocol()
+        outcomes = {option.id: option.label.get(language)
+                    for option in protocol.question(protocol.choice.question).options}
+        outcomes[NOT_COMPLETED] = self.tr("Not completed")
+        reasons = {reason.id: reason.label.get(language)
+                   for reason in protocol.non_completion_reasons}
+        return outcomes, reasons

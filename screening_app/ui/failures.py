@@ -5,6 +5,7 @@ instead of Qt printing a traceback no one sees (or aborting)."""
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from screening_app.failure_log import failure_sentence
@@ -25,5 +26,7 @@ def show_unexpected_failure(data_dir: Path, error: BaseException) -> str:
     sentence = failure_sentence(error, data_dir)
     print(f"screening-app: {sentence}", file=sys.stderr)
     if QApplication.instance() is not None:
-        QMessageBox.critical(QApplication.activeWindow(), "Unexpected failure", sentence)
+        QMessageBox.critical(QApplication.activeWindow(),
+                             QCoreApplication.translate("Failures", "Unexpected failure"),
+                             sentence)
     return sentence

@@ -22,9 +22,10 @@ class FirstRunDialog(QDialog):
         super().__init__(parent)
         self._data_dir = data_dir
         self.created_demo = False
-        self.setWindowTitle("Set up this station")
+        self.setWindowTitle(self.tr("Set up this station"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"There is no station in <b>{data_dir}</b> yet."))
+        layout.addWidget(QLabel(self.tr("There is no station in <b>{folder}</b> yet.").format(
+            folder=data_dir)))
 
         form = QFormLayout()
         self.station_id = QLineEdit()
@@ -34,11 +35,11 @@ class FirstRunDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("Station &id", self.station_id)
-        form.addRow("&Camp", self.camp)
-        form.addRow("&Admin name", self.admin)
-        form.addRow("&Password", self.password)
-        form.addRow("&Repeat", self.repeat)
+        form.addRow(self.tr("Station &id"), self.station_id)
+        form.addRow(self.tr("&Camp"), self.camp)
+        form.addRow(self.tr("&Admin name"), self.admin)
+        form.addRow(self.tr("&Password"), self.password)
+        form.addRow(self.tr("&Repeat"), self.repeat)
         layout.addLayout(form)
         self.error_label = QLabel("")
         self.error_label.setStyleSheet("color: #b00020")
@@ -46,9 +47,9 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.error_label)
 
         buttons = QHBoxLayout()
-        self.create_button = QPushButton("Create &station")
-        self.demo_button = QPushButton("Open the &demo station")
-        cancel = QPushButton("Cancel")
+        self.create_button = QPushButton(self.tr("Create &station"))
+        self.demo_button = QPushButton(self.tr("Open the &demo station"))
+        cancel = QPushButton(self.tr("Cancel"))
         buttons.addWidget(self.demo_button)
         buttons.addStretch()
         buttons.addWidget(cancel)
@@ -61,7 +62,7 @@ class FirstRunDialog(QDialog):
 
     def _on_create(self) -> None:
         if self.password.text() != self.repeat.text():
-            self.error_label.setText("The two passwords differ.")
+            self.error_label.setText(self.tr("The two passwords differ."))
             return
         try:
             services = init_station(self._data_dir, self.station_id.text().strip(),

@@ -46,11 +46,12 @@ from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.abandon_dialog import AbandonDialog
 from screening_app.ui.form_warm_up import warm_up_in_background
+from screening_app.ui.language import INTERFACE_LANGUAGES, interface_language
 from screening_app.ui.question_widgets import TextQuestion
 from screening_app.ui.review_page import ReviewPage
 from screening_app.ui.step_page import StepPage
 
-LANGUAGES = (("en", "English"), ("ko", "한국어"), ("zh", "中文"))
+LANGUAGES = INTERFACE_LANGUAGES
 REVIEW = "__review__"
 # Room for this many lines of gate messages is kept below the page, so that a message
 # appearing or going never moves the page under the pointer.
@@ -80,7 +81,7 @@ class InterviewWizard(QWidget):
         header = QHBoxLayout()
         self.person_label = QLabel(f"<b>{_html(self._subject.display_name)}</b> &nbsp; "
                                    f"{_html(self._subject.isn)}"
-                                   + (" &nbsp; <i>(transcribed)</i>"
+                                   + (" &nbsp; <i>" + self.tr("(transcribed)") + "</i>"
                                       if interview.record.transcribed else ""))
         self.progress_label = QLabel()
         header.addWidget(self.person_label)
@@ -94,8 +95,8 @@ class InterviewWizard(QWidget):
             button.setChecked(code == self._language)
             button.setProperty("language", code)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setToolTip("Show the texts in this language (the interview's own language"
-                              " is recorded at the language step)")
+            button.setToolTip(self.tr("Show the texts in this language (the interview's own"
+                                      " language is recorded at the language step)"))
             self._language_group.addButton(button)
             header.addWidget(button)
         self._language_group.buttonClicked.connect(
@@ -123,15 +124,15 @@ class InterviewWizard(QWidget):
                                          * REASON_LINES + 4)
         layout.addWidget(self.reason_label)
         nav = QHBoxLayout()
-        self.end_button = QPushButton("&End interview…")
-        self.discard_button = QPushButton("Wrong person: &discard…")
-        self.discard_button.setToolTip("Set this draft aside because it was opened for the"
-                                       " wrong person (only before anything beyond the"
-                                       " identity check is answered)")
-        self.pause_button = QPushButton("&Pause (keep draft)")
-        self.back_button = QPushButton("&Back")
-        self.next_button = QPushButton("&Next")
-        self.finalise_button = QPushButton("&Finalise…")
+        self.end_button = QPushButton(self.tr("&End interview…"))
+        self.discard_button = QPushButton(self.tr("Wrong person: &discard…"))
+        self.discard_button.setToolTip(self.tr("Set this draft aside because it was opened for"
+                                               " the wrong person (only before anything"
+                                               " beyond the identity check is answered)"))
+        self.pause_button = QPushButton(self.tr("&Pause (keep draft)"))
+        self.back_button = QPushButton(self.tr("&Back"))
+        self.next_button = QPushButton(self.tr("&Next"))
+        self.finalise_button = QPushButton(self.tr("&Finalise…"))
         # The discard button goes last: when it goes away, nothing else moves.
         for button in (self.end_button, self.pause_button, self.discard_button):
             nav.addWidget(button)
@@ -198,10 +199,12 @@ class InterviewWizard(QWidget):
         engine = self.interview.engine
         status = engine.step_status(self._current)
         if status.stop_reason:
-            label = self.interview.protocol.reason(status.stop_reason).label.get("en")
+            label = self.interview.protocol.reason(status.stop_reason).label.get(
+                interface_language())
             answer = QMessageBox.question(
-                self, "End the interview",
-                f"End the interview here: {label}? The record is sealed as not completed.",
+                self, self.tr("End the interview"),
+                self.tr("End the interview here: {reason}? The record is sealed as not"
+                        " completed.").format(reason=label),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer == QMessageBox.StandardButton.Yes:
@@ -397,23 +400,26 @@ class InterviewWizard(QWidget):
             ok, reasons = engine.can_finalise()
             self.finalise_button.setEnabled(ok)
             self._say("" if ok else " ".join(reasons))
-            self.progress_label.setText("Review")
+            self.progress_label.setText(self.tr("Review"))
             return
         # Numbered among all the protocol's steps, conditional ones too: a page's number
         # never depends on the answers (the follow-up questions of one choice would
         # otherwise shift the count for everyone watching the screen).
         all_steps = [step.id for step in self.interview.protocol.steps]
         self.progress_label.setText(
-            f"Step {all_steps.index(self._current) + 1} of {len(all_steps)}")
+            self.tr("Step {number} of {count}").format(
+                number=all_steps.index(self._current) + 1, count=len(all_steps)))
         status = engine.step_status(self._current)
         if status.stop_reason:
-            label = self.interview.protocol.reason(status.stop_reason).label.get("en")
-            self.next_button.setText("&Next: end interview")
+            label = self.interview.protocol.reason(status.stop_reason).label.get(
+                interface_language())
+            self.next_button.setText(self.tr("&Next: end interview"))
             self.next_button.setEnabled(True)
-            self._say(f"This answer means the interview cannot go on ({label}). Next ends it"
-                      " with that reason; change the answer if it was a mistake.")
+            self._say(self.tr("This answer means the interview cannot go on ({reason}). Next"
+                              " ends it with that reason; change the answer if it was a"
+                              " mistake.").format(reason=label))
             return
-        self.next_button.setText("&Next")
+        self.next_button.setText(self.tr("&Next"))
         self.next_button.setEnabled(status.complete)
         if status.complete:
             self._say("")
@@ -422,11 +428,13 @@ class InterviewWizard(QWidget):
         elif status.blocked:
             self._say(" ".join(status.blocked))
         else:
-            missing = [self.interview.protocol.question(q).prompt.get("en")
+            missing = [self.interview.protocol.question(q).prompt.get(interface_language())
                        for q in status.missing]
-            self._say("Still to answer: " + "; ".join(f"“{m}”" for m in missing),
-                      shorter=f"Still to answer: {len(missing)} questions on this page,"
-                              f" the first “{missing[0]}”.")
+            self._say(self.tr("Still to answer: {questions}").format(
+                          questions="; ".join(f"“{m}”" for m in missing)),
+                      shorter=self.tr("Still to answer: {count} questions on this page, the"
+                                      " first “{first}”.").format(count=len(missing),
+                                                                  first=missing[0]))
 
     def _show_review(self) -> None:
         images = self._services.interviews.signature_images(self._actor, self.interview.id)
@@ -444,9 +452,9 @@ class InterviewWizard(QWidget):
         if not ok:
             return
         answer = QMessageBox.question(
-            self, "Finalise the interview",
-            "Finalise this interview? The record is sealed and cannot be changed afterwards; "
-            "a correction is a new interview linked to it.",
+            self, self.tr("Finalise the interview"),
+            self.tr("Finalise this interview? The record is sealed and cannot be changed"
+                    " afterwards; a correction is a new interview linked to it."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
@@ -455,7 +463,7 @@ class InterviewWizard(QWidget):
 
     def _on_end(self) -> None:
         step_id = self._current if self._current != REVIEW else self.visible_step_ids()[-1]
-        title = self.interview.protocol.step(step_id).title.get("en")
+        title = self.interview.protocol.step(step_id).title.get(interface_language())
         dialog = AbandonDialog(self.interview.protocol, title,
                                suggested=self.interview.engine.stop_reason(), parent=self)
         if dialog.exec() != AbandonDialog.DialogCode.Accepted:
@@ -464,10 +472,11 @@ class InterviewWizard(QWidget):
 
     def _on_discard(self) -> None:
         reason, ok = QInputDialog.getText(
-            self, "Discard this draft",
-            f"Discard the interview of {self._subject.display_name} ({self._subject.isn})?"
-            " The draft is kept in the history as discarded, with your name.\nWhy:",
-            text="Opened for the wrong person")
+            self, self.tr("Discard this draft"),
+            self.tr("Discard the interview of {name} ({isn})? The draft is kept in the history"
+                    " as discarded, with your name.\nWhy:").format(
+                name=self._subject.display_name, isn=self._subject.isn),
+            text=self.tr("Opened for the wrong person"))
         if not ok:
             return
         self.discard(reason)
@@ -493,7 +502,7 @@ class InterviewWizard(QWidget):
         try:
             self.interview = action()
         except UserError as error:
-            QMessageBox.warning(self, "Not finalised", str(error))
+            QMessageBox.warning(self, self.tr("Not finalised"), str(error))
             return
         self.sig_finalised.emit(self.interview)
 

@@ -1,7 +1,7 @@
 """Station > Interpreters and observers…: the list of people the interview offers by name
 (services/known_people.py), for supervisors and admins to keep."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,8 +23,10 @@ from screening_app.ui.table_models import ColumnsTableModel
 
 
 class KnownPeopleModel(ColumnsTableModel):
-    COLUMNS = (("name", "Name"), ("name_native", "Native script"),
-               ("languages", "Languages"), ("body", "Body represented"))
+    COLUMNS = (("name", QT_TRANSLATE_NOOP("KnownPeopleModel", "Name")),
+               ("name_native", QT_TRANSLATE_NOOP("KnownPeopleModel", "Native script")),
+               ("languages", QT_TRANSLATE_NOOP("KnownPeopleModel", "Languages")),
+               ("body", QT_TRANSLATE_NOOP("KnownPeopleModel", "Body represented")))
 
     def set_people(self, people) -> None:
         self.beginResetModel()
@@ -47,16 +49,16 @@ class KnownPeopleModel(ColumnsTableModel):
 class KnownPeopleDialog(QDialog):
     def __init__(self, services, actor, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Interpreters and observers")
+        self.setWindowTitle(self.tr("Interpreters and observers"))
         self._services, self._actor = services, actor
         layout = QVBoxLayout(self)
-        intro = QLabel("The interview offers these names as the interviewer types, so that"
-                       " each person is written the same way in every record.")
+        intro = QLabel(self.tr("The interview offers these names as the interviewer types, so"
+                               " that each person is written the same way in every record."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.role_box = QComboBox()
         for role in ROLES:
-            self.role_box.addItem(f"{role.capitalize()}s", role)
+            self.role_box.addItem(self._role_plural(role), role)
         self.role_box.currentIndexChanged.connect(self.refresh)
         layout.addWidget(self.role_box)
         self.model = KnownPeopleModel(self)
@@ -69,34 +71,34 @@ class KnownPeopleDialog(QDialog):
         self.name_edit, self.native_edit = QLineEdit(), QLineEdit()
         self.languages_edit, self.body_edit = QLineEdit(), QLineEdit()
         self.languages_edit.setPlaceholderText("ko, en")
-        for label, edit in (("&Name (romanised)", self.name_edit),
-                            ("Name in &native script", self.native_edit),
-                            ("&Languages", self.languages_edit),
-                            ("&Body represented (observers)", self.body_edit)):
+        for label, edit in ((self.tr("&Name (romanised)"), self.name_edit),
+                            (self.tr("Name in &native script"), self.native_edit),
+                            (self.tr("&Languages"), self.languages_edit),
+                            (self.tr("&Body represented (observers)"), self.body_edit)):
             form.addRow(label, edit)
         layout.addLayout(form)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("&Add as new")
+        self.add_button = QPushButton(self.tr("&Add as new"))
         self.add_button.clicked.connect(self.add)
-        self.save_button = QPushButton("&Save changes")
-        self.save_button.setToolTip("Correct the selected person's entry; records that name"
-                                    " them keep the name they were written with")
+        self.save_button = QPushButton(self.tr("&Save changes"))
+        self.save_button.setToolTip(self.tr("Correct the selected person's entry; records that"
+                                            " name them keep the name they were written with"))
         self.save_button.clicked.connect(self.save_changes)
-        self.retire_button = QPushButton("&Retire selected")
-        self.retire_button.setToolTip("No longer offer this person (records that name them"
-                                      " keep the name)")
+        self.retire_button = QPushButton(self.tr("&Retire selected"))
+        self.retire_button.setToolTip(self.tr("No longer offer this person (records that name"
+                                              " them keep the name)"))
         self.retire_button.clicked.connect(self.retire)
         for button in (self.add_button, self.save_button, self.retire_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         merging = QHBoxLayout()
-        merging.addWidget(QLabel("The selected entry is the same person as"))
+        merging.addWidget(QLabel(self.tr("The selected entry is the same person as")))
         self.merge_box = QComboBox()
         merging.addWidget(self.merge_box, 1)
-        self.merge_button = QPushButton("&Merge")
-        self.merge_button.setToolTip("Keep one entry for the two; the review counts the"
-                                     " interviews of both as one person's")
+        self.merge_button = QPushButton(self.tr("&Merge"))
+        self.merge_button.setToolTip(self.tr("Keep one entry for the two; the review counts the"
+                                             " interviews of both as one person's"))
         self.merge_button.clicked.connect(self.merge)
         merging.addWidget(self.merge_button)
         layout.addLayout(merging)
@@ -105,7 +107,7 @@ class KnownPeopleDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         closing.addWidget(self.message, 1)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.close)
         closing.addWidget(close)
         layout.addLayout(closing)
@@ -150,26 +152,28 @@ class KnownPeopleDialog(QDialog):
     def save_changes(self) -> None:
         person = self.selected()
         if person is None:
-            self.message.setText("Select the person to correct first.")
+            self.message.setText(self.tr("Select the person to correct first."))
             return
         try:
             changed = self._services.people.change(self._actor, person, **self._entered())
         except UserError as refused:
             self.message.setText(str(refused))
             return
-        self.message.setText(f"{person.shown} is now {changed.shown}.")
+        self.message.setText(self.tr("{before} is now {after}.").format(
+            before=person.shown, after=changed.shown))
         self.refresh()
 
     def merge(self) -> None:
         person, into = self.selected(), self.merge_box.currentData()
         if person is None or into is None:
-            self.message.setText("Select the entry to merge, and the person it is.")
+            self.message.setText(self.tr("Select the entry to merge, and the person it is."))
             return
         answer = QMessageBox.question(
-            self, "Merge two entries",
-            f"{person.shown} and {into.shown} are one person?\n\nThe interview will offer"
-            f" only {into.shown}, and the review will count the interviews that name either"
-            " as this one person's. A merge cannot be undone.")
+            self, self.tr("Merge two entries"),
+            self.tr("{person} and {into} are one person?\n\nThe interview will offer only"
+                    " {into}, and the review will count the interviews that name either as this"
+                    " one person's. A merge cannot be undone.").format(person=person.shown,
+                                                                       into=into.shown))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -177,20 +181,22 @@ class KnownPeopleDialog(QDialog):
         except UserError as refused:
             self.message.setText(str(refused))
             return
-        self.message.setText(f"{person.shown} is merged into {into.shown}.")
+        self.message.setText(self.tr("{person} is merged into {into}.").format(
+            person=person.shown, into=into.shown))
         self.refresh()
 
     def retire(self) -> None:
         person = self.model.row_at(self.table.currentIndex())
         if person is None:
-            self.message.setText("Select the person to retire first.")
+            self.message.setText(self.tr("Select the person to retire first."))
             return
         try:
             self._services.people.retire(self._actor, person)
         except UserError as refused:
             self.message.setText(str(refused))
             return
-        self.message.setText(f"The interview no longer offers {person.shown}.")
+        self.message.setText(self.tr("The interview no longer offers {person}.").format(
+            person=person.shown))
         self.refresh()
 
     def add(self) -> None:
@@ -203,5 +209,12 @@ class KnownPeopleDialog(QDialog):
             return
         for edit in (self.name_edit, self.native_edit, self.languages_edit, self.body_edit):
             edit.clear()
-        self.message.setText(f"Added {self.role} {person.shown}.")
+        added = {"interpreter": self.tr("Added interpreter {person}."),
+                 "observer": self.tr("Added observer {person}.")}.get(
+            self.role, f"Added {self.role} {{person}}.")
+        self.message.setText(added.format(person=person.shown))
         self.refresh()
+
+    def _role_plural(self, role: str) -> str:
+        return {"interpreter": self.tr("Interpreters"),
+                "observer": self.tr("Observers")}.get(role, f"{role.capitalize()}s")

@@ -27,6 +27,8 @@ from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.interviews import Interview
 from screening_app.ui.idle_lock import IdleLock
+from screening_app.ui.language import LanguageMenu, interface_language, role_name
+from screening_app.ui.protocol_wording import ProtocolWording
 from screening_app.ui.roster_model import RosterTableModel, SubjectRole
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.sign_in import SignInDialog
@@ -62,8 +64,9 @@ class MainWindow(QMainWindow):
         self._row_chosen = False  # a row the interviewer selected, not the first by default
         self._demo_accounts = demo_accounts
         station = services.station
-        self.setWindowTitle(f"Screening — {station.station_id} ({station.camp})"
-                            + (" — DEMO" if station.demo else ""))
+        title = self.tr("Screening — {station} ({camp})").format(
+            station=station.station_id, camp=station.camp)
+        self.setWindowTitle(title + (self.tr(" — DEMO") if station.demo else ""))
         fit_to_screen(self, 1200, 780)
 
         self.stack = QStackedWidget()
@@ -71,17 +74,18 @@ class MainWindow(QMainWindow):
         roster_page = QWidget()
         roster_layout = QVBoxLayout(roster_page)
         # A supervisor is reminded, every day, until a backup is made.
-        self.backup_banner = QLabel("No backup has been made today: <b>Station &gt; Back"
-                                    " up…</b> (Ctrl+Shift+B) writes an encrypted copy to a"
-                                    " stick.")
+        self.backup_banner = QLabel(self.tr("No backup has been made today: <b>Station &gt;"
+                                            " Back up…</b> (Ctrl+Shift+B) writes an encrypted"
+                                            " copy to a stick."))
         self.backup_banner.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px;"
                                          " border: 1px solid #e0c060")
         self.backup_banner.setVisible(False)
         roster_layout.addWidget(self.backup_banner)
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search by ISN or name (한글, 漢字, Latin)…")
+        self.search_edit.setPlaceholderText(
+            self.tr("Search by ISN or name (한글, 漢字, Latin)…"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setAccessibleName("Search the roster")
+        self.search_edit.setAccessibleName(self.tr("Search the roster"))
         roster_layout.addWidget(self.search_edit)
         splitter = QSplitter()
         self.roster_view = QTableView()
@@ -110,6 +114,7 @@ class MainWindow(QMainWindow):
             self.no_match_label, 0, Qt.AlignmentFlag.AlignTop)
         splitter.addWidget(self.roster_view)
         self.subject_panel = SubjectPanel()
+        self.subject_panel.wording = ProtocolWording(services.interviews.current_protocol())
         splitter.addWidget(self.subject_panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -151,67 +156,76 @@ class MainWindow(QMainWindow):
 
     # -- menus ------------------------------------------------------------------------
     def _build_menus(self) -> None:
-        station_menu = self.menuBar().addMenu("&Station")
-        self.lock_action = QAction("&Lock", self, shortcut=QKeySequence("Ctrl+L"))
+        station_menu = self.menuBar().addMenu(self.tr("&Station"))
+        self.lock_action = QAction(self.tr("&Lock"), self, shortcut=QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock)
         station_menu.addAction(self.lock_action)
-        verify_action = QAction("&Verify a form…", self, shortcut=QKeySequence("Ctrl+Shift+V"))
+        verify_action = QAction(self.tr("&Verify a form…"), self,
+                                shortcut=QKeySequence("Ctrl+Shift+V"))
         verify_action.triggered.connect(self.open_verify_dialog)
         station_menu.addAction(verify_action)
-        idle_action = QAction("Lock &after…", self)
+        idle_action = QAction(self.tr("Lock &after…"), self)
         idle_action.triggered.connect(self._on_set_lock_minutes)
         station_menu.addAction(idle_action)
-        self.accounts_action = QAction("A&ccounts…", self)
+        self.accounts_action = QAction(self.tr("A&ccounts…"), self)
         self.accounts_action.triggered.connect(self.open_accounts_dialog)
         station_menu.addAction(self.accounts_action)
-        self.known_people_action = QAction("&Interpreters and observers…", self)
+        self.known_people_action = QAction(self.tr("&Interpreters and observers…"), self)
         self.known_people_action.triggered.connect(self.open_known_people_dialog)
         station_menu.addAction(self.known_people_action)
-        self.change_password_action = QAction("Change my &password…", self)
+        self.change_password_action = QAction(self.tr("Change my &password…"), self)
         self.change_password_action.triggered.connect(self.open_change_password_dialog)
         station_menu.addAction(self.change_password_action)
         self._update_account_actions()
         self.sig_unlocked.connect(self._update_account_actions)  # after a switch of user
         station_menu.addSeparator()
-        self.sync_action = QAction("S&ync with headquarters…", self,
+        self.sync_action = QAction(self.tr("S&ync with headquarters…"), self,
                                    shortcut=QKeySequence("Ctrl+Shift+Y"))
         self.sync_action.triggered.connect(self.open_sync_dialog)
         station_menu.addAction(self.sync_action)
-        self.backup_action = QAction("&Back up…", self, shortcut=QKeySequence("Ctrl+Shift+B"))
+        self.backup_action = QAction(self.tr("&Back up…"), self,
+                                     shortcut=QKeySequence("Ctrl+Shift+B"))
         self.backup_action.triggered.connect(self.choose_backup_folder)
         station_menu.addAction(self.backup_action)
         self._update_oversight_actions()
         self.sig_unlocked.connect(self._update_oversight_actions)
         station_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
+        self.language_menu = LanguageMenu(self)
+        station_menu.addMenu(self.language_menu)
+        station_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         station_menu.addAction(quit_action)
 
-        interview_menu = self.menuBar().addMenu("&Interview")
-        self.start_action = QAction("&Start interview with the selected person", self,
+        interview_menu = self.menuBar().addMenu(self.tr("&Interview"))
+        self.start_action = QAction(self.tr("&Start interview with the selected person"), self,
                                     shortcut=QKeySequence("Ctrl+I"))
         self.start_action.triggered.connect(self.start_interview_for_selected)
         interview_menu.addAction(self.start_action)
-        self.resume_action = QAction("&Resume an unfinished interview…", self,
+        self.resume_action = QAction(self.tr("&Resume an unfinished interview…"), self,
                                      shortcut=QKeySequence("Ctrl+R"))
         self.resume_action.triggered.connect(self.offer_resume)
         interview_menu.addAction(self.resume_action)
-        self.sent_back_action = QAction("Sent &back to me…", self, shortcut=QKeySequence("Ctrl+B"))
+        self.sent_back_action = QAction(self.tr("Sent &back to me…"), self,
+                                        shortcut=QKeySequence("Ctrl+B"))
         self.sent_back_action.triggered.connect(self.offer_sent_back)
         interview_menu.addAction(self.sent_back_action)
-        self.review_action = QAction("Re&view queue…", self, shortcut=QKeySequence("Ctrl+E"))
+        self.review_action = QAction(self.tr("Re&view queue…"), self,
+                                     shortcut=QKeySequence("Ctrl+E"))
         self.review_action.triggered.connect(self.open_review_queue)
         self.review_action.setVisible(self.actor.role in (Role.SUPERVISOR, Role.ADMIN))
         interview_menu.addAction(self.review_action)
-        self.dashboard_action = QAction("&Dashboard…", self, shortcut=QKeySequence("Ctrl+D"))
+        self.dashboard_action = QAction(self.tr("&Dashboard…"), self,
+                                        shortcut=QKeySequence("Ctrl+D"))
         self.dashboard_action.triggered.connect(self.open_dashboard)
         self.dashboard_action.setVisible(self.actor.role in (Role.SUPERVISOR, Role.ADMIN))
         interview_menu.addAction(self.dashboard_action)
-        find = QAction("&Find person", self, shortcut=QKeySequence("Ctrl+F"))
+        find = QAction(self.tr("&Find person"), self, shortcut=QKeySequence("Ctrl+F"))
         find.triggered.connect(self._focus_search)
         interview_menu.addAction(find)
         interview_menu.addSeparator()
-        self.print_forms_action = QAction("&Print forms…", self, shortcut=QKeySequence("Ctrl+P"))
+        self.print_forms_action = QAction(self.tr("&Print forms…"), self,
+                                          shortcut=QKeySequence("Ctrl+P"))
         self.print_forms_action.triggered.connect(self.open_batch_print)
         interview_menu.addAction(self.print_forms_action)
         # These work from any of the app's windows (the review queue, the dashboard, a
@@ -243,7 +257,8 @@ class MainWindow(QMainWindow):
 
     def _update_user_label(self) -> None:
         # The name people read (full name and rank); the login name when there is none.
-        self.user_label.setText(f"Signed in: {self.actor.label} ({self.actor.role.value})")
+        self.user_label.setText(self.tr("Signed in: {name} ({role})").format(
+            name=self.actor.label, role=role_name(self.actor.role)))
 
     # -- roster ---------------------------------------------------------------------
     def _fit_roster_columns(self) -> None:
@@ -267,8 +282,9 @@ class MainWindow(QMainWindow):
         if found:
             self.roster_view.selectRow(0)
         else:
-            self.no_match_label.setText(f"No one matches “{self.roster_model.query}”."
-                                        if self.roster_model.query else "The roster is empty.")
+            self.no_match_label.setText(
+                self.tr("No one matches “{query}”.").format(query=self.roster_model.query)
+                if self.roster_model.query else self.tr("The roster is empty."))
             self.subject_panel.show_subject(None, [], False)
         self._row_chosen = False  # the first row is selected for the person, not by them
 
@@ -341,20 +357,21 @@ class MainWindow(QMainWindow):
             interview = self.services.interviews.start(
                 self.actor, isn, supersedes_id=prior.latest_final_id, purpose=purpose)
         except UserError as error:
-            QMessageBox.warning(self, "Cannot start", str(error))
+            QMessageBox.warning(self, self.tr("Cannot start"), str(error))
             return None
         return self.open_wizard(interview)
 
     def _discard_draft(self, interview_id: str) -> bool:
         reason, ok = QInputDialog.getText(
-            self, "Discard the draft", "The draft stays in the history as discarded, with"
-            " your name. Why is it discarded?", text="Opened for the wrong person")
+            self, self.tr("Discard the draft"), self.tr(
+                "The draft stays in the history as discarded, with your name. Why is it"
+                " discarded?"), text=self.tr("Opened for the wrong person"))
         if not ok:
             return False
         try:
             self.services.interviews.discard_draft(self.actor, interview_id, reason)
         except UserError as error:
-            QMessageBox.warning(self, "Not discarded", str(error))
+            QMessageBox.warning(self, self.tr("Not discarded"), str(error))
             return False
         return True
 
@@ -386,13 +403,13 @@ class MainWindow(QMainWindow):
 
     def _on_wizard_discarded(self, _interview_id: str) -> None:
         self.close_wizard()
-        self.statusBar().showMessage("The draft was discarded; it stays in the history with"
-                                     " your name.", 8000)
+        self.statusBar().showMessage(self.tr("The draft was discarded; it stays in the history"
+                                             " with your name."), 8000)
 
     def _on_wizard_finalised(self, interview: Interview) -> None:
         self.close_wizard()
         self.statusBar().showMessage(
-            f"Interview {interview.id[:8]} finalised and sealed.", 8000)
+            self.tr("Interview {id} finalised and sealed.").format(id=interview.id[:8]), 8000)
         # The form just signed and stored comes with the sealed interview: shown from those
         # bytes, not read back from the database.
         self.show_form(interview.id, interview.form)
@@ -406,7 +423,7 @@ class MainWindow(QMainWindow):
             try:
                 document = self.services.documents.latest(self.actor, interview_id)
             except UserError as error:
-                QMessageBox.information(self, "Stored form", str(error))
+                QMessageBox.information(self, self.tr("Stored form"), str(error))
                 return None
         dialog = PdfPreviewDialog(self.services, self.actor, document, self)
         dialog.setModal(False)
@@ -423,15 +440,16 @@ class MainWindow(QMainWindow):
         drafts = self.services.interviews.drafts(self.actor)
         if not drafts:
             return None
-        names = [f"{d.record.subject_snapshot.get('name_native') or ''} "
-                 f"{d.record.subject_snapshot.get('name_latin') or ''} ({d.record.subject_isn})"
-                 f" — at “{_step_title(d)}”, started"
-                 f" {d.record.started_at[:16].replace('T', ' ')}"
+        names = [self.tr("{native} {latin} ({isn}) — at “{step}”, started {started}").format(
+                     native=d.record.subject_snapshot.get("name_native") or "",
+                     latin=d.record.subject_snapshot.get("name_latin") or "",
+                     isn=d.record.subject_isn, step=_step_title(d),
+                     started=d.record.started_at[:16].replace("T", " "))
                  for d in reversed(drafts)]
         choice, ok = QInputDialog.getItem(
-            self, "Resume an unfinished interview",
-            "These interviews were not finished; every answer given was saved.\n"
-            "Resume one now?", names, 0, False)
+            self, self.tr("Resume an unfinished interview"),
+            self.tr("These interviews were not finished; every answer given was saved.\n"
+                    "Resume one now?"), names, 0, False)
         if not ok:
             return None
         interview = list(reversed(drafts))[names.index(choice)]
@@ -486,14 +504,14 @@ class MainWindow(QMainWindow):
         return self.sync_dialog
 
     def choose_backup_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Back up the station to")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Back up the station to"))
         if folder:
             self.back_up_to(Path(folder))
 
     def back_up_to(self, folder: Path) -> None:
         """The copy is made on a pool thread, with its own connection."""
         actor = self.actor
-        self.statusBar().showMessage("Backing up…")
+        self.statusBar().showMessage(self.tr("Backing up…"))
         self.backup_task = run_on_services(
             self.services, lambda services, _report, _token: services.backups.backup(
                 actor, folder),
@@ -501,13 +519,15 @@ class MainWindow(QMainWindow):
 
     def _on_backup_made(self, made) -> None:
         self.backup_banner.setVisible(self.services.backups.needs_reminder(self.actor))
-        message = f"Backed up to {made.folder} ({made.events} events, encrypted)."
+        message = self.tr("Backed up to {folder} ({events} events, encrypted).").format(
+            folder=made.folder, events=made.events)
         self.statusBar().showMessage(message, 15000)
         self.sig_backup_done.emit(message)
 
     def _on_backup_failed(self, message: str) -> None:
-        self.statusBar().showMessage(f"No backup was made: {message}", 15000)
-        QMessageBox.warning(self, "No backup was made", message)
+        self.statusBar().showMessage(
+            self.tr("No backup was made: {reason}").format(reason=message), 15000)
+        QMessageBox.warning(self, self.tr("No backup was made"), message)
         self.sig_backup_done.emit(f"failed: {message}")
 
     def _update_account_actions(self) -> None:
@@ -536,7 +556,7 @@ class MainWindow(QMainWindow):
         dialog = ChangePasswordDialog(self.services, self.actor, self)
         self.sig_locked.connect(dialog.close)
         dialog.accepted.connect(lambda: self.statusBar().showMessage(
-            "Your password is changed; use the new one from now on.", 8000))
+            self.tr("Your password is changed; use the new one from now on."), 8000))
         dialog.open()
         self.change_password_dialog = dialog
         return dialog
@@ -555,12 +575,13 @@ class MainWindow(QMainWindow):
             return None
         items = self.services.reviews.sent_back_to(self.actor)
         if not items:
-            self.statusBar().showMessage("Nothing was sent back to you.", 5000)
+            self.statusBar().showMessage(self.tr("Nothing was sent back to you."), 5000)
             return None
         labels = [f"{i.subject_name} ({i.subject_isn}): {i.reason}" for i in items]
         choice, ok = QInputDialog.getItem(
-            self, "Sent back to you", "A supervisor sent these back. Interview the person"
-            " again?", labels, 0, False)
+            self, self.tr("Sent back to you"),
+            self.tr("A supervisor sent these back. Interview the person again?"), labels, 0,
+            False)
         if not ok:
             return None
         item = items[labels.index(choice)]
@@ -568,7 +589,7 @@ class MainWindow(QMainWindow):
             interview = self.services.interviews.start(self.actor, item.subject_isn,
                                                        supersedes_id=item.interview_id)
         except UserError as error:
-            QMessageBox.warning(self, "Cannot start", str(error))
+            QMessageBox.warning(self, self.tr("Cannot start"), str(error))
             return None
         self.open_wizard(interview)
         return interview
@@ -620,9 +641,9 @@ class MainWindow(QMainWindow):
         self._show_subject(None)
 
     def _on_set_lock_minutes(self) -> None:
-        minutes, ok = QInputDialog.getDouble(self, "Lock after", "Lock after this many idle "
-                                             "minutes (0 = never):", self.idle_lock.minutes,
-                                             0, 240, 1)
+        minutes, ok = QInputDialog.getDouble(
+            self, self.tr("Lock after"), self.tr("Lock after this many idle minutes (0 = never):"),
+            self.idle_lock.minutes, 0, 240, 1)
         if ok:
             QSettings("screening-app", "screening-app").setValue("lock_after_minutes", minutes)
             self.idle_lock.set_minutes(minutes)
@@ -638,6 +659,6 @@ def _step_title(interview: Interview) -> str:
     """Where a draft stopped, in the protocol's words."""
     step_id = interview.record.current_step or interview.protocol.steps[0].id
     try:
-        return interview.protocol.step(step_id).title.get("en")
+        return interview.protocol.step(step_id).title.get(interface_language())
     except UserError:
-        return interview.protocol.steps[0].title.get("en")
+        return interview.protocol.steps[0].title.get(interface_language())

@@ -3,7 +3,7 @@ the exact bytes."""
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
@@ -28,16 +28,26 @@ from screening_app.ui.screen_fit import fit_to_screen
 PREFERRED_SIZE = (820, 900)  # a page's width at a readable size; the screen may allow less
 
 
+# A stored document's kind as people read it; translated where shown.
+KIND_TITLES = {"choice_form": QT_TRANSLATE_NOOP("PdfPreviewDialog", "Choice form"),
+               "non_completion": QT_TRANSLATE_NOOP("PdfPreviewDialog", "Non completion")}
+
+
+translate = QCoreApplication.translate
+
+
 def pages_text(count: int) -> str:
-    return f"{count} page{'' if count == 1 else 's'}"
+    if count == 1:
+        return translate("PdfPreviewDialog", "1 page")
+    return translate("PdfPreviewDialog", "{count} pages").format(count=count)
 
 
 def printed_text(count: int) -> str:
     if count == 0:
-        return "not printed yet"
+        return translate("PdfPreviewDialog", "not printed yet")
     if count == 1:
-        return "printed once"
-    return f"printed {count} times"
+        return translate("PdfPreviewDialog", "printed once")
+    return translate("PdfPreviewDialog", "printed {count} times").format(count=count)
 
 
 class PdfPreviewDialog(QDialog):
@@ -47,8 +57,10 @@ class PdfPreviewDialog(QDialog):
         self._services = services
         self._actor = actor
         self.document = document
-        self.setWindowTitle(f"{document.kind.replace('_', ' ').capitalize()} — "
-                            f"{document.interview_id[:8]}")
+        kind = (translate("PdfPreviewDialog", KIND_TITLES[document.kind])
+                if document.kind in KIND_TITLES
+                else document.kind.replace("_", " ").capitalize())
+        self.setWindowTitle(f"{kind} — {document.interview_id[:8]}")
         layout = QVBoxLayout(self)
         self.pdf, self._buffer = load_printable(document.content, self)
         self.view = PdfPagesView(self.pdf, self)
@@ -56,16 +68,17 @@ class PdfPreviewDialog(QDialog):
         navigation = QHBoxLayout()
         self.page_spin = QSpinBox()
         self.page_spin.setRange(1, max(self.pdf.pageCount(), 1))
-        self.page_spin.setAccessibleName("Page")
-        page_label = QLabel("Pa&ge:")
+        self.page_spin.setAccessibleName(self.tr("Page"))
+        page_label = QLabel(self.tr("Pa&ge:"))
         page_label.setBuddy(self.page_spin)
-        self.zoom_out_button = QPushButton("Zoom &out")
-        self.zoom_in_button = QPushButton("Zoom &in")
-        self.fit_width_button = QPushButton("&Fit width")
+        self.zoom_out_button = QPushButton(self.tr("Zoom &out"))
+        self.zoom_in_button = QPushButton(self.tr("Zoom &in"))
+        self.fit_width_button = QPushButton(self.tr("&Fit width"))
         self.zoom_label = QLabel()
         for button in (self.zoom_out_button, self.zoom_in_button, self.fit_width_button):
             button.setAutoDefault(False)  # Enter in the dialog never zooms
-        for widget in (page_label, self.page_spin, QLabel(f"of {self.pdf.pageCount()}")):
+        of_pages = QLabel(self.tr("of {count}").format(count=self.pdf.pageCount()))
+        for widget in (page_label, self.page_spin, of_pages):
             navigation.addWidget(widget)
         navigation.addStretch()
         for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_width_button,
@@ -81,11 +94,11 @@ class PdfPreviewDialog(QDialog):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         buttons = QHBoxLayout()
-        self.print_button = QPushButton("&Print…")
-        self.save_button = QPushButton("&Save a copy…")
+        self.print_button = QPushButton(self.tr("&Print…"))
+        self.save_button = QPushButton(self.tr("&Save a copy…"))
         # Forms leave the encrypted database only by a supervisor's deliberate export.
         self.save_button.setVisible(actor.role in (Role.SUPERVISOR, Role.ADMIN))
-        close = QPushButton("&Close")
+        close = QPushButton(self.tr("&Close"))
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_button)
         buttons.addStretch()
@@ -111,8 +124,9 @@ class PdfPreviewDialog(QDialog):
     def _update_info(self) -> None:
         prints = self._services.documents.times_printed(self.document.interview_id)
         self.info_label.setText(
-            f"{pages_text(self.pdf.pageCount())} · revision {self.document.revision} · "
-            f"SHA-256 {self.document.sha256[:16]}… · {printed_text(prints)}")
+            self.tr("{pages} · revision {revision} · SHA-256 {sha}… · {printed}").format(
+                pages=pages_text(self.pdf.pageCount()), revision=self.document.revision,
+                sha=self.document.sha256[:16], printed=printed_text(prints)))
 
     @Slot(int)
     def _on_view_current_page_changed(self, page: int) -> None:
@@ -144,10 +158,10 @@ class PdfPreviewDialog(QDialog):
         try:
             self.print_to(printer)
         except (UserError, OSError) as error:
-            QMessageBox.warning(self, "Not printed", str(error))
+            QMessageBox.warning(self, self.tr("Not printed"), str(error))
 
     def _on_save(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save a copy of the form",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save a copy of the form"),
                                               self.document.suggested_filename, "PDF (*.pdf)")
         if path:
             self.save_copy_to(Path(path))
@@ -158,7 +172,7 @@ class PdfPreviewDialog(QDialog):
             self._services.documents.export(self._actor, self.document.interview_id, path)
         except (UserError, OSError) as error:
             self.status_label.clear()
-            QMessageBox.warning(self, "Not saved", str(error))
+            QMessageBox.warning(self, self.tr("Not saved"), str(error))
             return False
-        self.status_label.setText(f"Saved a copy of the form to {path}.")
+        self.status_label.setText(self.tr("Saved a copy of the form to {path}.").format(path=path))
         return True

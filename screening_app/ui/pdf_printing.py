@@ -8,7 +8,7 @@ and the preview show what the stored file holds, as any PDF reader shows it."""
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter
@@ -65,7 +65,8 @@ def paint_pdf_pages(painter: QPainter, printer: QPrinter, pdf: QPdfDocument, cop
     one print job; returns the pages painted."""
     for page in range(pdf.pageCount()):
         if (page or start_on_new_page) and not printer.newPage():
-            raise OSError("The printer refused to start a new page.")
+            raise OSError(QCoreApplication.translate("PdfPrinting",
+                                                     "The printer refused to start a new page."))
         area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
         area.moveTo(0, 0)
         points = pdf.pagePointSize(page)
@@ -88,7 +89,8 @@ def print_pdf(content: bytes, printer: QPrinter, copy_number: int | Callable[[],
     painter = QPainter()
     if not painter.begin(printer):
         document.close()
-        raise OSError("The printer could not be opened.")
+        raise OSError(QCoreApplication.translate("PdfPrinting",
+                                                 "The printer could not be opened."))
     try:
         if callable(copy_number):
             copy_number = copy_number()

@@ -13,7 +13,7 @@ not tick one).
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,15 +32,30 @@ from PySide6.QtWidgets import (
 
 from screening_app.protocol import Option, Question
 from screening_app.protocol.vocabulary import PRESENT_PERSONS
+from screening_app.records.form_text import LABELS
 from screening_app.ui.signature_field import SignatureField
 
 TEXT_SAVE_DELAY_MS = 600
-YES_NO = (("yes", "Yes", "예", "是"), ("no", "No", "아니요", "否"))
+translate = QCoreApplication.translate
+# Yes and No in the three languages: the printed form's own words (records/form_text.py).
+YES_NO = tuple((value, LABELS[value]["en"], LABELS[value]["ko"], LABELS[value]["zh"])
+               for value in ("yes", "no"))
 FOCUSED_FRAME = ("QFrame#answerFrame { border: 2px solid #5b86b8; border-radius: 6px;"
                  " background: #f3f7fc; }")
 UNFOCUSED_FRAME = "QFrame#answerFrame { border: 2px solid transparent; border-radius: 6px; }"
-PRESENT_PERSONS_HINT = ("One person per line, name and role: for example “Pak Sung-ho,"
-                        " interpreter” or “Observer: L. Berg (ICRC)”.")
+PRESENT_PERSONS_HINT = QT_TRANSLATE_NOOP(
+    "TextQuestion", "One person per line, name and role: for example “Pak Sung-ho,"
+    " interpreter” or “Observer: L. Berg (ICRC)”.")
+# The station's lists of known people, by kind (singular, plural); translated where shown.
+KNOWN_KINDS = {"interpreter": (QT_TRANSLATE_NOOP("TextQuestion", "interpreter"),
+                               QT_TRANSLATE_NOOP("TextQuestion", "interpreters")),
+               "observer": (QT_TRANSLATE_NOOP("TextQuestion", "observer"),
+                            QT_TRANSLATE_NOOP("TextQuestion", "observers"))}
+
+
+def _kind_words(kind: str) -> tuple[str, str]:
+    singular, plural = KNOWN_KINDS.get(kind, (kind, f"{kind}s"))
+    return translate("TextQuestion", singular), translate("TextQuestion", plural)
 
 
 def _name_key(name: str) -> str:
@@ -72,7 +87,7 @@ class QuestionWidget(QFrame):
         text = _bilingual(prompt.get("en"), prompt.get(language))
         # Protocols often say "(optional)" in the prompt itself; say it once.
         if not self.question.required and "optional" not in prompt.get("en").casefold():
-            text += "  (optional)"
+            text += "  " + self.tr("(optional)")
         self.prompt_label.setText(text)
 
     def set_value(self, value) -> None:  # pragma: no cover - every subclass defines it
@@ -276,7 +291,7 @@ class TextQuestion(QuestionWidget):
             self.editor.textEdited.connect(lambda _text: self._timer.start())
             self.editor.editingFinished.connect(self.flush)
         if question.role == PRESENT_PERSONS:
-            self.editor.setPlaceholderText(PRESENT_PERSONS_HINT)
+            self.editor.setPlaceholderText(translate("TextQuestion", PRESENT_PERSONS_HINT))
         self.editor.setAccessibleName(question.prompt.get("en"))
         self.prompt_label.setBuddy(self.editor)
         self._layout.addWidget(self.editor)
@@ -345,11 +360,13 @@ class TextQuestion(QuestionWidget):
         name = " ".join(self.text().split())
         unknown = bool(name) and _name_key(name) not in self._known
         # "&" would make the next letter a shortcut; the name is shown as typed.
-        self.add_known_button.setText(
-            f"Add “{name.replace('&', '&&')}” to the station's {self._known_kind}s")
+        singular, plural = _kind_words(self._known_kind)
+        self.add_known_button.setText(self.tr("Add “{name}” to the station's {kinds}").format(
+            name=name.replace("&", "&&"), kinds=plural))
         self.add_known_button.setVisible(unknown)
         if unknown:
-            self.known_note.setText(f"This {self._known_kind} is not on the station's list.")
+            self.known_note.setText(
+                self.tr("This {kind} is not on the station's list.").format(kind=singular))
         elif not name:
             self.known_note.setText("")
         self.known_note.setVisible(bool(self.known_note.text()))
@@ -365,8 +382,8 @@ class TextQuestion(QuestionWidget):
         self._known.add(_name_key(name))
         self._known_names.setStringList(
             sorted({*self._known_names.stringList(), name}, key=str.casefold))
-        self.known_note.setText(f"Added: {name} is now one of the station's"
-                                f" {self._known_kind}s.")
+        self.known_note.setText(self.tr("Added: {name} is now one of the station's {kinds}.")
+                                .format(name=name, kinds=_kind_words(self._known_kind)[1]))
         self.add_known_button.setVisible(False)
 
     def save_failed(self) -> None:
@@ -397,7 +414,7 @@ class SignatureQuestion(QuestionWidget):
         self.field.title_label.setVisible(False)
         self._layout.addWidget(self.field)
         row = QHBoxLayout()
-        self.accept_button = QPushButton("Accept si&gnature")
+        self.accept_button = QPushButton(self.tr("Accept si&gnature"))
         self.accept_button.setAutoDefault(False)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
@@ -429,20 +446,21 @@ class SignatureQuestion(QuestionWidget):
         self._recorded = mode is not None
         if mode is None:
             self.status_label.setText("")
-            self.accept_button.setText("Accept si&gnature")
+            self.accept_button.setText(self.tr("Accept si&gnature"))
             return
-        how = {"signature": "signed", "thumbprint": "thumbprint to be taken on the form",
-               "on_paper": "signed on paper"}.get(mode, mode)
-        self.status_label.setText(f"✓ Recorded: {how}.")
-        self.accept_button.setText("Sign a&gain")
+        how = {"signature": self.tr("signed"),
+               "thumbprint": self.tr("thumbprint to be taken on the form"),
+               "on_paper": self.tr("signed on paper")}.get(mode, mode)
+        self.status_label.setText(self.tr("✓ Recorded: {how}.").format(how=how))
+        self.accept_button.setText(self.tr("Sign a&gain"))
 
     def _on_accept(self) -> None:
         if self._recorded:
             # "Sign again": an empty pad for a new signature; the recorded one stays in
             # the record until a new one is accepted.
             self.field.start_again()
-            self.accept_button.setText("Accept si&gnature")
-            self.status_label.setText("Sign on the pad, then accept the new signature.")
+            self.accept_button.setText(self.tr("Accept si&gnature"))
+            self.status_label.setText(self.tr("Sign on the pad, then accept the new signature."))
             self._recorded = False
             return
         problem = self.field.validate()

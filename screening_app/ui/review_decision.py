@@ -5,6 +5,7 @@ marked and a sentence saying what is missing; the service checks the same rules.
 
 import html
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,27 +17,36 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.review_flags import ReviewFlag
 from screening_app.services.reviews import ReviewItem
+from screening_app.ui.protocol_wording import ProtocolWording
 
 MISSING_STYLE = "QPlainTextEdit { border: 2px solid #b00020; }"
 ERROR_STYLE = "color: #b00020"
 
 _WORDING = {
-    # decision: (window title, OK button, what the text field is for)
-    "approved": ("Approve", "&Approve and countersign", ""),
-    "sent_back": ("Send back", "&Send back", "&Reason (the interviewer will see it):"),
-    "rejected": ("Reject", "&Reject", "&Reason (the interviewer will see it):"),
+    # decision: (window title, OK button, what the text field is for); translated where shown
+    "approved": (QT_TRANSLATE_NOOP("DecisionDialog", "Approve"),
+                 QT_TRANSLATE_NOOP("DecisionDialog", "&Approve and countersign"), ""),
+    "sent_back": (QT_TRANSLATE_NOOP("DecisionDialog", "Send back"),
+                  QT_TRANSLATE_NOOP("DecisionDialog", "&Send back"),
+                  QT_TRANSLATE_NOOP("DecisionDialog", "&Reason (the interviewer will see it):")),
+    "rejected": (QT_TRANSLATE_NOOP("DecisionDialog", "Reject"),
+                 QT_TRANSLATE_NOOP("DecisionDialog", "&Reject"),
+                 QT_TRANSLATE_NOOP("DecisionDialog", "&Reason (the interviewer will see it):")),
 }
 
 
 class DecisionDialog(QDialog):
     def __init__(self, decision: str, item: ReviewItem, flags: list[ReviewFlag],
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, wording: ProtocolWording | None = None):
         super().__init__(parent)
+        self._wording = wording
         self.decision = decision
         self.item = item
         self.flags = list(flags)
-        title, ok_text, field_label = _WORDING[decision]
-        self.setWindowTitle(f"{title}: {item.person}")
+        title, ok_text, field_label = (self.tr(text) if text else ""
+                                       for text in _WORDING[decision])
+        self.setWindowTitle(self.tr("{decision}: {person}").format(decision=title,
+                                                                   person=item.person))
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         summary = QLabel(self._summary())
@@ -47,16 +57,18 @@ class DecisionDialog(QDialog):
         self.flags_label.setStyleSheet("color: #8a4b00" if self.flags else "color: #555")
         layout.addWidget(self.flags_label)
         if decision == "approved":
-            field_label = ("&Note: why is it approved despite the flags? (required, kept with"
-                           " the review)" if self.flags else "&Note (optional):")
+            field_label = (self.tr("&Note: why is it approved despite the flags? (required,"
+                                   " kept with the review)") if self.flags
+                           else self.tr("&Note (optional):"))
         caption = QLabel(field_label)
         caption.setWordWrap(True)
         self.text_edit = QPlainTextEdit()
-        self.text_edit.setAccessibleName("Note" if decision == "approved" else "Reason")
+        self.text_edit.setAccessibleName(self.tr("Note") if decision == "approved"
+                                         else self.tr("Reason"))
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setFixedHeight(self.text_edit.fontMetrics().lineSpacing() * 4 + 12)
         if decision == "approved" and self.flags:
-            self.text_edit.setPlaceholderText("Approved despite: …")
+            self.text_edit.setPlaceholderText(self.tr("Approved despite: …"))
         caption.setBuddy(self.text_edit)
         layout.addWidget(caption)
         layout.addWidget(self.text_edit)
@@ -85,9 +97,9 @@ class DecisionDialog(QDialog):
         if self.text_required and not self.text():
             self.text_edit.setStyleSheet(MISSING_STYLE)
             self.error_label.setText(
-                "Write why it is approved despite the flags; the note is kept with the"
-                " review." if self.decision == "approved" else
-                "Write the reason; the interviewer will read it.")
+                self.tr("Write why it is approved despite the flags; the note is kept with the"
+                        " review.") if self.decision == "approved" else
+                self.tr("Write the reason; the interviewer will read it."))
             self.text_edit.setFocus()
             return
         super().accept()
@@ -99,23 +111,29 @@ class DecisionDialog(QDialog):
 
     def _summary(self) -> str:
         item = self.item
-        what = {"approved": "Approve", "sent_back": "Send back", "rejected": "Reject"}
-        lines = [f"<b>{what[self.decision]} the interview of {html.escape(item.person)}?</b>",
-                 f"{html.escape(item.outcome_label)} · interviewer"
-                 f" {html.escape(item.interviewer_label)} · finalised"
-                 f" {item.finalised_local}"]
+        question = {"approved": self.tr("Approve the interview of {person}?"),
+                    "sent_back": self.tr("Send back the interview of {person}?"),
+                    "rejected": self.tr("Reject the interview of {person}?")}[self.decision]
+        interviewer = html.escape(item.interviewer_label)
+        lines = ["<b>" + question.format(person=html.escape(item.person)) + "</b>",
+                 self.tr("{outcome} · interviewer {interviewer} · finalised {day}").format(
+                     outcome=html.escape(self._wording.label(item.outcome_label)
+                                         if self._wording else item.outcome_label),
+                     interviewer=interviewer,
+                     day=item.finalised_local)]
         if self.decision == "approved":
-            lines.append("Approving countersigns the stored form with your key; a decision"
-                         " is final.")
+            lines.append(self.tr("Approving countersigns the stored form with your key; a"
+                                 " decision is final."))
         elif self.decision == "sent_back":
-            lines.append(f"{html.escape(item.interviewer_label)} will interview again, as a"
-                         " new interview linked to this one.")
+            lines.append(self.tr("{interviewer} will interview again, as a new interview"
+                                 " linked to this one.").format(interviewer=interviewer))
         else:
-            lines.append(f"{html.escape(item.interviewer_label)} will read the reason; a"
-                         " decision is final.")
+            lines.append(self.tr("{interviewer} will read the reason; a decision is final.")
+                         .format(interviewer=interviewer))
         return "<br>".join(lines)
 
     def _flags_text(self) -> str:
         if not self.flags:
-            return "This record has no flags."
-        return "Flags on this record:\n" + "\n".join(f"⚑ {f.explanation}" for f in self.flags)
+            return self.tr("This record has no flags.")
+        return self.tr("Flags on this record:") + "\n" + "\n".join(
+            f"⚑ {f.explanation}" for f in self.flags)

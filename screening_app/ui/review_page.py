@@ -4,14 +4,19 @@ person signed read back in their language before the record is finalised."""
 import base64
 import html
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from screening_app.protocol import InterviewEngine, Protocol, Question
 from screening_app.ui.fonts import statement_font
+from screening_app.ui.language import interface_language, yes_no_label
 
-YES_NO_LABELS = {"yes": "Yes", "no": "No"}
-SIGNATURE_MODE_LABELS = {"thumbprint": "Thumbprint (on the paper form)",
-                         "on_paper": "Signed on paper", "signature": "Signed"}
+translate = QCoreApplication.translate
+# Translated where shown (the interface's language is installed after this import).
+SIGNATURE_MODE_LABELS = {
+    "thumbprint": QT_TRANSLATE_NOOP("ReviewPage", "Thumbprint (on the paper form)"),
+    "on_paper": QT_TRANSLATE_NOOP("ReviewPage", "Signed on paper"),
+    "signature": QT_TRANSLATE_NOOP("ReviewPage", "Signed")}
 # One table for every step, its first column this wide: the answers line up down the page.
 PROMPT_COLUMN_PERCENT = 58
 
@@ -21,7 +26,7 @@ class ReviewPage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 12)
-        title = QLabel("Review and finalise")
+        title = QLabel(self.tr("Review and finalise"))
         title.setStyleSheet("font-size: 18pt; font-weight: 600")
         layout.addWidget(title)
         self.read_back = QLabel()
@@ -42,24 +47,26 @@ class ReviewPage(QWidget):
             # The same declaration the signatures page showed and the form prints.
             self.read_back.setText("\n\n".join(text for _, text in declaration))
         else:
-            self.read_back.setText("No choice has been recorded.")
+            self.read_back.setText(self.tr("No choice has been recorded."))
         parts = []
         if not ok:
-            parts.append("<p style='color:#b00020'><b>Not ready to finalise:</b> "
+            parts.append("<p style='color:#b00020'><b>" + self.tr("Not ready to finalise:")
+                         + "</b> "
                          + html.escape(" ".join(reasons)) + "</p>")
         flags = engine.flags()
         if flags:
-            parts.append("<p><b>Flags for the supervisor:</b></p><ul>" + "".join(
+            parts.append("<p><b>" + self.tr("Flags for the supervisor:") + "</b></p><ul>" + "".join(
                 f"<li>{html.escape(f.explanation)}</li>" for f in flags) + "</ul>")
         rows = []
         for step in engine.visible_steps():
             rows.append(f"<tr><td colspan='2' style='padding-top:14px'><h3>"
-                        f"{html.escape(step.title.get('en'))}</h3></td></tr>")
+                        f"{html.escape(step.title.get(interface_language()))}</h3></td></tr>")
             for question in engine.visible_questions(step.id):
                 value = answers.get(question.id)
                 rows.append(
                     f"<tr><td width='{PROMPT_COLUMN_PERCENT}%' style='padding:2px 12px 2px 0'>"
-                    f"{html.escape(question.prompt.get('en'))}</td><td style='padding:2px 0'>"
+                    f"{html.escape(question.prompt.get(interface_language()))}</td>"
+                    "<td style='padding:2px 0'>"
                     f"<b>{_value_html(protocol, question, value, signature_images)}</b>"
                     "</td></tr>")
         parts.append("<table width='100%' cellspacing='0'>" + "".join(rows) + "</table>")
@@ -70,15 +77,18 @@ def _value_html(protocol: Protocol, question: Question, value, signature_images)
     if value is None or value == "" or value == []:
         return "<span style='color:#888'>—</span>"
     if question.kind == "yes_no":
-        return YES_NO_LABELS.get(value, html.escape(str(value)))
+        return (html.escape(yes_no_label(value)) if value in ("yes", "no")
+                else html.escape(str(value)))
     if question.kind == "single_choice":
-        return html.escape(protocol.option_label(question.id, value, "en"))
+        return html.escape(protocol.option_label(question.id, value, interface_language()))
     if question.kind == "multi_choice":
-        return html.escape(", ".join(protocol.option_label(question.id, v, "en") for v in value))
+        return html.escape(", ".join(protocol.option_label(question.id, v, interface_language())
+                                     for v in value))
     if question.kind == "signature":
         image = signature_images.get(value.get("signature_id", ""))
         if image:
             data = base64.b64encode(image).decode("ascii")
             return f"<img src='data:image/png;base64,{data}' height='60'>"
-        return html.escape(SIGNATURE_MODE_LABELS.get(value.get("mode"), "Signed"))
+        return html.escape(translate("ReviewPage", SIGNATURE_MODE_LABELS.get(
+            value.get("mode"), SIGNATURE_MODE_LABELS["signature"])))
     return html.escape(str(value)).replace("\n", "<br>")

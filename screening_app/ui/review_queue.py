@@ -8,7 +8,7 @@ queue is reloaded, and a status line says what happened."""
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,17 +27,24 @@ from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
 from screening_app.services.reviews import STATE_LABELS, ReviewItem
+from screening_app.ui.language import review_state_name
+from screening_app.ui.protocol_wording import ProtocolWording
 from screening_app.ui.review_decision import DecisionDialog
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.table_models import ColumnsTableModel
 from screening_app.ui.tasks import run_on_services
 
 ReviewItemRole = Qt.ItemDataRole.UserRole + 3
-COLUMNS = (("subject_isn", "ISN"), ("subject_name", "Name"), ("compound", "Compound"),
-           ("interviewer", "Interviewer"), ("finalised_at", "Finalised"),
-           ("choice", "Choice / outcome"), ("state", "State"), ("flags", "Flags"),
-           ("reason", "Reason / note"))
-STATES = (("", "All states"), *STATE_LABELS.items())
+translate = QCoreApplication.translate
+COLUMNS = (("subject_isn", "ISN"), ("subject_name", QT_TRANSLATE_NOOP("ReviewQueueModel", "Name")),
+           ("compound", QT_TRANSLATE_NOOP("ReviewQueueModel", "Compound")),
+           ("interviewer", QT_TRANSLATE_NOOP("ReviewQueueModel", "Interviewer")),
+           ("finalised_at", QT_TRANSLATE_NOOP("ReviewQueueModel", "Finalised")),
+           ("choice", QT_TRANSLATE_NOOP("ReviewQueueModel", "Choice / outcome")),
+           ("state", QT_TRANSLATE_NOOP("ReviewQueueModel", "State")),
+           ("flags", QT_TRANSLATE_NOOP("ReviewQueueModel", "Flags")),
+           ("reason", QT_TRANSLATE_NOOP("ReviewQueueModel", "Reason / note")))
+STATES = ("", *STATE_LABELS)  # "" for all states
 # Wider columns are cut with "…" and show the whole value as a tooltip: the table fits a
 # 1280-pixel screen whatever a name, a label or a note holds.
 MAX_COLUMN_WIDTH = 240
@@ -49,9 +56,10 @@ ERROR_STYLE = "color: #b00020"
 class ReviewQueueModel(ColumnsTableModel):
     COLUMNS = COLUMNS
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, wording: ProtocolWording | None = None):
         super().__init__(parent)
         self._flags: dict[str, list] = {}
+        self.wording = wording
 
     def set_items(self, items: list[ReviewItem], flags: dict[str, list] | None = None) -> None:
         self.beginResetModel()
@@ -86,7 +94,8 @@ class ReviewQueueModel(ColumnsTableModel):
         if field == "flags":
             key = lambda item: len(self._flags.get(item.interview_id, []))  # noqa: E731
         else:
-            key = lambda item: _shown(item, field, self._flags).casefold()  # noqa: E731
+            key = lambda item: _shown(item, field, self._flags,  # noqa: E731
+                                      self.wording).casefold()
         self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
 
@@ -106,19 +115,21 @@ class ReviewQueueModel(ColumnsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and field == "flags":
             flags = self._flags.get(item.interview_id, [])
             return "\n".join(f"⚑ {f.explanation}" for f in flags) or None
-        return _shown(item, field, self._flags)
+        return _shown(item, field, self._flags, self.wording)
 
 
-def _shown(item: ReviewItem, field: str, flags: dict[str, list]) -> str:
+def _shown(item: ReviewItem, field: str, flags: dict[str, list],
+           wording: ProtocolWording | None = None) -> str:
     """A cell as people read it: labels, never stored codes."""
     if field == "interviewer":
         return item.interviewer_label or item.interviewer
     if field == "choice":
-        return item.outcome_label
+        return wording.label(item.outcome_label) if wording else item.outcome_label
     if field == "state":
-        return item.state_label
+        return review_state_name(item.state)
     if field == "flags":
-        titles = [f.shown_title for f in flags.get(item.interview_id, [])]
+        titles = [wording.flag_title(f) if wording else f.shown_title
+                  for f in flags.get(item.interview_id, [])]
         return f"{len(titles)}: {', '.join(titles)}" if titles else ""
     if field == "finalised_at":
         return item.finalised_local
@@ -174,29 +185,31 @@ class ReviewQueueDialog(QDialog):
         self._actor = actor
         self._flags_by_interview: dict[str, list] = {}
         self.decision_dialog: DecisionDialog | None = None
-        self.setWindowTitle("Review queue")
+        self.setWindowTitle(self.tr("Review queue"))
         layout = QVBoxLayout(self)
         # Two rows of filters: in one row they would be wider than a 1280-pixel screen.
         filters = QGridLayout()
         self.state_filter = QComboBox()
-        for value, label in STATES:
-            self.state_filter.addItem(label, value)
+        for value in STATES:
+            self.state_filter.addItem(review_state_name(value) if value
+                                      else self.tr("All states"), value)
         self.state_filter.setCurrentIndex(1)  # received: what is waiting
         self.interviewer_filter = QComboBox()
         self.interpreter_filter = QComboBox()
         self.compound_filter = QComboBox()
         self.day_filter = QComboBox()
         self.outcome_filter = QComboBox()
-        for value, label in (("", "All outcomes"), ("completed", "Completed"),
-                             ("not_completed", "Not completed")):
+        for value, label in (("", self.tr("All outcomes")), ("completed", self.tr("Completed")),
+                             ("not_completed", self.tr("Not completed"))):
             self.outcome_filter.addItem(label, value)
-        self.flagged_only = QCheckBox("Fla&gged only")
-        for position, (label, combo) in enumerate((("&State", self.state_filter),
-                                                   ("&Interviewer", self.interviewer_filter),
-                                                   ("In&terpreter", self.interpreter_filter),
-                                                   ("&Compound", self.compound_filter),
-                                                   ("&Day", self.day_filter),
-                                                   ("&Outcome", self.outcome_filter))):
+        self.flagged_only = QCheckBox(self.tr("Fla&gged only"))
+        for position, (label, combo) in enumerate((
+                (self.tr("&State"), self.state_filter),
+                (self.tr("&Interviewer"), self.interviewer_filter),
+                (self.tr("In&terpreter"), self.interpreter_filter),
+                (self.tr("&Compound"), self.compound_filter),
+                (self.tr("&Day"), self.day_filter),
+                (self.tr("&Outcome"), self.outcome_filter))):
             # A long name in a filter must not push the window off the screen.
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -213,7 +226,8 @@ class ReviewQueueDialog(QDialog):
         self.camp_flags_label, self.camp_flags_area = _scrolling_label(3, "color: #8a4b00")
         self.camp_flags_area.setVisible(False)  # until there is a camp-wide flag to show
         layout.addWidget(self.camp_flags_area)
-        self.model = ReviewQueueModel(self)
+        self.wording = ProtocolWording(services.interviews.current_protocol())
+        self.model = ReviewQueueModel(self, self.wording)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -237,10 +251,10 @@ class ReviewQueueDialog(QDialog):
         self.flags_label, flags_area = _scrolling_label(4)
         layout.addWidget(flags_area)
         buttons = QHBoxLayout()
-        self.approve_button = QPushButton("&Approve…")
-        self.send_back_button = QPushButton("Send &back…")
-        self.reject_button = QPushButton("&Reject…")
-        self.form_button = QPushButton("Show &form")
+        self.approve_button = QPushButton(self.tr("&Approve…"))
+        self.send_back_button = QPushButton(self.tr("Send &back…"))
+        self.reject_button = QPushButton(self.tr("&Reject…"))
+        self.form_button = QPushButton(self.tr("Show &form"))
         for button in (self.approve_button, self.send_back_button, self.reject_button):
             buttons.addWidget(button)
         buttons.addStretch()
@@ -248,7 +262,7 @@ class ReviewQueueDialog(QDialog):
         layout.addLayout(buttons)
         self.status_label = QLabel("")
         self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("What happened")
+        self.status_label.setAccessibleName(self.tr("What happened"))
         layout.addWidget(self.status_label)
         self.approve_button.clicked.connect(lambda: self.decide_selected("approved"))
         self.send_back_button.clicked.connect(lambda: self.decide_selected("sent_back"))
@@ -279,13 +293,14 @@ class ReviewQueueDialog(QDialog):
         values_by_filter = self._services.reviews.filter_values(self._actor,
                                                                interpreters=False)
         for combo, values, label in (
-            (self.interviewer_filter, values_by_filter["interviewer"], "All interviewers"),
-            (self.compound_filter, values_by_filter["compound"], "All compounds"),
-            (self.day_filter, values_by_filter["day"], "Any day"),
+            (self.interviewer_filter, values_by_filter["interviewer"],
+             self.tr("All interviewers")),
+            (self.compound_filter, values_by_filter["compound"], self.tr("All compounds")),
+            (self.day_filter, values_by_filter["day"], self.tr("Any day")),
         ):
             _fill_filter(combo, values, label)
         if self.interpreter_filter.count() == 0:
-            _fill_filter(self.interpreter_filter, [], "All interpreters")
+            _fill_filter(self.interpreter_filter, [], self.tr("All interpreters"))
 
     def reload(self) -> None:
         """The queue as the filters say, with the flags known so far."""
@@ -331,12 +346,12 @@ class ReviewQueueDialog(QDialog):
             self._services, lambda services, _report, _token: compute_flags(services, actor),
             on_success=self._on_flags,
             on_failure=lambda message: self._show_camp_flags(
-                f"Flags could not be computed: {message}"))
+                self.tr("Flags could not be computed: {reason}").format(reason=message)))
 
     def _take_flags(self, flags) -> None:
         """The flags' share of the queue: the interpreters to filter by, each interview's
         flags, and the camp's patterns above the table."""
-        _fill_filter(self.interpreter_filter, flags.interpreters, "All interpreters")
+        _fill_filter(self.interpreter_filter, flags.interpreters, self.tr("All interpreters"))
         self._flags_by_interview = flags.shown_by_interview()
         self._show_camp_flags("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
 
@@ -362,7 +377,8 @@ class ReviewQueueDialog(QDialog):
         its state allows."""
         found = self.model.flags_of(item.interview_id) if item else []
         self.flags_label.setText("\n".join(
-            f"⚑ {f.explanation}" if f.interview_id else f"⚑ Part of a pattern: {f.explanation}"
+            f"⚑ {f.explanation}" if f.interview_id
+            else "⚑ " + self.tr("Part of a pattern: {flag}").format(flag=f.explanation)
             for f in found))
         self.decision_label.setText(_decision_text(item) if item else "")
         for button in (self.approve_button, self.send_back_button, self.reject_button):
@@ -387,7 +403,7 @@ class ReviewQueueDialog(QDialog):
         except UserError as error:
             self._say(str(error), ERROR_STYLE)
             return None
-        dialog = DecisionDialog(decision, item, flags, self)
+        dialog = DecisionDialog(decision, item, flags, self, wording=self.wording)
         dialog.accepted.connect(lambda: self.record_decision(item, decision, dialog.text()))
         self.decision_dialog = dialog
         dialog.open()
@@ -398,7 +414,7 @@ class ReviewQueueDialog(QDialog):
             self._services.reviews.decide(self._actor, item.interview_id, decision,
                                           reason=text or None)
         except UserError as error:
-            self._say(f"Not recorded: {error}", ERROR_STYLE)
+            self._say(self.tr("Not recorded: {reason}").format(reason=error), ERROR_STYLE)
             return False
         decided = self._services.reviews.item(self._actor, item.interview_id)
         row = self.model.replace_item(decided)
@@ -436,21 +452,37 @@ class ReviewQueueDialog(QDialog):
 
 def _what_happened(item: ReviewItem) -> str:
     if item.state == "approved":
-        return f"Approved {item.person}; the form is countersigned."
+        return translate("ReviewQueueDialog", "Approved {person}; the form is countersigned."
+                         ).format(person=item.person)
     if item.state == "sent_back":
-        return f"Sent {item.person} back to {item.interviewer_label}: {item.reason}"
-    return f"Rejected {item.person}: {item.reason}"
+        return translate("ReviewQueueDialog", "Sent {person} back to {interviewer}: {reason}"
+                         ).format(person=item.person, interviewer=item.interviewer_label,
+                                  reason=item.reason)
+    return translate("ReviewQueueDialog", "Rejected {person}: {reason}").format(
+        person=item.person, reason=item.reason)
 
 
 def _decision_text(item: ReviewItem) -> str:
     if item.decidable:
-        return "Waiting for a decision."
-    by = f" by {html.escape(item.reviewer)}" if item.reviewer else ""
-    when = f" on {item.reviewed_local}" if item.reviewed_local else ""
-    text = f"<b>{item.state_label}</b>{by}{when}."
+        return translate("ReviewQueueDialog", "Waiting for a decision.")
+    state = f"<b>{review_state_name(item.state)}</b>"
+    reviewer = html.escape(item.reviewer or "")
+    if item.reviewer and item.reviewed_local:
+        text = translate("ReviewQueueDialog", "{state} by {reviewer} on {day}.").format(
+            state=state, reviewer=reviewer, day=item.reviewed_local)
+    elif item.reviewer:
+        text = translate("ReviewQueueDialog", "{state} by {reviewer}.").format(
+            state=state, reviewer=reviewer)
+    elif item.reviewed_local:
+        text = translate("ReviewQueueDialog", "{state} on {day}.").format(
+            state=state, day=item.reviewed_local)
+    else:
+        text = f"{state}."
     if item.reason:
-        caption = "Note" if item.state == "approved" else "Reason"
+        caption = (translate("ReviewQueueDialog", "Note") if item.state == "approved"
+                   else translate("ReviewQueueDialog", "Reason"))
         text += f" {caption}: {html.escape(item.reason)}"
     if item.comment:
-        text += f" Comment: {html.escape(item.comment)}"
+        text += " " + translate("ReviewQueueDialog", "Comment: {comment}").format(
+            comment=html.escape(item.comment))
     return text

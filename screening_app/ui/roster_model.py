@@ -1,6 +1,6 @@
 """The roster as a table: lazily fetched pages when browsing, search results when typing."""
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.subject import Subject
@@ -9,13 +9,20 @@ from screening_app.ui.table_models import ColumnsTableModel
 
 SubjectRole = Qt.ItemDataRole.UserRole + 1
 
+# Translated where shown (the interface's language is installed after this import).
 STATUS_LABELS = {
-    None: "Not interviewed",
-    "draft": "Draft",
-    "completed": "Completed",
-    "not_completed": "Not completed",
-    "sent_back": "Sent back",
+    None: QT_TRANSLATE_NOOP("RosterTableModel", "Not interviewed"),
+    "draft": QT_TRANSLATE_NOOP("RosterTableModel", "Draft"),
+    "completed": QT_TRANSLATE_NOOP("RosterTableModel", "Completed"),
+    "not_completed": QT_TRANSLATE_NOOP("RosterTableModel", "Not completed"),
+    "sent_back": QT_TRANSLATE_NOOP("RosterTableModel", "Sent back"),
 }
+
+
+def status_name(status: str | None) -> str:
+    """One interview status in the interface's language."""
+    label = STATUS_LABELS.get(status)
+    return QCoreApplication.translate("RosterTableModel", label) if label else (status or "")
 
 
 def status_label(status: str | None) -> str:
@@ -23,17 +30,18 @@ def status_label(status: str | None) -> str:
     in view while a new interview of the person is under way."""
     if status and "+" in status:
         final, _ = status.split("+", 1)
-        return f"{STATUS_LABELS.get(final, final)} · draft open"
-    return STATUS_LABELS.get(status, "")
+        return QCoreApplication.translate("RosterTableModel", "{status} · draft open").format(
+            status=status_name(final))
+    return status_name(status) if status in STATUS_LABELS else ""
 
 
 COLUMNS = (
     ("isn", "ISN"),
-    ("name_native", "Name"),
-    ("name_latin", "Romanised"),
-    ("nationality", "Nationality"),
-    ("compound", "Compound"),
-    ("status", "Interview"),
+    ("name_native", QT_TRANSLATE_NOOP("RosterTableModel", "Name")),
+    ("name_latin", QT_TRANSLATE_NOOP("RosterTableModel", "Romanised")),
+    ("nationality", QT_TRANSLATE_NOOP("RosterTableModel", "Nationality")),
+    ("compound", QT_TRANSLATE_NOOP("RosterTableModel", "Compound")),
+    ("status", QT_TRANSLATE_NOOP("RosterTableModel", "Interview")),
 )
 
 

@@ -7,6 +7,7 @@ reconfirmation before departure. "I opened the wrong person" starts nothing.
 
 import html
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -21,18 +22,27 @@ from screening_app.domain.interview import InterviewPurpose
 from screening_app.domain.subject import Subject
 from screening_app.services.interviews import PriorInterviews
 
+translate = QCoreApplication.translate
 WRONG_PERSON = "wrong_person"
+# Texts below are translated where shown (the interface's language is installed later).
 PURPOSES = (
-    (InterviewPurpose.RE_INTERVIEW, "&Re-interview: the earlier interview was sent back or is"
-                                    " in doubt"),
-    (InterviewPurpose.WITHDRAWAL, "&Withdrawal: the person wishes to withdraw the choice"
-                                  " recorded"),
-    (InterviewPurpose.RECONFIRMATION, "Re&confirmation: the person is asked again before"
-                                      " departure"),
-    (WRONG_PERSON, "I opened the &wrong person: start nothing"),
+    (InterviewPurpose.RE_INTERVIEW, QT_TRANSLATE_NOOP(
+        "SecondInterviewDialog", "&Re-interview: the earlier interview was sent back or is"
+        " in doubt")),
+    (InterviewPurpose.WITHDRAWAL, QT_TRANSLATE_NOOP(
+        "SecondInterviewDialog", "&Withdrawal: the person wishes to withdraw the choice"
+        " recorded")),
+    (InterviewPurpose.RECONFIRMATION, QT_TRANSLATE_NOOP(
+        "SecondInterviewDialog", "Re&confirmation: the person is asked again before"
+        " departure")),
+    (WRONG_PERSON, QT_TRANSLATE_NOOP("SecondInterviewDialog",
+                                     "I opened the &wrong person: start nothing")),
 )
-STATUS_WORDS = {"completed": "completed", "not_completed": "ended without a choice",
-                "sent_back": "sent back by a supervisor"}
+STATUS_WORDS = {"completed": QT_TRANSLATE_NOOP("SecondInterviewDialog", "completed"),
+                "not_completed": QT_TRANSLATE_NOOP("SecondInterviewDialog",
+                                                   "ended without a choice"),
+                "sent_back": QT_TRANSLATE_NOOP("SecondInterviewDialog",
+                                               "sent back by a supervisor")}
 
 # What the dialog ends with when a draft is open.
 RESUME, DISCARD, CANCEL = "resume", "discard", "cancel"
@@ -44,20 +54,24 @@ class SecondInterviewDialog(QDialog):
 
     def __init__(self, subject: Subject, prior: PriorInterviews, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Interview again?")
+        self.setWindowTitle(self.tr("Interview again?"))
         layout = QVBoxLayout(self)
-        status = STATUS_WORDS.get(prior.latest_final_status or "", "finalised")
+        final_status = prior.latest_final_status or ""
+        status = (self.tr(STATUS_WORDS[final_status]) if final_status in STATUS_WORDS
+                  else self.tr("finalised"))
         day = (prior.latest_final_at or "")[:10]
         intro = QLabel(
-            f"<b>{html.escape(subject.display_name)}</b> ({html.escape(subject.isn)}) already"
-            f" has a finalised interview ({status}, {day}). A new interview is linked to it"
-            " and does not change it.<br><br>Why interview this person again?")
+            self.tr("<b>{name}</b> ({isn}) already has a finalised interview ({status},"
+                    " {day}). A new interview is linked to it and does not change it.<br><br>"
+                    "Why interview this person again?").format(
+                name=html.escape(subject.display_name), isn=html.escape(subject.isn),
+                status=status, day=day))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self._group = QButtonGroup(self)
         self.buttons_by_purpose: dict[str, QRadioButton] = {}
         for value, text in PURPOSES:
-            button = QRadioButton(text)
+            button = QRadioButton(self.tr(text))
             button.setProperty("purpose", str(value))
             self._group.addButton(button)
             self.buttons_by_purpose[str(value)] = button
@@ -68,7 +82,7 @@ class SecondInterviewDialog(QDialog):
         self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                     | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.box.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Start the interview")
+        self.ok_button.setText(self.tr("Start the interview"))
         self.box.accepted.connect(self._on_ok)
         self.box.rejected.connect(self.reject)
         layout.addWidget(self.box)
@@ -86,12 +100,12 @@ class SecondInterviewDialog(QDialog):
         if checked:
             self.problem_label.clear()
             wrong = button.property("purpose") == WRONG_PERSON
-            self.ok_button.setText("Close" if wrong else "Start the interview")
+            self.ok_button.setText(self.tr("Close") if wrong else self.tr("Start the interview"))
 
     def _on_ok(self) -> None:
         checked = self._group.checkedButton()
         if checked is None:
-            self.problem_label.setText("Choose why, or Cancel.")
+            self.problem_label.setText(self.tr("Choose why, or Cancel."))
             return
         if checked.property("purpose") == WRONG_PERSON:
             self.reject()
@@ -105,24 +119,29 @@ class OpenDraftDialog(QDialog):
 
     def __init__(self, subject: Subject, prior: PriorInterviews, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("An interview is open")
+        self.setWindowTitle(self.tr("An interview is open"))
         self.outcome = CANCEL
         draft = prior.open_draft
         layout = QVBoxLayout(self)
         started = draft.started_at[:16].replace("T", " ")
-        who = "you" if prior.open_draft_is_mine else html.escape(draft.interviewer_label)
-        text = (f"An interview of <b>{html.escape(subject.display_name)}</b>"
-                f" ({html.escape(subject.isn)}) is open as a draft, started {started} by {who}.")
+        who = self.tr("you") if prior.open_draft_is_mine else html.escape(draft.interviewer_label)
+        text = self.tr("An interview of <b>{name}</b> ({isn}) is open as a draft, started"
+                       " {started} by {who}.").format(
+            name=html.escape(subject.display_name), isn=html.escape(subject.isn),
+            started=started, who=who)
         if not prior.open_draft_is_mine:
-            text += (f" Only {html.escape(draft.interviewer_label)} can continue it"
-                     + ("; it can be discarded if it was opened by mistake."
-                        if prior.open_draft_discardable else "."))
+            interviewer = html.escape(draft.interviewer_label)
+            text += " " + (self.tr("Only {interviewer} can continue it; it can be discarded if it"
+                                   " was opened by mistake.")
+                           if prior.open_draft_discardable else
+                           self.tr("Only {interviewer} can continue it.")).format(
+                interviewer=interviewer)
         label = QLabel(text)
         label.setWordWrap(True)
         layout.addWidget(label)
         self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.resume_button = QPushButton("&Resume it")
-        self.discard_button = QPushButton("&Discard it (opened by mistake)…")
+        self.resume_button = QPushButton(self.tr("&Resume it"))
+        self.discard_button = QPushButton(self.tr("&Discard it (opened by mistake)…"))
         self.resume_button.setVisible(prior.open_draft_is_mine)
         self.discard_button.setVisible(prior.open_draft_discardable)
         self.box.addButton(self.resume_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -33,30 +33,31 @@ class SignInDialog(QDialog):
         self._services = services
         self.actor: Actor | None = None
         station = services.station
-        self.setWindowTitle("Locked" if locked_user else "Sign in")
+        self.setWindowTitle(self.tr("Locked") if locked_user else self.tr("Sign in"))
         self.setMinimumWidth(380)
 
         layout = QVBoxLayout(self)
         heading = QLabel(
             f"<b>{station.station_id}</b> &mdash; {station.camp}"
-            + (" &mdash; <span style='color:#b00'>DEMO</span>" if station.demo else "")
+            + (" &mdash; <span style='color:#b00'>" + self.tr("DEMO") + "</span>"
+               if station.demo else "")
         )
         layout.addWidget(heading)
         self.locked_label = QLabel(
-            f"The session of <b>{html.escape(locked_user or '')}</b> is locked. Enter the"
-            " password to continue; the work is kept.")
+            self.tr("The session of <b>{name}</b> is locked. Enter the password to continue;"
+                    " the work is kept.").format(name=html.escape(locked_user or "")))
         self.locked_label.setWordWrap(True)
         self.locked_label.setVisible(bool(locked_user))
         layout.addWidget(self.locked_label)
         form = QFormLayout()
         self.name_edit = QLineEdit(locked_user or "")
-        self.name_edit.setAccessibleName("User name")
+        self.name_edit.setAccessibleName(self.tr("User name"))
         self.name_edit.setReadOnly(bool(locked_user))
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setAccessibleName("Password")
-        form.addRow("&User name", self.name_edit)
-        form.addRow("&Password", self.password_edit)
+        self.password_edit.setAccessibleName(self.tr("Password"))
+        form.addRow(self.tr("&User name"), self.name_edit)
+        form.addRow(self.tr("&Password"), self.password_edit)
         layout.addLayout(form)
         self.error_label = QLabel("")
         self.error_label.setStyleSheet("color: #b00020")
@@ -75,10 +76,10 @@ class SignInDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self._locked = bool(locked_user)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            "Unlock" if locked_user else "Sign in")
+            self.tr("Unlock") if locked_user else self.tr("Sign in"))
         if locked_user:
             self.switch_button = self.buttons.addButton(
-                "Switch user", QDialogButtonBox.ButtonRole.ResetRole)
+                self.tr("Switch user"), QDialogButtonBox.ButtonRole.ResetRole)
             self.switch_button.clicked.connect(self._on_switch_user)
         self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self._on_sign_in)
@@ -100,14 +101,14 @@ class SignInDialog(QDialog):
 
     def _on_switch_user(self) -> None:
         self.switched = True
-        self.locked_label.setText("Another person signs in; the locked session's work stays"
-                                  " saved for its own account.")
+        self.locked_label.setText(self.tr("Another person signs in; the locked session's work"
+                                          " stays saved for its own account."))
         if self.retry_timer.isActive():
             self._on_name_edited("")
         self.name_edit.setReadOnly(False)
         self.name_edit.clear()
         self.password_edit.clear()
-        self.setWindowTitle("Sign in")
+        self.setWindowTitle(self.tr("Sign in"))
         self.name_edit.setFocus()
 
     def _on_sign_in(self) -> None:
@@ -147,7 +148,7 @@ class SignInDialog(QDialog):
     def _on_retry_allowed(self) -> None:
         self.retry_timer.stop()
         self.sign_in_button.setEnabled(True)
-        self.error_label.setText("You can try again now.")
+        self.error_label.setText(self.tr("You can try again now."))
 
     def _on_name_edited(self, _text: str) -> None:
         if self.retry_timer.isActive():

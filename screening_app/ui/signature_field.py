@@ -9,7 +9,7 @@ that reason is None.
 from dataclasses import dataclass
 from typing import Literal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 
 from screening_app.ui.signature_pad import Point, SignaturePad
 
-THUMBPRINT_NOTE = "A thumbprint box will be printed on the form; the print is taken on paper."
-NAME_MISSING = "Type the name of the person signing."
+# Translated where shown (the interface's language is installed after this import).
+THUMBPRINT_NOTE = QT_TRANSLATE_NOOP(
+    "SignatureField", "A thumbprint box will be printed on the form; the print is taken on paper.")
+NAME_MISSING = QT_TRANSLATE_NOOP("SignatureField", "Type the name of the person signing.")
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,11 @@ class SignatureField(QWidget):
         layout.addWidget(self.title_label)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Full name as the signer writes it")
-        self.name_edit.setAccessibleName(f"Name of the signer: {title}")
+        self.name_edit.setPlaceholderText(self.tr("Full name as the signer writes it"))
+        self.name_edit.setAccessibleName(self.tr("Name of the signer: {title}").format(title=title))
         if with_name:
             # Alt+M: Alt+N and Alt+B belong to the wizard's Next and Back.
-            name_label = QLabel("Signer's na&me:")
+            name_label = QLabel(self.tr("Signer's na&me:"))
             name_label.setBuddy(self.name_edit)
             row = QHBoxLayout()
             row.addWidget(name_label)
@@ -68,12 +70,12 @@ class SignatureField(QWidget):
             self.name_edit.hide()
 
         self.pad = SignaturePad()
-        self.pad.setAccessibleName(f"Signature pad: {title}")
+        self.pad.setAccessibleName(self.tr("Signature pad: {title}").format(title=title))
         layout.addWidget(self.pad)
 
-        self.clear_button = QPushButton("&Clear")
-        self.undo_button = QPushButton("&Undo stroke")
-        self.thumbprint_box = QCheckBox("T&humbprint instead (cannot write)")
+        self.clear_button = QPushButton(self.tr("&Clear"))
+        self.undo_button = QPushButton(self.tr("&Undo stroke"))
+        self.thumbprint_box = QCheckBox(self.tr("T&humbprint instead (cannot write)"))
         for button in (self.clear_button, self.undo_button):
             button.setAutoDefault(False)  # Enter belongs to the wizard's Next
         buttons = QHBoxLayout()
@@ -86,7 +88,7 @@ class SignatureField(QWidget):
         self.thumbprint_box.setVisible(allow_thumbprint)
         layout.addLayout(buttons)
 
-        self.thumbprint_note = QLabel(THUMBPRINT_NOTE)
+        self.thumbprint_note = QLabel(QCoreApplication.translate("SignatureField", THUMBPRINT_NOTE))
         self.thumbprint_note.setWordWrap(True)
         self.thumbprint_note.setStyleSheet(
             "background: #f6f4ee; border: 1px solid #ddd6c4; border-radius: 4px; padding: 6px")
@@ -144,7 +146,7 @@ class SignatureField(QWidget):
             if not sufficient:
                 return reason
         if self._with_name and self.signer_name() is None:
-            return NAME_MISSING
+            return QCoreApplication.translate("SignatureField", NAME_MISSING)
         return None
 
     def result(self) -> SignatureResult | None:

@@ -14,8 +14,10 @@ import math
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QEvent,
     QIODevice,
     QPointF,
@@ -57,8 +59,12 @@ MIN_POINTS = 10
 MIN_EXTENT = 0.08  # of the pad's width; heights are converted with PAD_ASPECT
 MIN_INK_LENGTH = 0.2  # normalised units, summed over all strokes
 
-EMPTY_REASON = "The pad is empty; ask the person to sign."
-TOO_SMALL_REASON = "The signature is too small to be a signature; clear the pad and sign again."
+translate = QCoreApplication.translate
+# Translated where given out (the interface's language is installed after this import).
+EMPTY_REASON = QT_TRANSLATE_NOOP("SignaturePad", "The pad is empty; ask the person to sign.")
+TOO_SMALL_REASON = QT_TRANSLATE_NOOP(
+    "SignaturePad",
+    "The signature is too small to be a signature; clear the pad and sign again.")
 
 PAD_BACKGROUND = QColor("#ffffff")
 DISABLED_BACKGROUND = QColor("#f1f1ee")
@@ -102,29 +108,31 @@ def sufficiency(strokes: Sequence[Sequence[Point]]) -> tuple[bool, str]:
     """(True, "") for something that can be a signature, else (False, the reason)."""
     points = [point for stroke in strokes for point in stroke]
     if not points:
-        return False, EMPTY_REASON
+        return False, translate("SignaturePad", EMPTY_REASON)
     xs = [x for x, _, _ in points]
     ys = [y for _, y, _ in points]
     extent = max(max(xs) - min(xs), (max(ys) - min(ys)) / PAD_ASPECT)
     if len(points) < MIN_POINTS or extent < MIN_EXTENT or ink_length(strokes) < MIN_INK_LENGTH:
-        return False, TOO_SMALL_REASON
+        return False, translate("SignaturePad", TOO_SMALL_REASON)
     return True, ""
 
 
 def checked_strokes(strokes: object) -> list[Stroke]:
     """Saved strokes in the pad's own form, or a UserError naming the first bad point."""
     if not isinstance(strokes, Sequence) or isinstance(strokes, str | bytes):
-        raise UserError("The saved signature is not a list of strokes.")
+        raise UserError(translate("SignaturePad", "The saved signature is not a list of strokes."))
     result: list[Stroke] = []
     for stroke_number, stroke in enumerate(strokes, start=1):
         if not isinstance(stroke, Sequence) or isinstance(stroke, str | bytes) or not stroke:
-            raise UserError(f"Stroke {stroke_number} of the saved signature is not a list of "
-                            "points.")
+            raise UserError(translate("SignaturePad", "Stroke {number} of the saved signature is"
+                                      " not a list of points.").format(number=stroke_number))
         points: Stroke = []
         for point_number, point in enumerate(stroke, start=1):
             if not _is_point(point):
-                raise UserError(f"Point {point_number} of stroke {stroke_number} of the saved "
-                                "signature is not (x, y, pressure) with numbers from 0 to 1.")
+                raise UserError(translate(
+                    "SignaturePad", "Point {point} of stroke {stroke} of the saved signature is"
+                    " not (x, y, pressure) with numbers from 0 to 1.").format(
+                        point=point_number, stroke=stroke_number))
             points.append(tuple(round(float(value), DECIMALS) for value in point))
         result.append(points)
     return result
@@ -273,7 +281,7 @@ class SignaturePad(QWidget):
         self.setSizePolicy(policy)
         self.setMinimumSize(300, 100)
         self.setMaximumSize(960, 320)
-        self.setAccessibleName("Signature pad")
+        self.setAccessibleName(self.tr("Signature pad"))
         self._describe()
 
     # -- public API ------------------------------------------------------------------------
@@ -564,7 +572,7 @@ class SignaturePad(QWidget):
         painter.setFont(font)
         painter.setPen(HINT)
         hint = QRectF(0, line_y - height * 0.34, width, height * 0.2)
-        painter.drawText(hint, Qt.AlignmentFlag.AlignCenter, "Sign here")
+        painter.drawText(hint, Qt.AlignmentFlag.AlignCenter, self.tr("Sign here"))
 
     # -- strokes in progress -----------------------------------------------------------------
     def _accepts_input(self) -> bool:
@@ -629,12 +637,13 @@ class SignaturePad(QWidget):
     def _describe(self) -> None:
         if self._strokes:
             count = len(self._strokes)
-            state = f"{count} stroke{'s' if count != 1 else ''} drawn."
+            state = (self.tr("1 stroke drawn.") if count == 1
+                     else self.tr("{count} strokes drawn.").format(count=count))
         else:
-            state = "Empty."
+            state = self.tr("Empty.")
         how = ("" if self._read_only else
-               " Sign with the mouse, a pen or a finger; Delete clears, Ctrl+Z undoes the last"
-               " stroke.")
+               " " + self.tr("Sign with the mouse, a pen or a finger; Delete clears, Ctrl+Z"
+                             " undoes the last stroke."))
         self.setAccessibleDescription(state + how)
 
     # -- leaving -----------------------------------------------------------------------------

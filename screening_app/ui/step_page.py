@@ -53,7 +53,7 @@ class StepPage(QScrollArea):
         self.read_back_label.setFont(statement_font(17))
         self.read_back_label.setTextFormat(Qt.TextFormat.PlainText)
         self.read_back_label.setStyleSheet(READ_BACK_STYLE)
-        self.read_back_label.setAccessibleName("Read this aloud")
+        self.read_back_label.setAccessibleName(self.tr("Read this aloud"))
         shows_record = step.reads_back is not None or step.shows_declaration
         for widget in (self.read_back_caption, self.read_back_label):
             widget.setVisible(shows_record)
@@ -152,18 +152,18 @@ class StepPage(QScrollArea):
     def _show_read_back(self) -> None:
         if self.step.shows_declaration:
             self.read_back_caption.setText(
-                "Read the declaration aloud; the person signs under it:")
+                self.tr("Read the declaration aloud; the person signs under it:"))
             self.read_back_label.setText("\n\n".join(text for _, text in self._declaration)
-                                         or "The declaration appears once the choice is"
-                                            " confirmed.")
+                                         or self.tr("The declaration appears once the choice"
+                                                    " is confirmed."))
             return
         if self.step.reads_back is None:
             return
         question = self.protocol.question(self.step.reads_back)
         value = self._answers.get(question.id)
-        self.read_back_caption.setText("Read the recorded answer aloud:")
+        self.read_back_caption.setText(self.tr("Read the recorded answer aloud:"))
         if value in (None, "", []):
-            self.read_back_label.setText("No answer has been recorded yet.")
+            self.read_back_label.setText(self.tr("No answer has been recorded yet."))
             return
         # In the language of the interview (the person's), whatever the screen shows.
         language = answer_for_role(self.protocol, self._answers, INTERVIEW_LANGUAGE)

@@ -1,6 +1,6 @@
 """The selected person: identity details and the history of their interviews."""
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -14,14 +14,22 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.subject import Subject
 from screening_app.services.interviews import InterviewSummary
-from screening_app.services.reviews import state_label
-from screening_app.ui.roster_model import STATUS_LABELS
+from screening_app.ui.language import review_state_name
+from screening_app.ui.protocol_wording import ProtocolWording
+from screening_app.ui.roster_model import status_name
 
 InterviewIdRole = Qt.ItemDataRole.UserRole + 2
-DETAILS = (("ISN", "isn"), ("Name", "name_native"), ("Romanised", "name_latin"),
-           ("Nationality", "nationality"), ("Rank", "rank"), ("Unit", "unit"),
-           ("Camp", "camp"), ("Compound", "compound"), ("Born", "birth_year"))
-NO_ONE = "Select a person in the roster."
+translate = QCoreApplication.translate
+# Translated where shown (the interface's language is installed after this import).
+DETAILS = (("ISN", "isn"), (QT_TRANSLATE_NOOP("SubjectDetails", "Name"), "name_native"),
+           (QT_TRANSLATE_NOOP("SubjectDetails", "Romanised"), "name_latin"),
+           (QT_TRANSLATE_NOOP("SubjectDetails", "Nationality"), "nationality"),
+           (QT_TRANSLATE_NOOP("SubjectDetails", "Rank"), "rank"),
+           (QT_TRANSLATE_NOOP("SubjectDetails", "Unit"), "unit"),
+           (QT_TRANSLATE_NOOP("SubjectDetails", "Camp"), "camp"),
+           (QT_TRANSLATE_NOOP("SubjectDetails", "Compound"), "compound"),
+           (QT_TRANSLATE_NOOP("SubjectDetails", "Born"), "birth_year"))
+NO_ONE = QT_TRANSLATE_NOOP("SubjectDetails", "Select a person in the roster.")
 
 
 class FixedBox(QWidget):
@@ -50,11 +58,11 @@ class SubjectDetails(QWidget):
         super().__init__(parent)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.prompt = QLabel(NO_ONE)
+        self.prompt = QLabel(self.tr(NO_ONE))
         grid.addWidget(self.prompt, 0, 0, 1, 2)
         self._lines: list[tuple[QLabel, QLabel]] = []
         for row, (title, _field) in enumerate(DETAILS, start=1):
-            name, value = QLabel(title), QLabel()
+            name, value = QLabel(self.tr(title)), QLabel()
             name.setStyleSheet("color: #666")
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setWordWrap(True)
@@ -86,16 +94,18 @@ class SubjectPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.subject: Subject | None = None
+        # The protocol's labels in the interface's language (set by the main window).
+        self.wording: ProtocolWording | None = None
         layout = QVBoxLayout(self)
         self.details = SubjectDetails()
         layout.addWidget(FixedBox(self.details, self.fontMetrics().lineSpacing() * 11))
-        layout.addWidget(QLabel("<b>Interviews</b>"))
+        layout.addWidget(QLabel("<b>" + self.tr("Interviews") + "</b>"))
         self.history = QListWidget()
-        self.history.setAccessibleName("Interview history")
+        self.history.setAccessibleName(self.tr("Interview history"))
         layout.addWidget(self.history, 1)
         buttons = QHBoxLayout()
-        self.start_button = QPushButton("&Start interview")
-        self.form_button = QPushButton("Show &form")
+        self.start_button = QPushButton(self.tr("&Start interview"))
+        self.form_button = QPushButton(self.tr("Show &form"))
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.form_button)
         layout.addLayout(buttons)
@@ -116,12 +126,13 @@ class SubjectPanel(QWidget):
             self.start_button.setEnabled(False)
             return
         for summary in history:
-            status = STATUS_LABELS.get(summary.status, summary.status)
-            detail = summary.outcome_label
+            status = status_name(summary.status)
+            detail = (self.wording.label(summary.outcome_label) if self.wording
+                      else summary.outcome_label)
             text = (f"{summary.started_at[:16].replace('T', ' ')}  {status}"
                     + (f" ({detail})" if detail else "")
                     + f"  · {summary.interviewer_label or summary.interviewer}"
-                    + ("  · paper" if summary.transcribed else "")
+                    + ("  · " + self.tr("paper") if summary.transcribed else "")
                     + _review_text(summary))
             item = QListWidgetItem(text)
             item.setData(InterviewIdRole, summary.id)
@@ -145,4 +156,4 @@ def _review_text(summary: InterviewSummary) -> str:
     if not summary.review_state:
         return ""
     note = f": {summary.review_note}" if summary.review_note else ""
-    return f"  · {state_label(summary.review_state)}{note}"
+    return f"  · {review_state_name(summary.review_state)}{note}"

@@ -5,7 +5,7 @@ the dialog shows the outcome in one sentence and refreshes its counts."""
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -24,12 +24,44 @@ from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.tasks import Task, run_on_services
 
 URL_SETTING = "sync/headquarters_url"
+# Each kind of record a bundle carries, counted (one, many), as domain/wording.py words it
+# in English; translated where shown.
+RECORD_COUNTS = {
+    "interviews": (QT_TRANSLATE_NOOP("SyncDialog", "1 interview"),
+                   QT_TRANSLATE_NOOP("SyncDialog", "{count} interviews")),
+    "documents": (QT_TRANSLATE_NOOP("SyncDialog", "1 form"),
+                  QT_TRANSLATE_NOOP("SyncDialog", "{count} forms")),
+    "reviews": (QT_TRANSLATE_NOOP("SyncDialog", "1 review"),
+                QT_TRANSLATE_NOOP("SyncDialog", "{count} reviews")),
+    "subjects": (QT_TRANSLATE_NOOP("SyncDialog", "1 roster entry"),
+                 QT_TRANSLATE_NOOP("SyncDialog", "{count} roster entries")),
+    "users": (QT_TRANSLATE_NOOP("SyncDialog", "1 account"),
+              QT_TRANSLATE_NOOP("SyncDialog", "{count} accounts")),
+    "protocols": (QT_TRANSLATE_NOOP("SyncDialog", "1 protocol"),
+                  QT_TRANSLATE_NOOP("SyncDialog", "{count} protocols")),
+    "events": (QT_TRANSLATE_NOOP("SyncDialog", "1 history event"),
+               QT_TRANSLATE_NOOP("SyncDialog", "{count} history events")),
+}
+
+
+translate = QCoreApplication.translate
+
+
+def _count(kind: str, count: int) -> str:
+    if kind not in RECORD_COUNTS:
+        return f"{count} {kind}"
+    one, many = RECORD_COUNTS[kind]
+    if count == 1:
+        return translate("SyncDialog", one)
+    return translate("SyncDialog", many).format(count=count)
 
 
 def describe_pending(pending: dict[str, int], events: int) -> str:
     """"1 interview, 3 roster entries, 1 history event": counts people read."""
-    described = record_counts({**pending, "events": events})
-    return described or "nothing: headquarters holds everything"
+    counts = {**pending, "events": events}
+    separator = translate("SyncDialog", ", ")
+    described = separator.join(_count(kind, n) for kind, n in counts.items() if n)
+    return described or translate("SyncDialog", "nothing: headquarters holds everything")
 
 
 class SyncDialog(QDialog):
@@ -42,27 +74,27 @@ class SyncDialog(QDialog):
         self._services = services
         self._actor = actor
         self.task: Task | None = None
-        self.setWindowTitle("Sync with headquarters")
+        self.setWindowTitle(self.tr("Sync with headquarters"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.headquarters_label = QLabel()
         self.pending_label = QLabel()
         self.pending_label.setWordWrap(True)
         self.last_label = QLabel()
-        form.addRow("Headquarters:", self.headquarters_label)
-        form.addRow("Not yet acknowledged:", self.pending_label)
-        form.addRow("Last sync:", self.last_label)
+        form.addRow(self.tr("Headquarters:"), self.headquarters_label)
+        form.addRow(self.tr("Not yet acknowledged:"), self.pending_label)
+        form.addRow(self.tr("Last sync:"), self.last_label)
         self.url_edit = QLineEdit(str(QSettings().value(URL_SETTING, "") or ""))
         self.url_edit.setPlaceholderText("http://headquarters:8765")
-        self.url_edit.setAccessibleName("Headquarters address")
-        form.addRow("&Address:", self.url_edit)
+        self.url_edit.setAccessibleName(self.tr("Headquarters address"))
+        form.addRow(self.tr("&Address:"), self.url_edit)
         layout.addLayout(form)
 
         buttons = QHBoxLayout()
-        self.push_button = QPushButton("&Push over the link")
-        self.export_button = QPushButton("&Export to a folder or stick…")
-        self.apply_button = QPushButton("&Apply a bundle from headquarters…")
-        self.trust_button = QPushButton("&Headquarters file…")
+        self.push_button = QPushButton(self.tr("&Push over the link"))
+        self.export_button = QPushButton(self.tr("&Export to a folder or stick…"))
+        self.apply_button = QPushButton(self.tr("&Apply a bundle from headquarters…"))
+        self.trust_button = QPushButton(self.tr("&Headquarters file…"))
         self.trust_button.setVisible(actor.role == Role.ADMIN)
         for button in (self.push_button, self.export_button, self.apply_button,
                        self.trust_button):
@@ -74,7 +106,7 @@ class SyncDialog(QDialog):
         layout.addStretch()
         closing = QHBoxLayout()
         closing.addStretch()
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         closing.addWidget(close)
         layout.addLayout(closing)
@@ -91,9 +123,9 @@ class SyncDialog(QDialog):
         """What is not yet acknowledged is counted on a pool thread: it compares a digest
         of every roster entry, which for a large roster takes seconds."""
         trusted = self._services.sync.headquarters()
-        self.headquarters_label.setText(trusted.name if trusted else "not set: an admin"
-                                        " installs headquarters-public.json")
-        self.pending_label.setText("counting…")
+        self.headquarters_label.setText(trusted.name if trusted else self.tr(
+            "not set: an admin installs headquarters-public.json"))
+        self.pending_label.setText(self.tr("counting…"))
         ready = trusted is not None and self.task is None
         for button in (self.push_button, self.export_button, self.apply_button):
             button.setEnabled(ready)
@@ -104,48 +136,50 @@ class SyncDialog(QDialog):
 
     def _show_status(self, status) -> None:
         self.pending_label.setText(describe_pending(status.pending, status.events_pending))
-        self.last_label.setText(f"exported {_when(status.last_export_at)}, acknowledged"
-                                f" {_when(status.last_acknowledged_at)}")
+        self.last_label.setText(self.tr("exported {exported}, acknowledged {acknowledged}").format(
+            exported=_when(status.last_export_at),
+            acknowledged=_when(status.last_acknowledged_at)))
         self.sig_status_ready.emit()
 
     # -- actions ---------------------------------------------------------------------------
     def push(self) -> None:
         url = self.url_edit.text().strip()
         if not url:
-            self._show_failure("Type the address of headquarters first.")
+            self._show_failure(self.tr("Type the address of headquarters first."))
             return
         QSettings().setValue(URL_SETTING, url)
 
         def work(services: StationServices) -> str:
             exported, applied = services.sync.push(self._actor, url)
-            return f"Sent {exported.summary()} Headquarters answered: {applied.summary()}"
-        self._run(work, "Sending to headquarters…")
+            return translate("SyncDialog", "Sent {sent} Headquarters answered: {answer}").format(
+                sent=exported.summary(), answer=applied.summary())
+        self._run(work, self.tr("Sending to headquarters…"))
 
     def choose_export_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export the bundle to")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export the bundle to"))
         if folder:
             self.export_to(Path(folder))
 
     def export_to(self, folder: Path) -> None:
         def work(services: StationServices) -> str:
             exported = services.sync.export(self._actor, folder)
-            return (f"Wrote {exported.summary()} Carry it to headquarters and apply the"
-                    " bundle they send back.")
-        self._run(work, "Writing the bundle…")
+            return translate("SyncDialog", "Wrote {bundle} Carry it to headquarters and apply"
+                             " the bundle they send back.").format(bundle=exported.summary())
+        self._run(work, self.tr("Writing the bundle…"))
 
     def choose_bundle(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Bundle from headquarters", "",
-                                              "Bundles (*.scb)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Bundle from headquarters"), "",
+                                              self.tr("Bundles (*.scb)"))
         if path:
             self.apply_bundle(Path(path))
 
     def apply_bundle(self, path: Path) -> None:
         self._run(lambda services: services.sync.apply(self._actor, path).summary(),
-                  "Applying the bundle…")
+                  self.tr("Applying the bundle…"))
 
     def choose_headquarters_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Headquarters public file", "",
-                                              "Headquarters file (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Headquarters public file"), "",
+                                              self.tr("Headquarters file (*.json)"))
         if not path:
             return
         from screening_app.domain.errors import UserError
@@ -155,7 +189,8 @@ class SyncDialog(QDialog):
         except UserError as error:
             self._show_failure(str(error))
             return
-        self._show_outcome(f"This station now sends its records to {trusted.name!r}.")
+        self._show_outcome(self.tr("This station now sends its records to {name}.").format(
+            name=repr(trusted.name)))
 
     def _run(self, work, message: str) -> None:
         """``work(services)`` on a pool thread, with the signed-in session's keys (the work
@@ -175,10 +210,12 @@ class SyncDialog(QDialog):
 
     def _show_failure(self, text: str) -> None:
         self.task = None
-        self.outcome_label.setText(f"Not done: {text}")
+        self.outcome_label.setText(self.tr("Not done: {reason}").format(reason=text))
         self.refresh()
         self.sig_failed.emit(text)
 
 
 def _when(timestamp: str | None) -> str:
-    return timestamp[:16].replace("T", " ") + " UTC" if timestamp else "never"
+    if not timestamp:
+        return translate("SyncDialog", "never")
+    return timestamp[:16].replace("T", " ") + " UTC"

@@ -4,7 +4,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 
 class ColumnsTableModel(QAbstractTableModel):
-    """A table over ``self._rows`` with ``COLUMNS`` as (field, header) pairs."""
+    """A table over ``self._rows`` with ``COLUMNS`` as (field, header) pairs. Headers are
+    marked with ``QT_TRANSLATE_NOOP`` under the model's class name and translated here."""
 
     COLUMNS: tuple[tuple[str, str], ...] = ()
 
@@ -20,7 +21,7 @@ class ColumnsTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section][1]
+            return self.tr(self.COLUMNS[section][1])
         return None
 
     def row_at(self, index):

@@ -27,16 +27,16 @@ class VerifyDialog(QDialog):
         super().__init__(parent)
         self._services = services
         self._actor = actor
-        self.setWindowTitle("Verify a form")
+        self.setWindowTitle(self.tr("Verify a form"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Open a signed PDF, or type (or scan) the record id printed"
-                                " in the QR code of a paper form."))
+        layout.addWidget(QLabel(self.tr("Open a signed PDF, or type (or scan) the record id"
+                                        " printed in the QR code of a paper form.")))
         row = QHBoxLayout()
         self.record_edit = QLineEdit()
-        self.record_edit.setPlaceholderText("Record id, or the QR code's text")
-        self.check_button = QPushButton("&Check record")
-        self.open_button = QPushButton("&Open PDF…")
+        self.record_edit.setPlaceholderText(self.tr("Record id, or the QR code's text"))
+        self.check_button = QPushButton(self.tr("&Check record"))
+        self.open_button = QPushButton(self.tr("&Open PDF…"))
         row.addWidget(self.record_edit, 1)
         row.addWidget(self.check_button)
         row.addWidget(self.open_button)
@@ -45,7 +45,7 @@ class VerifyDialog(QDialog):
         self.result_label.setWordWrap(True)
         layout.addWidget(self.result_label)
         layout.addStretch()
-        close = QPushButton("&Close")
+        close = QPushButton(self.tr("&Close"))
         close.clicked.connect(self.accept)
         layout.addWidget(close)
         fit_to_screen(self, 680, 420)
@@ -76,14 +76,15 @@ class VerifyDialog(QDialog):
         except UserError as error:
             self._show(False, str(error), text, ())
             return None
-        return self.verify_bytes(document.content, f"record {record_id}")
+        return self.verify_bytes(document.content, self.tr("record {id}").format(id=record_id))
 
     def _on_check_record(self) -> None:
         if self.record_edit.text().strip():
             self.verify_record_id(self.record_edit.text())
 
     def _on_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a signed form", "", "PDF (*.pdf)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a signed form"), "",
+                                              "PDF (*.pdf)")
         if path:
             try:
                 pdf = read_pdf(Path(path))
@@ -94,7 +95,8 @@ class VerifyDialog(QDialog):
 
     def _show(self, valid: bool, reason: str | None, source: str, notes,
               superseded_by: str | None = None) -> None:
-        colour, verdict = ("#1b5e20", "GENUINE") if valid else ("#b00020", "NOT VALID")
+        colour, verdict = (("#1b5e20", self.tr("GENUINE")) if valid
+                           else ("#b00020", self.tr("NOT VALID")))
         text = f"<p style='color:{colour}; font-size:15pt'><b>{verdict}</b> — " \
                f"{html.escape(source)}</p>"
         if reason:
