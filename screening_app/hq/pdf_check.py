@@ -23,6 +23,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+# pyHanko adds CMS attribute names to asn1crypto's tables when imported; asn1crypto builds
+# its name lookup once, the first time a name is used (just below), so pyHanko's must be in
+# the tables by then, or pyHanko cannot sign afterwards in this process.
+import pyhanko.sign.general  # noqa: F401  (imported for its registrations, first)
 from asn1crypto import algos, cms
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm

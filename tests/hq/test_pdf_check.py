@@ -152,3 +152,17 @@ def test_unsigned_and_non_pdf_files_are_named(forms):
 def test_a_truncated_form_is_refused(forms):
     problem = refused_by_both(forms["countersigned"][:-200], forms["root"])
     assert "damaged" in problem or "added after" in problem
+
+
+def test_a_process_that_checks_a_form_first_can_still_sign_afterwards():
+    """Headquarters checks the forms it takes in and later signs merged lists in the same
+    process: the check's use of asn1crypto must not leave pyHanko's signed attributes
+    unknown (a fresh interpreter, where nothing imported pyHanko before)."""
+    import subprocess
+    import sys
+
+    script = ("import screening_app.hq.pdf_check\n"
+              "from asn1crypto import cms\n"
+              "cms.CMSAttributeType('signing_certificate_v2')\n")
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
