@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.services.app import StationServices
-from screening_app.sync.members import record_counts
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.tasks import Task, run_on_services
 
 URL_SETTING = "sync/headquarters_url"
-# Each kind of record a bundle carries, counted (one, many), as domain/wording.py words it
-# in English; translated where shown.
+# Each kind of record a bundle carries (sync/members.py), counted (one, many) as the members
+# word it in English; translated where shown. tests/sync/test_members.py keeps it whole.
 RECORD_COUNTS = {
     "interviews": (QT_TRANSLATE_NOOP("SyncDialog", "1 interview"),
                    QT_TRANSLATE_NOOP("SyncDialog", "{count} interviews")),

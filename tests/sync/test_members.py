@@ -52,3 +52,12 @@ def test_records_are_counted_by_what_people_call_them():
         "1 interview, 1 protocol, 12 history events"
     assert record_counts({"interviews": 0}) == ""
     assert set(MEMBERS_BY_KIND) == {member.kind for member in UP_MEMBERS}
+
+
+def test_the_sync_dialog_counts_every_member_in_the_interface_language():
+    from screening_app.ui.sync_dialog import RECORD_COUNTS
+
+    assert set(RECORD_COUNTS) == set(MEMBERS_BY_KIND)
+    for kind, (one, many) in RECORD_COUNTS.items():
+        member = MEMBERS_BY_KIND[kind]
+        assert (one, many) == (f"1 {member.singular}", f"{{count}} {member.plural}")
