@@ -2,11 +2,11 @@
 
 A kind says what an answer to it looks like (how the engine checks and normalises it, how
 ``protocol show`` describes it) and which protocol keys belong to it. The other layers keep
-one table each, keyed by kind: the widget that asks it (ui/question_widgets.py), the line
-the review page shows (ui/review_page.py) and the lines the printed form carries
-(records/answers.py). tests/protocol/test_question_kinds.py fails while any of them lacks a
-kind declared here, so adding a kind means one entry per layer, and nothing falls back to
-``str(value)`` unnoticed.
+one table each, keyed by kind: the widget that asks it and the line the review page shows
+(ui/question_widgets.py, ``WIDGETS`` and ``ANSWER_HTML``), and the lines the printed form
+carries (records/sections.py, ``ANSWER_LINES``). tests/protocol/test_question_kinds.py
+fails while any of them lacks a kind declared here, so adding a kind means one entry per
+layer, and nothing falls back to ``str(value)`` unnoticed.
 """
 
 import re

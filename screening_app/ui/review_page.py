@@ -1,22 +1,17 @@
 """The last page: every answer, the outcome and the signatures, with the declaration the
 person signed read back in their language before the record is finalised."""
 
-import base64
 import html
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from screening_app.protocol import InterviewEngine, Protocol, Question
+from screening_app.protocol import InterviewEngine, Protocol
 from screening_app.ui.fonts import statement_font
-from screening_app.ui.language import interface_language, yes_no_label
+from screening_app.ui.language import interface_language
+from screening_app.ui.question_widgets import answer_html
 
 translate = QCoreApplication.translate
-# Translated where shown (the interface's language is installed after this import).
-SIGNATURE_MODE_LABELS = {
-    "thumbprint": QT_TRANSLATE_NOOP("ReviewPage", "Thumbprint (on the paper form)"),
-    "on_paper": QT_TRANSLATE_NOOP("ReviewPage", "Signed on paper"),
-    "signature": QT_TRANSLATE_NOOP("ReviewPage", "Signed")}
 # One table for every step, its first column this wide: the answers line up down the page.
 PROMPT_COLUMN_PERCENT = 58
 
@@ -67,28 +62,7 @@ class ReviewPage(QWidget):
                     f"<tr><td width='{PROMPT_COLUMN_PERCENT}%' style='padding:2px 12px 2px 0'>"
                     f"{html.escape(question.prompt.get(interface_language()))}</td>"
                     "<td style='padding:2px 0'>"
-                    f"<b>{_value_html(protocol, question, value, signature_images)}</b>"
+                    f"<b>{answer_html(protocol, question, value, signature_images)}</b>"
                     "</td></tr>")
         parts.append("<table width='100%' cellspacing='0'>" + "".join(rows) + "</table>")
         self.summary.setHtml("".join(parts))
-
-
-def _value_html(protocol: Protocol, question: Question, value, signature_images) -> str:
-    if value is None or value == "" or value == []:
-        return "<span style='color:#888'>—</span>"
-    if question.kind == "yes_no":
-        return (html.escape(yes_no_label(value)) if value in ("yes", "no")
-                else html.escape(str(value)))
-    if question.kind == "single_choice":
-        return html.escape(protocol.option_label(question.id, value, interface_language()))
-    if question.kind == "multi_choice":
-        return html.escape(", ".join(protocol.option_label(question.id, v, interface_language())
-                                     for v in value))
-    if question.kind == "signature":
-        image = signature_images.get(value.get("signature_id", ""))
-        if image:
-            data = base64.b64encode(image).decode("ascii")
-            return f"<img src='data:image/png;base64,{data}' height='60'>"
-        return html.escape(translate("ReviewPage", SIGNATURE_MODE_LABELS.get(
-            value.get("mode"), SIGNATURE_MODE_LABELS["signature"])))
-    return html.escape(str(value)).replace("\n", "<br>")

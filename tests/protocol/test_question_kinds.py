@@ -32,3 +32,10 @@ def test_every_kind_is_checked_described_and_printed():
         assert callable(kind.normalise), name
         assert ANSWER_FORMATS[name], name
     assert set(ANSWER_LINES) == set(QUESTION_KINDS)
+
+
+def test_every_kind_is_asked_and_shown_in_the_desktop_app():
+    from screening_app.ui.question_widgets import ANSWER_HTML, WIDGETS
+
+    assert set(WIDGETS) == set(QUESTION_KINDS)
+    assert set(ANSWER_HTML) == set(QUESTION_KINDS)
