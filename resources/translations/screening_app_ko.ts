@@ -1439,6 +1439,14 @@ Resume one now?</source>
         <translation>처리 결과</translation>
     </message>
     <message>
+        <source>Computing the flags…</source>
+        <translation>표시 사항을 계산하고 있습니다…</translation>
+    </message>
+    <message>
+        <source>Flags as computed at {time} (records or prints since then: {changes}); they are being computed again.</source>
+        <translation>{time}에 계산한 표시 사항입니다(그 뒤의 기록 또는 인쇄: {changes}건). 다시 계산하고 있습니다.</translation>
+    </message>
+    <message>
         <source>All interviewers</source>
         <translation>모든 면담관</translation>
     </message>

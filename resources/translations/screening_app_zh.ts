@@ -1439,6 +1439,14 @@ Resume one now?</source>
         <translation>处理结果</translation>
     </message>
     <message>
+        <source>Computing the flags…</source>
+        <translation>正在计算标记…</translation>
+    </message>
+    <message>
+        <source>Flags as computed at {time} (records or prints since then: {changes}); they are being computed again.</source>
+        <translation>以下为 {time} 计算的标记（此后的记录或打印：{changes} 项），正在重新计算。</translation>
+    </message>
+    <message>
         <source>All interviewers</source>
         <translation>所有面谈人员</translation>
     </message>

@@ -226,6 +226,12 @@ class ReviewQueueDialog(QDialog):
         self.camp_flags_label, self.camp_flags_area = _scrolling_label(3, "color: #8a4b00")
         self.camp_flags_area.setVisible(False)  # until there is a camp-wide flag to show
         layout.addWidget(self.camp_flags_area)
+        # While the flags shown are the last ones computed and newer ones are on their way.
+        self.flags_note = QLabel("")
+        self.flags_note.setStyleSheet("color: #666")
+        self.flags_note.setWordWrap(True)
+        self.flags_note.setVisible(False)
+        layout.addWidget(self.flags_note)
         self.wording = ProtocolWording(services.interviews.current_protocol())
         self.model = ReviewQueueModel(self, self.wording)
         self.table = QTableView()
@@ -273,19 +279,38 @@ class ReviewQueueDialog(QDialog):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.flagged_only.toggled.connect(lambda _on: self.reload())
         self._fill_choice_filters()
-        # The flags read every record of the camp (and do not depend on the filters). As
-        # kept when nothing has changed since they were computed, they come with the rows;
-        # else they are computed in the background, so the queue opens quickly at any size.
-        kept = services.reviews.kept_flags(actor)
-        if kept is not None:
-            self._take_flags(kept)
+        # The flags read every record of the camp (and do not depend on the filters). The
+        # last ones computed come with the rows; when a record or a print came since, they
+        # are shown as they were, saying so, while they are computed again in the
+        # background, so the queue opens quickly at any size and never without its flags.
+        fresh = self._take_last_flags()
         self.reload()
         fit_to_screen(self, 1180, 640)
-        if kept is not None:
+        if fresh:
             # Said once the window is up (and its listeners connected).
             QTimer.singleShot(0, self, self.sig_flags_loaded.emit)
         else:
             self._compute_flags()
+
+    def _take_last_flags(self) -> bool:
+        """Show the flags as last computed; True when nothing has changed since."""
+        last = self._services.reviews.last_flags(self._actor)
+        if last is None:
+            self._show_flags_note(self.tr("Computing the flags…"))
+            return False
+        self._take_flags(last.flags)
+        if last.fresh:
+            self._show_flags_note("")
+        else:
+            self._show_flags_note(self.tr(
+                "Flags as computed at {time} (records or prints since then: {changes}); they"
+                " are being computed again.").format(time=last.computed_local,
+                                                     changes=last.changes_since))
+        return last.fresh
+
+    def _show_flags_note(self, text: str) -> None:
+        self.flags_note.setText(text)
+        self.flags_note.setVisible(bool(text))
 
     def _fill_choice_filters(self) -> None:
         """The filters' values; the interpreters follow with the flags (listing them opens
@@ -331,11 +356,9 @@ class ReviewQueueDialog(QDialog):
     def refresh(self) -> None:
         """The queue again, as it is now (opened a second time, it is brought forward and
         brought up to date rather than doubled; its filters stay as they are)."""
-        kept = self._services.reviews.kept_flags(self._actor)
-        if kept is not None:
-            self._take_flags(kept)
+        fresh = self._take_last_flags()
         self.reload()
-        if kept is not None:
+        if fresh:
             self.sig_flags_loaded.emit()
         else:
             self._compute_flags()
@@ -345,7 +368,7 @@ class ReviewQueueDialog(QDialog):
         self._flags_task = run_on_services(
             self._services, lambda services, _report, _token: compute_flags(services, actor),
             on_success=self._on_flags,
-            on_failure=lambda message: self._show_camp_flags(
+            on_failure=lambda message: self._show_flags_note(
                 self.tr("Flags could not be computed: {reason}").format(reason=message)))
 
     def _take_flags(self, flags) -> None:
@@ -358,6 +381,7 @@ class ReviewQueueDialog(QDialog):
     def _on_flags(self, flags) -> None:
         """The flags computed in the background, arrived: shown against the rows."""
         self._take_flags(flags)
+        self._show_flags_note("")
         self.model.set_flags(self._flags_by_interview)
         if self.flagged_only.isChecked():
             self.reload()

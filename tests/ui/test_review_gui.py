@@ -315,3 +315,26 @@ def test_the_queue_opened_again_shows_the_flags_kept_at_once(qtbot, queue, monke
     with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
         again.refresh()
     assert computed == [1] and again.model.rowCount() == 4
+
+
+def test_while_the_flags_are_computed_again_the_last_ones_show_and_say_so(qtbot, queue):
+    """A record landed since the flags were kept: the queue shows them at once as they
+    were, saying when they were computed, and swaps in the new ones when they arrive."""
+    station, window, dialog = queue
+    assert not dialog.flags_note.isVisible()  # computed just now
+    flagged = cell(dialog, 0, "flags")
+    station.services.transcription.record(
+        station.interviewer, "NK-100013",
+        {"answers": complete_answers("enlist"), **PAPER_TIMES}, "paper")
+    with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
+        dialog.refresh()
+        dialog.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        # Before the new pass ends: the last flags, and a note saying what they are.
+        assert cell(dialog, 0, "flags") == flagged
+        assert dialog.flags_note.isVisible()
+        assert "Flags as computed at " in dialog.flags_note.text()
+        assert "records or prints since then: 1" in dialog.flags_note.text()
+    assert not dialog.flags_note.isVisible()
+    rows = {cell(dialog, row, "isn"): cell(dialog, row, "flags")
+            for row in range(dialog.model.rowCount())}
+    assert "Transcribed" in rows["NK-100013"]
