@@ -47,6 +47,7 @@ from screening_app.store.reviews import (
     ReviewRepository,
     ReviewRow,
 )
+from screening_app.store.settings import SettingsRepository
 from screening_app.store.station import Station
 from screening_app.store.users import UserNames
 
@@ -190,7 +191,7 @@ class ReviewService:
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
         self._cache = ReviewCacheRepository(station.db, station.review)
-        self._protocols = StationProtocols(self._interviews)
+        self._protocols = StationProtocols(self._interviews, SettingsRepository(station.db))
         # Countersigns the stored form on approval (DocumentService.countersign).
         self._countersign = countersign
 
