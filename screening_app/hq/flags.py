@@ -100,7 +100,8 @@ def _protocol_settings(protocol: Protocol, settings: FlagSettings) -> FlagSettin
         settings, minimum_duration_seconds=own.minimum_duration_seconds,
         minimum_explanation_seconds=own.minimum_explanation_seconds,
         explanation_step=own.explanation_step, skew_choice=own.skew_choice,
-        choice_labels=own.choice_labels, flag_labels=own.flag_labels)
+        choice_labels=own.choice_labels, flag_labels=own.flag_labels,
+        flag_explanations=own.flag_explanations)
 
 
 def csv_text(flags: list[ScopedFlag]) -> str:

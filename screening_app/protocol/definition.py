@@ -154,10 +154,12 @@ class Step:
 
 @dataclass(frozen=True)
 class Reason:
-    """A non-completion reason or a flag kind: an id and its label."""
+    """A non-completion reason or a flag kind: an id and its label; a flag kind may also
+    give the sentence the review explains it with."""
 
     id: str
     label: Text
+    explanation: Text | None = None
 
 
 @dataclass(frozen=True)

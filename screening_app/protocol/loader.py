@@ -466,7 +466,11 @@ class _ProtocolBuilder:
             if raw["id"] in ids:
                 self.fail((key, index, "id"), f"the id {raw['id']!r} is listed twice.")
             ids.add(raw["id"])
-            items.append(Reason(raw["id"], self.text(raw["label"], (key, index, "label"))))
+            explanation = None
+            if "explanation" in raw:
+                explanation = self.text(raw["explanation"], (key, index, "explanation"))
+            items.append(Reason(raw["id"], self.text(raw["label"], (key, index, "label")),
+                                explanation))
         return tuple(items)
 
     # the choice configuration

@@ -477,6 +477,8 @@ def protocol_flag_settings(protocol: Protocol, **station) -> FlagSettings:
         choice_labels={option.id: option.label.en for option in
                        protocol.question(protocol.choice.question).options},
         flag_labels={flag.id: flag.label.en for flag in protocol.flag_kinds},
+        flag_explanations={flag.id: flag.explanation.en for flag in protocol.flag_kinds
+                           if flag.explanation is not None},
         **station)
 
 

@@ -85,8 +85,11 @@ def test_one_session_of_each_outcome_from_the_wizard_service_to_the_camp_lists(
     services, supervisor = station.services, station.supervisor
     assert len(protocol.outcomes) == 3
     records = {choice: session(station, number, choice, session_language=language)
-               for number, choice, language in zip((1, 4, 2), outcomes(), ("ko", "zh", "ko"),
+               for number, choice, language in zip((1, 4), outcomes()[:2], ("ko", "zh"),
                                                    strict=True)}
+    # Pressure reported at the safety questions: the protocol's flag, in its own words.
+    records["neutral_nation"] = session(station, 2, "neutral_nation",
+                                        pressed_by_other_prisoners="yes")
     destination = records["neutral_nation"]
     assert all(r.protocol_sha256 == protocol.sha256 and r.is_final for r in records.values())
     assert destination.answers["neutral_destination"] == "india"
@@ -113,6 +116,9 @@ def test_one_session_of_each_outcome_from_the_wizard_service_to_the_camp_lists(
     for record in records.values():
         kinds = {flag.kind for flag in flags.for_interview(record.id)}
         assert "short_interview" in kinds  # answered in a second, against 10 minutes
+    pressed = {flag.kind: flag.explanation for flag in flags.for_interview(destination.id)}
+    assert pressed["pressure_reported"] == protocol.flag_kind("pressure_reported").explanation.en
+    assert destination.flags == ("pressure_reported",)
     for record in records.values():
         services.reviews.decide(supervisor, record.id, "approved", reason=NOTE)
 
