@@ -163,6 +163,10 @@ def test_the_group_flags_test_each_of_three_outcomes_and_name_them_by_the_protoc
     assert flag.kind == "interviewer_skew"
     assert "70% “Go to a neutral nation” in 30 interviews" in flag.explanation
     assert group_flags(sessions("ivan", *usual) + sessions("olga", *usual), settings) == []
+    # Where no one chose the protocol's skew option, the two outcomes chosen are compared.
+    records = sessions("ivan", 0, 6, 24) + sessions("olga", 0, 25, 25)
+    (flag,) = group_flags(records, settings)
+    assert "20% “Release to civilian status” in 30 interviews" in flag.explanation
 
 
 def test_sessions_on_the_second_protocol_reach_headquarters_conflicts_and_merged_lists(
