@@ -1,6 +1,7 @@
 """A station set to the second protocol (nnrc-explanations): one session through the
 wizard's real widgets, from the roster to the stored form, with the neutral-nation outcome
-and its destination, which the default protocol does not have."""
+and its destination, which the default protocol does not have; and the dashboard's charts
+with one series per outcome."""
 
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from screening_app.protocol import available_protocols
 from screening_app.protocol.examples import example_answers
+from screening_app.ui.main_window import MainWindow
 from tests.ui.gui_driver import answer_question, press_enter
 from tests.ui.test_interview_gui import find_person
 
@@ -93,3 +95,25 @@ def test_a_session_on_the_second_protocol_through_the_wizard(qtbot, window, conf
     for expected in ("CN-700001", "王伟", "Go to a neutral nation", "前往中立国",
                      "Switzerland", "to go to the neutral nation recorded on this form"):
         assert expected in text, expected
+
+
+def test_the_dashboard_draws_one_series_per_outcome_of_the_second_protocol(qtbot,
+                                                                          roster_station):
+    """Three outcomes, three bar sets (and "Not completed"), named by the protocol."""
+    protocol = next(p for p in available_protocols() if p.id == SECOND)
+    services = roster_station.services
+    for isn, outcome in zip(("NK-100001", "NK-100002", "CN-700001"), protocol.outcomes,
+                            strict=True):
+        services.transcription.record(
+            roster_station.interviewer, isn,
+            {"answers": example_answers(protocol, outcome.option)}, "paper")
+    window = MainWindow(services, roster_station.supervisor, lock_minutes=0)
+    qtbot.addWidget(window)
+    dialog = window.open_dashboard()
+    labels = [protocol.option_label(protocol.choice.question, outcome.option, "en")
+              for outcome in protocol.outcomes]
+    for view in (dialog.compound_view, dialog.day_view):
+        bar_sets = view.chart().series()[0].barSets()
+        assert [s.label() for s in bar_sets] == [*labels, "Not completed"]
+        assert sum(sum(s.at(i) for i in range(s.count())) for s in bar_sets[:3]) == 3
+    assert all(label in dialog.legend_label.text() for label in labels)
