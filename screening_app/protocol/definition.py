@@ -150,6 +150,8 @@ class Step:
     # above its questions), and whether it shows the declaration the person signs.
     reads_back: str | None = None
     shows_declaration: bool = False
+    # Whether the form prints this step's answers in a section of their own.
+    printed: bool = False
 
 
 @dataclass(frozen=True)

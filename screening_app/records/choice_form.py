@@ -86,6 +86,7 @@ def render_choice_form(record: InterviewRecord, protocol: Protocol,
         *writer.record_block(),
         *writer.person_block(),
         *writer.interview_block(),
+        *_printed_steps_block(writer),
         *_choice_block(writer),
         *_reasons_block(writer),
         *_safety_block(writer),
@@ -177,6 +178,17 @@ def _firmness(writer: FormWriter) -> list[Flowable]:
         label = SEPARATOR.join(text for text, _ in writer.lines(label_key))
         answer = SEPARATOR.join(text for text, _ in writer.option_lines(config.question, value))
         story.append(Paragraph(f"{markup(label)}: {markup(answer)}", writer.styles.small))
+    return story
+
+
+def _printed_steps_block(writer: FormWriter) -> list[Flowable]:
+    """The answers of the steps the protocol prints (``printed``), each under its title."""
+    story: list[Flowable] = []
+    for step in writer.engine.visible_steps():
+        questions = [q for q in writer.engine.visible_questions(step.id)
+                     if q.kind != "signature"] if step.printed else []
+        if questions:
+            story += [writer.protocol_heading(step.title), *writer.question_rows(questions)]
     return story
 
 

@@ -95,13 +95,15 @@ def test_one_session_of_each_outcome_from_the_wizard_service_to_the_camp_lists(
     assert destination.answers["neutral_destination"] == "india"
     assert "neutral_destination" not in records["return_home"].answers
 
-    # The signed forms: English and the person's language, the outcome, the destination.
+    # The signed forms: English and the person's language, the outcome, the destination,
+    # and the explanations (a step the protocol prints).
     forms = dict(stored_forms(services, "interview_id = ?", [destination.id]))
     (form,) = forms.values()
     text = pdf_text(form, tmp_path)
     for expected in (isn(2), PEOPLE[2]["name_native"], "Go to a neutral nation", "중립국으로 간다",
                      "To which neutral nation do you ask to go?", "India", "인도",
-                     protocol.title.en):
+                     protocol.title.en, "Names of the representatives who gave the explanations",
+                     "설명한 대표들의 이름", destination.answers["explaining_representatives"]):
         assert expected in text, expected
     (chinese,) = dict(stored_forms(services, "interview_id = ?",
                                    [records["civilian_status"].id])).values()
