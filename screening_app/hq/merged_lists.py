@@ -146,9 +146,9 @@ def build(store: HqStore) -> MergedLists:
     """The lists as the store holds them now (one read snapshot)."""
     with store.snapshot():
         people = list(_people(store))
-        named = sections(record.choice for person in people for record in person.records)
-        outcome_lists = _outcome_lists(record.choice for person in people
-                                       for record in person.records)
+        choices = {record.choice for person in people for record in person.records}
+        named = sections(choices)
+        outcome_lists = _outcome_lists(choices)
         lists = MergedLists({slug: [] for slug, _title in named}, dict(named))
         opened = {c.isn: c for c in all_conflicts(store, "open")}
         resolved = latest_resolved_by_isn(store)
