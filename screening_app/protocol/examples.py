@@ -75,7 +75,8 @@ def example_answers(protocol: Protocol, choice: str | None = None) -> dict[str, 
     if choice is None:
         choice = options[0]
     if choice not in options:
-        raise AnswerError(f"An example choice must be one of {', '.join(options)}.")
+        raise AnswerError(f"An example choice on {protocol.label} must be one of"
+                          f" {', '.join(options)} (another protocol: --protocol ID).")
     if protocol.id == DEFAULT_PROTOCOL_ID:
         return complete_answers(choice)
     answers: dict[str, object] = {}
