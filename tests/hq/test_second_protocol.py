@@ -21,7 +21,7 @@ from screening_app.protocol import available_protocols, default_protocol
 from screening_app.protocol.examples import example_answers
 from screening_app.protocol.vocabulary import list_title
 from screening_app.services.reviews import protocol_flag_settings
-from tests.conftest import answer_all, stored_forms
+from tests.conftest import PASSWORD, answer_all, cli, stored_forms
 from tests.domain.test_review_flags import make_record
 from tests.hq.conftest import export, register, trust
 from tests.hq.test_three_stations import PEOPLE, isn, make_station
@@ -76,6 +76,27 @@ def test_a_station_refuses_a_protocol_it_does_not_have_in_one_sentence(station):
     assert services.settings.get("protocol") == default_protocol().id
     services.settings.set(station.admin, "protocol", SECOND)
     assert services.interviews.current_protocol().sha256 == second_protocol().sha256
+
+
+def test_the_command_line_sets_the_protocol_and_refuses_an_unknown_one(tmp_path, capsys,
+                                                                      monkeypatch):
+    data = tmp_path / "station"
+    login = ("--user", "boss", "--password-stdin")
+    code, _, err = cli(capsys, monkeypatch, "--data-dir", data, "init", "--station-id", "N-1",
+                       "--camp", "Panmunjom", "--admin", "boss", "--password-stdin",
+                       stdin=PASSWORD + "\n")
+    assert code == 0, err
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "settings", "set",
+                         "protocol", "nnrc", *login, stdin=PASSWORD + "\n")
+    assert code != 0 and out == ""
+    assert err.strip() == ("screening-app: No protocol 'nnrc' is bundled or stored at this"
+                           " station; known: nnrc-explanations, unc-screening.")
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", data, "settings", "set",
+                         "protocol", SECOND, *login, stdin=PASSWORD + "\n")
+    assert code == 0 and out == f"protocol = {SECOND}\n", err
+    code, out, _ = cli(capsys, monkeypatch, "--data-dir", data, "settings", "show", *login,
+                       stdin=PASSWORD + "\n")
+    assert f"protocol = {SECOND}" in out
 
 
 @needs_poppler
