@@ -635,6 +635,10 @@ class InterviewService:
         """The protocol new interviews are taken on (services/protocols.py)."""
         return self._protocols.current()
 
+    def protocol_version(self, protocol_id: str, version: object) -> Protocol | None:
+        """A version of a protocol the station holds (an answers file may name one)."""
+        return self._protocols.version(protocol_id, version)
+
     def _protocol(self, sha256: str) -> Protocol:
         return self._protocols.by_sha256(sha256)
 

@@ -48,6 +48,17 @@ class StationProtocols:
                            " stored here; set the protocol setting to one that is.")
         return bundled
 
+    def version(self, protocol_id: str, version: object) -> Protocol | None:
+        """One version of a protocol, bundled or stored here (from headquarters, or taken
+        on before); None when the station has no such version."""
+        for protocol in available_protocols():
+            if protocol.id == protocol_id and protocol.version == version:
+                return protocol
+        if not isinstance(protocol_id, str) or not isinstance(version, int):
+            return None
+        sha256 = self._repo.protocol_version(protocol_id, version)
+        return self.by_sha256(sha256) if sha256 is not None else None
+
     def known_ids(self) -> list[str]:
         """Every protocol id the station could take interviews on, sorted."""
         return sorted({p.id for p in available_protocols()} | self._repo.protocol_ids())

@@ -236,7 +236,8 @@ def test_a_protocol_published_from_headquarters_can_be_the_stations(hq, hq_folde
                                                                      test_keys):
     """A protocol of an id the program does not bundle, published from headquarters: the
     station may be set to it once the down bundle has brought it, not before, and then
-    takes its sessions on it; a newer version of the station's protocol then takes over."""
+    takes its sessions on it; a newer version of the station's protocol then takes over,
+    and a paper session may still name the version it was taken on."""
     station = make_station(tmp_path, test_keys, "NNRC-3", "Panmunjom", [1, 2])
     register(hq, station)
     trust(station, hq_folder)
@@ -262,4 +263,11 @@ def test_a_protocol_published_from_headquarters_can_be_the_stations(hq, hq_folde
     station.services.sync.apply(station.supervisor,
                                 build_down_bundle(hq, "NNRC-3", tmp_path / "down2"))
     assert station.services.interviews.current_protocol().sha256 == newer
+    # A paper session taken on the first version, entered afterwards, names it.
+    first = station.services.interviews.protocol_version("nnrc-field-trial", 1)
+    paper = station.services.transcription.record(
+        station.interviewer, isn(2), {"protocol": {"id": "nnrc-field-trial", "version": 1},
+                                      "answers": example_answers(first, "return_home")},
+        "paper.json")
+    assert paper.record.protocol_sha256 == sha256
     station.services.close()
