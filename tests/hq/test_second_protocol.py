@@ -215,6 +215,7 @@ def test_sessions_on_the_second_protocol_reach_headquarters_conflicts_and_merged
                 for station in (north, south)]
     assert receipts[0].conflicts == [] and receipts[1].conflicts == [isn(3)]
     assert receipts[1].added["interviews"] == 2
+    assert hq.store.protocol_definition(protocol.sha256) is not None  # the bundle carried it
 
     lists = merged_lists.build(hq.store)
     sections = [(slug, title) for slug, title, _ in lists.sections()]
