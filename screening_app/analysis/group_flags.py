@@ -113,12 +113,19 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
 
 def _tested_choices(completed, settings: FlagSettings) -> list[str]:
     """The outcomes a person's share is tested on: the protocol's skew option when the
-    records hold two outcomes at most; each outcome when they hold more."""
+    records hold two outcomes at most (one of them, when the skew option is not among
+    them); each outcome when they hold more."""
     seen = sorted({record.choice for record in completed})
     if len(seen) > 2:
         return seen
     # Without the protocol's (protocol_flag_settings), no share is tested.
-    return [settings.skew_choice] if settings.skew_choice is not None else []
+    if settings.skew_choice is None:
+        return []
+    if settings.skew_choice in seen or len(seen) < 2:
+        return [settings.skew_choice]
+    # Two outcomes of a protocol with more, neither of them the skew option (no one
+    # returned home): one of them, whose complement the other is, tells the same.
+    return seen[:1]
 
 
 def _candidates(tests: list[_Test], settings: FlagSettings) -> list[_Test]:

@@ -11,6 +11,7 @@ from screening_app.cli.output import (
     table,
 )
 from screening_app.domain.accounts import Role
+from screening_app.domain.errors import UserError
 
 
 def cmd_roster_import(args, services, actor) -> int:
@@ -34,13 +35,12 @@ def cmd_roster_search(args, services, actor) -> int:
 
 
 def cmd_protocol_show(args) -> int:
-    from screening_app.protocol import default_protocol, describe_protocol
-    from screening_app.protocol.examples import complete_answers
+    from screening_app.protocol import describe_protocol
+    from screening_app.protocol.examples import example_answers
 
-    protocol = default_protocol()
+    protocol = bundled_protocol(args.protocol)
     if args.example_answers:
-        answers = complete_answers(args.choice) if args.choice else complete_answers()
-        print_json({"answers": answers})
+        print_json({"answers": example_answers(protocol, args.choice)})
         return EXIT_OK
     description = describe_protocol(protocol)
     if args.json:
@@ -61,6 +61,19 @@ def cmd_protocol_show(args) -> int:
     print(f"\nNon-completion reasons: {reasons}")
     print("An answers file for 'interview record': screening-app protocol show --example-answers")
     return EXIT_OK
+
+
+def bundled_protocol(protocol_id: str | None):
+    """The newest bundled version of ``protocol_id``, or of the default protocol."""
+    from screening_app.protocol import available_protocols, default_protocol
+
+    if protocol_id is None:
+        return default_protocol()
+    versions = [p for p in available_protocols() if p.id == protocol_id]
+    if not versions:
+        known = ", ".join(sorted({p.id for p in available_protocols()}))
+        raise UserError(f"No protocol {protocol_id!r} comes with the program; bundled: {known}.")
+    return max(versions, key=lambda protocol: protocol.version)
 
 
 def cmd_interview_record(args, services, actor) -> int:
@@ -148,6 +161,8 @@ def register(commands, auth: argparse.ArgumentParser) -> None:
     show.add_argument("--choice", metavar="OPTION",
                       help="the choice in the example answers (an option of the protocol's"
                       " choice; by default the example's own)")
+    show.add_argument("--protocol", metavar="ID",
+                      help="a bundled protocol other than the default (its newest version)")
     show.set_defaults(handler=cmd_protocol_show, needs_station=False)
 
     interview = commands.add_parser("interview", help="interviews").add_subparsers(

@@ -19,6 +19,8 @@ from screening_app.domain.interview import InterviewRecord, OutcomeStatus
 
 STEP_ENTERED_EVENT = "interview.step_entered"
 
+# The sentences for the default protocol's flags, which its file (published before flags
+# could carry an ``explanation``) does not give; a protocol's own explanation comes first.
 _PROTOCOL_FLAG_SENTENCES = {
     "identity_mismatch": "An answer at the identity check did not match the roster.",
     "coercion_reported": "The person reported threats, marks or pressure at the coercion screen.",
@@ -80,6 +82,9 @@ class FlagSettings:
     # service fills them in); an id without a label is shown as it is.
     choice_labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
     flag_labels: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # The sentence a protocol flag is explained with, where the protocol gives one.
+    flag_explanations: Mapping[str, str] = field(default_factory=dict, compare=False,
+                                                 hash=False)
 
 
 # -- one interview -------------------------------------------------------------------------
@@ -140,7 +145,7 @@ def record_flags(
         label = settings.flag_labels.get(protocol_flag, protocol_flag)
         flag(
             protocol_flag,
-            _PROTOCOL_FLAG_SENTENCES.get(
+            settings.flag_explanations.get(protocol_flag) or _PROTOCOL_FLAG_SENTENCES.get(
                 protocol_flag, f"The protocol raised the flag “{label}” in this interview."
             ),
         )

@@ -9,6 +9,7 @@ people), and across stations by name.
 """
 
 import csv
+import dataclasses
 import io
 import json
 from collections import Counter, defaultdict
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus, OutcomeStatus
 from screening_app.domain.review_flags import FlagSettings, ReviewFlag
+from screening_app.protocol.definition import Protocol
 from screening_app.protocol.vocabulary import (
     INTERPRETER_NAME,
     role_question_reader,
@@ -35,35 +37,71 @@ class ScopedFlag:
 
 
 def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFlag]:
+    """``settings`` gives the thresholds (by default the stations' defaults, in
+    headquarters' time zone); each protocol's records are tested apart, against that
+    protocol's outcomes and named by its labels."""
     from screening_app.analysis.group_flags import group_flags
-    from screening_app.protocol import default_protocol
-    from screening_app.services.reviews import protocol_flag_settings
     from screening_app.services.settings import system_time_zone
 
-    # Headquarters' protocol is the newest it came with (the stations' may be newer).
-    settings = settings or protocol_flag_settings(default_protocol(),
-                                                  time_zone=system_time_zone())
+    settings = settings or FlagSettings(time_zone=system_time_zone())
     camps = {row.station_id: row.camp for row in store.stations()}
-    by_camp: dict[str, list[InterviewRecord]] = defaultdict(list)
+    records: list[InterviewRecord] = []
     labels: dict[str, str] = {}
     with store.snapshot():
         for station_id, held in store.interview_records():
             record = _record(held)
-            by_camp[camps.get(station_id, station_id)].append(record)
+            records.append(record)
             labels[record.interviewer_id] = f"{record.interviewer_name} at {station_id}"
     protocols = _protocols(store)
     question_of = role_question_reader(protocols, INTERPRETER_NAME)
     interpreter_of = _one_name_per_known_person(
-        [record for records in by_camp.values() for record in records],
-        role_reader(protocols, INTERPRETER_NAME),
+        records, role_reader(protocols, INTERPRETER_NAME),
         lambda record: record.known_person(question_of(record) or ""))
-    flags = [ScopedFlag(camp, flag) for camp in sorted(by_camp)
-             for flag in group_flags(by_camp[camp], settings, labels, interpreter_of)]
-    if len(by_camp) > 1:
-        everyone = [record for records in by_camp.values() for record in records]
-        flags += [ScopedFlag(OPERATION, flag)
-                  for flag in group_flags(everyone, settings, labels, interpreter_of)]
+    flags = []
+    for protocol, taken_on in _by_protocol(records, protocols):
+        tested = _protocol_settings(protocol, settings)
+        by_camp: dict[str, list[InterviewRecord]] = defaultdict(list)
+        for record in taken_on:
+            by_camp[camps.get(record.station_id, record.station_id)].append(record)
+        flags += [ScopedFlag(camp, flag) for camp in sorted(by_camp)
+                  for flag in group_flags(by_camp[camp], tested, labels, interpreter_of)]
+        if len(by_camp) > 1:
+            flags += [ScopedFlag(OPERATION, flag)
+                      for flag in group_flags(taken_on, tested, labels, interpreter_of)]
     return flags
+
+
+def _by_protocol(records: list[InterviewRecord], protocol_of
+                 ) -> list[tuple[Protocol, list[InterviewRecord]]]:
+    """The records by the protocol (id) they were taken on, each protocol by its newest
+    version held, the default protocol first; a record whose protocol headquarters does
+    not hold counts as the default protocol's."""
+    from screening_app.protocol import DEFAULT_PROTOCOL_ID, default_protocol
+
+    newest: dict[str, Protocol] = {DEFAULT_PROTOCOL_ID: default_protocol()}
+    groups: dict[str, list[InterviewRecord]] = defaultdict(list)
+    for record in records:
+        protocol = protocol_of(record.protocol_sha256) or newest[DEFAULT_PROTOCOL_ID]
+        known = newest.get(protocol.id)
+        if known is None or protocol.version > known.version:
+            newest[protocol.id] = protocol
+        groups[protocol.id].append(record)
+    order = sorted(groups, key=lambda protocol_id: (protocol_id != DEFAULT_PROTOCOL_ID,
+                                                    protocol_id))
+    return [(newest[protocol_id], groups[protocol_id]) for protocol_id in order]
+
+
+def _protocol_settings(protocol: Protocol, settings: FlagSettings) -> FlagSettings:
+    """``settings``' thresholds with the protocol's minimums, outcomes and labels."""
+    from screening_app.services.reviews import protocol_flag_settings
+
+    own = protocol_flag_settings(protocol)
+    return dataclasses.replace(
+        settings, minimum_duration_seconds=own.minimum_duration_seconds,
+        minimum_explanation_seconds=own.minimum_explanation_seconds,
+        explanation_step=own.explanation_step, skew_choice=own.skew_choice,
+        choice_labels=own.choice_labels, flag_labels=own.flag_labels,
+        flag_explanations=own.flag_explanations)
 
 
 def csv_text(flags: list[ScopedFlag]) -> str:

@@ -1,7 +1,8 @@
 """The merged revised lists: every station's records and rosters, one line per person.
 
-Sections: one per outcome of the choice, as the default protocol names them ("repatriate"
-and "removed", refusing repatriation), from approved current records (see
+Sections: one per outcome of the choice, as the protocols the records were taken on name
+them (for the default protocol "repatriate" and "removed", refusing repatriation; with no
+record of any, the default protocol's), from approved current records (see
 hq/conflicts.py for which record of a station is current); "conflicts" (stations
 disagree and no operator has decided); "pending" (screened, but no approved record yet, or
 not completed: which, and where); "unscreened" (on a roster at headquarters, no final
@@ -28,7 +29,7 @@ from screening_app.hq.conflicts import (
     latest_resolved_by_isn,
 )
 from screening_app.hq.store import HeldInterview, HqStore, RosterPerson
-from screening_app.protocol import default_protocol
+from screening_app.protocol import DEFAULT_PROTOCOL_ID, Protocol, available_protocols
 from screening_app.protocol.vocabulary import (
     CONFLICTS_LIST,
     PENDING_LIST,
@@ -50,20 +51,46 @@ OTHER_SECTIONS = (
 )
 
 
-def _outcome_lists() -> dict[str, tuple[str, str]]:
-    """Each option of the choice: (its list's file name, title), as the default protocol
-    names them."""
+def _protocols_chosen_on(choices: Iterable[str | None]) -> list[Protocol]:
+    """The protocols whose options these choices are (the newest bundled version of each,
+    the default protocol first); the default protocol when none is."""
+    newest: dict[str, Protocol] = {}
+    for protocol in available_protocols():  # ordered by id and version
+        newest[protocol.id] = protocol
+    chosen = set(choices)
+    used = [protocol for protocol in newest.values()
+            if chosen & {outcome.option for outcome in protocol.outcomes}]
+    used.sort(key=lambda protocol: (protocol.id != DEFAULT_PROTOCOL_ID, protocol.id))
+    return used or [newest[DEFAULT_PROTOCOL_ID]]
+
+
+def _outcome_lists(choices: Iterable[str | None] = ()) -> dict[str, tuple[str, str]]:
+    """Each option of the choice: (its list's file name, title), as the protocols of
+    ``choices`` name them."""
     return {outcome.option: (outcome.list_slug, list_title(outcome))
-            for outcome in default_protocol().outcomes}
+            for protocol in _protocols_chosen_on(choices) for outcome in protocol.outcomes}
 
 
-def sections() -> tuple[tuple[str, str], ...]:
-    """(file name, title) of every list, outcomes first."""
-    return (*_outcome_lists().values(), *OTHER_SECTIONS)
+def sections(choices: Iterable[str | None] = ()) -> tuple[tuple[str, str], ...]:
+    """(file name, title) of every list, outcomes first: of the protocols of ``choices``
+    (the choices headquarters holds)."""
+    return (*_outcome_lists(choices).values(), *OTHER_SECTIONS)
 
 
-def list_slugs() -> tuple[str, ...]:
-    return tuple(slug for slug, _title in sections())
+def list_slugs(choices: Iterable[str | None] = ()) -> tuple[str, ...]:
+    return tuple(slug for slug, _title in sections(choices))
+
+
+def held_list_slugs(store: HqStore) -> tuple[str, ...]:
+    """The lists of the protocols headquarters holds records of."""
+    with store.snapshot():
+        return list_slugs(held.choice for held in store.final_interviews())
+
+
+def known_list_slugs() -> frozenset[str]:
+    """Every list name a bundled protocol gives, and the program's own lists."""
+    return frozenset(outcome.list_slug for protocol in available_protocols()
+                     for outcome in protocol.outcomes) | {slug for slug, _ in OTHER_SECTIONS}
 
 
 @dataclass(frozen=True)
@@ -87,12 +114,13 @@ class MergedRow:
 class MergedLists:
     rows: dict[str, list[MergedRow]] = field(
         default_factory=lambda: {slug: [] for slug in list_slugs()})
+    titles: dict[str, str] = field(default_factory=lambda: dict(sections()))
 
     def sections(self) -> list[tuple[str, str, list[MergedRow]]]:
-        """Every list; a choice the protocol does not name (taken on another protocol)
-        has one of its own, named by the choice, so that no one is left off."""
-        named = dict(sections())
-        return [(slug, named.get(slug, slug), rows) for slug, rows in self.rows.items()]
+        """Every list; a choice no bundled protocol names (taken on a protocol published
+        from headquarters) has one of its own, named by the choice, so that no one is left
+        off."""
+        return [(slug, self.titles.get(slug, slug), rows) for slug, rows in self.rows.items()]
 
     def section(self, slug: str) -> list[MergedRow]:
         return self.rows.get(slug, [])
@@ -116,13 +144,17 @@ class _Person:
 
 def build(store: HqStore) -> MergedLists:
     """The lists as the store holds them now (one read snapshot)."""
-    lists = MergedLists()
     with store.snapshot():
+        people = list(_people(store))
+        choices = {record.choice for person in people for record in person.records}
+        named = sections(choices)
+        outcome_lists = _outcome_lists(choices)
+        lists = MergedLists({slug: [] for slug, _title in named}, dict(named))
         opened = {c.isn: c for c in all_conflicts(store, "open")}
         resolved = latest_resolved_by_isn(store)
-        for person in _people(store):
+        for person in people:
             slug, row = _classify(store, person, opened.get(person.isn),
-                                  resolved.get(person.isn))
+                                  resolved.get(person.isn), outcome_lists)
             lists.rows.setdefault(slug, []).append(row)
     return lists
 
@@ -139,7 +171,8 @@ def _people(store: HqStore) -> Iterator[_Person]:
 
 
 def _classify(store: HqStore, person: _Person, opened: Conflict | None,
-              resolved: Conflict | None) -> tuple[str, MergedRow]:
+              resolved: Conflict | None, outcome_lists: dict[str, tuple[str, str]]
+              ) -> tuple[str, MergedRow]:
     if not person.records:
         where = _roster_stations(person)
         return UNSCREENED_LIST, _row(person, None, _on_rosters(where), where)
@@ -151,23 +184,24 @@ def _classify(store: HqStore, person: _Person, opened: Conflict | None,
                         if r.id == resolved.resolution.keep_interview_id)
             how = (f"conflict {resolved.id} resolved by {resolved.resolution.operator}:"
                    f" {kept.station_id}'s record kept")
-            return _decided(person, [kept], how, stations)
+            return _decided(person, [kept], how, stations, outcome_lists)
         return CONFLICTS_LIST, _row(person, _latest(current.values()),
                                  _conflict_detail(opened, current), stations)
     if current:
-        return _decided(person, list(current.values()), "", stations)
+        return _decided(person, list(current.values()), "", stations, outcome_lists)
     return PENDING_LIST, _row(person, _latest(person.records), _not_current(store, person),
                            stations)
 
 
 def _decided(person: _Person, records: list[HeldInterview], how: str,
-             stations: tuple[str, ...]) -> tuple[str, MergedRow]:
+             stations: tuple[str, ...], outcome_lists: dict[str, tuple[str, str]]
+             ) -> tuple[str, MergedRow]:
     """All these records carry the same choice; it counts once one of them is approved."""
     approved = sorted(r.station_id for r in records if r.review_state == APPROVED)
     choice = records[0].choice
     if approved:
         detail = f"{choice}, approved at {', '.join(approved)}"
-        slug = _outcome_lists().get(choice, (choice, choice))[0]
+        slug = outcome_lists.get(choice, (choice, choice))[0]
         return slug, _row(person, _latest(records), f"{how}; {detail}" if how else detail,
                           stations)
     waiting = "; ".join(f"{choice} awaiting review at {r.station_id}"

@@ -264,7 +264,8 @@ async def list_file(request: Request) -> Response:
             pattern_flags.csv_text(pattern_flags.pattern_flags(hq.store))))
         return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                         headers=disposition)
-    if name != merged_lists.PDF_FILE and not (match and match["slug"] in merged_lists.list_slugs()):
+    known = merged_lists.known_list_slugs()
+    if name != merged_lists.PDF_FILE and not (match and match["slug"] in known):
         return PlainTextResponse(f"There is no list named {name!r}.", status_code=404,
                                  headers=_PRIVATE_HEADERS)
     try:
@@ -337,7 +338,7 @@ def render_home(hq: Headquarters, operator: str) -> str:
                      (c.kept.station_id + " " + c.kept.interview_id[:8]) if c.kept else "",
                      c.resolution.note if c.resolution else ""] for c in decided]
     links = " · ".join(f'<a href="lists/{slug}.csv">{_e(slug)}.csv</a>'
-                       for slug in merged_lists.list_slugs())
+                       for slug in merged_lists.held_list_slugs(store))
     conflict_html = "".join(_conflict_card(c) for c in opened) or \
         "<p class=none>No open conflicts.</p>"
     pattern_rows = [[p.scope, p.flag.shown_title, p.flag.explanation,

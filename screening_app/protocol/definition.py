@@ -148,14 +148,18 @@ class Step:
     # above its questions), and whether it shows the declaration the person signs.
     reads_back: str | None = None
     shows_declaration: bool = False
+    # Whether the form prints this step's answers in a section of their own.
+    printed: bool = False
 
 
 @dataclass(frozen=True)
 class Reason:
-    """A non-completion reason or a flag kind: an id and its label."""
+    """A non-completion reason or a flag kind: an id and its label; a flag kind may also
+    give the sentence the review explains it with."""
 
     id: str
     label: Text
+    explanation: Text | None = None
 
 
 @dataclass(frozen=True)

@@ -466,7 +466,11 @@ class _ProtocolBuilder:
             if raw["id"] in ids:
                 self.fail((key, index, "id"), f"the id {raw['id']!r} is listed twice.")
             ids.add(raw["id"])
-            items.append(Reason(raw["id"], self.text(raw["label"], (key, index, "label"))))
+            explanation = None
+            if "explanation" in raw:
+                explanation = self.text(raw["explanation"], (key, index, "explanation"))
+            items.append(Reason(raw["id"], self.text(raw["label"], (key, index, "label")),
+                                explanation))
         return tuple(items)
 
     # the choice configuration
@@ -568,7 +572,8 @@ class _ProtocolBuilder:
         return Step(raw["id"], title, questions, statement, tuple(raw.get("requires", [])), when,
                     reads_back=self.reads_back(raw, path, questions),
                     shows_declaration=raw.get("shows_declaration", any(
-                        q.kind == "signature" and q.signer == "person" for q in questions)))
+                        q.kind == "signature" and q.signer == "person" for q in questions)),
+                    printed=raw.get("printed", False))
 
     def reads_back(self, raw: dict, path: PathParts, questions: tuple[Question, ...]) -> str | None:
         """The question whose answer the step reads back; by default the step that asks the

@@ -11,7 +11,7 @@ it), so its roles are given here, once.
 
 from collections.abc import Callable, Mapping
 
-from screening_app.protocol.definition import Outcome, Protocol, Question
+from screening_app.protocol.definition import Outcome, Protocol, Question, Step, Text
 
 # Protocols published before the role keys existed, by protocol id: the roles and the
 # multi-line text questions their files would declare today.
@@ -36,6 +36,8 @@ LEGACY_VOCABULARY: dict[str, dict[str, dict[str, str] | frozenset[str]]] = {
         ),
         "skew_option": "enlist",
         "safety_step": "coercion",
+        # The form printed this over the follow-up step's answers, not the step's title.
+        "printed_titles": {"refusal_followup": {"en": "Reasons", "ko": "이유", "zh": "理由"}},
     },
 }
 
@@ -85,6 +87,13 @@ def list_title(outcome: Outcome) -> str:
     the protocol gives it, as the revised lists print their titles."""
     return " · ".join(outcome.list_title.get(language)
                       for language in outcome.list_title.languages)
+
+
+def printed_title(protocol: Protocol, step: Step) -> Text:
+    """The heading the form prints over a step's answers: the step's title (for
+    unc-screening v1's follow-up step, the heading its forms have always had)."""
+    legacy = LEGACY_VOCABULARY.get(protocol.id, {}).get("printed_titles", {})
+    return Text.from_dict(legacy[step.id]) if step.id in legacy else step.title
 
 
 def question_with_role(protocol: Protocol, role: str) -> Question | None:

@@ -26,6 +26,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
 from screening_app.protocol import Protocol
+from screening_app.protocol.vocabulary import printed_title
 from screening_app.records.fonts import form_font
 from screening_app.records.form_inputs import FormContext, SignatureImage
 from screening_app.records.form_text import LABELS, FormLanguages, person_language
@@ -85,6 +86,7 @@ def render_choice_form(record: InterviewRecord, protocol: Protocol,
         *writer.record_block(),
         *writer.person_block(),
         *writer.interview_block(),
+        *_printed_steps_block(writer),
         *_choice_block(writer),
         *_reasons_block(writer),
         *_safety_block(writer),
@@ -179,14 +181,29 @@ def _firmness(writer: FormWriter) -> list[Flowable]:
     return story
 
 
+def _printed_steps_block(writer: FormWriter) -> list[Flowable]:
+    """The answers of the steps the protocol prints (``printed``), each under its title."""
+    story: list[Flowable] = []
+    for step in writer.engine.visible_steps():
+        questions = [q for q in writer.engine.visible_questions(step.id)
+                     if q.kind != "signature"] if step.printed else []
+        if questions:
+            story += [writer.protocol_heading(step.title), *writer.question_rows(questions)]
+    return story
+
+
 def _reasons_block(writer: FormWriter) -> list[Flowable]:
-    """The follow-up questions asked because of the choice made (refusal of repatriation)."""
-    steps = [step for step in writer.engine.visible_steps()
-             if step.when is not None and step.when.effective_choice is not None]
-    questions = [q for step in steps for q in writer.engine.visible_questions(step.id)]
-    if not questions:
-        return []
-    return [writer.heading("reasons"), *writer.question_rows(questions)]
+    """The follow-up questions asked because of the choice made (the reasons for refusing
+    repatriation, the neutral nation chosen), under their step's title."""
+    story: list[Flowable] = []
+    for step in writer.engine.visible_steps():
+        if step.when is None or step.when.effective_choice is None:
+            continue
+        questions = writer.engine.visible_questions(step.id)
+        if questions:
+            title = printed_title(writer.protocol, step)
+            story += [writer.protocol_heading(title), *writer.question_rows(questions)]
+    return story
 
 
 def _safety_block(writer: FormWriter) -> list[Flowable]:

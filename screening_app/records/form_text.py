@@ -39,7 +39,6 @@ LABELS: dict[str, dict[str, str]] = {
     "person": {"en": "Person interviewed", "ko": "면담 대상자", "zh": "受访者"},
     "interview": {"en": "Interview", "ko": "면담", "zh": "面谈"},
     "the_choice": {"en": "The choice", "ko": "선택", "zh": "选择"},
-    "reasons": {"en": "Reasons", "ko": "이유", "zh": "理由"},
     "safety": {
         "en": "Safety questions and coercion flags",
         "ko": "안전 질문과 강압 관련 표시",

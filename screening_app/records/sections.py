@@ -168,6 +168,11 @@ class FormWriter:
     def heading(self, key: str) -> Paragraph:
         return Paragraph(markup(self.joined(key)), self.styles.heading)
 
+    def protocol_heading(self, text: Text) -> Paragraph:
+        """A heading the protocol words, in each of the form's languages."""
+        joined = SEPARATOR.join(line for line, _ in self.protocol_lines(text))
+        return Paragraph(markup(joined), self.styles.heading)
+
     def field_grid(self, rows: list[list[tuple[str, object]]]) -> Table:
         """Label/value pairs, two to a row; a row of one pair spans the whole width."""
         label_width = self.width * LABEL_SHARE

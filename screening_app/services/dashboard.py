@@ -23,6 +23,7 @@ from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.review_cache import ReviewCacheRepository
 from screening_app.store.reviews import CampQueries
+from screening_app.store.settings import SettingsRepository
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
 from screening_app.store.users import UserNames
@@ -74,7 +75,7 @@ class DashboardService:
         self._db = station.db
         self._interviews = InterviewRepository(station.db, station.review)
         self._labels = ProtocolLabels(self._interviews)
-        self._protocols = StationProtocols(self._interviews)
+        self._protocols = StationProtocols(self._interviews, SettingsRepository(station.db))
         # Days are the station's local days.
         self._settings = SettingsService(station)
 

@@ -37,6 +37,7 @@ from screening_app.store.documents import StoredDocument
 from screening_app.store.interviews import SEALED_SUFFIX, InterviewRepository, event_context
 from screening_app.store.known_people import KnownPeopleRepository
 from screening_app.store.reviews import ReviewRepository, ReviewRow
+from screening_app.store.settings import SettingsRepository
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
 from screening_app.store.users import UserNames
@@ -153,7 +154,7 @@ class InterviewService:
         self._clock = clock
         # Option order must not be predictable by anyone preparing a person beforehand.
         self._rng = rng or random.SystemRandom()
-        self._protocols = StationProtocols(self._repo)
+        self._protocols = StationProtocols(self._repo, SettingsRepository(station.db))
         self._forms = forms
 
     # -- starting and loading ---------------------------------------------------------
@@ -633,6 +634,10 @@ class InterviewService:
     def current_protocol(self) -> Protocol:
         """The protocol new interviews are taken on (services/protocols.py)."""
         return self._protocols.current()
+
+    def protocol_version(self, protocol_id: str, version: object) -> Protocol | None:
+        """A version of a protocol the station holds (an answers file may name one)."""
+        return self._protocols.version(protocol_id, version)
 
     def _protocol(self, sha256: str) -> Protocol:
         return self._protocols.by_sha256(sha256)

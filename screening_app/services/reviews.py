@@ -48,6 +48,7 @@ from screening_app.store.reviews import (
     ReviewRepository,
     ReviewRow,
 )
+from screening_app.store.settings import SettingsRepository
 from screening_app.store.station import Station
 from screening_app.store.users import UserNames
 
@@ -204,7 +205,7 @@ class ReviewService:
         self._labels = ProtocolLabels(self._interviews)
         self._cache = ReviewCacheRepository(station.db, station.review)
         self._kept_choices = KeptChoices(self._cache, self._interviews)
-        self._protocols = StationProtocols(self._interviews)
+        self._protocols = StationProtocols(self._interviews, SettingsRepository(station.db))
         # Countersigns the stored form on approval (DocumentService.countersign).
         self._countersign = countersign
 
@@ -521,6 +522,8 @@ def protocol_flag_settings(protocol: Protocol, **station) -> FlagSettings:
         choice_labels={option.id: option.label.en for option in
                        protocol.question(protocol.choice.question).options},
         flag_labels={flag.id: flag.label.en for flag in protocol.flag_kinds},
+        flag_explanations={flag.id: flag.explanation.en for flag in protocol.flag_kinds
+                           if flag.explanation is not None},
         **station)
 
 

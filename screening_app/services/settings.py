@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
+from screening_app.protocol import DEFAULT_PROTOCOL_ID
 from screening_app.services.authz import require_role
+from screening_app.services.protocols import PROTOCOL_SETTING, StationProtocols
 from screening_app.store.connection import write_transaction
+from screening_app.store.interviews import InterviewRepository
 from screening_app.store.settings import SettingsRepository
 from screening_app.store.station import Station
 
@@ -25,6 +28,8 @@ class SettingSpec:
     description: str
     parse: Callable[[str], str]
     changed_by: tuple[Role, ...] = (Role.ADMIN,)
+    # For a value only the station can judge (a protocol it holds): returns it, or raises.
+    check_at: Callable[[Station, str], str] | None = None
 
 
 _REVIEWERS = (Role.SUPERVISOR, Role.ADMIN)
@@ -84,9 +89,21 @@ def _probability(value: str) -> str:
     return repr(number)
 
 
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _known_protocol(station: Station, value: str) -> str:
+    return StationProtocols(InterviewRepository(station.db, station.review),
+                            SettingsRepository(station.db)).check_known(value)
+
+
 SETTINGS = {
     spec.key: spec
     for spec in (
+        SettingSpec(PROTOCOL_SETTING, DEFAULT_PROTOCOL_ID, "the protocol new interviews are"
+                    " taken on, by its id (bundled, or published from headquarters); its newest"
+                    " version is used", _text, check_at=_known_protocol),
         SettingSpec("page_size", "A4", "paper size of stored choice forms (A4 or Letter)",
                     _page_size),
         SettingSpec("time_zone", "", "the station's time zone (IANA name, such as"
@@ -131,6 +148,8 @@ class SettingsService:
         spec = self._spec(key)
         require_role(actor, *spec.changed_by, action=f"change the setting {key}")
         value = spec.parse(value)
+        if spec.check_at is not None:
+            value = spec.check_at(self._station, value)
         with write_transaction(self._db):
             self._stored.put(key, value, utc_now(), actor.user_id)
             self._station.events.append("settings.changed", {"key": key, "value": value},

@@ -19,7 +19,7 @@ from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewPurpose
-from screening_app.protocol import Protocol, available_protocols
+from screening_app.protocol import Protocol
 from screening_app.services.interviews import Interview, InterviewService
 from screening_app.store.connection import write_transaction
 from screening_app.store.station import Station
@@ -70,7 +70,8 @@ class TranscriptionService:
     def record(self, actor: Actor, isn: str, document: dict, source: str) -> Interview:
         _check_keys(document, source)
         protocol = _pick_protocol(document.get("protocol"), source,
-                                  self._interviews.current_protocol)
+                                  self._interviews.current_protocol,
+                                  self._interviews.protocol_version)
         answers = document.get("answers")
         if not isinstance(answers, dict):
             raise AnswersFileError(f"{source}: 'answers' must be an object of question ids.")
@@ -207,15 +208,17 @@ def _check_keys(document: dict, source: str) -> None:
         )
 
 
-def _pick_protocol(wanted, source: str, current: Callable[[], Protocol]) -> Protocol:
-    """The protocol the file names, else the one new interviews are taken on."""
+def _pick_protocol(wanted, source: str, current: Callable[[], Protocol],
+                   version_of: Callable[[str, object], Protocol | None]) -> Protocol:
+    """The protocol the file names (bundled, or stored at the station), else the one new
+    interviews are taken on."""
     if wanted is None:
         return current()
     if not isinstance(wanted, dict) or "id" not in wanted or "version" not in wanted:
         raise AnswersFileError(f"{source}: 'protocol' must be {{\"id\": ..., \"version\": ...}}.")
-    for protocol in available_protocols():
-        if protocol.id == wanted["id"] and protocol.version == wanted["version"]:
-            return protocol
+    named = version_of(wanted["id"], wanted["version"])
+    if named is not None:
+        return named
     raise AnswersFileError(
         f"{source}: protocol: no protocol {wanted['id']!r} version {wanted['version']!r} here."
     )

@@ -111,6 +111,17 @@ class InterviewRepository:
             " ORDER BY version DESC, added_at DESC LIMIT 1", [protocol_id]).fetchone()
         return (row[0], row[1]) if row else None
 
+    def protocol_version(self, protocol_id: str, version: int) -> str | None:
+        """The sha256 of one stored version of a protocol, or None."""
+        row = self._db.execute(
+            "SELECT sha256 FROM protocols WHERE protocol_id = ? AND version = ?"
+            " ORDER BY added_at DESC LIMIT 1", [protocol_id, version]).fetchone()
+        return row[0] if row else None
+
+    def protocol_ids(self) -> set[str]:
+        """The ids of every protocol stored here (taken on, or published from headquarters)."""
+        return {row[0] for row in self._db.execute("SELECT DISTINCT protocol_id FROM protocols")}
+
     # -- interviews ----------------------------------------------------------------
     def insert_draft(self, record: InterviewRecord) -> None:
         """A new draft, with a key of its own once the station has a review key."""
