@@ -19,15 +19,6 @@ from screening_app.domain.interview import InterviewRecord, OutcomeStatus
 
 STEP_ENTERED_EVENT = "interview.step_entered"
 
-# The sentences for the default protocol's flags, which its file (published before flags
-# could carry an ``explanation``) does not give; a protocol's own explanation comes first.
-_PROTOCOL_FLAG_SENTENCES = {
-    "identity_mismatch": "An answer at the identity check did not match the roster.",
-    "coercion_reported": "The person reported threats, marks or pressure at the coercion screen.",
-    "coached": "The person said that someone had told them what to answer.",
-}
-
-
 # What a list shows for each flag this module raises (a flag the protocol raises is shown
 # by the protocol's own label, which the review service looks up).
 FLAG_TITLES = {
@@ -145,9 +136,8 @@ def record_flags(
         label = settings.flag_labels.get(protocol_flag, protocol_flag)
         flag(
             protocol_flag,
-            settings.flag_explanations.get(protocol_flag) or _PROTOCOL_FLAG_SENTENCES.get(
-                protocol_flag, f"The protocol raised the flag “{label}” in this interview."
-            ),
+            settings.flag_explanations.get(protocol_flag)
+            or f"The protocol raised the flag “{label}” in this interview.",
         )
     if record.transcribed:
         flag(

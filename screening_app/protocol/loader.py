@@ -38,6 +38,7 @@ from screening_app.protocol.kinds import CHOICE_KINDS, KIND_KEYS, kinds_taking
 from screening_app.protocol.vocabulary import (
     PROGRAM_LISTS,
     legacy_choice_vocabulary,
+    legacy_flag_explanations,
     legacy_multiline,
     legacy_roles,
 )
@@ -387,6 +388,7 @@ class _ProtocolBuilder:
                              for question in step["questions"])
         self.legacy_roles = {} if declares_roles else legacy_roles(data["id"])
         self.legacy_multiline = legacy_multiline(data["id"])
+        self.legacy_flag_explanations = legacy_flag_explanations(data["id"])
         self.roles_taken: dict[str, PathParts] = {}
 
     def fail(self, path: PathParts, problem: str) -> NoReturn:
@@ -469,6 +471,8 @@ class _ProtocolBuilder:
             explanation = None
             if "explanation" in raw:
                 explanation = self.text(raw["explanation"], (key, index, "explanation"))
+            elif key == "flags" and raw["id"] in self.legacy_flag_explanations:
+                explanation = Text.from_dict({"en": self.legacy_flag_explanations[raw["id"]]})
             items.append(Reason(raw["id"], self.text(raw["label"], (key, index, "label")),
                                 explanation))
         return tuple(items)

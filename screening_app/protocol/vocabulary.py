@@ -35,6 +35,13 @@ LEGACY_VOCABULARY: dict[str, dict[str, dict[str, str] | frozenset[str]]] = {
                             "zh": "拒绝遣返"}},
         ),
         "skew_option": "enlist",
+        # The sentence the review explains each of its flags with (``explanation``).
+        "flag_explanations": {
+            "identity_mismatch": "An answer at the identity check did not match the roster.",
+            "coercion_reported": "The person reported threats, marks or pressure at the"
+                                 " coercion screen.",
+            "coached": "The person said that someone had told them what to answer.",
+        },
         "safety_step": "coercion",
         # The form printed this over the follow-up step's answers, not the step's title.
         "printed_titles": {"refusal_followup": {"en": "Reasons", "ko": "이유", "zh": "理由"}},
@@ -58,6 +65,12 @@ def legacy_roles(protocol_id: str) -> Mapping[str, str]:
 
 def legacy_multiline(protocol_id: str) -> frozenset[str]:
     return LEGACY_VOCABULARY.get(protocol_id, {}).get("multiline", frozenset())
+
+
+def legacy_flag_explanations(protocol_id: str) -> Mapping[str, str]:
+    """flag id -> the English sentence a protocol published before flags carried an
+    ``explanation`` would give."""
+    return LEGACY_VOCABULARY.get(protocol_id, {}).get("flag_explanations", {})
 
 
 def legacy_choice_vocabulary(protocol_id: str) -> dict:

@@ -13,8 +13,13 @@ from screening_app.domain.review_flags import (
     record_flags,
     step_durations,
 )
+from screening_app.protocol import default_protocol
 
-SETTINGS = FlagSettings(explanation_step="explanation", skew_choice="enlist")
+SETTINGS = FlagSettings(
+    explanation_step="explanation", skew_choice="enlist",
+    # As services/reviews.protocol_flag_settings gives them from the default protocol.
+    flag_explanations={flag.id: flag.explanation.en
+                       for flag in default_protocol().flag_kinds if flag.explanation})
 _ids = count(1)
 
 
