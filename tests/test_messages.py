@@ -1,0 +1,143 @@
+"""The catalogue of the layers below ui/ (domain/messages.py): every sentence marked with
+``_()`` is translated into Korean and Chinese, keeps its placeholders, and is compiled; and
+a process set to Korean or Chinese writes the engine's gate sentences in that language,
+naming the protocol's steps in it too, while everything else stays in English."""
+
+import gettext
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+import screening_app
+from screening_app.domain import messages
+from screening_app.domain.messages import set_message_language
+from screening_app.protocol import InterviewEngine, default_protocol
+from screening_app.protocol.examples import complete_answers
+
+PACKAGE = Path(screening_app.__file__).parent
+# The layers whose sentences are collected (as tools/update_translations.py collects them).
+SOURCES = ("domain", "protocol", "services", "store", "importers", "sync", "records")
+
+
+@pytest.fixture
+def message_language():
+    """Set the message language for one test, and English again after it."""
+    yield set_message_language
+    set_message_language("en")
+
+
+def marked_messages() -> set[str]:
+    """Every msgid marked in the sources (the singular, for a plural)."""
+    found = set()
+    for layer in SOURCES:
+        if not (PACKAGE / layer).is_dir():
+            continue
+        for _filename, _line, message, _comments, _context in extract_from_dir(
+                PACKAGE / layer, method_map=[("**.py", "python")]):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def catalogue(language: str):
+    po = messages.catalogue_path(language).with_suffix(".po")
+    with po.open("rb") as file:
+        return read_po(file)
+
+
+def translations(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _literal, field, _spec, _conversion in string.Formatter().parse(text)
+            if field is not None}
+
+
+def test_the_sources_mark_messages():
+    assert "No confirmed choice has been recorded yet." in marked_messages()
+
+
+@pytest.mark.parametrize("language", messages.CATALOGUE_LANGUAGES)
+def test_every_marked_message_is_translated(language):
+    by_id = {(m.id[0] if isinstance(m.id, tuple) else m.id): m
+             for m in catalogue(language) if m.id}
+    missing = sorted(marked_messages() - set(by_id))
+    unfinished = sorted(key for key, message in by_id.items()
+                        if "fuzzy" in message.flags or not all(translations(message)))
+    assert missing == [], "run tools/update_translations.py"
+    assert unfinished == []
+
+
+@pytest.mark.parametrize("language", messages.CATALOGUE_LANGUAGES)
+def test_every_translation_keeps_its_placeholders(language):
+    wrong = []
+    for message in catalogue(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        expected = set().union(*(placeholders(text) for text in ids))
+        wrong += [(ids[0], text) for text in translations(message)
+                  if text and placeholders(text) != expected]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language", messages.CATALOGUE_LANGUAGES)
+def test_the_compiled_catalogue_matches_the_po(language):
+    with messages.catalogue_path(language).open("rb") as file:
+        compiled = gettext.GNUTranslations(file)
+    stale = []
+    for message in catalogue(language):
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            shown = compiled.ngettext(message.id[0], message.id[1], 1)
+        else:
+            shown = compiled.gettext(message.id)
+        if shown != translations(message)[0]:
+            stale.append(message.id)
+    assert stale == [], "run tools/update_translations.py --release"
+
+
+def blocked_explanation() -> InterviewEngine:
+    """An interview whose explanation was not read: the step is blocked until it is."""
+    answers = complete_answers("enlist")
+    answers["statement_read"] = "no"
+    return InterviewEngine(default_protocol(), answers)
+
+
+def test_english_by_default():
+    assert messages.message_language() == "en"
+    engine = blocked_explanation()
+    assert engine.step_status("explanation").blocked == [
+        "“Has the whole statement been read to the person in their language?” must be"
+        " answered Yes before the interview can go on."]
+
+
+@pytest.mark.parametrize("language, sentence, prompt, yes", [
+    ("ko", "면담을 계속하려면", "설명문 전체를 본인의 언어로 읽어 주었습니까?", "예"),
+    ("zh", "面谈才能继续", "是否已用本人的语言把全部说明读给本人听？", "是"),
+])
+def test_the_engine_speaks_the_message_language(message_language, language, sentence,
+                                                prompt, yes):
+    message_language(language)
+    engine = blocked_explanation()
+    [blocked] = engine.step_status("explanation").blocked
+    assert sentence in blocked and prompt in blocked and yes in blocked
+    # A locked step names the protocol's step titles in the same language.
+    locked = engine.step_status("choice").locked_reason
+    title = default_protocol().step("explanation").title.get(language)
+    assert title in locked and "cannot be started" not in locked
+    ok, reasons = engine.can_finalise()
+    assert not ok and blocked in reasons
+
+    message_language("en")
+    assert "must be answered Yes" in blocked_explanation().step_status("explanation").blocked[0]
+
+
+def test_a_language_without_a_catalogue_is_english(message_language):
+    message_language("fr")
+    assert messages.message_language() == "en"
+    assert messages.gettext("Yes") == "Yes"
