@@ -13,9 +13,13 @@ from babel.messages.pofile import read_po
 
 import screening_app
 from screening_app.domain import messages
+from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.errors import PermissionDenied, UserError
 from screening_app.domain.messages import set_message_language
 from screening_app.protocol import InterviewEngine, default_protocol
 from screening_app.protocol.examples import complete_answers
+from screening_app.services.accounts import check_new_password
+from screening_app.services.authz import require_role
 
 PACKAGE = Path(screening_app.__file__).parent
 # The layers whose sentences are collected (as tools/update_translations.py collects them).
@@ -51,8 +55,10 @@ def translations(message) -> list[str]:
     return list(message.string) if isinstance(message.string, tuple) else [message.string]
 
 
-def placeholders(text: str) -> set[str]:
-    return {field for _literal, field, _spec, _conversion in string.Formatter().parse(text)
+def placeholders(text: str) -> set[tuple[str, str | None, str]]:
+    """Each ``{field!conversion:spec}``: a translation keeps them all, as written."""
+    return {(field, conversion, spec)
+            for _literal, field, spec, conversion in string.Formatter().parse(text)
             if field is not None}
 
 
@@ -141,3 +147,32 @@ def test_a_language_without_a_catalogue_is_english(message_language):
     message_language("fr")
     assert messages.message_language() == "en"
     assert messages.gettext("Yes") == "Yes"
+
+
+def refusals() -> list[str]:
+    """Two services' refusals: a weak password, and a role that may not act."""
+    said = []
+    with pytest.raises(UserError) as weak:
+        check_new_password("short")
+    said.append(str(weak.value))
+    ivan = Actor(user_id="u1", name="ivan", role=Role.INTERVIEWER)
+    with pytest.raises(PermissionDenied) as refused:
+        require_role(ivan, Role.SUPERVISOR, Role.ADMIN, action=messages.N_("review interviews"))
+    said.append(str(refused.value))
+    return said
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("ko", ["비밀번호는 10자 이상이어야 합니다.",
+            "ivan(면담관)에게는 면담 검토 권한이 없습니다. 이 작업에는 감독관 또는 관리자 역할이"
+            " 필요합니다."]),
+    ("zh", ["密码至少需要 10 个字符。", "ivan（面谈人员）无权审查面谈；此操作需要监督人员或管理员角色。"]),
+    ("en", ["The password must have at least 10 characters.",
+            "ivan (interviewer) may not review interviews; this needs the supervisor or admin"
+            " role."]),
+])
+def test_the_services_refuse_in_the_message_language(message_language, language, expected):
+    message_language(language)
+    assert refusals() == expected
+    message_language("en")
+    assert refusals()[0] == "The password must have at least 10 characters."
