@@ -16,6 +16,7 @@ from screening_app.domain import messages
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import PermissionDenied, UserError
 from screening_app.domain.messages import set_message_language
+from screening_app.importers.roster_file import RosterFileError, read_roster
 from screening_app.protocol import InterviewEngine, default_protocol
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.accounts import check_new_password
@@ -176,3 +177,18 @@ def test_the_services_refuse_in_the_message_language(message_language, language,
     assert refusals() == expected
     message_language("en")
     assert refusals()[0] == "The password must have at least 10 characters."
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("ko", "roster.csv, 3행, 열 isn: 포로 번호 없음"),
+    ("zh", "roster.csv, 第 3 行, 列 isn：缺少战俘编号"),
+    ("en", "roster.csv, row 3, column isn: missing ISN"),
+])
+def test_a_roster_problem_is_in_the_message_language(message_language, tmp_path, language,
+                                                     expected):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("isn,name_latin\nNK-1,Kim\n,Lee\n", encoding="utf-8")
+    message_language(language)
+    with pytest.raises(RosterFileError) as refused:
+        read_roster(roster)
+    assert str(refused.value) == expected

@@ -24,7 +24,8 @@ class RosterImportRefused(UserError):
         self.problems = error.problems
         self.total = error.total
         text = str(error)
-        if "nothing was imported" not in text:
+        # More problems than shown end with "... nothing was imported." already.
+        if error.total <= len(error.problems):
             text += "\n" + _("Nothing was imported.")
         super().__init__(text)
 
