@@ -7,6 +7,8 @@ clause ("missing ISN") that the caller places after the file, row and column.
 
 import re
 
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.subject import ROSTER_FIELDS
 
 MAX_FIELD_LENGTH = 500
@@ -21,8 +23,9 @@ BIRTH_YEARS: dict[str, int] = {
 
 NAME_FIELDS = ("name_native", "name_latin")
 
-MISSING_ISN = "missing ISN"
-NO_NAME = "no name: give name_native or name_latin"
+# Translated where used (``_(MISSING_ISN)``).
+MISSING_ISN = N_("missing ISN")
+NO_NAME = N_("no name: give name_native or name_latin")
 
 # Header spellings met in the field, after folding (see ``canonical_column``). Kept
 # short on purpose: a header that is not clearly one of these is reported, not guessed.
@@ -40,7 +43,7 @@ _COLUMN_ALIASES: dict[str, str] = {
 # C0 and C1 control characters (Unicode category Cc).
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+_CONTROL_NAMES = {"\t": N_("a tab"), "\n": N_("a line break"), "\r": N_("a carriage return")}
 
 # Characters that start a UTF-8 multi-byte sequence when it is wrongly read as
 # Windows-1252 or Latin-1 (Ã, ê, í...): a cheap gate before trying the repair.
@@ -60,22 +63,24 @@ def field_problems(cell: str) -> list[str]:
     problems = []
     text = cell.strip()
     if len(text) > MAX_FIELD_LENGTH:
-        problems.append(f"{len(text)} characters long; the limit is {MAX_FIELD_LENGTH}")
+        problems.append(_("{count} characters long; the limit is {limit}").format(
+            count=len(text), limit=MAX_FIELD_LENGTH))
     control = CONTROL_CHARACTER.search(cell)
     if control:
         problems.append(
-            f"{_describe_control(control.group())} in the cell; control characters are not allowed"
+            _("{character} in the cell; control characters are not allowed").format(
+                character=_describe_control(control.group()))
         )
     if "\ufffd" in text:
         problems.append(
-            "holds the replacement character \ufffd, a sign the text was damaged by a wrong "
-            "encoding before this file was saved"
+            _("holds the replacement character \ufffd, a sign the text was damaged by a wrong "
+              "encoding before this file was saved")
         )
     repaired = utf8_mojibake_repair(text)
     if repaired is not None:
         problems.append(
-            f"garbled text {_excerpt(text)!r}, which reads as {_excerpt(repaired)!r} in "
-            "UTF-8; the file was saved with the wrong encoding"
+            _("garbled text {text!r}, which reads as {repaired!r} in UTF-8; the file was saved"
+              " with the wrong encoding").format(text=_excerpt(text), repaired=_excerpt(repaired))
         )
     return problems
 
@@ -106,19 +111,20 @@ def parse_birth_year(text: str) -> tuple[int | None, str | None]:
     if year is not None:
         return year, None
     if text.isascii() and text.isdigit():
-        return None, (
-            f"{text} is not a plausible birth year "
-            f"(expected {EARLIEST_BIRTH_YEAR} to {LATEST_BIRTH_YEAR})"
-        )
-    return None, f"{_excerpt(text)!r} is not a year"
+        return None, _("{year} is not a plausible birth year (expected {earliest} to"
+                       " {latest})").format(year=text, earliest=EARLIEST_BIRTH_YEAR,
+                                            latest=LATEST_BIRTH_YEAR)
+    return None, _("{text!r} is not a year").format(text=_excerpt(text))
 
 
 def duplicate_isn(isn: str, first_row: int) -> str:
-    return f"duplicate ISN {isn!r} (first seen in row {first_row})"
+    return _("duplicate ISN {isn!r} (first seen in row {row})").format(isn=isn, row=first_row)
 
 
 def _describe_control(char: str) -> str:
-    return _CONTROL_NAMES.get(char) or f"control character U+{ord(char):04X}"
+    if char in _CONTROL_NAMES:
+        return _(_CONTROL_NAMES[char])
+    return _("control character U+{code:04X}").format(code=ord(char))
 
 
 def _excerpt(text: str, limit: int = 40) -> str:

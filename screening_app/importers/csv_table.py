@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.roster_rules import canonical_column
 from screening_app.importers.roster_problems import ProblemLog
 
@@ -22,12 +24,12 @@ _DELIMITERS = (",", ";", "\t")
 _OTHER_LINE_SEPARATORS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 # csv.Error texts, reworded for the person fixing the file.
-_CSV_ERROR_HINTS = {
-    "unexpected end of data": "a quoted cell starting in this row is never closed",
-    "field larger than field limit": (
+_CSV_ERROR_HINTS = {  # translated where used
+    "unexpected end of data": N_("a quoted cell starting in this row is never closed"),
+    "field larger than field limit": N_(
         "a cell starting in this row is enormous, usually because a quote is never closed"
     ),
-    "new-line character seen in unquoted field": (
+    "new-line character seen in unquoted field": N_(
         "a line break (carriage return) in the middle of this row, outside quotes"
     ),
 }
@@ -78,8 +80,9 @@ def describe_csv_error(error: csv.Error) -> str:
     text = str(error)
     for known, hint in _CSV_ERROR_HINTS.items():
         if text.startswith(known):
-            return f"{hint}; nothing after it could be read"
-    return f"the CSV quoting is broken ({text}); nothing after it could be read"
+            return _("{problem}; nothing after it could be read").format(problem=_(hint))
+    return _("the CSV quoting is broken ({error}); nothing after it could be read").format(
+        error=text)
 
 
 def native_names_in(text: str, limit: int) -> list[str]:

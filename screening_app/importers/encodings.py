@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
@@ -98,8 +100,8 @@ def codec_for(encoding: str, file_name: str) -> str:
     codec = _CODEC_FOR_LOOKUP_NAME.get(lookup_name or "")
     if codec is None:
         raise UndecodableText(
-            f"cannot read {file_name} as {encoding!r}: the encodings this program reads "
-            "are utf-8, cp949 (EUC-KR) and gb18030 (GBK)."
+            _("cannot read {file} as {encoding!r}: the encodings this program reads are utf-8,"
+              " cp949 (EUC-KR) and gb18030 (GBK).").format(file=file_name, encoding=encoding)
         )
     return codec
 
@@ -138,8 +140,8 @@ def decode_roster(
         # at the damage rather than ask for an encoding.
         _decode_strictly(data, UTF8, _DAMAGED_HINT)
     raise UndecodableText(
-        f"could not tell the text encoding of {file_name}; give it with --encoding "
-        "(utf-8, cp949 or gb18030)."
+        _("could not tell the text encoding of {file}; give it with --encoding (utf-8, cp949"
+          " or gb18030).").format(file=file_name)
     )
 
 
@@ -185,8 +187,9 @@ def _decode_as_given(
     best = max(scores, key=scores.get)
     if best != codec and scores.get(codec, 0.0) < PLAUSIBLE_SCORE and _clearly_best(best, scores):
         raise UndecodableText(
-            f"{file_name} does not read as {codec}: its names come out garbled, and it "
-            f"looks like {best} text; give --encoding {best} or leave --encoding out."
+            _("{file} does not read as {codec}: its names come out garbled, and it looks like"
+              " {best} text; give --encoding {best} or leave --encoding out.").format(
+                  file=file_name, codec=codec, best=best)
         )
     return text, codec
 
@@ -214,8 +217,9 @@ def _sample_bytes(data: bytes) -> bytes:
     return data[: cut + 1] if cut > 0 else data
 
 
-_WRONG_ENCODING_HINT = "give the right --encoding, or leave it out to have it detected"
-_DAMAGED_HINT = "the text before it is UTF-8, so the file is damaged here"
+# Translated where used.
+_WRONG_ENCODING_HINT = N_("give the right --encoding, or leave it out to have it detected")
+_DAMAGED_HINT = N_("the text before it is UTF-8, so the file is damaged here")
 
 
 def _decode_strictly(data: bytes, codec: str, hint: str = _WRONG_ENCODING_HINT) -> str:
@@ -227,7 +231,8 @@ def _decode_strictly(data: bytes, codec: str, hint: str = _WRONG_ENCODING_HINT) 
         bad = " ".join(f"0x{byte:02X}" for byte in data[error.start : end])
         before = data[: error.start].decode(codec, errors="replace")
         raise UndecodableText(
-            f"not valid {shown} text (bytes {bad}); {hint}", row=row_of_offset(before)
+            _("not valid {codec} text (bytes {bytes}); {hint}").format(
+                codec=shown, bytes=bad, hint=_(hint)), row=row_of_offset(before)
         ) from None
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.roster_rules import (
     BIRTH_YEARS,
     MAX_FIELD_LENGTH,
@@ -109,7 +110,7 @@ def _read_csv(data: bytes, path: Path, encoding: str | None) -> RosterFile:
     table = open_csv_table(text, log)
     if table is None:
         log.raise_if_any(path)
-        raise RosterFileError.about_file(path, f"{path.name} is empty.")
+        raise RosterFileError.about_file(path, _("{file} is empty.").format(file=path.name))
     plan = _plan_columns(table.header, table.header_row, path)
     checked = _RowChecker(plan, log).check(table.rows, table.header_row + 1)
     log.raise_if_any(path)
@@ -120,7 +121,7 @@ def _read_xlsx(data: bytes, path: Path) -> RosterFile:
     sheet = open_xlsx_table(data, path)
     if sheet is None:
         raise RosterFileError.about_file(
-            path, f"{path.name} is empty: its first worksheet has no rows."
+            path, _("{file} is empty: its first worksheet has no rows.").format(file=path.name)
         )
     log = ProblemLog()
     plan = _plan_columns(sheet.header, sheet.header_row, path)
@@ -135,7 +136,8 @@ def _roster_file(
     path: Path, file_format: str, encoding: str | None, plan: _ColumnPlan, checked: _CheckedRows
 ) -> RosterFile:
     if not checked.rows:
-        raise RosterFileError.about_file(path, f"{path.name} has a header row but no data rows.")
+        raise RosterFileError.about_file(
+            path, _("{file} has a header row but no data rows.").format(file=path.name))
     return RosterFile(
         path=path,
         format=file_format,
@@ -148,17 +150,18 @@ def _roster_file(
 
 
 def _read_bytes(path: Path) -> bytes:
+    detail = None
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        reason = "does not exist"
+        sentence = _("{file} does not exist.")
     except IsADirectoryError:
-        reason = "is a folder, not a file"
+        sentence = _("{file} is a folder, not a file.")
     except PermissionError:
-        reason = "cannot be opened: permission denied"
+        sentence = _("{file} cannot be opened: permission denied.")
     except OSError as error:
-        reason = f"cannot be read ({error.strerror or error})"
-    raise RosterFileError.about_file(path, f"{path.name} {reason}.")
+        sentence, detail = _("{file} cannot be read ({error})."), error.strerror or error
+    raise RosterFileError.about_file(path, sentence.format(file=path.name, error=detail))
 
 
 def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
@@ -178,7 +181,7 @@ def _plan_columns(header: Sequence[str], header_row: int, path: Path) -> _Column
     labels = [cell.replace("\ufeff", "").strip() for cell in header]
     for index, label in enumerate(labels):
         if not label:
-            unknown.append(f"(unnamed column {index + 1})")
+            unknown.append(_("(unnamed column {number})").format(number=index + 1))
             continue
         field = canonical_column(label)
         key = field or " ".join(label.casefold().split())
@@ -187,7 +190,8 @@ def _plan_columns(header: Sequence[str], header_row: int, path: Path) -> _Column
                 RosterProblem(
                     header_row,
                     label,
-                    f"duplicate column: {seen[key]!r} and {label!r} are the same column",
+                    _("duplicate column: {first!r} and {second!r} are the same column").format(
+                        first=seen[key], second=label),
                 )
             )
             continue
@@ -199,14 +203,17 @@ def _plan_columns(header: Sequence[str], header_row: int, path: Path) -> _Column
     quoted = _quote_headers(labels)
     if "isn" not in found:
         problems.append(
-            RosterProblem(header_row, None, f"no isn column, and every row needs an ISN ({quoted})")
+            RosterProblem(header_row, None,
+                          _("no isn column, and every row needs an ISN ({header})").format(
+                              header=quoted))
         )
     if not any(name in found for name in NAME_FIELDS):
         problems.append(
             RosterProblem(
                 header_row,
                 None,
-                f"no name column: the roster needs name_native or name_latin ({quoted})",
+                _("no name column: the roster needs name_native or name_latin"
+                  " ({header})").format(header=quoted),
             )
         )
     if problems:
@@ -224,7 +231,7 @@ def _plan_columns(header: Sequence[str], header_row: int, path: Path) -> _Column
 def _quote_headers(labels: Sequence[str]) -> str:
     shown = [repr(label[:30]) for label in labels[:_HEADERS_QUOTED]]
     more = ", ..." if len(labels) > _HEADERS_QUOTED else ""
-    return f"the header row reads {', '.join(shown)}{more}"
+    return _("the header row reads {labels}").format(labels=", ".join(shown) + more)
 
 
 class _RowChecker:
@@ -262,7 +269,8 @@ class _RowChecker:
                         add(
                             row_number,
                             None,
-                            f"row has {len(cells)} cells but the header has {width}",
+                            _("row has {count} cells but the header has {width}").format(
+                                count=len(cells), width=width),
                         )
                     skipped.append(row_number)
                     continue
@@ -281,9 +289,9 @@ class _RowChecker:
                     if _is_blank(cells):
                         skipped.append(row_number)  # a row of empty cells carries nothing
                         continue
-                    add(row_number, labels[0], MISSING_ISN)
+                    add(row_number, labels[0], _(MISSING_ISN))
                 if not (values[first_name] or values[last_name]):
-                    add(row_number, names_label, NO_NAME, position=first_name)
+                    add(row_number, names_label, _(NO_NAME), position=first_name)
                 if has_birth_year and values[-1] is not None:
                     year = birth_years.get(values[-1])
                     if year is None:

@@ -11,21 +11,24 @@ import io
 import zipfile
 from pathlib import Path
 
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.importers.roster_problems import RosterFileError
 
 CSV = "csv"
 XLSX = "xlsx"
 
-# Leading bytes of formats people send by mistake, and how to name them.
+# Leading bytes of formats people send by mistake, and how to name them (translated where
+# used).
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"%PDF-", N_("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF87a", N_("a GIF image")),
+    (b"GIF89a", N_("a GIF image")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"Rar!\x1a\x07", N_("a RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive")),
 )
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -37,33 +40,36 @@ def sniff_format(data: bytes, path: Path) -> str:
     """CSV or XLSX, judged by the bytes; raise RosterFileError for anything else."""
     name = path.name
     if not data or data.isspace():
-        raise RosterFileError.about_file(path, f"{name} is empty.")
+        raise RosterFileError.about_file(path, _("{file} is empty.").format(file=name))
     if data.startswith(_ZIP_SIGNATURES):
         return _zip_format(data, path)
     if data.startswith(_OLE2_SIGNATURE):
         raise RosterFileError.about_file(
             path,
-            f"{name} is an old-style (.xls) or password-protected Excel file; save it as "
-            ".xlsx without a password, or as CSV, and import that.",
+            _("{file} is an old-style (.xls) or password-protected Excel file; save it as "
+              ".xlsx without a password, or as CSV, and import that.").format(file=name),
         )
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
-            raise RosterFileError.about_file(path, f"{name} is {kind}, not a CSV or XLSX roster.")
+            raise RosterFileError.about_file(
+                path, _("{file} is {kind}, not a CSV or XLSX roster.").format(file=name,
+                                                                              kind=_(kind)))
     if data.startswith(_UTF16_BOMS):
         raise RosterFileError.about_file(
             path,
-            f'{name} is UTF-16 text (Excel\'s "Unicode Text"), which this program does not '
-            'read; save the roster as "CSV UTF-8" and import that.',
+            _('{file} is UTF-16 text (Excel\'s "Unicode Text"), which this program does not '
+              'read; save the roster as "CSV UTF-8" and import that.').format(file=name),
         )
     if b"\x00" in data:
         raise RosterFileError.about_file(
-            path, f"{name} holds binary data (NUL bytes), not CSV text or an XLSX workbook."
+            path, _("{file} holds binary data (NUL bytes), not CSV text or an XLSX"
+                    " workbook.").format(file=name)
         )
     if path.suffix.lower() in _WORKBOOK_SUFFIXES:
         raise RosterFileError.about_file(
             path,
-            f"{name} is named like an Excel workbook but holds text; if it is CSV, "
-            "rename it to .csv and import it again.",
+            _("{file} is named like an Excel workbook but holds text; if it is CSV, "
+              "rename it to .csv and import it again.").format(file=name),
         )
     return CSV
 
@@ -76,19 +82,22 @@ def _zip_format(data: bytes, path: Path) -> str:
             mimetype = archive.read("mimetype")[:100] if "mimetype" in members else b""
     except (zipfile.BadZipFile, OSError, EOFError):
         raise RosterFileError.about_file(
-            path, f"{name} is a damaged zip file or workbook and cannot be opened."
+            path, _("{file} is a damaged zip file or workbook and cannot be opened.").format(
+                file=name)
         ) from None
     if "xl/workbook.xml" in members:
         return XLSX
     if b"opendocument.spreadsheet" in mimetype:
         raise RosterFileError.about_file(
             path,
-            f"{name} is an OpenDocument spreadsheet; save it as .xlsx or CSV and import that.",
+            _("{file} is an OpenDocument spreadsheet; save it as .xlsx or CSV and import"
+              " that.").format(file=name),
         )
     if any(member.startswith("word/") for member in members):
-        kind = "a Word document"
+        kind = _("a Word document")
     elif any(member.startswith("ppt/") for member in members):
-        kind = "a PowerPoint presentation"
+        kind = _("a PowerPoint presentation")
     else:
-        kind = "a zip archive"
-    raise RosterFileError.about_file(path, f"{name} is {kind}, not a CSV or XLSX roster.")
+        kind = _("a zip archive")
+    raise RosterFileError.about_file(
+        path, _("{file} is {kind}, not a CSV or XLSX roster.").format(file=name, kind=kind))

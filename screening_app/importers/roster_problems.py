@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 
 MAX_REPORTED_PROBLEMS = 50
 
@@ -30,10 +31,10 @@ class RosterProblem:
             return self.message
         place = [file_name]
         if self.row is not None:
-            place.append(f"row {self.row}")
+            place.append(_("row {row}").format(row=self.row))
         if self.column is not None:
-            place.append(f"column {self.column}")
-        return f"{', '.join(place)}: {self.message}"
+            place.append(_("column {column}").format(column=self.column))
+        return _("{place}: {problem}").format(place=", ".join(place), problem=self.message)
 
 
 class RosterFileError(UserError):
@@ -55,7 +56,8 @@ class RosterFileError(UserError):
         hidden = self.total - len(self.problems)
         if hidden > 0:
             lines.append(
-                f"... and {hidden} more problems ({self.total} in all); nothing was imported."
+                _("... and {hidden} more problems ({total} in all); nothing was imported.").format(
+                    hidden=hidden, total=self.total)
             )
         return "\n".join(lines)
 

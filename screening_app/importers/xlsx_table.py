@@ -26,6 +26,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from screening_app.domain.messages import gettext as _
 from screening_app.importers.roster_problems import RosterFileError
 
 # Error values a spreadsheet shows in a cell whose formula failed.
@@ -60,7 +61,8 @@ def open_xlsx_table(data: bytes, path: Path) -> XlsxTable | None:
         except Exception as error:  # openpyxl raises many kinds of error for a damaged file
             detail = " ".join(f"{type(error).__name__}: {error}".split())[:160]
             raise RosterFileError.about_file(
-                path, f"{path.name} is a damaged Excel workbook and could not be read ({detail})."
+                path, _("{file} is a damaged Excel workbook and could not be read"
+                        " ({detail}).").format(file=path.name, detail=detail)
             ) from None
 
 
@@ -69,17 +71,18 @@ def cell_text(value: Any, formula: Any = None) -> tuple[str, str | None]:
     if value is None:
         if isinstance(formula, str) and formula.startswith("="):
             return formula, (
-                f"holds a formula ({formula}) with no saved value; open and save the "
-                "workbook in a spreadsheet program, or paste the values in place of it"
+                _("holds a formula ({formula}) with no saved value; open and save the workbook"
+                  " in a spreadsheet program, or paste the values in place of it").format(
+                      formula=formula)
             )
         return "", None
     if isinstance(value, str):
         if value.strip() in SPREADSHEET_ERRORS:
-            return value, f"holds the spreadsheet error {value.strip()}"
+            return value, _("holds the spreadsheet error {error}").format(error=value.strip())
         return value, None
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
-        return text, f"holds {text}, which is not a roster value"
+        return text, _("holds {value}, which is not a roster value").format(value=text)
     if isinstance(value, int):
         return str(value), None
     if isinstance(value, float):
@@ -87,8 +90,8 @@ def cell_text(value: Any, formula: Any = None) -> tuple[str, str | None]:
     if isinstance(value, datetime | date | time | timedelta):
         text = _date_text(value)
         return text, (
-            f"holds a date or time ({text}); the spreadsheet may have turned the text into "
-            "a date, so format the column as text and type the value again"
+            _("holds a date or time ({value}); the spreadsheet may have turned the text into a"
+              " date, so format the column as text and type the value again").format(value=text)
         )
     return str(value), None
 
@@ -100,7 +103,8 @@ def _read_first_sheet(data: bytes, path: Path) -> XlsxTable | None:
     formulas_book = None
     try:
         if not values_book.worksheets:
-            raise RosterFileError.about_file(path, f"{path.name} has no worksheet.")
+            raise RosterFileError.about_file(path, _("{file} has no worksheet.").format(
+                file=path.name))
         sheet = values_book.worksheets[0]
         # The stored dimension is sometimes wrong (some writers always say A1);
         # resetting makes openpyxl read every row that is really there.

@@ -11,20 +11,24 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from screening_app.domain.messages import N_, message_language, ngettext
+from screening_app.domain.messages import gettext as _
 from screening_app.protocol.definition import (
     Condition,
     Option,
     Protocol,
     Question,
     Step,
+    Text,
 )
 from screening_app.protocol.kinds import AnswerError, normalise_answer
 
-SIGNER_PHRASES = {
-    "person": "signature or thumbprint of the person interviewed",
-    "interpreter": "interpreter's signature",
-    "observer": "observer's signature",
-    "interviewer": "interviewer's signature",
+# Whole sentences per signer, so that each language words its own.
+MISSING_SIGNATURES = {
+    "person": N_("The signature or thumbprint of the person interviewed is missing."),
+    "interpreter": N_("The interpreter's signature is missing."),
+    "observer": N_("The observer's signature is missing."),
+    "interviewer": N_("The interviewer's signature is missing."),
 }
 
 
@@ -113,8 +117,10 @@ class InterviewEngine:
             raise AnswerError(locked)
         if question.when is not None and not self._holds(question.when):
             raise AnswerError(
-                f"Question {question_id!r} ({_quoted(question.prompt.en)}) is not asked in this"
-                f" interview: it is asked only {self._describe_condition(question.when)}."
+                _("Question {id} ({prompt}) is not asked in this interview: it is asked only"
+                  " {condition}.").format(id=repr(question_id),
+                                          prompt=_quoted(_in_language(question.prompt)),
+                                          condition=self._describe_condition(question.when))
             )
         return normalise_answer(question, value)
 
@@ -185,9 +191,9 @@ class InterviewEngine:
         if stop:
             reason, step_id = stop
             return False, [
-                f"The interview was stopped at {self._title(step_id)!r}"
-                f" ({self.protocol.reason(reason).label.en}); it can only be ended as not"
-                " completed."
+                _("The interview was stopped at {step} ({reason}); it can only be ended as not"
+                  " completed.").format(step=repr(self._title(step_id)),
+                                        reason=_in_language(self.protocol.reason(reason).label))
             ]
         reasons: list[str] = []
         unsigned: list[str] = []
@@ -199,18 +205,21 @@ class InterviewEngine:
             all_complete = False
             reasons.extend(status.blocked)
             signatures = {q.id for q in step.questions if q.kind == "signature"}
-            unanswered = [self.protocol.question(qid).prompt.en for qid in status.missing
-                          if qid not in signatures]
+            unanswered = [_in_language(self.protocol.question(qid).prompt)
+                          for qid in status.missing if qid not in signatures]
             if unanswered:
-                reasons.append(f"{step.title.en!r} still needs an answer to "
-                               + "; ".join(map(_quoted, unanswered)) + ".")
+                reasons.append(_("{step} still needs an answer to {questions}.").format(
+                    step=repr(_in_language(step.title)),
+                    questions="; ".join(map(_quoted, unanswered))))
             unsigned.extend(qid for qid in status.missing if qid in signatures)
         for question_id in unsigned:
             signer = self.protocol.question(question_id).signer
-            reasons.append(f"The {SIGNER_PHRASES.get(signer, signer)} is missing.")
+            sentence = MISSING_SIGNATURES.get(signer)
+            reasons.append(_(sentence) if sentence else
+                           _("The {signer}'s signature is missing.").format(signer=signer))
         choice = self.effective_choice()
         if choice is None:
-            reasons.append("No confirmed choice has been recorded yet.")
+            reasons.append(_("No confirmed choice has been recorded yet."))
         if not all_complete and not reasons:
             # Only locks remain; say what they are rather than fail without a reason.
             reasons.extend(
@@ -230,8 +239,8 @@ class InterviewEngine:
             known = [reason.id for reason in self.protocol.non_completion_reasons]
             if abandoned_reason not in known:
                 raise AnswerError(
-                    f"Unknown non-completion reason {abandoned_reason!r}; use one of"
-                    f" {', '.join(known)}."
+                    _("Unknown non-completion reason {reason}; use one of {known}.").format(
+                        reason=repr(abandoned_reason), known=", ".join(known))
                 )
             step_id = abandoned_step or self._current_step_id()
             self.protocol.step(step_id)  # an unknown step is refused in one sentence
@@ -243,8 +252,8 @@ class InterviewEngine:
         ok, reasons = self.can_finalise()
         if not ok:
             raise AnswerError(
-                "The interview is not complete, so it can only be ended with a non-completion"
-                " reason: " + " ".join(reasons)
+                _("The interview is not complete, so it can only be ended with a non-completion"
+                  " reason: {reasons}").format(reasons=" ".join(reasons))
             )
         return Outcome("completed", self.effective_choice(), None, None, mismatch, flag_ids)
 
@@ -253,7 +262,8 @@ class InterviewEngine:
         step = self._step_by_question.get(question_id)
         if step is None:
             raise AnswerError(
-                f"The protocol {self.protocol.label} has no question {question_id!r}."
+                _("The protocol {protocol} has no question {id}.").format(
+                    protocol=self.protocol.label, id=repr(question_id))
             )
         return next(q for q in step.questions if q.id == question_id)
 
@@ -262,8 +272,8 @@ class InterviewEngine:
         for question_id, option_ids in order.items():
             if question_id not in self._step_by_question:
                 raise AnswerError(
-                    f"The option order names {question_id!r}, which is not a question of"
-                    f" {self.protocol.label}."
+                    _("The option order names {id}, which is not a question of"
+                      " {protocol}.").format(id=repr(question_id), protocol=self.protocol.label)
                 )
             question = self._question(question_id)
             expected = question.option_ids()
@@ -273,8 +283,9 @@ class InterviewEngine:
                 or sorted(option_ids) != sorted(expected)
             ):
                 raise AnswerError(
-                    f"The option order recorded for {question_id!r} must list each of"
-                    f" {', '.join(expected) or 'its options'} once."
+                    _("The option order recorded for {id} must list each of {options}"
+                      " once.").format(id=repr(question_id),
+                                       options=", ".join(expected) or _("its options"))
                 )
             checked[question_id] = list(option_ids)
         return checked
@@ -330,16 +341,15 @@ class InterviewEngine:
 
     def _compute_status(self, step: Step) -> StepStatus:
         if not self._step_visible(step):
-            reason = (
-                f"{step.title.en!r} is not part of this interview: it applies only"
-                f" {self._describe_condition(step.when)}."
-            )
+            reason = _("{step} is not part of this interview: it applies only"
+                       " {condition}.").format(step=repr(_in_language(step.title)),
+                                               condition=self._describe_condition(step.when))
             return StepStatus(step.id, False, [], reason, None, [], visible=False)
         questions = self.visible_questions(step.id)
         missing = [q.id for q in questions if q.required and self._answer(q.id) is None]
         blocked = [
-            f"{_quoted(q.prompt.en)} must be answered {_answer_words(q, q.must_be)} before the"
-            " interview can go on."
+            _("{question} must be answered {answer} before the interview can go on.").format(
+                question=_quoted(_in_language(q.prompt)), answer=_answer_words(q, q.must_be))
             for q in questions
             if q.must_be is not None
             and self._answer(q.id) is not None
@@ -357,21 +367,23 @@ class InterviewEngine:
             if self._step_visible(earlier):
                 reason = self._step_stop(earlier)
                 if reason:
-                    return (
-                        f"The interview was stopped at {earlier.title.en!r}"
-                        f" ({self.protocol.reason(reason).label.en}); nothing after that step"
+                    return _(
+                        "The interview was stopped at {step} ({reason}); nothing after that step"
                         " can be recorded unless the answer there is changed."
-                    )
+                    ).format(step=repr(_in_language(earlier.title)),
+                             reason=_in_language(self.protocol.reason(reason).label))
         pending = []
         for required_id in step.requires:
             required = self.protocol.step(required_id)
             # A step left out by its condition does not hold anything up.
             if self._step_visible(required) and not self.step_status(required_id).complete:
-                pending.append(repr(required.title.en))
+                pending.append(repr(_in_language(required.title)))
         if not pending:
             return None
-        verb = "is" if len(pending) == 1 else "are"
-        return f"{step.title.en!r} cannot be started until {_join(pending)} {verb} complete."
+        return ngettext("{step} cannot be started until {pending} is complete.",
+                        "{step} cannot be started until {pending} are complete.",
+                        len(pending)).format(step=repr(_in_language(step.title)),
+                                             pending=_join(pending))
 
     def _current_step_id(self) -> str:
         stop = self._first_stop()
@@ -381,31 +393,40 @@ class InterviewEngine:
         return step.id if step else self.protocol.steps[-1].id
 
     def _title(self, step_id: str) -> str:
-        return self.protocol.step(step_id).title.en
+        return _in_language(self.protocol.step(step_id).title)
 
     def _describe_condition(self, condition: Condition) -> str:
         """When a step or question applies, in the protocol's own words."""
         if condition.effective_choice is not None:
             choice = self.protocol.question(self.protocol.choice.question)
-            return (f"when the confirmed choice is"
-                    f" {_quoted(_answer_words(choice, condition.effective_choice))}")
+            return _("when the confirmed choice is {choice}").format(
+                choice=_quoted(_answer_words(choice, condition.effective_choice)))
         if condition.differs is not None:
-            first, second = (self.protocol.question(q).prompt.en for q in condition.differs)
-            return f"when the answers to {_quoted(first)} and {_quoted(second)} differ"
+            first, second = (_in_language(self.protocol.question(q).prompt)
+                             for q in condition.differs)
+            return _("when the answers to {first} and {second} differ").format(
+                first=_quoted(first), second=_quoted(second))
         question = self.protocol.question(condition.answer)
-        prompt = _quoted(question.prompt.en)
+        prompt = _quoted(_in_language(question.prompt))
         if condition.in_ is not None:
-            values = " or ".join(_answer_words(question, value) for value in condition.in_)
-            return f"when {prompt} is answered {values}"
+            values = _(" or ").join(_answer_words(question, value) for value in condition.in_)
+            return _("when {question} is answered {answer}").format(question=prompt,
+                                                                    answer=values)
         if condition.contains is not None:
-            return f"when the answer to {prompt} includes" \
-                f" {_answer_words(question, condition.contains)}"
-        return f"when {prompt} is answered {_answer_words(question, condition.equals)}"
+            return _("when the answer to {question} includes {answer}").format(
+                question=prompt, answer=_answer_words(question, condition.contains))
+        return _("when {question} is answered {answer}").format(
+            question=prompt, answer=_answer_words(question, condition.equals))
 
 
 # -- wording ------------------------------------------------------------------------------------
 def _is_answered(value: object) -> bool:
     return value is not None and value != "" and value != []
+
+
+def _in_language(text: Text) -> str:
+    """A protocol text in the language the sentence around it is written in."""
+    return text.get(message_language())
 
 
 def _quoted(text: str) -> str:
@@ -416,15 +437,17 @@ def _answer_words(question: Question, value: object) -> str:
     """An answer as a person reads it: Yes, No, an option's label, a number."""
     if isinstance(value, list):
         return ", ".join(_answer_words(question, item) for item in value)
-    if question.kind == "yes_no" and value in ("yes", "no"):
-        return str(value).capitalize()
+    if question.kind == "yes_no" and value == "yes":
+        return _("Yes")
+    if question.kind == "yes_no" and value == "no":
+        return _("No")
     for option in question.options:
         if option.id == value:
-            return option.label.en
+            return _in_language(option.label)
     return str(value)
 
 
 def _join(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])

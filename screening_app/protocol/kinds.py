@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 
 MAX_TEXT_LENGTH = 2000
 ALLOWED_CONTROL_CHARACTERS = "\n\t"
@@ -55,14 +56,15 @@ def _yes_no(question: Question, value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
         return value.strip().lower()
-    raise AnswerError(f"Answer to {question.id!r} must be yes or no.")
+    raise AnswerError(_("Answer to {id!r} must be yes or no.").format(id=question.id))
 
 
 def _single_choice(question: Question, value: object) -> str:
     if isinstance(value, str) and value in question.option_ids():
         return value
     raise AnswerError(
-        f"Answer to {question.id!r} must be one of {', '.join(question.option_ids())}."
+        _("Answer to {id!r} must be one of {options}.").format(
+            id=question.id, options=", ".join(question.option_ids()))
     )
 
 
@@ -70,40 +72,43 @@ def _multi_choice(question: Question, value: object) -> list[str]:
     known = question.option_ids()
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise AnswerError(
-            f"Answer to {question.id!r} must be a list of option ids from {', '.join(known)}."
+            _("Answer to {id!r} must be a list of option ids from {options}.").format(
+                id=question.id, options=", ".join(known))
         )
     for option_id in value:
         if option_id not in known:
             raise AnswerError(
-                f"Answer to {question.id!r} names {option_id!r}, which is not one of"
-                f" {', '.join(known)}."
+                _("Answer to {id!r} names {option!r}, which is not one of {options}.").format(
+                    id=question.id, option=option_id, options=", ".join(known))
             )
         if list(value).count(option_id) > 1:
-            raise AnswerError(f"Answer to {question.id!r} names {option_id!r} more than once.")
+            raise AnswerError(_("Answer to {id!r} names {option!r} more than once.").format(
+                id=question.id, option=option_id))
     if not value and question.required:
         raise AnswerError(
-            f"Answer to {question.id!r} must name at least one of {', '.join(known)}."
+            _("Answer to {id!r} must name at least one of {options}.").format(
+                id=question.id, options=", ".join(known))
         )
     return [option_id for option_id in known if option_id in value]
 
 
 def _text(question: Question, value: object) -> str:
     if not isinstance(value, str):
-        raise AnswerError(f"Answer to {question.id!r} must be text.")
+        raise AnswerError(_("Answer to {id!r} must be text.").format(id=question.id))
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_TEXT_LENGTH:
         raise AnswerError(
-            f"Answer to {question.id!r} is {len(text)} characters long; the limit is"
-            f" {MAX_TEXT_LENGTH}."
+            _("Answer to {id!r} is {count} characters long; the limit is {limit}.").format(
+                id=question.id, count=len(text), limit=MAX_TEXT_LENGTH)
         )
     for character in text:
         if unicodedata.category(character) == "Cc" and character not in ALLOWED_CONTROL_CHARACTERS:
             raise AnswerError(
-                f"Answer to {question.id!r} contains a control character"
-                f" (U+{ord(character):04X}); only line breaks and tabs are allowed."
+                _("Answer to {id!r} contains a control character (U+{code:04X}); only line"
+                  " breaks and tabs are allowed.").format(id=question.id, code=ord(character))
             )
     if not text and question.required:
-        raise AnswerError(f"Answer to {question.id!r} must not be empty.")
+        raise AnswerError(_("Answer to {id!r} must not be empty.").format(id=question.id))
     return text
 
 
@@ -115,32 +120,34 @@ def _scale(question: Question, value: object) -> int:
         number = int(value.strip())
     if number is None or not question.min <= number <= question.max:
         raise AnswerError(
-            f"Answer to {question.id!r} must be a whole number from {question.min} to"
-            f" {question.max}."
+            _("Answer to {id!r} must be a whole number from {low} to {high}.").format(
+                id=question.id, low=question.min, high=question.max)
         )
     return number
 
 
 def _signature(question: Question, value: object) -> dict[str, str]:
-    shape = (
-        f'Answer to {question.id!r} must be {{"mode": ...}} with mode one of'
-        f' {", ".join(SIGNATURE_MODES)}, and optionally a "signature_id".'
-    )
+    shape = _('Answer to {id!r} must be {{"mode": ...}} with mode one of {modes}, and'
+              ' optionally a "signature_id".').format(id=question.id,
+                                                     modes=", ".join(SIGNATURE_MODES))
     if not isinstance(value, Mapping) or set(value) - {"mode", "signature_id"}:
         raise AnswerError(shape)
     mode, signature_id = value.get("mode"), value.get("signature_id")
     if mode not in SIGNATURE_MODES:
         raise AnswerError(shape)
     if signature_id is not None and (not isinstance(signature_id, str) or not signature_id):
-        raise AnswerError(f"Answer to {question.id!r}: signature_id must be non-empty text.")
+        raise AnswerError(_("Answer to {id!r}: signature_id must be non-empty text.").format(
+            id=question.id))
     if mode == "thumbprint" and not question.thumbprint:
         raise AnswerError(
-            f"Answer to {question.id!r}: the protocol does not take a thumbprint from this"
-            f" signer ({question.signer}); they sign, on screen or on paper."
+            _("Answer to {id!r}: the protocol does not take a thumbprint from this signer"
+              " ({signer}); they sign, on screen or on paper.").format(id=question.id,
+                                                                       signer=question.signer)
         )
     if mode == "signature" and signature_id is None:
         raise AnswerError(
-            f"Answer to {question.id!r}: a drawn signature needs the signature_id of its image."
+            _("Answer to {id!r}: a drawn signature needs the signature_id of its image.").format(
+                id=question.id)
         )
     normalised = {"mode": mode}
     if signature_id is not None:

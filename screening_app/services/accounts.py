@@ -19,6 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from screening_app.domain.accounts import Actor, Role, account_label
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import AuthenticationFailed, NotFound, UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.services.authz import require_role
 from screening_app.store.connection import StorageFailure, write_transaction
 from screening_app.store.keyfile import DisabledAccount as SlotDisabled
@@ -77,9 +79,9 @@ class PasswordChange:
     def warning(self) -> str | None:
         if not self.personal_key_discarded:
             return None
-        return (f"{self.name}'s personal signing key was discarded, because only the old"
-                f" password opened it: {self.name} must make a new one with 'screening-app"
-                " user csr' and install the certificate headquarters issues for it.")
+        return _("{name}'s personal signing key was discarded, because only the old password"
+                 " opened it: {name} must make a new one with 'screening-app user csr' and"
+                 " install the certificate headquarters issues for it.").format(name=self.name)
 
 
 class AccountDisabled(SlotDisabled):
@@ -90,8 +92,8 @@ class SignInThrottled(AuthenticationFailed):
     """Too many wrong passwords in a row for one name: it must wait."""
 
     def __init__(self, name: str, wait_seconds: int):
-        super().__init__(f"Too many failed sign-ins for {name!r}: try again in"
-                         f" {describe_wait(wait_seconds)}.")
+        super().__init__(_("Too many failed sign-ins for {name!r}: try again in"
+                           " {wait}.").format(name=name, wait=describe_wait(wait_seconds)))
         self.name = name
         self.wait_seconds = wait_seconds
 
@@ -99,23 +101,25 @@ class SignInThrottled(AuthenticationFailed):
 def check_new_password(password: str, user_name: str | None = None) -> None:
     """The floor every new password must clear; one sentence for the first rule broken."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise UserError(_("The password must have at least {count} characters.").format(
+            count=MIN_PASSWORD_LENGTH))
     if password.strip() != password:
-        raise UserError("The password must not start or end with a space.")
+        raise UserError(_("The password must not start or end with a space."))
     if len(set(password)) == 1:
-        raise UserError("The password must not be one character repeated.")
+        raise UserError(_("The password must not be one character repeated."))
     if password.isdigit():
-        raise UserError("The password must not be digits only; add letters or words.")
+        raise UserError(_("The password must not be digits only; add letters or words."))
     if user_name and user_name.strip().casefold() in password.casefold():
-        raise UserError("The password must not contain the user name.")
+        raise UserError(_("The password must not contain the user name."))
     if password.casefold() in COMMON_PASSWORDS:
-        raise UserError("This password is one of the most common ones; choose another.")
+        raise UserError(_("This password is one of the most common ones; choose another."))
 
 
 def check_user_name(name: str) -> None:
     if not USER_NAME_PATTERN.match(name or ""):
         raise UserError(
-            f"User name {name!r} is not valid: use 2 to 40 letters, digits, '.', '_', '@' or '-'."
+            _("User name {name!r} is not valid: use 2 to 40 letters, digits, '.', '_', '@' or"
+              " '-'.").format(name=name)
         )
 
 
@@ -125,10 +129,11 @@ def check_display_name(display_name: str | None) -> str | None:
     if not tidy:
         return None
     if len(tidy) > DISPLAY_NAME_MAX:
-        raise UserError(f"The display name has {len(tidy)} characters; keep it to"
-                        f" {DISPLAY_NAME_MAX} (full name and rank, such as 'Capt. R. Hughes').")
+        raise UserError(_("The display name has {count} characters; keep it to {limit} (full"
+                          " name and rank, such as 'Capt. R. Hughes').").format(
+                              count=len(tidy), limit=DISPLAY_NAME_MAX))
     if not tidy.isprintable():
-        raise UserError("The display name must not contain control characters.")
+        raise UserError(_("The display name must not contain control characters."))
     return tidy
 
 
@@ -167,19 +172,21 @@ class AccountService:
     def create_first_admin(self, name: str, password: str) -> Actor:
         """Only for a new station: the account that sets everything else up."""
         if self._users.count():
-            raise UserError("This station already has accounts; sign in as an admin to add one.")
+            raise UserError(
+                _("This station already has accounts; sign in as an admin to add one."))
         return self._insert_user(None, name, Role.ADMIN, password)
 
     def add_user(self, actor: Actor, name: str, role: Role | str, password: str,
                  display_name: str | None = None) -> Actor:
         """``display_name`` is what people read on forms and lists (full name and rank);
         without one they read the login name."""
-        require_role(actor, Role.ADMIN, action="add accounts")
+        require_role(actor, Role.ADMIN, action=N_("add accounts"))
         try:
             role = Role(role)
         except ValueError:
             raise UserError(
-                f"Unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}."
+                _("Unknown role {role!r}; choose one of {roles}.").format(
+                    role=role, roles=", ".join(r.value for r in Role))
             ) from None
         return self._insert_user(actor, name, role, password, display_name)
 
@@ -198,8 +205,9 @@ class AccountService:
                 self._keys.settle_database_slot(user_id, password, contents, force=True)
             except StorageFailure as failure:
                 raise StorageFailure(
-                    f"The account {name!r} was added but its key could not be written:"
-                    f" {failure} Then reset its password to give it one.",
+                    _("The account {name!r} was added but its key could not be written:"
+                      " {failure} Then reset its password to give it one.").format(
+                          name=name, failure=failure),
                     failure.folder) from None
         return Actor(user_id=user_id, name=name, role=role, display_name=display_name)
 
@@ -208,7 +216,7 @@ class AccountService:
                         contents: SlotContents) -> None:
         with write_transaction(self._db):
             if self._users.named(name) is not None:
-                raise UserError(f"An account named {name!r} already exists.")
+                raise UserError(_("An account named {name!r} already exists.").format(name=name))
             self._users.insert(user_id, name, role.value, self._stored_hash(password),
                                utc_now(), display_name)
             self._station.events.append(
@@ -239,7 +247,7 @@ class AccountService:
             return None
 
     def list_users(self, actor: Actor) -> list[UserSummary]:
-        require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="list accounts")
+        require_role(actor, Role.ADMIN, Role.SUPERVISOR, action=N_("list accounts"))
         return [UserSummary(user.id, user.name, Role(user.role), user.created_at,
                             user.disabled_at is not None, user.display_name)
                 for user in self._users.everyone()]
@@ -252,12 +260,13 @@ class AccountService:
                          display_name: str | None) -> UserSummary:
         """Give an account the name people read (full name and rank), or clear it (the
         login name is shown again). Records keep the login name; the change is an event."""
-        require_role(actor, Role.ADMIN, action="change display names")
+        require_role(actor, Role.ADMIN, action=N_("change display names"))
         user = self._find(name)
         display_name = check_display_name(display_name)
         if display_name == user.display_name:
-            raise UserError(f"The account {user.name!r} already reads"
-                            f" {account_label(user.name, display_name)!r}; nothing was changed.")
+            raise UserError(_("The account {name!r} already reads {label!r}; nothing was"
+                              " changed.").format(name=user.name,
+                                                  label=account_label(user.name, display_name)))
         with write_transaction(self._db):
             UserNames(self._db).set_display_name(user.id, display_name)
             self._station.events.append(
@@ -271,17 +280,17 @@ class AccountService:
     def disable(self, actor: Actor, name: str) -> UserSummary:
         """The account can no longer sign in, and its slot for the station key is gone.
         Accounts are never deleted: records name the people who made them."""
-        require_role(actor, Role.ADMIN, action="disable accounts")
+        require_role(actor, Role.ADMIN, action=N_("disable accounts"))
         user = self._find(name)
         if user.id == actor.user_id:
-            raise UserError("You cannot disable your own account; another admin can.")
+            raise UserError(_("You cannot disable your own account; another admin can."))
         if user.disabled_at is not None:
-            raise UserError(f"The account {user.name!r} is already disabled.")
+            raise UserError(_("The account {name!r} is already disabled.").format(name=user.name))
         now = utc_now()
         with write_transaction(self._db):
             if user.role == Role.ADMIN and self._enabled_admins() <= 1:
-                raise UserError(f"{user.name!r} is the last enabled admin; the station"
-                                " needs one to manage accounts.")
+                raise UserError(_("{name!r} is the last enabled admin; the station needs one to"
+                                  " manage accounts.").format(name=user.name))
             self._users.disable(user.id, now)
             self._record_act(actor, user, "disabled")
             slot_removed = self._keys.remove_slot(actor, user.id)
@@ -297,10 +306,10 @@ class AccountService:
     def enable(self, actor: Actor, name: str, new_password: str) -> PasswordChange:
         """A disabled account comes back with a new password the admin sets (its old
         slot for the station key is gone, so a new one is made from the admin's)."""
-        require_role(actor, Role.ADMIN, action="enable accounts")
+        require_role(actor, Role.ADMIN, action=N_("enable accounts"))
         user = self._find(name)
         if user.disabled_at is None:
-            raise UserError(f"The account {user.name!r} is not disabled.")
+            raise UserError(_("The account {name!r} is not disabled.").format(name=user.name))
         check_new_password(new_password, user.name)
         contents = self._keys.new_account_contents()
         with write_transaction(self._db):
@@ -323,7 +332,8 @@ class AccountService:
         user = self._find_id(actor.user_id)
         self._refuse_if_throttled(user.name)
         if user.disabled_at is not None:
-            raise AccountDisabled(f"The account {user.name!r} is disabled; ask an admin.")
+            raise AccountDisabled(_("The account {name!r} is disabled; ask an admin.").format(
+                name=user.name))
         if not self._password_opens(user, current_password):
             self.throttle.record_failure(user.name)
             with write_transaction(self._db):
@@ -331,10 +341,10 @@ class AccountService:
                     "auth.refused",
                     {"name": user.name, "known_user": True, "during": "password change"},
                     actor_id=user.id)
-            raise AuthenticationFailed("The current password is wrong; nothing was changed.")
+            raise AuthenticationFailed(_("The current password is wrong; nothing was changed."))
         check_new_password(new_password, user.name)
         if new_password == current_password:
-            raise UserError("The new password is the same as the current one.")
+            raise UserError(_("The new password is the same as the current one."))
         # The account's secrets stay sealed under its account key: only its slot is
         # wrapped anew, under the new password (staged, then settled once committed).
         contents = self._keys.session_contents(actor) if self._station.key else None
@@ -360,14 +370,14 @@ class AccountService:
     def reset_password(self, actor: Actor, name: str, new_password: str) -> PasswordChange:
         """An admin sets another account's password (it was forgotten). The person's
         countersigning key opens only with the old password, so it is discarded."""
-        require_role(actor, Role.ADMIN, action="reset other accounts' passwords")
+        require_role(actor, Role.ADMIN, action=N_("reset other accounts' passwords"))
         user = self._find(name)
         if user.id == actor.user_id:
-            raise UserError("Your own password is changed with your current password, not"
-                            " reset (a reset would discard your countersigning key).")
+            raise UserError(_("Your own password is changed with your current password, not"
+                              " reset (a reset would discard your countersigning key)."))
         if user.disabled_at is not None:
-            raise UserError(f"The account {user.name!r} is disabled; enabling it sets a new"
-                            " password.")
+            raise UserError(_("The account {name!r} is disabled; enabling it sets a new"
+                              " password.").format(name=user.name))
         check_new_password(new_password, user.name)
         contents = self._keys.new_account_contents()
         # The new slot is staged first: until the change commits, the old password opens
@@ -438,7 +448,8 @@ class AccountService:
                 self._station.events.append(
                     "auth.refused", {"name": name, "known_user": True, "disabled": True},
                     actor_id=user.id)
-            raise AccountDisabled(f"The account {user.name!r} is disabled; ask an admin.")
+            raise AccountDisabled(_("The account {name!r} is disabled; ask an admin.").format(
+                name=user.name))
         if not ok:
             # Counted before the event is written: a busy database must not lose a failure.
             self.throttle.record_failure(name)
@@ -446,7 +457,7 @@ class AccountService:
                 # The attempted name is kept, never the password.
                 self._station.events.append(
                     "auth.refused", {"name": name, "known_user": user is not None})
-            raise AuthenticationFailed("Wrong user name or password.")
+            raise AuthenticationFailed(_("Wrong user name or password."))
         self.throttle.record_success(name)
         with write_transaction(self._db):
             self._station.events.append("auth.signed_in", {"name": user.name}, actor_id=user.id)
@@ -485,13 +496,13 @@ class AccountService:
     def _find(self, name: str) -> UserRow:
         user = self._users.named((name or "").strip())
         if user is None:
-            raise NotFound(f"There is no account named {name!r}.")
+            raise NotFound(_("There is no account named {name!r}.").format(name=name))
         return user
 
     def _find_id(self, user_id: str) -> UserRow:
         user = self._users.with_id(user_id)
         if user is None:
-            raise NotFound("The signed-in account no longer exists at this station.")
+            raise NotFound(_("The signed-in account no longer exists at this station."))
         return user
 
     def _enabled_admins(self) -> int:

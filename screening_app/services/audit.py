@@ -9,6 +9,7 @@ rewritten) is found even when its row hash was recomputed to match.
 from dataclasses import dataclass
 
 from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.messages import N_
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
 from screening_app.store.sealed_records import sealed_record_problems
@@ -38,7 +39,7 @@ class AuditService:
         self._keys = keys  # how the station's checkpoints are checked
 
     def verify(self, actor: Actor) -> AuditReport:
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="verify the station's history")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("verify the station's history"))
         db = self._station.db
         chain = verify_chain(db)
         problems = [chain.problem] if chain.problem else []

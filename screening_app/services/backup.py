@@ -20,6 +20,8 @@ from pathlib import Path
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.services.authz import require_role
 from screening_app.store.chain import verify_chain
 from screening_app.store.connection import (
@@ -62,10 +64,10 @@ class BackupService:
         self._keys = keys  # to checkpoint the history the backup holds
 
     def backup(self, actor: Actor, folder: Path) -> BackupResult:
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="make a backup")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("make a backup"))
         if self._station.key is None:
-            raise UserError("This station's database is not encrypted yet; sign in once to"
-                            " encrypt it before making a backup.")
+            raise UserError(_("This station's database is not encrypted yet; sign in once to"
+                              " encrypt it before making a backup."))
         if self._keys is not None:
             self._keys.checkpoint(actor)  # the copy carries a history vouched for
         made_at = utc_now()
@@ -99,8 +101,8 @@ class BackupService:
             if failure is not None:  # a full stick or a read-only one: the usual sentence
                 raise failure from None
             if isinstance(error, OSError):
-                raise UserError(f"The backup could not be written to {folder}:"
-                                f" {error.strerror or error}.") from None
+                raise UserError(_("The backup could not be written to {folder}: {error}.").format(
+                    folder=folder, error=error.strerror or error)) from None
             raise
         with write_transaction(self._db):
             self._station.events.append(
@@ -128,20 +130,23 @@ def read_backup(folder: Path, name: str, password: str) -> tuple[dict, bytes]:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         expected = manifest["database_sha256"]
     except FileNotFoundError:
-        raise UserError(f"{folder} is not a backup: it has no {MANIFEST}.") from None
+        raise UserError(_("{folder} is not a backup: it has no {file}.").format(
+            folder=folder, file=MANIFEST)) from None
     except (OSError, ValueError, KeyError, TypeError):
-        raise UserError(f"{folder / MANIFEST} is damaged.") from None
+        raise UserError(_("{file} is damaged.").format(file=folder / MANIFEST)) from None
     database = folder / DATABASE_COPY
     if not database.is_file() or sha256_hex(database.read_bytes()) != expected:
-        raise UserError(f"{database} is missing or was changed after the backup was made.")
+        raise UserError(_("{database} is missing or was changed after the backup was"
+                          " made.").format(database=database))
     key = KeyFile.load(folder).unlock(name, password).database_key
     try:
         copy = open_database(database, key)
     except DATABASE_ERRORS as error:
-        raise UserError(f"{database} cannot be opened ({error}).") from None
+        raise UserError(_("{database} cannot be opened ({error}).").format(
+            database=database, error=error)) from None
     try:
         if integrity_messages(copy) != ["ok"]:
-            raise UserError(f"{database} fails its integrity check.")
+            raise UserError(_("{database} fails its integrity check.").format(database=database))
         chain = verify_chain(copy)
         if chain.problem:
             raise UserError(f"{database}: {chain.problem}")
@@ -155,7 +160,7 @@ def restore_backup(folder: Path, data_dir: Path, name: str, password: str, *,
     """Put a checked backup in place; a station already there is kept, moved aside. A
     backup of another station replaces this one only when ``replace_station`` says so:
     restoring the wrong stick must not silently swap one camp's records for another's."""
-    manifest, _ = read_backup(folder, name, password)
+    manifest = read_backup(folder, name, password)[0]
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     replaced = None
@@ -164,9 +169,11 @@ def restore_backup(folder: Path, data_dir: Path, name: str, password: str, *,
         here = _station_here(data_dir)
         if here is not None and here != manifest["station_id"] and not replace_station:
             raise UserError(
-                f"{folder} is a backup of station {manifest['station_id']}, but {data_dir}"
-                f" holds station {here}; restore it with --replace-station to replace"
-                f" {here} with {manifest['station_id']} (the current station is kept aside).")
+                _("{folder} is a backup of station {backup}, but {data_dir} holds station"
+                  " {here}; restore it with --replace-station to replace {here} with {backup}"
+                  " (the current station is kept aside).").format(
+                      folder=folder, backup=manifest["station_id"], data_dir=data_dir,
+                      here=here))
         replaced = data_dir / f"replaced-{utc_now()[:19].replace(':', '')}"
         replaced.mkdir()
         for path in (current, Path(f"{current}-wal"), Path(f"{current}-shm"),

@@ -13,6 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates
 
 CA_CERT_FILE = "ca-cert.pem"
@@ -35,9 +36,10 @@ class CertificateAuthority:
 def init_ca(folder: Path, name: str, organisation: str, passphrase: str) -> x509.Certificate:
     folder = Path(folder)
     if (folder / CA_KEY_FILE).exists():
-        raise UserError(f"{folder} already holds a CA key; one folder holds one CA.")
+        raise UserError(_("{folder} already holds a CA key; one folder holds one CA.").format(
+            folder=folder))
     if len(passphrase) < 12:
-        raise UserError("The CA passphrase must have at least 12 characters.")
+        raise UserError(_("The CA passphrase must have at least 12 characters."))
     key, certificate = certificates.create_root_ca(name, organisation)
     folder.mkdir(parents=True, exist_ok=True)
     key_path = folder / CA_KEY_FILE
@@ -55,13 +57,16 @@ def open_ca(folder: Path, passphrase: str) -> CertificateAuthority:
         key_pem = (folder / CA_KEY_FILE).read_bytes()
         cert_pem = (folder / CA_CERT_FILE).read_bytes()
     except FileNotFoundError as missing:
-        raise UserError(f"{folder} holds no CA ({Path(missing.filename).name} is missing);"
-                        " make one with 'screening-app ca init'.") from None
+        raise UserError(_("{folder} holds no CA ({file} is missing); make one with"
+                          " 'screening-app ca init'.").format(
+                              folder=folder, file=Path(missing.filename).name)) from None
     try:
         key = serialization.load_pem_private_key(key_pem, passphrase.encode("utf-8"))
     except (ValueError, TypeError):
-        raise UserError(f"Wrong passphrase for the CA key in {folder}.") from None
+        raise UserError(_("Wrong passphrase for the CA key in {folder}.").format(
+            folder=folder)) from None
     certificate = certificates.load_certificates(cert_pem, str(folder / CA_CERT_FILE))[0]
     if not certificates.same_public_key(certificate, key):
-        raise UserError(f"{folder}: the CA key and certificate do not belong together.")
+        raise UserError(_("{folder}: the CA key and certificate do not belong together.").format(
+            folder=folder))
     return CertificateAuthority(folder, key, certificate)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.messages import N_
 from screening_app.pki.certificates import load_certificates, to_pem
 from screening_app.services.authz import require_role
 from screening_app.services.keys import SIGNING
@@ -33,7 +34,7 @@ class CheckService:
         self._grants = grants  # services/grants.py: roles stated in admins' signed grants
 
     def run(self, actor: Actor) -> list[CheckResult]:
-        require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="check the station")
+        require_role(actor, Role.ADMIN, Role.SUPERVISOR, action=N_("check the station"))
         db = self._station.db
         results = []
         integrity = integrity_messages(db)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
+from screening_app.domain.messages import N_
 from screening_app.services.authz import require_role
 from screening_app.services.kept_choices import KeptChoices
 from screening_app.services.lists import neutralise
@@ -80,7 +81,7 @@ class DashboardService:
         self._settings = SettingsService(station)
 
     def figures(self, actor: Actor) -> Dashboard:
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="see the camp's figures")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("see the camp's figures"))
         roster = SubjectRepository(self._db).count()
         by_compound, by_day, by_interviewer = (defaultdict(Counter), defaultdict(Counter),
                                                defaultdict(Counter))

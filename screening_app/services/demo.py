@@ -12,6 +12,7 @@ from pathlib import Path
 from screening_app.demo.roster_generator import write_roster_csv
 from screening_app.domain.accounts import Role
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.services.app import init_station
 from screening_app.services.ca import CertificateAuthority, init_ca, open_ca
 from screening_app.store.station import station_exists
@@ -76,17 +77,18 @@ def prepare_demo(data_dir: Path, roster_size: int = DEMO_ROSTER_SIZE, *,
         is_demo = facts.demo
         if not is_demo or not accounts_file.exists():
             raise UserError(
-                f"{data_dir} already holds a station that is not a ready demo station; use"
-                " another --data-dir for the demo."
+                _("{data_dir} already holds a station that is not a ready demo station; use"
+                  " another --data-dir for the demo.").format(data_dir=data_dir)
             )
         return DemoStation(data_dir, _read_accounts(accounts_file), created=False,
                            station_id=facts.station_id)
 
     accounts = tuple((name, role.value, _new_password()) for name, role, _ in DEMO_ACCOUNTS)
-    admin_name, _, admin_password = accounts[0]
+    admin_name, _role, admin_password = accounts[0]
     ca_dir = Path(ca_dir) if ca_dir else data_dir / DEMO_CA_DIR
     if ca_dir != data_dir / DEMO_CA_DIR and not (ca_dir / PASSPHRASE_FILE).exists():
-        raise UserError(f"{ca_dir} is not a demo CA folder (it has no {PASSPHRASE_FILE}).")
+        raise UserError(_("{folder} is not a demo CA folder (it has no {file}).").format(
+            folder=ca_dir, file=PASSPHRASE_FILE))
     services = init_station(data_dir, station_id, camp, admin_name, admin_password, demo=True)
     try:
         admin = services.sign_in(admin_name, admin_password)

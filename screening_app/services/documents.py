@@ -17,6 +17,8 @@ from pathlib import Path
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import canonical_json, sha256_hex, utc_now
 from screening_app.domain.errors import NotFound, PermissionDenied
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.services.authz import require_role
 from screening_app.services.interviews import InterviewService
 from screening_app.services.keys import KeyService
@@ -83,7 +85,7 @@ class DocumentService:
         """The supervisor's signature added to the stored form as an incremental update,
         stored as the next revision; the interviewer's (or, on an older form, the
         station's) signature stays valid."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="countersign forms")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("countersign forms"))
         from screening_app.records.layout import countersignature_box
         from screening_app.records.signing import sign_pdf
 
@@ -116,9 +118,10 @@ class DocumentService:
         interview = self._interviews.load(actor, interview_id)  # checks who may open it
         document = self._documents.latest(interview.id)
         if document is None:
-            raise NotFound(f"Interview {interview_id} has no stored form"
-                           + (" (it is still a draft)." if not interview.record.is_final
-                              else "."))
+            raise NotFound((_("Interview {id} has no stored form.")
+                            if interview.record.is_final else
+                            _("Interview {id} has no stored form (it is still a draft)."))
+                           .format(id=interview_id))
         return _opened(document)
 
     def printable(self, actor: Actor, *, compound: str | None = None, day: str | None = None,
@@ -143,7 +146,7 @@ class DocumentService:
     def document(self, actor: Actor, document_id: str) -> StoredDocument:
         document = self._documents.get(document_id)
         if document is None:
-            raise NotFound(f"There is no stored document {document_id}.")
+            raise NotFound(_("There is no stored document {id}.").format(id=document_id))
         self._interviews.load(actor, document.interview_id)  # checks who may see it
         return _opened(document)
 
@@ -151,16 +154,17 @@ class DocumentService:
         """A full interview id from the first characters printed in lists."""
         ids = self._repo.ids_starting_with(prefix.strip())
         if not ids:
-            raise NotFound(f"There is no interview {prefix!r} at this station.")
+            raise NotFound(_("There is no interview {id!r} at this station.").format(id=prefix))
         if len(ids) > 1:
-            raise NotFound(f"{prefix!r} matches more than one interview; give more of the id.")
+            raise NotFound(_("{id!r} matches more than one interview; give more of the"
+                             " id.").format(id=prefix))
         return ids[0]
 
     def export(self, actor: Actor, interview_id: str, path: Path) -> StoredDocument:
         """Write the stored bytes exactly; the export is an event. Only a supervisor or an
         admin takes a form out of the encrypted database, and only on purpose."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="export a stored form to a"
-                     " file")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("export a stored form to a"
+                                                                   " file"))
         document = self.latest(actor, interview_id)
         path = Path(path)
         # Whole or not at all: a full stick must not keep half a form under its name.
@@ -181,7 +185,7 @@ class DocumentService:
         print of any revision is a copy (2, 3...), so the countersigned revision never
         starts a second "original" on paper."""
         if actor.role not in (Role.INTERVIEWER, Role.SUPERVISOR, Role.ADMIN):
-            raise PermissionDenied(f"{actor.name} may not print forms.")
+            raise PermissionDenied(_("{name} may not print forms.").format(name=actor.name))
         with write_transaction(self._db):
             copy = self.times_printed(document.interview_id) + 1
             self._station.events.append(
@@ -203,7 +207,7 @@ def _opened(document: StoredDocument) -> StoredDocument:
     """``document`` if this session could open it; else one sentence saying who can."""
     if document.content is None:
         raise PermissionDenied(
-            f"The form of interview {document.interview_id[:8]} is sealed to the review key:"
-            " only the session that stored it could open it, and a supervisor or an admin"
-            " prints, exports or verifies it now.")
+            _("The form of interview {id} is sealed to the review key: only the session that"
+              " stored it could open it, and a supervisor or an admin prints, exports or"
+              " verifies it now.").format(id=document.interview_id[:8]))
     return document

@@ -10,6 +10,7 @@ import uuid
 
 from screening_app.domain.accounts import Actor
 from screening_app.domain.canonical import sha256_hex, utc_now
+from screening_app.domain.messages import gettext as _
 from screening_app.services.documents import (
     INTERVIEWER_SIGNATURE_FIELD,
     RECORD_ATTACHMENT,
@@ -38,7 +39,7 @@ class FormSigning:
         """Refuse to start an interview whose form could not be signed at the end: the
         station has no usable certificate, or the person has no usable key of their own."""
         reason = (self._keys.certificate_problem()
-                  or self._keys.personal_problem(actor, "start interviews"))
+                  or self._keys.personal_problem(actor, _("start interviews")))
         if reason:
             raise StationKeyUnavailable(reason)
 
@@ -47,7 +48,7 @@ class FormSigning:
         written: a certificate headquarters revoked while the draft was open finalises
         nothing more."""
         reason = (self._keys.certificate_problem()
-                  or self._keys.personal_problem(signer, "finalise this interview"))
+                  or self._keys.personal_problem(signer, _("finalise this interview")))
         if reason:
             raise StationKeyUnavailable(reason)
 
@@ -75,7 +76,7 @@ class FormSigning:
         from screening_app.records.signing import sign_pdf
 
         signer = signer or actor
-        identity = self._keys.personal_identity(signer, "finalise this interview")
+        identity = self._keys.personal_identity(signer, _("finalise this interview"))
         head_seq, head_hash = self._station.events.head()
         page_size = self._settings.get("page_size")
         # People read the interviewer's display name; the sealed record keeps the login

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import AuthenticationFailed, UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates
 from screening_app.pki.people import person_of
 from screening_app.services.keys import KeyService, StationKeyUnavailable
@@ -112,7 +113,7 @@ class GrantService:
         if admin.role != Role.ADMIN:
             return None
         try:
-            identity = self._keys.personal_identity(admin, "sign role grants")
+            identity = self._keys.personal_identity(admin, _("sign role grants"))
         except StationKeyUnavailable:
             return None
         if not self._is_admin_certificate(identity.certificate):
@@ -158,21 +159,22 @@ class GrantService:
             return None
         grant = self._grants.latest(user_id)
         if grant is None:
-            return (f"No admin's signed grant states the role of the account {name!r}"
-                    f" ({role}): an admin with a certificate confirms it at their next"
-                    " sign-in if an admin created the account; if not, its role was written"
-                    " outside the program.")
+            return _("No admin's signed grant states the role of the account {name!r}"
+                     " ({role}): an admin with a certificate confirms it at their next sign-in"
+                     " if an admin created the account; if not, its role was written outside"
+                     " the program.").format(name=name, role=role)
         problem = self._grant_problem(grant)
         if problem:
-            return f"The role grant of the account {name!r} {problem}"
+            return _("The role grant of the account {name!r} {problem}").format(
+                name=name, problem=problem)
         if grant.role != str(role):
-            return (f"The account {name!r} is {role} in the accounts table, but an admin's"
-                    f" signed grant says {grant.role}: its role was changed outside the"
-                    " program.")
+            return _("The account {name!r} is {role} in the accounts table, but an admin's"
+                     " signed grant says {granted}: its role was changed outside the"
+                     " program.").format(name=name, role=role, granted=grant.role)
         if grant.state == DISABLED and not disabled:
-            return (f"The account {name!r} was disabled by an admin's signed grant, but the"
-                    " accounts table says it is enabled: it was enabled outside the"
-                    " program.")
+            return _("The account {name!r} was disabled by an admin's signed grant, but the"
+                     " accounts table says it is enabled: it was enabled outside the"
+                     " program.").format(name=name)
         return None
 
     def check_sign_in(self, actor: Actor) -> None:
@@ -184,7 +186,8 @@ class GrantService:
                 self._station.events.append("auth.refused", {
                     "name": actor.name, "known_user": True, "role_unconfirmed": True},
                     actor_id=actor.user_id)
-            raise RoleNotConfirmed(f"{problem} Sign-in refused; an admin must look at it.")
+            raise RoleNotConfirmed(_("{problem} Sign-in refused; an admin must look at"
+                                     " it.").format(problem=problem))
 
     def problems(self) -> list[str]:
         """Every account whose role no valid grant states (for `check`)."""
@@ -207,24 +210,24 @@ class GrantService:
             chain = certificates.load_certificates(grant.certificate_pem.encode(),
                                                    "role grant")
         except UserError:
-            return "carries an unreadable certificate."
+            return _("carries an unreadable certificate.")
         installed = self._keys.station_certificate()
         if installed is None:
-            return "cannot be checked: this station has no certificate of its own."
+            return _("cannot be checked: this station has no certificate of its own.")
         certificate = chain[0]
         try:
             for child, issuer in zip(chain, chain[1:], strict=False):
                 certificates.check_issued_by(child, issuer)
         except UserError:
-            return "carries a certificate chain that does not hold."
+            return _("carries a certificate chain that does not hold.")
         if chain[-1] != installed.root:
-            return "is signed with a certificate headquarters' CA did not issue."
+            return _("is signed with a certificate headquarters' CA did not issue.")
         if not self._is_admin_certificate(certificate):
-            return "is not signed by an admin of this station."
+            return _("is not signed by an admin of this station.")
         try:
             certificate.public_key().verify(bytes.fromhex(grant.signature),
                                             grant.statement(self._station.station_id),
                                             _PSS, hashes.SHA256())
         except (InvalidSignature, ValueError):
-            return "does not match its signature: it was changed."
+            return _("does not match its signature: it was changed.")
         return None

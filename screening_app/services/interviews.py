@@ -21,6 +21,8 @@ from screening_app.domain.interview import (
     InterviewStatus,
     OutcomeStatus,
 )
+from screening_app.domain.messages import N_, message_language
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.subject import Subject
 from screening_app.protocol import (
     InterviewEngine,
@@ -175,34 +177,39 @@ class InterviewService:
         again only as a re-interview, a withdrawal or a reconfirmation (``purpose``), linked
         to that interview (``supersedes_id``); a person whose interview is open as a draft
         is not interviewed twice at once."""
-        require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
+        require_role(actor, *INTERVIEWING_ROLES, action=N_("conduct interviews"))
         self._forms.check_can_start(actor)
         subject = self._subjects.get(isn)
         if subject is None:
-            raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
+            raise NotFound(_("No one with ISN {isn!r} is on this station's roster.").format(
+                isn=isn))
         if supersedes_id is not None and purpose is None:
             purpose = InterviewPurpose.RE_INTERVIEW
         if purpose is not None:
             purposes = [str(p) for p in InterviewPurpose]
             if purpose not in purposes:
-                raise UserError(f"Unknown purpose {purpose!r} for a second interview; use one"
-                                f" of {', '.join(purposes)}.")
+                raise UserError(_("Unknown purpose {purpose!r} for a second interview; use one"
+                                  " of {known}.").format(purpose=purpose,
+                                                         known=", ".join(purposes)))
             if supersedes_id is None:
-                raise UserError("A re-interview, withdrawal or reconfirmation follows a"
-                                f" finalised interview, and {subject.isn} has none.")
+                raise UserError(_("A re-interview, withdrawal or reconfirmation follows a"
+                                  " finalised interview, and {isn} has none.").format(
+                                      isn=subject.isn))
         open_drafts = self._repo.find(subject_isn=subject.isn, status=InterviewStatus.DRAFT)
         if open_drafts:
             draft = open_drafts[-1]
             raise UserError(
-                f"An interview of {subject.isn} is already open as a draft (started"
-                f" {draft.started_at[:16].replace('T', ' ')} by {draft.interviewer_name});"
-                " resume or discard it first.")
+                _("An interview of {isn} is already open as a draft (started {started} by"
+                  " {interviewer}); resume or discard it first.").format(
+                      isn=subject.isn, started=draft.started_at[:16].replace("T", " "),
+                      interviewer=draft.interviewer_name))
         if supersedes_id is not None:
             earlier = self._repo.get(supersedes_id)
             if earlier is None or earlier.subject_isn != subject.isn or not earlier.is_final:
                 raise UserError(
-                    f"A new interview can only follow a finalised interview of the same"
-                    f" person; {supersedes_id} is not one of {subject.isn}'s.")
+                    _("A new interview can only follow a finalised interview of the same"
+                      " person; {id} is not one of {isn}'s.").format(id=supersedes_id,
+                                                                     isn=subject.isn))
         protocol = protocol or self.current_protocol()
         # A paper interview brings the order it used; anything it leaves out is drawn here.
         order = {**randomised_option_order(protocol, self._rng), **(option_order or {})}
@@ -255,13 +262,14 @@ class InterviewService:
     def load(self, actor: Actor, interview_id: str) -> Interview:
         record = self._repo.get(interview_id)
         if record is None:
-            raise NotFound(f"There is no interview {interview_id!r} at this station.")
+            raise NotFound(_("There is no interview {id!r} at this station.").format(
+                id=interview_id))
         self._check_may_open(actor, record)
         return Interview(record, self._protocol(record.protocol_sha256))
 
     def drafts(self, actor: Actor) -> list[Interview]:
         """Unfinished interviews this account may resume, oldest first."""
-        require_role(actor, *INTERVIEWING_ROLES, action="resume interviews")
+        require_role(actor, *INTERVIEWING_ROLES, action=N_("resume interviews"))
         records = self._repo.find(interviewer_id=actor.user_id, status=InterviewStatus.DRAFT)
         return [Interview(r, self._protocol(r.protocol_sha256)) for r in records]
 
@@ -339,7 +347,7 @@ class InterviewService:
             question_id, {"mode": mode, "signature_id": signature_id}
         )
         if mode == "signature" and not image_png:
-            raise UserError("A drawn signature needs its image; the pad was empty.")
+            raise UserError(_("A drawn signature needs its image; the pad was empty."))
         answers = {**interview.record.answers, question_id: value}
         step_id = _step_of(interview.protocol, question_id)
         now = self._clock()
@@ -415,7 +423,8 @@ class InterviewService:
         valid = [r.id for r in interview.protocol.non_completion_reasons]
         if reason not in valid:
             raise UserError(
-                f"Unknown non-completion reason {reason!r}; use one of {', '.join(valid)}."
+                _("Unknown non-completion reason {reason!r}; use one of {known}.").format(
+                    reason=reason, known=", ".join(valid))
             )
         step_id = step_id or interview.record.current_step
         interview.protocol.step(step_id)
@@ -432,7 +441,8 @@ class InterviewService:
         if engine.stop_reason() is None:
             ok, reasons = engine.can_finalise()
             if not ok:
-                raise UserError("The interview cannot be finalised yet: " + " ".join(reasons))
+                raise UserError(_("The interview cannot be finalised yet: {reasons}").format(
+                    reasons=" ".join(reasons)))
         return self._seal(actor, interview, engine.outcome(), ended_at=ended_at,
                           signed_by=signed_by)
 
@@ -498,7 +508,7 @@ class InterviewService:
         """Supervisors and admins see every interview with its outcome. An interviewer sees
         their own interviews, or one person's whole history, with status only: never a
         person's choice."""
-        require_role(actor, *Role, action="list interviews")
+        require_role(actor, *Role, action=N_("list interviews"))
         oversight = actor.role in OVERSIGHT_ROLES
         only_mine = not oversight and subject_isn is None
         records = self._repo.find(
@@ -522,14 +532,14 @@ class InterviewService:
     def latest_final_id(self, actor: Actor, isn: str) -> str | None:
         """The person's newest finalised interview: what a new interview (a re-interview
         after a send-back, a withdrawal or a reconfirmation) is linked to."""
-        require_role(actor, *Role, action="see interview status")
+        require_role(actor, *Role, action=N_("see interview status"))
         finals = self._repo.find(subject_isn=isn, status=InterviewStatus.FINAL)
         return finals[-1].id if finals else None
 
     def prior(self, actor: Actor, isn: str) -> PriorInterviews:
         """Before interviewing a person: their latest finalised interview's status and any
         open draft (status only, never the choice)."""
-        require_role(actor, *Role, action="see interview status")
+        require_role(actor, *Role, action=N_("see interview status"))
         finals = self._repo.find(subject_isn=isn, status=InterviewStatus.FINAL)
         drafts = self._repo.find(subject_isn=isn, status=InterviewStatus.DRAFT)
         latest = finals[-1] if finals else None
@@ -554,26 +564,30 @@ class InterviewService:
         """A draft opened by mistake (the wrong person) is set aside before anything beyond
         the identity check was answered. Nothing is deleted: the draft stays, and the
         discard is a record and an event with who, when and why."""
-        require_role(actor, *INTERVIEWING_ROLES, *OVERSIGHT_ROLES, action="discard drafts")
+        require_role(actor, *INTERVIEWING_ROLES, *OVERSIGHT_ROLES, action=N_("discard drafts"))
         reason = (reason or "").strip()
         if not reason:
-            raise UserError("Say why the draft is discarded (for example, it was opened for"
-                            " the wrong person).")
+            raise UserError(_("Say why the draft is discarded (for example, it was opened for"
+                              " the wrong person)."))
         record = self._repo.get(interview_id)
         if record is None or self._repo.is_discarded(interview_id):
-            raise NotFound(f"There is no open draft {interview_id!r} at this station.")
+            raise NotFound(_("There is no open draft {id!r} at this station.").format(
+                id=interview_id))
         if record.is_final:
-            raise RecordImmutable(f"Interview {interview_id} is finalised; a finalised record"
-                                  " is never discarded (a new interview can follow it).")
+            raise RecordImmutable(_("Interview {id} is finalised; a finalised record is never"
+                                    " discarded (a new interview can follow it).").format(
+                                        id=interview_id))
         if not self._may_discard(actor, record):
-            raise PermissionDenied(f"Only {record.interviewer_name}, who opened it, or a"
-                                   " supervisor may discard this draft.")
+            raise PermissionDenied(_("Only {interviewer}, who opened it, or a supervisor may"
+                                     " discard this draft.").format(
+                                         interviewer=record.interviewer_name))
         protocol = self._protocol(record.protocol_sha256)
         beyond = _answers_beyond_first_step(record, protocol)
         if beyond:
             raise UserError(
-                f"This draft cannot be discarded: it already has answers beyond"
-                f" {protocol.steps[0].title.en!r}. End the interview with a reason instead.")
+                _("This draft cannot be discarded: it already has answers beyond {step!r}. End"
+                  " the interview with a reason instead.").format(
+                      step=protocol.steps[0].title.get(message_language())))
         now = self._clock()
         with write_transaction(self._db):
             self._repo.discard_draft(interview_id, reason, actor.user_id, now)
@@ -593,16 +607,16 @@ class InterviewService:
     def subject_statuses(self, actor: Actor, isns: Sequence[str]) -> dict[str, str]:
         """Each person's interview status for roster lists: draft, completed or
         not_completed (their latest interview); people with none are left out."""
-        require_role(actor, *Role, action="see interview status")
+        require_role(actor, *Role, action=N_("see interview status"))
         return self._repo.latest_status(isns)
 
     # -- helpers -------------------------------------------------------------------
     def _open_draft(self, actor: Actor, interview_id: str) -> Interview:
-        require_role(actor, *INTERVIEWING_ROLES, action="conduct interviews")
+        require_role(actor, *INTERVIEWING_ROLES, action=N_("conduct interviews"))
         interview = self.load(actor, interview_id)
         if self._repo.is_discarded(interview_id):
-            raise UserError(f"Interview {interview_id} was discarded as opened by mistake;"
-                            " start a new interview instead.")
+            raise UserError(_("Interview {id} was discarded as opened by mistake; start a new"
+                              " interview instead.").format(id=interview_id))
         if interview.record.is_final:
             with write_transaction(self._db):
                 self._station.events.append(
@@ -610,26 +624,27 @@ class InterviewService:
                     actor_id=actor.user_id, interview_id=interview_id,
                 )
             raise RecordImmutable(
-                f"Interview {interview_id} is finalised and cannot be changed; corrections are"
-                " made as a new interview linked to it."
+                _("Interview {id} is finalised and cannot be changed; corrections are made as a"
+                  " new interview linked to it.").format(id=interview_id)
             )
         if interview.record.interviewer_id != actor.user_id:
             raise PermissionDenied(
-                f"Interview {interview_id} belongs to {interview.record.interviewer_name};"
-                " only that interviewer can continue it."
+                _("Interview {id} belongs to {interviewer}; only that interviewer can continue"
+                  " it.").format(id=interview_id, interviewer=interview.record.interviewer_name)
             )
         if interview.record.unreadable:
             # Saving it now would write over the answers this session cannot read.
             raise PermissionDenied(
-                f"The draft of interview {interview_id} is sealed under a key this session"
-                " does not hold (the account's key before a password reset): a supervisor"
-                " can read it; discard it and start the interview again.")
+                _("The draft of interview {id} is sealed under a key this session does not hold"
+                  " (the account's key before a password reset): a supervisor can read it;"
+                  " discard it and start the interview again.").format(id=interview_id))
         return interview
 
     def _check_may_open(self, actor: Actor, record: InterviewRecord) -> None:
         if actor.role in OVERSIGHT_ROLES or record.interviewer_id == actor.user_id:
             return
-        raise PermissionDenied(f"{actor.name} may not open interview {record.id}.")
+        raise PermissionDenied(_("{name} may not open interview {id}.").format(
+            name=actor.name, id=record.id))
 
     def current_protocol(self) -> Protocol:
         """The protocol new interviews are taken on (services/protocols.py)."""
@@ -660,7 +675,7 @@ def _step_of(protocol: Protocol, question_id: str) -> str:
     for step in protocol.steps:
         if any(q.id == question_id for q in step.questions):
             return step.id
-    raise UserError(f"The protocol has no question {question_id!r}.")
+    raise UserError(_("The protocol has no question {id!r}.").format(id=question_id))
 
 
 def _summary(record: InterviewRecord, show_choice: bool, interviewer_label: str,

@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates, review_seal, sealed
 from screening_app.pki.people import person_names
 from screening_app.services.authz import require_role
@@ -115,7 +117,7 @@ class KeyService:
         """At init: the KEK, the signing key sealed under it, the CSR, the admin's copy of
         the KEK (under the admin's account key, unlocked in this session)."""
         if self._station_keys.exists(SIGNING):
-            raise UserError("This station already has a signing key.")
+            raise UserError(_("This station already has a signing key."))
         kek = sealed.new_kek()
         key = certificates.new_private_key()
         csr = certificates.create_csr(key, f"Station {self._station.station_id}",
@@ -150,7 +152,7 @@ class KeyService:
         (needs an unlocked admin session: the KEK is copied, never re-created). An
         interviewer gets none: they sign with their own key, and the station's key (which
         signs lists, bundles and the history's checkpoints) stays out of their reach."""
-        require_role(admin, Role.ADMIN, action="give accounts access to the station key")
+        require_role(admin, Role.ADMIN, action=N_("give accounts access to the station key"))
         if not self.has_key():
             return
         if role not in KEK_ROLES:
@@ -184,11 +186,11 @@ class KeyService:
         wrapped = json.loads(stored)
         if wrapped.get("sealed_under") == "account_key":
             if account_key is None:
-                raise StationKeyUnavailable("This account's keys are locked: sign in again.")
+                raise StationKeyUnavailable(_("This account's keys are locked: sign in again."))
             return sealed.unseal(account_key, bytes.fromhex(wrapped["sealed"]),
                                  self._account_context(user_id, purpose)), False
         if password is None:
-            raise StationKeyUnavailable("This account's keys are locked: sign in again.")
+            raise StationKeyUnavailable(_("This account's keys are locked: sign in again."))
         return sealed.unwrap_with_password(wrapped, password, legacy_context), True
 
     @staticmethod
@@ -199,7 +201,8 @@ class KeyService:
 
     def _require_account_key(self, actor: Actor) -> bytes:
         if self._account is None or self._account[0] != actor.user_id:
-            raise StationKeyUnavailable(f"{actor.name}'s keys are locked: sign in again.")
+            raise StationKeyUnavailable(_("{name}'s keys are locked: sign in again.").format(
+                name=actor.name))
         return self._account[1]
 
     def _hold_account_key(self, actor: Actor, account_key: bytes) -> None:
@@ -221,7 +224,7 @@ class KeyService:
     def remove_slot(self, admin: Actor, user_id: str) -> bool:
         """Take away an account's way to unlock the station key (a disabled account):
         even its right password then opens nothing. False when it had no slot."""
-        require_role(admin, Role.ADMIN, action="take away access to the station key")
+        require_role(admin, Role.ADMIN, action=N_("take away access to the station key"))
         with write_transaction(self._db):
             return self._slots.remove(user_id)
 
@@ -233,7 +236,7 @@ class KeyService:
         """Drop a person's own key when an admin sets their password: it is wrapped under
         the old password, which the admin does not know. Forms already signed keep their
         signatures (the certificate is inside each PDF). False when there was no key."""
-        require_role(admin, Role.ADMIN, action="discard a person's own signing key")
+        require_role(admin, Role.ADMIN, action=N_("discard a person's own signing key"))
         with write_transaction(self._db):
             removed = self._user_keys.remove(user_id)
         self._personal.pop(user_id, None)
@@ -398,8 +401,8 @@ class KeyService:
         if private is None:
             return False
         if review_seal.public_of(private) != keys.public():
-            return ("The review key's public half was replaced: interviews recorded since"
-                    " were sealed to another key, which the station's reviewers do not hold.")
+            return _("The review key's public half was replaced: interviews recorded since"
+                     " were sealed to another key, which the station's reviewers do not hold.")
         return None
 
     # -- a person's own key: forms they finalise, countersignatures they add -------------
@@ -447,23 +450,24 @@ class KeyService:
     def user_csr_pem(self, actor: Actor) -> bytes:
         row = self._user_keys.row(actor.user_id)
         if row is None:
-            raise StationKeyUnavailable(f"{actor.name} has no personal key yet.")
+            raise StationKeyUnavailable(_("{name} has no personal key yet.").format(
+                name=actor.name))
         return row.csr_pem.encode()
 
     def import_user_certificate(self, actor: Actor, pem: bytes, source: str) -> None:
         row = self._user_keys.row(actor.user_id)
         if row is None:
-            raise StationKeyUnavailable(f"{actor.name} has no personal key yet;"
-                                        " make one with 'screening-app user csr'.")
+            raise StationKeyUnavailable(_("{name} has no personal key yet; make one with"
+                                          " 'screening-app user csr'.").format(name=actor.name))
         found = certificates.load_certificates(pem, source)
         certificate, chain = found[0], tuple(found[1:])
         ours = serialization.load_pem_public_key(row.public_key_pem.encode())
         if ours.public_numbers() != certificate.public_key().public_numbers():
-            raise UserError(f"{source}: this certificate is for another key, not"
-                            f" {actor.name}'s.")
+            raise UserError(_("{source}: this certificate is for another key, not"
+                              " {name}'s.").format(source=source, name=actor.name))
         if not chain:
-            raise UserError(f"{source}: put the issuing CA's certificate after the person's"
-                            " certificate in the same file.")
+            raise UserError(_("{source}: put the issuing CA's certificate after the person's"
+                              " certificate in the same file.").format(source=source))
         issuer = certificate
         for parent in chain:
             certificates.check_issued_by(issuer, parent)
@@ -471,10 +475,10 @@ class KeyService:
         station = self.station_certificate()
         if station is not None and chain[-1] != station.root:
             # Forms signed with it would verify nowhere: headquarters trusts its own CA only.
-            raise UserError(f"{source}: this certificate was issued by"
-                            f" {certificates.common_name(chain[-1])!r}, not by headquarters'"
-                            f" CA {certificates.common_name(station.root)!r}, which this"
-                            " station trusts.")
+            raise UserError(_("{source}: this certificate was issued by {issuer!r}, not by"
+                              " headquarters' CA {root!r}, which this station trusts.").format(
+                                  source=source, issuer=certificates.common_name(chain[-1]),
+                                  root=certificates.common_name(station.root)))
         with write_transaction(self._db):
             self._user_keys.install_certificate(actor.user_id,
                                                 certificates.to_pem(certificate).decode(),
@@ -495,29 +499,33 @@ class KeyService:
         who = actor.name
         row = self._user_certificate_row(actor.user_id)
         if row is None:
-            return (f"{who} cannot {doing} yet: {who} has no personal signing key; make one"
-                    " with 'screening-app user csr', have headquarters issue its certificate,"
-                    " and install it with 'screening-app user import-cert'.")
+            return _("{who} cannot {doing} yet: {who} has no personal signing key; make one"
+                     " with 'screening-app user csr', have headquarters issue its certificate,"
+                     " and install it with 'screening-app user import-cert'.").format(
+                         who=who, doing=doing)
         if row[0] is None:
-            return (f"{who} cannot {doing} yet: {who}'s certificate is not installed; send"
-                    " the request from 'screening-app user csr' to headquarters and install"
-                    " the certificate they issue with 'screening-app user import-cert'.")
+            return _("{who} cannot {doing} yet: {who}'s certificate is not installed; send"
+                     " the request from 'screening-app user csr' to headquarters and install"
+                     " the certificate they issue with 'screening-app user import-cert'.").format(
+                         who=who, doing=doing)
         certificate = certificates.load_certificates(row[0].encode(), "user certificate")[0]
         revoked = self.revocation(certificate)
         if revoked:
-            return (f"{who} cannot {doing}: headquarters revoked {who}'s certificate"
-                    f" ({revoked}); make a new request with 'screening-app user csr' and"
-                    " install the certificate headquarters issues for it.")
+            return _("{who} cannot {doing}: headquarters revoked {who}'s certificate"
+                     " ({revoked}); make a new request with 'screening-app user csr' and"
+                     " install the certificate headquarters issues for it.").format(
+                         who=who, doing=doing, revoked=revoked)
         if actor.user_id not in self._personal:
-            return f"{who} cannot {doing}: {who}'s key is locked; sign in again."
+            return _("{who} cannot {doing}: {who}'s key is locked; sign in again.").format(
+                who=who, doing=doing)
         return None
 
-    def personal_identity(self, actor: Actor, doing: str = "countersign"):
+    def personal_identity(self, actor: Actor, doing: str | None = None):
         """The signed-in person's own signing identity: for the forms an interviewer
         finalises, and for a supervisor's countersignature."""
         from screening_app.records.signing import SigningIdentity
 
-        problem = self.personal_problem(actor, doing)
+        problem = self.personal_problem(actor, doing or _("countersign"))
         if problem:
             raise StationKeyUnavailable(problem)
         certificate_pem, chain_pem = self._user_certificate_row(actor.user_id)
@@ -537,14 +545,15 @@ class KeyService:
         if found is None:
             return None
         reason, revoked_at = found
-        return f"{reason or 'no reason given'}, {str(revoked_at or '')[:10] or 'date unknown'}"
+        return _("{reason}, {date}").format(reason=reason or _("no reason given"),
+                                            date=str(revoked_at or "")[:10] or _("date unknown"))
 
     def _require_kek(self) -> bytes:
         # The KEK belongs to this process's signed-in session, whoever is acting in it: the
         # Actor objects that reach services come only from a password check.
         if self._kek is None:
             raise StationKeyUnavailable(
-                "The station key is locked: sign in again to unlock it.")
+                _("The station key is locked: sign in again to unlock it."))
         return self._kek
 
     # -- the key and its certificate -----------------------------------------------------
@@ -554,26 +563,27 @@ class KeyService:
     def csr_pem(self) -> bytes:
         csr_pem = self._station_keys.csr_pem(SIGNING)
         if csr_pem is None:
-            raise StationKeyUnavailable("This station has no signing key.")
+            raise StationKeyUnavailable(_("This station has no signing key."))
         return csr_pem.encode()
 
     def import_certificate(self, actor: Actor, pem: bytes, source: str) -> StationCertificate:
         """Install the certificate headquarters issued for this station's CSR. The file
         holds the station certificate followed by its issuers up to the root."""
-        require_role(actor, Role.ADMIN, action="install the station certificate")
+        require_role(actor, Role.ADMIN, action=N_("install the station certificate"))
         found = certificates.load_certificates(pem, source)
         certificate, chain = found[0], tuple(found[1:])
         public_pem = self._station_keys.public_key_pem(SIGNING)
         if public_pem is None:
-            raise StationKeyUnavailable("This station has no signing key.")
+            raise StationKeyUnavailable(_("This station has no signing key."))
         ours = serialization.load_pem_public_key(public_pem.encode())
         theirs = certificate.public_key()
         if ours.public_numbers() != theirs.public_numbers():
-            raise UserError(f"{source}: this certificate is for another key, not this"
-                            " station's (was it issued for this station's CSR?).")
+            raise UserError(_("{source}: this certificate is for another key, not this"
+                              " station's (was it issued for this station's CSR?).").format(
+                                  source=source))
         if not chain:
-            raise UserError(f"{source}: put the issuing CA's certificate after the station's"
-                            " certificate in the same file.")
+            raise UserError(_("{source}: put the issuing CA's certificate after the station's"
+                              " certificate in the same file.").format(source=source))
         issuer = certificate
         for parent in chain:
             certificates.check_issued_by(issuer, parent)
@@ -609,23 +619,24 @@ class KeyService:
         if problem:
             return problem
         if self._kek is None:
-            return "The station key is locked: sign in again to unlock it."
+            return _("The station key is locked: sign in again to unlock it.")
         return None
 
     def certificate_problem(self) -> str | None:
         """Why this station has no usable certificate (none yet, or revoked), or None. A
         station without one starts no interview, whoever would sign its form."""
         if not self.has_key():
-            return ("This station has no signing key (it was made by an older version);"
-                    " ask an admin to create one.")
+            return _("This station has no signing key (it was made by an older version); ask"
+                     " an admin to create one.")
         if self.station_certificate() is None:
-            return ("This station has no certificate yet: send its request"
-                    " ('screening-app station csr') to headquarters and install what they"
-                    " issue with 'screening-app station import-cert'.")
+            return _("This station has no certificate yet: send its request ('screening-app"
+                     " station csr') to headquarters and install what they issue with"
+                     " 'screening-app station import-cert'.")
         revoked = self.revocation(self.station_certificate().certificate)
         if revoked:
-            return (f"Headquarters revoked this station's certificate ({revoked}): it starts"
-                    " no interview and signs nothing more until headquarters issues a new one.")
+            return _("Headquarters revoked this station's certificate ({revoked}): it starts"
+                     " no interview and signs nothing more until headquarters issues a new"
+                     " one.").format(revoked=revoked)
         return None
 
     def signing_identity(self, actor: Actor):
@@ -634,12 +645,13 @@ class KeyService:
         installed = self.station_certificate()
         if installed is None:
             raise StationKeyUnavailable(
-                "This station has no certificate yet: send station-csr.pem to headquarters"
-                " and install what they issue with 'screening-app station import-cert'.")
+                _("This station has no certificate yet: send station-csr.pem to headquarters"
+                  " and install what they issue with 'screening-app station import-cert'."))
         revoked = self.revocation(installed.certificate)
         if revoked:
-            raise StationKeyUnavailable(f"Headquarters revoked this station's certificate"
-                                        f" ({revoked}): it signs nothing more.")
+            raise StationKeyUnavailable(_("Headquarters revoked this station's certificate"
+                                          " ({revoked}): it signs nothing more.").format(
+                                              revoked=revoked))
         kek = self._require_kek()
         stored = self._station_keys.sealed_private_key(SIGNING)
         key = load_sealed_private_key(sealed.unseal(kek, stored, self._context(SIGNING)))
@@ -656,7 +668,7 @@ class KeyService:
     def _user_name(self, user_id: str) -> str:
         user = UserRepository(self._db).with_id(user_id)
         if user is None:
-            raise UserError(f"There is no account {user_id}.")
+            raise UserError(_("There is no account {id}.").format(id=user_id))
         return user.name
 
     def new_account_contents(self) -> SlotContents:

@@ -16,12 +16,16 @@ from collections.abc import Callable
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
 from screening_app.store.known_people import KnownPeopleRepository, KnownPerson
 from screening_app.store.station import Station
 
 ROLES = ("interpreter", "observer")
+# The roles as a sentence names them (translated where used).
+ROLE_WORDS = {"interpreter": N_("interpreter"), "observer": N_("observer")}
 ADDED_EVENT = "people.added"
 RETIRED_EVENT = "people.retired"
 CHANGED_EVENT = "people.changed"
@@ -35,7 +39,7 @@ class KnownPeopleService:
         self._repo = KnownPeopleRepository(station.db)
 
     def with_role(self, actor: Actor, role: str) -> list[KnownPerson]:
-        require_role(actor, *Role, action="see the station's interpreters and observers")
+        require_role(actor, *Role, action=N_("see the station's interpreters and observers"))
         return self._repo.with_role(_checked_role(role))
 
     def find(self, actor: Actor, role: str, name: str) -> KnownPerson | None:
@@ -47,7 +51,7 @@ class KnownPeopleService:
             languages: tuple[str, ...] = (), body: str | None = None) -> KnownPerson:
         """Interviewers add a name from the interview, when they confirm it; supervisors
         and admins keep the list."""
-        require_role(actor, *Role, action="add an interpreter or an observer")
+        require_role(actor, *Role, action=N_("add an interpreter or an observer"))
         person = self._checked(actor, KnownPerson(
             str(uuid.uuid4()), _checked_role(role), name, name_native, languages, body))
         now = utc_now()
@@ -66,13 +70,14 @@ class KnownPeopleService:
         this person read the corrected name in the review from then on, while each keeps
         the name it was written with."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN,
-                     action="change an interpreter or an observer")
+                     action=N_("change an interpreter or an observer"))
         changed = self._checked(actor, KnownPerson(person.id, person.role, name, name_native,
                                                    languages, body))
         now = utc_now()
         with write_transaction(self._station.db):
             if not self._repo.change(changed):
-                raise UserError(f"The station no longer offers {person.role} {person.shown}.")
+                raise UserError(_("The station no longer offers {role} {name}.").format(
+                    role=_role_word(person.role), name=person.shown))
             self._station.events.append(
                 CHANGED_EVENT, {"id": person.id, "role": person.role,
                                 "name": changed.name, "name_native": changed.name_native,
@@ -86,16 +91,19 @@ class KnownPeopleService:
         is no longer offered, and the review counts every record naming either as
         ``into``."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN,
-                     action="merge interpreters or observers")
+                     action=N_("merge interpreters or observers"))
         if person.id == into.id or person.role != into.role:
-            raise UserError(f"{person.shown} can be merged only into another {person.role}.")
+            raise UserError(_("{name} can be merged only into another {role}.").format(
+                name=person.shown, role=_role_word(person.role)))
         now = utc_now()
         with write_transaction(self._station.db):
             offered = {known.id for known in self._repo.with_role(person.role)}
             if into.id not in offered:
-                raise UserError(f"The station no longer offers {into.role} {into.shown}.")
+                raise UserError(_("The station no longer offers {role} {name}.").format(
+                    role=_role_word(into.role), name=into.shown))
             if not self._repo.retire(person.id, actor.user_id, now, merged_into=into.id):
-                raise UserError(f"The station no longer offers {person.role} {person.shown}.")
+                raise UserError(_("The station no longer offers {role} {name}.").format(
+                    role=_role_word(person.role), name=person.shown))
             self._station.events.append(
                 MERGED_EVENT, {"id": person.id, "role": person.role, "name": person.name,
                                "into": into.id, "into_name": into.name},
@@ -105,11 +113,12 @@ class KnownPeopleService:
         """No longer offer this person (a misspelling added by mistake, or someone gone);
         records that name them keep the name."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN,
-                     action="retire an interpreter or an observer")
+                     action=N_("retire an interpreter or an observer"))
         now = utc_now()
         with write_transaction(self._station.db):
             if not self._repo.retire(person.id, actor.user_id, now):
-                raise UserError(f"The station no longer offers {person.role} {person.shown}.")
+                raise UserError(_("The station no longer offers {role} {name}.").format(
+                    role=_role_word(person.role), name=person.shown))
             self._station.events.append(
                 RETIRED_EVENT, {"id": person.id, "role": person.role, "name": person.name},
                 actor_id=actor.user_id, at=now)
@@ -117,17 +126,18 @@ class KnownPeopleService:
 
     def _checked(self, actor: Actor, person: KnownPerson) -> KnownPerson:
         """The entry tidied, refused when one of its names is another offered person's."""
-        name = _tidy(person.name, "name")
-        name_native = _tidy(person.name_native, "native name", True)
+        name = _tidy(person.name, N_("name"))
+        name_native = _tidy(person.name_native, N_("native name"), True)
         others = [known for known in self.with_role(actor, person.role) if known.id != person.id]
         for given in (name, name_native):
             known = person_named(others, given) if given else None
             if known is not None:
-                raise UserError(f"The station already knows {person.role} {known.shown}.")
+                raise UserError(_("The station already knows {role} {name}.").format(
+                    role=_role_word(person.role), name=known.shown))
         return KnownPerson(person.id, person.role, name, name_native,
                            tuple(language.strip() for language in person.languages
                                  if language.strip()),
-                           _tidy(person.body, "body", True))
+                           _tidy(person.body, N_("body"), True))
 
 
 def person_named(people: list[KnownPerson], name: str) -> KnownPerson | None:
@@ -139,7 +149,8 @@ def person_named(people: list[KnownPerson], name: str) -> KnownPerson | None:
 
 def _checked_role(role: str) -> str:
     if role not in ROLES:
-        raise UserError(f"Known people are interpreters or observers, not {role!r}.")
+        raise UserError(_("Known people are interpreters or observers, not {role!r}.").format(
+            role=role))
     return role
 
 
@@ -148,11 +159,16 @@ def _tidy(value: str | None, what: str, optional: bool = False) -> str | None:
     if not tidy:
         if optional:
             return None
-        raise UserError(f"A known person needs a {what}.")
+        raise UserError(_("A known person needs a {what}.").format(what=_(what)))
     if len(tidy) > _LONGEST_NAME:
-        raise UserError(f"The {what} {tidy[:20]!r}… is longer than {_LONGEST_NAME}"
-                        " characters.")
+        raise UserError(_("The {what} {start!r}… is longer than {limit} characters.").format(
+            what=_(what), start=tidy[:20], limit=_LONGEST_NAME))
     return tidy
+
+
+def _role_word(role: str) -> str:
+    """"interpreter" or "observer" in the message language."""
+    return _(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
 
 def _key(name: str) -> str:

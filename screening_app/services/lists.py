@@ -11,6 +11,7 @@ from pathlib import Path
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
+from screening_app.domain.messages import N_
 from screening_app.protocol.definition import Protocol
 from screening_app.protocol.vocabulary import (
     AWAITING_REVIEW_LIST,
@@ -66,7 +67,7 @@ class ListService:
         self._current_protocol = current_protocol
 
     def build(self, actor: Actor) -> RevisedLists:
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="produce the revised lists")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("produce the revised lists"))
         outcomes = InterviewRepository(self._db, self._station.review).final_outcomes()
         camp = CampQueries(self._db)
         states = camp.latest_states()

@@ -8,6 +8,7 @@ dashboard all ask here.
 """
 
 from screening_app.domain.errors import NotFound, UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.protocol import (
     DEFAULT_PROTOCOL_ID,
     Protocol,
@@ -44,8 +45,9 @@ class StationProtocols:
         if bundled is None:
             # Only an admin's setting names it, and setting it checks the id, so the
             # protocol has gone since (a data folder moved to an older installation).
-            raise NotFound(f"The station's protocol {protocol_id!r} is neither bundled nor"
-                           " stored here; set the protocol setting to one that is.")
+            raise NotFound(_("The station's protocol {id!r} is neither bundled nor stored"
+                             " here; set the protocol setting to one that is.").format(
+                                 id=protocol_id))
         return bundled
 
     def version(self, protocol_id: str, version: object) -> Protocol | None:
@@ -68,8 +70,8 @@ class StationProtocols:
         protocol_id = protocol_id.strip()
         known = self.known_ids()
         if protocol_id not in known:
-            raise UserError(f"No protocol {protocol_id!r} is bundled or stored at this station;"
-                            f" known: {', '.join(known)}.")
+            raise UserError(_("No protocol {id!r} is bundled or stored at this station; known:"
+                              " {known}.").format(id=protocol_id, known=", ".join(known)))
         return protocol_id
 
     def by_sha256(self, sha256: str) -> Protocol:
@@ -77,7 +79,8 @@ class StationProtocols:
         if sha256 not in self._parsed:
             source = self._repo.protocol_source(sha256)
             if source is None:
-                raise NotFound(f"The protocol {sha256[:12]} is not stored at this station.")
+                raise NotFound(_("The protocol {sha256} is not stored at this station.").format(
+                    sha256=sha256[:12]))
             self._parsed[sha256] = parse_protocol(source, f"stored protocol {sha256[:12]}")
         return self._parsed[sha256]
 

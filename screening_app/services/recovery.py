@@ -12,6 +12,7 @@ import pyrage
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.services.accounts import check_new_password
 from screening_app.services.keys import KEK_ROLES
 from screening_app.store.connection import write_transaction
@@ -32,7 +33,8 @@ def recover_account(data_dir: Path, age_identity: pyrage.x25519.Identity, name: 
         users = UserRepository(services.station.db)
         user = users.named(name)
         if user is None:
-            raise UserError(f"There is no account named {name!r} at this station.")
+            raise UserError(_("There is no account named {name!r} at this station.").format(
+                name=name))
         check_new_password(new_password, user.name)
         actor = Actor(user_id=user.id, name=user.name, role=Role(user.role))
         # A new account key: the KEK (recovered with headquarters' key) is copied under

@@ -18,6 +18,8 @@ from screening_app.domain.accounts import Actor, Role, account_label
 from screening_app.domain.canonical import canonical_json, local_minute, utc_now
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.review_flags import (
     FlagSettings,
     ReviewFlag,
@@ -67,8 +69,19 @@ class NoteRequired(UserError):
         self.flags = flags
 
 
+# "Interview ... was already approved": the states as that sentence names them.
+ALREADY_DECIDED = {"approved": N_("approved"), "sent_back": N_("sent back"),
+                   "rejected": N_("rejected")}
+
+
 def state_label(state: str) -> str:
     return STATE_LABELS.get(state, state.replace("_", " ").capitalize())
+
+
+def _already(state: str) -> str:
+    if state in ALREADY_DECIDED:
+        return _(ALREADY_DECIDED[state])
+    return state_label(state).lower()
 
 
 @dataclass(slots=True)
@@ -213,7 +226,7 @@ class ReviewService:
     def queue(self, actor: Actor, *, state: str | None = None, interviewer: str | None = None,
               compound: str | None = None, day: str | None = None,
               outcome: str | None = None, interpreter: str | None = None) -> list[ReviewItem]:
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         rows = self._queries.queue(time_zone=self._time_zone(), state=state,
                                    interviewer=interviewer, compound=compound, day=day,
                                    outcome=outcome)
@@ -225,10 +238,11 @@ class ReviewService:
 
     def item(self, actor: Actor, interview_id: str) -> ReviewItem:
         """One interview as the queue shows it now (after a decision, say)."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         row = self._queries.one(interview_id)
         if row is None:
-            raise NotFound(f"There is no finalised interview {interview_id!r} at this station.")
+            raise NotFound(_("There is no finalised interview {id!r} at this station.").format(
+                id=interview_id))
         return self._items([row], show_choice=True)[0]
 
     def _items(self, rows: list[QueueRow], *, show_choice: bool) -> list[ReviewItem]:
@@ -264,7 +278,7 @@ class ReviewService:
         The interpreters are answers, sealed with the others: listing them opens every
         record, so the queue leaves them out here (``interpreters``) and takes them from
         the flags, which its background task computes (``ReviewFlags.interpreters``)."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         pairs, days = self._queries.filter_values(self._time_zone())
         found: dict[str, set] = {
             "interviewer": {login for login, _compound in pairs if login is not None},
@@ -289,30 +303,34 @@ class ReviewService:
                reason: str | None = None, comment: str | None = None) -> str:
         """Record a decision. ``reason`` is why (sending back, rejecting) or, approving,
         the supervisor's note, which a flagged record must have."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         if decision not in DECISIONS:
-            raise UserError(f"Unknown decision {decision!r}; use {', '.join(DECISIONS)}.")
+            raise UserError(_("Unknown decision {decision!r}; use {known}.").format(
+                decision=decision, known=", ".join(DECISIONS)))
         reason = (reason or "").strip() or None
         comment = (comment or "").strip() or None
         if decision in ("sent_back", "rejected") and not reason:
-            raise UserError("Sending back or rejecting needs a reason the interviewer will see.")
+            raise UserError(
+                _("Sending back or rejecting needs a reason the interviewer will see."))
         status = self._queries.interview_status(interview_id)
         if status is None:
-            raise NotFound(f"There is no interview {interview_id!r} at this station.")
+            raise NotFound(_("There is no interview {id!r} at this station.").format(
+                id=interview_id))
         if status != "final":
-            raise UserError("Only finalised interviews are reviewed; this one is a draft.")
+            raise UserError(_("Only finalised interviews are reviewed; this one is a draft."))
         current = self.state(interview_id)
         if current != RECEIVED:
-            raise UserError(f"Interview {interview_id} was already {state_label(current).lower()};"
-                            " a decision is final (a new linked interview starts over).")
+            raise UserError(_("Interview {id} was already {state}; a decision is final (a new"
+                              " linked interview starts over).").format(
+                                  id=interview_id, state=_already(current)))
         if decision == "approved" and not reason:
             record = self._interviews.get(interview_id)
             flags = self._record_flags(record)
             if flags:
                 raise NoteRequired(
-                    f"The interview of {record.subject_isn} is flagged"
-                    f" ({describe_flags(flags)}): approving it needs a written note saying why"
-                    " it is approved despite them.", flags)
+                    _("The interview of {isn} is flagged ({flags}): approving it needs a written"
+                      " note saying why it is approved despite them.").format(
+                          isn=record.subject_isn, flags=describe_flags(flags)), flags)
         with write_transaction(self._db):
             if decision == "approved":
                 # In the same transaction: an approval always carries its countersignature.
@@ -329,7 +347,7 @@ class ReviewService:
         """Every finalised interview's flags, and the camp-wide ones (outcome skew by
         interviewer or interpreter, compounds answering as one): as kept when nothing they
         are computed from has changed since, else computed again (and kept)."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         if settings is not None:  # what-if settings: computed, never kept
             return self._computed_flags(settings)
         settings = self._flag_settings()
@@ -352,14 +370,14 @@ class ReviewService:
     def kept_flags(self, actor: Actor) -> ReviewFlags | None:
         """The flags as kept, when nothing they were computed from has changed since; None
         when they must be computed again (``flags``). Quick: the queue opens with them."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         return self._kept_flags(self._flags_inputs(self._flag_settings()))
 
     def last_flags(self, actor: Actor) -> LastFlags | None:
         """The flags as last computed, fresh or not; None when none are kept (or were kept
         by another version of the program). What they say of a record is never what an
         approval answers to: that is computed afresh (``flags_for``)."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         inputs = self._flags_inputs(self._flag_settings())
         kept = self._kept(inputs, fresh_only=False)
         if kept is None:
@@ -439,10 +457,11 @@ class ReviewService:
 
     def flags_for(self, actor: Actor, interview_id: str) -> list[ReviewFlag]:
         """One interview's flags (what approving it must answer with a note)."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="review interviews")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         record = self._interviews.get(interview_id)
         if record is None or not record.is_final:
-            raise NotFound(f"There is no finalised interview {interview_id!r} at this station.")
+            raise NotFound(_("There is no finalised interview {id!r} at this station.").format(
+                id=interview_id))
         return self._record_flags(record)
 
     def _record_flags(self, record: InterviewRecord) -> list[ReviewFlag]:
@@ -504,7 +523,7 @@ class ReviewService:
     def sent_back_to(self, actor: Actor) -> list[ReviewItem]:
         """An interviewer's own interviews sent back and not yet taken again (no newer
         interview supersedes them), with the supervisor's reason."""
-        require_role(actor, *Role, action="see sent-back interviews")
+        require_role(actor, *Role, action=N_("see sent-back interviews"))
         rows = self._queries.sent_back_to(actor.user_id)
         # Status only: the interviewer sees why, never the person's choice.
         return self._items(rows, show_choice=False)

@@ -6,6 +6,8 @@ from pathlib import Path
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import sha256_hex, utc_now
 from screening_app.domain.errors import NotFound, UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.subject import Subject
 from screening_app.importers.roster_file import RosterFile, RosterFileError, read_roster
 from screening_app.services.authz import require_role
@@ -22,8 +24,9 @@ class RosterImportRefused(UserError):
         self.problems = error.problems
         self.total = error.total
         text = str(error)
-        if "nothing was imported" not in text:
-            text += "\nNothing was imported."
+        # More problems than shown end with "... nothing was imported." already.
+        if error.total <= len(error.problems):
+            text += "\n" + _("Nothing was imported.")
         super().__init__(text)
 
 
@@ -64,7 +67,7 @@ class RosterService:
     ) -> ImportReport:
         """Validate the whole file first; any problem means nothing is written. Then
         upsert every row by ISN in one transaction."""
-        require_role(actor, Role.ADMIN, Role.SUPERVISOR, action="import a roster")
+        require_role(actor, Role.ADMIN, Role.SUPERVISOR, action=N_("import a roster"))
         try:
             roster = read_roster(Path(path), encoding=encoding)
         except RosterFileError as error:
@@ -96,22 +99,23 @@ class RosterService:
         return report
 
     def search(self, actor: Actor, text: str, limit: int = 50) -> list[Subject]:
-        require_role(actor, *Role, action="search the roster")
+        require_role(actor, *Role, action=N_("search the roster"))
         return self._subjects.search(text, limit)
 
     def get(self, actor: Actor, isn: str) -> Subject:
-        require_role(actor, *Role, action="look up a person")
+        require_role(actor, *Role, action=N_("look up a person"))
         subject = self._subjects.get(isn)
         if subject is None:
-            raise NotFound(f"No one with ISN {isn!r} is on this station's roster.")
+            raise NotFound(_("No one with ISN {isn!r} is on this station's roster.").format(
+                isn=isn))
         return subject
 
     def page_after(self, actor: Actor, isn: str | None, limit: int = 200) -> list[Subject]:
-        require_role(actor, *Role, action="browse the roster")
+        require_role(actor, *Role, action=N_("browse the roster"))
         return self._subjects.page_after(isn, limit)
 
     def count(self, actor: Actor) -> int:
-        require_role(actor, *Role, action="count the roster")
+        require_role(actor, *Role, action=N_("count the roster"))
         return self._subjects.count()
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.protocol import DEFAULT_PROTOCOL_ID
 from screening_app.services.authz import require_role
 from screening_app.services.protocols import PROTOCOL_SETTING, StationProtocols
@@ -38,7 +39,7 @@ _REVIEWERS = (Role.SUPERVISOR, Role.ADMIN)
 def _page_size(value: str) -> str:
     sizes = {"a4": "A4", "letter": "Letter"}
     if value.strip().lower() not in sizes:
-        raise UserError(f"page_size must be A4 or Letter, not {value!r}.")
+        raise UserError(_("page_size must be A4 or Letter, not {value!r}.").format(value=value))
     return sizes[value.strip().lower()]
 
 
@@ -49,7 +50,8 @@ def _whole_number(low: int, high: int) -> Callable[[str], str]:
         except ValueError:
             number = None
         if number is None or not low <= number <= high:
-            raise UserError(f"Expected a whole number from {low} to {high}, not {value!r}.")
+            raise UserError(_("Expected a whole number from {low} to {high}, not"
+                              " {value!r}.").format(low=low, high=high, value=value))
         return str(number)
     return parse
 
@@ -62,8 +64,9 @@ def _time_zone(value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise UserError(f"{value!r} is not a time zone; give one as the IANA database"
-                            " names it, such as Asia/Seoul or UTC.") from None
+            raise UserError(_("{value!r} is not a time zone; give one as the IANA database"
+                              " names it, such as Asia/Seoul or UTC.").format(
+                                  value=value)) from None
     return value
 
 
@@ -85,7 +88,8 @@ def _probability(value: str) -> str:
     except ValueError:
         number = -1.0
     if not 0 < number < 1:
-        raise UserError(f"Expected a probability between 0 and 1, not {value!r}.")
+        raise UserError(_("Expected a probability between 0 and 1, not {value!r}.").format(
+            value=value))
     return repr(number)
 
 
@@ -146,7 +150,7 @@ class SettingsService:
 
     def set(self, actor: Actor, key: str, value: str) -> str:
         spec = self._spec(key)
-        require_role(actor, *spec.changed_by, action=f"change the setting {key}")
+        require_role(actor, *spec.changed_by, action=_("change the setting {key}").format(key=key))
         value = spec.parse(value)
         if spec.check_at is not None:
             value = spec.check_at(self._station, value)
@@ -159,5 +163,6 @@ class SettingsService:
     @staticmethod
     def _spec(key: str) -> SettingSpec:
         if key not in SETTINGS:
-            raise UserError(f"Unknown setting {key!r}; known: {', '.join(SETTINGS)}.")
+            raise UserError(_("Unknown setting {key!r}; known: {known}.").format(
+                key=key, known=", ".join(SETTINGS)))
         return SETTINGS[key]

@@ -22,6 +22,8 @@ from screening_app import __version__
 from screening_app.domain.accounts import Actor, Role
 from screening_app.domain.canonical import GENESIS_HASH, canonical_json, utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
@@ -88,7 +90,7 @@ class SyncService:
         """Install headquarters-public.json: whom bundles are encrypted to, and whose
         signature a bundle coming down must carry. It must be signed by a headquarters
         certificate issued by this station's own certificate authority."""
-        require_role(actor, Role.ADMIN, action="set which headquarters this station trusts")
+        require_role(actor, Role.ADMIN, action=N_("set which headquarters this station trusts"))
         trusted = read_headquarters_file(Path(path), self._root())
         secret, recipient = bundles.new_age_identity()
         with write_transaction(self._db):
@@ -123,24 +125,24 @@ class SyncService:
     def _require_headquarters(self) -> TrustedHeadquarters:
         trusted = self.headquarters()
         if trusted is None:
-            raise UserError("This station does not know headquarters yet: an admin installs"
-                            " headquarters-public.json with 'screening-app sync trust-hq'.")
+            raise UserError(_("This station does not know headquarters yet: an admin installs"
+                              " headquarters-public.json with 'screening-app sync trust-hq'."))
         return trusted
 
     def _root(self) -> x509.Certificate:
         installed = self._keys.station_certificate()
         if installed is None:
-            raise UserError("This station has no certificate yet, so it cannot sign bundles:"
-                            " install the one headquarters issued with 'screening-app station"
-                            " import-cert'.")
+            raise UserError(_("This station has no certificate yet, so it cannot sign bundles:"
+                              " install the one headquarters issued with 'screening-app station"
+                              " import-cert'."))
         return installed.root
 
     # -- exporting ------------------------------------------------------------------------
     def export(self, actor: Actor, folder: Path) -> ExportResult:
         """One bundle with every record headquarters has not acknowledged, the PDFs, and the
         event chain since the last acknowledged event."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="export records for"
-                     " headquarters")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("export records for"
+                                                                   " headquarters"))
         trusted = self._require_headquarters()
         identity = self._keys.signing_identity(actor)
         self._keys.checkpoint(actor)  # headquarters gets a history the station vouched for
@@ -202,30 +204,33 @@ class SyncService:
     def _station_key(self) -> StationSyncKey:
         key = self._records.station_key()
         if key is None:  # trust_headquarters makes it; only a damaged station lacks it
-            raise UserError("This station has no sync key: install headquarters-public.json"
-                            " again with 'screening-app sync trust-hq'.")
+            raise UserError(_("This station has no sync key: install headquarters-public.json"
+                              " again with 'screening-app sync trust-hq'."))
         return key
 
     # -- applying what comes down -----------------------------------------------------------
     def apply(self, actor: Actor, path: Path) -> ApplyResult:
         """Verify a bundle from headquarters and apply it whole, or refuse it whole."""
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="apply a bundle from"
-                     " headquarters")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("apply a bundle from"
+                                                                   " headquarters"))
         trusted = self._require_headquarters()
         sealed_bundle = bundles.read_header(Path(path))
         header = sealed_bundle.header
         name = sealed_bundle.name
         if header.kind != bundles.DOWN:
-            raise bundles.BundleError(f"{name} is a bundle for headquarters, not one from it.")
+            raise bundles.BundleError(
+                _("{name} is a bundle for headquarters, not one from it.").format(name=name))
         if header.recipient != self._station.station_id:
-            raise bundles.BundleError(f"{name} is for station {header.recipient}, not for this"
-                                      f" station ({self._station.station_id}).")
+            raise bundles.BundleError(
+                _("{name} is for station {recipient}, not for this station ({station}).").format(
+                    name=name, recipient=header.recipient, station=self._station.station_id))
         signer = bundles.verify_sender(sealed_bundle, [self._root()])
         if signer.fingerprint(hashes.SHA256()) != trusted.certificate.fingerprint(
                 hashes.SHA256()):
             raise bundles.BundleError(
-                f"{name} is signed by {certificates.common_name(signer)!r}, not by the"
-                f" headquarters this station trusts ({trusted.name!r}).")
+                _("{name} is signed by {signer!r}, not by the headquarters this station trusts"
+                  " ({trusted!r}).").format(name=name, signer=certificates.common_name(signer),
+                                            trusted=trusted.name))
         result = ApplyResult(header.bundle_id)
         applier = DownBundleApplier(self._station, name, result)
         if self._records.was_applied(header.bundle_id):
@@ -238,8 +243,8 @@ class SyncService:
                 if member.name == "manifest.json":
                     manifest = applier.manifest(member)
                 elif manifest is None:
-                    raise bundles.BundleError(f"{name} is damaged: it does not start with its"
-                                              " manifest.")
+                    raise bundles.BundleError(_("{name} is damaged: it does not start with its"
+                                                " manifest.").format(name=name))
                 elif member.kind == "acks":
                     applier.acks(member)
                 elif member.kind == "roster":
@@ -249,10 +254,11 @@ class SyncService:
                 elif member.name == "revocations.json":
                     applier.revocations(member)
                 else:
-                    raise bundles.BundleError(f"{name} holds {member.name!r}, which no"
-                                              " headquarters writes.")
+                    raise bundles.BundleError(_("{name} holds {member!r}, which no headquarters"
+                                                " writes.").format(name=name, member=member.name))
             if manifest is None:
-                raise bundles.BundleError(f"{name} is damaged: it has no manifest.")
+                raise bundles.BundleError(_("{name} is damaged: it has no manifest.").format(
+                    name=name))
             state = SyncState(self._db)
             if manifest["outbox_through"] > int(state.get("applied_down_through", 0)):
                 state.set("applied_down_through", manifest["outbox_through"])
@@ -294,7 +300,7 @@ class SyncService:
 
     # -- what is left to send ------------------------------------------------------------------
     def status(self, actor: Actor) -> SyncStatus:
-        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action="see the sync status")
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("see the sync status"))
         pending = OutgoingRecords(self._db).pending(self._records.acknowledged())
         state = SyncState(self._db).all()
         head_seq, _ = self._station.events.head()
@@ -314,15 +320,16 @@ def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadqua
     except OSError as error:
         raise UserError(f"{path}: {error.strerror or error}.") from None
     except (ValueError, KeyError, TypeError):
-        raise UserError(f"{path} is not a headquarters public file (it needs format, name,"
-                        " age_recipient, certificates and signature).") from None
+        raise UserError(_("{path} is not a headquarters public file (it needs format, name,"
+                          " age_recipient, certificates and signature).").format(
+                              path=path)) from None
     chain = certificates.load_certificates(str(fields["certificates"]).encode(), str(path))
     try:
         chain[0].public_key().verify(signature, canonical_json(fields).encode(), _PSS,
                                      hashes.SHA256())
     except (InvalidSignature, TypeError, ValueError):
-        raise UserError(f"{path} was altered: its signature does not match its"
-                        " certificate.") from None
+        raise UserError(_("{path} was altered: its signature does not match its"
+                          " certificate.").format(path=path)) from None
     try:
         bundles.check_chain(chain, [root], str(path))
     except bundles.BundleError as problem:

@@ -12,6 +12,7 @@ from cryptography import x509
 from screening_app.domain.accounts import Actor
 from screening_app.domain.canonical import canonical_json, sha256_hex
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.pki.people import station_of_signer
 from screening_app.services.documents import RECORD_ATTACHMENT
 from screening_app.store.documents import DocumentRepository
@@ -36,39 +37,42 @@ def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
     from screening_app.records.verifying import verify_pdf
 
     if not trust_roots:
-        raise UserError("No trusted root certificate: give one with --trust ROOT.pem.")
+        raise UserError(_("No trusted root certificate: give one with --trust ROOT.pem."))
     checked = verify_pdf(pdf, trust_roots)
     signers = tuple(s.signer for s in checked.signatures)
     if not checked.valid:
         return FormVerification(False, checked.reason, None, signers)
     embedded = checked.attachments.get(RECORD_ATTACHMENT)
     if embedded is None:
-        return FormVerification(False, "The signed PDF holds no record data.", None, signers)
+        return FormVerification(False, _("The signed PDF holds no record data."), None,
+                                signers)
     try:
         record = json.loads(embedded)
         claimed = record.pop("record_sha256")
     except (ValueError, KeyError, AttributeError, TypeError, RecursionError):
-        return FormVerification(False, "The record data in the PDF is not readable.", None,
+        return FormVerification(False, _("The record data in the PDF is not readable."), None,
                                 signers)
     record_id = record.get("id")
     if sha256_hex(canonical_json(record)) != claimed:
-        return FormVerification(False, "The record data in the PDF does not match its own"
-                                " hash.", record_id, signers)
+        return FormVerification(False, _("The record data in the PDF does not match its own"
+                                         " hash."), record_id, signers)
     if not isinstance(record_id, str):
-        return FormVerification(False, "The record data in the PDF has no record id.", None,
-                                signers)
+        return FormVerification(False, _("The record data in the PDF has no record id."),
+                                None, signers)
     problem = _first_signer_problem(checked.signatures[0], record.get("station_id"))
     if problem:
         return FormVerification(False, problem, record_id, signers)
-    notes = [f"signed by {', '.join(signers)}; covers the whole document",
-             f"record {record_id}, hash {claimed[:16]}… matches its data"]
+    notes = [_("signed by {signers}; covers the whole document").format(
+                 signers=", ".join(signers)),
+             _("record {id}, hash {hash}… matches its data").format(id=record_id,
+                                                                    hash=claimed[:16])]
     if station is not None and actor is not None:
         problem = _compare_with_station(station, record_id, claimed,
                                         checked.info.get("/ScreeningChainHead"))
         if problem:
             return FormVerification(False, problem, record_id, signers, tuple(notes))
-        notes.append(f"matches the stored record and the history of station"
-                     f" {station.station_id}")
+        notes.append(_("matches the stored record and the history of station"
+                       " {station}").format(station=station.station_id))
         superseded_by = _later_revision(station, record_id, pdf)
         return FormVerification(True, None, record_id, signers, tuple(notes), superseded_by)
     return FormVerification(True, None, record_id, signers, tuple(notes))
@@ -81,8 +85,9 @@ def _first_signer_problem(first, station_id) -> str | None:
     owner = station_of_signer(first.signer_certificate)
     if owner is not None and owner == station_id:
         return None
-    return (f"The form is station {station_id}'s, but its first signature is by"
-            f" {first.signer!r}, who does not sign for that station.")
+    return _("The form is station {station}'s, but its first signature is by {signer!r},"
+             " who does not sign for that station.").format(station=station_id,
+                                                            signer=first.signer)
 
 
 def _later_revision(station: Station, record_id: str, pdf: bytes) -> str | None:
@@ -98,38 +103,43 @@ def _later_revision(station: Station, record_id: str, pdf: bytes) -> str | None:
         return None
     newest = later[-1]
     when = newest.created_at[:16].replace("T", " ")
-    by = f" by {newest.created_by}" if newest.created_by else ""
-    return (f"A later revision supersedes this form: revision {newest.revision}, approved and"
-            f" countersigned{by} on {when} UTC.")
+    if newest.created_by:
+        return _("A later revision supersedes this form: revision {revision}, approved and"
+                 " countersigned by {by} on {when} UTC.").format(
+                     revision=newest.revision, by=newest.created_by, when=when)
+    return _("A later revision supersedes this form: revision {revision}, approved and"
+             " countersigned on {when} UTC.").format(revision=newest.revision, when=when)
 
 
 def _compare_with_station(station: Station, record_id: str, claimed: str,
                           chain_head: str | None) -> str | None:
     db = station.db
     if chain_head:
-        seq_text, _, head_hash = chain_head.partition(":")
+        seq_text, _separator, head_hash = chain_head.partition(":")
         if not (seq_text.isascii() and seq_text.isdigit()):
-            return (f"The point in the station's history this form names ({chain_head[:40]!r})"
-                    " is not readable.")
-        newest, _ = station.events.head()
+            return _("The point in the station's history this form names ({head!r}) is not"
+                     " readable.").format(head=chain_head[:40])
+        newest = station.events.head()[0]
         found = station.events.hash_at(int(seq_text)) if int(seq_text) <= newest else None
         if found is None and int(seq_text) > newest:
-            return (f"The station database is older than this form: its history ends at event"
-                    f" {newest}, but the form was made at event {seq_text}. Was the database"
-                    " restored from an old copy?")
+            return _("The station database is older than this form: its history ends at event"
+                     " {newest}, but the form was made at event {event}. Was the database"
+                     " restored from an old copy?").format(newest=newest, event=seq_text)
         if found is None or found != head_hash:
-            return (f"This form was made in a history that differs from the station's at"
-                    f" event {seq_text}.")
+            return _("This form was made in a history that differs from the station's at"
+                     " event {event}.").format(event=seq_text)
     stored = InterviewRepository(db, station.review).get(record_id)
     if stored is None:
-        return f"Record {record_id} is not in the station database."
+        return _("Record {id} is not in the station database.").format(id=record_id)
     if stored.unreadable:
-        return (f"Record {record_id} is sealed to the review key, which this session does not"
-                " hold: a supervisor or an admin compares it with the form.")
+        return _("Record {id} is sealed to the review key, which this session does not hold:"
+                 " a supervisor or an admin compares it with the form.").format(id=record_id)
     if stored.computed_hash() != stored.record_sha256:
-        return f"The stored record {record_id} was changed after it was finalised."
+        return _("The stored record {id} was changed after it was finalised.").format(
+            id=record_id)
     if stored.record_sha256 != claimed:
-        return f"The stored record {record_id} differs from the one in this form."
+        return _("The stored record {id} differs from the one in this form.").format(
+            id=record_id)
     return None
 
 
@@ -146,12 +156,14 @@ def read_pdf(path: Path, limit: int = MAX_FORM_BYTES) -> bytes:
         with path.open("rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > limit:
-                raise UserError(f"{path} is {size / 1024 / 1024:.0f} MB, larger than any choice"
-                                f" form ({limit // 1024 // 1024} MB at most); it was not read.")
+                raise UserError(_("{path} is {size:.0f} MB, larger than any choice form"
+                                  " ({limit} MB at most); it was not read.").format(
+                                      path=path, size=size / 1024 / 1024,
+                                      limit=limit // 1024 // 1024))
             content = handle.read(limit + 1)
     except OSError as error:
         raise UserError(f"{path}: {error.strerror}.") from None
     if len(content) > limit:  # a file that grew while it was read, or a device
-        raise UserError(f"{path} is larger than any choice form ({limit // 1024 // 1024} MB"
-                        " at most); it was not read.")
+        raise UserError(_("{path} is larger than any choice form ({limit} MB at most); it was"
+                          " not read.").format(path=path, limit=limit // 1024 // 1024))
     return content

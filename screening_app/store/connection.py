@@ -26,6 +26,8 @@ from sqlcipher3 import dbapi2 as sqlcipher
 
 from screening_app.domain.canonical import local_minute
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 
 if TYPE_CHECKING:  # imported by open_database: the sign-in window shows without it
     from sqlite_utils import Database
@@ -108,9 +110,9 @@ def storage_failure(error: BaseException, folder: Path | str | None = None
     code = _sqlite_code(error)
     if code == _SQLITE_BUSY:
         return StationBusy(
-            f"The station is busy with other work (another program, such as a long import,"
-            f" held it for more than {BUSY_TIMEOUT_MS / 1000:g} s): nothing was saved; try"
-            " again when that work has finished.", _shown(folder))
+            _("The station is busy with other work (another program, such as a long import,"
+              " held it for more than {seconds:g} s): nothing was saved; try again when that"
+              " work has finished.").format(seconds=BUSY_TIMEOUT_MS / 1000), _shown(folder))
     if code == _SQLITE_FULL:
         return _disk_full(folder)
     if code == _SQLITE_READONLY:
@@ -140,21 +142,32 @@ def storage_errors(folder: Path | str | None | Callable[[], Path | None]) -> Ite
 
 def _disk_full(folder: Path | str | None) -> DiskFull:
     folder = _shown(folder)
-    where = f"The disk holding {folder}" if folder is not None else "A disk this needs"
-    return DiskFull(f"{where} is full: nothing was saved; free some space and try again.",
-                    folder)
+    if folder is None:
+        sentence = _("A disk this needs is full: nothing was saved; free some space and try"
+                     " again.")
+    else:
+        sentence = _("The disk holding {folder} is full: nothing was saved; free some space and"
+                     " try again.").format(folder=folder)
+    return DiskFull(sentence, folder)
 
 
 def _not_writable(folder: Path | str | None, why: str) -> FolderNotWritable:
     folder = _shown(folder)
+    why = _(WHY_NOT_WRITABLE[why]) if why in WHY_NOT_WRITABLE else why
     if folder is None:
-        where = "A folder this needs"
+        sentence = _("A folder this needs cannot be written to ({why}): nothing was saved;"
+                     " make it writable and try again.")
     elif (Path(folder) / DATABASE_FILENAME).is_file():
-        where = f"The station's folder {folder}"
+        sentence = _("The station's folder {folder} cannot be written to ({why}): nothing was"
+                     " saved; make it writable and try again.")
     else:
-        where = f"The folder {folder}"
-    return FolderNotWritable(f"{where} cannot be written to ({why}): nothing was saved; make"
-                             " it writable and try again.", folder)
+        sentence = _("The folder {folder} cannot be written to ({why}): nothing was saved; make"
+                     " it writable and try again.")
+    return FolderNotWritable(sentence.format(folder=folder, why=why), folder)
+
+
+# Why a folder refuses writes, as the sentence says it (translated where used).
+WHY_NOT_WRITABLE = {"read-only": N_("read-only"), "permission denied": N_("permission denied")}
 
 
 def _shown(folder: Path | str | None) -> Path | None:
@@ -294,8 +307,9 @@ def _open_encrypted(path: Path | str, key: bytes):
         failure = storage_failure(error, Path(path).parent)
         if failure is not None:
             raise failure from error
-        raise WrongDatabaseKey(f"{Path(path).name} does not open with this key: it belongs"
-                               " to another station, or it is damaged.") from None
+        raise WrongDatabaseKey(_("{file} does not open with this key: it belongs to another"
+                                 " station, or it is damaged.").format(
+                                     file=Path(path).name)) from None
     return conn
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from screening_app.domain.messages import ngettext
 from screening_app.store.durable import write_atomically
 
 SIGN_IN_ATTEMPTS_FILE = "sign-in-attempts.json"
@@ -45,9 +46,9 @@ def delay_after(failures: int) -> int:
 def describe_wait(seconds: int) -> str:
     """'30 seconds', '1 minute', '4 minutes' (minutes rounded up)."""
     if seconds <= 60:
-        return f"{seconds} second{'' if seconds == 1 else 's'}"
+        return ngettext("{count} second", "{count} seconds", seconds).format(count=seconds)
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
 
 
 def throttle_key(name: str) -> str:

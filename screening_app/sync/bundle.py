@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates
 from screening_app.store.durable import fsync_folder
 
@@ -175,8 +176,8 @@ def write_bundle(
     try:
         recipient_key = pyrage.x25519.Recipient.from_str(age_recipient)
     except Exception:  # noqa: BLE001 -- pyrage raises its own kinds for a malformed key
-        raise BundleError(f"The encryption key {age_recipient[:20]}... is not an age"
-                          " public key.") from None
+        raise BundleError(_("The encryption key {key}... is not an age public key.").format(
+            key=age_recipient[:20])) from None
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     bundle_id = bundle_id or str(uuid.uuid4())
@@ -296,27 +297,30 @@ def read_header(path: Path) -> SealedBundle:
         size = path.stat().st_size
         with path.open("rb") as handle:
             if handle.read(len(MAGIC)) != MAGIC:
-                raise BundleError(f"{path.name} is not a screening-app bundle.")
+                raise BundleError(_("{name} is not a screening-app bundle.").format(
+                    name=path.name))
             trailer_size = 8 + len(END_MAGIC)
             if size < len(MAGIC) + trailer_size:
-                raise BundleError(f"{path.name} is truncated: it ends before its header.")
+                raise BundleError(_("{name} is truncated: it ends before its header.").format(
+                    name=path.name))
             handle.seek(size - trailer_size)
             (header_length,) = struct.unpack(">Q", handle.read(8))
             if handle.read(len(END_MAGIC)) != END_MAGIC:
-                raise BundleError(f"{path.name} is truncated or damaged: its end marker is"
-                                  " missing.")
+                raise BundleError(_("{name} is truncated or damaged: its end marker is"
+                                    " missing.").format(name=path.name))
             offset = len(MAGIC)
             ciphertext_length = size - trailer_size - header_length - offset
             if header_length > MAX_HEADER_BYTES or ciphertext_length < 0:
-                raise BundleError(f"{path.name} is damaged: its header length is impossible.")
+                raise BundleError(_("{name} is damaged: its header length is"
+                                    " impossible.").format(name=path.name))
             handle.seek(size - trailer_size - header_length)
             raw = handle.read(header_length)
     except OSError as error:
         raise BundleError(f"{path}: {error.strerror or error}.") from None
     header = _parse_header(raw, path.name)
     if header.fields.get("ciphertext_length") != ciphertext_length:
-        raise BundleError(f"{path.name} is truncated or has bytes added: its length differs"
-                          " from what its header says.")
+        raise BundleError(_("{name} is truncated or has bytes added: its length differs from"
+                            " what its header says.").format(name=path.name))
     return SealedBundle(path, header, offset, ciphertext_length)
 
 
@@ -342,19 +346,23 @@ def _parse_header(raw: bytes, name: str) -> BundleHeader:
     try:
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BundleError(f"{name} is damaged: its header is not readable.") from None
+        raise BundleError(_("{name} is damaged: its header is not readable.").format(
+            name=name)) from None
     if not isinstance(value, dict) or not is_whole_text(value, raw):
-        raise BundleError(f"{name} is damaged: its header is not readable.")
+        raise BundleError(_("{name} is damaged: its header is not readable.").format(name=name))
     for key, kind in _REQUIRED.items():
         if not isinstance(value.get(key), kind):
-            raise BundleError(f"{name} is damaged: its header lacks a valid {key!r}.")
+            raise BundleError(_("{name} is damaged: its header lacks a valid {key!r}.").format(
+                name=name, key=key))
     if value["format"] != FORMAT:
-        raise BundleError(f"{name} is a bundle of format {value['format']}; this version reads"
-                          f" format {FORMAT}.")
+        raise BundleError(_("{name} is a bundle of format {format}; this version reads format"
+                            " {expected}.").format(name=name, format=value["format"],
+                                                   expected=FORMAT))
     try:
         signature = base64.b64decode(value.pop("signature"), validate=True)
     except ValueError:
-        raise BundleError(f"{name} is damaged: its signature is not readable.") from None
+        raise BundleError(_("{name} is damaged: its signature is not readable.").format(
+            name=name)) from None
     return BundleHeader(value, signature)
 
 
@@ -369,14 +377,14 @@ def verify_sender(bundle: SealedBundle, trusted_roots: Sequence[x509.Certificate
         # A damaged certificate may still parse, and fail only when its key or name is read.
         public_key, signer_name = signer.public_key(), certificates.common_name(signer)
     except (UserError, ValueError, UnsupportedAlgorithm):
-        raise BundleError(f"{name} is damaged: the signer's certificate is not readable."
-                          ) from None
+        raise BundleError(_("{name} is damaged: the signer's certificate is not"
+                            " readable.").format(name=name)) from None
     try:
         public_key.verify(bundle.header.signature, canonical_json(bundle.header.fields).encode(),
                           _PSS, hashes.SHA256())
     except (InvalidSignature, TypeError, ValueError):
-        raise BundleError(f"{name} was altered or forged: its signature does not match"
-                          f" {signer_name!r}'s key.") from None
+        raise BundleError(_("{name} was altered or forged: its signature does not match"
+                            " {signer!r}'s key.").format(name=name, signer=signer_name)) from None
     check_chain(chain, trusted_roots, name)
     digest = hashlib.sha256()
     with bundle.path.open("rb") as handle:
@@ -389,8 +397,8 @@ def verify_sender(bundle: SealedBundle, trusted_roots: Sequence[x509.Certificate
             digest.update(block)
             left -= len(block)
     if digest.hexdigest() != bundle.header.fields["ciphertext_sha256"]:
-        raise BundleError(f"{name} was altered after it was signed: its contents do not"
-                          " match the signed digest.")
+        raise BundleError(_("{name} was altered after it was signed: its contents do not match"
+                            " the signed digest.").format(name=name))
     return signer
 
 
@@ -405,11 +413,12 @@ def check_chain(chain: Sequence[x509.Certificate], trusted_roots: Sequence[x509.
     except UserError as problem:
         raise BundleError(f"{name}: {problem}") from None
     except (ValueError, TypeError, UnsupportedAlgorithm):
-        raise BundleError(f"{name} is damaged: a certificate in its signer's chain is not"
-                          " readable.") from None
+        raise BundleError(_("{name} is damaged: a certificate in its signer's chain is not"
+                            " readable.").format(name=name)) from None
     if issuer_chain[-1].fingerprint(hashes.SHA256()) not in trusted:
-        raise BundleError(f"{name} is signed by {certificates.common_name(chain[0])!r},"
-                          " whose certificate was not issued by our certificate authority.")
+        raise BundleError(_("{name} is signed by {signer!r}, whose certificate was not issued"
+                            " by our certificate authority.").format(
+                                name=name, signer=certificates.common_name(chain[0])))
 
 
 @dataclass(frozen=True)
@@ -439,16 +448,18 @@ class Member:
             try:
                 value = json.loads(line)
             except (ValueError, RecursionError):  # RecursionError: nested thousands deep
-                raise BundleError(f"{self.name}, line {number}: not valid JSON.") from None
+                raise BundleError(_("{name}, line {number}: not valid JSON.").format(
+                    name=self.name, number=number)) from None
             if not isinstance(value, dict):
-                raise BundleError(f"{self.name}, line {number}: expected a JSON object.")
+                raise BundleError(_("{name}, line {number}: expected a JSON object.").format(
+                    name=self.name, number=number))
             yield value
 
     def _cut_short(self) -> BundleError:
         # The decryption stops at the first damaged chunk, so a member it was in the middle
         # of ends early; the reader of the member sees that, not the decryption's error.
-        return BundleError(f"{self.name} is cut short: the bundle was damaged after it was"
-                           " written.")
+        return BundleError(_("{name} is cut short: the bundle was damaged after it was"
+                             " written.").format(name=self.name))
 
     @property
     def kind(self) -> str:
@@ -509,8 +520,8 @@ def open_members(bundle: SealedBundle, identity: pyrage.x25519.Identity) -> Iter
             worker.join()
             if failure:
                 raise _decrypt_failure(bundle.name, failure[0]) from None
-            raise BundleError(f"{bundle.name} is damaged: its contents are not a valid"
-                              " archive.") from None
+            raise BundleError(_("{name} is damaged: its contents are not a valid"
+                                " archive.").format(name=bundle.name)) from None
     finally:
         plain.close()  # an early stop breaks the pipe, which ends the worker
         worker.join()
@@ -521,20 +532,21 @@ def open_members(bundle: SealedBundle, identity: pyrage.x25519.Identity) -> Iter
 
 def _decrypt_failure(name: str, error: BaseException) -> BundleError:
     if isinstance(error, pyrage.DecryptError):
-        return BundleError(f"{name} cannot be decrypted with our key: it was encrypted for"
-                           " someone else, or damaged.")
-    return BundleError(f"{name} cannot be decrypted ({error}).")
+        return BundleError(_("{name} cannot be decrypted with our key: it was encrypted for"
+                             " someone else, or damaged.").format(name=name))
+    return BundleError(_("{name} cannot be decrypted ({error}).").format(name=name, error=error))
 
 
 def _check_member(info: tarfile.TarInfo, bundle_name: str) -> None:
     name = info.name
     if (not info.isfile() or name.startswith(("/", "\\")) or ".." in name.split("/")
             or "\\" in name):
-        raise BundleError(f"{bundle_name} is forged: it holds a member {name!r} that no"
-                          " screening-app writes.")
+        raise BundleError(_("{bundle} is forged: it holds a member {member!r} that no"
+                            " screening-app writes.").format(bundle=bundle_name, member=name))
     if info.size > MAX_MEMBER_BYTES:
-        raise BundleError(f"{bundle_name}: member {name!r} is {info.size} bytes, more than any"
-                          " record or form can be.")
+        raise BundleError(_("{bundle}: member {member!r} is {size} bytes, more than any record"
+                            " or form can be.").format(bundle=bundle_name, member=name,
+                                                       size=info.size))
 
 
 def new_age_identity() -> tuple[str, str]:
@@ -551,5 +563,6 @@ def check_age_recipient(text: str, source: str) -> str:
     try:
         pyrage.x25519.Recipient.from_str(text)
     except Exception:  # noqa: BLE001 -- pyrage raises its own kinds for a malformed key
-        raise UserError(f"{source}: {text[:24]!r} is not an age public key.") from None
+        raise UserError(_("{source}: {key!r} is not an age public key.").format(
+            source=source, key=text[:24])) from None
     return text

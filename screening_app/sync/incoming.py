@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from screening_app.domain.canonical import utc_now
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.roster_rules import EARLIEST_BIRTH_YEAR, LATEST_BIRTH_YEAR
 from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.domain.wording import count_of
@@ -85,22 +86,26 @@ class DownBundleApplier:
             if not (0 <= outbox_through < 2**63 and 0 <= held_seq < 2**63):
                 raise ValueError("a sequence number SQLite cannot hold")
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
-            raise bundles.BundleError(f"{self._name}: its manifest is not readable.") from None
+            raise bundles.BundleError(_("{name}: its manifest is not readable.").format(
+                name=self._name)) from None
         if station_id != self._station.station_id:
-            raise bundles.BundleError(f"{self._name} is for station {station_id}, not for this"
-                                      f" station ({self._station.station_id}).")
-        head_seq, _ = self._station.events.head()
+            raise bundles.BundleError(
+                _("{name} is for station {recipient}, not for this station ({station}).").format(
+                    name=self._name, recipient=station_id, station=self._station.station_id))
+        head_seq = self._station.events.head()[0]
         if held_seq > head_seq:
             raise bundles.BundleError(
-                f"{self._name}: headquarters holds {held_seq} events of this station but this"
-                f" database has only {head_seq}: it was restored from an older copy or"
-                " replaced. Nothing was applied; report this to headquarters.")
+                _("{name}: headquarters holds {held} events of this station but this database"
+                  " has only {here}: it was restored from an older copy or replaced. Nothing was"
+                  " applied; report this to headquarters.").format(
+                      name=self._name, held=held_seq, here=head_seq))
         if held_seq:
             if self._station.events.hash_at(held_seq) != held_hash:
                 raise bundles.BundleError(
-                    f"{self._name}: headquarters holds a different history of this station (event"
-                    f" {held_seq} differs): this database was altered or replaced. Nothing was"
-                    " applied; report this to headquarters.")
+                    _("{name}: headquarters holds a different history of this station (event"
+                      " {event} differs): this database was altered or replaced. Nothing was"
+                      " applied; report this to headquarters.").format(name=self._name,
+                                                                         event=held_seq))
             if held_seq > int(self._state.get("events_acked_seq", 0)):
                 self._state.set("events_acked_seq", held_seq)
                 self._state.set("events_acked_hash", held_hash)
@@ -113,11 +118,12 @@ class DownBundleApplier:
             try:
                 kind, identifier, digest = str(ack["kind"]), str(ack["id"]), str(ack["digest"])
             except KeyError as missing:
-                raise bundles.BundleError(f"{member.name}: an acknowledgement lacks"
-                                          f" {missing}.") from None
+                raise bundles.BundleError(_("{name}: an acknowledgement lacks {key}.").format(
+                    name=member.name, key=missing)) from None
             if not all(map(_is_whole_text, (kind, identifier, digest))):
-                raise bundles.BundleError(f"{member.name}: an acknowledgement holds half a"
-                                          " character (a lone surrogate escape).")
+                raise bundles.BundleError(_("{name}: an acknowledgement holds half a character"
+                                            " (a lone surrogate escape).").format(
+                                                name=member.name))
             ours = self._outgoing.current_digest(kind, identifier)
             if ours is None or ours != digest:
                 self.result.not_matching.append(f"{kind} {identifier}")
@@ -132,22 +138,28 @@ class DownBundleApplier:
         lines_by_isn: dict[str, int] = {}
         for number, row in enumerate(member.records(), start=1):
             if not isinstance(row.get("isn"), str) or not row["isn"].strip():
-                raise bundles.BundleError(f"{member.name}, line {number}: a roster row has no"
-                                          " ISN.")
+                raise bundles.BundleError(_("{name}, line {number}: a roster row has no"
+                                            " ISN.").format(name=member.name, number=number))
             first = lines_by_isn.setdefault(row["isn"], number)
             if first != number:
-                raise bundles.BundleError(f"{member.name}, line {number}: ISN {row['isn']!r}"
-                                          f" is already on line {first}.")
+                raise bundles.BundleError(_("{name}, line {number}: ISN {isn!r} is already on"
+                                            " line {first}.").format(
+                                                name=member.name, number=number,
+                                                isn=row["isn"], first=first))
             columns = tuple(f for f in ROSTER_FIELDS if f in row)
             for column in columns:
                 if isinstance(row[column], str) and not _is_whole_text(row[column]):
-                    raise bundles.BundleError(f"{member.name}, line {number}: {column} holds"
-                                              " half a character (a lone surrogate escape).")
+                    raise bundles.BundleError(_("{name}, line {number}: {column} holds half a"
+                                                " character (a lone surrogate escape).").format(
+                                                    name=member.name, number=number,
+                                                    column=column))
                 if not _is_roster_value(column, row[column]):
-                    wanted = (f"a year from {EARLIEST_BIRTH_YEAR} to {LATEST_BIRTH_YEAR}"
-                              if column == "birth_year" else "text")
+                    wanted = (_("a year from {earliest} to {latest}").format(
+                                  earliest=EARLIEST_BIRTH_YEAR, latest=LATEST_BIRTH_YEAR)
+                              if column == "birth_year" else _("text"))
                     raise bundles.BundleError(
-                        f"{member.name}, line {number}: {column} must be {wanted} or null.")
+                        _("{name}, line {number}: {column} must be {wanted} or null.").format(
+                            name=member.name, number=number, column=column, wanted=wanted))
             groups[columns].append(tuple(row[f] for f in columns))
         repository = SubjectRepository(self._db)
         now = utc_now()
@@ -165,8 +177,9 @@ class DownBundleApplier:
             try:
                 source = json.loads(row["definition"])
             except (KeyError, TypeError, ValueError, RecursionError):
-                raise bundles.BundleError(f"{member.name}, line {number}: the protocol"
-                                          " definition is not readable.") from None
+                raise bundles.BundleError(_("{name}, line {number}: the protocol definition is"
+                                            " not readable.").format(
+                                                name=member.name, number=number)) from None
             protocol = parse_protocol(source, f"{member.name}, line {number}")
             repository.store_protocol(protocol.sha256, protocol.id, protocol.version,
                                       protocol.source, utc_now())
@@ -181,13 +194,15 @@ class DownBundleApplier:
             users = list(revocations.get("users", []))
             revoked_certificates = list(revocations.get("certificates", []))
         except (ValueError, TypeError, AttributeError, RecursionError):
-            raise bundles.BundleError(f"{member.name} is not readable.") from None
+            raise bundles.BundleError(_("{name} is not readable.").format(
+                name=member.name)) from None
         for key, entries in (("users", users), ("certificates", revoked_certificates)):
             if not all(isinstance(entry, dict) and all(
                     value is None or isinstance(value, str) for value in entry.values())
                     for entry in entries):
-                raise bundles.BundleError(f"{member.name}: {key!r} must be a list of objects"
-                                          " whose values are text.")
+                raise bundles.BundleError(_("{name}: {key!r} must be a list of objects whose"
+                                            " values are text.").format(name=member.name,
+                                                                        key=key))
         now = utc_now()
         users_here = UserRepository(self._db)
         for entry in users:

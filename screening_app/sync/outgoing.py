@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from sqlite_utils import Database
 
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 from screening_app.pki.review_seal import ReviewSeal
 from screening_app.store.documents import DocumentRepository
 from screening_app.store.interviews import InterviewRepository
@@ -79,8 +80,9 @@ class OutgoingRecords:
         """A stored form's PDF, opened with the exporting session's review key."""
         content = DocumentRepository(self._db, self._review).content(document_id)
         if content is None:
-            raise UserError(f"The form {document_id} is sealed to the review key, which this"
-                            " session does not hold: a supervisor or an admin exports.")
+            raise UserError(_("The form {id} is sealed to the review key, which this session"
+                              " does not hold: a supervisor or an admin exports.").format(
+                                  id=document_id))
         return content
 
     def _rows_interviews(self, ids: list[str]) -> Iterator[dict]:
@@ -90,7 +92,7 @@ class OutgoingRecords:
         for interview_id in ids:
             record = repository.get(interview_id)
             if record.unreadable:
-                raise UserError(f"Interview {interview_id} is sealed to the review key, which"
-                                " this session does not hold: a supervisor or an admin"
-                                " exports.")
+                raise UserError(_("Interview {id} is sealed to the review key, which this"
+                                  " session does not hold: a supervisor or an admin"
+                                  " exports.").format(id=interview_id))
             yield {"record": record.sealed_content(), "record_sha256": record.record_sha256}

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from screening_app.domain.errors import UserError
+from screening_app.domain.messages import gettext as _
 
 BUNDLES_PATH = "/api/v1/bundles"
 FILE_NAME_HEADER = "X-Bundle-File-Name"  # so that a refusal names the file the station has
@@ -35,7 +36,8 @@ def bundles_url(url: str) -> str:
     (``http://hq:8765``) or the endpoint itself."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UserError(f"{url!r} is not an http:// or https:// address of headquarters.")
+        raise UserError(_("{url!r} is not an http:// or https:// address of"
+                          " headquarters.").format(url=url))
     base = url.strip().rstrip("/")
     return base if base.endswith(BUNDLES_PATH) else base + BUNDLES_PATH
 
@@ -58,13 +60,16 @@ def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT
                          FILE_NAME_HEADER: _ascii_name(bundle_path.name)})
     except httpx.TimeoutException:
         raise HeadquartersUnreachable(
-            f"cannot reach headquarters at {endpoint}: no answer within {timeout:g} seconds."
+            _("cannot reach headquarters at {address}: no answer within {seconds:g}"
+              " seconds.").format(address=endpoint, seconds=timeout)
         ) from None
     except httpx.HTTPError as error:
         raise HeadquartersUnreachable(
-            f"cannot reach headquarters at {endpoint}: {_describe(error)}.") from None
+            _("cannot reach headquarters at {address}: {error}.").format(
+                address=endpoint, error=_describe(error))) from None
     if response.status_code != 200:
-        raise PushRefused(f"headquarters refused the bundle: {_reason(response)}")
+        raise PushRefused(_("headquarters refused the bundle: {reason}").format(
+            reason=_reason(response)))
     return response.content, _file_name(response, bundle_path)
 
 

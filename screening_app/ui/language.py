@@ -4,7 +4,9 @@ and kept per machine; on the first start, the system's.
 The texts come from Qt's own catalogue: every string in ui/ is wrapped in ``tr()`` (or
 ``translate(context, ...)`` outside a QObject), ``pyside6-lupdate`` collects them into
 resources/translations/screening_app_<lang>.ts and ``pyside6-lrelease`` compiles the .qm
-files loaded here (tools/update_translations.py runs both). Placeholders are Python's
+files loaded here (tools/update_translations.py runs both); the sentences written below ui/
+come from the gettext catalogue of domain/messages.py, set to the same language here.
+Placeholders are Python's
 ``{name}``, filled by ``.format()`` after ``tr()``, so a translator can move them.
 
 A new language applies when the app next opens: the windows are built once with their
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from screening_app.bundled import resources_dir
 from screening_app.domain.accounts import Role
+from screening_app.domain.messages import set_message_language
 from screening_app.records.form_text import LABELS
 from screening_app.services.reviews import state_label
 
@@ -90,7 +93,8 @@ def load_translators(code: str) -> list[QTranslator]:
 
 
 def install_language(code: str) -> None:
-    """Show the interface in ``code`` from now on (windows made after this call)."""
+    """Show the interface in ``code`` from now on (windows made after this call), with the
+    sentences of the layers below ui/ (the engine's, the services' refusals) in it too."""
     global _current
     app = QCoreApplication.instance()
     for translator in _installed:
@@ -98,6 +102,7 @@ def install_language(code: str) -> None:
     _installed[:] = load_translators(code)
     for translator in _installed:
         app.installTranslator(translator)
+    set_message_language(code)
     _current = code
 
 

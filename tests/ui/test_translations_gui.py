@@ -248,3 +248,28 @@ def test_the_services_english_labels_are_shown_in_the_protocols_words(station, l
     english = ProtocolWording(protocol, "en")
     assert english.label(option.label.en) == option.label.en
     assert english.flag_title(flag) == "Short interview"
+
+
+def test_the_wizard_says_why_a_step_is_blocked_in_the_interface_language(
+        qtbot, roster_station, language):
+    """The engine's gate sentence (written below ui/, from the gettext catalogue) is in the
+    interface's language, naming the protocol's question in it too."""
+    window = open_window(qtbot, roster_station, roster_station.interviewer)
+    wizard = window.start_interview("NK-100001")
+    answers = complete_answers("enlist")
+    while wizard.current_step != "explanation":
+        for question in wizard.interview.engine.visible_questions(wizard.current_step):
+            if question.id in answers and question.kind != "signature":
+                wizard._save_answer(question.id, answers[question.id])
+        wizard.step_pages[wizard.current_step].refresh(wizard.interview.engine,
+                                                       wizard.interview.record.answers)
+        wizard.go_next()
+    page = wizard.step_pages["explanation"]
+    page.questions["statement_read"].choose_number(2)  # No: the statement was not read
+
+    shown = wizard.reason_label.toolTip()
+    prompt = wizard.interview.protocol.question("statement_read").prompt.get(language)
+    assert not wizard.next_button.isEnabled()
+    assert prompt in shown
+    assert {"ko": "면담을 계속하려면", "zh": "面谈才能继续"}[language] in shown
+    assert "must be answered" not in shown
