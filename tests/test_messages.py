@@ -24,7 +24,8 @@ from screening_app.services.authz import require_role
 
 PACKAGE = Path(screening_app.__file__).parent
 # The layers whose sentences are collected (as tools/update_translations.py collects them).
-SOURCES = ("domain", "protocol", "services", "store", "importers", "sync", "records")
+SOURCES = ("domain", "protocol", "services", "store", "importers", "sync", "records",
+           "analysis")
 
 
 @pytest.fixture
@@ -192,3 +193,29 @@ def test_a_roster_problem_is_in_the_message_language(message_language, tmp_path,
     with pytest.raises(RosterFileError) as refused:
         read_roster(roster)
     assert str(refused.value) == expected
+
+
+@pytest.mark.parametrize("language, short, coercion", [
+    ("ko", "면담에 3분이(가) 걸렸습니다.", "위협, 강제로 새긴 표시"),
+    ("zh", "面谈用时 3 分钟", "威胁、被强加标记"),
+    ("en", "The interview took 3 min;", "threats, marks or pressure"),
+])
+def test_the_review_flags_speak_the_message_language(message_language, roster_station,
+                                                     language, short, coercion):
+    """The flags' sentences (the program's own and the protocol's explanations) are
+    written in the message language, and kept flags written in another are computed
+    again rather than shown."""
+    services, supervisor = roster_station.services, roster_station.supervisor
+    answers = {**complete_answers("enlist"), "threatened": "yes"}
+    record = services.transcription.record(
+        roster_station.interviewer, "NK-100013",
+        {"answers": answers, "started_at": "2026-11-27T09:30:00Z",
+         "ended_at": "2026-11-27T09:33:00Z"}, "paper")
+    services.reviews.flags(supervisor)  # kept in English
+    message_language(language)
+    assert (services.reviews.kept_flags(supervisor) is None) == (language != "en")
+    sentences = [flag.explanation
+                 for flag in services.reviews.flags(supervisor).for_interview(record.id)]
+    assert any(short in sentence for sentence in sentences), sentences
+    assert any(coercion in sentence for sentence in sentences), sentences
+    assert services.reviews.last_flags(supervisor).fresh

@@ -31,7 +31,8 @@ TRANSLATIONS = ROOT / "resources" / "translations"
 CATALOGUE = "screening_app"
 LANGUAGES = ("ko", "zh")
 # The layers whose sentences reach a person through str(error): the gettext catalogue's.
-GETTEXT_SOURCES = ("domain", "protocol", "services", "store", "importers", "sync", "records")
+GETTEXT_SOURCES = ("domain", "protocol", "services", "store", "importers", "sync", "records",
+                   "analysis")
 LOCALE = ROOT / "resources" / "locale"
 # Placeholders are Python's {name}, filled after the lookup: marked python-brace-format.
 BABEL_EXTRACT_OPTIONS = ("--no-location", "--sort-output", "--no-wrap",

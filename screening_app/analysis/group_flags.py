@@ -35,6 +35,8 @@ from zoneinfo import ZoneInfo
 
 from screening_app.analysis.stratified import Comparison, compare, compare_tables, q_values
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
+from screening_app.domain.messages import N_
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.review_flags import (
     FlagSettings,
     ReviewFlag,
@@ -90,7 +92,7 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
     # most certain of the people flagged is set aside from "the others", and everyone is
     # compared again, until no one new is flagged.
     set_aside: set[tuple[str, str]] = set()
-    for _ in range(_MOST_SET_ASIDE + 1):
+    for _round in range(_MOST_SET_ASIDE + 1):
         tests = [test for kind, (key_of, name_of) in roles.items()
                  for choice in choices
                  for test in _role_tests(completed, kind, key_of, name_of, settings,
@@ -332,41 +334,75 @@ def _partners(test: _Test, partner_of: Callable) -> dict[str, list[InterviewReco
 
 # -- sentences ------------------------------------------------------------------------------
 
-_WHO = {INTERVIEWER: ("Interviewer", "interviewers", "interpreters"),
-        INTERPRETER: ("Interpreter", "interpreters", "interviewers")}
+# Each sentence whole, per role, so that a translator words it as one (domain/messages.py).
+_FIGURES = {
+    INTERVIEWER: N_("{share} {choice} in {interviews} interviews; {expected} for other"
+                   " interviewers in the same compounds ({others} interviews); shift {shift}"
+                   " points, q = {q}"),
+    INTERPRETER: N_("{share} {choice} in {interviews} interviews; {expected} for other"
+                   " interpreters in the same compounds ({others} interviews); shift {shift}"
+                   " points, q = {q}"),
+}
+_NOT_EXPLAINED = {
+    INTERVIEWER: N_("Interviewer {name}: {figures}. Not explained by the interpreters they"
+                   " worked with: with the same interpreters, others recorded {expected}"
+                   " where they recorded {share}."),
+    INTERPRETER: N_("Interpreter {name}: {figures}. Not explained by the interviewers they"
+                   " worked with: with the same interviewers, others recorded {expected}"
+                   " where they recorded {share}."),
+}
+# (one partner, several partners)
+_CANNOT_TELL = {
+    INTERVIEWER: (N_("Interviewer {name}: {figures}. They worked with interpreter {partners}:"
+                    " these records cannot tell whether the difference is theirs or their"
+                    " interpreter's."),
+                  N_("Interviewer {name}: {figures}. They worked with interpreters {partners}:"
+                    " these records cannot tell whether the difference is theirs or their"
+                    " interpreter's.")),
+    INTERPRETER: (N_("Interpreter {name}: {figures}. They worked with interviewer {partners}:"
+                    " these records cannot tell whether the difference is theirs or their"
+                    " interviewer's."),
+                  N_("Interpreter {name}: {figures}. They worked with interviewers {partners}:"
+                    " these records cannot tell whether the difference is theirs or their"
+                    " interviewer's.")),
+}
 
 
-def _figures(test: _Test, settings: FlagSettings, others_are: str) -> str:
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def _figures(test: _Test, settings: FlagSettings) -> str:
     c = test.comparison
-    return (f"{c.share:.0%} {quoted_choice(test.choice, settings)} in {c.interviews}"
-            f" interviews; {c.expected_share:.0%} for {others_are} in the same compounds"
-            f" ({c.others} interviews); shift {c.shift_points:+.0f} points,"
-            f" q = {format_p(test.q)}")
+    return _(_FIGURES[test.kind]).format(
+        share=_percent(c.share), choice=quoted_choice(test.choice, settings),
+        interviews=c.interviews, expected=_percent(c.expected_share), others=c.others,
+        shift=f"{c.shift_points:+.0f}", q=format_p(test.q))
 
 
 def _person_flag(test: _Test, again: Comparison, settings: FlagSettings) -> ReviewFlag:
-    role, others, partners = _WHO[test.kind]
     return ReviewFlag(
         test.kind, None,
-        f"{role} {test.name}: {_figures(test, settings, f'other {others}')}. Not explained"
-        f" by the {partners} they worked with: with the same {partners}, others recorded"
-        f" {again.expected_share:.0%} where they recorded {again.share:.0%}.",
+        _(_NOT_EXPLAINED[test.kind]).format(
+            name=test.name, figures=_figures(test, settings),
+            expected=_percent(again.expected_share), share=_percent(again.share)),
         interview_ids=tuple(r.id for r in test.records))
 
 
 def _team_flag(test: _Test, partners: dict[str, list[InterviewRecord]], partner_name,
                settings: FlagSettings) -> ReviewFlag:
-    role, others, partners_are = _WHO[test.kind]
-    named = [f"{partner_name(records[0])} ({len(records)})"
+    named = [_("{name} ({interviews})").format(name=partner_name(records[0]),
+                                              interviews=len(records))
              for records in list(partners.values())[:3]]
+    listed = _(", ").join(named)
     more = len(partners) - len(named)
-    partner = partners_are[:-1]
+    if more > 0:
+        listed = _("{names} and {more} more").format(names=listed, more=more)
+    one, several = _CANNOT_TELL[test.kind]
     return ReviewFlag(
         TEAM, None,
-        f"{role} {test.name}: {_figures(test, settings, f'other {others}')}. They worked"
-        f" with {partner if len(partners) == 1 else partners_are}"
-        f" {', '.join(named)}{f' and {more} more' if more > 0 else ''}: these records cannot"
-        f" tell whether the difference is theirs or their {partner}'s.",
+        _(one if len(partners) == 1 else several).format(
+            name=test.name, figures=_figures(test, settings), partners=listed),
         interview_ids=tuple(r.id for r in test.records))
 
 
@@ -375,10 +411,13 @@ def _compound_day_flag(test: _Test, settings: FlagSettings) -> ReviewFlag:
     c = test.comparison
     return ReviewFlag(
         COMPOUND_DAY, None,
-        f"In {compound_named(compound)} on {day}, {c.chose} of {c.interviews} completed"
-        f" interviews ({c.share:.0%}) recorded {quoted_choice(test.choice, settings)};"
-        f" {c.expected_share:.0%} on the compound's other days ({c.others} interviews);"
-        f" q = {format_p(test.q)}.",
+        _("In {compound} on {day}, {chose} of {interviews} completed interviews ({share})"
+          " recorded {choice}; {expected} on the compound's other days ({others}"
+          " interviews); q = {q}.").format(
+            compound=compound_named(compound), day=day, chose=c.chose,
+            interviews=c.interviews, share=_percent(c.share),
+            choice=quoted_choice(test.choice, settings),
+            expected=_percent(c.expected_share), others=c.others, q=format_p(test.q)),
         interview_ids=tuple(r.id for r in test.records))
 
 
@@ -397,9 +436,12 @@ def _uniform_single_days(completed, zone, settings) -> list[ReviewFlag]:
             continue
         flags.append(ReviewFlag(
             COMPOUND_DAY, None,
-            f"In {compound_named(compound)} on {day}, {chose} of {len(group)} completed"
-            f" interviews ({chose / len(group):.0%}) recorded"
-            f" {quoted_choice(choice, settings)}; the compound was interviewed on no other"
-            f" day, and a share of {settings.uniform_share:.0%} or more is flagged.",
+            _("In {compound} on {day}, {chose} of {interviews} completed interviews"
+              " ({share}) recorded {choice}; the compound was interviewed on no other day,"
+              " and a share of {threshold} or more is flagged.").format(
+                compound=compound_named(compound), day=day, chose=chose,
+                interviews=len(group), share=_percent(chose / len(group)),
+                choice=quoted_choice(choice, settings),
+                threshold=_percent(settings.uniform_share)),
             interview_ids=tuple(r.id for r in group)))
     return flags

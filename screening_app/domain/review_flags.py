@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
+from screening_app.domain.messages import _
 
 STEP_ENTERED_EVENT = "interview.step_entered"
 
@@ -109,48 +110,42 @@ def record_flags(
     if completed and timed and record.ended_at is not None:
         duration = _seconds_between(record, record.started_at, record.ended_at)
         if duration < settings.minimum_duration_seconds:
-            flag(
-                "short_interview",
-                f"The interview took {format_duration(duration)}; "
-                f"the protocol's minimum is {format_duration(settings.minimum_duration_seconds)}.",
-            )
+            flag("short_interview", _(
+                "The interview took {duration}; the protocol's minimum is {minimum}.").format(
+                duration=format_duration(duration),
+                minimum=format_duration(settings.minimum_duration_seconds)))
     # No step timings at all means the interview was not timed (a transcribed paper form,
     # or one from before steps were timed), which is not an explanation that took no time.
     if completed and step_seconds and not record.transcribed \
             and settings.explanation_step is not None:
         explained = step_seconds.get(settings.explanation_step, 0.0)
         if explained < settings.minimum_explanation_seconds:
-            minimum = format_duration(settings.minimum_explanation_seconds)
-            flag(
-                "short_explanation",
-                f"The neutral explanation was on screen for {format_duration(explained)}; "
-                f"the protocol's minimum is {minimum}.",
-            )
+            flag("short_explanation", _(
+                "The neutral explanation was on screen for {duration}; the protocol's"
+                " minimum is {minimum}.").format(
+                duration=format_duration(explained),
+                minimum=format_duration(settings.minimum_explanation_seconds)))
     if record.firmness_mismatch:
-        flag(
-            "firmness_mismatch",
-            "When the choice was read back and asked again, the person's answer differed "
-            f"from the first one (recorded choice: {quoted_choice(record.choice, settings)}).",
-        )
+        flag("firmness_mismatch", _(
+            "When the choice was read back and asked again, the person's answer differed"
+            " from the first one (recorded choice: {choice}).").format(
+            choice=quoted_choice(record.choice, settings)))
     for protocol_flag in dict.fromkeys(record.flags):
         label = settings.flag_labels.get(protocol_flag, protocol_flag)
         flag(
             protocol_flag,
             settings.flag_explanations.get(protocol_flag)
-            or f"The protocol raised the flag “{label}” in this interview.",
+            or _("The protocol raised the flag “{label}” in this interview.").format(
+                label=label),
         )
     if record.transcribed:
-        flag(
-            "transcribed",
-            "The record was transcribed from a paper form afterwards, "
-            "so its times and answers were not captured during the interview.",
-        )
+        flag("transcribed", _(
+            "The record was transcribed from a paper form afterwards, so its times and"
+            " answers were not captured during the interview."))
     if print_count > settings.max_prints:
-        flag(
-            "printed_often",
-            f"The choice form was printed {print_count} times; "
-            f"more than {settings.max_prints} prints is unusual.",
-        )
+        flag("printed_often", _(
+            "The choice form was printed {count} times; more than {maximum} prints is"
+            " unusual.").format(count=print_count, maximum=settings.max_prints))
     changed = _outcome_change(record, earlier, interviewer_labels or {}, settings)
     if changed is not None:
         flag("outcome_changed", changed)
@@ -178,11 +173,13 @@ def _outcome_change(record: InterviewRecord, earlier: Sequence[InterviewRecord],
     latest = max(previous, key=lambda other: _moment(other, other.started_at))
     if latest.choice == record.choice:
         return None
-    return (
-        f"This re-interview recorded {quoted_choice(record.choice, settings)}, but the person's previous "
-        f"completed interview ({latest.id}, {local_day(latest, ZoneInfo(settings.time_zone))}, "
-        f"by {interviewer_label(latest, interviewer_labels)}) recorded {quoted_choice(latest.choice, settings)}."
-    )
+    return _(
+        "This re-interview recorded {choice}, but the person's previous completed interview"
+        " ({interview}, {day}, by {interviewer}) recorded {previous}.").format(
+        choice=quoted_choice(record.choice, settings), interview=latest.id,
+        day=local_day(latest, ZoneInfo(settings.time_zone)),
+        interviewer=interviewer_label(latest, interviewer_labels),
+        previous=quoted_choice(latest.choice, settings))
 
 
 def journal_steps(journal: Sequence[Mapping]) -> list[tuple[str, str, dict]]:
@@ -234,7 +231,9 @@ def step_durations(
 def compound_named(compound: str) -> str:
     """The compound as the roster names it ("Compound 76"), said as a compound when the
     roster gives a bare number ("compound 76"), never "compound Compound 76"."""
-    return compound if compound.casefold().startswith("compound") else f"compound {compound}"
+    if compound.casefold().startswith("compound"):
+        return compound
+    return _("compound {compound}").format(compound=compound)
 
 
 def interviewer_label(record: InterviewRecord, labels: Mapping[str, str]) -> str:
@@ -247,10 +246,10 @@ def format_duration(seconds: float) -> str:
     whole = int(round(seconds))
     minutes, rest = divmod(whole, 60)
     if minutes == 0:
-        return f"{rest} s"
+        return _("{seconds} s").format(seconds=rest)
     if rest == 0:
-        return f"{minutes} min"
-    return f"{minutes} min {rest} s"
+        return _("{minutes} min").format(minutes=minutes)
+    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=rest)
 
 
 def interpreter_key(name: object) -> str | None:
@@ -282,7 +281,9 @@ def _is_completed(record: InterviewRecord) -> bool:
 
 
 def quoted_choice(choice: str | None, settings: FlagSettings) -> str:
-    return "no choice" if choice is None else f"“{settings.choice_labels.get(choice, choice)}”"
+    if choice is None:
+        return _("no choice")
+    return _("“{choice}”").format(choice=settings.choice_labels.get(choice, choice))
 
 
 def _seconds_between(record: InterviewRecord, start: str, end: str) -> float:

@@ -472,7 +472,7 @@ class _ProtocolBuilder:
             if "explanation" in raw:
                 explanation = self.text(raw["explanation"], (key, index, "explanation"))
             elif key == "flags" and raw["id"] in self.legacy_flag_explanations:
-                explanation = Text.from_dict({"en": self.legacy_flag_explanations[raw["id"]]})
+                explanation = Text.from_dict(self.legacy_flag_explanations[raw["id"]])
             items.append(Reason(raw["id"], self.text(raw["label"], (key, index, "label")),
                                 explanation))
         return tuple(items)

@@ -37,10 +37,20 @@ LEGACY_VOCABULARY: dict[str, dict[str, dict[str, str] | frozenset[str]]] = {
         "skew_option": "enlist",
         # The sentence the review explains each of its flags with (``explanation``).
         "flag_explanations": {
-            "identity_mismatch": "An answer at the identity check did not match the roster.",
-            "coercion_reported": "The person reported threats, marks or pressure at the"
-                                 " coercion screen.",
-            "coached": "The person said that someone had told them what to answer.",
+            "identity_mismatch": {
+                "en": "An answer at the identity check did not match the roster.",
+                "ko": "신원 확인의 답변 가운데 명부와 일치하지 않는 것이 있었습니다.",
+                "zh": "身份核对中有回答与名册不符。"},
+            "coercion_reported": {
+                "en": "The person reported threats, marks or pressure at the coercion"
+                      " screen.",
+                "ko": "본인이 강압 확인 단계에서 위협, 강제로 새긴 표시 또는 압력을"
+                      " 보고했습니다.",
+                "zh": "本人在胁迫筛查时报告受到威胁、被强加标记或施压。"},
+            "coached": {
+                "en": "The person said that someone had told them what to answer.",
+                "ko": "본인이 누군가 답변할 내용을 일러 주었다고 말했습니다.",
+                "zh": "本人表示有人指使其如何回答。"},
         },
         "safety_step": "coercion",
         # The form printed this over the follow-up step's answers, not the step's title.
@@ -67,9 +77,9 @@ def legacy_multiline(protocol_id: str) -> frozenset[str]:
     return LEGACY_VOCABULARY.get(protocol_id, {}).get("multiline", frozenset())
 
 
-def legacy_flag_explanations(protocol_id: str) -> Mapping[str, str]:
-    """flag id -> the English sentence a protocol published before flags carried an
-    ``explanation`` would give."""
+def legacy_flag_explanations(protocol_id: str) -> Mapping[str, Mapping[str, str]]:
+    """flag id -> the sentence (in each language) a protocol published before flags
+    carried an ``explanation`` would give."""
     return LEGACY_VOCABULARY.get(protocol_id, {}).get("flag_explanations", {})
 
 

@@ -18,7 +18,7 @@ from screening_app.domain.accounts import Actor, Role, account_label
 from screening_app.domain.canonical import canonical_json, local_minute, utc_now
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.domain.interview import InterviewRecord, InterviewStatus
-from screening_app.domain.messages import N_
+from screening_app.domain.messages import N_, message_language
 from screening_app.domain.messages import gettext as _
 from screening_app.domain.review_flags import (
     FlagSettings,
@@ -416,6 +416,9 @@ class ReviewService:
         """What the flags are computed from, short of the records themselves (counted by
         the database's generation of them): a change to any of these computes them again."""
         return {"format": _FLAGS_CACHE_FORMAT, "program": screening_app.__version__,
+                # The sentences are kept as written, in the language of the session that
+                # computed them: another language computes them again.
+                "language": message_language(),
                 "records": self._cache.generation(),
                 "settings": {f.name: (dict(value) if isinstance(value, Mapping) else value)
                              for f in fields(settings)
@@ -530,19 +533,20 @@ class ReviewService:
 
 
 def protocol_flag_settings(protocol: Protocol, **station) -> FlagSettings:
-    """The flags' settings: the protocol's minimums and labels, and the station's (or
-    headquarters') thresholds and time zone."""
+    """The flags' settings: the protocol's minimums and labels (in the language sentences
+    are written in), and the station's (or headquarters') thresholds and time zone."""
+    language = message_language()
     return FlagSettings(
         minimum_duration_seconds=protocol.minimum_duration_seconds,
         minimum_explanation_seconds=protocol.minimum_explanation_seconds,
         explanation_step=protocol.explanation_step,
         skew_choice=protocol.skew_option,
         # Sentences name a choice and a flag by the protocol's labels, never by id.
-        choice_labels={option.id: option.label.en for option in
+        choice_labels={option.id: option.label.get(language) for option in
                        protocol.question(protocol.choice.question).options},
-        flag_labels={flag.id: flag.label.en for flag in protocol.flag_kinds},
-        flag_explanations={flag.id: flag.explanation.en for flag in protocol.flag_kinds
-                           if flag.explanation is not None},
+        flag_labels={flag.id: flag.label.get(language) for flag in protocol.flag_kinds},
+        flag_explanations={flag.id: flag.explanation.get(language)
+                           for flag in protocol.flag_kinds if flag.explanation is not None},
         **station)
 
 

@@ -158,10 +158,9 @@ def test_the_supervisor_sees_the_queue_the_dashboard_and_the_dialogs_translated(
     assert not english_left(window, allowed)
     with qtbot.waitSignal(window.sig_review_queue_ready, timeout=20_000):
         queue = window.open_review_queue()
-    # Not yet translated: the review flags' sentences, which the domain layer writes in
-    # English (screening_app/domain/review_flags.py).
+    # The review flags' sentences are written in the interface's language too.
     flags = [f for shown in queue._flags_by_interview.values() for f in shown]
-    allowed |= {f.explanation for f in flags}
+    assert flags and all(CJK.search(f.explanation) for f in flags), flags
     assert not english_left(queue, allowed)
     for opener in (window.open_dashboard, window.open_sync_dialog, window.open_verify_dialog,
                    window.open_batch_print, window.open_known_people_dialog):
