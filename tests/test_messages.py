@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from sqlite_utils import Database
 
 import screening_app
 from screening_app.domain import messages
@@ -19,8 +20,13 @@ from screening_app.domain.messages import set_message_language
 from screening_app.importers.roster_file import RosterFileError, read_roster
 from screening_app.protocol import InterviewEngine, default_protocol
 from screening_app.protocol.examples import complete_answers
+from screening_app.records.verifying import verify_pdf
 from screening_app.services.accounts import check_new_password
 from screening_app.services.authz import require_role
+from screening_app.services.sync import ExportResult
+from screening_app.store.chain import verify_chain
+from screening_app.sync.incoming import ApplyResult
+from screening_app.sync.members import UP_MEMBERS, count_records
 
 PACKAGE = Path(screening_app.__file__).parent
 # The layers whose sentences are collected (as tools/update_translations.py collects them).
@@ -219,3 +225,55 @@ def test_the_review_flags_speak_the_message_language(message_language, roster_st
     assert any(short in sentence for sentence in sentences), sentences
     assert any(coercion in sentence for sentence in sentences), sentences
     assert services.reviews.last_flags(supervisor).fresh
+
+
+def test_every_members_count_words_are_its_singular_and_plural():
+    for member in UP_MEMBERS:
+        assert count_records(member.kind, 1) == f"1 {member.singular}"
+        assert count_records(member.kind, 2) == f"2 {member.plural}"
+
+
+def what_sync_says() -> list[str]:
+    """An export's summary and a bundle from headquarters' summary, as the sync dialog
+    shows them."""
+    exported = ExportResult(Path("station-TEST-01-x.scb"), "b1",
+                            {"interviews": 2, "subjects": 1}, 4, 9)
+    applied = ApplyResult("abcd1234", acknowledged={"interviews": 2}, events_acknowledged=7,
+                          roster_added=1, revoked_certificates=1)
+    return [exported.summary(), applied.summary()]
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("ko", ["station-TEST-01-x.scb: 면담 2건, 명부 항목 1건, 이벤트 5-9.",
+            "본부가 기록 2건과 이벤트 7까지를 수신 확인함; 명부: 1명 추가, 0명 갱신;"
+            " 인증서 1개 폐지됨."]),
+    ("zh", ["station-TEST-01-x.scb：2 次面谈, 1 条名册条目；事件 5-9。",
+            "总部已确认收到 2 条记录及截至 7 的事件; 名册：新增 1 人，更新 0 人; 1 个证书已被吊销."]),
+    ("en", ["station-TEST-01-x.scb: 2 interviews, 1 roster entry; events 5-9.",
+            "headquarters acknowledged 2 records and events up to 7; roster: 1 added,"
+            " 0 updated; 1 certificate revoked."]),
+])
+def test_sync_summaries_are_in_the_message_language(message_language, language, expected):
+    message_language(language)
+    assert what_sync_says() == expected
+
+
+def a_chain_with_a_gap() -> Database:
+    db = Database(memory=True)
+    db["events"].insert({"seq": 2, "id": "e2", "at": "2026-12-04T00:00:00Z",
+                         "station_id": "S", "actor_id": None, "kind": "station.created",
+                         "interview_id": None, "payload": "{}", "prev_hash": "x",
+                         "hash": "y"})
+    return db
+
+
+@pytest.mark.parametrize("language, empty, missing", [
+    ("ko", "파일이 비어 있습니다. PDF가 아닙니다.", "이벤트 1이(가) 없습니다(다음 이벤트는 2입니다)."),
+    ("zh", "该文件是空的，不是 PDF。", "缺少事件 1（下一个是 2）。"),
+    ("en", "The file is empty, not a PDF.", "event 1 is missing (the next one is 2)."),
+])
+def test_verification_findings_are_in_the_message_language(message_language, language, empty,
+                                                           missing):
+    message_language(language)
+    assert verify_pdf(b"", []).reason == empty
+    assert verify_chain(a_chain_with_a_gap()).problem == missing

@@ -7,6 +7,9 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.rw_common import PdfHandler
 
+from screening_app.domain.messages import gettext as _
+from screening_app.domain.messages import ngettext
+
 MAX_NAME_TREE_DEPTH = 32  # a loop of /Kids in a damaged file must not recurse forever
 
 
@@ -71,21 +74,28 @@ def _entry(dictionary: generic.DictionaryObject, key: str, default: object) -> A
 
 def describe_changes(reader: PdfFileReader, signed_revision: int) -> str | None:
     """What a reader would notice changed since ``signed_revision``: pages added or
-    removed, embedded files added, removed or changed. None if none of these."""
+    removed, embedded files added, removed or changed, as a clause without its full stop
+    (verifying.py ends it with when). None if none of these."""
     then = reader.get_historical_resolver(signed_revision)
     pages_then, pages_now = page_count(then), page_count(reader)
     if pages_now > pages_then:
         added = pages_now - pages_then
-        return "a page was added" if added == 1 else f"{added} pages were added"
+        if added == 1:
+            return _("A page was added")
+        return ngettext("{count} page was added", "{count} pages were added", added).format(
+            count=added)
     if pages_now < pages_then:
         removed = pages_then - pages_now
-        return "a page was removed" if removed == 1 else f"{removed} pages were removed"
+        if removed == 1:
+            return _("A page was removed")
+        return ngettext("{count} page was removed", "{count} pages were removed",
+                        removed).format(count=removed)
     files_then, files_now = embedded_files(then), embedded_files(reader)
     for name in sorted(files_then.keys() | files_now.keys()):
         if name not in files_now:
-            return f"the embedded file {name!r} was removed"
+            return _("The embedded file {name!r} was removed").format(name=name)
         if name not in files_then:
-            return f"an embedded file {name!r} was added"
+            return _("An embedded file {name!r} was added").format(name=name)
         if files_then[name] != files_now[name]:
-            return f"the embedded file {name!r} was changed"
+            return _("The embedded file {name!r} was changed").format(name=name)
     return None

@@ -26,6 +26,7 @@ from pyhanko.sign.validation import (
 )
 from pyhanko_certvalidator import ValidationContext
 
+from screening_app.domain.messages import gettext as _
 from screening_app.records.pdf_logging import quiet_pyhanko_logs
 from screening_app.records.pdf_revisions import describe_changes, document_info, embedded_files
 
@@ -75,24 +76,25 @@ class _TrustRoots:
 
     def described(self) -> str:
         if not self.names:
-            return "any trusted root, as none was given"
+            return _("any trusted root, as none was given")
         if len(self.names) == 1:
-            return f"the trusted root {self.names[0]!r}"
-        return "any of the trusted roots " + ", ".join(repr(name) for name in self.names)
+            return _("the trusted root {name!r}").format(name=self.names[0])
+        return _("any of the trusted roots {names}").format(
+            names=", ".join(repr(name) for name in self.names))
 
 
 def verify_pdf(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> PdfVerification:
     roots = _TrustRoots(trust_roots)  # outside the net below: a wrong root is a caller's bug
     if not pdf:
-        return _failed("The file is empty, not a PDF.")
+        return _failed(_("The file is empty, not a PDF."))
     if b"%PDF-" not in pdf[:HEADER_SEARCH_BYTES]:
-        return _failed("This is not a PDF file.")
+        return _failed(_("This is not a PDF file."))
     try:
         with quiet_pyhanko_logs():
             return _verify(pdf, roots)
     except Exception as error:  # noqa: BLE001 -- a damaged file can fail anywhere in a parser
-        return _failed(f"The PDF cannot be checked: it is damaged or malformed"
-                       f" ({_describe(error)}).")
+        return _failed(_("The PDF cannot be checked: it is damaged or malformed ({error}).")
+                       .format(error=_describe(error)))
 
 
 def _failed(reason: str) -> PdfVerification:
@@ -108,12 +110,13 @@ def _verify(pdf: bytes, roots: _TrustRoots) -> PdfVerification:
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
     except Exception as error:  # noqa: BLE001 -- any parse failure means the same to a user
-        return _failed(f"This is not a readable PDF file ({_describe(error)}).")
+        return _failed(_("This is not a readable PDF file ({error}).").format(
+            error=_describe(error)))
     if reader.encrypted:
-        return _failed("The PDF is encrypted, so its signatures cannot be checked.")
+        return _failed(_("The PDF is encrypted, so its signatures cannot be checked."))
     signatures = list(reader.embedded_regular_signatures)
     if not signatures:
-        return PdfVerification(False, "The PDF has no signature.", (),
+        return PdfVerification(False, _("The PDF has no signature."), (),
                                embedded_files(reader), document_info(reader))
     last = len(signatures) - 1
     checks = tuple(_check(reader, signature, roots, is_last=index == last)
@@ -147,19 +150,20 @@ def _check(reader: PdfFileReader, signature: EmbeddedPdfSignature, roots: _Trust
         status = validate_pdf_signature(signature, roots.context())
     except Exception as error:  # noqa: BLE001 -- one unreadable signature must not hide others
         return SignatureCheck(name, "unknown", None, False, False, False,
-                              f"The signature in field {name!r} cannot be checked"
-                              f" ({_describe(error)}).")
+                              _("The signature in field {name!r} cannot be checked ({error}).")
+                              .format(name=name, error=_describe(error)))
     signed_at = status.signer_reported_dt or signature.self_reported_timestamp
     intact = status.intact and status.valid
     trusted = status.validation_path is not None and status.trust_problem_indic is None
     covers = _covers_whole_document(status, is_last)
     problem = None
     if not status.intact:
-        problem = (f"The PDF was changed after it was signed: the bytes signed by {signer!r}"
-                   f" in field {name!r} no longer match the signature.")
+        problem = _("The PDF was changed after it was signed: the bytes signed by {signer!r}"
+                    " in field {name!r} no longer match the signature.").format(
+            signer=signer, name=name)
     elif not status.valid:
-        problem = (f"The signature in field {name!r} is damaged: it does not verify with the"
-                   f" key of {signer!r}'s certificate.")
+        problem = _("The signature in field {name!r} is damaged: it does not verify with the"
+                    " key of {signer!r}'s certificate.").format(name=name, signer=signer)
     elif not trusted:
         problem = _trust_problem(status, signer, roots)
     elif not covers:
@@ -179,41 +183,55 @@ def _covers_whole_document(status: PdfSignatureStatus, is_last: bool) -> bool:
 
 
 def _trust_problem(status: PdfSignatureStatus, signer: str, roots: _TrustRoots) -> str:
-    by = f"The signature is by {signer!r}, whose certificate"
     indication = status.trust_problem_indic
     if status.revoked or indication in (AdESIndeterminate.REVOKED_NO_POE,
                                         AdESIndeterminate.REVOKED_CA_NO_POE):
-        return f"{by} was revoked."
-    if indication in (AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
-                      AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED):
-        return (f"{by} (or an issuer's certificate) has expired, and nothing in the PDF proves"
-                " it was signed before then.")
-    if indication == AdESIndeterminate.NOT_YET_VALID:
-        return f"{by} (or an issuer's certificate) is not valid yet."
-    if indication == AdESIndeterminate.SIG_CONSTRAINTS_FAILURE:
-        return f"{by} is not allowed to sign documents (its key usage lacks non-repudiation)."
-    if status.validation_path is None or indication in (
+        sentence = _("The signature is by {signer!r}, whose certificate was revoked.")
+    elif indication in (AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+                        AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED):
+        sentence = _("The signature is by {signer!r}, whose certificate (or an issuer's"
+                     " certificate) has expired, and nothing in the PDF proves it was signed"
+                     " before then.")
+    elif indication == AdESIndeterminate.NOT_YET_VALID:
+        sentence = _("The signature is by {signer!r}, whose certificate (or an issuer's"
+                     " certificate) is not valid yet.")
+    elif indication == AdESIndeterminate.SIG_CONSTRAINTS_FAILURE:
+        sentence = _("The signature is by {signer!r}, whose certificate is not allowed to sign"
+                     " documents (its key usage lacks non-repudiation).")
+    elif status.validation_path is None or indication in (
             AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND,
             AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE):
-        return f"{by} does not chain to {roots.described()}."
-    reason = indication.name.lower().replace("_", " ") if indication else "unknown problem"
-    return f"{by} cannot be trusted ({reason})."
+        sentence = _("The signature is by {signer!r}, whose certificate does not chain to"
+                     " {roots}.")
+    else:
+        sentence = _("The signature is by {signer!r}, whose certificate cannot be trusted"
+                     " ({reason}).")
+    # pyHanko's indication name stays as it is: a technical term, for whoever looks it up.
+    reason = indication.name.lower().replace("_", " ") if indication else _("unknown problem")
+    return sentence.format(signer=signer, roots=roots.described(), reason=reason)
 
 
 def _coverage_problem(reader: PdfFileReader, signature: EmbeddedPdfSignature,
                       status: PdfSignatureStatus, is_last: bool) -> str:
-    after = "the last signature" if is_last else f"the signature in field {signature.field_name!r}"
+    name = signature.field_name
     if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
-        return (f"The signature in field {signature.field_name!r} does not cover its whole"
-                " revision of the PDF, so the file may have been altered around it.")
+        return _("The signature in field {name!r} does not cover its whole revision of the"
+                 " PDF, so the file may have been altered around it.").format(name=name)
     change = describe_changes(reader, signature.signed_revision)
+    if change and is_last:
+        return _("{change} after the last signature.").format(change=change)
     if change:
-        return f"{change[0].upper()}{change[1:]} after {after}."
+        return _("{change} after the signature in field {name!r}.").format(change=change,
+                                                                           name=name)
     if is_last:
-        return f"The PDF was changed after {after}: an update that no signature covers was added."
-    detail = (f" ({_describe(status.diff_result)})"
-              if isinstance(status.diff_result, Exception) else "")
-    return f"The PDF was changed after {after} in a way a signature does not allow{detail}."
+        return _("The PDF was changed after the last signature: an update that no signature"
+                 " covers was added.")
+    if isinstance(status.diff_result, Exception):
+        return _("The PDF was changed after the signature in field {name!r} in a way a"
+                 " signature does not allow ({error}).").format(
+            name=name, error=_describe(status.diff_result))
+    return _("The PDF was changed after the signature in field {name!r} in a way a signature"
+             " does not allow.").format(name=name)
 
 
 def _asn1_common_name(certificate: asn1_x509.Certificate) -> str:

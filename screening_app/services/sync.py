@@ -63,9 +63,17 @@ class ExportResult:
 
     def summary(self) -> str:
         held = record_counts(self.counts)
-        events = (f"events {self.events_after + 1}-{self.events_through}"
-                  if self.events_through > self.events_after else "no new events")
-        return f"{self.path.name}: {held or 'no new records'}; {events}."
+        new_events = self.events_through > self.events_after
+        if held and new_events:
+            sentence = _("{file}: {records}; events {first}-{last}.")
+        elif held:
+            sentence = _("{file}: {records}; no new events.")
+        elif new_events:
+            sentence = _("{file}: no new records; events {first}-{last}.")
+        else:
+            sentence = _("{file}: no new records; no new events.")
+        return sentence.format(file=self.path.name, records=held,
+                               first=self.events_after + 1, last=self.events_through)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from screening_app.domain.canonical import GENESIS_HASH, chain_hash
+from screening_app.domain.messages import gettext as _
 from screening_app.store.events import event_content
 
 _BATCH = 5_000
@@ -36,15 +37,18 @@ def verify_chain(db: Database) -> ChainReport:
             count += 1
             if seq != expected_seq:
                 return ChainReport(count, last_seq, expected_prev,
-                                   f"event {expected_seq} is missing (the next one is {seq}).")
+                                   _("event {missing} is missing (the next one is {seq}).")
+                                   .format(missing=expected_seq, seq=seq))
             if prev != expected_prev:
                 return ChainReport(count, last_seq, expected_prev,
-                                   f"event {seq} ({kind}) does not link to the event before it;"
-                                   " events were removed, reordered or replaced.")
+                                   _("event {seq} ({kind}) does not link to the event before"
+                                     " it; events were removed, reordered or replaced.")
+                                   .format(seq=seq, kind=kind))
             content = event_content(seq, id_, at, station, actor, kind, interview,
                                     json.loads(payload))
             if chain_hash(prev, content) != digest:
                 return ChainReport(count, last_seq, expected_prev,
-                                   f"event {seq} ({kind}) was altered after it was written.")
+                                   _("event {seq} ({kind}) was altered after it was written.")
+                                   .format(seq=seq, kind=kind))
             expected_prev, expected_seq, last_seq = digest, seq + 1, seq
     return ChainReport(count, last_seq, expected_prev, None)

@@ -25,6 +25,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlite_utils import Database
 
+from screening_app.domain.messages import gettext as _
+from screening_app.domain.messages import ngettext
+
 CHECKPOINT = "chain.checkpoint"
 EVENT_KEY_REGISTERED = "keys.event_key_registered"
 # Written with no one signed in (a locked station, a refused or throttled sign-in), or by
@@ -70,7 +73,7 @@ def verify_signed_history(db: Database, station_id: str,
     problems: list[str] = []
     signed = checkpoints = 0
     seen_signed = False
-    bad_signatures, first_bad = 0, ""
+    bad_signatures, first_bad = 0, (0, "")
     hash_at: dict[int, str] = {}
     cursor = db.execute("SELECT seq, kind, actor_id, interview_id, payload, hash, signed_by,"
                         " signature FROM events ORDER BY seq")
@@ -88,9 +91,10 @@ def verify_signed_history(db: Database, station_id: str,
                 if kind in _REGISTRY_KINDS:
                     registrations.record(seq, kind, json.loads(payload), None)
                 if seen_signed and kind not in UNSIGNED_KINDS:
-                    _note(problems, f"Event {seq} ({kind}) is not signed, though every event"
-                                    " after the first signed one must be: it was added or"
-                                    " rewritten outside the program.")
+                    _note(problems, _("Event {seq} ({kind}) is not signed, though every event"
+                                      " after the first signed one must be: it was added or"
+                                      " rewritten outside the program.").format(
+                        seq=seq, kind=kind))
                 continue
             seen_signed = True
             signed += 1
@@ -100,28 +104,39 @@ def verify_signed_history(db: Database, station_id: str,
                     _note(problems, problem)
             if not _signature_holds(registrations.vouched, signed_by, digest, signature):
                 if _signature_holds(stored_keys, signed_by, digest, signature):
-                    _note(problems, f"Event {seq} ({kind}) is signed with an event key that no"
-                                    " registration in the history vouches for: the key was"
-                                    " added outside the program.")
+                    _note(problems, _("Event {seq} ({kind}) is signed with an event key that"
+                                      " no registration in the history vouches for: the key"
+                                      " was added outside the program.").format(
+                        seq=seq, kind=kind))
                     continue
                 bad_signatures += 1
                 if bad_signatures == 1:
-                    first_bad = (f"Event {seq} ({kind}) does not carry a valid signature of"
-                                 " the account it names as its writer: it was rewritten")
+                    first_bad = (seq, kind)
                 continue
             entered_for_another = (interview in transcribed_for_others
                                    and kind.startswith(ENTERED_FOR_ANOTHER_PREFIXES))
             if (actor is not None and actor != signed_by and kind not in ON_BEHALF_KINDS
                     and not entered_for_another):
-                _note(problems, f"Event {seq} ({kind}) is in the name of another account than"
-                                " the one that signed it: it was rewritten by another"
-                                " account.")
+                _note(problems, _("Event {seq} ({kind}) is in the name of another account"
+                                  " than the one that signed it: it was rewritten by another"
+                                  " account.").format(seq=seq, kind=kind))
     if bad_signatures:
         # A rewritten event changes the hash of every event after it, and so their
         # signatures: the first one says where, the count how far.
         more = bad_signatures - 1
-        problems.insert(0, first_bad + (f" (and {more} events after it no longer match"
-                                        " their signatures)." if more else "."))
+        first_seq, first_kind = first_bad
+        if more:
+            sentence = ngettext(
+                "Event {seq} ({kind}) does not carry a valid signature of the account it names"
+                " as its writer: it was rewritten (and {more} event after it no longer matches"
+                " its signature).",
+                "Event {seq} ({kind}) does not carry a valid signature of the account it names"
+                " as its writer: it was rewritten (and {more} events after it no longer match"
+                " their signatures).", more)
+        else:
+            sentence = _("Event {seq} ({kind}) does not carry a valid signature of the account"
+                         " it names as its writer: it was rewritten.")
+        problems.insert(0, sentence.format(seq=first_seq, kind=first_kind, more=more))
     return SignedHistoryReport(signed, checkpoints, tuple(problems))
 
 
@@ -161,18 +176,21 @@ class _KeyRegistrations:
             return None
         public = str(payload.get("public_key", ""))
         if self._stored.get(public) != user:
-            return (f"Event {seq} registers an event key that is not stored for that"
-                    " account: it was changed outside the program.")
+            return _("Event {seq} registers an event key that is not stored for that"
+                     " account: it was changed outside the program.").format(seq=seq)
         has_key = user in self.vouched.values()
         if signed_by == user and (not has_key or user in self._recovered):
             self._recovered.discard(user)
         elif signed_by != user and signed_by in self._admins:
             pass
+        elif signed_by == user:
+            return _("Event {seq} registers a new event key for an account, signed by that"
+                     " key itself though the account already had one: a key slot was written"
+                     " outside the program.").format(seq=seq)
         else:
-            return (f"Event {seq} registers a new event key for an account, signed by"
-                    + (" that key itself though the account already had one"
-                       if signed_by == user else " an account that is not an admin")
-                    + ": a key slot was written outside the program.")
+            return _("Event {seq} registers a new event key for an account, signed by an"
+                     " account that is not an admin: a key slot was written outside the"
+                     " program.").format(seq=seq)
         self.vouched[public] = user
         return None
 
@@ -197,13 +215,15 @@ def _checkpoint_problem(station_id: str, seq: int, payload: dict, hash_at: dict[
         through, head, signature = int(payload["seq"]), str(payload["hash"]), \
             bytes.fromhex(payload["signature"])
     except (KeyError, TypeError, ValueError):
-        return f"Checkpoint {seq} cannot be read: it was altered."
+        return _("Checkpoint {seq} cannot be read: it was altered.").format(seq=seq)
     if hash_at.get(through) != head:
-        return (f"Checkpoint {seq} says the history up to event {through} ended in another"
-                " event than it does now: the history before it was rewritten.")
+        return _("Checkpoint {seq} says the history up to event {through} ended in another"
+                 " event than it does now: the history before it was rewritten.").format(
+            seq=seq, through=through)
     if verifier is not None and not verifier(checkpoint_message(station_id, through, head),
                                              signature):
-        return (f"Checkpoint {seq} is not signed by this station's key: it was forged.")
+        return _("Checkpoint {seq} is not signed by this station's key: it was forged.").format(
+            seq=seq)
     return None
 
 
@@ -237,9 +257,10 @@ def acknowledged_history_problems(db: Database) -> list[str]:
     seq, acknowledged = int(state["events_acked_seq"]), state.get("events_acked_hash")
     row = db.execute("SELECT hash FROM events WHERE seq = ?", [seq]).fetchone()
     if row is None:
-        return [f"Headquarters acknowledged this station's history up to event {seq}, but"
-                " the history here is shorter: it was restored from an older copy or cut."]
+        return [_("Headquarters acknowledged this station's history up to event {seq}, but"
+                  " the history here is shorter: it was restored from an older copy or"
+                  " cut.").format(seq=seq)]
     if acknowledged and row[0] != acknowledged:
-        return [f"Event {seq} is not the one headquarters acknowledged: the history was"
-                " rewritten after it was sent."]
+        return [_("Event {seq} is not the one headquarters acknowledged: the history was"
+                  " rewritten after it was sent.").format(seq=seq)]
     return []

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.messages import gettext as _
+from screening_app.domain.messages import ngettext
 from screening_app.domain.roster_rules import EARLIEST_BIRTH_YEAR, LATEST_BIRTH_YEAR
 from screening_app.domain.subject import ROSTER_FIELDS
-from screening_app.domain.wording import count_of
 from screening_app.store.key_material import KeySlots
 from screening_app.store.station import Station
 from screening_app.store.subjects import SubjectRepository
@@ -38,24 +38,33 @@ class ApplyResult:
 
     def summary(self) -> str:
         if self.already_applied:
-            return f"Bundle {self.bundle_id[:8]} was applied before; nothing changed."
-        acknowledged = count_of(sum(self.acknowledged.values()), "record")
-        parts = [f"headquarters acknowledged {acknowledged} and events up to"
-                 f" {self.events_acknowledged}"]
+            return _("Bundle {bundle} was applied before; nothing changed.").format(
+                bundle=self.bundle_id[:8])
+        # Each clause is whole, for a translator; they are joined with "; ".
+        acknowledged = sum(self.acknowledged.values())
+        parts = [ngettext("headquarters acknowledged {count} record and events up to {seq}",
+                          "headquarters acknowledged {count} records and events up to {seq}",
+                          acknowledged).format(count=acknowledged, seq=self.events_acknowledged)]
         if self.roster_added or self.roster_updated:
-            parts.append(f"roster: {self.roster_added} added, {self.roster_updated} updated")
+            parts.append(_("roster: {added} added, {updated} updated").format(
+                added=self.roster_added, updated=self.roster_updated))
         if self.protocols_added:
-            parts.append(("new protocol " if len(self.protocols_added) == 1 else
-                          "new protocols ") + ", ".join(self.protocols_added))
+            parts.append(ngettext("new protocol {protocols}", "new protocols {protocols}",
+                                  len(self.protocols_added)).format(
+                protocols=", ".join(self.protocols_added)))
         if self.revoked_users:
-            parts.append("accounts disabled by headquarters: " + ", ".join(self.revoked_users))
+            parts.append(_("accounts disabled by headquarters: {accounts}").format(
+                accounts=", ".join(self.revoked_users)))
         if self.revoked_certificates:
-            parts.append(f"{count_of(self.revoked_certificates, 'certificate')} revoked")
+            parts.append(ngettext("{count} certificate revoked", "{count} certificates revoked",
+                                  self.revoked_certificates).format(
+                count=self.revoked_certificates))
         if self.not_matching:
-            parts.append(f"{count_of(len(self.not_matching), 'acknowledgement')} for another"
-                         " version of a record; "
-                         + ("that record" if len(self.not_matching) == 1 else "those records")
-                         + " will be sent again")
+            parts.append(ngettext(
+                "{count} acknowledgement for another version of a record; that record will be"
+                " sent again",
+                "{count} acknowledgements for another version of a record; those records will"
+                " be sent again", len(self.not_matching)).format(count=len(self.not_matching)))
         return "; ".join(parts) + "."
 
 

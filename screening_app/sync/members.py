@@ -9,10 +9,11 @@ adding a member is one entry here, one reader in store/sync_records.py if its ro
 a plain table, and one ``_take_<kind>`` at headquarters (a test fails while one is missing).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from screening_app.domain.canonical import canonical_json, sha256_hex
+from screening_app.domain.messages import ngettext
 from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.domain.wording import count_of
 
@@ -95,10 +96,23 @@ def record_digest(kind: str, row: Mapping) -> str:
     return MEMBERS_BY_KIND[kind].digest(row)
 
 
+# Each member's count in the message language; in English the same words as its singular
+# and plural (a test holds them together). Whole phrases, so a translator can place the count.
+COUNT_PHRASES: Mapping[str, Callable[[int], str]] = {
+    "users": lambda count: ngettext("{count} account", "{count} accounts", count),
+    "protocols": lambda count: ngettext("{count} protocol", "{count} protocols", count),
+    "subjects": lambda count: ngettext("{count} roster entry", "{count} roster entries", count),
+    "events": lambda count: ngettext("{count} history event", "{count} history events", count),
+    "interviews": lambda count: ngettext("{count} interview", "{count} interviews", count),
+    "reviews": lambda count: ngettext("{count} review", "{count} reviews", count),
+    "documents": lambda count: ngettext("{count} form", "{count} forms", count),
+}
+
+
 def count_records(kind: str, count: int) -> str:
     """"1 interview", "3 roster entries": a count of one kind of record."""
-    member = MEMBERS_BY_KIND.get(kind)
-    return count_of(count, member.singular, member.plural) if member else count_of(count, kind, kind)
+    phrase = COUNT_PHRASES.get(kind)
+    return phrase(count).format(count=count) if phrase else count_of(count, kind, kind)
 
 
 def record_counts(counts: Mapping[str, int]) -> str:
