@@ -247,8 +247,8 @@ def what_sync_says() -> list[str]:
     ("ko", ["station-TEST-01-x.scb: 면담 2건, 명부 항목 1건, 이벤트 5-9.",
             "본부가 기록 2건과 이벤트 7까지를 수신 확인함; 명부: 1명 추가, 0명 갱신;"
             " 인증서 1개 폐지됨."]),
-    ("zh", ["station-TEST-01-x.scb：2 次面谈, 1 条名册条目；事件 5-9。",
-            "总部已确认收到 2 条记录及截至 7 的事件; 名册：新增 1 人，更新 0 人; 1 个证书已被吊销."]),
+    ("zh", ["station-TEST-01-x.scb：2 次面谈、1 条名册条目；事件 5-9。",
+            "总部已确认收到 2 条记录及截至 7 的事件；名册：新增 1 人，更新 0 人；1 个证书已被吊销。"]),
     ("en", ["station-TEST-01-x.scb: 2 interviews, 1 roster entry; events 5-9.",
             "headquarters acknowledged 2 records and events up to 7; roster: 1 added,"
             " 0 updated; 1 certificate revoked."]),

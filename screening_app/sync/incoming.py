@@ -40,7 +40,8 @@ class ApplyResult:
         if self.already_applied:
             return _("Bundle {bundle} was applied before; nothing changed.").format(
                 bundle=self.bundle_id[:8])
-        # Each clause is whole, for a translator; they are joined with "; ".
+        # Each clause is whole, for a translator; they are joined with "; " (in the
+        # message language's own punctuation).
         acknowledged = sum(self.acknowledged.values())
         parts = [ngettext("headquarters acknowledged {count} record and events up to {seq}",
                           "headquarters acknowledged {count} records and events up to {seq}",
@@ -65,7 +66,7 @@ class ApplyResult:
                 " sent again",
                 "{count} acknowledgements for another version of a record; those records will"
                 " be sent again", len(self.not_matching)).format(count=len(self.not_matching)))
-        return "; ".join(parts) + "."
+        return _("{clauses}.").format(clauses=_("; ").join(parts))
 
 
 class DownBundleApplier:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from screening_app.domain.canonical import canonical_json, sha256_hex
+from screening_app.domain.messages import gettext as _
 from screening_app.domain.messages import ngettext
 from screening_app.domain.subject import ROSTER_FIELDS
 from screening_app.domain.wording import count_of
@@ -117,4 +118,4 @@ def count_records(kind: str, count: int) -> str:
 
 def record_counts(counts: Mapping[str, int]) -> str:
     """"2 interviews, 1 protocol": the kinds with any, in the order given; "" for none."""
-    return ", ".join(count_records(kind, count) for kind, count in counts.items() if count)
+    return _(", ").join(count_records(kind, count) for kind, count in counts.items() if count)
