@@ -1942,66 +1942,6 @@ Resume one now?</source>
 <context>
     <name>SyncDialog</name>
     <message>
-        <source>1 interview</source>
-        <translation>면담 1건</translation>
-    </message>
-    <message>
-        <source>{count} interviews</source>
-        <translation>면담 {count}건</translation>
-    </message>
-    <message>
-        <source>1 form</source>
-        <translation>서류 1건</translation>
-    </message>
-    <message>
-        <source>{count} forms</source>
-        <translation>서류 {count}건</translation>
-    </message>
-    <message>
-        <source>1 review</source>
-        <translation>검토 1건</translation>
-    </message>
-    <message>
-        <source>{count} reviews</source>
-        <translation>검토 {count}건</translation>
-    </message>
-    <message>
-        <source>1 roster entry</source>
-        <translation>명부 항목 1건</translation>
-    </message>
-    <message>
-        <source>{count} roster entries</source>
-        <translation>명부 항목 {count}건</translation>
-    </message>
-    <message>
-        <source>1 account</source>
-        <translation>계정 1개</translation>
-    </message>
-    <message>
-        <source>{count} accounts</source>
-        <translation>계정 {count}개</translation>
-    </message>
-    <message>
-        <source>1 protocol</source>
-        <translation>면담 절차 1개</translation>
-    </message>
-    <message>
-        <source>{count} protocols</source>
-        <translation>면담 절차 {count}개</translation>
-    </message>
-    <message>
-        <source>1 history event</source>
-        <translation>이력 이벤트 1건</translation>
-    </message>
-    <message>
-        <source>{count} history events</source>
-        <translation>이력 이벤트 {count}건</translation>
-    </message>
-    <message>
-        <source>, </source>
-        <translation>, </translation>
-    </message>
-    <message>
         <source>nothing: headquarters holds everything</source>
         <translation>없음: 본부가 모두 받았습니다</translation>
     </message>

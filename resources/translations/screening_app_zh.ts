@@ -1942,66 +1942,6 @@ Resume one now?</source>
 <context>
     <name>SyncDialog</name>
     <message>
-        <source>1 interview</source>
-        <translation>1 次面谈</translation>
-    </message>
-    <message>
-        <source>{count} interviews</source>
-        <translation>{count} 次面谈</translation>
-    </message>
-    <message>
-        <source>1 form</source>
-        <translation>1 份表格</translation>
-    </message>
-    <message>
-        <source>{count} forms</source>
-        <translation>{count} 份表格</translation>
-    </message>
-    <message>
-        <source>1 review</source>
-        <translation>1 条审核</translation>
-    </message>
-    <message>
-        <source>{count} reviews</source>
-        <translation>{count} 条审核</translation>
-    </message>
-    <message>
-        <source>1 roster entry</source>
-        <translation>1 条名册记录</translation>
-    </message>
-    <message>
-        <source>{count} roster entries</source>
-        <translation>{count} 条名册记录</translation>
-    </message>
-    <message>
-        <source>1 account</source>
-        <translation>1 个账户</translation>
-    </message>
-    <message>
-        <source>{count} accounts</source>
-        <translation>{count} 个账户</translation>
-    </message>
-    <message>
-        <source>1 protocol</source>
-        <translation>1 个面谈规程</translation>
-    </message>
-    <message>
-        <source>{count} protocols</source>
-        <translation>{count} 个面谈规程</translation>
-    </message>
-    <message>
-        <source>1 history event</source>
-        <translation>1 条历史事件</translation>
-    </message>
-    <message>
-        <source>{count} history events</source>
-        <translation>{count} 条历史事件</translation>
-    </message>
-    <message>
-        <source>, </source>
-        <translation>，</translation>
-    </message>
-    <message>
         <source>nothing: headquarters holds everything</source>
         <translation>无：总部已全部收到</translation>
     </message>

@@ -5,7 +5,7 @@ the dialog shows the outcome in one sentence and refreshes its counts."""
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -19,47 +19,18 @@ from PySide6.QtWidgets import (
 
 from screening_app.domain.accounts import Actor, Role
 from screening_app.services.app import StationServices
+from screening_app.sync.members import record_counts
 from screening_app.ui.screen_fit import fit_to_screen
 from screening_app.ui.tasks import Task, run_on_services
 
 URL_SETTING = "sync/headquarters_url"
-# Each kind of record a bundle carries (sync/members.py), counted (one, many) as the members
-# word it in English; translated where shown. tests/sync/test_members.py keeps it whole.
-RECORD_COUNTS = {
-    "interviews": (QT_TRANSLATE_NOOP("SyncDialog", "1 interview"),
-                   QT_TRANSLATE_NOOP("SyncDialog", "{count} interviews")),
-    "documents": (QT_TRANSLATE_NOOP("SyncDialog", "1 form"),
-                  QT_TRANSLATE_NOOP("SyncDialog", "{count} forms")),
-    "reviews": (QT_TRANSLATE_NOOP("SyncDialog", "1 review"),
-                QT_TRANSLATE_NOOP("SyncDialog", "{count} reviews")),
-    "subjects": (QT_TRANSLATE_NOOP("SyncDialog", "1 roster entry"),
-                 QT_TRANSLATE_NOOP("SyncDialog", "{count} roster entries")),
-    "users": (QT_TRANSLATE_NOOP("SyncDialog", "1 account"),
-              QT_TRANSLATE_NOOP("SyncDialog", "{count} accounts")),
-    "protocols": (QT_TRANSLATE_NOOP("SyncDialog", "1 protocol"),
-                  QT_TRANSLATE_NOOP("SyncDialog", "{count} protocols")),
-    "events": (QT_TRANSLATE_NOOP("SyncDialog", "1 history event"),
-               QT_TRANSLATE_NOOP("SyncDialog", "{count} history events")),
-}
-
-
 translate = QCoreApplication.translate
 
 
-def _count(kind: str, count: int) -> str:
-    if kind not in RECORD_COUNTS:
-        return f"{count} {kind}"
-    one, many = RECORD_COUNTS[kind]
-    if count == 1:
-        return translate("SyncDialog", one)
-    return translate("SyncDialog", many).format(count=count)
-
-
 def describe_pending(pending: dict[str, int], events: int) -> str:
-    """"1 interview, 3 roster entries, 1 history event": counts people read."""
-    counts = {**pending, "events": events}
-    separator = translate("SyncDialog", ", ")
-    described = separator.join(_count(kind, n) for kind, n in counts.items() if n)
+    """"1 interview, 3 roster entries, 1 history event": counts people read, in the
+    interface's language (the message catalogue's, which the app sets to it)."""
+    described = record_counts({**pending, "events": events})
     return described or translate("SyncDialog", "nothing: headquarters holds everything")
 
 

@@ -54,10 +54,9 @@ def test_records_are_counted_by_what_people_call_them():
     assert set(MEMBERS_BY_KIND) == {member.kind for member in UP_MEMBERS}
 
 
-def test_the_sync_dialog_counts_every_member_in_the_interface_language():
-    from screening_app.ui.sync_dialog import RECORD_COUNTS
+def test_every_member_is_counted_in_words():
+    from screening_app.sync.members import COUNT_PHRASES, count_records
 
-    assert set(RECORD_COUNTS) == set(MEMBERS_BY_KIND)
-    for kind, (one, many) in RECORD_COUNTS.items():
-        member = MEMBERS_BY_KIND[kind]
-        assert (one, many) == (f"1 {member.singular}", f"{{count}} {member.plural}")
+    assert set(COUNT_PHRASES) == set(MEMBERS_BY_KIND)
+    assert [count_records("subjects", n) for n in (1, 2)] == ["1 roster entry",
+                                                           "2 roster entries"]
