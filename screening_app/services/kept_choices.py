@@ -43,10 +43,19 @@ class KeptChoices:
         return choice_of
 
     def keep(self, rows: Iterable[tuple[str, str | None, bytes | None]]) -> None:
-        """Open and keep the choice of every (id, plain, sealed) row given; inside the
-        caller's write transaction. Kept only by a session that opens every record."""
-        choices = {sealed_key(sealed): self._interviews.choice_of(interview_id, plain, sealed)
-                   for interview_id, plain, sealed in rows if sealed is not None}
+        """Keep the choice of every (id, plain, sealed) row given, as kept before or opened
+        now; inside the caller's write transaction. Kept only by a session that opens
+        every record."""
+        kept = self._load()
+        choices = {}
+        for interview_id, plain, sealed in rows:
+            if sealed is None:
+                continue
+            key = sealed_key(sealed)
+            # What was kept stays true (a finalised record never changes): only the
+            # records finalised since are opened.
+            choices[key] = kept[key] if key in kept else self._interviews.choice_of(
+                interview_id, plain, sealed)
         self._cache.save(CHOICES_CACHE, canonical_json(choices).encode(), utc_now())
 
     def _load(self) -> dict[str, str | None]:
