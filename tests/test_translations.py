@@ -110,11 +110,3 @@ def test_lupdate_is_at_hand():
                              text=True)
     assert version.returncode == 0
 
-
-def test_the_interface_translates_every_flag_title_the_review_raises():
-    """The review's own flag titles are worded once in domain/review_flags.py; the GUI's
-    table of them (marked for translation) must hold the same titles."""
-    from screening_app.domain.review_flags import FLAG_TITLES
-    from screening_app.ui.protocol_wording import FLAG_TITLES as SHOWN_TITLES
-
-    assert SHOWN_TITLES == FLAG_TITLES

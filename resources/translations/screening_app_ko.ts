@@ -1282,46 +1282,6 @@ Resume one now?</source>
 <context>
     <name>ProtocolWording</name>
     <message>
-        <source>Short interview</source>
-        <translation>짧은 면담</translation>
-    </message>
-    <message>
-        <source>Short explanation</source>
-        <translation>짧은 설명</translation>
-    </message>
-    <message>
-        <source>Different answer at the read-back</source>
-        <translation>재확인 때 다른 답변</translation>
-    </message>
-    <message>
-        <source>Transcribed from paper</source>
-        <translation>종이에서 옮겨 적음</translation>
-    </message>
-    <message>
-        <source>Printed often</source>
-        <translation>여러 번 인쇄됨</translation>
-    </message>
-    <message>
-        <source>Choice differs from the last interview</source>
-        <translation>지난 면담과 다른 선택</translation>
-    </message>
-    <message>
-        <source>Interviewer&apos;s choices skewed</source>
-        <translation>면담관별 선택 편중</translation>
-    </message>
-    <message>
-        <source>Interpreter&apos;s choices skewed</source>
-        <translation>통역인별 선택 편중</translation>
-    </message>
-    <message>
-        <source>Interviewer and interpreter&apos;s choices skewed</source>
-        <translation>면담관·통역인 조합별 선택 편중</translation>
-    </message>
-    <message>
-        <source>Compound answered as one</source>
-        <translation>수용동 전체가 같은 답변</translation>
-    </message>
-    <message>
         <source>Not completed: {reason}</source>
         <translation>미완료: {reason}</translation>
     </message>

@@ -1282,46 +1282,6 @@ Resume one now?</source>
 <context>
     <name>ProtocolWording</name>
     <message>
-        <source>Short interview</source>
-        <translation>面谈时间过短</translation>
-    </message>
-    <message>
-        <source>Short explanation</source>
-        <translation>说明时间过短</translation>
-    </message>
-    <message>
-        <source>Different answer at the read-back</source>
-        <translation>复述确认时回答不同</translation>
-    </message>
-    <message>
-        <source>Transcribed from paper</source>
-        <translation>从纸质表格转录</translation>
-    </message>
-    <message>
-        <source>Printed often</source>
-        <translation>多次打印</translation>
-    </message>
-    <message>
-        <source>Choice differs from the last interview</source>
-        <translation>选择与上次面谈不同</translation>
-    </message>
-    <message>
-        <source>Interviewer&apos;s choices skewed</source>
-        <translation>面谈人员的选择结果偏斜</translation>
-    </message>
-    <message>
-        <source>Interpreter&apos;s choices skewed</source>
-        <translation>翻译的选择结果偏斜</translation>
-    </message>
-    <message>
-        <source>Interviewer and interpreter&apos;s choices skewed</source>
-        <translation>面谈人员与翻译组合的选择结果偏斜</translation>
-    </message>
-    <message>
-        <source>Compound answered as one</source>
-        <translation>整个营区回答一致</translation>
-    </message>
-    <message>
         <source>Not completed: {reason}</source>
         <translation>未完成：{reason}</translation>
     </message>

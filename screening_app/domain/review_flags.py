@@ -16,23 +16,24 @@ from zoneinfo import ZoneInfo
 from screening_app.domain.canonical import parse_timestamp
 from screening_app.domain.errors import UserError
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
-from screening_app.domain.messages import _
+from screening_app.domain.messages import N_, _
 
 STEP_ENTERED_EVENT = "interview.step_entered"
 
-# What a list shows for each flag this module raises (a flag the protocol raises is shown
-# by the protocol's own label, which the review service looks up).
+# What a list shows for each flag this module raises, in the message language where shown
+# (a flag the protocol raises is shown by the protocol's own label, which the review
+# service looks up).
 FLAG_TITLES = {
-    "short_interview": "Short interview",
-    "short_explanation": "Short explanation",
-    "firmness_mismatch": "Different answer at the read-back",
-    "transcribed": "Transcribed from paper",
-    "printed_often": "Printed often",
-    "outcome_changed": "Choice differs from the last interview",
-    "interviewer_skew": "Interviewer's choices skewed",
-    "interpreter_skew": "Interpreter's choices skewed",
-    "team_skew": "Interviewer and interpreter's choices skewed",
-    "compound_uniform": "Compound answered as one",
+    "short_interview": N_("Short interview"),
+    "short_explanation": N_("Short explanation"),
+    "firmness_mismatch": N_("Different answer at the read-back"),
+    "transcribed": N_("Transcribed from paper"),
+    "printed_often": N_("Printed often"),
+    "outcome_changed": N_("Choice differs from the last interview"),
+    "interviewer_skew": N_("Interviewer's choices skewed"),
+    "interpreter_skew": N_("Interpreter's choices skewed"),
+    "team_skew": N_("Interviewer and interpreter's choices skewed"),
+    "compound_uniform": N_("Compound answered as one"),
 }
 
 
@@ -48,7 +49,11 @@ class ReviewFlag:
 
     @property
     def shown_title(self) -> str:
-        return self.title or FLAG_TITLES.get(self.kind) or self.kind.replace("_", " ")
+        if self.title:
+            return self.title
+        if self.kind in FLAG_TITLES:
+            return _(FLAG_TITLES[self.kind])
+        return self.kind.replace("_", " ")
 
 
 @dataclass(frozen=True)

@@ -3,35 +3,18 @@ completed, a flag's title), shown in the interface's language.
 
 The choices, the reasons and the protocol's own flags are the protocol's trilingual
 labels: their English is looked up in the protocol and its Korean or Chinese shown. The
-titles of the flags the review raises itself come from this catalogue. In English every
-text is shown as the services give it.
+titles of the flags the review raises itself come already in the interface's language (the
+message catalogue's, domain/review_flags.py). In English every text is shown as the
+services give it.
 """
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
 from screening_app.protocol import Protocol
 from screening_app.services.protocol_labels import NOT_COMPLETED_LABEL
 from screening_app.ui.language import ENGLISH, interface_language
 
 translate = QCoreApplication.translate
-
-# The titles of the flags the review raises (domain/review_flags.py FLAG_TITLES), by kind.
-FLAG_TITLES = {
-    "short_interview": QT_TRANSLATE_NOOP("ProtocolWording", "Short interview"),
-    "short_explanation": QT_TRANSLATE_NOOP("ProtocolWording", "Short explanation"),
-    "firmness_mismatch": QT_TRANSLATE_NOOP("ProtocolWording",
-                                           "Different answer at the read-back"),
-    "transcribed": QT_TRANSLATE_NOOP("ProtocolWording", "Transcribed from paper"),
-    "printed_often": QT_TRANSLATE_NOOP("ProtocolWording", "Printed often"),
-    "outcome_changed": QT_TRANSLATE_NOOP("ProtocolWording",
-                                         "Choice differs from the last interview"),
-    "interviewer_skew": QT_TRANSLATE_NOOP("ProtocolWording", "Interviewer's choices skewed"),
-    "interpreter_skew": QT_TRANSLATE_NOOP("ProtocolWording", "Interpreter's choices skewed"),
-    "team_skew": QT_TRANSLATE_NOOP("ProtocolWording",
-                                   "Interviewer and interpreter's choices skewed"),
-    "compound_uniform": QT_TRANSLATE_NOOP("ProtocolWording", "Compound answered as one"),
-}
-
 
 class ProtocolWording:
     def __init__(self, protocol: Protocol, language: str | None = None):
@@ -60,8 +43,8 @@ class ProtocolWording:
         return english
 
     def flag_title(self, flag) -> str:
+        """A flag's title: the review's own come in the message language already (the
+        interface's); a protocol's label, given in English, in the protocol's words."""
         if self.language == ENGLISH:
             return flag.shown_title
-        if flag.kind in FLAG_TITLES:
-            return translate("ProtocolWording", FLAG_TITLES[flag.kind])
         return self.label(flag.shown_title)

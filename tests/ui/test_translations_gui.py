@@ -240,9 +240,10 @@ def test_the_services_english_labels_are_shown_in_the_protocols_words(station, l
     assert wording.label(option.label.en) == option.label.get(language)
     assert wording.label(f"Not completed: {reason.label.en}") == {
         "ko": "미완료: ", "zh": "未完成："}[language] + reason.label.get(language)
-    flag = ReviewFlag("short_interview", "x", "The interview took 1 s.",
-                      title="Short interview")
+    # The review's own titles are written in the message language, set with the interface's.
+    flag = ReviewFlag("short_interview", "x", "The interview took 1 s.")
     assert wording.flag_title(flag) == {"ko": "짧은 면담", "zh": "面谈时间过短"}[language]
+    interface.install_language(interface.ENGLISH)
     # In English, what the services say, as they say it.
     english = ProtocolWording(protocol, "en")
     assert english.label(option.label.en) == option.label.en
