@@ -177,6 +177,7 @@ class HqStore(Protocol):
     def snapshot(self) -> AbstractContextManager[Any]: ...
     def close(self) -> None: ...
     def integrity_problems(self) -> list[str]: ...
+    def query(self, sql: str, params: list | tuple = ()) -> list[tuple]: ...
 
     # identity and operators
     def identity(self) -> IdentityRow | None: ...
@@ -288,6 +289,11 @@ class SqliteHqStore:
     def integrity_problems(self) -> list[str]:
         rows = [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]
         return [] if rows == ["ok"] else rows
+
+    def query(self, sql: str, params: list | tuple = ()) -> list[tuple]:
+        """Rows of a read-only query written with ``?`` placeholders: for checks and tests
+        that look at what is stored, whichever database holds it."""
+        return [tuple(row) for row in self.db.execute(sql, params).fetchall()]
 
     def _one(self, sql: str, params: list | tuple = ()) -> Any:
         row = self.db.execute(sql, params).fetchone()
