@@ -178,6 +178,8 @@ class HqStore(Protocol):
     def close(self) -> None: ...
     def integrity_problems(self) -> list[str]: ...
     def query(self, sql: str, params: list | tuple = ()) -> list[tuple]: ...
+    def lock_station(self, station_id: str) -> None: ...
+    def lock_conflicts(self) -> None: ...
 
     # identity and operators
     def identity(self) -> IdentityRow | None: ...
@@ -258,8 +260,417 @@ class HqStore(Protocol):
     def outbox_through(self) -> int: ...
 
 
+# -- the SQL both databases run ------------------------------------------------------------
+class SqlHqStore:
+    """Every query of the store, written once: ``?`` placeholders and standard SQL. A
+    subclass opens the connection and says the few things SQLite and PostgreSQL say
+    differently (``_execute``, ``_stream``, ``_json_text``, ``_ARRIVAL_ORDER``, locks)."""
+
+    # A column that orders rows of a table as they arrived (reviews with the same time).
+    _ARRIVAL_ORDER = "rowid"
+
+    def _execute(self, sql: str, params: list | tuple = ()) -> Any:
+        raise NotImplementedError
+
+    def _stream(self, sql: str, params: list | tuple = ()) -> Iterator[tuple]:
+        """The rows of a query read in batches, never all in memory at once."""
+        raise NotImplementedError
+
+    def _json_text(self, column: str, *path: str) -> str:
+        """An SQL expression for the text at ``path`` in the JSON held in ``column``."""
+        raise NotImplementedError
+
+    # Intake of one station's bundles runs one at a time, and conflicts are detected by one
+    # intake at a time; where the database already serialises every writer, these do nothing.
+    def lock_station(self, station_id: str) -> None:
+        """Wait (inside a write transaction) until no other intake of this station runs."""
+
+    def lock_conflicts(self) -> None:
+        """Wait (inside a write transaction) until no other writer is opening or deciding
+        conflicts."""
+
+    def query(self, sql: str, params: list | tuple = ()) -> list[tuple]:
+        """Rows of a read-only query written with ``?`` placeholders: for checks and tests
+        that look at what is stored, whichever database holds it."""
+        return [tuple(row) for row in self._execute(sql, params).fetchall()]
+
+    def _one(self, sql: str, params: list | tuple = ()) -> Any:
+        row = self._execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # -- identity and operators ---------------------------------------------------------
+    def identity(self) -> IdentityRow | None:
+        row = self._execute(
+            "SELECT name, age_recipient, sealed_age_identity, signing_key_slot,"
+            " certificate_pem, chain_pem, root_pem, created_at FROM hq_identity WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return IdentityRow(row[0], row[1], json.loads(row[2]), json.loads(row[3]), *row[4:])
+
+    def insert_identity(self, row: IdentityRow) -> None:
+        self._execute(
+            "INSERT INTO hq_identity (id, name, age_recipient, sealed_age_identity,"
+            " signing_key_slot, certificate_pem, chain_pem, root_pem, created_at)"
+            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row.name, row.age_recipient, json.dumps(row.sealed_age_identity),
+             json.dumps(row.signing_key_slot), row.certificate_pem, row.chain_pem,
+             row.root_pem, row.created_at])
+
+    def insert_operator(self, name: str, password_hash: str, created_at: str) -> None:
+        self._execute("INSERT INTO operators (name, password_hash, created_at)"
+                        " VALUES (?, ?, ?)", [name, password_hash, created_at])
+
+    def operator_password_hash(self, name: str) -> str | None:
+        return self._one("SELECT password_hash FROM operators WHERE lower(name) = lower(?)", [name])
+
+    def operator_names(self) -> list[str]:
+        return [r[0] for r in self._execute("SELECT name FROM operators ORDER BY name")]
+
+    # -- stations -------------------------------------------------------------------------
+    def station(self, station_id: str) -> StationRow | None:
+        row = self._execute(f"SELECT {_STATION_COLUMNS} FROM stations WHERE station_id = ?",
+                              [station_id]).fetchone()
+        return StationRow(*row) if row else None
+
+    def station_by_fingerprint(self, fingerprint_sha256: str) -> StationRow | None:
+        row = self._execute(
+            f"SELECT {_STATION_COLUMNS} FROM stations WHERE fingerprint_sha256 = ?",
+            [fingerprint_sha256]).fetchone()
+        return StationRow(*row) if row else None
+
+    def stations(self) -> list[StationRow]:
+        rows = self._execute(f"SELECT {_STATION_COLUMNS} FROM stations ORDER BY station_id")
+        return [StationRow(*row) for row in rows]
+
+    def insert_station(self, station_id: str, camp: str, certificate_pem: str,
+                       fingerprint_sha256: str, registered_at: str) -> None:
+        self._execute(
+            "INSERT INTO stations (station_id, camp, certificate_pem, fingerprint_sha256,"
+            " registered_at) VALUES (?, ?, ?, ?, ?)",
+            [station_id, camp, certificate_pem, fingerprint_sha256, registered_at])
+
+    def revoke_station(self, station_id: str, at: str, reason: str) -> None:
+        self._execute("UPDATE stations SET revoked_at = ?, revoke_reason = ?"
+                        " WHERE station_id = ? AND revoked_at IS NULL",
+                        [at, reason, station_id])
+
+    def record_bundle_applied(self, station_id: str, *, events_seq: int, events_hash: str,
+                              age_recipient: str, applied_down_through: int, at: str,
+                              bundle_id: str) -> None:
+        # applied_down_through never goes back: an older bundle may arrive after a newer one.
+        self._execute(
+            "UPDATE stations SET events_seq = ?, events_hash = ?, age_recipient = ?,"
+            " applied_down_through = CASE WHEN applied_down_through > ?"
+            " THEN applied_down_through ELSE ? END, last_bundle_at = ?, last_bundle_id = ?"
+            " WHERE station_id = ?",
+            [events_seq, events_hash, age_recipient, applied_down_through,
+             applied_down_through, at, bundle_id, station_id])
+
+    def station_counts(self) -> dict[str, StationCounts]:
+        counts: dict[str, dict[str, int]] = {}
+        for table in ("interviews", "documents", "reviews", "subjects"):
+            for station_id, number in self._execute(
+                    f"SELECT station_id, count(*) FROM {table} GROUP BY station_id"):
+                counts.setdefault(station_id, {})[table] = number
+        return {station: StationCounts(**values) for station, values in counts.items()}
+
+    # -- bundles and incidents --------------------------------------------------------------
+    _BUNDLE_COLUMNS = ("bundle_id, station_id, kind, file_name, received_at, via, created_at,"
+                       " counts, added")
+
+    def bundle(self, bundle_id: str) -> BundleRow | None:
+        row = self._execute(f"SELECT {self._BUNDLE_COLUMNS} FROM bundles WHERE bundle_id = ?",
+                              [bundle_id]).fetchone()
+        return _bundle_row(row) if row else None
+
+    def insert_bundle(self, row: BundleRow) -> None:
+        self._execute(
+            f"INSERT INTO bundles ({self._BUNDLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [row.bundle_id, row.station_id, row.kind, row.file_name, row.received_at, row.via,
+             row.created_at, canonical_json(row.counts), canonical_json(row.added)])
+
+    def bundles(self, station_id: str | None = None, limit: int = 100) -> list[BundleRow]:
+        where, params = ("WHERE station_id = ?", [station_id]) if station_id else ("", [])
+        rows = self._execute(f"SELECT {self._BUNDLE_COLUMNS} FROM bundles {where}"
+                               " ORDER BY received_at DESC LIMIT ?", [*params, limit])
+        return [_bundle_row(row) for row in rows]
+
+    def insert_incident(self, *, at: str, station_id: str | None, bundle_id: str | None,
+                        file_name: str | None, kind: str, reason: str) -> int:
+        cursor = self._execute(
+            "INSERT INTO incidents (at, station_id, bundle_id, file_name, kind, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id", [at, station_id, bundle_id, file_name, kind, reason])
+        return cursor.fetchone()[0]
+
+    def incidents(self, limit: int = 100) -> list[IncidentRow]:
+        rows = self._execute("SELECT id, at, station_id, bundle_id, file_name, kind, reason"
+                               " FROM incidents ORDER BY id DESC LIMIT ?", [limit])
+        return [IncidentRow(*row) for row in rows]
+
+    # -- a station's event chain -------------------------------------------------------------
+    def event_hash(self, station_id: str, seq: int) -> str | None:
+        return self._one("SELECT hash FROM events WHERE station_id = ? AND seq = ?",
+                         [station_id, seq])
+
+    def insert_event(self, station_id: str, event: dict) -> None:
+        self._execute(
+            "INSERT INTO events (station_id, seq, id, at, actor_id, kind, interview_id,"
+            " payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [station_id, event["seq"], event["id"], event["at"], event["actor_id"],
+             event["kind"], event["interview_id"], canonical_json(event["payload"]),
+             event["prev_hash"], event["hash"]])
+
+    def has_finalisation(self, station_id: str, interview_id: str,
+                         record_sha256: str) -> bool:
+        return self._one(
+            "SELECT 1 FROM events WHERE station_id = ? AND interview_id = ?"
+            " AND kind = 'interview.finalised'"
+            f" AND {self._json_text('payload', 'record_sha256')} = ?",
+            [station_id, interview_id, record_sha256]) is not None
+
+    # -- records from stations --------------------------------------------------------------
+    def interview_digest(self, interview_id: str) -> tuple[str, str] | None:
+        row = self._execute("SELECT station_id, record_sha256 FROM interviews WHERE id = ?",
+                              [interview_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def insert_interview(self, station_id: str, record: dict, record_sha256: str) -> None:
+        self._execute(
+            "INSERT INTO interviews (id, station_id, subject_isn, outcome, choice, finalised_at,"
+            " supersedes_id, interviewer_name, record, record_sha256)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [record["id"], station_id, record["subject_isn"], record["outcome"],
+             record.get("choice"), record["finalised_at"], record.get("supersedes_id"),
+             record.get("interviewer_name"), canonical_json(record), record_sha256])
+
+    def interview_owner(self, interview_id: str) -> tuple[str, str] | None:
+        """(station id, subject ISN) of a held interview."""
+        row = self._execute("SELECT station_id, subject_isn FROM interviews WHERE id = ?",
+                              [interview_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def interview_finalised_at(self, interview_id: str) -> str | None:
+        return self._one("SELECT finalised_at FROM interviews WHERE id = ?", [interview_id])
+
+    def review_digest(self, review_id: str) -> tuple[str, str] | None:
+        row = self._execute("SELECT station_id, digest FROM reviews WHERE id = ?",
+                              [review_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def insert_review(self, station_id: str, review: dict, digest: str) -> None:
+        self._execute(
+            "INSERT INTO reviews (id, station_id, interview_id, state, reason, comment,"
+            " reviewer_id, at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [review["id"], station_id, review["interview_id"], review["state"],
+             review.get("reason"), review.get("comment"), review.get("reviewer_id"),
+             review["at"], digest])
+
+    def document_digest(self, document_id: str) -> tuple[str, str] | None:
+        row = self._execute("SELECT station_id, sha256 FROM documents WHERE id = ?",
+                              [document_id]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def insert_document(self, station_id: str, document: dict, content: bytes) -> None:
+        self._execute(
+            "INSERT INTO documents (id, station_id, interview_id, kind, revision, previous_id,"
+            " media_type, sha256, created_at, created_by, content)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [document["id"], station_id, document["interview_id"], document["kind"],
+             document["revision"], document.get("previous_id"), document["media_type"],
+             document["sha256"], document["created_at"], document.get("created_by"), content])
+
+    def document_content(self, document_id: str) -> bytes | None:
+        return self._one("SELECT content FROM documents WHERE id = ?", [document_id])
+
+    def user_digest(self, station_id: str, user_id: str) -> str | None:
+        return self._one("SELECT digest FROM users WHERE station_id = ? AND id = ?",
+                         [station_id, user_id])
+
+    def put_user(self, station_id: str, user: dict, digest: str) -> None:
+        self._execute(
+            "INSERT INTO users (station_id, id, name, role, disabled_at, digest)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (station_id, id) DO UPDATE SET"
+            " name = excluded.name, role = excluded.role, disabled_at = excluded.disabled_at,"
+            " digest = excluded.digest",
+            [station_id, user["id"], user["name"], user["role"], user.get("disabled_at"),
+             digest])
+
+    def user_names(self, station_id: str) -> list[str]:
+        return [r[0] for r in self._execute(
+            "SELECT name FROM users WHERE station_id = ? ORDER BY name", [station_id])]
+
+    _SUBJECT_FIELDS = ("isn", "name_native", "name_latin", "nationality", "rank", "unit",
+                       "camp", "compound", "birth_year", "added_at", "updated_at")
+
+    def subject_digest(self, station_id: str, isn: str) -> str | None:
+        return self._one("SELECT digest FROM subjects WHERE station_id = ? AND isn = ?",
+                         [station_id, isn])
+
+    def put_subject(self, station_id: str, subject: dict, digest: str) -> None:
+        fields = self._SUBJECT_FIELDS
+        updates = ", ".join(f"{name} = excluded.{name}" for name in (*fields[1:], "digest"))
+        self._execute(
+            f"INSERT INTO subjects (station_id, {', '.join(fields)}, digest)"
+            f" VALUES (?, {', '.join('?' * len(fields))}, ?)"
+            f" ON CONFLICT (station_id, isn) DO UPDATE SET {updates}",
+            [station_id, *(subject.get(name) for name in fields), digest])
+
+    def protocol_definition(self, sha256: str) -> str | None:
+        return self._one("SELECT definition FROM protocols WHERE sha256 = ?", [sha256])
+
+    def insert_protocol(self, sha256: str, protocol_id: str, version: int, definition: str,
+                        received_at: str) -> None:
+        self._execute(
+            "INSERT INTO protocols (sha256, protocol_id, version, definition, received_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+            [sha256, protocol_id, version, definition, received_at])
+
+    def station_protocol_digest(self, station_id: str, sha256: str) -> str | None:
+        return self._one("SELECT digest FROM station_protocols WHERE station_id = ?"
+                         " AND sha256 = ?", [station_id, sha256])
+
+    def put_station_protocol(self, station_id: str, sha256: str, digest: str) -> None:
+        self._execute(
+            "INSERT INTO station_protocols (station_id, sha256, digest) VALUES (?, ?, ?)"
+            " ON CONFLICT (station_id, sha256) DO UPDATE SET digest = excluded.digest",
+            [station_id, sha256, digest])
+
+    def acknowledgements(self, station_id: str) -> Iterator[dict]:
+        """Every record of the station held here, as (kind, id, digest), in batches."""
+        for kind, sql in ACKNOWLEDGEMENT_QUERIES.items():
+            for record_id, digest in self._stream(sql + " ORDER BY 1", [station_id]):
+                yield {"kind": kind, "id": record_id, "digest": digest}
+
+    # -- what conflicts and the merged lists read ---------------------------------------------
+    def final_interviews(self, isns: list[str] | None = None) -> Iterator[HeldInterview]:
+        """Final interviews (of the given people, or of everyone), ordered by person and
+        time of finalisation."""
+        sql = (
+            "SELECT interviews.id, station_id, subject_isn, outcome, choice, finalised_at,"
+            " supersedes_id, interviewer_name,"
+            " coalesce((SELECT state FROM reviews WHERE reviews.interview_id = interviews.id"
+            "           ORDER BY at DESC, rowid DESC LIMIT 1), 'received'),"
+            " json_extract(record, '$.subject_snapshot.name_native'),"
+            " json_extract(record, '$.subject_snapshot.name_latin')"
+            " FROM interviews"
+        )
+        if isns is None:
+            yield from self._held(sql + " ORDER BY subject_isn, finalised_at, id", [])
+            return
+        unique = sorted(set(isns))
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            yield from self._held(
+                sql + f" WHERE subject_isn IN ({','.join('?' * len(part))})"
+                " ORDER BY subject_isn, finalised_at, id", part)
+
+    def _held(self, sql: str, params: list) -> Iterator[HeldInterview]:
+        for row in self._stream(sql, params):
+            yield HeldInterview(*row)
+
+    def interview_record(self, interview_id: str) -> dict | None:
+        text = self._one("SELECT record FROM interviews WHERE id = ?", [interview_id])
+        return json.loads(text) if text is not None else None
+
+    def interview_records(self) -> Iterator[tuple[str, dict]]:
+        """(station id, record) of every interview held, in no particular order."""
+        for station_id, text in self._stream("SELECT station_id, record FROM interviews"):
+            yield station_id, json.loads(text)
+
+    def roster_people(self) -> Iterator[RosterPerson]:
+        for row in self._stream(
+                "SELECT isn, name_native, name_latin, nationality, compound, camp, station_id"
+                " FROM subjects ORDER BY isn, station_id"):
+            yield RosterPerson(*row, source="station")
+        for entry in self.outbox(("roster",)):
+            person = entry.payload
+            yield RosterPerson(person["isn"], person.get("name_native"),
+                               person.get("name_latin"), person.get("nationality"),
+                               person.get("compound"), person.get("camp"), entry.station_id,
+                               source="published")
+
+    # -- conflicts ------------------------------------------------------------------------
+    _CONFLICT_COLUMNS = "id, isn, detected_at, status, summary"
+
+    def open_conflict(self, isn: str) -> ConflictRow | None:
+        row = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts"
+                              " WHERE isn = ? AND status = 'open'", [isn]).fetchone()
+        return _conflict_row(row) if row else None
+
+    def conflict(self, conflict_id: int) -> ConflictRow | None:
+        row = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE id = ?",
+                              [conflict_id]).fetchone()
+        return _conflict_row(row) if row else None
+
+    def conflicts(self, status: str | None = None) -> list[ConflictRow]:
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        rows = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts {where}"
+                               " ORDER BY id", params)
+        return [_conflict_row(row) for row in rows]
+
+    def insert_conflict(self, isn: str, detected_at: str, summary: list[dict]) -> int:
+        cursor = self._execute(
+            "INSERT INTO conflicts (isn, detected_at, status, summary) VALUES (?, ?, 'open', ?)"
+            " RETURNING id",
+            [isn, detected_at, canonical_json(summary)])
+        return cursor.fetchone()[0]
+
+    def update_conflict_summary(self, conflict_id: int, summary: list[dict]) -> None:
+        self._execute("UPDATE conflicts SET summary = ? WHERE id = ? AND status = 'open'",
+                        [canonical_json(summary), conflict_id])
+
+    def insert_resolution(self, conflict_id: int, decided_at: str, operator: str,
+                          keep_interview_id: str, note: str) -> int:
+        """The decision, and the conflict marked resolved with it (call in a transaction)."""
+        cursor = self._execute(
+            "INSERT INTO conflict_resolutions (conflict_id, decided_at, operator,"
+            " keep_interview_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [conflict_id, decided_at, operator, keep_interview_id, note])
+        resolution_id = cursor.fetchone()[0]
+        self._execute("UPDATE conflicts SET status = 'resolved' WHERE id = ?", [conflict_id])
+        return resolution_id
+
+    def resolutions(self, conflict_id: int | None = None) -> list[ResolutionRow]:
+        where, params = ("WHERE conflict_id = ?", [conflict_id]) if conflict_id else ("", [])
+        rows = self._execute(
+            "SELECT id, conflict_id, decided_at, operator, keep_interview_id, note"
+            f" FROM conflict_resolutions {where} ORDER BY id", params)
+        return [ResolutionRow(*row) for row in rows]
+
+    # -- the outbox -------------------------------------------------------------------------
+    def insert_outbox(self, station_id: str | None, kind: str, payload: dict,
+                      created_at: str) -> int:
+        cursor = self._execute(
+            "INSERT INTO outbox (station_id, kind, payload, created_at) VALUES (?, ?, ?, ?)"
+            " RETURNING seq",
+            [station_id, kind, canonical_json(payload), created_at])
+        return cursor.fetchone()[0]
+
+    def outbox(self, kinds: tuple[str, ...], *, station_id: str | None = None,
+               after_seq: int = 0) -> Iterator[OutboxRow]:
+        """Entries of these kinds after ``after_seq``, in order; with ``station_id``, those
+        for that station and those for every station."""
+        sql = (f"SELECT seq, station_id, kind, payload, created_at FROM outbox"
+               f" WHERE seq > ? AND kind IN ({','.join('?' * len(kinds))})")
+        params: list = [after_seq, *kinds]
+        if station_id is not None:
+            sql += " AND (station_id IS NULL OR station_id = ?)"
+            params.append(station_id)
+        for seq, station, kind, payload, created_at in self._stream(sql + " ORDER BY seq",
+                                                                     params):
+            yield OutboxRow(seq, station, kind, json.loads(payload), created_at)
+
+    def outbox_through(self) -> int:
+        return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
+
+
 # -- SQLite ---------------------------------------------------------------------------------
-class SqliteHqStore:
+class SqliteHqStore(SqlHqStore):
+    """``hq.sqlite3`` in the HQ folder, opened like a station's database (WAL,
+    synchronous=FULL). Every write transaction takes SQLite's write lock at its start, so
+    writers are serialised already and the locks of the base class need nothing more."""
+
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.db: Database = open_database(self.path)
@@ -290,385 +701,16 @@ class SqliteHqStore:
         rows = [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]
         return [] if rows == ["ok"] else rows
 
-    def query(self, sql: str, params: list | tuple = ()) -> list[tuple]:
-        """Rows of a read-only query written with ``?`` placeholders: for checks and tests
-        that look at what is stored, whichever database holds it."""
-        return [tuple(row) for row in self.db.execute(sql, params).fetchall()]
+    def _execute(self, sql: str, params: list | tuple = ()) -> Any:
+        return self.db.execute(sql, params)
 
-    def _one(self, sql: str, params: list | tuple = ()) -> Any:
-        row = self.db.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-    # -- identity and operators ---------------------------------------------------------
-    def identity(self) -> IdentityRow | None:
-        row = self.db.execute(
-            "SELECT name, age_recipient, sealed_age_identity, signing_key_slot,"
-            " certificate_pem, chain_pem, root_pem, created_at FROM hq_identity WHERE id = 1"
-        ).fetchone()
-        if row is None:
-            return None
-        return IdentityRow(row[0], row[1], json.loads(row[2]), json.loads(row[3]), *row[4:])
-
-    def insert_identity(self, row: IdentityRow) -> None:
-        self.db.execute(
-            "INSERT INTO hq_identity (id, name, age_recipient, sealed_age_identity,"
-            " signing_key_slot, certificate_pem, chain_pem, root_pem, created_at)"
-            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row.name, row.age_recipient, json.dumps(row.sealed_age_identity),
-             json.dumps(row.signing_key_slot), row.certificate_pem, row.chain_pem,
-             row.root_pem, row.created_at])
-
-    def insert_operator(self, name: str, password_hash: str, created_at: str) -> None:
-        self.db.execute("INSERT INTO operators (name, password_hash, created_at)"
-                        " VALUES (?, ?, ?)", [name, password_hash, created_at])
-
-    def operator_password_hash(self, name: str) -> str | None:
-        return self._one("SELECT password_hash FROM operators WHERE name = ?", [name])
-
-    def operator_names(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT name FROM operators ORDER BY name")]
-
-    # -- stations -------------------------------------------------------------------------
-    def station(self, station_id: str) -> StationRow | None:
-        row = self.db.execute(f"SELECT {_STATION_COLUMNS} FROM stations WHERE station_id = ?",
-                              [station_id]).fetchone()
-        return StationRow(*row) if row else None
-
-    def station_by_fingerprint(self, fingerprint_sha256: str) -> StationRow | None:
-        row = self.db.execute(
-            f"SELECT {_STATION_COLUMNS} FROM stations WHERE fingerprint_sha256 = ?",
-            [fingerprint_sha256]).fetchone()
-        return StationRow(*row) if row else None
-
-    def stations(self) -> list[StationRow]:
-        rows = self.db.execute(f"SELECT {_STATION_COLUMNS} FROM stations ORDER BY station_id")
-        return [StationRow(*row) for row in rows]
-
-    def insert_station(self, station_id: str, camp: str, certificate_pem: str,
-                       fingerprint_sha256: str, registered_at: str) -> None:
-        self.db.execute(
-            "INSERT INTO stations (station_id, camp, certificate_pem, fingerprint_sha256,"
-            " registered_at) VALUES (?, ?, ?, ?, ?)",
-            [station_id, camp, certificate_pem, fingerprint_sha256, registered_at])
-
-    def revoke_station(self, station_id: str, at: str, reason: str) -> None:
-        self.db.execute("UPDATE stations SET revoked_at = ?, revoke_reason = ?"
-                        " WHERE station_id = ? AND revoked_at IS NULL",
-                        [at, reason, station_id])
-
-    def record_bundle_applied(self, station_id: str, *, events_seq: int, events_hash: str,
-                              age_recipient: str, applied_down_through: int, at: str,
-                              bundle_id: str) -> None:
-        # applied_down_through never goes back: an older bundle may arrive after a newer one.
-        self.db.execute(
-            "UPDATE stations SET events_seq = ?, events_hash = ?, age_recipient = ?,"
-            " applied_down_through = max(applied_down_through, ?), last_bundle_at = ?,"
-            " last_bundle_id = ? WHERE station_id = ?",
-            [events_seq, events_hash, age_recipient, applied_down_through, at, bundle_id,
-             station_id])
-
-    def station_counts(self) -> dict[str, StationCounts]:
-        counts: dict[str, dict[str, int]] = {}
-        for table in ("interviews", "documents", "reviews", "subjects"):
-            for station_id, number in self.db.execute(
-                    f"SELECT station_id, count(*) FROM {table} GROUP BY station_id"):
-                counts.setdefault(station_id, {})[table] = number
-        return {station: StationCounts(**values) for station, values in counts.items()}
-
-    # -- bundles and incidents --------------------------------------------------------------
-    _BUNDLE_COLUMNS = ("bundle_id, station_id, kind, file_name, received_at, via, created_at,"
-                       " counts, added")
-
-    def bundle(self, bundle_id: str) -> BundleRow | None:
-        row = self.db.execute(f"SELECT {self._BUNDLE_COLUMNS} FROM bundles WHERE bundle_id = ?",
-                              [bundle_id]).fetchone()
-        return _bundle_row(row) if row else None
-
-    def insert_bundle(self, row: BundleRow) -> None:
-        self.db.execute(
-            f"INSERT INTO bundles ({self._BUNDLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row.bundle_id, row.station_id, row.kind, row.file_name, row.received_at, row.via,
-             row.created_at, canonical_json(row.counts), canonical_json(row.added)])
-
-    def bundles(self, station_id: str | None = None, limit: int = 100) -> list[BundleRow]:
-        where, params = ("WHERE station_id = ?", [station_id]) if station_id else ("", [])
-        rows = self.db.execute(f"SELECT {self._BUNDLE_COLUMNS} FROM bundles {where}"
-                               " ORDER BY received_at DESC LIMIT ?", [*params, limit])
-        return [_bundle_row(row) for row in rows]
-
-    def insert_incident(self, *, at: str, station_id: str | None, bundle_id: str | None,
-                        file_name: str | None, kind: str, reason: str) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO incidents (at, station_id, bundle_id, file_name, kind, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?)", [at, station_id, bundle_id, file_name, kind, reason])
-        return cursor.lastrowid
-
-    def incidents(self, limit: int = 100) -> list[IncidentRow]:
-        rows = self.db.execute("SELECT id, at, station_id, bundle_id, file_name, kind, reason"
-                               " FROM incidents ORDER BY id DESC LIMIT ?", [limit])
-        return [IncidentRow(*row) for row in rows]
-
-    # -- a station's event chain -------------------------------------------------------------
-    def event_hash(self, station_id: str, seq: int) -> str | None:
-        return self._one("SELECT hash FROM events WHERE station_id = ? AND seq = ?",
-                         [station_id, seq])
-
-    def insert_event(self, station_id: str, event: dict) -> None:
-        self.db.execute(
-            "INSERT INTO events (station_id, seq, id, at, actor_id, kind, interview_id,"
-            " payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [station_id, event["seq"], event["id"], event["at"], event["actor_id"],
-             event["kind"], event["interview_id"], canonical_json(event["payload"]),
-             event["prev_hash"], event["hash"]])
-
-    def has_finalisation(self, station_id: str, interview_id: str,
-                         record_sha256: str) -> bool:
-        return self._one(
-            "SELECT 1 FROM events WHERE station_id = ? AND interview_id = ?"
-            " AND kind = 'interview.finalised'"
-            " AND json_extract(payload, '$.record_sha256') = ?",
-            [station_id, interview_id, record_sha256]) is not None
-
-    # -- records from stations --------------------------------------------------------------
-    def interview_digest(self, interview_id: str) -> tuple[str, str] | None:
-        row = self.db.execute("SELECT station_id, record_sha256 FROM interviews WHERE id = ?",
-                              [interview_id]).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def insert_interview(self, station_id: str, record: dict, record_sha256: str) -> None:
-        self.db.execute(
-            "INSERT INTO interviews (id, station_id, subject_isn, outcome, choice, finalised_at,"
-            " supersedes_id, interviewer_name, record, record_sha256)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [record["id"], station_id, record["subject_isn"], record["outcome"],
-             record.get("choice"), record["finalised_at"], record.get("supersedes_id"),
-             record.get("interviewer_name"), canonical_json(record), record_sha256])
-
-    def interview_owner(self, interview_id: str) -> tuple[str, str] | None:
-        """(station id, subject ISN) of a held interview."""
-        row = self.db.execute("SELECT station_id, subject_isn FROM interviews WHERE id = ?",
-                              [interview_id]).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def interview_finalised_at(self, interview_id: str) -> str | None:
-        return self._one("SELECT finalised_at FROM interviews WHERE id = ?", [interview_id])
-
-    def review_digest(self, review_id: str) -> tuple[str, str] | None:
-        row = self.db.execute("SELECT station_id, digest FROM reviews WHERE id = ?",
-                              [review_id]).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def insert_review(self, station_id: str, review: dict, digest: str) -> None:
-        self.db.execute(
-            "INSERT INTO reviews (id, station_id, interview_id, state, reason, comment,"
-            " reviewer_id, at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [review["id"], station_id, review["interview_id"], review["state"],
-             review.get("reason"), review.get("comment"), review.get("reviewer_id"),
-             review["at"], digest])
-
-    def document_digest(self, document_id: str) -> tuple[str, str] | None:
-        row = self.db.execute("SELECT station_id, sha256 FROM documents WHERE id = ?",
-                              [document_id]).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def insert_document(self, station_id: str, document: dict, content: bytes) -> None:
-        self.db.execute(
-            "INSERT INTO documents (id, station_id, interview_id, kind, revision, previous_id,"
-            " media_type, sha256, created_at, created_by, content)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [document["id"], station_id, document["interview_id"], document["kind"],
-             document["revision"], document.get("previous_id"), document["media_type"],
-             document["sha256"], document["created_at"], document.get("created_by"), content])
-
-    def document_content(self, document_id: str) -> bytes | None:
-        return self._one("SELECT content FROM documents WHERE id = ?", [document_id])
-
-    def user_digest(self, station_id: str, user_id: str) -> str | None:
-        return self._one("SELECT digest FROM users WHERE station_id = ? AND id = ?",
-                         [station_id, user_id])
-
-    def put_user(self, station_id: str, user: dict, digest: str) -> None:
-        self.db.execute(
-            "INSERT INTO users (station_id, id, name, role, disabled_at, digest)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (station_id, id) DO UPDATE SET"
-            " name = excluded.name, role = excluded.role, disabled_at = excluded.disabled_at,"
-            " digest = excluded.digest",
-            [station_id, user["id"], user["name"], user["role"], user.get("disabled_at"),
-             digest])
-
-    def user_names(self, station_id: str) -> list[str]:
-        return [r[0] for r in self.db.execute(
-            "SELECT name FROM users WHERE station_id = ? ORDER BY name", [station_id])]
-
-    _SUBJECT_FIELDS = ("isn", "name_native", "name_latin", "nationality", "rank", "unit",
-                       "camp", "compound", "birth_year", "added_at", "updated_at")
-
-    def subject_digest(self, station_id: str, isn: str) -> str | None:
-        return self._one("SELECT digest FROM subjects WHERE station_id = ? AND isn = ?",
-                         [station_id, isn])
-
-    def put_subject(self, station_id: str, subject: dict, digest: str) -> None:
-        fields = self._SUBJECT_FIELDS
-        updates = ", ".join(f"{name} = excluded.{name}" for name in (*fields[1:], "digest"))
-        self.db.execute(
-            f"INSERT INTO subjects (station_id, {', '.join(fields)}, digest)"
-            f" VALUES (?, {', '.join('?' * len(fields))}, ?)"
-            f" ON CONFLICT (station_id, isn) DO UPDATE SET {updates}",
-            [station_id, *(subject.get(name) for name in fields), digest])
-
-    def protocol_definition(self, sha256: str) -> str | None:
-        return self._one("SELECT definition FROM protocols WHERE sha256 = ?", [sha256])
-
-    def insert_protocol(self, sha256: str, protocol_id: str, version: int, definition: str,
-                        received_at: str) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO protocols (sha256, protocol_id, version, definition,"
-            " received_at) VALUES (?, ?, ?, ?, ?)",
-            [sha256, protocol_id, version, definition, received_at])
-
-    def station_protocol_digest(self, station_id: str, sha256: str) -> str | None:
-        return self._one("SELECT digest FROM station_protocols WHERE station_id = ?"
-                         " AND sha256 = ?", [station_id, sha256])
-
-    def put_station_protocol(self, station_id: str, sha256: str, digest: str) -> None:
-        self.db.execute(
-            "INSERT INTO station_protocols (station_id, sha256, digest) VALUES (?, ?, ?)"
-            " ON CONFLICT (station_id, sha256) DO UPDATE SET digest = excluded.digest",
-            [station_id, sha256, digest])
-
-    def acknowledgements(self, station_id: str) -> Iterator[dict]:
-        """Every record of the station held here, as (kind, id, digest), in batches."""
-        for kind, sql in ACKNOWLEDGEMENT_QUERIES.items():
-            cursor = self.db.execute(sql + " ORDER BY 1", [station_id])
-            while rows := cursor.fetchmany(_BATCH):
-                for record_id, digest in rows:
-                    yield {"kind": kind, "id": record_id, "digest": digest}
-
-    # -- what conflicts and the merged lists read ---------------------------------------------
-    def final_interviews(self, isns: list[str] | None = None) -> Iterator[HeldInterview]:
-        """Final interviews (of the given people, or of everyone), ordered by person and
-        time of finalisation."""
-        sql = (
-            "SELECT interviews.id, station_id, subject_isn, outcome, choice, finalised_at,"
-            " supersedes_id, interviewer_name,"
-            " coalesce((SELECT state FROM reviews WHERE reviews.interview_id = interviews.id"
-            "           ORDER BY at DESC, rowid DESC LIMIT 1), 'received'),"
-            " json_extract(record, '$.subject_snapshot.name_native'),"
-            " json_extract(record, '$.subject_snapshot.name_latin')"
-            " FROM interviews"
-        )
-        if isns is None:
-            yield from self._held(sql + " ORDER BY subject_isn, finalised_at, id", [])
-            return
-        unique = sorted(set(isns))
-        for start in range(0, len(unique), 500):
-            part = unique[start:start + 500]
-            yield from self._held(
-                sql + f" WHERE subject_isn IN ({','.join('?' * len(part))})"
-                " ORDER BY subject_isn, finalised_at, id", part)
-
-    def _held(self, sql: str, params: list) -> Iterator[HeldInterview]:
+    def _stream(self, sql: str, params: list | tuple = ()) -> Iterator[tuple]:
         cursor = self.db.execute(sql, params)
         while rows := cursor.fetchmany(_BATCH):
-            for row in rows:
-                yield HeldInterview(*row)
+            yield from rows
 
-    def interview_record(self, interview_id: str) -> dict | None:
-        text = self._one("SELECT record FROM interviews WHERE id = ?", [interview_id])
-        return json.loads(text) if text is not None else None
-
-    def interview_records(self) -> Iterator[tuple[str, dict]]:
-        """(station id, record) of every interview held, in no particular order."""
-        cursor = self.db.execute("SELECT station_id, record FROM interviews")
-        while rows := cursor.fetchmany(_BATCH):
-            for station_id, text in rows:
-                yield station_id, json.loads(text)
-
-    def roster_people(self) -> Iterator[RosterPerson]:
-        cursor = self.db.execute(
-            "SELECT isn, name_native, name_latin, nationality, compound, camp, station_id"
-            " FROM subjects ORDER BY isn, station_id")
-        while rows := cursor.fetchmany(_BATCH):
-            for row in rows:
-                yield RosterPerson(*row, source="station")
-        for entry in self.outbox(("roster",)):
-            person = entry.payload
-            yield RosterPerson(person["isn"], person.get("name_native"),
-                               person.get("name_latin"), person.get("nationality"),
-                               person.get("compound"), person.get("camp"), entry.station_id,
-                               source="published")
-
-    # -- conflicts ------------------------------------------------------------------------
-    _CONFLICT_COLUMNS = "id, isn, detected_at, status, summary"
-
-    def open_conflict(self, isn: str) -> ConflictRow | None:
-        row = self.db.execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts"
-                              " WHERE isn = ? AND status = 'open'", [isn]).fetchone()
-        return _conflict_row(row) if row else None
-
-    def conflict(self, conflict_id: int) -> ConflictRow | None:
-        row = self.db.execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE id = ?",
-                              [conflict_id]).fetchone()
-        return _conflict_row(row) if row else None
-
-    def conflicts(self, status: str | None = None) -> list[ConflictRow]:
-        where, params = ("WHERE status = ?", [status]) if status else ("", [])
-        rows = self.db.execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts {where}"
-                               " ORDER BY id", params)
-        return [_conflict_row(row) for row in rows]
-
-    def insert_conflict(self, isn: str, detected_at: str, summary: list[dict]) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO conflicts (isn, detected_at, status, summary) VALUES (?, ?, 'open', ?)",
-            [isn, detected_at, canonical_json(summary)])
-        return cursor.lastrowid
-
-    def update_conflict_summary(self, conflict_id: int, summary: list[dict]) -> None:
-        self.db.execute("UPDATE conflicts SET summary = ? WHERE id = ? AND status = 'open'",
-                        [canonical_json(summary), conflict_id])
-
-    def insert_resolution(self, conflict_id: int, decided_at: str, operator: str,
-                          keep_interview_id: str, note: str) -> int:
-        """The decision, and the conflict marked resolved with it (call in a transaction)."""
-        cursor = self.db.execute(
-            "INSERT INTO conflict_resolutions (conflict_id, decided_at, operator,"
-            " keep_interview_id, note) VALUES (?, ?, ?, ?, ?)",
-            [conflict_id, decided_at, operator, keep_interview_id, note])
-        self.db.execute("UPDATE conflicts SET status = 'resolved' WHERE id = ?", [conflict_id])
-        return cursor.lastrowid
-
-    def resolutions(self, conflict_id: int | None = None) -> list[ResolutionRow]:
-        where, params = ("WHERE conflict_id = ?", [conflict_id]) if conflict_id else ("", [])
-        rows = self.db.execute(
-            "SELECT id, conflict_id, decided_at, operator, keep_interview_id, note"
-            f" FROM conflict_resolutions {where} ORDER BY id", params)
-        return [ResolutionRow(*row) for row in rows]
-
-    # -- the outbox -------------------------------------------------------------------------
-    def insert_outbox(self, station_id: str | None, kind: str, payload: dict,
-                      created_at: str) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO outbox (station_id, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-            [station_id, kind, canonical_json(payload), created_at])
-        return cursor.lastrowid
-
-    def outbox(self, kinds: tuple[str, ...], *, station_id: str | None = None,
-               after_seq: int = 0) -> Iterator[OutboxRow]:
-        """Entries of these kinds after ``after_seq``, in order; with ``station_id``, those
-        for that station and those for every station."""
-        sql = (f"SELECT seq, station_id, kind, payload, created_at FROM outbox"
-               f" WHERE seq > ? AND kind IN ({','.join('?' * len(kinds))})")
-        params: list = [after_seq, *kinds]
-        if station_id is not None:
-            sql += " AND (station_id IS NULL OR station_id = ?)"
-            params.append(station_id)
-        cursor = self.db.execute(sql + " ORDER BY seq", params)
-        while rows := cursor.fetchmany(_BATCH):
-            for seq, station, kind, payload, created_at in rows:
-                yield OutboxRow(seq, station, kind, json.loads(payload), created_at)
-
-    def outbox_through(self) -> int:
-        return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
+    def _json_text(self, column: str, *path: str) -> str:
+        return f"json_extract({column}, '$.{'.'.join(path)}')"
 
 
 def _bundle_row(row) -> BundleRow:
