@@ -30,6 +30,19 @@ def test_keys():
     return {"ca": (ca_key, ca_certificate), "station": certificates.new_private_key()}
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (tests/postgres_server.py)."""
+    from tests.postgres_server import PostgresServer
+
+    server, reason = PostgresServer.find()
+    if server is None:
+        pytest.skip(reason)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def quick_keys(monkeypatch, test_keys):
     from screening_app.pki import certificates, sealed

@@ -31,11 +31,11 @@ def _hq_dir(args) -> Path:
 @contextmanager
 def _opened(args, *, keys: bool) -> Iterator:
     """The headquarters of ``--dir``; with ``keys`` unlocked by its passphrase."""
+    from screening_app.hq.databases import holds_headquarters
     from screening_app.hq.headquarters import Headquarters
-    from screening_app.hq.store import database_path
 
     folder = _hq_dir(args)
-    if not database_path(folder).is_file():
+    if not holds_headquarters(folder):
         raise output.CliError(f"There is no headquarters in {folder}; create one with"
                            " 'screening-app hq init'.")
     if keys:
@@ -72,7 +72,8 @@ def cmd_init(args) -> int:
     password = args.passwords.read_new(f"New password for operator {args.operator}: ")
     public = init_headquarters(folder, ca_folder=Path(args.ca), ca_passphrase=ca_passphrase,
                                passphrase=passphrase, operator=args.operator,
-                               operator_password=password, name=args.name)
+                               operator_password=password, name=args.name,
+                               database=args.database)
     print(f"Headquarters {args.name!r} created in {folder}; operator {args.operator!r} is"
           f" ready. Give {public} to every station ('screening-app sync trust-hq').")
     return output.EXIT_OK
@@ -348,6 +349,9 @@ def register(commands, passphrase_parent: argparse.ArgumentParser | None = None)
     init.add_argument("--ca", required=True, metavar="CADIR", help="the CA folder ('ca init')")
     init.add_argument("--operator", required=True, help="the first operator's name")
     init.add_argument("--name", default="Headquarters", help="headquarters' name")
+    init.add_argument("--database", metavar="postgresql://USER@HOST/DB",
+                      help="keep the records in this (empty) PostgreSQL database instead of"
+                           " hq.sqlite3 in the folder; its password goes in ~/.pgpass")
 
     operator = hq.add_parser("operator", help="HQ operators").add_subparsers(
         dest="hq_operator_command", metavar="ACTION", required=True)

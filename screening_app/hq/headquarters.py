@@ -21,7 +21,9 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import AuthenticationFailed, UserError
-from screening_app.hq.store import IdentityRow, SqliteHqStore, database_path, open_hq_store
+from screening_app.hq import databases
+from screening_app.hq.databases import open_hq_store
+from screening_app.hq.store import IdentityRow, SqlHqStore
 from screening_app.pki import certificates, sealed
 from screening_app.records.signing import SigningIdentity
 from screening_app.services.accounts import check_new_password, check_user_name
@@ -48,7 +50,7 @@ class HeadquartersLocked(UserError):
 class Headquarters:
     """An open headquarters: its store and, unless opened locked, its keys."""
 
-    def __init__(self, folder: Path, store: SqliteHqStore, *, name: str, age_recipient: str,
+    def __init__(self, folder: Path, store: SqlHqStore, *, name: str, age_recipient: str,
                  certificate: x509.Certificate, chain: tuple[x509.Certificate, ...],
                  age_identity: pyrage.x25519.Identity | None = None,
                  signing_key=None):
@@ -113,8 +115,8 @@ class Headquarters:
         row = store.identity()
         if row is None:
             store.close()
-            raise UserError(f"{database_path(folder)} holds no headquarters identity; it was"
-                            " not made by 'screening-app hq init'.")
+            raise UserError(f"The database of headquarters in {folder} holds no headquarters"
+                            " identity; it was not made by 'screening-app hq init'.")
         certificate = certificates.load_certificates(row.certificate_pem.encode(),
                                                      "headquarters certificate")[0]
         chain = tuple(certificates.load_certificates(row.chain_pem.encode(),
@@ -139,11 +141,13 @@ class Headquarters:
 # -- making a headquarters ------------------------------------------------------------------
 def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphrase: str,
                       passphrase: str, operator: str, operator_password: str,
-                      name: str = "Headquarters") -> Path:
+                      name: str = "Headquarters", database: str | None = None) -> Path:
     """Make the HQ folder: database, sealed keys, the first operator and the public file
-    (whose path is returned). Everything is checked before anything is written."""
+    (whose path is returned). Everything is checked before anything is written. The records
+    go to ``hq.sqlite3`` in the folder, or to the (empty) PostgreSQL database at
+    ``database``."""
     folder = Path(folder)
-    if database_path(folder).exists():
+    if databases.holds_headquarters(folder):
         raise UserError(f"{folder} already holds a headquarters; one folder holds one.")
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         raise UserError(f"The headquarters passphrase must have at least"
@@ -152,6 +156,8 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
         raise UserError("The headquarters name must not be empty.")
     check_user_name(operator)
     check_new_password(operator_password)
+    if database is not None:
+        database = databases.check_database_url(database)
     authority = open_ca(Path(ca_folder), ca_passphrase)
 
     age_secret, age_recipient = bundle.new_age_identity()
@@ -167,7 +173,7 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
     public = _public_document(name.strip(), age_recipient, certificate, chain, key)
 
     folder.mkdir(parents=True, exist_ok=True)
-    store = SqliteHqStore(database_path(folder))
+    store = databases.create_hq_store(folder, database)
     try:
         with store.transaction():
             store.insert_identity(IdentityRow(
@@ -180,11 +186,12 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
                 chain_pem=certificates.chain_pem(chain).decode(),
                 root_pem=certificates.to_pem(chain[-1]).decode(), created_at=now))
             store.insert_operator(operator, _operator_hasher.hash(operator_password), now)
+            if database is not None:
+                databases.remember_database(folder, database)
             path = write_atomically(folder / PUBLIC_FILE, public)
     except BaseException:
         store.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database_path(folder)}{suffix}").unlink(missing_ok=True)
+        databases.forget_new_store(folder, database)
         raise
     store.close()
     return path

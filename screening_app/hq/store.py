@@ -24,7 +24,7 @@ from screening_app.hq.migrations import migrate
 from screening_app.store.connection import open_database, write_transaction
 
 HQ_DATABASE = "hq.sqlite3"
-_BATCH = 1000
+BATCH_ROWS = 1000
 # How headquarters finds the (id, digest) of every record of one station it holds, by the
 # bundle member the record came in (sync/members.py): what a down bundle acknowledges.
 ACKNOWLEDGEMENT_QUERIES = {
@@ -550,9 +550,9 @@ class SqlHqStore:
             "SELECT interviews.id, station_id, subject_isn, outcome, choice, finalised_at,"
             " supersedes_id, interviewer_name,"
             " coalesce((SELECT state FROM reviews WHERE reviews.interview_id = interviews.id"
-            "           ORDER BY at DESC, rowid DESC LIMIT 1), 'received'),"
-            " json_extract(record, '$.subject_snapshot.name_native'),"
-            " json_extract(record, '$.subject_snapshot.name_latin')"
+            f"           ORDER BY at DESC, {self._ARRIVAL_ORDER} DESC LIMIT 1), 'received'),"
+            f" {self._json_text('record', 'subject_snapshot', 'name_native')},"
+            f" {self._json_text('record', 'subject_snapshot', 'name_latin')}"
             " FROM interviews"
         )
         if isns is None:
@@ -706,7 +706,7 @@ class SqliteHqStore(SqlHqStore):
 
     def _stream(self, sql: str, params: list | tuple = ()) -> Iterator[tuple]:
         cursor = self.db.execute(sql, params)
-        while rows := cursor.fetchmany(_BATCH):
+        while rows := cursor.fetchmany(BATCH_ROWS):
             yield from rows
 
     def _json_text(self, column: str, *path: str) -> str:
@@ -723,12 +723,3 @@ def _conflict_row(row) -> ConflictRow:
 
 def database_path(folder: Path | str) -> Path:
     return Path(folder) / HQ_DATABASE
-
-
-def open_hq_store(folder: Path | str) -> SqliteHqStore:
-    """The store of an existing headquarters folder (``hq init`` makes one)."""
-    path = database_path(folder)
-    if not path.is_file():
-        raise NoHeadquarters(f"There is no headquarters in {folder}; create one with"
-                             " 'screening-app hq init'.")
-    return SqliteHqStore(path)

@@ -10,7 +10,9 @@ from argon2 import PasswordHasher
 from cryptography.hazmat.primitives import serialization
 
 from screening_app.hq import headquarters as hq_module
+from screening_app.hq.databases import create_hq_store
 from screening_app.hq.headquarters import Headquarters, init_headquarters
+from screening_app.hq.store import SqliteHqStore
 from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices
@@ -49,19 +51,50 @@ def ca_folder(tmp_path, test_keys) -> Path:
     return folder
 
 
-def make_headquarters(folder: Path, ca_folder: Path, hq_key, monkeypatch) -> Path:
+def make_headquarters(folder: Path, ca_folder: Path, hq_key, monkeypatch,
+                      database: str | None = None) -> Path:
     with monkeypatch.context() as patch:
         patch.setattr(certificates, "new_private_key", lambda: hq_key)
         return init_headquarters(folder, ca_folder=ca_folder, ca_passphrase=CA_PASSPHRASE,
                                  passphrase=HQ_PASSPHRASE, operator=OPERATOR,
-                                 operator_password=PASSWORD)
+                                 operator_password=PASSWORD, database=database)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hq_database(request) -> str | None:
+    """Where headquarters keeps its records: every test that uses it runs twice, on SQLite
+    in the HQ folder (None) and on a new database of the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres").new_database()
 
 
 @pytest.fixture
-def hq_folder(tmp_path, ca_folder, hq_key, monkeypatch) -> Path:
+def hq_folder(tmp_path, ca_folder, hq_key, monkeypatch, hq_database) -> Path:
     folder = tmp_path / "hq"
-    make_headquarters(folder, ca_folder, hq_key, monkeypatch)
+    make_headquarters(folder, ca_folder, hq_key, monkeypatch, hq_database)
     return folder
+
+
+@pytest.fixture
+def empty_store(tmp_path, hq_database):
+    """A new, empty headquarters store on either database (no identity, no operator)."""
+    store = create_hq_store(tmp_path, hq_database)
+    yield store
+    store.close()
+
+
+def flush_to_files(hq) -> None:
+    """Move what SQLite's WAL holds into hq.sqlite3 (nothing to do on PostgreSQL)."""
+    if isinstance(hq.store, SqliteHqStore):
+        hq.store.query("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def sqlite_only(hq) -> None:
+    """Skip a test about SQLite's own files (its WAL, a copy of hq.sqlite3) on PostgreSQL,
+    whose files are the server's, backed up with its own tools."""
+    if not isinstance(hq.store, SqliteHqStore):
+        pytest.skip("about hq.sqlite3's files; PostgreSQL keeps its own")
 
 
 @pytest.fixture
@@ -160,5 +193,4 @@ def linked(hq, hq_folder, records_station):
 def table_counts(hq) -> dict[str, int]:
     tables = ("events", "users", "protocols", "subjects", "interviews", "reviews",
               "documents", "bundles", "incidents", "conflicts", "outbox")
-    return {table: hq.store.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in tables}
+    return {table: hq.store.query(f"SELECT count(*) FROM {table}")[0][0] for table in tables}

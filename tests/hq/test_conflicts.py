@@ -3,7 +3,6 @@ is appended, never written over anything. Rows are put in through the store's ow
 the last test takes real station bundles through intake."""
 
 import json
-import sqlite3
 from types import SimpleNamespace
 
 import pytest
@@ -12,7 +11,7 @@ from screening_app.domain.canonical import canonical_json, sha256_hex
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.hq import conflicts
 from screening_app.hq.conflicts import AUTOMATIC_OPERATOR
-from screening_app.hq.store import SqliteHqStore
+from screening_app.hq.store import SqlHqStore
 
 ISN = "NK-100001"
 
@@ -20,7 +19,7 @@ ISN = "NK-100001"
 class Held:
     """Stations, final interviews and reviews at headquarters, made through the store."""
 
-    def __init__(self, store: SqliteHqStore):
+    def __init__(self, store: SqlHqStore):
         self.store = store
         self._count = 0
 
@@ -59,15 +58,14 @@ class Held:
 
 
 @pytest.fixture
-def held(tmp_path):
-    store = SqliteHqStore(tmp_path / "hq.sqlite3")
+def held(empty_store):
+    store = empty_store
     with store.transaction():
         store.insert_operator("olivia", "(an argon2 hash)", "2026-11-01T00:00:00.000Z")
     made = Held(store)
     for station_id in ("KOJE-62", "PUSAN-1", "CHEJU-3"):
         made.station(station_id)
-    yield made
-    store.close()
+    return made
 
 
 def test_the_same_choice_at_two_stations_is_no_conflict(held):
@@ -144,7 +142,7 @@ def test_resolving_appends_a_decision_and_changes_no_record(held):
     held.interview("PUSAN-1", "repatriate", 5)
     held.detect()
     (conflict,) = conflicts.open_conflicts(held.store)
-    records_before = held.store.db.execute("SELECT * FROM interviews ORDER BY id").fetchall()
+    records_before = held.store.query("SELECT * FROM interviews ORDER BY id")
     hq = SimpleNamespace(store=held.store)
     with pytest.raises(UserError, match="--note"):
         conflicts.resolve(hq, conflict.id, koje, "olivia", "  ")
@@ -161,14 +159,14 @@ def test_resolving_appends_a_decision_and_changes_no_record(held):
     assert decided.status == "resolved" and decided.kept.interview_id == koje
     assert (decided.resolution.operator, decided.resolution.note) == (
         "olivia", "He confirmed it before an observer.")
-    assert held.store.db.execute("SELECT * FROM interviews ORDER BY id").fetchall() == \
+    assert held.store.query("SELECT * FROM interviews ORDER BY id") == \
         records_before
-    summary = json.loads(held.store.db.execute("SELECT summary FROM conflicts").fetchone()[0])
+    summary = json.loads(held.store.query("SELECT summary FROM conflicts")[0][0])
     assert [entry["choice"] for entry in summary] == ["enlist", "repatriate"]
     with pytest.raises(UserError, match="already resolved"):
         conflicts.resolve(hq, conflict.id, koje, "olivia", "again")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"), held.store.transaction():
-        held.store.db.execute("UPDATE conflict_resolutions SET note = 'changed'")
+    with pytest.raises(Exception, match="append-only"), held.store.transaction():
+        held.store.query("UPDATE conflict_resolutions SET note = 'changed'")
 
 
 def test_a_decision_stands_until_a_station_sends_a_record_nobody_decided_on(held):

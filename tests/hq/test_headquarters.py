@@ -6,6 +6,7 @@ import json
 import pytest
 
 from screening_app.domain.errors import UserError
+from screening_app.hq.databases import DATABASE_SETTING
 from screening_app.hq.headquarters import (
     PUBLIC_FILE,
     Headquarters,
@@ -18,12 +19,14 @@ from screening_app.hq.store import HQ_DATABASE
 from screening_app.pki import certificates
 from screening_app.sync import bundle as bundles
 from tests.conftest import PASSWORD
-from tests.hq.conftest import CA_PASSPHRASE, HQ_PASSPHRASE, OPERATOR
+from tests.hq.conftest import CA_PASSPHRASE, HQ_PASSPHRASE, OPERATOR, flush_to_files
 
 
-def test_init_makes_the_database_and_a_signed_public_file(hq_folder, test_keys, hq_key):
+def test_init_makes_the_database_and_a_signed_public_file(hq_folder, hq_database, test_keys,
+                                                          hq_key):
+    database = HQ_DATABASE if hq_database is None else DATABASE_SETTING
     assert sorted(p.name for p in hq_folder.iterdir()
-                  if not p.name.endswith(("-wal", "-shm"))) == [PUBLIC_FILE, HQ_DATABASE]
+                  if not p.name.endswith(("-wal", "-shm"))) == sorted([PUBLIC_FILE, database])
     public = json.loads((hq_folder / PUBLIC_FILE).read_text())
     assert public["format"] == 1 and public["name"] == "Headquarters"
     assert public["age_recipient"].startswith("age1")
@@ -79,7 +82,7 @@ def test_opened_locked_it_reads_the_store_but_has_no_keys(hq_folder):
 def test_no_secret_is_in_clear_in_the_folder(hq_folder, hq, hq_key):
     from cryptography.hazmat.primitives import serialization
 
-    hq.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    flush_to_files(hq)
     on_disk = b"".join(p.read_bytes() for p in hq_folder.iterdir() if p.is_file())
     assert b"AGE-SECRET-KEY" not in on_disk
     assert str(hq.age_identity).encode() not in on_disk

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from screening_app.domain.canonical import GENESIS_HASH, chain_hash
+from screening_app.hq.databases import open_hq_store
 from screening_app.hq.down import build_down_bundle
 from screening_app.hq.intake import (
     ChainBroken,
@@ -21,7 +22,6 @@ from screening_app.hq.intake import (
     ingest,
 )
 from screening_app.hq.registry import list_stations, revoke_station
-from screening_app.hq.store import open_hq_store
 from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.app import StationServices, init_station
@@ -42,7 +42,9 @@ from tests.hq.conftest import (
     APPROVAL_NOTE,
     HQ_PASSPHRASE,
     export,
+    flush_to_files,
     register,
+    sqlite_only,
     table_counts,
     trust,
 )
@@ -60,15 +62,14 @@ def test_a_first_bundle_is_stored_as_the_station_has_it(hq, linked, tmp_path):
         "users": 4, "protocols": 1, "subjects": 5, "interviews": 4, "reviews": 2,
         "documents": 5, "events": station_rows(linked, "SELECT count(*) FROM events"
                                                " WHERE kind != 'sync.exported'")[0][0]}
-    db = hq.store.db
     station = linked.services.station
     outcomes = InterviewRepository(station.db, station.review).final_outcomes()  # opened
-    assert sorted(db.execute("SELECT id, record_sha256, choice FROM interviews").fetchall()) == \
+    assert sorted(hq.store.query("SELECT id, record_sha256, choice FROM interviews")) == \
         sorted((interview_id, sha, outcomes[interview_id][1]) for interview_id, sha in
                station_rows(linked, "SELECT id, record_sha256 FROM interviews"))
-    assert sorted(db.execute("SELECT id, content FROM documents").fetchall()) == \
+    assert sorted(hq.store.query("SELECT id, content FROM documents")) == \
         sorted(stored_forms(linked.services))  # opened: the bundle carries the PDFs
-    assert sorted(db.execute("SELECT id, state FROM reviews").fetchall()) == \
+    assert sorted(hq.store.query("SELECT id, state FROM reviews")) == \
         sorted(station_rows(linked, "SELECT id, state FROM reviews"))
     station = hq.store.station("TEST-01")
     head = station_rows(linked, "SELECT seq, hash FROM events WHERE kind != 'sync.exported'"
@@ -85,7 +86,7 @@ def test_a_first_bundle_is_stored_as_the_station_has_it(hq, linked, tmp_path):
 def test_an_approval_note_reaches_headquarters_with_its_review(hq, linked, tmp_path):
     ingest(hq, export(linked, tmp_path / "out"))
     sql = "SELECT id, state, reason, comment, reviewer_id, at FROM reviews"
-    held = sorted(hq.store.db.execute(sql).fetchall())
+    held = sorted(hq.store.query(sql))
     assert held == sorted(station_rows(linked, sql))
     approved = [row for row in held if row[1] == "approved"]
     assert [(row[2], row[3]) for row in approved] == [(APPROVAL_NOTE,
@@ -161,8 +162,7 @@ def test_an_older_bundle_arriving_late_does_not_bring_back_older_rows(hq, linked
     late = ingest(hq, older)
     assert late.added == {} and not late.already_ingested
     assert late.duplicates["interviews"] == 4 and late.duplicates["events"] > 0
-    compound = hq.store.db.execute("SELECT compound FROM subjects WHERE isn = 'NK-100001'"
-                                   ).fetchone()[0]
+    compound = hq.store.query("SELECT compound FROM subjects WHERE isn = 'NK-100001'")[0][0]
     assert compound == "Compound 99"
     after = hq.store.station("TEST-01")
     assert (after.events_seq, after.events_hash) == (station.events_seq, station.events_hash)
@@ -264,8 +264,9 @@ def test_events_headquarters_lost_are_a_gap_naming_them(hq, hq_folder, linked, t
     events were held: the station's next bundle starts after events headquarters lacks."""
     services = linked.services
     ingest(hq, export(linked, tmp_path / "one"))
+    sqlite_only(hq)
     held_seq = hq.store.station("TEST-01").events_seq
-    hq.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    flush_to_files(hq)
     backup = tmp_path / "hq-backup.sqlite3"
     shutil.copy(hq_folder / "hq.sqlite3", backup)
     services.transcription.record(linked.interviewer, "CN-700002",
@@ -391,11 +392,12 @@ print("finished", flush=True)
 @pytest.mark.slow
 def test_a_process_killed_during_intake_leaves_nothing_of_the_bundle(hq, hq_folder, linked,
                                                                     tmp_path):
+    sqlite_only(hq)
     path = export(linked, tmp_path / "out")
     before = table_counts(hq)
     station_before = hq.store.station("TEST-01")
     wal = hq_folder / "hq.sqlite3-wal"
-    hq.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    flush_to_files(hq)
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(hq_folder), HQ_PASSPHRASE,
                               str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)

@@ -59,15 +59,11 @@ def populate(held: Held) -> dict[str, str]:
 
 
 @pytest.fixture
-def held(tmp_path):
-    from screening_app.hq.store import SqliteHqStore
-
-    store = SqliteHqStore(tmp_path / "hq.sqlite3")
-    made = Held(store)
+def held(empty_store):
+    made = Held(empty_store)
     for station_id in ("KOJE-62", "PUSAN-1"):
         made.station(station_id)
-    yield made
-    store.close()
+    return made
 
 
 def rows_by_isn(lists: merged_lists.MergedLists) -> dict[str, tuple[str, object]]:

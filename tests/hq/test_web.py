@@ -59,7 +59,7 @@ def test_a_pushed_bundle_is_ingested_and_answered_with_the_down_bundle(client, h
     bundle_id = bundles.read_header(path).header.bundle_id
     assert response.headers["X-Bundle-Id"] == bundle_id
     assert hq.store.bundle(bundle_id).via == "http"
-    assert len(hq.store.db.execute("SELECT id FROM interviews").fetchall()) == 4
+    assert len(hq.store.query("SELECT id FROM interviews")) == 4
     name = response.headers["Content-Disposition"].split('filename="')[1].rstrip('"')
     assert name.startswith("headquarters-to-TEST-01") and name.endswith(".scb")
     # The station accepts the answer: headquarters now acknowledges what it holds.
@@ -76,7 +76,7 @@ def test_the_same_bundle_again_is_answered_and_changes_nothing(client, hq, linke
     assert post_bundle(client, path).status_code == 200
     again = post_bundle(client, path)
     assert again.status_code == 200
-    assert len(hq.store.db.execute("SELECT bundle_id FROM bundles").fetchall()) == 1
+    assert len(hq.store.query("SELECT bundle_id FROM bundles")) == 1
 
 
 def test_a_damaged_bundle_is_a_400_with_one_sentence_and_an_incident(client, hq, linked,
@@ -94,7 +94,7 @@ def test_a_damaged_bundle_is_a_400_with_one_sentence_and_an_incident(client, hq,
     assert incident.file_name.startswith("http-upload-")  # not a path the sender chose
     response = post_bundle(client, path, name=path.name)
     assert response.json()["error"].startswith(f"{path.name} was altered")
-    assert hq.store.db.execute("SELECT count(*) FROM interviews").fetchone()[0] == 0
+    assert hq.store.query("SELECT count(*) FROM interviews")[0][0] == 0
 
 
 def test_an_unknown_or_revoked_station_is_a_403(client, hq, hq_folder, records_station,
@@ -142,7 +142,7 @@ def test_a_bundle_too_big_is_a_413_before_anything_is_read(hq, linked, tmp_path)
         response = small.post(BUNDLES, content=chunks)
         assert response.status_code == 413
         assert small.post(BUNDLES, content=b"").status_code == 400
-    assert hq.store.db.execute("SELECT count(*) FROM bundles").fetchone()[0] == 0
+    assert hq.store.query("SELECT count(*) FROM bundles")[0][0] == 0
 
 
 # -- the operators' page ----------------------------------------------------------------------
