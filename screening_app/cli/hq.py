@@ -101,9 +101,23 @@ def cmd_serve(args) -> int:
         if not args.tls_cert and args.host not in ("127.0.0.1", "localhost", "::1"):
             print("Warning: without --tls-cert, operators' passwords and the lists cross the"
                   " network in clear; put a TLS proxy in front or give --tls-cert/--tls-key.")
-        web.serve(hq, args.host, args.port, ssl_certfile=args.tls_cert,
-                  ssl_keyfile=args.tls_key)
+        options = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+        if args.workers == 1:
+            web.serve(hq, args.host, args.port, **options)
+        else:
+            serve_with_workers(hq, args.host, args.port, args.workers, options)
     return output.EXIT_OK
+
+
+def serve_with_workers(hq, host: str, port: int, workers: int, options: dict) -> None:
+    from screening_app.hq import web
+    from screening_app.hq.workers import check_workers, listening_socket
+    from screening_app.hq.workers import serve_with_workers as fork_workers
+
+    check_workers(hq, workers)
+    sock = listening_socket(host, port)
+    fork_workers(hq, sock, workers, lambda hq, sock: web.make_server(
+        hq, host, port, **options).run(sockets=[sock]))
 
 
 def web_path() -> str:
@@ -362,6 +376,9 @@ def register(commands, passphrase_parent: argparse.ArgumentParser | None = None)
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--tls-cert", metavar="CERT.pem")
     serve.add_argument("--tls-key", metavar="KEY.pem")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="server processes taking in bundles at once (more than one needs"
+                            " headquarters on PostgreSQL)")
 
     ingest = command(hq, "ingest", cmd_ingest, "take in station bundles from files")
     ingest.add_argument("bundles", nargs="+", metavar="BUNDLE")

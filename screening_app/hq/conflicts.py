@@ -169,6 +169,9 @@ def detect(store: HqStore, isns: Sequence[str]) -> list[str]:
     in_conflict = []
     now = utc_now()
     with store.transaction():
+        # One writer at a time opens or decides conflicts: two stations' intakes that touch
+        # the same person must not both open a conflict for them.
+        store.lock_conflicts()
         records: dict[str, list[HeldInterview]] = defaultdict(list)
         for held in store.final_interviews(wanted):
             records[held.subject_isn].append(held)
@@ -238,6 +241,7 @@ def resolve(hq, conflict_id: int, keep_interview_id: str, operator: str, note: s
     # records as they are.
     detect(store, [conflict.isn])
     with store.transaction():
+        store.lock_conflicts()
         conflict = get_conflict(store, conflict_id)
         if not conflict.is_open and conflict.resolution is not None \
                 and conflict.resolution.operator == AUTOMATIC_OPERATOR:

@@ -136,7 +136,9 @@ def _ingest(hq: Headquarters, path: Path, via: str, known: _Known) -> IntakeRece
         f"{sealed.name} (the station's encryption key)")
 
     with store.transaction():
-        # Read again under the write lock: another intake may have run meanwhile.
+        # Read again under the station's lock: another intake may have run meanwhile (on
+        # PostgreSQL, another worker may have taken this very bundle).
+        store.lock_station(station.station_id)
         held = store.bundle(header.bundle_id)
         if held is not None:
             return _already_ingested(held, station.station_id, sealed.name)

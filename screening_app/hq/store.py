@@ -180,6 +180,7 @@ class HqStore(Protocol):
     def query(self, sql: str, params: list | tuple = ()) -> list[tuple]: ...
     def lock_station(self, station_id: str) -> None: ...
     def lock_conflicts(self) -> None: ...
+    serialises_writers: bool
 
     # identity and operators
     def identity(self) -> IdentityRow | None: ...
@@ -268,6 +269,9 @@ class SqlHqStore:
 
     # A column that orders rows of a table as they arrived (reviews with the same time).
     _ARRIVAL_ORDER = "rowid"
+    # True where the database lets one writer at a time in (SQLite): a server then takes in
+    # one bundle at a time, and runs in one process.
+    serialises_writers = True
 
     def _execute(self, sql: str, params: list | tuple = ()) -> Any:
         raise NotImplementedError

@@ -51,6 +51,7 @@ def describe_url(url: str) -> str:
 
 class PostgresHqStore(SqlHqStore):
     _ARRIVAL_ORDER = "arrival"
+    serialises_writers = False
 
     def __init__(self, url: str):
         self.url = url

@@ -13,13 +13,16 @@
 
 A SQLite connection belongs to the thread that opened it, and Starlette runs blocking work
 on a pool of threads. So every piece of database work opens its own connection on the
-worker thread that does it (``Headquarters.with_new_connection``) and closes it there;
-ingestion is also serialised by a lock, because two intakes would only queue on SQLite's
-write lock, and a long one could outlast the busy timeout of the other.
+worker thread that does it (``Headquarters.with_new_connection``) and closes it there.
+On SQLite, ingestion is also serialised by a lock, because two intakes would only queue on
+SQLite's write lock, and a long one could outlast the busy timeout of the other; on
+PostgreSQL, intakes of different stations run at once, in several processes if asked
+(``hq/workers.py``).
 """
 
 import base64
 import binascii
+import contextlib
 import html
 import logging
 import re
@@ -99,7 +102,10 @@ class _Service:
         self.hq = hq
         self.max_bundle_bytes = max_bundle_bytes
         self.incoming = hq.folder / INCOMING
-        self._intake_lock = threading.Lock()
+        # SQLite lets one writer in at a time: intakes queue here rather than on its busy
+        # timeout. PostgreSQL takes several at once, one per station (store.lock_station).
+        self._intake_lock = (threading.Lock() if hq.store.serialises_writers
+                             else contextlib.nullcontext())
         sweep_abandoned_uploads(self.incoming)
 
     def on_own_connection(self, work: Callable[[Headquarters], T]) -> T:

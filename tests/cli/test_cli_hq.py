@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from screening_app.hq import web
-from screening_app.hq.store import SqliteHqStore, database_path
+from screening_app.hq.databases import open_hq_store
 from screening_app.pki import certificates
 from tests.conftest import PASSWORD, cli, write_csv
 from tests.hq.conftest import (  # noqa: F401 -- fixtures used by the tests below
@@ -16,6 +16,7 @@ from tests.hq.conftest import (  # noqa: F401 -- fixtures used by the tests belo
     OPERATOR,
     ca_folder,
     export,
+    hq_database,
     hq_key,
     quick_operator_hashing,
     records_station,
@@ -25,12 +26,14 @@ from tests.hq.test_conflicts import Held
 
 
 @pytest.fixture
-def hq_dir(tmp_path, ca_folder, hq_key, capsys, monkeypatch):  # noqa: F811
+def hq_dir(tmp_path, ca_folder, hq_key, hq_database, capsys, monkeypatch):  # noqa: F811
+    """A headquarters made by `hq init`, on each database (--database for PostgreSQL)."""
     folder = tmp_path / "hq"
+    database = [] if hq_database is None else ["--database", hq_database]
     with monkeypatch.context() as patch:
         patch.setattr(certificates, "new_private_key", lambda: hq_key)
         code, out, err = cli(capsys, monkeypatch, "hq", "init", "--dir", folder, "--ca",
-                             ca_folder, "--operator", OPERATOR, "--password-stdin",
+                             ca_folder, "--operator", OPERATOR, *database, "--password-stdin",
                              stdin=f"{CA_PASSPHRASE}\n{HQ_PASSPHRASE}\n{PASSWORD}\n")
     assert code == 0, err
     assert "created in" in out and "headquarters-public.json" in out
@@ -101,7 +104,7 @@ def test_a_refused_bundle_is_exit_2_and_shows_in_the_status(hq_dir, linked, tmp_
 def test_a_conflict_is_listed_and_decided_with_the_operators_password(
         hq_dir, linked, tmp_path, capsys, monkeypatch):
     assert hq(capsys, monkeypatch, hq_dir, "ingest", export(linked, tmp_path / "s"))[0] == 0
-    store = SqliteHqStore(database_path(hq_dir))
+    store = open_hq_store(hq_dir)
     try:
         held = Held(store)
         held.station("PUSAN-1")
@@ -202,7 +205,7 @@ def test_operators_are_added_with_the_passphrase_and_stations_revoked(
     code, out, err = hq(capsys, monkeypatch, hq_dir, "operator", "add", "oscar",
                         stdin=f"{HQ_PASSPHRASE}\n{PASSWORD}\n")
     assert code == 0 and "Operator 'oscar' added." in out, err
-    store = SqliteHqStore(database_path(hq_dir))
+    store = open_hq_store(hq_dir)
     try:
         assert store.operator_names() == ["olivia", "oscar"]
     finally:
@@ -231,3 +234,38 @@ def test_serve_opens_headquarters_with_its_passphrase(hq_dir, capsys, monkeypatc
     assert "http://127.0.0.1:9911/api/v1/bundles" in out
     code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--tls-cert", "c.pem")
     assert code == 2 and "--tls-key" in err
+
+
+def test_a_database_address_with_a_password_or_of_another_kind_is_refused(
+        tmp_path, ca_folder, capsys, monkeypatch):  # noqa: F811
+    for address, sentence in (
+            ("postgresql://hq:secret@db.example/hq", "Keep the database password out of"),
+            ("mysql://db.example/hq", "is not the address of a PostgreSQL database")):
+        code, out, err = cli(capsys, monkeypatch, "hq", "init", "--dir", tmp_path / "hq",
+                             "--ca", ca_folder, "--operator", OPERATOR, "--database", address,
+                             "--password-stdin",
+                             stdin=f"{CA_PASSPHRASE}\n{HQ_PASSPHRASE}\n{PASSWORD}\n")
+        assert code != 0 and sentence in err and "Traceback" not in err
+        assert not (tmp_path / "hq").exists() or not any((tmp_path / "hq").iterdir())
+
+
+def test_a_database_nobody_can_reach_is_one_sentence(
+        tmp_path, ca_folder, capsys, monkeypatch):  # noqa: F811
+    from tests.postgres_server import _free_port
+
+    address = f"postgresql://hq@127.0.0.1:{_free_port()}/hq"
+    code, out, err = cli(capsys, monkeypatch, "hq", "init", "--dir", tmp_path / "hq", "--ca",
+                         ca_folder, "--operator", OPERATOR, "--database", address,
+                         "--password-stdin",
+                         stdin=f"{CA_PASSPHRASE}\n{HQ_PASSPHRASE}\n{PASSWORD}\n")
+    assert code != 0 and "Traceback" not in err
+    assert f"Headquarters' database postgresql://hq@127.0.0.1:{address.split(':')[2]}" in err
+    assert "cannot be opened" in err
+
+
+def test_several_workers_need_postgresql(
+        hq_dir, hq_database, capsys, monkeypatch):  # noqa: F811
+    if hq_database is not None:
+        pytest.skip("PostgreSQL serves with several workers: test_concurrent_intake.py")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "serve", "--workers", "4")
+    assert code != 0 and "Several workers need headquarters on PostgreSQL" in err

@@ -1,0 +1,47 @@
+"""The two databases of headquarters keep the same tables and columns: a migration added to
+one and forgotten in the other fails here (hq/migrations.py and hq/pg_migrations.py)."""
+
+from screening_app.hq.databases import create_hq_store
+
+# Columns one database needs and the other has by itself (SQLite's rowid).
+OWN_COLUMNS = {("reviews", "arrival")}
+
+
+def test_sqlite_and_postgresql_hold_the_same_tables_and_columns(tmp_path, postgres):
+    sqlite = create_hq_store(tmp_path, None)
+    postgresql = create_hq_store(tmp_path, postgres.new_database())
+    try:
+        bookkeeping = {"_sqlite_migrations", "sqlite_sequence"}  # SQLite's and sqlite-utils'
+        tables = [name for (name,) in sqlite.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table'") if name not in bookkeeping]
+        in_sqlite = {(table, column) for table in tables
+                     for column in (row[1] for row in sqlite.query(
+                         f"PRAGMA table_info({table})"))}
+        in_postgresql = set(postgresql.query(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND table_name != 'hq_migrations'"))
+        assert len(tables) > 10
+        assert in_sqlite - OWN_COLUMNS == in_postgresql - OWN_COLUMNS
+        assert postgresql.pending_migrations() == []
+    finally:
+        sqlite.close()
+        postgresql.close()
+
+
+def test_immutable_records_refuse_changes_on_postgresql_too(tmp_path, postgres):
+    store = create_hq_store(tmp_path, postgres.new_database())
+    try:
+        with store.transaction():
+            store.insert_incident(at="1952-04-17T09:00:00Z", station_id=None, bundle_id=None,
+                                  file_name="x.scb", kind="refused", reason="damaged")
+        for change in ("UPDATE incidents SET reason = 'forgotten'", "DELETE FROM incidents"):
+            try:
+                with store.transaction():
+                    store.query(change)
+            except Exception as refused:  # noqa: BLE001 -- psycopg's RaiseException
+                assert "incidents are append-only" in str(refused)
+            else:
+                raise AssertionError(f"{change} was allowed")
+        assert store.query("SELECT reason FROM incidents") == [("damaged",)]
+    finally:
+        store.close()
