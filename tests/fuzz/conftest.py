@@ -23,6 +23,15 @@ from tests.hq.conftest import (  # noqa: F401 - headquarters' fixtures, for its 
     records_station,
 )
 
+
+
+@pytest.fixture
+def hq_database():
+    """Headquarters' intake is fuzzed on SQLite (the tests compare its tables' bytes before
+    and after); the HQ suite runs the same intake on PostgreSQL."""
+    return None
+
+
 PROFILE_ENV = "SCREENING_FUZZ_PROFILE"
 # One station per test function (making one per example would take most of the time), so
 # function-scoped fixtures are meant; and generated files are large on purpose.
