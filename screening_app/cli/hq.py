@@ -213,7 +213,7 @@ def cmd_status(args) -> int:
     from screening_app.hq.conflicts import open_conflicts
     from screening_app.hq.registry import list_stations
 
-    with _opened(args, keys=False) as hq:
+    with _opened(args, keys=True) as hq:  # the refusals' reasons may name people: sealed
         stations = list_stations(hq)
         opened = open_conflicts(hq.store)
         incidents = hq.store.incidents(10)
@@ -243,7 +243,7 @@ def _records_text(conflict) -> str:
 def cmd_conflicts(args) -> int:
     from screening_app.hq.conflicts import all_conflicts
 
-    with _opened(args, keys=False) as hq:
+    with _opened(args, keys=True) as hq:  # ISNs and choices are sealed
         found = all_conflicts(hq.store, None if args.all else "open")
     if args.json:
         output.print_json([{"id": c.id, "isn": c.isn, "status": c.status,
@@ -274,7 +274,7 @@ def cmd_conflicts_resolve(args) -> int:
     from screening_app.hq.conflicts import resolve
     from screening_app.hq.headquarters import verify_operator
 
-    with _opened(args, keys=False) as hq:
+    with _opened(args, keys=True) as hq:
         password = args.passwords.read(f"Password of operator {args.operator}: ")
         if not verify_operator(hq.store, args.operator, password):
             raise AuthenticationFailed("Wrong operator name or password.")

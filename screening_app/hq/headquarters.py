@@ -23,6 +23,14 @@ from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import AuthenticationFailed, UserError
 from screening_app.hq import databases
 from screening_app.hq.databases import open_hq_store
+from screening_app.hq.sealing import (
+    HeadquartersLocked,
+    LockedSealer,
+    RecordSealer,
+    new_data_key,
+    unwrap_data_key,
+    wrap_data_key,
+)
 from screening_app.hq.store import IdentityRow, SqlHqStore
 from screening_app.pki import certificates, sealed
 from screening_app.records.signing import SigningIdentity
@@ -41,10 +49,6 @@ _SIGNING_CONTEXT = b"screening-app:headquarters:signing-key"
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
 
 _operator_hasher = PasswordHasher()  # argon2id, the library's recommended parameters
-
-
-class HeadquartersLocked(UserError):
-    pass
 
 
 class Headquarters:
@@ -102,6 +106,7 @@ class Headquarters:
                                            ) from None
             hq._age_identity = bundle.load_age_identity(age_secret.decode("ascii"))
             hq._signing_key = load_sealed_private_key(key_der)
+            hq.store.sealer = _records_sealer(hq.store, row, passphrase)
         except BaseException:
             hq.close()
             raise
@@ -127,7 +132,9 @@ class Headquarters:
     def with_new_connection(self) -> "Headquarters":
         """The same headquarters (keys included) on a connection of its own, for another
         thread: a SQLite connection belongs to the thread that opened it. Close it there."""
-        return Headquarters(self.folder, open_hq_store(self.folder), name=self.name,
+        store = open_hq_store(self.folder)
+        store.sealer = self.store.sealer
+        return Headquarters(self.folder, store, name=self.name,
                             age_recipient=self.age_recipient, certificate=self.certificate,
                             chain=self.chain, age_identity=self._age_identity,
                             signing_key=self._signing_key)
@@ -135,7 +142,18 @@ class Headquarters:
     def close(self) -> None:
         self._age_identity = None
         self._signing_key = None
+        self.store.sealer = LockedSealer()
         self.store.close()
+
+
+def _records_sealer(store: SqlHqStore, row: IdentityRow, passphrase: str) -> RecordSealer:
+    """The data key's sealer; a headquarters made before sealing is sealed now, once."""
+    if row.data_key_slot is not None:
+        return RecordSealer(unwrap_data_key(row.data_key_slot, passphrase))
+    data_key = new_data_key()
+    sealer = RecordSealer(data_key)
+    store.seal_plain_records(sealer, wrap_data_key(data_key, passphrase))
+    return sealer
 
 
 # -- making a headquarters ------------------------------------------------------------------
@@ -170,10 +188,12 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     now = utc_now()
+    data_key = new_data_key()
     public = _public_document(name.strip(), age_recipient, certificate, chain, key)
 
     folder.mkdir(parents=True, exist_ok=True)
     store = databases.create_hq_store(folder, database)
+    store.sealer = RecordSealer(data_key)
     try:
         with store.transaction():
             store.insert_identity(IdentityRow(
@@ -184,7 +204,8 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
                                                           _SIGNING_CONTEXT),
                 certificate_pem=certificates.to_pem(certificate).decode(),
                 chain_pem=certificates.chain_pem(chain).decode(),
-                root_pem=certificates.to_pem(chain[-1]).decode(), created_at=now))
+                root_pem=certificates.to_pem(chain[-1]).decode(), created_at=now,
+                data_key_slot=wrap_data_key(data_key, passphrase)))
             store.insert_operator(operator, _operator_hasher.hash(operator_password), now)
             if database is not None:
                 databases.remember_database(folder, database)

@@ -234,6 +234,16 @@ def m0001_initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_sealed_at_rest")
+def m0002_sealed_at_rest(db: Database) -> None:
+    # hq/sealing.py: the data key under the passphrase, and each roster row sealed whole
+    # (its other columns stay empty). Headquarters.open seals what an older HQ holds.
+    run_script(db, """
+        ALTER TABLE hq_identity ADD COLUMN data_key_slot TEXT;
+        ALTER TABLE subjects ADD COLUMN sealed TEXT;
+        """)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -245,6 +245,10 @@ CREATE TRIGGER stations_refuse_delete BEFORE DELETE ON stations
 # (name, SQL script) in order; the names match SQLite's migrations where the change is the same.
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_initial", _INITIAL),
+    ("0002_sealed_at_rest", """
+        ALTER TABLE hq_identity ADD COLUMN data_key_slot TEXT;
+        ALTER TABLE subjects ADD COLUMN sealed TEXT;
+        """),
 ]
 
 

@@ -27,8 +27,8 @@ _TEXT_PREFIX = "sealed1:"
 _ISN_CONTEXT = b"screening-app:headquarters:isn-key"
 
 
-class RecordsLocked(UserError):
-    pass
+class HeadquartersLocked(UserError):
+    """Headquarters is open without its passphrase: its keys and its records are sealed."""
 
 
 class RecordSealer:
@@ -74,7 +74,7 @@ class LockedSealer:
     """The sealer of a store opened without the passphrase: nothing sealed opens."""
 
     def _locked(self, *args, **kwargs):
-        raise RecordsLocked("What headquarters holds of people is sealed; open it with its"
+        raise HeadquartersLocked("What headquarters holds of people is sealed; open it with its"
                             " passphrase.")
 
     seal_bytes = open_bytes = seal_text = open_text = isn_key = _locked

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from screening_app.domain.canonical import canonical_json
 from screening_app.domain.errors import UserError
 from screening_app.hq.migrations import migrate
+from screening_app.hq.sealing import LockedSealer, RecordSealer
 from screening_app.store.connection import open_database, write_transaction
 
 HQ_DATABASE = "hq.sqlite3"
@@ -30,7 +31,7 @@ BATCH_ROWS = 1000
 ACKNOWLEDGEMENT_QUERIES = {
     "users": "SELECT id, digest FROM users WHERE station_id = ?",
     "protocols": "SELECT sha256, digest FROM station_protocols WHERE station_id = ?",
-    "subjects": "SELECT isn, digest FROM subjects WHERE station_id = ?",
+    "subjects": "SELECT sealed, digest FROM subjects WHERE station_id = ?",
     "interviews": "SELECT id, record_sha256 FROM interviews WHERE station_id = ?",
     "reviews": "SELECT id, digest FROM reviews WHERE station_id = ?",
     "documents": "SELECT id, sha256 FROM documents WHERE station_id = ?",
@@ -52,6 +53,7 @@ class IdentityRow:
     chain_pem: str
     root_pem: str
     created_at: str
+    data_key_slot: dict | None = None  # hq/sealing.py; None until an older HQ is sealed
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class HqStore(Protocol):
     def snapshot(self) -> AbstractContextManager[Any]: ...
     def close(self) -> None: ...
     def integrity_problems(self) -> list[str]: ...
+    sealer: RecordSealer | LockedSealer
+    def seal_plain_records(self, sealer: RecordSealer, data_key_slot: dict) -> None: ...
     def query(self, sql: str, params: list | tuple = ()) -> list[tuple]: ...
     def lock_station(self, station_id: str) -> None: ...
     def lock_conflicts(self) -> None: ...
@@ -236,6 +240,7 @@ class HqStore(Protocol):
     def put_station_protocol(self, station_id: str, sha256: str, digest: str) -> None: ...
     def acknowledgements(self, station_id: str) -> Iterator[dict]: ...
     def user_names(self, station_id: str) -> list[str]: ...
+    def reviews(self, station_id: str) -> list[dict]: ...
 
     # what conflicts and the merged lists read
     def final_interviews(self, isns: list[str] | None = None) -> Iterator[HeldInterview]: ...
@@ -265,7 +270,14 @@ class HqStore(Protocol):
 class SqlHqStore:
     """Every query of the store, written once: ``?`` placeholders and standard SQL. A
     subclass opens the connection and says the few things SQLite and PostgreSQL say
-    differently (``_execute``, ``_stream``, ``_json_text``, ``_ARRIVAL_ORDER``, locks)."""
+    differently (``_execute``, ``_stream``, ``_ARRIVAL_ORDER``, locks).
+
+    What the store keeps of people is sealed by ``sealer`` on the way in and opened on the
+    way out (hq/sealing.py): callers see plain values, the database holds sealed ones, and
+    people are found by keyed hashes of their ISNs (``isn`` columns)."""
+
+    # Headquarters.open sets the data key's sealer; without the passphrase, nothing opens.
+    sealer: RecordSealer | LockedSealer = LockedSealer()
 
     # A column that orders rows of a table as they arrived (reviews with the same time).
     _ARRIVAL_ORDER = "rowid"
@@ -278,10 +290,6 @@ class SqlHqStore:
 
     def _stream(self, sql: str, params: list | tuple = ()) -> Iterator[tuple]:
         """The rows of a query read in batches, never all in memory at once."""
-        raise NotImplementedError
-
-    def _json_text(self, column: str, *path: str) -> str:
-        """An SQL expression for the text at ``path`` in the JSON held in ``column``."""
         raise NotImplementedError
 
     # Intake of one station's bundles runs one at a time, and conflicts are detected by one
@@ -306,27 +314,33 @@ class SqlHqStore:
     def identity(self) -> IdentityRow | None:
         row = self._execute(
             "SELECT name, age_recipient, sealed_age_identity, signing_key_slot,"
-            " certificate_pem, chain_pem, root_pem, created_at FROM hq_identity WHERE id = 1"
-        ).fetchone()
+            " certificate_pem, chain_pem, root_pem, created_at, data_key_slot"
+            " FROM hq_identity WHERE id = 1").fetchone()
         if row is None:
             return None
-        return IdentityRow(row[0], row[1], json.loads(row[2]), json.loads(row[3]), *row[4:])
+        return IdentityRow(row[0], row[1], json.loads(row[2]), json.loads(row[3]), *row[4:8],
+                           json.loads(row[8]) if row[8] else None)
 
     def insert_identity(self, row: IdentityRow) -> None:
         self._execute(
             "INSERT INTO hq_identity (id, name, age_recipient, sealed_age_identity,"
-            " signing_key_slot, certificate_pem, chain_pem, root_pem, created_at)"
-            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " signing_key_slot, certificate_pem, chain_pem, root_pem, created_at,"
+            " data_key_slot) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [row.name, row.age_recipient, json.dumps(row.sealed_age_identity),
              json.dumps(row.signing_key_slot), row.certificate_pem, row.chain_pem,
-             row.root_pem, row.created_at])
+             row.root_pem, row.created_at,
+             json.dumps(row.data_key_slot) if row.data_key_slot else None])
 
     def insert_operator(self, name: str, password_hash: str, created_at: str) -> None:
         self._execute("INSERT INTO operators (name, password_hash, created_at)"
-                        " VALUES (?, ?, ?)", [name, password_hash, created_at])
+                      " VALUES (?, ?, ?)",
+                      [name, self.sealer.seal_text(password_hash, "operators.password_hash"),
+                       created_at])
 
     def operator_password_hash(self, name: str) -> str | None:
-        return self._one("SELECT password_hash FROM operators WHERE lower(name) = lower(?)", [name])
+        return self.sealer.open_text(self._one(
+            "SELECT password_hash FROM operators WHERE lower(name) = lower(?)", [name]),
+            "operators.password_hash")
 
     def operator_names(self) -> list[str]:
         return [r[0] for r in self._execute("SELECT name FROM operators ORDER BY name")]
@@ -404,13 +418,16 @@ class SqlHqStore:
                         file_name: str | None, kind: str, reason: str) -> int:
         cursor = self._execute(
             "INSERT INTO incidents (at, station_id, bundle_id, file_name, kind, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id", [at, station_id, bundle_id, file_name, kind, reason])
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            [at, station_id, bundle_id, file_name, kind,
+             self.sealer.seal_text(reason, "incidents.reason")])
         return cursor.fetchone()[0]
 
     def incidents(self, limit: int = 100) -> list[IncidentRow]:
         rows = self._execute("SELECT id, at, station_id, bundle_id, file_name, kind, reason"
                                " FROM incidents ORDER BY id DESC LIMIT ?", [limit])
-        return [IncidentRow(*row) for row in rows]
+        return [IncidentRow(*row[:6], self.sealer.open_text(row[6], "incidents.reason"))
+                for row in rows]
 
     # -- a station's event chain -------------------------------------------------------------
     def event_hash(self, station_id: str, seq: int) -> str | None:
@@ -422,16 +439,17 @@ class SqlHqStore:
             "INSERT INTO events (station_id, seq, id, at, actor_id, kind, interview_id,"
             " payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [station_id, event["seq"], event["id"], event["at"], event["actor_id"],
-             event["kind"], event["interview_id"], canonical_json(event["payload"]),
+             event["kind"], event["interview_id"],
+             self.sealer.seal_text(canonical_json(event["payload"]), "events.payload"),
              event["prev_hash"], event["hash"]])
 
     def has_finalisation(self, station_id: str, interview_id: str,
                          record_sha256: str) -> bool:
-        return self._one(
-            "SELECT 1 FROM events WHERE station_id = ? AND interview_id = ?"
-            " AND kind = 'interview.finalised'"
-            f" AND {self._json_text('payload', 'record_sha256')} = ?",
-            [station_id, interview_id, record_sha256]) is not None
+        payloads = self._execute(
+            "SELECT payload FROM events WHERE station_id = ? AND interview_id = ?"
+            " AND kind = 'interview.finalised'", [station_id, interview_id]).fetchall()
+        return any(json.loads(self.sealer.open_text(payload, "events.payload")).get(
+            "record_sha256") == record_sha256 for (payload,) in payloads)
 
     # -- records from stations --------------------------------------------------------------
     def interview_digest(self, interview_id: str) -> tuple[str, str] | None:
@@ -444,15 +462,18 @@ class SqlHqStore:
             "INSERT INTO interviews (id, station_id, subject_isn, outcome, choice, finalised_at,"
             " supersedes_id, interviewer_name, record, record_sha256)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [record["id"], station_id, record["subject_isn"], record["outcome"],
-             record.get("choice"), record["finalised_at"], record.get("supersedes_id"),
-             record.get("interviewer_name"), canonical_json(record), record_sha256])
+            # The choice and the interviewer are read from the sealed record; their
+            # columns stay empty (they held them in clear before sealing).
+            [record["id"], station_id, self.sealer.isn_key(record["subject_isn"]),
+             record["outcome"], None, record["finalised_at"], record.get("supersedes_id"),
+             None, self.sealer.seal_text(canonical_json(record), "interviews.record"),
+             record_sha256])
 
     def interview_owner(self, interview_id: str) -> tuple[str, str] | None:
         """(station id, subject ISN) of a held interview."""
-        row = self._execute("SELECT station_id, subject_isn FROM interviews WHERE id = ?",
-                              [interview_id]).fetchone()
-        return (row[0], row[1]) if row else None
+        row = self._execute("SELECT station_id FROM interviews WHERE id = ?",
+                            [interview_id]).fetchone()
+        return (row[0], self.interview_record(interview_id)["subject_isn"]) if row else None
 
     def interview_finalised_at(self, interview_id: str) -> str | None:
         return self._one("SELECT finalised_at FROM interviews WHERE id = ?", [interview_id])
@@ -467,8 +488,19 @@ class SqlHqStore:
             "INSERT INTO reviews (id, station_id, interview_id, state, reason, comment,"
             " reviewer_id, at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [review["id"], station_id, review["interview_id"], review["state"],
-             review.get("reason"), review.get("comment"), review.get("reviewer_id"),
-             review["at"], digest])
+             self.sealer.seal_text(review.get("reason"), "reviews.reason"),
+             self.sealer.seal_text(review.get("comment"), "reviews.comment"),
+             review.get("reviewer_id"), review["at"], digest])
+
+    def reviews(self, station_id: str) -> list[dict]:
+        """The station's reviews as it sent them (for checks and tests), in arrival order."""
+        rows = self._execute(
+            "SELECT id, interview_id, state, reason, comment, reviewer_id, at FROM reviews"
+            f" WHERE station_id = ? ORDER BY {self._ARRIVAL_ORDER}", [station_id])
+        return [{"id": row[0], "interview_id": row[1], "state": row[2],
+                 "reason": self.sealer.open_text(row[3], "reviews.reason"),
+                 "comment": self.sealer.open_text(row[4], "reviews.comment"),
+                 "reviewer_id": row[5], "at": row[6]} for row in rows]
 
     def document_digest(self, document_id: str) -> tuple[str, str] | None:
         row = self._execute("SELECT station_id, sha256 FROM documents WHERE id = ?",
@@ -482,10 +514,13 @@ class SqlHqStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [document["id"], station_id, document["interview_id"], document["kind"],
              document["revision"], document.get("previous_id"), document["media_type"],
-             document["sha256"], document["created_at"], document.get("created_by"), content])
+             document["sha256"], document["created_at"], document.get("created_by"),
+             self.sealer.seal_bytes(content, "documents.content")])
 
     def document_content(self, document_id: str) -> bytes | None:
-        return self._one("SELECT content FROM documents WHERE id = ?", [document_id])
+        content = self._one("SELECT content FROM documents WHERE id = ?", [document_id])
+        return None if content is None else self.sealer.open_bytes(content,
+                                                                   "documents.content")
 
     def user_digest(self, station_id: str, user_id: str) -> str | None:
         return self._one("SELECT digest FROM users WHERE station_id = ? AND id = ?",
@@ -497,38 +532,45 @@ class SqlHqStore:
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (station_id, id) DO UPDATE SET"
             " name = excluded.name, role = excluded.role, disabled_at = excluded.disabled_at,"
             " digest = excluded.digest",
-            [station_id, user["id"], user["name"], user["role"], user.get("disabled_at"),
-             digest])
+            [station_id, user["id"], self.sealer.seal_text(user["name"], "users.name"),
+             user["role"], user.get("disabled_at"), digest])
 
     def user_names(self, station_id: str) -> list[str]:
-        return [r[0] for r in self._execute(
-            "SELECT name FROM users WHERE station_id = ? ORDER BY name", [station_id])]
+        return sorted(self.sealer.open_text(name, "users.name") for (name,) in self._execute(
+            "SELECT name FROM users WHERE station_id = ?", [station_id]))
 
     _SUBJECT_FIELDS = ("isn", "name_native", "name_latin", "nationality", "rank", "unit",
                        "camp", "compound", "birth_year", "added_at", "updated_at")
 
     def subject_digest(self, station_id: str, isn: str) -> str | None:
         return self._one("SELECT digest FROM subjects WHERE station_id = ? AND isn = ?",
-                         [station_id, isn])
+                         [station_id, self.sealer.isn_key(isn)])
 
     def put_subject(self, station_id: str, subject: dict, digest: str) -> None:
-        fields = self._SUBJECT_FIELDS
-        updates = ", ".join(f"{name} = excluded.{name}" for name in (*fields[1:], "digest"))
+        """The roster row, sealed whole in ``sealed`` (its other columns stay empty)."""
+        row = {name: subject.get(name) for name in self._SUBJECT_FIELDS}
         self._execute(
-            f"INSERT INTO subjects (station_id, {', '.join(fields)}, digest)"
-            f" VALUES (?, {', '.join('?' * len(fields))}, ?)"
-            f" ON CONFLICT (station_id, isn) DO UPDATE SET {updates}",
-            [station_id, *(subject.get(name) for name in fields), digest])
+            "INSERT INTO subjects (station_id, isn, sealed, digest) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (station_id, isn) DO UPDATE SET sealed = excluded.sealed,"
+            " digest = excluded.digest",
+            [station_id, self.sealer.isn_key(subject["isn"]),
+             self.sealer.seal_text(canonical_json(row), "subjects.sealed"), digest])
+
+    def _subject(self, sealed: str) -> dict:
+        return json.loads(self.sealer.open_text(sealed, "subjects.sealed"))
 
     def protocol_definition(self, sha256: str) -> str | None:
-        return self._one("SELECT definition FROM protocols WHERE sha256 = ?", [sha256])
+        return self.sealer.open_text(
+            self._one("SELECT definition FROM protocols WHERE sha256 = ?", [sha256]),
+            "protocols.definition")
 
     def insert_protocol(self, sha256: str, protocol_id: str, version: int, definition: str,
                         received_at: str) -> None:
         self._execute(
             "INSERT INTO protocols (sha256, protocol_id, version, definition, received_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-            [sha256, protocol_id, version, definition, received_at])
+            [sha256, protocol_id, version,
+             self.sealer.seal_text(definition, "protocols.definition"), received_at])
 
     def station_protocol_digest(self, station_id: str, sha256: str) -> str | None:
         return self._one("SELECT digest FROM station_protocols WHERE station_id = ?"
@@ -543,7 +585,12 @@ class SqlHqStore:
     def acknowledgements(self, station_id: str) -> Iterator[dict]:
         """Every record of the station held here, as (kind, id, digest), in batches."""
         for kind, sql in ACKNOWLEDGEMENT_QUERIES.items():
-            for record_id, digest in self._stream(sql + " ORDER BY 1", [station_id]):
+            if kind == "subjects":  # the ISN is sealed in the row: opened, then in order
+                rows = sorted((self._subject(sealed)["isn"], digest)
+                              for sealed, digest in self._stream(sql, [station_id]))
+            else:
+                rows = self._stream(sql + " ORDER BY 1", [station_id])
+            for record_id, digest in rows:
                 yield {"kind": kind, "id": record_id, "digest": digest}
 
     # -- what conflicts and the merged lists read ---------------------------------------------
@@ -551,18 +598,15 @@ class SqlHqStore:
         """Final interviews (of the given people, or of everyone), ordered by person and
         time of finalisation."""
         sql = (
-            "SELECT interviews.id, station_id, subject_isn, outcome, choice, finalised_at,"
-            " supersedes_id, interviewer_name,"
+            "SELECT interviews.id, station_id, outcome, finalised_at, supersedes_id,"
             " coalesce((SELECT state FROM reviews WHERE reviews.interview_id = interviews.id"
             f"           ORDER BY at DESC, {self._ARRIVAL_ORDER} DESC LIMIT 1), 'received'),"
-            f" {self._json_text('record', 'subject_snapshot', 'name_native')},"
-            f" {self._json_text('record', 'subject_snapshot', 'name_latin')}"
-            " FROM interviews"
+            " record FROM interviews"
         )
         if isns is None:
             yield from self._held(sql + " ORDER BY subject_isn, finalised_at, id", [])
             return
-        unique = sorted(set(isns))
+        unique = sorted({self.sealer.isn_key(isn) for isn in isns})
         for start in range(0, len(unique), 500):
             part = unique[start:start + 500]
             yield from self._held(
@@ -571,22 +615,33 @@ class SqlHqStore:
 
     def _held(self, sql: str, params: list) -> Iterator[HeldInterview]:
         for row in self._stream(sql, params):
-            yield HeldInterview(*row)
+            record = json.loads(self.sealer.open_text(row[6], "interviews.record"))
+            snapshot = record.get("subject_snapshot") or {}
+            yield HeldInterview(row[0], row[1], record["subject_isn"], row[2],
+                                record.get("choice"), row[3], row[4],
+                                record.get("interviewer_name"), row[5],
+                                snapshot.get("name_native"), snapshot.get("name_latin"))
 
     def interview_record(self, interview_id: str) -> dict | None:
         text = self._one("SELECT record FROM interviews WHERE id = ?", [interview_id])
-        return json.loads(text) if text is not None else None
+        return (json.loads(self.sealer.open_text(text, "interviews.record"))
+                if text is not None else None)
 
     def interview_records(self) -> Iterator[tuple[str, dict]]:
         """(station id, record) of every interview held, in no particular order."""
         for station_id, text in self._stream("SELECT station_id, record FROM interviews"):
-            yield station_id, json.loads(text)
+            yield station_id, json.loads(self.sealer.open_text(text, "interviews.record"))
 
     def roster_people(self) -> Iterator[RosterPerson]:
-        for row in self._stream(
-                "SELECT isn, name_native, name_latin, nationality, compound, camp, station_id"
-                " FROM subjects ORDER BY isn, station_id"):
-            yield RosterPerson(*row, source="station")
+        people = []
+        for station_id, sealed in self._stream("SELECT station_id, sealed FROM subjects"):
+            row = self._subject(sealed)
+            people.append(RosterPerson(row["isn"], row.get("name_native"),
+                                       row.get("name_latin"), row.get("nationality"),
+                                       row.get("compound"), row.get("camp"), station_id,
+                                       source="station"))
+        # By ISN: the rows are found by keyed hashes, whose order means nothing.
+        yield from sorted(people, key=lambda person: (person.isn, person.station_id or ""))
         for entry in self.outbox(("roster",)):
             person = entry.payload
             yield RosterPerson(person["isn"], person.get("name_native"),
@@ -599,30 +654,43 @@ class SqlHqStore:
 
     def open_conflict(self, isn: str) -> ConflictRow | None:
         row = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts"
-                              " WHERE isn = ? AND status = 'open'", [isn]).fetchone()
-        return _conflict_row(row) if row else None
+                            " WHERE isn = ? AND status = 'open'",
+                            [self.sealer.isn_key(isn)]).fetchone()
+        return self._conflict_row(row) if row else None
 
     def conflict(self, conflict_id: int) -> ConflictRow | None:
         row = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE id = ?",
                               [conflict_id]).fetchone()
-        return _conflict_row(row) if row else None
+        return self._conflict_row(row) if row else None
 
     def conflicts(self, status: str | None = None) -> list[ConflictRow]:
         where, params = ("WHERE status = ?", [status]) if status else ("", [])
         rows = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts {where}"
                                " ORDER BY id", params)
-        return [_conflict_row(row) for row in rows]
+        return [self._conflict_row(row) for row in rows]
 
     def insert_conflict(self, isn: str, detected_at: str, summary: list[dict]) -> int:
         cursor = self._execute(
             "INSERT INTO conflicts (isn, detected_at, status, summary) VALUES (?, ?, 'open', ?)"
             " RETURNING id",
-            [isn, detected_at, canonical_json(summary)])
+            [self.sealer.isn_key(isn), detected_at, self._sealed_summary(isn, summary)])
         return cursor.fetchone()[0]
 
     def update_conflict_summary(self, conflict_id: int, summary: list[dict]) -> None:
+        held = self.conflict(conflict_id)
+        if held is None:
+            return
         self._execute("UPDATE conflicts SET summary = ? WHERE id = ? AND status = 'open'",
-                        [canonical_json(summary), conflict_id])
+                      [self._sealed_summary(held.isn, summary), conflict_id])
+
+    def _sealed_summary(self, isn: str, summary: list[dict]) -> str:
+        """The person's ISN and the records' summary, sealed together."""
+        return self.sealer.seal_text(canonical_json({"isn": isn, "records": summary}),
+                                     "conflicts.summary")
+
+    def _conflict_row(self, row) -> ConflictRow:
+        opened = json.loads(self.sealer.open_text(row[4], "conflicts.summary"))
+        return ConflictRow(row[0], opened["isn"], row[2], row[3], opened["records"])
 
     def insert_resolution(self, conflict_id: int, decided_at: str, operator: str,
                           keep_interview_id: str, note: str) -> int:
@@ -630,7 +698,8 @@ class SqlHqStore:
         cursor = self._execute(
             "INSERT INTO conflict_resolutions (conflict_id, decided_at, operator,"
             " keep_interview_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            [conflict_id, decided_at, operator, keep_interview_id, note])
+            [conflict_id, decided_at, operator, keep_interview_id,
+             self.sealer.seal_text(note, "conflict_resolutions.note")])
         resolution_id = cursor.fetchone()[0]
         self._execute("UPDATE conflicts SET status = 'resolved' WHERE id = ?", [conflict_id])
         return resolution_id
@@ -640,7 +709,9 @@ class SqlHqStore:
         rows = self._execute(
             "SELECT id, conflict_id, decided_at, operator, keep_interview_id, note"
             f" FROM conflict_resolutions {where} ORDER BY id", params)
-        return [ResolutionRow(*row) for row in rows]
+        return [ResolutionRow(*row[:5],
+                              self.sealer.open_text(row[5], "conflict_resolutions.note"))
+                for row in rows]
 
     # -- the outbox -------------------------------------------------------------------------
     def insert_outbox(self, station_id: str | None, kind: str, payload: dict,
@@ -648,7 +719,8 @@ class SqlHqStore:
         cursor = self._execute(
             "INSERT INTO outbox (station_id, kind, payload, created_at) VALUES (?, ?, ?, ?)"
             " RETURNING seq",
-            [station_id, kind, canonical_json(payload), created_at])
+            [station_id, kind, self.sealer.seal_text(canonical_json(payload), "outbox.payload"),
+             created_at])
         return cursor.fetchone()[0]
 
     def outbox(self, kinds: tuple[str, ...], *, station_id: str | None = None,
@@ -663,7 +735,9 @@ class SqlHqStore:
             params.append(station_id)
         for seq, station, kind, payload, created_at in self._stream(sql + " ORDER BY seq",
                                                                      params):
-            yield OutboxRow(seq, station, kind, json.loads(payload), created_at)
+            yield OutboxRow(seq, station, kind,
+                            json.loads(self.sealer.open_text(payload, "outbox.payload")),
+                            created_at)
 
     def outbox_through(self) -> int:
         return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
@@ -713,16 +787,90 @@ class SqliteHqStore(SqlHqStore):
         while rows := cursor.fetchmany(BATCH_ROWS):
             yield from rows
 
-    def _json_text(self, column: str, *path: str) -> str:
-        return f"json_extract({column}, '$.{'.'.join(path)}')"
+    def seal_plain_records(self, sealer: RecordSealer, data_key_slot: dict) -> None:
+        """Seal what a headquarters made before sealing holds in clear, in one transaction,
+        then rewrite the file so that no page keeps the clear values (VACUUM)."""
+        with self.transaction():
+            # Rows sent by stations refuse UPDATE; lift the triggers for this one rewrite and
+            # put back exactly what was there.
+            triggers = self._execute("SELECT name, sql FROM sqlite_master"
+                                     " WHERE type = 'trigger'").fetchall()
+            for name, _ in triggers:
+                self._execute(f"DROP TRIGGER {name}")
+            for table, key, columns in _PLAIN_COLUMNS:
+                self._seal_table(sealer, table, key, columns)
+            for subject_key, isn, row in self._plain_subjects():
+                self._execute("UPDATE subjects SET isn = ?, sealed = ?, "
+                              + ", ".join(f"{name} = NULL" for name in self._SUBJECT_FIELDS[1:])
+                              + " WHERE station_id = ? AND isn = ?",
+                              [sealer.isn_key(isn),
+                               sealer.seal_text(canonical_json(row), "subjects.sealed"),
+                               *subject_key])
+            for _, sql in triggers:
+                self._execute(sql)
+            self._execute("UPDATE hq_identity SET data_key_slot = ? WHERE id = 1",
+                          [json.dumps(data_key_slot)])
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _seal_table(self, sealer: RecordSealer, table: str, key: tuple[str, ...],
+                    columns: dict) -> None:
+        names = list(columns)
+        rows = self._execute(f"SELECT {', '.join(key)}, {', '.join(names)} FROM {table}"
+                             ).fetchall()
+        for row in rows:
+            plain = dict(zip(names, row[len(key):], strict=True))
+            values = [columns[name](sealer, plain[name], plain) for name in names]
+            self._execute(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in names)}"
+                          f" WHERE {' AND '.join(f'{k} = ?' for k in key)}",
+                          [*values, *row[:len(key)]])
+
+    def _plain_subjects(self) -> list[tuple[tuple[str, str], str, dict]]:
+        fields = self._SUBJECT_FIELDS
+        rows = self._execute(f"SELECT station_id, {', '.join(fields)} FROM subjects").fetchall()
+        return [((row[0], row[1]), row[1], dict(zip(fields, row[1:], strict=True)))
+                for row in rows]
+
+
+def _sealed_text(column: str):
+    return lambda sealer, value, plain: sealer.seal_text(value, column)
+
+
+def _sealed_json(column: str):
+    """A JSON value stored as text before sealing, sealed in canonical form."""
+    return lambda sealer, value, plain: sealer.seal_text(
+        None if value is None else canonical_json(json.loads(value)), column)
+
+
+# What a headquarters made before sealing kept in clear: (table, key columns, {column: how
+# it is sealed}). Columns whose value moved into the sealed record are emptied.
+_PLAIN_COLUMNS = (
+    ("operators", ("name",), {"password_hash": _sealed_text("operators.password_hash")}),
+    ("incidents", ("id",), {"reason": _sealed_text("incidents.reason")}),
+    ("events", ("station_id", "seq"), {"payload": _sealed_text("events.payload")}),
+    ("protocols", ("sha256",), {"definition": _sealed_text("protocols.definition")}),
+    ("users", ("station_id", "id"), {"name": _sealed_text("users.name")}),
+    ("interviews", ("id",), {
+        "subject_isn": lambda sealer, value, plain: sealer.isn_key(value),
+        "choice": lambda sealer, value, plain: None,
+        "interviewer_name": lambda sealer, value, plain: None,
+        "record": _sealed_text("interviews.record")}),
+    ("reviews", ("id",), {"reason": _sealed_text("reviews.reason"),
+                          "comment": _sealed_text("reviews.comment")}),
+    ("documents", ("id",), {
+        "content": lambda sealer, value, plain: sealer.seal_bytes(value, "documents.content")}),
+    ("conflicts", ("id",), {
+        "summary": lambda sealer, value, plain: sealer.seal_text(canonical_json(
+            {"isn": plain["isn"], "records": json.loads(value)}), "conflicts.summary"),
+        "isn": lambda sealer, value, plain: sealer.isn_key(value)}),
+    ("conflict_resolutions", ("id",), {"note": _sealed_text("conflict_resolutions.note")}),
+    ("outbox", ("seq",), {"payload": _sealed_text("outbox.payload")}),
+)
 
 
 def _bundle_row(row) -> BundleRow:
     return BundleRow(*row[:7], json.loads(row[7]), json.loads(row[8]))
 
-
-def _conflict_row(row) -> ConflictRow:
-    return ConflictRow(row[0], row[1], row[2], row[3], json.loads(row[4]))
 
 
 def database_path(folder: Path | str) -> Path:

@@ -124,8 +124,9 @@ class PostgresHqStore(SqlHqStore):
             while rows := cursor.fetchmany(BATCH_ROWS):
                 yield from rows
 
-    def _json_text(self, column: str, *path: str) -> str:
-        return f"({column}::jsonb #>> '{{{','.join(path)}}}')"
+    def seal_plain_records(self, sealer, data_key_slot: dict) -> None:
+        raise UserError("Headquarters on PostgreSQL has sealed its records since it was made;"
+                        " this one holds no data key, so it was not made by 'hq init'.")
 
     # -- what PostgreSQL needs that SQLite does by itself -----------------------------------
     def lock_station(self, station_id: str) -> None:

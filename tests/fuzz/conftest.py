@@ -24,7 +24,6 @@ from tests.hq.conftest import (  # noqa: F401 - headquarters' fixtures, for its 
 )
 
 
-
 @pytest.fixture
 def hq_database():
     """Headquarters' intake is fuzzed on SQLite (the tests compare its tables' bytes before

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from screening_app.hq import headquarters as hq_module
 from screening_app.hq.databases import create_hq_store
 from screening_app.hq.headquarters import Headquarters, init_headquarters
+from screening_app.hq.sealing import RecordSealer, new_data_key
 from screening_app.hq.store import SqliteHqStore
 from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
@@ -78,8 +79,10 @@ def hq_folder(tmp_path, ca_folder, hq_key, monkeypatch, hq_database) -> Path:
 
 @pytest.fixture
 def empty_store(tmp_path, hq_database):
-    """A new, empty headquarters store on either database (no identity, no operator)."""
+    """A new, empty headquarters store on either database (no identity, no operator),
+    sealing with a data key of its own."""
     store = create_hq_store(tmp_path, hq_database)
+    store.sealer = RecordSealer(new_data_key())
     yield store
     store.close()
 

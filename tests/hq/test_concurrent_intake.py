@@ -95,7 +95,7 @@ def test_ten_stations_pushing_at_once_to_four_workers_lose_and_double_nothing(
     assert sorted(answered) == sorted(("headquarters", station.services.station.station_id)
                                       for station in stations for _ in range(2))
 
-    hq = Headquarters.open_locked(pg_hq_folder)
+    hq = Headquarters.open(pg_hq_folder, HQ_PASSPHRASE)
     try:
         store = hq.store
         assert store.query("SELECT count(*) FROM bundles") == [(STATIONS,)]

@@ -2,7 +2,6 @@
 is appended, never written over anything. Rows are put in through the store's own API;
 the last test takes real station bundles through intake."""
 
-import json
 from types import SimpleNamespace
 
 import pytest
@@ -161,7 +160,8 @@ def test_resolving_appends_a_decision_and_changes_no_record(held):
         "olivia", "He confirmed it before an observer.")
     assert held.store.query("SELECT * FROM interviews ORDER BY id") == \
         records_before
-    summary = json.loads(held.store.query("SELECT summary FROM conflicts")[0][0])
+    (stored,) = held.store.conflicts()
+    summary = stored.summary
     assert [entry["choice"] for entry in summary] == ["enlist", "repatriate"]
     with pytest.raises(UserError, match="already resolved"):
         conflicts.resolve(hq, conflict.id, koje, "olivia", "again")

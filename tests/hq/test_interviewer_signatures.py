@@ -46,9 +46,9 @@ def ivans_certificate(station) -> bytes:
 
 
 def first_signer(hq, interview_id: str, root) -> str:
-    content = hq.store.query(
-        "SELECT content FROM documents WHERE interview_id = ? AND revision = 1",
-        [interview_id])[0][0]
+    ((document_id,),) = hq.store.query(
+        "SELECT id FROM documents WHERE interview_id = ? AND revision = 1", [interview_id])
+    content = hq.store.document_content(document_id)
     return verify_pdf(content, [root]).signatures[0].signer
 
 

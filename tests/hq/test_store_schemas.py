@@ -2,6 +2,7 @@
 one and forgotten in the other fails here (hq/migrations.py and hq/pg_migrations.py)."""
 
 from screening_app.hq.databases import create_hq_store
+from screening_app.hq.sealing import RecordSealer, new_data_key
 
 # Columns one database needs and the other has by itself (SQLite's rowid).
 OWN_COLUMNS = {("reviews", "arrival")}
@@ -30,6 +31,7 @@ def test_sqlite_and_postgresql_hold_the_same_tables_and_columns(tmp_path, postgr
 
 def test_immutable_records_refuse_changes_on_postgresql_too(tmp_path, postgres):
     store = create_hq_store(tmp_path, postgres.new_database())
+    store.sealer = RecordSealer(new_data_key())
     try:
         with store.transaction():
             store.insert_incident(at="1952-04-17T09:00:00Z", station_id=None, bundle_id=None,
@@ -42,6 +44,6 @@ def test_immutable_records_refuse_changes_on_postgresql_too(tmp_path, postgres):
                 assert "incidents are append-only" in str(refused)
             else:
                 raise AssertionError(f"{change} was allowed")
-        assert store.query("SELECT reason FROM incidents") == [("damaged",)]
+        assert [incident.reason for incident in store.incidents()] == ["damaged"]
     finally:
         store.close()
