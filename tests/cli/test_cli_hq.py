@@ -8,6 +8,7 @@ import pytest
 
 from screening_app.hq import web
 from screening_app.hq.databases import open_hq_store
+from screening_app.hq.headquarters import Headquarters
 from screening_app.pki import certificates
 from tests.conftest import PASSWORD, cli, write_csv
 from tests.hq.conftest import (  # noqa: F401 -- fixtures used by the tests below
@@ -81,7 +82,7 @@ def test_a_courier_bundle_goes_in_and_the_reply_comes_out(hq_dir, linked, tmp_pa
     (station,) = json.loads(out)
     assert (station["station_id"], station["interviews"], station["documents"]) == (
         "TEST-01", 4, 5)
-    code, out, _ = cli(capsys, monkeypatch, "hq", "status", "--dir", hq_dir)
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "status")
     assert code == 0
     assert "1 stations, 0 open conflicts, 0 recent refused bundles" in out
     assert "TEST-01" in out and "Koje-do" in out
@@ -97,14 +98,15 @@ def test_a_refused_bundle_is_exit_2_and_shows_in_the_status(hq_dir, linked, tmp_
     assert "REFUSED" in out and "garbage.scb is not a screening-app bundle" in out
     assert "station TEST-01" in out  # the good one of the two went in
     assert "1 of 2 bundles refused" in out
-    code, out, _ = cli(capsys, monkeypatch, "hq", "status", "--dir", hq_dir)
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "status")
     assert "1 recent refused bundles" in out and "garbage.scb" in out
 
 
 def test_a_conflict_is_listed_and_decided_with_the_operators_password(
         hq_dir, linked, tmp_path, capsys, monkeypatch):
     assert hq(capsys, monkeypatch, hq_dir, "ingest", export(linked, tmp_path / "s"))[0] == 0
-    store = open_hq_store(hq_dir)
+    opened = Headquarters.open(hq_dir, HQ_PASSPHRASE)  # sealed records need the passphrase
+    store = opened.store
     try:
         held = Held(store)
         held.station("PUSAN-1")
@@ -113,24 +115,25 @@ def test_a_conflict_is_listed_and_decided_with_the_operators_password(
         held.detect("NK-100001")
         conflict_id = store.conflicts("open")[0].id
     finally:
-        store.close()
-    code, out, _ = cli(capsys, monkeypatch, "hq", "conflicts", "--dir", hq_dir)
+        opened.close()
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "conflicts")
     assert code == 0 and "NK-100001" in out and "PUSAN-1: repatriate" in out
     assert "TEST-01: enlist (approved" in out
 
     resolve = ("conflicts", "resolve", conflict_id, "--keep", pusan[:14], "--note",
                "Reconfirmed at Pusan before an observer.", "--operator", OPERATOR)
-    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve, stdin="not my password\n")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve,
+                        stdin=f"{HQ_PASSPHRASE}\nnot my password\n")
     assert code == 2 and "Wrong operator name or password." in err
-    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve, stdin=PASSWORD + "\n")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve,
+                        stdin=f"{HQ_PASSPHRASE}\n{PASSWORD}\n")
     assert code == 0, err
     assert f"PUSAN-1's record {pusan} (repatriate) is kept" in out
-    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve, stdin=PASSWORD + "\n")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, *resolve,
+                        stdin=f"{HQ_PASSPHRASE}\n{PASSWORD}\n")
     assert code == 2 and "already resolved" in err
-    assert "No open conflicts." in cli(capsys, monkeypatch, "hq", "conflicts", "--dir",
-                                       hq_dir)[1]
-    code, out, _ = cli(capsys, monkeypatch, "hq", "conflicts", "--all", "--json", "--dir",
-                       hq_dir)
+    assert "No open conflicts." in hq(capsys, monkeypatch, hq_dir, "conflicts")[1]
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "conflicts", "--all", "--json")
     (decided,) = json.loads(out)
     assert decided["resolution"]["operator"] == OPERATOR
     assert decided["resolution"]["keep_interview_id"] == pusan
@@ -187,7 +190,8 @@ def test_the_folder_comes_from_the_environment_and_mistakes_are_one_sentence(
     code, _, err = cli(capsys, monkeypatch, "hq", "status")
     assert code == 2 and "--dir or $SCREENING_APP_HQ_DIR" in err
     monkeypatch.setenv("SCREENING_APP_HQ_DIR", str(hq_dir))
-    code, out, _ = cli(capsys, monkeypatch, "hq", "status")
+    code, out, _ = cli(capsys, monkeypatch, "hq", "status", "--password-stdin",
+                       stdin=HQ_PASSPHRASE + "\n")
     assert code == 0 and "Headquarters: 0 stations" in out
     code, _, err = cli(capsys, monkeypatch, "hq", "lists", "export", "--to", tmp_path / "l",
                        "--password-stdin", stdin="the wrong passphrase\n")
