@@ -303,15 +303,31 @@ class SyncService:
     # -- over HTTP ----------------------------------------------------------------------
     def push(self, actor: Actor, url: str, *, timeout: float = 300.0
              ) -> tuple[ExportResult, ApplyResult]:
-        """Export, send to headquarters, and apply the answer it sends back."""
-        from screening_app.sync.push_client import push_bundle
+        """Export, send to headquarters, and apply the answer it sends back. When
+        headquarters answers that it lacks events this station sent before (it was restored
+        from an older copy), its answer is applied and everything from there is sent again,
+        once."""
+        from screening_app.sync.push_client import ResendRequested, push_bundle
 
         exported = self.export(actor, self._station.data_dir / "outbox")
-        reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+        try:
+            reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+        except ResendRequested as request:
+            asked = self.apply(actor, self._keep_reply(request.reply, request.file_name))
+            if asked.resend_from is None:  # a refusal whose signed answer asks nothing
+                raise
+            exported = self.export(actor, self._station.data_dir / "outbox")
+            reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+            applied = self.apply(actor, self._keep_reply(reply, file_name))
+            applied.resent_from = asked.resend_from
+            return exported, applied
+        return exported, self.apply(actor, self._keep_reply(reply, file_name))
+
+    def _keep_reply(self, reply: bytes, file_name: str) -> Path:
+        """Headquarters' answer, written into the station's inbox to be applied."""
         inbox = self._station.data_dir / "inbox"
         inbox.mkdir(parents=True, exist_ok=True)
-        reply_path = write_atomically(inbox / Path(file_name).name, reply)
-        return exported, self.apply(actor, reply_path)
+        return write_atomically(inbox / Path(file_name).name, reply)
 
     # -- what is left to send ------------------------------------------------------------------
     def status(self, actor: Actor) -> SyncStatus:
