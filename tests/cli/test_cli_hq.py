@@ -231,3 +231,39 @@ def test_serve_opens_headquarters_with_its_passphrase(hq_dir, capsys, monkeypatc
     assert "http://127.0.0.1:9911/api/v1/bundles" in out
     code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--tls-cert", "c.pem")
     assert code == 2 and "--tls-key" in err
+
+
+def test_a_restored_headquarters_replies_to_a_gap_with_a_resend_request(
+        hq_dir, linked, tmp_path, capsys, monkeypatch):
+    from tests.hq.test_restore import add_records, back_up
+
+    def by_stick(name: str) -> tuple[int, str]:
+        bundle = export(linked, tmp_path / name)
+        code, out, err = hq(capsys, monkeypatch, hq_dir, "ingest", bundle, "--reply-to",
+                            tmp_path / f"replies-{name}")
+        replies = list((tmp_path / f"replies-{name}").glob("*.scb"))
+        if replies:
+            linked.services.sync.apply(linked.supervisor, replies[0])
+        return code, out
+
+    assert by_stick("one")[0] == 0
+    held = SqliteHqStore(database_path(hq_dir))
+    held_seq = held.station("TEST-01").events_seq
+    held.close()
+    backup = back_up(hq_dir, tmp_path / "hq-backup.sqlite3")
+    add_records(linked, tmp_path, "nadia", "CN-700101")
+    assert by_stick("two")[0] == 0
+    database = database_path(hq_dir)
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    database.write_bytes(backup.read_bytes())  # headquarters is stopped between commands
+
+    code, out = by_stick("three")
+    assert code == 2 and "REFUSED" in out and "are missing" in out
+    assert (f"Reply for station TEST-01, asking it to send again everything after event"
+            f" {held_seq}:") in out
+    assert linked.services.sync.status(linked.supervisor).events_acknowledged == held_seq
+    code, out = by_stick("four")
+    assert code == 0, out
+    assert "1 interviews" in out and "2 documents" in out
+    assert sum(linked.services.sync.status(linked.supervisor).pending.values()) == 0
