@@ -25,7 +25,7 @@ from screening_app.sync.bundle import BundleError
 from tests.conftest import PASSWORD, SMALL_ROSTER, unlock_personal_keys, write_csv
 from tests.hq.conftest import export
 from tests.hq.test_intake import second_station  # noqa: F401 -- a fixture
-from tests.hq.test_web import live_server  # noqa: F401 -- a fixture
+from tests.hq.test_web import client, live_server, post_bundle  # noqa: F401 -- fixtures
 
 # Each kind of record by its key: at the station, and what headquarters holds of it.
 KEYS = {"users": ("SELECT id FROM users", "SELECT id FROM users"),
@@ -354,3 +354,19 @@ def test_a_push_to_a_restored_headquarters_sends_again_what_it_lost(
     assert [incident.kind for incident in hq.store.incidents()] == ["gap"]
     assert_every_record_held_once(hq, linked)
     assert_whole_chain(hq, linked)
+
+
+def test_the_http_answer_to_a_gap_is_a_409_with_the_request_or_the_plain_refusal(
+        hq, linked, restored, client, tmp_path, monkeypatch):  # noqa: F811
+    response = post_bundle(client, export(linked, tmp_path / "3"))
+    assert response.status_code == 409
+    assert response.headers["X-Resend-Events-After"] == str(restored)
+    assert "are missing" in response.headers["X-Refusal"]
+    answer = tmp_path / "answer.scb"
+    answer.write_bytes(response.content)
+    assert bundles.read_header(answer).header.kind == bundles.DOWN
+
+    monkeypatch.setattr(sync_service, "SYNC_VERSION", 1)  # a station of an older version
+    response = post_bundle(client, export(linked, tmp_path / "3-old"))
+    assert response.status_code == 409 and "X-Resend-Events-After" not in response.headers
+    assert "are missing" in response.json()["error"]
