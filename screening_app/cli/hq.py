@@ -128,7 +128,7 @@ def cmd_ingest(args) -> int:
                 print(f"REFUSED {bundle}: {refusal}")
                 answer = args.reply_to and answer_gap(hq, bundle, refusal, Path(args.reply_to))
                 if answer:
-                    print(f"  Reply for station {refusal.station_id}, asking it to send again"
+                    print(f"  Reply for station {answer.station_id}, asking it to send again"
                           f" everything after event {answer.after_seq}: {answer.path} (apply"
                           " it there with 'screening-app sync apply', then export again).")
                 continue

@@ -24,6 +24,7 @@ from screening_app.sync.resend import applies_resend_requests
 
 @dataclass(frozen=True)
 class ResendAnswer:
+    station_id: str
     path: Path  # the down bundle asking for everything after event ``after_seq``
     after_seq: int
 
@@ -61,4 +62,4 @@ def answer_gap(hq: Headquarters, bundle_path: Path | str, refusal: Exception,
         return None
     path = build_down_bundle(hq, station.station_id, folder, resend=True,
                              age_recipient=recipient)
-    return ResendAnswer(path, station.events_seq)
+    return ResendAnswer(station.station_id, path, station.events_seq)

@@ -220,6 +220,29 @@ def test_publications_headquarters_lost_do_not_hide_new_ones(hq, hq_folder, link
     assert_whole_chain(hq, linked)
 
 
+def test_a_copy_from_before_the_station_was_registered(hq, hq_folder, records_station,
+                                                       tmp_path):
+    """The copy predates the station: registered again, it is asked for everything, and
+    the answer is encrypted to the key its refused bundle named."""
+    from tests.hq.conftest import register, trust
+
+    backup = back_up(hq_folder, tmp_path / "hq-backup.sqlite3")
+    register(hq, records_station)
+    trust(records_station, hq_folder)
+    sync_by_stick(hq, records_station, tmp_path / "1")
+    put_back(hq, hq_folder, backup)
+    register(hq, records_station)
+    one = export(records_station, tmp_path / "2")
+    with pytest.raises(EventsMissing, match="headquarters holds its events up to 0") as gap:
+        ingest(hq, one)
+    answer = answer_gap(hq, one, gap.value, tmp_path / "answer")
+    asked = records_station.services.sync.apply(records_station.supervisor, answer.path)
+    assert asked.resend_from == 1
+    sync_by_stick(hq, records_station, tmp_path / "3")
+    assert_every_record_held_once(hq, records_station)
+    assert_whole_chain(hq, records_station)
+
+
 def test_an_older_station_is_refused_as_before(hq, linked, restored, tmp_path, monkeypatch):
     """A station that does not say it applies resend requests gets the plain refusal."""
     monkeypatch.setattr(sync_service, "SYNC_VERSION", 1)
