@@ -130,6 +130,7 @@ def web_path() -> str:
 def cmd_ingest(args) -> int:
     from screening_app.hq.down import build_down_bundle
     from screening_app.hq.intake import ingest
+    from screening_app.hq.resend import answer_gap
     from screening_app.sync.bundle import BundleError
 
     refused = 0
@@ -140,6 +141,11 @@ def cmd_ingest(args) -> int:
             except BundleError as refusal:
                 refused += 1
                 print(f"REFUSED {bundle}: {refusal}")
+                answer = args.reply_to and answer_gap(hq, bundle, refusal, Path(args.reply_to))
+                if answer:
+                    print(f"  Reply for station {answer.station_id}, asking it to send again"
+                          f" everything after event {answer.after_seq}: {answer.path} (apply"
+                          " it there with 'screening-app sync apply', then export again).")
                 continue
             print(receipt.summary())
             if args.reply_to:

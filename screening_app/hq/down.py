@@ -20,11 +20,16 @@ from screening_app.importers.roster_file import read_roster
 from screening_app.pki import certificates
 from screening_app.protocol.loader import load_protocol
 from screening_app.sync import bundle as bundles
+from screening_app.sync.resend import RESEND_FIELD, resend_request
 
 
 # -- the down bundle ------------------------------------------------------------------------
-def build_down_bundle(hq: Headquarters, station_id: str, folder: Path | str) -> Path:
-    """The down bundle for a station, written into ``folder``; returns its path."""
+def build_down_bundle(hq: Headquarters, station_id: str, folder: Path | str, *,
+                      resend: bool = False, age_recipient: str | None = None) -> Path:
+    """The down bundle for a station, written into ``folder``; returns its path. With
+    ``resend``, it also asks the station to send again everything after the last of its
+    events held here (sync/resend.py); ``age_recipient`` is the station's key, from a bundle
+    it just sent, for a station that no bundle held here names yet."""
     store = hq.store
     identity = hq.signing_identity
     # One read snapshot: the station's chain head, the acknowledgements and the outbox are
@@ -34,13 +39,16 @@ def build_down_bundle(hq: Headquarters, station_id: str, folder: Path | str) -> 
         if station.revoked_at:
             raise UserError(f"Station {station_id} was revoked on {station.revoked_at[:10]};"
                             " headquarters sends it nothing.")
-        if not station.age_recipient:
+        age_recipient = station.age_recipient or age_recipient
+        if not age_recipient:
             raise UserError(f"Station {station_id} has not sent a bundle yet; its first"
                             " bundle tells headquarters how to encrypt to it.")
         outbox_through = store.outbox_through()
         manifest = {"station_id": station_id, "outbox_through": outbox_through,
                     "created_at": utc_now(),
                     "events": {"seq": station.events_seq, "hash": station.events_hash}}
+        if resend:
+            manifest[RESEND_FIELD] = resend_request(station.events_seq, station.events_hash)
         after = station.applied_down_through
 
         def produce(writer: bundles.BundleWriter) -> None:
@@ -58,7 +66,7 @@ def build_down_bundle(hq: Headquarters, station_id: str, folder: Path | str) -> 
 
         path, _, _ = bundles.write_bundle(
             Path(folder), kind=bundles.DOWN, sender=SENDER, recipient=station_id,
-            age_recipient=station.age_recipient, signer_key=identity.key,
+            age_recipient=age_recipient, signer_key=identity.key,
             signer_chain=(identity.certificate, *identity.chain), produce=produce,
             file_stem=f"headquarters-to-{station_id}-{utc_now()[:19].replace(':', '')}")
     return path

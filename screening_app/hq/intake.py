@@ -21,6 +21,7 @@ from screening_app.hq.headquarters import SENDER, Headquarters
 from screening_app.hq.intake_records import (
     BundleIntake,
     ChainBroken,
+    EventsMissing,
     RecordDiffers,
 )
 from screening_app.hq.store import BundleRow, HqStore
@@ -28,7 +29,7 @@ from screening_app.pki import certificates
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError
 
-__all__ = ["ChainBroken", "IntakeReceipt", "RecordDiffers", "RevokedStation",
+__all__ = ["ChainBroken", "EventsMissing", "IntakeReceipt", "RecordDiffers", "RevokedStation",
            "UnknownStation", "ingest"]
 
 VIA = ("file", "http")

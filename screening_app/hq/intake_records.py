@@ -50,6 +50,16 @@ class ChainBroken(BundleError):
         self.incident_kind = kind  # "fork" or "gap"
 
 
+class EventsMissing(ChainBroken):
+    """The station's events start after the last one headquarters holds of it (a gap):
+    headquarters lost events the station was told it held, as when headquarters is put back
+    from an older copy. Its answer may ask the station for them again (hq/resend.py)."""
+
+    def __init__(self, message: str, station_id: str):
+        super().__init__(message, "gap")
+        self.station_id = station_id
+
+
 class RecordDiffers(BundleError):
     """A record headquarters holds comes again with other content (HTTP 409)."""
 
@@ -155,9 +165,10 @@ class BundleIntake:
                               " impossible.")
         held_seq = self._station.events_seq
         if after_seq > held_seq:
-            raise ChainBroken(f"{self._name}: events {held_seq + 1}..{after_seq} of station"
-                              f" {self._id} are missing: headquarters holds its events up to"
-                              f" {held_seq} and this bundle starts after {after_seq}.", "gap")
+            raise EventsMissing(f"{self._name}: events {held_seq + 1}..{after_seq} of station"
+                                f" {self._id} are missing: headquarters holds its events up"
+                                f" to {held_seq} and this bundle starts after {after_seq}.",
+                                self._id)
         held_hash = GENESIS_HASH if after_seq == 0 else self._store.event_hash(self._id,
                                                                                 after_seq)
         if held_hash != after_hash:

@@ -4,7 +4,9 @@
   the HQ folder (never held whole in memory), ingested whole or not at all, and answered
   with the down bundle for that station. A refusal answers 4xx with ``{"error": "<one
   sentence>"}``: 400 damaged or forged, 403 unknown or revoked station, 409 a fork or gap
-  in the station's history or a record that differs from the one held, 413 too big.
+  in the station's history or a record that differs from the one held, 413 too big. A gap
+  from a station that applies resend requests is answered 409 with a down bundle asking it
+  to send again what headquarters lacks (hq/resend.py).
 - ``GET /``: one server-rendered page for HQ operators (HTTP Basic, checked against the
   operators table): stations, refused bundles, the conflict queue with the records side by
   side, and links to the merged lists (``GET /lists/<section>.csv``,
@@ -56,6 +58,7 @@ from screening_app.hq.down import build_down_bundle
 from screening_app.hq.headquarters import Headquarters, verify_operator
 from screening_app.hq.intake import (
     ChainBroken,
+    EventsMissing,
     IntakeReceipt,
     RecordDiffers,
     RevokedStation,
@@ -63,8 +66,9 @@ from screening_app.hq.intake import (
     ingest,
 )
 from screening_app.hq.registry import list_stations
+from screening_app.hq.resend import GapAnswered, answer_gap
 from screening_app.sync.bundle import BundleError
-from screening_app.sync.push_client import FILE_NAME_HEADER
+from screening_app.sync.push_client import FILE_NAME_HEADER, REFUSAL_HEADER, RESEND_HEADER
 
 MAX_BUNDLE_BYTES = 2 << 30  # 2 GiB: far more than a camp's forms; more means a mistake
 INCOMING = "incoming"  # the folder inside the HQ folder where uploads wait for intake
@@ -118,7 +122,13 @@ class _Service:
 
     def ingest_and_reply(self, upload: Path, folder: Path) -> tuple[IntakeReceipt, Path]:
         def work(hq: Headquarters) -> tuple[IntakeReceipt, Path]:
-            receipt = ingest(hq, upload, via="http")
+            try:
+                receipt = ingest(hq, upload, via="http")
+            except EventsMissing as gap:
+                answer = answer_gap(hq, upload, gap, folder)
+                if answer is None:
+                    raise
+                raise GapAnswered(gap, answer) from None
             return receipt, build_down_bundle(hq, receipt.station_id, folder)
 
         with self._intake_lock:
@@ -175,6 +185,14 @@ async def receive_bundle(request: Request) -> Response:
             return _refusal(400, "The request carries no bundle.")
         reply = folder / "reply"
         receipt, down = await run_in_threadpool(service.ingest_and_reply, upload, reply)
+    except GapAnswered as gap:
+        keep = True
+        return FileResponse(
+            gap.answer.path, status_code=409, media_type="application/octet-stream",
+            filename=gap.answer.path.name,
+            headers={RESEND_HEADER: str(gap.answer.after_seq),
+                     REFUSAL_HEADER: _header_text(str(gap.refusal))},
+            background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
     except ClientDisconnect:
         log.info("a station disconnected while sending a bundle")
         return _refusal(400, "The bundle did not arrive whole.")
@@ -195,6 +213,11 @@ async def receive_bundle(request: Request) -> Response:
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _header_text(sentence: str) -> str:
+    """A sentence as an HTTP header value can carry it: one line of ASCII."""
+    return " ".join(sentence.encode("ascii", "backslashreplace").decode("ascii").split())
 
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.scb$")

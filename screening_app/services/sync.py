@@ -40,6 +40,7 @@ from screening_app.sync import bundle as bundles
 from screening_app.sync.incoming import HEADQUARTERS, ApplyResult, DownBundleApplier
 from screening_app.sync.members import FILES, UP_MEMBERS, record_counts
 from screening_app.sync.outgoing import OutgoingRecords
+from screening_app.sync.resend import SYNC_VERSION, SYNC_VERSION_FIELD
 
 AGE_KEY_PURPOSE = "sync-age-identity"
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
@@ -194,7 +195,8 @@ class SyncService:
                 signer_key=identity.key, signer_chain=(identity.certificate, *identity.chain),
                 produce=produce,
                 extra={"station_age_recipient": station_recipient,
-                       "camp": self._station.camp, "demo": self._station.demo},
+                       "camp": self._station.camp, "demo": self._station.demo,
+                       SYNC_VERSION_FIELD: SYNC_VERSION},
                 file_stem=f"station-{self._station.station_id}-{utc_now()[:19].replace(':', '')}")
         with write_transaction(db):
             records.record_export(header.bundle_id, path.name, header.created_at,
@@ -268,7 +270,11 @@ class SyncService:
                 raise bundles.BundleError(_("{name} is damaged: it has no manifest.").format(
                     name=name))
             state = SyncState(self._db)
-            if manifest["outbox_through"] > int(state.get("applied_down_through", 0)):
+            # A headquarters restored from an older copy numbers what it publishes next from
+            # where that copy stopped; after its resend request this station has applied
+            # exactly what it holds, and must not skip what comes under reused numbers.
+            if manifest["resend"] or (manifest["outbox_through"]
+                                      > int(state.get("applied_down_through", 0))):
                 state.set("applied_down_through", manifest["outbox_through"])
             state.set("last_acknowledged_at", utc_now())
             self._station.events.append(
@@ -279,7 +285,8 @@ class SyncService:
                  "not_matching": result.not_matching[:50],
                  "roster": {"added": result.roster_added, "updated": result.roster_updated},
                  "protocols": result.protocols_added, "revoked_users": result.revoked_users,
-                 "revoked_certificates": result.revoked_certificates},
+                 "revoked_certificates": result.revoked_certificates,
+                 **({"resend_from": result.resend_from} if result.resend_from else {})},
                 actor_id=actor.user_id)
         for user_id in applier.disabled_user_ids:
             # A revoked account's password no longer opens the database either.
@@ -296,15 +303,31 @@ class SyncService:
     # -- over HTTP ----------------------------------------------------------------------
     def push(self, actor: Actor, url: str, *, timeout: float = 300.0
              ) -> tuple[ExportResult, ApplyResult]:
-        """Export, send to headquarters, and apply the answer it sends back."""
-        from screening_app.sync.push_client import push_bundle
+        """Export, send to headquarters, and apply the answer it sends back. When
+        headquarters answers that it lacks events this station sent before (it was restored
+        from an older copy), its answer is applied and everything from there is sent again,
+        once."""
+        from screening_app.sync.push_client import ResendRequested, push_bundle
 
         exported = self.export(actor, self._station.data_dir / "outbox")
-        reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+        try:
+            reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+        except ResendRequested as request:
+            asked = self.apply(actor, self._keep_reply(request.reply, request.file_name))
+            if asked.resend_from is None:  # a refusal whose signed answer asks nothing
+                raise
+            exported = self.export(actor, self._station.data_dir / "outbox")
+            reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+            applied = self.apply(actor, self._keep_reply(reply, file_name))
+            applied.resent_from = asked.resend_from
+            return exported, applied
+        return exported, self.apply(actor, self._keep_reply(reply, file_name))
+
+    def _keep_reply(self, reply: bytes, file_name: str) -> Path:
+        """Headquarters' answer, written into the station's inbox to be applied."""
         inbox = self._station.data_dir / "inbox"
         inbox.mkdir(parents=True, exist_ok=True)
-        reply_path = write_atomically(inbox / Path(file_name).name, reply)
-        return exported, self.apply(actor, reply_path)
+        return write_atomically(inbox / Path(file_name).name, reply)
 
     # -- what is left to send ------------------------------------------------------------------
     def status(self, actor: Actor) -> SyncStatus:

@@ -97,6 +97,12 @@ class SyncRecords:
             " ON CONFLICT(kind, record_id) DO UPDATE SET digest = excluded.digest,"
             " acked_at = excluded.acked_at", [kind, record_id, digest, at])
 
+    def forget_acknowledgements(self) -> None:
+        """Forget every acknowledgement: headquarters asked for everything again (it was
+        restored from an older copy), and its same answer acknowledges again what it still
+        holds."""
+        self._db.execute("DELETE FROM sync_acks")
+
     # -- exports and applied bundles ----------------------------------------------------------
     def record_export(self, bundle_id: str, file_name: str, created_at: str, created_by: str,
                       through_seq: int, counts_json: str) -> None:

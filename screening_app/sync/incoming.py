@@ -19,6 +19,7 @@ from screening_app.store.sync_records import SyncRecords, SyncState
 from screening_app.store.users import UserRepository
 from screening_app.sync import bundle as bundles
 from screening_app.sync.outgoing import OutgoingRecords
+from screening_app.sync.resend import read_resend_request
 
 HEADQUARTERS = "headquarters"
 
@@ -35,6 +36,11 @@ class ApplyResult:
     protocols_added: list[str] = field(default_factory=list)
     revoked_users: list[str] = field(default_factory=list)
     revoked_certificates: int = 0
+    # Headquarters asked for everything from this event on again (it was restored from an
+    # older copy); the next bundle carries it.
+    resend_from: int | None = None
+    # A push answered by such a request sent everything from this event on again at once.
+    resent_from: int | None = None
 
     def summary(self) -> str:
         if self.already_applied:
@@ -49,6 +55,14 @@ class ApplyResult:
         if self.roster_added or self.roster_updated:
             parts.append(_("roster: {added} added, {updated} updated").format(
                 added=self.roster_added, updated=self.roster_updated))
+        if self.resend_from is not None:
+            parts.append(_("headquarters lacks this station's events from {seq} on and the"
+                           " records sent with them (it was restored from an older copy):"
+                           " the next bundle sends them again").format(seq=self.resend_from))
+        if self.resent_from is not None:
+            parts.append(_("headquarters had lost this station's events from {seq} on and"
+                           " the records sent with them (it was restored from an older"
+                           " copy): they were sent again").format(seq=self.resent_from))
         if self.protocols_added:
             parts.append(ngettext("new protocol {protocols}", "new protocols {protocols}",
                                   len(self.protocols_added)).format(
@@ -93,6 +107,7 @@ class DownBundleApplier:
             outbox_through = int(manifest["outbox_through"])
             held_seq = int(manifest["events"]["seq"])
             held_hash = str(manifest["events"]["hash"])
+            resend = read_resend_request(manifest, held_seq, held_hash)
             if not (0 <= outbox_through < 2**63 and 0 <= held_seq < 2**63):
                 raise ValueError("a sequence number SQLite cannot hold")
         except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
@@ -109,18 +124,25 @@ class DownBundleApplier:
                   " has only {here}: it was restored from an older copy or replaced. Nothing was"
                   " applied; report this to headquarters.").format(
                       name=self._name, held=held_seq, here=head_seq))
-        if held_seq:
-            if self._station.events.hash_at(held_seq) != held_hash:
-                raise bundles.BundleError(
-                    _("{name}: headquarters holds a different history of this station (event"
-                      " {event} differs): this database was altered or replaced. Nothing was"
-                      " applied; report this to headquarters.").format(name=self._name,
-                                                                         event=held_seq))
-            if held_seq > int(self._state.get("events_acked_seq", 0)):
-                self._state.set("events_acked_seq", held_seq)
-                self._state.set("events_acked_hash", held_hash)
+        if held_seq and self._station.events.hash_at(held_seq) != held_hash:
+            raise bundles.BundleError(
+                _("{name}: headquarters holds a different history of this station (event"
+                  " {event} differs): this database was altered or replaced. Nothing was"
+                  " applied; report this to headquarters.").format(name=self._name,
+                                                                     event=held_seq))
+        if resend:
+            # Headquarters no longer holds what it acknowledged after event held_seq: the
+            # chain goes again from there, and of the records only what this same bundle
+            # acknowledges again (everything headquarters still holds) counts as held.
+            self._state.set("events_acked_seq", held_seq)
+            self._state.set("events_acked_hash", held_hash)
+            self._records.forget_acknowledgements()
+            self.result.resend_from = held_seq + 1
+        elif held_seq > int(self._state.get("events_acked_seq", 0)):
+            self._state.set("events_acked_seq", held_seq)
+            self._state.set("events_acked_hash", held_hash)
         self.result.events_acknowledged = held_seq
-        return {"outbox_through": outbox_through}
+        return {"outbox_through": outbox_through, "resend": resend}
 
     def acks(self, member: bundles.Member) -> None:
         now = utc_now()

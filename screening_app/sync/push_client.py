@@ -18,6 +18,11 @@ from screening_app.domain.messages import gettext as _
 
 BUNDLES_PATH = "/api/v1/bundles"
 FILE_NAME_HEADER = "X-Bundle-File-Name"  # so that a refusal names the file the station has
+# A 409 that carries a down bundle asking the station to send again everything after the
+# event this header names (headquarters was restored from an older copy; sync/resend.py).
+# The refusal's sentence then comes in REFUSAL_HEADER, as ASCII.
+RESEND_HEADER = "X-Resend-Events-After"
+REFUSAL_HEADER = "X-Refusal"
 DEFAULT_TIMEOUT = 300.0
 _ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
 _FILE_NAME = re.compile(r'filename="([^"/\\]+)"')
@@ -25,6 +30,16 @@ _FILE_NAME = re.compile(r'filename="([^"/\\]+)"')
 
 class PushRefused(UserError):
     """Headquarters answered, and refused the bundle."""
+
+
+class ResendRequested(PushRefused):
+    """Headquarters refused the bundle because it lacks events this station sent before,
+    and answered with a down bundle (signed, like every answer) asking for them again."""
+
+    def __init__(self, message: str, reply: bytes, file_name: str):
+        super().__init__(message)
+        self.reply = reply
+        self.file_name = file_name
 
 
 class HeadquartersUnreachable(UserError):
@@ -67,6 +82,12 @@ def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT
         raise HeadquartersUnreachable(
             _("cannot reach headquarters at {address}: {error}.").format(
                 address=endpoint, error=_describe(error))) from None
+    if response.status_code == 409 and RESEND_HEADER in response.headers:
+        raise ResendRequested(
+            _("headquarters refused the bundle: {reason}").format(
+                reason=response.headers.get(REFUSAL_HEADER, "").strip() or
+                f"HTTP {response.status_code} {response.reason_phrase}."),
+            response.content, _file_name(response, bundle_path))
     if response.status_code != 200:
         raise PushRefused(_("headquarters refused the bundle: {reason}").format(
             reason=_reason(response)))

@@ -9,6 +9,7 @@ import pytest
 from screening_app.hq import web
 from screening_app.hq.databases import open_hq_store
 from screening_app.hq.headquarters import Headquarters
+from screening_app.hq.store import HQ_DATABASE
 from screening_app.pki import certificates
 from tests.conftest import PASSWORD, cli, write_csv
 from tests.hq.conftest import (  # noqa: F401 -- fixtures used by the tests below
@@ -273,3 +274,42 @@ def test_several_workers_need_postgresql(
         pytest.skip("PostgreSQL serves with several workers: test_concurrent_intake.py")
     code, out, err = hq(capsys, monkeypatch, hq_dir, "serve", "--workers", "4")
     assert code != 0 and "Several workers need headquarters on PostgreSQL" in err
+
+
+def test_a_restored_headquarters_replies_to_a_gap_with_a_resend_request(
+        hq_dir, hq_database, linked, tmp_path, capsys, monkeypatch):  # noqa: F811
+    from tests.hq.test_restore import add_records, back_up
+
+    if hq_database is not None:
+        pytest.skip("restores hq.sqlite3 from a copy of the file")
+
+    def by_stick(name: str) -> tuple[int, str]:
+        bundle = export(linked, tmp_path / name)
+        code, out, err = hq(capsys, monkeypatch, hq_dir, "ingest", bundle, "--reply-to",
+                            tmp_path / f"replies-{name}")
+        replies = list((tmp_path / f"replies-{name}").glob("*.scb"))
+        if replies:
+            linked.services.sync.apply(linked.supervisor, replies[0])
+        return code, out
+
+    assert by_stick("one")[0] == 0
+    held = open_hq_store(hq_dir)
+    held_seq = held.station("TEST-01").events_seq
+    held.close()
+    backup = back_up(hq_dir, tmp_path / "hq-backup.sqlite3")
+    add_records(linked, tmp_path, "nadia", "CN-700101")
+    assert by_stick("two")[0] == 0
+    database = hq_dir / HQ_DATABASE
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    database.write_bytes(backup.read_bytes())  # headquarters is stopped between commands
+
+    code, out = by_stick("three")
+    assert code == 2 and "REFUSED" in out and "are missing" in out
+    assert (f"Reply for station TEST-01, asking it to send again everything after event"
+            f" {held_seq}:") in out
+    assert linked.services.sync.status(linked.supervisor).events_acknowledged == held_seq
+    code, out = by_stick("four")
+    assert code == 0, out
+    assert "1 interviews" in out and "2 documents" in out
+    assert sum(linked.services.sync.status(linked.supervisor).pending.values()) == 0
