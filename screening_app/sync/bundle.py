@@ -41,6 +41,7 @@ from screening_app.domain.errors import UserError
 from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates
 from screening_app.store.durable import fsync_folder
+from screening_app.sync.tar_headers import CheckedTarStream, TarHeaderRefused
 
 try:
     import fcntl
@@ -511,23 +512,37 @@ def open_members(bundle: SealedBundle, identity: pyrage.x25519.Identity) -> Iter
     plain = os.fdopen(read_fd, "rb")
     try:
         try:
-            with tarfile.open(fileobj=plain, mode="r|") as tar:
-                for info in tar:
-                    _check_member(info, bundle.name)
-                    stream = tar.extractfile(info)
-                    yield Member(info.name, info.size, stream)
-        except tarfile.TarError:
+            yield from read_members(plain, bundle.name)
+        except BundleError:
             worker.join()
-            if failure:
+            if failure:  # the archive broke because the decryption did
                 raise _decrypt_failure(bundle.name, failure[0]) from None
-            raise BundleError(_("{name} is damaged: its contents are not a valid"
-                                " archive.").format(name=bundle.name)) from None
+            raise
     finally:
         plain.close()  # an early stop breaks the pipe, which ends the worker
         worker.join()
         handle.close()
     if failure:
         raise _decrypt_failure(bundle.name, failure[0])
+
+
+def read_members(plain: IO[bytes], bundle_name: str) -> Iterator[Member]:
+    """The members of a decrypted tar stream, in order. Every header is checked before
+    tarfile reads it (sync/tar_headers.py): a sparse member, an extended header larger than
+    a writer makes or a member too big is refused before its content is read."""
+    checked = io.BufferedReader(CheckedTarStream(plain, bundle_name, MAX_MEMBER_BYTES),
+                                _CHUNK)
+    try:
+        with tarfile.open(fileobj=checked, mode="r|") as tar:
+            for info in tar:
+                _check_member(info, bundle_name)
+                stream = tar.extractfile(info)
+                yield Member(info.name, info.size, stream)
+    except TarHeaderRefused as refusal:
+        raise BundleError(str(refusal)) from None
+    except tarfile.TarError:
+        raise BundleError(_("{name} is damaged: its contents are not a valid"
+                            " archive.").format(name=bundle_name)) from None
 
 
 def _decrypt_failure(name: str, error: BaseException) -> BundleError:
