@@ -325,6 +325,23 @@ def read_header(path: Path) -> SealedBundle:
     return SealedBundle(path, header, offset, ciphertext_length)
 
 
+# What every bundle begins with: our magic, then age's version line and the one X25519
+# recipient stanza a bundle is encrypted to. A receiver checks these first bytes before it
+# stores more of an upload (headquarters refused 1,003 junk POSTs only after storing each).
+AGE_OPENING = b"age-encryption.org/v1\n-> X25519 "
+OPENING_BYTES = len(MAGIC) + len(AGE_OPENING)
+
+
+def check_opening(first_bytes: bytes, name: str) -> None:
+    """Refuse, in one sentence, what does not begin as a bundle: ``first_bytes`` are the
+    first ``OPENING_BYTES`` of the upload, or all of it when it is shorter."""
+    if first_bytes[:OPENING_BYTES] != (MAGIC + AGE_OPENING)[:max(len(first_bytes), 1)]:
+        raise BundleError(_("{name} is not a screening-app bundle.").format(name=name))
+    if len(first_bytes) < OPENING_BYTES:
+        raise BundleError(_("{name} is truncated: it ends before its header.").format(
+            name=name))
+
+
 def is_whole_text(value: Any, raw: bytes) -> bool:
     """False when JSON ``raw`` decoded to text holding half a character: a \\ud800 escape
     without its pair, which can be neither hashed nor stored. Only text with an escape is

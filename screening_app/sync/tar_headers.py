@@ -77,29 +77,25 @@ class CheckedTarStream(io.RawIOBase):
         except tarfile.HeaderError:
             raise self._damaged() from None
         if info.type == tarfile.XHDTYPE and not self._after_pax:
-            return self._read_pax_records(info.size)
+            return self._read_pax_records(info.name, info.size)
         if info.type not in _REGULAR:
-            raise TarHeaderRefused(_("{bundle} is forged: it holds a member {member!r} of a kind no"
-                                " screening-app writes (sparse, linked or extended"
-                                " otherwise).").format(bundle=self._name, member=info.name))
+            raise self._forged(info.name)  # sparse, a link, a folder, a global header...
         size = info.size if self._size_from_pax is None else self._size_from_pax
         self._check_size(info.name, size)
         self._size_from_pax, self._after_pax = None, False
         self._data_left = _padded(size)
         return b""
 
-    def _read_pax_records(self, size: int) -> bytes:
+    def _read_pax_records(self, name: str, size: int) -> bytes:
         if size > MAX_PAX_HEADER_BYTES:
-            raise TarHeaderRefused(_("{bundle} is forged: it holds an extended tar header of {size}"
-                                " bytes, more than a bundle writer makes.").format(
-                                    bundle=self._name, size=size))
+            raise self._too_big(name, size)
         content = _read_exactly(self._source, _padded(size))
         records = _pax_records(content[:size])
         if records is None:
             raise self._damaged()
         if any(key.startswith(b"GNU.sparse") for key in records):
-            raise TarHeaderRefused(_("{bundle} is forged: it holds a sparse member, which no"
-                                " screening-app writes.").format(bundle=self._name))
+            member = records.get(b"GNU.sparse.name") or records.get(b"path") or name.encode()
+            raise self._forged(member.decode("utf-8", "replace"))
         if b"size" in records:
             try:
                 self._size_from_pax = int(records[b"size"])
@@ -110,9 +106,17 @@ class CheckedTarStream(io.RawIOBase):
 
     def _check_size(self, member: str, size: int) -> None:
         if size < 0 or size > self._max_member_bytes:
-            raise TarHeaderRefused(_("{bundle}: member {member!r} is {size} bytes, more than any"
-                                " record or form can be.").format(
-                                    bundle=self._name, member=member, size=size))
+            raise self._too_big(member, size)
+
+    def _too_big(self, member: str, size: int) -> TarHeaderRefused:
+        return TarHeaderRefused(_("{bundle}: member {member!r} is {size} bytes, more than any"
+                                  " record or form can be.").format(
+                                      bundle=self._name, member=member, size=size))
+
+    def _forged(self, member: str) -> TarHeaderRefused:
+        return TarHeaderRefused(_("{bundle} is forged: it holds a member {member!r} that no"
+                                  " screening-app writes.").format(bundle=self._name,
+                                                                   member=member))
 
     def _damaged(self) -> TarHeaderRefused:
         return TarHeaderRefused(_("{name} is damaged: its contents are not a valid"
