@@ -240,3 +240,23 @@ def migrate(db: Database) -> None:
 
 def pending(db: Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
+
+
+@migrations(name="0002_junk_posts")
+def m0002_junk_posts(db: Database) -> None:
+    run_script(
+        db,
+        """
+        -- Uploads refused before any station's signature vouched for them (not a bundle,
+        -- damaged, forged, too big, stalled), counted per client address: a flood of junk
+        -- is one row that grows, so the incidents of real stations are never buried.
+        CREATE TABLE junk_posts (
+            client_address TEXT PRIMARY KEY,
+            first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL,
+            refusals INTEGER NOT NULL CHECK (refusals > 0),
+            last_reason TEXT NOT NULL
+        );
+        CREATE INDEX junk_posts_last ON junk_posts(last_at);
+        """,
+    )

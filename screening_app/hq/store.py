@@ -169,6 +169,19 @@ class OutboxRow:
     created_at: str
 
 
+# -- added for abuse limits --
+@dataclass(frozen=True)
+class JunkPostsRow:
+    """Uploads from one client address refused before a station's signature vouched for
+    them, counted together (hq/junk.py)."""
+
+    client_address: str
+    first_at: str
+    last_at: str
+    refusals: int
+    last_reason: str
+
+
 # -- the interface --------------------------------------------------------------------------
 class HqStore(Protocol):
     """What headquarters asks of its database. Writers run inside ``transaction()``."""
@@ -256,6 +269,11 @@ class HqStore(Protocol):
     def outbox(self, kinds: tuple[str, ...], *, station_id: str | None = None,
                after_seq: int = 0) -> Iterator[OutboxRow]: ...
     def outbox_through(self) -> int: ...
+
+    # -- added for abuse limits --
+    def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
+                       last_at: str, last_reason: str) -> int: ...
+    def junk_posts(self, limit: int = 50) -> list[JunkPostsRow]: ...
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -669,6 +687,27 @@ class SqliteHqStore:
 
     def outbox_through(self) -> int:
         return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
+
+    # -- added for abuse limits --
+    def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
+                       last_at: str, last_reason: str) -> int:
+        """Count ``refusals`` more junk uploads from ``client_address``; returns its total.
+        One statement (an upsert PostgreSQL writes alike), so two servers cannot both
+        insert the address's first row."""
+        rows = self.db.execute(  # read to the end: the statement then completes
+            "INSERT INTO junk_posts (client_address, first_at, last_at, refusals, last_reason)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_address) DO UPDATE SET"
+            " last_at = excluded.last_at, last_reason = excluded.last_reason,"
+            " refusals = junk_posts.refusals + excluded.refusals RETURNING refusals",
+            [client_address, first_at, last_at, refusals, last_reason]).fetchall()
+        return rows[0][0]
+
+    def junk_posts(self, limit: int = 50) -> list[JunkPostsRow]:
+        """The addresses that sent junk, the latest first."""
+        rows = self.db.execute(
+            "SELECT client_address, first_at, last_at, refusals, last_reason FROM junk_posts"
+            " ORDER BY last_at DESC, client_address LIMIT ?", [limit])
+        return [JunkPostsRow(*row) for row in rows]
 
 
 def _bundle_row(row) -> BundleRow:

@@ -64,6 +64,7 @@ from screening_app.hq.intake import (
     UnknownStation,
     ingest,
 )
+from screening_app.hq.junk import JunkTally, PendingJunk, write_pending
 from screening_app.hq.receiving import UploadRefused, receive_upload
 from screening_app.hq.registry import list_stations
 from screening_app.hq.upload_limits import ReceivingBudget, UploadLimits
@@ -105,6 +106,7 @@ class _Service:
         self.hq = hq
         self.limits = limits
         self.budget = ReceivingBudget(limits.max_receiving_bytes)
+        self.junk = JunkTally(self.write_junk)
         self.incoming = hq.folder / INCOMING
         self._intake_lock = threading.Lock()
         sweep_abandoned_uploads(self.incoming)
@@ -117,9 +119,16 @@ class _Service:
         finally:
             hq.close()
 
-    def ingest_and_reply(self, upload: Path, folder: Path) -> tuple[IntakeReceipt, Path]:
+    def write_junk(self, pending: dict[str, PendingJunk]) -> None:
+        # Under the intake lock: a long intake holds SQLite's write lock longer than the
+        # busy timeout; the counts wait in memory meanwhile.
+        with self._intake_lock:
+            self.on_own_connection(lambda hq: write_pending(hq.store, pending))
+
+    def ingest_and_reply(self, upload: Path, folder: Path, client_address: str
+                         ) -> tuple[IntakeReceipt, Path]:
         def work(hq: Headquarters) -> tuple[IntakeReceipt, Path]:
-            receipt = ingest(hq, upload, via="http")
+            receipt = ingest(hq, upload, via="http", client_address=client_address)
             return receipt, build_down_bundle(hq, receipt.station_id, folder)
 
         with self._intake_lock:
@@ -166,9 +175,12 @@ async def receive_bundle(request: Request) -> Response:
         upload = folder / _upload_name(request)
         await receive_upload(request, upload, service.limits, reservation)
         reply = folder / "reply"
-        receipt, down = await run_in_threadpool(service.ingest_and_reply, upload, reply)
+        receipt, down = await run_in_threadpool(service.ingest_and_reply, upload, reply,
+                                                _client_address(request))
     except UploadRefused as refusal:
         log.info("refused an upload from %s: %s", _client_address(request), refusal.sentence)
+        if refusal.junk:
+            service.junk.add(_client_address(request), refusal.sentence)
         # The body may be unfinished: close the connection rather than read the rest.
         return _refusal(refusal.status, refusal.sentence,
                         {**refusal.headers, "Connection": "close"})
