@@ -3,7 +3,8 @@
 An upload is refused as soon as it shows it will not be a bundle or cannot be held: a
 declared length over the limit (413), more than all uploads together may hold at once
 (503: the station tries again later), first bytes that are not a bundle's (400, before more
-than those bytes are stored), or a body that stops arriving (408). Whatever part was
+than those bytes are stored), or a body that stops arriving or comes a byte now and then
+(408). Whatever part was
 written is the caller's to remove; the caller also gives the reservation back once the
 file is gone.
 """
@@ -51,17 +52,18 @@ async def receive_upload(request: Request, upload: Path, limits: UploadLimits,
             raise UploadRefused(400, "The Content-Length is not a number.")
         if int(declared) > limit:
             raise too_big
-        # Held whole from the start: a bundle announced is a bundle that will be written.
-        if not reservation.grow_to(int(declared)):
+        # Refused at once when it cannot fit now. Not held in advance: a sender that
+        # announces 2 GiB and sends a byte a minute would hold the budget for nothing.
+        if int(declared) > reservation.budget.free:
             raise busy()
     size = 0
     opening = b""  # the first bytes, held until they show the upload is a bundle
     with upload.open("wb") as out:
-        async for chunk in _chunks_in_time(request, limits.body_stall_seconds):
+        async for chunk in _chunks_in_time(request, limits):
             size += len(chunk)
             if size > limit:
                 raise too_big
-            if not reservation.grow_to(size):  # no length declared: held as it comes
+            if not reservation.grow_to(size):  # the bytes on disk are what is held
                 raise busy()
             if len(opening) < bundles.OPENING_BYTES:
                 opening += chunk
@@ -84,8 +86,13 @@ def _check_opening(opening: bytes, name: str) -> None:
         raise UploadRefused(400, str(refusal)) from None
 
 
-async def _chunks_in_time(request: Request, stall_seconds: float):
-    """The body's chunks; refused when none comes for ``stall_seconds``."""
+async def _chunks_in_time(request: Request, limits: UploadLimits):
+    """The body's chunks; refused when none comes for ``body_stall_seconds``, or when,
+    after that long, they have come slower than ``min_body_bytes_per_second`` on average
+    (a byte now and then would otherwise hold the connection for ever)."""
+    stall_seconds = limits.body_stall_seconds
+    clock = asyncio.get_running_loop().time
+    started, received = clock(), 0
     stream = request.stream().__aiter__()
     while True:
         try:
@@ -98,5 +105,12 @@ async def _chunks_in_time(request: Request, stall_seconds: float):
                      " seconds; send it again.") from None
         except ClientDisconnect:
             raise UploadRefused(400, "The bundle did not arrive whole.") from None
+        received += len(chunk)
+        elapsed = clock() - started
+        if elapsed > stall_seconds and received < elapsed * limits.min_body_bytes_per_second:
+            raise UploadRefused(
+                408, f"The bundle is arriving too slowly: {received} bytes in {elapsed:.0f}"
+                     f" seconds, less than {limits.min_body_bytes_per_second} bytes a second;"
+                     " send it again over a better link.")
         if chunk:
             yield chunk

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 MAX_BUNDLE_BYTES = 2 << 30  # 2 GiB: far more than a camp's forms; more means a mistake
 MAX_RECEIVING_BYTES = 4 << 30  # every upload in progress together: two of the largest
 BODY_STALL_SECONDS = 60.0  # a camp's satellite link may pause, but not for a minute
+MIN_BODY_BYTES_PER_SECOND = 1024  # on average, once a body has taken that long: GPRS does 5x
 HEADERS_SECONDS = 10.0  # request headers are a few hundred bytes: any link sends them sooner
 MAX_CONNECTIONS = 256  # beyond this a new connection is closed at once (file descriptors)
 LIMIT_CONCURRENCY = 128  # beyond this uvicorn answers requests 503 (tasks and threads)
@@ -23,6 +24,7 @@ class UploadLimits:
     max_bundle_bytes: int = MAX_BUNDLE_BYTES
     max_receiving_bytes: int = MAX_RECEIVING_BYTES
     body_stall_seconds: float = BODY_STALL_SECONDS
+    min_body_bytes_per_second: int = MIN_BODY_BYTES_PER_SECOND
     headers_seconds: float = HEADERS_SECONDS
     max_connections: int = MAX_CONNECTIONS
     limit_concurrency: int = LIMIT_CONCURRENCY
@@ -30,8 +32,8 @@ class UploadLimits:
 
 class ReceivingBudget:
     """The bytes all uploads in progress may hold on disk together. Each upload takes its
-    declared length up front (or its bytes as they come, without one) and gives them back
-    when its folder is removed. Taken on the event loop, given back on worker threads."""
+    bytes as they come and gives them back when its folder is removed. Taken on the event
+    loop, given back on worker threads."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -42,6 +44,11 @@ class ReceivingBudget:
     def held(self) -> int:
         with self._lock:
             return self._held
+
+    @property
+    def free(self) -> int:
+        with self._lock:
+            return self.limit - self._held
 
     def reservation(self) -> "Reservation":
         return Reservation(self)
@@ -62,14 +69,14 @@ class Reservation:
     """One upload's share of the budget."""
 
     def __init__(self, budget: ReceivingBudget):
-        self._budget = budget
+        self.budget = budget
         self.size = 0
 
     def grow_to(self, size: int) -> bool:
         """Hold ``size`` bytes in all; False (holding what it held) when over the budget."""
         if size <= self.size:
             return True
-        if not self._budget._take(size - self.size):
+        if not self.budget._take(size - self.size):
             return False
         self.size = size
         return True
@@ -78,4 +85,4 @@ class Reservation:
         """Give everything back; a second call gives nothing."""
         size, self.size = self.size, 0
         if size:
-            self._budget._give_back(size)
+            self.budget._give_back(size)

@@ -2,7 +2,8 @@
 small limits: connections that never finish their headers are closed, connections beyond
 the maximum are closed at once, a body that stalls is abandoned and its file deleted, an
 upload that does not begin as a bundle is refused before it is stored, and all uploads
-together hold at most their budget of bytes (503 beyond it, given back when they end)."""
+together hold at most their budget of bytes (503 beyond it, given back when they end), and
+a body that comes a byte now and then is refused."""
 
 import contextlib
 import json
@@ -195,22 +196,23 @@ def test_an_upload_that_does_not_begin_as_a_bundle_is_refused_before_it_is_store
 # -- 3. all uploads together hold at most their budget ------------------------------------------
 def test_uploads_beyond_the_budget_are_asked_to_come_back_and_the_budget_returns(hq):
     with live_server(hq, max_receiving_bytes=1 << 20, body_stall_seconds=5) as live:
-        first = live.connect()
-        first.sendall(post_headers(800_000) + OPENING + bytes(10_000))
-        wait_until(lambda: live.budget.held == 800_000)
+        first = live.connect()  # 600 KB of its 800 KB arrive, then it pauses
+        first.sendall(post_headers(800_000) + OPENING + bytes(600_000 - len(OPENING)))
+        wait_until(lambda: live.budget.held == 600_000)
         # A declared length over what is left: refused before a byte is stored.
         second = live.connect()
-        second.sendall(post_headers(800_000) + OPENING)
+        second.sendall(post_headers(500_000) + OPENING)
         status, headers, body = read_response(second)
         assert status == 503 and headers["retry-after"] == "300"
         assert body["error"] == ("Headquarters is receiving as many bundles as it can hold at"
                                  " once; send this one again in 5 minutes.")
+        one_sentence(body["error"])
         second.close()
         # Without a declared length, refused when its bytes pass what is left.
         chunks = iter([OPENING, *[bytes(64 << 10)] * 8])
         response = httpx.post(live.url + BUNDLES, content=chunks, timeout=5)
         assert response.status_code == 503
-        assert live.budget.held == 800_000 and len(live.uploads()) == 1
+        assert live.budget.held == 600_000 and len(live.uploads()) == 1
         # The first upload ends (its station goes away): its file and its bytes come back.
         first.close()
         wait_until(lambda: live.budget.held == 0 and live.uploads() == [])
@@ -218,3 +220,29 @@ def test_uploads_beyond_the_budget_are_asked_to_come_back_and_the_budget_returns
         assert response.status_code == 400  # taken, read, and refused as a bundle now
         assert "truncated or damaged" in response.json()["error"]
         assert live.budget.held == 0 and live.uploads() == []
+
+
+def test_a_body_that_comes_a_byte_now_and_then_is_abandoned(hq):
+    """Announcing a large bundle holds nothing: only bytes that came are held, and a body
+    slower than the minimum rate (once it has run as long as a stall) is refused."""
+    with live_server(hq, body_stall_seconds=0.5, min_body_bytes_per_second=100_000) as live:
+        sock = live.connect()
+        sock.sendall(post_headers(2 << 30) + OPENING)
+        sock.settimeout(0.1)
+        started = time.monotonic()
+        answer = b""
+        while not answer:
+            assert time.monotonic() - started < 3, "a dripping body was held"
+            try:
+                answer = sock.recv(65536)
+            except TimeoutError:
+                sock.sendall(b"\0")  # a byte every 0.1 s: never a stall
+                assert live.budget.held < 1 << 20  # not the 2 GiB it announced
+        sock.settimeout(5)
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert b"The bundle is arriving too slowly: " in answer
+        assert live.uploads() == [] and live.budget.held == 0
+        sock.close()
