@@ -5,9 +5,11 @@
   with the down bundle for that station. A refusal answers 4xx with ``{"error": "<one
   sentence>"}``: 400 damaged or forged, 403 unknown or revoked station, 409 a fork or gap
   in the station's history or a record that differs from the one held, 413 too big; 408
-  when the body stops arriving and 503 when headquarters is receiving all the bytes they may
-  hold at once (hq/receiving.py, hq/upload_limits.py; connections are bounded by
-  hq/connections.py).
+  when the body stops arriving, 503 when the uploads in progress already hold all the
+  bytes headquarters allows at once (hq/receiving.py, hq/upload_limits.py; connections are
+  bounded by hq/connections.py). A refusal before a station's signature vouched for the
+  upload is counted against the sender's address, not written down as an incident
+  (hq/junk.py).
 - ``GET /``: one server-rendered page for HQ operators (HTTP Basic, checked against the
   operators table): stations, refused bundles, the conflict queue with the records side by
   side, and links to the merged lists (``GET /lists/<section>.csv``,
