@@ -71,6 +71,11 @@ class JunkTally:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.get_running_loop().create_task(self._write_all())
 
+    async def written(self) -> None:
+        """Wait until what was added so far is written (or failed to be)."""
+        while self._writer is not None and not self._writer.done():
+            await self._writer
+
     async def _write_all(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, {}

@@ -2,10 +2,13 @@
 and the last reason) instead of one incident each, so the refusals of real stations stay
 on the operators' page. Before, 1,003 junk POSTs in 10 s became 1,003 incidents."""
 
+import asyncio
 import time
 
 import httpx
 
+from screening_app.hq import junk
+from screening_app.hq.junk import MANY_ADDRESSES, JunkTally
 from screening_app.hq.registry import revoke_station
 from tests.hq.conftest import export, register, trust
 from tests.hq.test_web_limits import (
@@ -66,3 +69,23 @@ def test_a_flood_of_junk_is_one_row_and_real_refusals_stay_incidents(hq, hq_fold
     kinds = [incident.kind for incident in hq.store.incidents(50)]
     assert kinds == ["revoked_station", "unknown_station"]
 
+
+
+def test_the_tally_writes_in_batches_and_holds_a_bounded_number_of_addresses(monkeypatch):
+    monkeypatch.setattr(junk, "MAX_PENDING_ADDRESSES", 3)
+    batches = []
+
+    async def flood() -> None:
+        tally = JunkTally(lambda batch: batches.append(batch))
+        for number in range(10):  # all added before the first batch is written
+            tally.add(f"10.0.0.{number}", f"junk {number}")
+        await tally.written()
+        tally.add("10.0.0.1", "again")
+        await tally.written()
+
+    asyncio.run(flood())
+    first, second = batches
+    assert {address: pending.refusals for address, pending in first.items()} == {
+        "10.0.0.0": 1, "10.0.0.1": 1, "10.0.0.2": 1, MANY_ADDRESSES: 7}
+    assert first[MANY_ADDRESSES].last_reason == "junk 9"
+    assert list(second) == ["10.0.0.1"]
