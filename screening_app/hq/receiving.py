@@ -87,12 +87,13 @@ def _check_opening(opening: bytes, name: str) -> None:
 
 
 async def _chunks_in_time(request: Request, limits: UploadLimits):
-    """The body's chunks; refused when none comes for ``body_stall_seconds``, or when,
-    after that long, they have come slower than ``min_body_bytes_per_second`` on average
-    (a byte now and then would otherwise hold the connection for ever)."""
+    """The body's chunks; refused when none comes for ``body_stall_seconds``, or when
+    fewer than ``min_body_bytes_per_second`` came on average over a stretch that long. The
+    rate is of each stretch, not of the whole body: a sender that sends 1 GB and then a
+    byte a minute would keep a whole-body average up for days."""
     stall_seconds = limits.body_stall_seconds
     clock = asyncio.get_running_loop().time
-    started, received = clock(), 0
+    stretch_started, stretch_bytes = clock(), 0
     stream = request.stream().__aiter__()
     while True:
         try:
@@ -105,12 +106,15 @@ async def _chunks_in_time(request: Request, limits: UploadLimits):
                      " seconds; send it again.") from None
         except ClientDisconnect:
             raise UploadRefused(400, "The bundle did not arrive whole.") from None
-        received += len(chunk)
-        elapsed = clock() - started
-        if elapsed > stall_seconds and received < elapsed * limits.min_body_bytes_per_second:
-            raise UploadRefused(
-                408, f"The bundle is arriving too slowly: {received} bytes in {elapsed:.0f}"
-                     f" seconds, less than {limits.min_body_bytes_per_second} bytes a second;"
-                     " send it again over a better link.")
+        stretch_bytes += len(chunk)
+        elapsed = clock() - stretch_started
+        if elapsed >= stall_seconds:
+            if stretch_bytes < elapsed * limits.min_body_bytes_per_second:
+                raise UploadRefused(
+                    408, f"The bundle is arriving too slowly: {stretch_bytes} bytes in the"
+                         f" last {elapsed:.0f} seconds, less than"
+                         f" {limits.min_body_bytes_per_second} bytes a second; send it again"
+                         " over a better link.")
+            stretch_started, stretch_bytes = clock(), 0
         if chunk:
             yield chunk

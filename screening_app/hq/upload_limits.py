@@ -12,7 +12,7 @@ from dataclasses import dataclass
 MAX_BUNDLE_BYTES = 2 << 30  # 2 GiB: far more than a camp's forms; more means a mistake
 MAX_RECEIVING_BYTES = 4 << 30  # every upload in progress together: two of the largest
 BODY_STALL_SECONDS = 60.0  # a camp's satellite link may pause, but not for a minute
-MIN_BODY_BYTES_PER_SECOND = 1024  # on average, once a body has taken that long: GPRS does 5x
+MIN_BODY_BYTES_PER_SECOND = 1024  # on average over each such stretch: GPRS does 5 times it
 HEADERS_SECONDS = 10.0  # request headers are a few hundred bytes: any link sends them sooner
 MAX_CONNECTIONS = 256  # beyond this a new connection is closed at once (file descriptors)
 LIMIT_CONCURRENCY = 128  # beyond this uvicorn answers requests 503 (tasks and threads)
