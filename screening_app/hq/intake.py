@@ -8,6 +8,8 @@ already holds unchanged is a no-op, so a station can send a record again until i
 acknowledged; a record that differs from the one held, a fork or a gap in the station's
 event chain, or anything damaged refuses the whole bundle, leaves nothing of it behind, and
 is written down as one incident. The same bundle twice changes nothing the second time.
+A bundle refused over HTTP before its signature checked out (anyone can send one) is not
+an incident: it adds one to the count of junk from its sender's address (hq/junk.py).
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from screening_app.hq.intake_records import (
     EventsMissing,
     RecordDiffers,
 )
+from screening_app.hq.junk import count_junk
 from screening_app.hq.store import BundleRow, HqStore
 from screening_app.pki import certificates
 from screening_app.sync import bundle as bundles
@@ -77,16 +80,20 @@ class _Known:
     file_name: str
     station_id: str | None = None
     bundle_id: str | None = None
+    client_address: str | None = None  # over HTTP: who sent it
+    signed_by_station: bool = False  # its signature checked out: a refusal is an incident
 
 
-def ingest(hq: Headquarters, path: Path | str, via: str = "file") -> IntakeReceipt:
+def ingest(hq: Headquarters, path: Path | str, via: str = "file",
+           client_address: str | None = None) -> IntakeReceipt:
     """Check and store a station's up bundle in one transaction; a refusal raises a
     BundleError (UnknownStation, RevokedStation, ChainBroken, RecordDiffers or another)
-    after writing one incident."""
+    after writing one incident, or, for a bundle from ``client_address`` refused before
+    its signature checked out, after counting it as junk from that address."""
     if via not in VIA:
         raise ValueError(f"via must be one of {VIA}, not {via!r}")
     path = Path(path)
-    known = _Known(path.name)
+    known = _Known(path.name, client_address=client_address)
     try:
         return _ingest(hq, path, via, known)
     except BundleError as refusal:
@@ -114,6 +121,7 @@ def _ingest(hq: Headquarters, path: Path, via: str, known: _Known) -> IntakeRece
         raise BundleError(f"{sealed.name} is addressed to {header.recipient!r}, not to"
                           " headquarters.")
     signer = bundles.verify_sender(sealed, [hq.root])
+    known.signed_by_station = True  # by a certificate of our CA, at least
     store = hq.store
     station = store.station_by_fingerprint(signer.fingerprint(hashes.SHA256()).hex())
     signer_name = certificates.common_name(signer)
@@ -190,6 +198,9 @@ def _make_printable(refusal: BundleError) -> None:
 
 
 def _write_incident(store: HqStore, known: _Known, refusal: BundleError) -> None:
+    if known.client_address is not None and not known.signed_by_station:
+        count_junk(store, known.client_address, str(refusal))
+        return
     kind = getattr(refusal, "incident_kind", "refused")
     with store.transaction():
         store.insert_incident(at=utc_now(), station_id=known.station_id,

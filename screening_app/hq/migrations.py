@@ -244,6 +244,26 @@ def m0002_sealed_at_rest(db: Database) -> None:
         """)
 
 
+@migrations(name="0003_junk_posts")
+def m0003_junk_posts(db: Database) -> None:
+    run_script(
+        db,
+        """
+        -- Uploads refused before any station's signature vouched for them (not a bundle,
+        -- damaged, forged, too big, stalled), counted per client address: a flood of junk
+        -- is one row that grows, so the incidents of real stations are never buried.
+        CREATE TABLE junk_posts (
+            client_address TEXT PRIMARY KEY,
+            first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL,
+            refusals INTEGER NOT NULL CHECK (refusals > 0),
+            last_reason TEXT NOT NULL
+        );
+        CREATE INDEX junk_posts_last ON junk_posts(last_at);
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

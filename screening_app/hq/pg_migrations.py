@@ -249,6 +249,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE hq_identity ADD COLUMN data_key_slot TEXT;
         ALTER TABLE subjects ADD COLUMN sealed TEXT;
         """),
+    ("0003_junk_posts", """
+        CREATE TABLE junk_posts (
+            client_address TEXT PRIMARY KEY,
+            first_at TEXT NOT NULL,
+            last_at TEXT NOT NULL,
+            refusals BIGINT NOT NULL CHECK (refusals > 0),
+            last_reason TEXT NOT NULL
+        );
+        CREATE INDEX junk_posts_last ON junk_posts(last_at);
+        """),
 ]
 
 

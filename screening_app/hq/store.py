@@ -171,6 +171,18 @@ class OutboxRow:
     created_at: str
 
 
+@dataclass(frozen=True)
+class JunkPostsRow:
+    """Uploads from one client address refused before a station's signature vouched for
+    them, counted together (hq/junk.py)."""
+
+    client_address: str
+    first_at: str
+    last_at: str
+    refusals: int
+    last_reason: str
+
+
 # -- the interface --------------------------------------------------------------------------
 class HqStore(Protocol):
     """What headquarters asks of its database. Writers run inside ``transaction()``."""
@@ -264,6 +276,11 @@ class HqStore(Protocol):
     def outbox(self, kinds: tuple[str, ...], *, station_id: str | None = None,
                after_seq: int = 0) -> Iterator[OutboxRow]: ...
     def outbox_through(self) -> int: ...
+
+    # junk uploads
+    def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
+                       last_at: str, last_reason: str) -> int: ...
+    def junk_posts(self, limit: int = 50) -> list[JunkPostsRow]: ...
 
 
 # -- the SQL both databases run ------------------------------------------------------------
@@ -741,6 +758,27 @@ class SqlHqStore:
 
     def outbox_through(self) -> int:
         return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
+
+    # -- junk uploads, counted per client address (hq/junk.py) -----------------------------
+    def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
+                       last_at: str, last_reason: str) -> int:
+        """Count ``refusals`` more junk uploads from ``client_address``; returns its total.
+        One statement (an upsert PostgreSQL writes alike), so two servers cannot both
+        insert the address's first row."""
+        rows = self._execute(  # read to the end: the statement then completes
+            "INSERT INTO junk_posts (client_address, first_at, last_at, refusals, last_reason)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_address) DO UPDATE SET"
+            " last_at = excluded.last_at, last_reason = excluded.last_reason,"
+            " refusals = junk_posts.refusals + excluded.refusals RETURNING refusals",
+            [client_address, first_at, last_at, refusals, last_reason]).fetchall()
+        return rows[0][0]
+
+    def junk_posts(self, limit: int = 50) -> list[JunkPostsRow]:
+        """The addresses that sent junk, the latest first."""
+        rows = self._execute(
+            "SELECT client_address, first_at, last_at, refusals, last_reason FROM junk_posts"
+            " ORDER BY last_at DESC, client_address LIMIT ?", [limit])
+        return [JunkPostsRow(*row) for row in rows]
 
 
 # -- SQLite ---------------------------------------------------------------------------------

@@ -4,9 +4,13 @@
   the HQ folder (never held whole in memory), ingested whole or not at all, and answered
   with the down bundle for that station. A refusal answers 4xx with ``{"error": "<one
   sentence>"}``: 400 damaged or forged, 403 unknown or revoked station, 409 a fork or gap
-  in the station's history or a record that differs from the one held, 413 too big. A gap
-  from a station that applies resend requests is answered 409 with a down bundle asking it
-  to send again what headquarters lacks (hq/resend.py).
+  in the station's history or a record that differs from the one held, 413 too big; 408
+  when the body stops arriving, 503 when the uploads in progress already hold all the
+  bytes headquarters allows at once (hq/receiving.py, hq/upload_limits.py; connections are
+  bounded by hq/connections.py). A refusal before a station's signature vouched for the
+  upload is counted against the sender's address, not written down as an incident
+  (hq/junk.py). A gap from a station that applies resend requests is answered 409 with a
+  down bundle asking it to send again what headquarters lacks (hq/resend.py).
 - ``GET /``: one server-rendered page for HQ operators (HTTP Basic, checked against the
   operators table): stations, refused bundles, the conflict queue with the records side by
   side, and links to the merged lists (``GET /lists/<section>.csv``,
@@ -33,6 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,7 +45,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
     HTMLResponse,
@@ -54,6 +59,7 @@ from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.hq import conflicts, merged_lists
 from screening_app.hq import flags as pattern_flags
+from screening_app.hq.connections import guarded_protocol
 from screening_app.hq.down import build_down_bundle
 from screening_app.hq.headquarters import Headquarters, verify_operator
 from screening_app.hq.intake import (
@@ -65,12 +71,14 @@ from screening_app.hq.intake import (
     UnknownStation,
     ingest,
 )
+from screening_app.hq.junk import JunkTally, PendingJunk, write_pending
+from screening_app.hq.receiving import UploadRefused, receive_upload
 from screening_app.hq.registry import list_stations
 from screening_app.hq.resend import GapAnswered, answer_gap
+from screening_app.hq.upload_limits import ReceivingBudget, UploadLimits
 from screening_app.sync.bundle import BundleError
 from screening_app.sync.push_client import FILE_NAME_HEADER, REFUSAL_HEADER, RESEND_HEADER
 
-MAX_BUNDLE_BYTES = 2 << 30  # 2 GiB: far more than a camp's forms; more means a mistake
 INCOMING = "incoming"  # the folder inside the HQ folder where uploads wait for intake
 REALM = "screening-app headquarters"
 DEFAULT_PORT = 8765
@@ -102,9 +110,11 @@ class _Service:
     """The app's state: the open headquarters (whose own connection stays on the thread
     that opened it, unused here) and the lock that serialises intake."""
 
-    def __init__(self, hq: Headquarters, max_bundle_bytes: int):
+    def __init__(self, hq: Headquarters, limits: UploadLimits):
         self.hq = hq
-        self.max_bundle_bytes = max_bundle_bytes
+        self.limits = limits
+        self.budget = ReceivingBudget(limits.max_receiving_bytes)
+        self.junk = JunkTally(self.write_junk)
         self.incoming = hq.folder / INCOMING
         # SQLite lets one writer in at a time: intakes queue here rather than on its busy
         # timeout. PostgreSQL takes several at once, one per station (store.lock_station).
@@ -120,10 +130,17 @@ class _Service:
         finally:
             hq.close()
 
-    def ingest_and_reply(self, upload: Path, folder: Path) -> tuple[IntakeReceipt, Path]:
+    def write_junk(self, pending: dict[str, PendingJunk]) -> None:
+        # Under the intake lock: a long intake holds SQLite's write lock longer than the
+        # busy timeout; the counts wait in memory meanwhile.
+        with self._intake_lock:
+            self.on_own_connection(lambda hq: write_pending(hq.store, pending))
+
+    def ingest_and_reply(self, upload: Path, folder: Path, client_address: str
+                         ) -> tuple[IntakeReceipt, Path]:
         def work(hq: Headquarters) -> tuple[IntakeReceipt, Path]:
             try:
-                receipt = ingest(hq, upload, via="http")
+                receipt = ingest(hq, upload, via="http", client_address=client_address)
             except EventsMissing as gap:
                 answer = answer_gap(hq, upload, gap, folder)
                 if answer is None:
@@ -155,36 +172,28 @@ def sweep_abandoned_uploads(incoming: Path, older_than_seconds: float = 86_400) 
 
 
 # -- the bundle endpoint --------------------------------------------------------------------
-def _refusal(status: int, sentence: str) -> JSONResponse:
-    return JSONResponse({"error": sentence}, status_code=status)
+def _refusal(status: int, sentence: str, headers: dict[str, str] | None = None
+             ) -> JSONResponse:
+    return JSONResponse({"error": sentence}, status_code=status, headers=headers)
 
 
 async def receive_bundle(request: Request) -> Response:
     service: _Service = request.app.state.service
-    limit = service.max_bundle_bytes
-    too_big = (f"The bundle is larger than headquarters accepts over HTTP ({limit} bytes);"
-               " bring it on removable media instead.")
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        return _refusal(413 if declared.isdigit() else 400,
-                        too_big if declared.isdigit() else "The Content-Length is not a"
-                        " number.")
     service.incoming.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="http-", dir=service.incoming))
+    reservation = service.budget.reservation()
+
+    def remove_upload() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        reservation.release()  # only once the bytes are gone from the disk
+
     keep = False
     try:
         upload = folder / _upload_name(request)
-        size = 0
-        with upload.open("wb") as out:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    return _refusal(413, too_big)
-                out.write(chunk)
-        if size == 0:
-            return _refusal(400, "The request carries no bundle.")
+        await receive_upload(request, upload, service.limits, reservation)
         reply = folder / "reply"
-        receipt, down = await run_in_threadpool(service.ingest_and_reply, upload, reply)
+        receipt, down = await run_in_threadpool(service.ingest_and_reply, upload, reply,
+                                                _client_address(request))
     except GapAnswered as gap:
         keep = True
         return FileResponse(
@@ -192,10 +201,14 @@ async def receive_bundle(request: Request) -> Response:
             filename=gap.answer.path.name,
             headers={RESEND_HEADER: str(gap.answer.after_seq),
                      REFUSAL_HEADER: _header_text(str(gap.refusal))},
-            background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
-    except ClientDisconnect:
-        log.info("a station disconnected while sending a bundle")
-        return _refusal(400, "The bundle did not arrive whole.")
+            background=BackgroundTask(remove_upload))
+    except UploadRefused as refusal:
+        log.info("refused an upload from %s: %s", _client_address(request), refusal.sentence)
+        if refusal.junk:
+            service.junk.add(_client_address(request), refusal.sentence)
+        # The body may be unfinished: close the connection rather than read the rest.
+        return _refusal(refusal.status, refusal.sentence,
+                        {**refusal.headers, "Connection": "close"})
     except BundleError as refusal:
         return _refusal(status_for(refusal), str(refusal))
     except UserError as problem:
@@ -209,10 +222,15 @@ async def receive_bundle(request: Request) -> Response:
         return FileResponse(
             down, media_type="application/octet-stream", filename=down.name,
             headers={"X-Bundle-Id": receipt.bundle_id},
-            background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+            background=BackgroundTask(remove_upload))
     finally:
         if not keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_upload()
+
+
+def _client_address(request: Request) -> str:
+    """The peer's address (proxy headers are not trusted, so no client can choose it)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _header_text(sentence: str) -> str:
@@ -414,26 +432,43 @@ for all camps (days in this computer's time zone). <a href="lists/{pattern_flags
 
 
 # -- the app and the server -----------------------------------------------------------------
-def create_app(hq: Headquarters, *, max_bundle_bytes: int = MAX_BUNDLE_BYTES) -> Starlette:
+def create_app(hq: Headquarters, *, max_bundle_bytes: int | None = None,
+               limits: UploadLimits | None = None) -> Starlette:
     """The HTTP service of an open headquarters (open with its passphrase: intake decrypts
-    and the down bundles and lists are signed)."""
+    and the down bundles and lists are signed). ``max_bundle_bytes`` overrides that one of
+    the ``limits``."""
+    limits = _with_max_bundle_bytes(limits, max_bundle_bytes)
     app = Starlette(routes=[
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/v1/bundles", receive_bundle, methods=["POST"]),
         Route("/", home, methods=["GET"]),
         Route("/lists/{name}", list_file, methods=["GET"]),
     ])
-    app.state.service = _Service(hq, max_bundle_bytes)
+    app.state.service = _Service(hq, limits)
     return app
+
+
+def _with_max_bundle_bytes(limits: UploadLimits | None, max_bundle_bytes: int | None
+                           ) -> UploadLimits:
+    limits = limits or UploadLimits()
+    if max_bundle_bytes is None:
+        return limits
+    return replace(limits, max_bundle_bytes=max_bundle_bytes)
 
 
 def make_server(hq: Headquarters, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *,
                 ssl_certfile: str | None = None, ssl_keyfile: str | None = None,
-                max_bundle_bytes: int = MAX_BUNDLE_BYTES) -> uvicorn.Server:
+                max_bundle_bytes: int | None = None,
+                limits: UploadLimits | None = None) -> uvicorn.Server:
+    """The server, its connections bounded (hq/connections.py, hq/upload_limits.py)."""
+    limits = _with_max_bundle_bytes(limits, max_bundle_bytes)
     config = uvicorn.Config(
-        create_app(hq, max_bundle_bytes=max_bundle_bytes), host=host, port=port,
+        create_app(hq, limits=limits), host=host, port=port,
         ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, server_header=False,
-        proxy_headers=False, log_level="info")
+        proxy_headers=False, log_level="info",
+        http=guarded_protocol(headers_seconds=limits.headers_seconds,
+                              max_connections=limits.max_connections),
+        limit_concurrency=limits.limit_concurrency)
     return uvicorn.Server(config)
 
 

@@ -41,6 +41,7 @@ from screening_app.domain.errors import UserError
 from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates
 from screening_app.store.durable import fsync_folder
+from screening_app.sync.tar_headers import CheckedTarStream, TarHeaderRefused
 
 try:
     import fcntl
@@ -324,6 +325,23 @@ def read_header(path: Path) -> SealedBundle:
     return SealedBundle(path, header, offset, ciphertext_length)
 
 
+# What every bundle begins with: our magic, then age's version line and the one X25519
+# recipient stanza a bundle is encrypted to. A receiver checks these first bytes before it
+# stores more of an upload (headquarters refused 1,003 junk POSTs only after storing each).
+AGE_OPENING = b"age-encryption.org/v1\n-> X25519 "
+OPENING_BYTES = len(MAGIC) + len(AGE_OPENING)
+
+
+def check_opening(first_bytes: bytes, name: str) -> None:
+    """Refuse, in one sentence, what does not begin as a bundle: ``first_bytes`` are the
+    first ``OPENING_BYTES`` of the upload, or all of it when it is shorter."""
+    if first_bytes[:OPENING_BYTES] != (MAGIC + AGE_OPENING)[:max(len(first_bytes), 1)]:
+        raise BundleError(_("{name} is not a screening-app bundle.").format(name=name))
+    if len(first_bytes) < OPENING_BYTES:
+        raise BundleError(_("{name} is truncated: it ends before its header.").format(
+            name=name))
+
+
 def is_whole_text(value: Any, raw: bytes) -> bool:
     """False when JSON ``raw`` decoded to text holding half a character: a \\ud800 escape
     without its pair, which can be neither hashed nor stored. Only text with an escape is
@@ -511,23 +529,37 @@ def open_members(bundle: SealedBundle, identity: pyrage.x25519.Identity) -> Iter
     plain = os.fdopen(read_fd, "rb")
     try:
         try:
-            with tarfile.open(fileobj=plain, mode="r|") as tar:
-                for info in tar:
-                    _check_member(info, bundle.name)
-                    stream = tar.extractfile(info)
-                    yield Member(info.name, info.size, stream)
-        except tarfile.TarError:
+            yield from read_members(plain, bundle.name)
+        except BundleError:
             worker.join()
-            if failure:
+            if failure:  # the archive broke because the decryption did
                 raise _decrypt_failure(bundle.name, failure[0]) from None
-            raise BundleError(_("{name} is damaged: its contents are not a valid"
-                                " archive.").format(name=bundle.name)) from None
+            raise
     finally:
         plain.close()  # an early stop breaks the pipe, which ends the worker
         worker.join()
         handle.close()
     if failure:
         raise _decrypt_failure(bundle.name, failure[0])
+
+
+def read_members(plain: IO[bytes], bundle_name: str) -> Iterator[Member]:
+    """The members of a decrypted tar stream, in order. Every header is checked before
+    tarfile reads it (sync/tar_headers.py): a sparse member, an extended header larger than
+    a writer makes or a member too big is refused before its content is read."""
+    checked = io.BufferedReader(CheckedTarStream(plain, bundle_name, MAX_MEMBER_BYTES),
+                                _CHUNK)
+    try:
+        with tarfile.open(fileobj=checked, mode="r|") as tar:
+            for info in tar:
+                _check_member(info, bundle_name)
+                stream = tar.extractfile(info)
+                yield Member(info.name, info.size, stream)
+    except TarHeaderRefused as refusal:
+        raise BundleError(str(refusal)) from None
+    except tarfile.TarError:
+        raise BundleError(_("{name} is damaged: its contents are not a valid"
+                            " archive.").format(name=bundle_name)) from None
 
 
 def _decrypt_failure(name: str, error: BaseException) -> BundleError:

@@ -79,8 +79,10 @@ def test_the_same_bundle_again_is_answered_and_changes_nothing(client, hq, linke
     assert len(hq.store.query("SELECT bundle_id FROM bundles")) == 1
 
 
-def test_a_damaged_bundle_is_a_400_with_one_sentence_and_an_incident(client, hq, linked,
+def test_a_damaged_bundle_is_a_400_with_one_sentence_counted_as_junk(client, hq, linked,
                                                                      tmp_path):
+    """Anyone can send a damaged bundle: it is counted against its sender's address
+    (tests/hq/test_junk_posts.py), not written down as an incident of the station."""
     path = export(linked, tmp_path / "out")
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -89,11 +91,13 @@ def test_a_damaged_bundle_is_a_400_with_one_sentence_and_an_incident(client, hq,
     assert response.status_code == 400
     error = response.json()["error"]
     assert "altered" in error and "\n" not in error
-    (incident,) = hq.store.incidents()
-    assert incident.reason == error
-    assert incident.file_name.startswith("http-upload-")  # not a path the sender chose
+    assert error.startswith("http-upload-")  # not a path the sender chose
     response = post_bundle(client, path, name=path.name)
     assert response.json()["error"].startswith(f"{path.name} was altered")
+    assert hq.store.incidents() == []
+    (junk,) = hq.store.junk_posts()
+    assert (junk.client_address, junk.refusals) == ("testclient", 2)
+    assert junk.last_reason == response.json()["error"]
     assert hq.store.query("SELECT count(*) FROM interviews")[0][0] == 0
 
 
