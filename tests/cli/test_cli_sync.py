@@ -72,7 +72,7 @@ def test_two_demo_camps_sync_through_a_stick_and_a_conflict_reaches_headquarters
                  "--password-stdin", stdin=password(camp, "supervisor") + "\n")
         assert "Not yet acknowledged: nothing" in out
 
-    out = ok("hq", "conflicts", "--dir", hq)
+    out = ok("hq", "conflicts", "--dir", hq, "--password-stdin", stdin=HQ_PASSPHRASE + "\n")
     assert isn in out and "enlist" in out and "repatriate" in out
     ok("hq", "lists", "export", "--to", tmp_path / "lists", "--dir", hq, "--password-stdin",
        stdin=HQ_PASSPHRASE + "\n")
