@@ -406,10 +406,12 @@ def create_app(hq: Headquarters, *, max_bundle_bytes: int = MAX_BUNDLE_BYTES) ->
 
 def make_server(hq: Headquarters, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *,
                 ssl_certfile: str | None = None, ssl_keyfile: str | None = None,
+                ssl_keyfile_password: str | None = None,
                 max_bundle_bytes: int = MAX_BUNDLE_BYTES) -> uvicorn.Server:
     config = uvicorn.Config(
         create_app(hq, max_bundle_bytes=max_bundle_bytes), host=host, port=port,
-        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, server_header=False,
+        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
+        ssl_keyfile_password=ssl_keyfile_password, server_header=False,
         proxy_headers=False, log_level="info")
     return uvicorn.Server(config)
 
