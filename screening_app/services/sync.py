@@ -306,12 +306,13 @@ class SyncService:
     def push(self, actor: Actor, url: str, *, timeout: float = 300.0
              ) -> tuple[ExportResult, ApplyResult]:
         """Export, send to headquarters, and apply the answer it sends back."""
-        from screening_app.sync.push_client import push_bundle
+        from screening_app.sync.push_client import check_address, push_bundle
 
-        trusted = self._require_headquarters()
+        pinned = _pem_or_none(self._require_headquarters().tls_certificate)
+        check_address(url, pinned)  # before a bundle is written for an address refused
         exported = self.export(actor, self._station.data_dir / "outbox")
         reply, file_name = push_bundle(url, exported.path, timeout=timeout,
-                                       pinned_tls_pem=_pem_or_none(trusted.tls_certificate))
+                                       pinned_tls_pem=pinned)
         inbox = self._station.data_dir / "inbox"
         inbox.mkdir(parents=True, exist_ok=True)
         reply_path = write_atomically(inbox / Path(file_name).name, reply)

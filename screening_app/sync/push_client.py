@@ -49,13 +49,19 @@ def bundles_url(url: str) -> str:
     return base if base.endswith(BUNDLES_PATH) else base + BUNDLES_PATH
 
 
+def check_address(url: str, pinned_tls_pem: str | None):
+    """Refuse an address a bundle will not be pushed to (before a bundle is written for it);
+    returns how the server is verified there."""
+    return connection_check(bundles_url(url), pinned_tls_pem)
+
+
 def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT, *,
                 pinned_tls_pem: str | None = None) -> tuple[bytes, str]:
     """POST the bundle at ``bundle_path``, over https only to a server presenting
     ``pinned_tls_pem``; returns the down bundle's bytes and its file name as headquarters
     named it."""
     endpoint = bundles_url(url)
-    verify = connection_check(endpoint, pinned_tls_pem)
+    verify = check_address(url, pinned_tls_pem)
     bundle_path = Path(bundle_path)
     try:
         handle = bundle_path.open("rb")

@@ -115,6 +115,11 @@ def test_plain_http_reaches_only_this_computer(address, hq_folder, linked, tmp_p
     assert str(refused.value) == (
         f"{address}/api/v1/bundles is plain HTTP to another computer: push to headquarters"
         " over https://, which checks the TLS certificate this station pinned.")
+    # Through the station's push, it is refused before a bundle is written for it.
+    exports = len(list((linked.data_dir / "outbox").glob("*.scb")))
+    with pytest.raises(UserError, match="is plain HTTP to another computer"):
+        linked.services.sync.push(linked.supervisor, address, timeout=5)
+    assert len(list((linked.data_dir / "outbox").glob("*.scb"))) == exports
 
 
 def test_loopback_addresses():
