@@ -122,8 +122,8 @@ def _print_tls(folder: Path) -> None:
     certificate = chain[0]
     print(f"TLS certificate for {', '.join(tls.host_names(certificate)) or 'no names'},"
           f" valid until {certificate.not_valid_after_utc:%Y-%m-%d}, SHA-256"
-          f" {tls.spaced(tls.fingerprint(certificate))}: stations pin it from"
-          " headquarters-public.json.")
+          f" {tls.spaced(tls.fingerprint(certificate))} (stations pin it from"
+          " headquarters-public.json).")
 
 
 def cmd_operator_add(args) -> int:
@@ -170,7 +170,7 @@ def cmd_serve(args) -> int:
             _serve(hq, args, {"ssl_certfile": str(own[0]), "ssl_keyfile": str(own[1])})
         else:
             _print_tls(hq.folder)
-            with tls.served_files(hq.folder, passphrase) as files:
+            with _stopped_by_sigterm(), tls.served_files(hq.folder, passphrase) as files:
                 _serve(hq, args, files)
     return output.EXIT_OK
 
@@ -182,6 +182,24 @@ def _serve(hq, args, options: dict) -> None:
         web.serve(hq, args.host, args.port, **options)
     else:
         serve_with_workers(hq, args.host, args.port, args.workers, options)
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """uvicorn shuts down on SIGTERM and then raises it again, which would end the process
+    before the temporary TLS key file is removed: here it ends it through SystemExit, so
+    the ``with`` blocks around serving clean up. (With several workers the parent stops
+    them on SIGTERM itself and returns.)"""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _check_pinned(own: tuple[Path, Path], pinned) -> None:
