@@ -31,22 +31,41 @@ def _hq_dir(args) -> Path:
 @contextmanager
 def _opened(args, *, keys: bool) -> Iterator:
     """The headquarters of ``--dir``; with ``keys`` unlocked by its passphrase."""
-    from screening_app.hq.databases import holds_headquarters
+    if not keys:
+        from screening_app.hq.headquarters import Headquarters
+
+        hq = Headquarters.open_locked(_existing_hq_dir(args))
+        try:
+            yield hq
+        finally:
+            hq.close()
+        return
+    with _unlocked(args) as (hq, _):
+        yield hq
+
+
+@contextmanager
+def _unlocked(args) -> Iterator:
+    """(headquarters, its passphrase): for the TLS key, sealed under the same passphrase."""
     from screening_app.hq.headquarters import Headquarters
+
+    folder = _existing_hq_dir(args)
+    passphrase = args.passwords.read(f"Passphrase of headquarters in {folder}: ")
+    hq = Headquarters.open(folder, passphrase)
+    try:
+        yield hq, passphrase
+    finally:
+        hq.close()
+
+
+def _existing_hq_dir(args) -> Path:
+    from screening_app.hq.databases import holds_headquarters
 
     folder = _hq_dir(args)
     if not holds_headquarters(folder):
         raise output.CliError(f"There is no headquarters in {folder}; create one with"
-                           " 'screening-app hq init'.")
-    if keys:
-        passphrase = args.passwords.read(f"Passphrase of headquarters in {folder}: ")
-        hq = Headquarters.open(folder, passphrase)
-    else:
-        hq = Headquarters.open_locked(folder)
-    try:
-        yield hq
-    finally:
-        hq.close()
+                              " 'screening-app hq init'.")
+    return folder
 
 
 def _read_file(path_text: str) -> bytes:
@@ -69,14 +88,42 @@ def cmd_init(args) -> int:
     ca_passphrase = args.passwords.read(f"Passphrase of the CA key in {args.ca}: ")
     passphrase = args.passwords.read_new("New passphrase for headquarters (12 or more"
                                          " characters): ")
+    own = _own_tls(args)
     password = args.passwords.read_new(f"New password for operator {args.operator}: ")
     public = init_headquarters(folder, ca_folder=Path(args.ca), ca_passphrase=ca_passphrase,
                                passphrase=passphrase, operator=args.operator,
                                operator_password=password, name=args.name,
-                               database=args.database)
+                               database=args.database, tls_names=args.tls_name,
+                               tls_own=own)
     print(f"Headquarters {args.name!r} created in {folder}; operator {args.operator!r} is"
           f" ready. Give {public} to every station ('screening-app sync trust-hq').")
+    _print_tls(folder)
     return output.EXIT_OK
+
+
+def _own_tls(args) -> tuple[Path, Path] | None:
+    """--tls-cert/--tls-key as a pair of paths, checked to come together, and not with
+    --tls-name (an operator's own certificate already names its hosts)."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise output.CliError("Give both --tls-cert and --tls-key, or neither.")
+    if args.tls_cert and args.tls_name:
+        raise output.CliError("--tls-name is for a certificate headquarters makes; your own"
+                              " certificate (--tls-cert) already names its hosts.")
+    return (Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
+
+
+def _print_tls(folder: Path) -> None:
+    from screening_app.hq import tls
+
+    chain = tls.tls_chain(folder)
+    if chain is None:
+        print(tls.no_certificate_sentence(folder))
+        return
+    certificate = chain[0]
+    print(f"TLS certificate for {', '.join(tls.host_names(certificate)) or 'no names'},"
+          f" valid until {certificate.not_valid_after_utc:%Y-%m-%d}, SHA-256"
+          f" {tls.spaced(tls.fingerprint(certificate))} (stations pin it from"
+          " headquarters-public.json).")
 
 
 def cmd_operator_add(args) -> int:
@@ -90,22 +137,120 @@ def cmd_operator_add(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from screening_app.hq import web
+    from screening_app.hq import tls
+    from screening_app.hq.databases import holds_headquarters
+    from screening_app.sync.pinning import is_loopback_host
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise output.CliError("Give both --tls-cert and --tls-key, or neither.")
-    with _opened(args, keys=True) as hq:
-        scheme = "https" if args.tls_cert else "http"
+    own = (Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
+    folder = _hq_dir(args)
+    if args.plain_http:
+        if own:
+            raise output.CliError("Give --plain-http or --tls-cert/--tls-key, not both.")
+        if not is_loopback_host(args.host):
+            raise output.CliError(
+                f"Plain HTTP is served only to this computer (--host 127.0.0.1, ::1 or"
+                f" localhost), not on {args.host}, because operators' passwords and the"
+                " merged lists would cross the network in clear; leave out --plain-http to"
+                " serve TLS.")
+    elif holds_headquarters(folder):
+        pinned = tls.tls_chain(folder)
+        if pinned is None:
+            raise output.CliError(tls.no_certificate_sentence(folder))
+        if own:
+            _check_pinned(own, pinned[0])
+    scheme = "http" if args.plain_http else "https"
+    with _unlocked(args) as (hq, passphrase):
         print(f"Headquarters {hq.name!r} serves {scheme}://{args.host}:{args.port}/ (stations"
               f" push to {scheme}://{args.host}:{args.port}{web_path()}); Ctrl+C stops it.")
-        if not args.tls_cert and args.host not in ("127.0.0.1", "localhost", "::1"):
-            print("Warning: without --tls-cert, operators' passwords and the lists cross the"
-                  " network in clear; put a TLS proxy in front or give --tls-cert/--tls-key.")
-        options = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
-        if args.workers == 1:
-            web.serve(hq, args.host, args.port, **options)
+        if args.plain_http:
+            _serve(hq, args, {})
+        elif own:
+            _serve(hq, args, {"ssl_certfile": str(own[0]), "ssl_keyfile": str(own[1])})
         else:
-            serve_with_workers(hq, args.host, args.port, args.workers, options)
+            _print_tls(hq.folder)
+            with _stopped_by_sigterm(), tls.served_files(hq.folder, passphrase) as files:
+                _serve(hq, args, files)
+    return output.EXIT_OK
+
+
+def _serve(hq, args, options: dict) -> None:
+    from screening_app.hq import web
+
+    if args.workers == 1:
+        web.serve(hq, args.host, args.port, **options)
+    else:
+        serve_with_workers(hq, args.host, args.port, args.workers, options)
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """uvicorn shuts down on SIGTERM and then raises it again, which would end the process
+    before the temporary TLS key file is removed: here it ends it through SystemExit, so
+    the ``with`` blocks around serving clean up. (With several workers the parent stops
+    them on SIGTERM itself and returns.)"""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _check_pinned(own: tuple[Path, Path], pinned) -> None:
+    """Stations accept only the certificate in the public file: serving another one would
+    have every push refused, so say so now."""
+    from screening_app.hq import tls
+    from screening_app.pki import certificates
+
+    given = certificates.load_certificates(_read_file(str(own[0])), str(own[0]))[0]
+    if tls.fingerprint(given) != tls.fingerprint(pinned):
+        raise output.CliError(
+            f"{own[0]} is not the TLS certificate stations pin (the one in"
+            " headquarters-public.json); put it there with 'screening-app hq tls renew"
+            f" --tls-cert {own[0]} --tls-key {own[1]}' and give stations the new file.")
+
+
+def cmd_tls_init(args) -> int:
+    from screening_app.hq import tls
+
+    folder = _existing_hq_dir(args)
+    if tls.tls_chain(folder) is not None:
+        raise output.CliError(f"Headquarters in {folder} already has a TLS certificate;"
+                              " replace it with 'screening-app hq tls renew'.")
+    return cmd_tls_renew(args)
+
+
+def cmd_tls_renew(args) -> int:
+    from screening_app.hq.headquarters import renew_tls
+
+    own = _own_tls(args)
+    with _unlocked(args) as (hq, passphrase):
+        _, public = renew_tls(hq, passphrase, names=args.tls_name, own=own)
+        folder = hq.folder
+    _print_tls(folder)
+    print(f"Rewrote {public}: give it to every station again ('screening-app sync"
+          " trust-hq'); until a station trusts it, its pushes over https are refused.")
+    return output.EXIT_OK
+
+
+def cmd_tls_show(args) -> int:
+    from screening_app.hq import tls
+    from screening_app.pki import certificates
+
+    folder = _existing_hq_dir(args)
+    chain = tls.tls_chain(folder)
+    if chain is None:
+        raise output.CliError(tls.no_certificate_sentence(folder))
+    if args.pem:
+        print(certificates.chain_pem(chain).decode(), end="")
+    else:
+        _print_tls(folder)
     return output.EXIT_OK
 
 
@@ -345,6 +490,19 @@ def cmd_revoke_cert(args) -> int:
     return output.EXIT_OK
 
 
+def _tls_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls-name", action="append", metavar="NAME",
+                        help="a host name or IP address stations and operators reach"
+                             " headquarters by, for the TLS certificate headquarters makes;"
+                             " repeat for each (default: this machine's host name, localhost"
+                             " and 127.0.0.1)")
+    parser.add_argument("--tls-cert", metavar="CERT.pem",
+                        help="your own TLS certificate instead (leaf first), with --tls-key")
+    parser.add_argument("--tls-key", metavar="KEY.pem",
+                        help="its unencrypted private key; headquarters keeps it sealed under"
+                             " its passphrase, so delete your copy")
+
+
 # -- the parser -------------------------------------------------------------------------------
 def register(commands, passphrase_parent: argparse.ArgumentParser | None = None) -> None:
     """Add the ``hq`` command group to the CLI's subcommands. ``passphrase_parent`` is the
@@ -372,19 +530,37 @@ def register(commands, passphrase_parent: argparse.ArgumentParser | None = None)
     init.add_argument("--database", metavar="postgresql://USER@HOST/DB",
                       help="keep the records in this (empty) PostgreSQL database instead of"
                            " hq.sqlite3 in the folder; its password goes in ~/.pgpass")
+    _tls_arguments(init)
 
     operator = hq.add_parser("operator", help="HQ operators").add_subparsers(
         dest="hq_operator_command", metavar="ACTION", required=True)
     command(operator, "add", cmd_operator_add, "add an operator").add_argument("name")
 
-    serve = command(hq, "serve", cmd_serve, "serve stations' pushes and the operators' page")
+    serve = command(hq, "serve", cmd_serve, "serve stations' pushes and the operators' page"
+                    " over TLS, with the certificate stations pin")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--tls-cert", metavar="CERT.pem")
+    serve.add_argument("--plain-http", action="store_true",
+                       help="serve plain HTTP instead of TLS, only on a loopback --host")
+    serve.add_argument("--tls-cert", metavar="CERT.pem",
+                       help="serve this certificate, with an unsealed --tls-key; it must be"
+                            " the one stations pin ('hq tls renew --tls-cert' puts it in"
+                            " headquarters-public.json)")
     serve.add_argument("--tls-key", metavar="KEY.pem")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
                        help="server processes taking in bundles at once (more than one needs"
                             " headquarters on PostgreSQL)")
+
+    tls = hq.add_parser("tls", help="the TLS certificate hq serve presents and stations pin"
+                        ).add_subparsers(dest="hq_tls_command", metavar="ACTION", required=True)
+    _tls_arguments(command(tls, "init", cmd_tls_init,
+                           "give a headquarters made without one a TLS certificate, and"
+                           " rewrite headquarters-public.json"))
+    _tls_arguments(command(tls, "renew", cmd_tls_renew,
+                           "replace the TLS certificate, and rewrite"
+                           " headquarters-public.json"))
+    command(tls, "show", cmd_tls_show, "the TLS certificate's names, expiry and SHA-256"
+            ).add_argument("--pem", action="store_true", help="print the certificate as PEM")
 
     ingest = command(hq, "ingest", cmd_ingest, "take in station bundles from files")
     ingest.add_argument("bundles", nargs="+", metavar="BUNDLE")

@@ -5,11 +5,15 @@ an RSA signing key with a certificate from the organisation's CA (CN "Headquarte
 signs the bundles going down to stations and the merged lists. Both are kept sealed under
 the HQ passphrase (argon2id key slots, as at a station), so nothing in the folder decrypts
 or signs without it. ``headquarters-public.json`` is what a station needs to trust and
-encrypt to headquarters: the age recipient and the certificate chain, signed by the HQ key.
+encrypt to headquarters: the age recipient, the certificate chain and the TLS certificate
+``hq serve`` presents (with its SHA-256 fingerprint; stations pin it), signed by the HQ key.
+The signature covers every field but itself, so a station refuses a file whose fingerprint
+was changed.
 """
 
 import base64
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyrage
@@ -21,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import AuthenticationFailed, UserError
-from screening_app.hq import databases
+from screening_app.hq import databases, tls
 from screening_app.hq.databases import open_hq_store
 from screening_app.hq.sealing import (
     HeadquartersLocked,
@@ -41,7 +45,7 @@ from screening_app.store.durable import write_atomically
 from screening_app.sync import bundle
 
 PUBLIC_FILE = "headquarters-public.json"
-PUBLIC_FORMAT = 1
+PUBLIC_FORMAT = 2  # 1: before the TLS certificate; stations read both
 MIN_PASSPHRASE_LENGTH = 12
 SENDER = "headquarters"  # the sender and recipient name headquarters has in bundles
 _AGE_CONTEXT = b"screening-app:headquarters:age-identity"
@@ -159,11 +163,14 @@ def _records_sealer(store: SqlHqStore, row: IdentityRow, passphrase: str) -> Rec
 # -- making a headquarters ------------------------------------------------------------------
 def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphrase: str,
                       passphrase: str, operator: str, operator_password: str,
-                      name: str = "Headquarters", database: str | None = None) -> Path:
-    """Make the HQ folder: database, sealed keys, the first operator and the public file
-    (whose path is returned). Everything is checked before anything is written. The records
-    go to ``hq.sqlite3`` in the folder, or to the (empty) PostgreSQL database at
-    ``database``."""
+                      name: str = "Headquarters", database: str | None = None,
+                      tls_names: Sequence[str] | None = None,
+                      tls_own: tuple[Path, Path] | None = None) -> Path:
+    """Make the HQ folder: database, sealed keys, the TLS certificate (a new one naming
+    ``tls_names``, or the operator's own certificate and key files ``tls_own``), the first
+    operator and the public file (whose path is returned). Everything is checked before
+    anything is written. The records go to ``hq.sqlite3`` in the folder, or to the (empty)
+    PostgreSQL database at ``database``."""
     folder = Path(folder)
     if databases.holds_headquarters(folder):
         raise UserError(f"{folder} already holds a headquarters; one folder holds one.")
@@ -177,6 +184,7 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
     if database is not None:
         database = databases.check_database_url(database)
     authority = open_ca(Path(ca_folder), ca_passphrase)
+    tls_chain, tls_key = tls.certificate_for(tls_names, tls_own, ORGANISATION)
 
     age_secret, age_recipient = bundle.new_age_identity()
     key = certificates.new_private_key()
@@ -189,7 +197,8 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
                                 serialization.NoEncryption())
     now = utc_now()
     data_key = new_data_key()
-    public = _public_document(name.strip(), age_recipient, certificate, chain, key)
+    public = _public_document(name.strip(), age_recipient, certificate, chain, key,
+                              tls_chain[0])
 
     folder.mkdir(parents=True, exist_ok=True)
     store = databases.create_hq_store(folder, database)
@@ -209,19 +218,36 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
             store.insert_operator(operator, _operator_hasher.hash(operator_password), now)
             if database is not None:
                 databases.remember_database(folder, database)
+            tls.write_tls(folder, tls_chain, tls_key, passphrase)
             path = write_atomically(folder / PUBLIC_FILE, public)
     except BaseException:
         store.close()
         databases.forget_new_store(folder, database)
+        (folder / tls.TLS_FILE).unlink(missing_ok=True)
         raise
     store.close()
     return path
 
 
+def renew_tls(hq: Headquarters, passphrase: str, *, names: Sequence[str] | None = None,
+              own: tuple[Path, Path] | None = None) -> tuple[x509.Certificate, Path]:
+    """Give headquarters a new TLS certificate (made, or the operator's own) and rewrite the
+    public file with it; stations pin the new one when they trust the new file. Returns the
+    certificate and the public file's path. ``hq`` is open with ``passphrase``."""
+    chain, key = tls.certificate_for(names, own, ORGANISATION)
+    public = _public_document(hq.name, hq.age_recipient, hq.certificate, hq.chain,
+                              hq.signing_identity.key, chain[0])
+    tls.write_tls(hq.folder, chain, key, passphrase)
+    return chain[0], write_atomically(hq.folder / PUBLIC_FILE, public)
+
+
 def _public_document(name: str, age_recipient: str, certificate: x509.Certificate,
-                     chain: tuple[x509.Certificate, ...], key) -> bytes:
+                     chain: tuple[x509.Certificate, ...], key,
+                     tls_certificate: x509.Certificate) -> bytes:
     fields = {"format": PUBLIC_FORMAT, "name": name, "age_recipient": age_recipient,
-              "certificates": certificates.chain_pem([certificate, *chain]).decode()}
+              "certificates": certificates.chain_pem([certificate, *chain]).decode(),
+              "tls_certificate": certificates.to_pem(tls_certificate).decode(),
+              "tls_sha256": tls.fingerprint(tls_certificate)}
     signature = key.sign(canonical_json(fields).encode(), _PSS, hashes.SHA256())
     document = {**fields, "signature": base64.b64encode(signature).decode()}
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -458,13 +458,15 @@ def _with_max_bundle_bytes(limits: UploadLimits | None, max_bundle_bytes: int | 
 
 def make_server(hq: Headquarters, host: str = "127.0.0.1", port: int = DEFAULT_PORT, *,
                 ssl_certfile: str | None = None, ssl_keyfile: str | None = None,
+                ssl_keyfile_password: str | None = None,
                 max_bundle_bytes: int | None = None,
                 limits: UploadLimits | None = None) -> uvicorn.Server:
     """The server, its connections bounded (hq/connections.py, hq/upload_limits.py)."""
     limits = _with_max_bundle_bytes(limits, max_bundle_bytes)
     config = uvicorn.Config(
         create_app(hq, limits=limits), host=host, port=port,
-        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile, server_header=False,
+        ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
+        ssl_keyfile_password=ssl_keyfile_password, server_header=False,
         proxy_headers=False, log_level="info",
         http=guarded_protocol(headers_seconds=limits.headers_seconds,
                               max_connections=limits.max_connections),

@@ -43,6 +43,7 @@ from screening_app.sync.outgoing import OutgoingRecords
 from screening_app.sync.resend import SYNC_VERSION, SYNC_VERSION_FIELD
 
 AGE_KEY_PURPOSE = "sync-age-identity"
+_PUBLIC_FIELDS = ("format", "name", "age_recipient", "certificates")  # in every format
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
 
 
@@ -52,6 +53,9 @@ class TrustedHeadquarters:
     age_recipient: str
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...]
+    # The TLS certificate headquarters serves, which pushes pin; None from a public file
+    # made before headquarters had one.
+    tls_certificate: x509.Certificate | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,8 @@ class SyncService:
             self._records.trust_headquarters(
                 TrustedHeadquartersRow(trusted.name, trusted.age_recipient,
                                        certificates.to_pem(trusted.certificate).decode(),
-                                       certificates.chain_pem(trusted.chain).decode()),
+                                       certificates.chain_pem(trusted.chain).decode(),
+                                       _pem_or_none(trusted.tls_certificate)),
                 at=utc_now(), by=actor.user_id)
             if self._records.station_key() is None:
                 self._records.put_station_key(
@@ -118,7 +123,8 @@ class SyncService:
             self._station.events.append(
                 "sync.headquarters_trusted",
                 {"name": trusted.name, "age_recipient": trusted.age_recipient,
-                 "certificate_sha256": trusted.certificate.fingerprint(hashes.SHA256()).hex()},
+                 "certificate_sha256": trusted.certificate.fingerprint(hashes.SHA256()).hex(),
+                 "tls_sha256": _sha256_or_none(trusted.tls_certificate)},
                 actor_id=actor.user_id)
         return trusted
 
@@ -126,10 +132,13 @@ class SyncService:
         row = self._records.headquarters()
         if row is None:
             return None
+        tls = (certificates.load_certificates(row.tls_certificate_pem.encode(),
+                                              "HQ TLS certificate")[0]
+               if row.tls_certificate_pem else None)
         return TrustedHeadquarters(
             row.name, row.age_recipient,
             certificates.load_certificates(row.certificate_pem.encode(), "HQ certificate")[0],
-            tuple(certificates.load_certificates(row.chain_pem.encode(), "HQ chain")))
+            tuple(certificates.load_certificates(row.chain_pem.encode(), "HQ chain")), tls)
 
     def _require_headquarters(self) -> TrustedHeadquarters:
         trusted = self.headquarters()
@@ -306,18 +315,27 @@ class SyncService:
         """Export, send to headquarters, and apply the answer it sends back. When
         headquarters answers that it lacks events this station sent before (it was restored
         from an older copy), its answer is applied and everything from there is sent again,
-        once."""
-        from screening_app.sync.push_client import ResendRequested, push_bundle
+        once. Over https, only to the server that presents the certificate pinned when
+        headquarters was trusted."""
+        from screening_app.sync.push_client import (
+            ResendRequested,
+            check_address,
+            push_bundle,
+        )
 
+        pinned = _pem_or_none(self._require_headquarters().tls_certificate)
+        check_address(url, pinned)  # before a bundle is written for an address refused
         exported = self.export(actor, self._station.data_dir / "outbox")
         try:
-            reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+            reply, file_name = push_bundle(url, exported.path, timeout=timeout,
+                                           pinned_tls_pem=pinned)
         except ResendRequested as request:
             asked = self.apply(actor, self._keep_reply(request.reply, request.file_name))
             if asked.resend_from is None:  # a refusal whose signed answer asks nothing
                 raise
             exported = self.export(actor, self._station.data_dir / "outbox")
-            reply, file_name = push_bundle(url, exported.path, timeout=timeout)
+            reply, file_name = push_bundle(url, exported.path, timeout=timeout,
+                                           pinned_tls_pem=pinned)
             applied = self.apply(actor, self._keep_reply(reply, file_name))
             applied.resent_from = asked.resend_from
             return exported, applied
@@ -343,14 +361,18 @@ class SyncService:
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:
-    """headquarters-public.json, checked: signed by a certificate our root issued."""
+    """headquarters-public.json, checked: signed by a certificate our root issued. The
+    signature covers every field but itself (the TLS certificate and its fingerprint too);
+    a file made before headquarters had a TLS certificate (format 1) has none."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        fields = {key: data[key] for key in ("format", "name", "age_recipient", "certificates")}
+        fields = {key: value for key, value in data.items() if key != "signature"}
+        if any(key not in fields for key in _PUBLIC_FIELDS):
+            raise KeyError("a field is missing")
         signature = base64.b64decode(data["signature"], validate=True)
     except OSError as error:
         raise UserError(f"{path}: {error.strerror or error}.") from None
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise UserError(_("{path} is not a headquarters public file (it needs format, name,"
                           " age_recipient, certificates and signature).").format(
                               path=path)) from None
@@ -367,4 +389,25 @@ def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadqua
         raise UserError(str(problem)) from None
     bundles.check_age_recipient(str(fields["age_recipient"]), str(path))
     return TrustedHeadquarters(str(fields["name"]), str(fields["age_recipient"]), chain[0],
-                               tuple(chain[1:]))
+                               tuple(chain[1:]), _tls_certificate(fields, path))
+
+
+def _tls_certificate(fields: dict, path: Path) -> x509.Certificate | None:
+    """The signed TLS certificate, checked against its signed fingerprint (two fields that
+    must say the same: a file whose fingerprint names another certificate is refused)."""
+    if "tls_certificate" not in fields and "tls_sha256" not in fields:
+        return None
+    certificate = certificates.load_certificates(str(fields.get("tls_certificate", "")).encode(),
+                                                 str(path))[0]
+    if certificate.fingerprint(hashes.SHA256()).hex() != str(fields.get("tls_sha256")).lower():
+        raise UserError(_("{path} is damaged: its TLS certificate does not match its SHA-256"
+                          " fingerprint.").format(path=path))
+    return certificate
+
+
+def _pem_or_none(certificate: x509.Certificate | None) -> str | None:
+    return certificates.to_pem(certificate).decode() if certificate else None
+
+
+def _sha256_or_none(certificate: x509.Certificate | None) -> str | None:
+    return certificate.fingerprint(hashes.SHA256()).hex() if certificate else None

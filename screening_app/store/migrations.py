@@ -596,6 +596,20 @@ def m0020_queue_order(db: Database) -> None:
         """,
     )
 
+
+@migrations(name="0021_headquarters_tls_pin")
+def m0021_headquarters_tls_pin(db: Database) -> None:
+    # The TLS certificate headquarters serves, from its signed public file: a push over
+    # https goes only to a server presenting it. Empty for a public file made before
+    # headquarters had one (such a station pushes over plain HTTP to a loopback address
+    # only, until it trusts a newer file).
+    run_script(
+        db,
+        """
+        ALTER TABLE sync_headquarters ADD COLUMN tls_certificate_pem TEXT;
+        """,
+    )
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

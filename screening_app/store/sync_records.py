@@ -32,6 +32,7 @@ class TrustedHeadquartersRow:
     age_recipient: str
     certificate_pem: str
     chain_pem: str
+    tls_certificate_pem: str | None = None  # the TLS certificate pushes pin
 
 
 @dataclass(frozen=True)
@@ -123,20 +124,22 @@ class SyncRecords:
 
     # -- whom the station trusts, and its own sync key -------------------------------------------
     def headquarters(self) -> TrustedHeadquartersRow | None:
-        row = self._db.execute("SELECT name, age_recipient, certificate_pem, chain_pem FROM"
-                               " sync_headquarters").fetchone()
+        row = self._db.execute("SELECT name, age_recipient, certificate_pem, chain_pem,"
+                               " tls_certificate_pem FROM sync_headquarters").fetchone()
         return TrustedHeadquartersRow(*row) if row else None
 
     def trust_headquarters(self, trusted: TrustedHeadquartersRow, at: str, by: str) -> None:
         self._db.execute(
             "INSERT INTO sync_headquarters (id, name, age_recipient, certificate_pem,"
-            " chain_pem, trusted_at, trusted_by) VALUES (1, ?, ?, ?, ?, ?, ?)"
+            " chain_pem, tls_certificate_pem, trusted_at, trusted_by)"
+            " VALUES (1, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET name = excluded.name, age_recipient ="
             " excluded.age_recipient, certificate_pem = excluded.certificate_pem,"
-            " chain_pem = excluded.chain_pem, trusted_at = excluded.trusted_at,"
+            " chain_pem = excluded.chain_pem, tls_certificate_pem ="
+            " excluded.tls_certificate_pem, trusted_at = excluded.trusted_at,"
             " trusted_by = excluded.trusted_by",
             [trusted.name, trusted.age_recipient, trusted.certificate_pem, trusted.chain_pem,
-             at, by])
+             trusted.tls_certificate_pem, at, by])
 
     def station_key(self) -> StationSyncKey | None:
         row = self._db.execute("SELECT age_recipient, sealed_age_identity FROM"

@@ -2,9 +2,11 @@
 down bundle it answers with.
 
 The bundle is streamed from its file (never read whole into memory) with its length
-declared, so headquarters can refuse a bundle that is too big before it is sent. Every
-failure becomes one sentence: a refusal carries headquarters' own reason; a network
-failure names the address that could not be reached.
+declared, so headquarters can refuse a bundle that is too big before it is sent. Over
+https it goes only to a server presenting the TLS certificate the station pinned
+(sync/pinning.py); plain http only to this computer. Every failure becomes one sentence: a
+refusal carries headquarters' own reason; a network failure names the address that could
+not be reached; a server with another certificate is named as such.
 """
 
 import re
@@ -15,6 +17,11 @@ import httpx
 
 from screening_app.domain.errors import UserError
 from screening_app.domain.messages import gettext as _
+from screening_app.sync.pinning import (
+    CertificateNotPinned,
+    connection_check,
+    refused_certificate,
+)
 
 BUNDLES_PATH = "/api/v1/bundles"
 FILE_NAME_HEADER = "X-Bundle-File-Name"  # so that a refusal names the file the station has
@@ -57,11 +64,19 @@ def bundles_url(url: str) -> str:
     return base if base.endswith(BUNDLES_PATH) else base + BUNDLES_PATH
 
 
-def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT
-                ) -> tuple[bytes, str]:
-    """POST the bundle at ``bundle_path``; returns the down bundle's bytes and its file
-    name as headquarters named it."""
+def check_address(url: str, pinned_tls_pem: str | None):
+    """Refuse an address a bundle will not be pushed to (before a bundle is written for it);
+    returns how the server is verified there."""
+    return connection_check(bundles_url(url), pinned_tls_pem)
+
+
+def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT, *,
+                pinned_tls_pem: str | None = None) -> tuple[bytes, str]:
+    """POST the bundle at ``bundle_path``, over https only to a server presenting
+    ``pinned_tls_pem``; returns the down bundle's bytes and its file name as headquarters
+    named it."""
     endpoint = bundles_url(url)
+    verify = check_address(url, pinned_tls_pem)
     bundle_path = Path(bundle_path)
     try:
         handle = bundle_path.open("rb")
@@ -70,7 +85,7 @@ def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT
     try:
         with handle:
             response = httpx.post(
-                endpoint, content=handle, timeout=timeout,
+                endpoint, content=handle, timeout=timeout, verify=verify,
                 headers={"Content-Type": "application/octet-stream",
                          FILE_NAME_HEADER: _ascii_name(bundle_path.name)})
     except httpx.TimeoutException:
@@ -78,6 +93,16 @@ def push_bundle(url: str, bundle_path: Path, timeout: float = DEFAULT_TIMEOUT
             _("cannot reach headquarters at {address}: no answer within {seconds:g}"
               " seconds.").format(address=endpoint, seconds=timeout)
         ) from None
+    except httpx.ConnectError as error:
+        if refused_certificate(error):
+            raise CertificateNotPinned(
+                _("The server at {address} presented a TLS certificate other than the one this"
+                  " station pinned for headquarters, so nothing was sent: if headquarters"
+                  " changed its certificate, install its new headquarters-public.json with"
+                  " 'screening-app sync trust-hq'.").format(address=endpoint)) from None
+        raise HeadquartersUnreachable(
+            _("cannot reach headquarters at {address}: {error}.").format(
+                address=endpoint, error=_describe(error))) from None
     except httpx.HTTPError as error:
         raise HeadquartersUnreachable(
             _("cannot reach headquarters at {address}: {error}.").format(

@@ -55,7 +55,7 @@ class SyncDialog(QDialog):
         form.addRow(self.tr("Not yet acknowledged:"), self.pending_label)
         form.addRow(self.tr("Last sync:"), self.last_label)
         self.url_edit = QLineEdit(str(QSettings().value(URL_SETTING, "") or ""))
-        self.url_edit.setPlaceholderText("http://headquarters:8765")
+        self.url_edit.setPlaceholderText("https://headquarters:8765")
         self.url_edit.setAccessibleName(self.tr("Headquarters address"))
         form.addRow(self.tr("&Address:"), self.url_edit)
         layout.addLayout(form)

@@ -225,20 +225,135 @@ def test_operators_are_added_with_the_passphrase_and_stations_revoked(
     assert "revoked" in out
 
 
-def test_serve_opens_headquarters_with_its_passphrase(hq_dir, capsys, monkeypatch):
+@pytest.fixture
+def served(monkeypatch):
+    """What 'hq serve' hands the web server (instead of serving), with the key file as it
+    is while serving."""
     served = {}
 
     def fake_serve(opened, host, port, **options):
         served.update(host=host, port=port, locked=opened.locked, name=opened.name, **options)
+        if "ssl_keyfile" in options:
+            served["cert_file"] = Path(options["ssl_certfile"]).read_bytes()
+            served["key_file"] = Path(options["ssl_keyfile"]).read_bytes()
 
     monkeypatch.setattr(web, "serve", fake_serve)
+    return served
+
+
+def test_serve_uses_tls_with_the_certificate_stations_pin(hq_dir, served, capsys,
+                                                          monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+
+    from screening_app.hq import tls
+
     code, out, err = hq(capsys, monkeypatch, hq_dir, "serve", "--port", "9911")
     assert code == 0, err
+    assert (served["host"], served["port"], served["locked"]) == ("127.0.0.1", 9911, False)
+    (pinned,) = tls.tls_chain(hq_dir)
+    assert certificates.load_certificates(served["cert_file"], "served") == [pinned]
+    # The key was on disk only encrypted under a one-time password, and is gone after.
+    key = serialization.load_pem_private_key(served["key_file"],
+                                             served["ssl_keyfile_password"].encode())
+    assert certificates.same_public_key(pinned, key)
+    assert not Path(served["ssl_keyfile"]).exists()
+    assert "https://127.0.0.1:9911/api/v1/bundles" in out
+    assert tls.spaced(tls.fingerprint(pinned)) in out
+
+
+def test_plain_http_only_on_a_loopback_host(hq_dir, served, capsys, monkeypatch):
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "serve", "--plain-http", "--host",
+                        "0.0.0.0")
+    assert code == 2 and not served
+    assert err.strip() == (
+        "screening-app: Plain HTTP is served only to this computer (--host 127.0.0.1, ::1 or"
+        " localhost), not on 0.0.0.0, because operators' passwords and the merged lists would"
+        " cross the network in clear; leave out --plain-http to serve TLS.")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "serve", "--plain-http", "--port", "9911")
+    assert code == 0, err
     assert served == {"host": "127.0.0.1", "port": 9911, "locked": False,
-                      "name": "Headquarters", "ssl_certfile": None, "ssl_keyfile": None}
+                      "name": "Headquarters"}
     assert "http://127.0.0.1:9911/api/v1/bundles" in out
+
+
+def test_serve_with_an_operators_own_files_must_serve_the_pinned_certificate(
+        hq_dir, served, tmp_path, capsys, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+
+    from screening_app.hq import tls
+
     code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--tls-cert", "c.pem")
     assert code == 2 and "--tls-key" in err
+    other, key = tls.make_certificate(["hq.example.org"], "Operator")
+    cert_file, key_file = tmp_path / "own.pem", tmp_path / "own-key.pem"
+    cert_file.write_bytes(certificates.to_pem(other))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--tls-cert", cert_file,
+                      "--tls-key", key_file)
+    assert code == 2 and not served
+    assert "is not the TLS certificate stations pin" in err
+    assert f"'screening-app hq tls renew --tls-cert {cert_file} --tls-key {key_file}'" in err
+
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "tls", "renew", "--tls-cert", cert_file,
+                        "--tls-key", key_file)
+    assert code == 0, err
+    assert "TLS certificate for hq.example.org" in out
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--tls-cert", cert_file,
+                      "--tls-key", key_file)
+    assert code == 0, err
+    assert (served["ssl_certfile"], served["ssl_keyfile"]) == (str(cert_file), str(key_file))
+
+
+def test_an_old_headquarters_without_tls_is_upgraded_by_tls_init(
+        hq_dir, hq_key, records_station, served, capsys, monkeypatch):  # noqa: F811
+    from screening_app.hq import tls
+    from screening_app.hq.headquarters import PUBLIC_FILE, Headquarters
+    from tests.hq.test_tls import old_public_file
+
+    opened = Headquarters.open_locked(hq_dir)
+    try:
+        old_public_file(opened, hq_dir, hq_key)
+    finally:
+        opened.close()
+    trust(records_station, hq_dir)
+    assert records_station.services.sync.headquarters().tls_certificate is None
+
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--host", "0.0.0.0")
+    assert code == 2 and not served
+    assert err.strip() == (
+        f"screening-app: Headquarters in {hq_dir} has no TLS certificate yet (it was made"
+        f" before stations pinned one): make one with 'screening-app hq tls init --dir"
+        f" {hq_dir}' and give stations the new headquarters-public.json.")
+
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "tls", "init", "--tls-name",
+                        "hq.example.org", "--tls-name", "10.1.2.3")
+    assert code == 0, err
+    assert "TLS certificate for hq.example.org, 10.1.2.3" in out
+    assert f"Rewrote {hq_dir / PUBLIC_FILE}: give it to every station again" in out
+    public = json.loads((hq_dir / PUBLIC_FILE).read_text())
+    (made,) = tls.tls_chain(hq_dir)
+    assert public["format"] == 2 and public["tls_sha256"] == tls.fingerprint(made)
+    trust(records_station, hq_dir)  # the station pins it from the new file
+    assert records_station.services.sync.headquarters().tls_certificate == made
+
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "tls", "init")
+    assert code == 2 and "already has a TLS certificate; replace it with" in err
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "serve", "--host", "0.0.0.0")
+    assert code == 0, err
+    assert served["host"] == "0.0.0.0"
+    code, out, _ = cli(capsys, monkeypatch, "hq", "tls", "show", "--dir", hq_dir)
+    assert code == 0 and tls.spaced(tls.fingerprint(made)) in out
+    code, out, _ = cli(capsys, monkeypatch, "hq", "tls", "show", "--pem", "--dir", hq_dir)
+    assert certificates.load_certificates(out.encode(), "shown") == [made]
+
+
+def test_init_help_names_the_default_tls_names(capsys, monkeypatch):
+    with pytest.raises(SystemExit):
+        cli(capsys, monkeypatch, "hq", "init", "--help")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "default: this machine's host name, localhost and 127.0.0.1" in help_text
 
 
 def test_a_database_address_with_a_password_or_of_another_kind_is_refused(

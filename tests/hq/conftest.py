@@ -53,12 +53,12 @@ def ca_folder(tmp_path, test_keys) -> Path:
 
 
 def make_headquarters(folder: Path, ca_folder: Path, hq_key, monkeypatch,
-                      database: str | None = None) -> Path:
+                      database: str | None = None, **tls) -> Path:
     with monkeypatch.context() as patch:
         patch.setattr(certificates, "new_private_key", lambda: hq_key)
         return init_headquarters(folder, ca_folder=ca_folder, ca_passphrase=CA_PASSPHRASE,
                                  passphrase=HQ_PASSPHRASE, operator=OPERATOR,
-                                 operator_password=PASSWORD, database=database)
+                                 operator_password=PASSWORD, database=database, **tls)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,8 +4,10 @@ file is what a real station accepts, and bad input is refused before anything is
 import json
 
 import pytest
+from cryptography.hazmat.primitives import hashes, serialization
 
 from screening_app.domain.errors import UserError
+from screening_app.hq import tls
 from screening_app.hq.databases import DATABASE_SETTING
 from screening_app.hq.headquarters import (
     PUBLIC_FILE,
@@ -19,21 +21,74 @@ from screening_app.hq.store import HQ_DATABASE
 from screening_app.pki import certificates
 from screening_app.sync import bundle as bundles
 from tests.conftest import PASSWORD
-from tests.hq.conftest import CA_PASSPHRASE, HQ_PASSPHRASE, OPERATOR, flush_to_files
+from tests.hq.conftest import (
+    CA_PASSPHRASE,
+    HQ_PASSPHRASE,
+    OPERATOR,
+    flush_to_files,
+    make_headquarters,
+)
 
 
 def test_init_makes_the_database_and_a_signed_public_file(hq_folder, hq_database, test_keys,
                                                           hq_key):
     database = HQ_DATABASE if hq_database is None else DATABASE_SETTING
     assert sorted(p.name for p in hq_folder.iterdir()
-                  if not p.name.endswith(("-wal", "-shm"))) == sorted([PUBLIC_FILE, database])
+                  if not p.name.endswith(("-wal", "-shm"))) == sorted([PUBLIC_FILE,
+                                                                         tls.TLS_FILE,
+                                                                         database])
     public = json.loads((hq_folder / PUBLIC_FILE).read_text())
-    assert public["format"] == 1 and public["name"] == "Headquarters"
+    assert public["format"] == 2 and public["name"] == "Headquarters"
     assert public["age_recipient"].startswith("age1")
     chain = certificates.load_certificates(public["certificates"].encode(), "public")
     assert certificates.common_name(chain[0]) == "Headquarters"
     certificates.check_issued_by(chain[0], test_keys["ca"][1])
     assert certificates.same_public_key(chain[0], hq_key)
+
+
+def test_init_makes_a_tls_certificate_whose_fingerprint_the_public_file_carries(hq_folder):
+    (served,) = tls.tls_chain(hq_folder)
+    public = json.loads((hq_folder / PUBLIC_FILE).read_text())
+    assert public["tls_sha256"] == tls.fingerprint(served) == served.fingerprint(
+        hashes.SHA256()).hex()
+    assert certificates.load_certificates(public["tls_certificate"].encode(), "p") == [served]
+    # By default it names this machine and the loopback address, for operators' browsers.
+    assert tls.host_names(served) == tls.default_names()
+    assert {"localhost", "127.0.0.1"} <= set(tls.host_names(served))
+
+
+def test_init_names_the_hosts_it_is_given_or_takes_an_operators_own_certificate(
+        tmp_path, ca_folder, hq_key, monkeypatch):
+    named = make_headquarters(tmp_path / "named", ca_folder, hq_key, monkeypatch,
+                              tls_names=["hq.example.org", "10.0.0.5"])
+    assert tls.host_names(tls.tls_chain(named.parent)[0]) == ["hq.example.org", "10.0.0.5"]
+
+    own_certificate, own_key = tls.make_certificate(["own.example.org"], "Operator")
+    cert_file, key_file = tmp_path / "own.pem", tmp_path / "own-key.pem"
+    cert_file.write_bytes(certificates.to_pem(own_certificate))
+    key_file.write_bytes(own_key.private_bytes(serialization.Encoding.PEM,
+                                               serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    own = make_headquarters(tmp_path / "own", ca_folder, hq_key, monkeypatch,
+                            tls_own=(cert_file, key_file))
+    assert tls.tls_chain(own.parent) == [own_certificate]
+    assert json.loads(own.read_text())["tls_sha256"] == tls.fingerprint(own_certificate)
+    assert certificates.same_public_key(
+        own_certificate, tls.unseal_key(own.parent, HQ_PASSPHRASE))
+
+    other_certificate, _ = tls.make_certificate(["other"], "Operator")
+    cert_file.write_bytes(certificates.to_pem(other_certificate))
+    with pytest.raises(UserError, match="The TLS key does not belong to the certificate"):
+        make_headquarters(tmp_path / "mismatched", ca_folder, hq_key, monkeypatch,
+                          tls_own=(cert_file, key_file))
+    assert not (tmp_path / "mismatched").exists()
+
+
+def test_the_tls_key_opens_only_with_the_passphrase(hq_folder):
+    with pytest.raises(UserError, match="Wrong passphrase for the TLS key"):
+        tls.unseal_key(hq_folder, "not the passphrase at all")
+    key = tls.unseal_key(hq_folder, HQ_PASSPHRASE)
+    assert certificates.same_public_key(tls.tls_chain(hq_folder)[0], key)
 
 
 def test_a_real_station_trusts_the_public_file_and_encrypts_to_headquarters(
@@ -42,6 +97,24 @@ def test_a_real_station_trusts_the_public_file_and_encrypts_to_headquarters(
     assert trusted.name == "Headquarters"
     assert trusted.age_recipient == hq.age_recipient
     assert trusted.certificate == hq.certificate
+    assert trusted.tls_certificate == tls.tls_chain(hq_folder)[0]
+    assert station.services.sync.headquarters() == trusted  # the pin is kept
+
+
+def test_the_signature_covers_the_tls_fingerprint(hq_folder, station, tmp_path):
+    """Someone who swaps in their own TLS certificate (and its fingerprint) to stand
+    between stations and headquarters is refused: the signature covers both."""
+    public = json.loads((hq_folder / PUBLIC_FILE).read_text())
+    impostor, _ = tls.make_certificate(["hq.example.org"], "Impostor")
+    forged = tmp_path / PUBLIC_FILE
+    forged.write_text(json.dumps({**public, "tls_sha256": tls.fingerprint(impostor)}))
+    with pytest.raises(UserError, match="was altered"):
+        station.services.sync.trust_headquarters(station.admin, forged)
+    forged.write_text(json.dumps({**public, "tls_sha256": tls.fingerprint(impostor),
+                                  "tls_certificate": certificates.to_pem(impostor).decode()}))
+    with pytest.raises(UserError, match="was altered"):
+        station.services.sync.trust_headquarters(station.admin, forged)
+    assert station.services.sync.headquarters() is None
 
 
 def test_an_altered_public_file_is_refused_by_the_station(hq_folder, station, tmp_path):
@@ -80,8 +153,6 @@ def test_opened_locked_it_reads_the_store_but_has_no_keys(hq_folder):
 
 
 def test_no_secret_is_in_clear_in_the_folder(hq_folder, hq, hq_key):
-    from cryptography.hazmat.primitives import serialization
-
     flush_to_files(hq)
     on_disk = b"".join(p.read_bytes() for p in hq_folder.iterdir() if p.is_file())
     assert b"AGE-SECRET-KEY" not in on_disk
@@ -90,6 +161,16 @@ def test_no_secret_is_in_clear_in_the_folder(hq_folder, hq, hq_key):
                                    serialization.PrivateFormat.PKCS8,
                                    serialization.NoEncryption())
     assert key_der[-64:] not in on_disk
+    tls_key = tls.unseal_key(hq_folder, HQ_PASSPHRASE)
+    for encoding, form in ((serialization.Encoding.DER, serialization.PrivateFormat.PKCS8),
+                           (serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8),
+                           (serialization.Encoding.DER,
+                            serialization.PrivateFormat.TraditionalOpenSSL)):
+        tls_bytes = tls_key.private_bytes(encoding, form, serialization.NoEncryption())
+        assert tls_bytes[-32:] not in on_disk
+    assert b"PRIVATE KEY" not in on_disk
+    scalar = tls_key.private_numbers().private_value.to_bytes(32, "big")
+    assert scalar not in on_disk
 
 
 @pytest.mark.parametrize("change, message", [

@@ -34,7 +34,7 @@ TAGS = re.compile(r"<[^>]+>|&[a-z]+;")
 # Words that are names, not English: they stay as they are in every language.
 NAMES = ("PDF", "SHA-256", "SHA", "UTC", "ISN", "CSV", "XLSX", "QR", "USB", "ICRC", "Ctrl",
          "Shift", "Delete", "English", "headquarters-public.json", "scb", "json", "TEST-01",
-         "Koje-do", "DEMO", "http://headquarters:8765",
+         "Koje-do", "DEMO", "https://headquarters:8765",
          "ko, en")
 
 
