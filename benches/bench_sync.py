@@ -33,6 +33,7 @@ from screening_app.pki import certificates  # noqa: E402
 from screening_app.protocol.examples import complete_answers  # noqa: E402
 from screening_app.services.app import StationServices  # noqa: E402
 from screening_app.store.connection import write_transaction  # noqa: E402
+from screening_app.store.documents import DocumentRepository, StoredDocument  # noqa: E402
 from screening_app.store.interviews import InterviewRepository  # noqa: E402
 from screening_app.sync.members import MEMBERS_BY_KIND  # noqa: E402
 from screening_app.sync.outgoing import OutgoingRecords  # noqa: E402
@@ -69,8 +70,9 @@ def prepare(folder: Path) -> tuple[StationServices, object, Path]:
 def clone(services: StationServices, real, isns: list[str], actor) -> None:
     db = services.station.db
     repository = InterviewRepository(db, services.station.review)
-    pdfs = [db.execute("SELECT content FROM documents WHERE interview_id = ?",
-                       [record.id]).fetchone()[0] for record in real]
+    documents = DocumentRepository(db, services.station.review)
+    # Read and stored through the repository: forms are sealed to the review key at rest.
+    pdfs = [documents.latest(record.id).content for record in real]
     with write_transaction(db):
         for n, isn in enumerate(isns):
             model = repository.get(real[n % len(real)].id)
@@ -87,10 +89,8 @@ def clone(services: StationServices, real, isns: list[str], actor) -> None:
                 actor_id=actor.user_id, interview_id=record.id)
             pdf = pdfs[n % len(pdfs)]
             document_id = str(uuid.uuid4())
-            db.execute("INSERT INTO documents (id, interview_id, kind, revision, content,"
-                       " sha256, created_at, created_by) VALUES (?, ?, 'choice_form', 1, ?, ?,"
-                       " ?, ?)", [document_id, record.id, pdf, sha256_hex(pdf), utc_now(),
-                                  actor.user_id])
+            documents.insert(StoredDocument(document_id, record.id, "choice_form", 1, pdf,
+                                            sha256_hex(pdf), utc_now()), actor.user_id)
             services.station.events.append(
                 "document.created", {"document_id": document_id, "kind": "choice_form",
                                      "revision": 1, "sha256": sha256_hex(pdf)},

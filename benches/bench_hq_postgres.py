@@ -1,0 +1,211 @@
+"""Headquarters on PostgreSQL taking in many stations at once: STATIONS stations, each with
+COUNT interviews and their signed PDFs, pushed over HTTP at the same time to `hq serve`
+with WORKERS processes; against a baseline in the same run: PostgreSQL's COPY of the same
+rows plus writing the same PDF bytes to files. Target: at most 3x; each worker's peak
+memory flat (printed beside the largest bundle). Then the merged lists of everyone: time to
+CSV and to the signed PDF.
+
+Set-up (not timed): a throwaway PostgreSQL cluster (tests/postgres_server.py), a CA, a
+headquarters on it, and the stations, each made as benches/bench_sync.py makes one (a few
+interviews recorded and signed through the real services, then COUNT made from them, each a
+sealed record with its own id, hash and chain events and one of the real signed PDFs), and
+each station's bundle exported.
+
+    python benches/bench_hq_postgres.py                        # 40 stations x 5,000: long
+    BENCH_HQ_STATIONS=8 BENCH_HQ_COUNT=250 python benches/bench_hq_postgres.py
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benches.bench_sync import clone  # noqa: E402
+from benches.common import (  # noqa: E402
+    ADMIN,
+    CA_PASSPHRASE,
+    PASSWORD,
+    install_own_certificate,
+    roster_csv,
+    workdir,
+)
+from screening_app.protocol.examples import complete_answers  # noqa: E402
+from screening_app.services.app import init_station  # noqa: E402
+from screening_app.sync.members import MEMBERS_BY_KIND  # noqa: E402
+from screening_app.sync.outgoing import OutgoingRecords  # noqa: E402
+from tests.postgres_server import PostgresServer, _free_port  # noqa: E402
+
+STATIONS = int(os.environ.get("BENCH_HQ_STATIONS", "40"))
+COUNT = int(os.environ.get("BENCH_HQ_COUNT", "5000"))
+WORKERS = int(os.environ.get("BENCH_HQ_WORKERS", "4"))
+REAL = 4
+HQ_PASSPHRASE = "benchmark hq passphrase"
+TARGET_RATIO = 3.0
+
+SERVER = """
+import sys
+from screening_app.hq import web, workers
+from screening_app.hq.headquarters import Headquarters
+
+folder, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+hq = Headquarters.open(folder, sys.stdin.readline().rstrip("\\n"))
+sock = workers.listening_socket("127.0.0.1", port)
+print("listening", flush=True)
+workers.serve_with_workers(hq, sock, count, lambda hq, sock: web.make_server(
+    hq, "127.0.0.1", port).run(sockets=[sock]))
+"""
+
+
+def make_station(folder: Path, number: int, authority, public: Path):
+    station_id = f"BENCH-{number:02d}"
+    services = init_station(folder / station_id, station_id, "Koje-do", ADMIN, PASSWORD)
+    admin = services.sign_in(ADMIN, PASSWORD)
+    services.keys.import_certificate(admin, authority.issue(services.keys.csr_pem(), "csr"),
+                                     "certificate")
+    services.roster.import_file(admin, roster_csv(folder / station_id, COUNT + REAL))
+    install_own_certificate(services, services.accounts.add_user(
+        admin, "ivan", "interviewer", PASSWORD), authority)
+    services.sync.trust_headquarters(services.sign_in(ADMIN, PASSWORD), public)
+    ivan = services.sign_in("ivan", PASSWORD)
+    isns = [row[0] for row in services.station.db.execute(
+        "SELECT isn FROM subjects ORDER BY isn")]
+    real = [services.transcription.record(ivan, isn, {"answers": complete_answers(
+        "repatriate" if n % 2 else "enlist")}, "paper") for n, isn in enumerate(isns[:REAL])]
+    clone(services, real, isns[REAL:REAL + COUNT], ivan)
+    return services
+
+
+def copy_baseline(stations, url: str, folder: Path) -> float:
+    """The same rows COPYed into PostgreSQL and the same PDF bytes written to files."""
+    import psycopg
+
+    files = folder / "baseline-files"
+    files.mkdir(exist_ok=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS baseline_rows"
+                     " (station TEXT, kind TEXT, row TEXT)")
+        conn.execute("TRUNCATE baseline_rows")
+        started = time.perf_counter()
+        for services in stations:
+            db = services.station.db
+            outgoing = OutgoingRecords(db, services.station.review)
+            station_id = services.station.station_id
+            with conn.cursor().copy("COPY baseline_rows FROM STDIN") as copy:
+                for kind in ("subjects", "events", "interviews", "reviews", "documents"):
+                    for row in outgoing.rows(MEMBERS_BY_KIND[kind]):
+                        copy.write_row((station_id, kind, json.dumps(row)))
+            for (document_id,) in db.execute("SELECT id FROM documents"):
+                path = files / f"{document_id}.pdf"
+                with path.open("wb") as out:
+                    out.write(outgoing.document_content(document_id))
+                    out.flush()
+                    os.fsync(out.fileno())
+        return time.perf_counter() - started
+
+
+def worker_peaks(server_pid: int) -> list[int]:
+    """Peak resident memory (KiB) of each worker process of the server."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(server_pid):
+            peaks.append(int(fields["VmHWM"].split()[0]))
+    return sorted(peaks)
+
+
+def main() -> None:
+    from screening_app.hq.headquarters import Headquarters, init_headquarters
+    from screening_app.hq.registry import register_station
+    from screening_app.pki import certificates
+    from screening_app.services.ca import init_ca, open_ca
+    from screening_app.sync.push_client import push_bundle
+
+    server, reason = PostgresServer.find()
+    if server is None:
+        sys.exit(reason)
+    folder = workdir("hq-postgres")
+    server.start()
+    try:
+        url = server.new_database()
+        print(f"Preparing {STATIONS} stations x {COUNT} interviews in {folder} ...", flush=True)
+        init_ca(folder / "ca", "Bench Root CA", "Bench", CA_PASSPHRASE)
+        authority = open_ca(folder / "ca", CA_PASSPHRASE)
+        public = init_headquarters(folder / "hq", ca_folder=folder / "ca",
+                                   ca_passphrase=CA_PASSPHRASE, passphrase=HQ_PASSPHRASE,
+                                   operator="operator", operator_password=PASSWORD,
+                                   database=url)
+        stations, bundles = [], []
+        hq = Headquarters.open(folder / "hq", HQ_PASSPHRASE)
+        for number in range(STATIONS):
+            services = make_station(folder, number, authority, public)
+            register_station(hq, certificates.to_pem(
+                services.keys.station_certificate().certificate), "station certificate")
+            exported = services.sync.export(services.sign_in(ADMIN, PASSWORD),
+                                            folder / "stick" / str(number))
+            stations.append(services)
+            bundles.append(exported.path)
+        hq.close()
+        largest = max(path.stat().st_size for path in bundles) / 1e6
+        records = STATIONS * (COUNT + REAL)
+
+        baseline = copy_baseline(stations, server.new_database(), folder)
+        port = _free_port()
+        serving = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(folder / "hq"), str(port), str(WORKERS)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+        serving.stdin.write(HQ_PASSPHRASE + "\n")
+        serving.stdin.flush()
+        assert serving.stdout.readline().strip() == "listening"
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=STATIONS) as pool:
+            list(pool.map(lambda path: push_bundle(f"http://127.0.0.1:{port}", path,
+                                                   timeout=3600), bundles))
+        intake = time.perf_counter() - started
+        peaks = worker_peaks(serving.pid)
+        serving.terminate()
+        serving.wait(timeout=120)
+
+        hq = Headquarters.open(folder / "hq", HQ_PASSPHRASE)
+        try:
+            from screening_app.hq import merged_lists
+
+            started = time.perf_counter()
+            lists = merged_lists.build(hq.store)
+            for _slug, _title, rows in lists.sections():
+                merged_lists.csv_text(rows)
+            to_csv = time.perf_counter() - started
+            started = time.perf_counter()
+            merged_lists.signed_pdf(hq, lists)
+            to_pdf = time.perf_counter() - started
+            held = hq.store.query("SELECT count(*) FROM interviews")[0][0]
+        finally:
+            hq.close()
+        print(f"stations {STATIONS}, interviews {records} (held {held}), workers {WORKERS};"
+              f" largest bundle {largest:.0f} MB")
+        print(f"COPY of the same rows + the same PDFs written: {baseline:.2f} s")
+        print(f"intake over HTTP: {intake:.2f} s, {records / intake:.0f} interviews/s")
+        ratio = intake / baseline
+        print(f"ratio to the baseline: {ratio:.2f}x (target at most {TARGET_RATIO:.0f}x):"
+              f" {'ok' if ratio <= TARGET_RATIO else 'OVER TARGET'}")
+        print("worker peak resident memory: "
+              + ", ".join(f"{peak / 1024:.0f} MB" for peak in peaks))
+        print(f"merged lists of everyone: CSV {to_csv:.2f} s, signed PDF {to_pdf:.2f} s")
+        for services in stations:
+            services.close()
+        sys.exit(0 if ratio <= TARGET_RATIO else 1)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
