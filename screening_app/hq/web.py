@@ -11,10 +11,8 @@
   upload is counted against the sender's address, not written down as an incident
   (hq/junk.py). A gap from a station that applies resend requests is answered 409 with a
   down bundle asking it to send again what headquarters lacks (hq/resend.py).
-- ``GET /``: one server-rendered page for HQ operators (HTTP Basic, checked against the
-  operators table): stations, refused bundles, the conflict queue with the records side by
-  side, and links to the merged lists (``GET /lists/<section>.csv``,
-  ``GET /lists/merged-lists.pdf``).
+- ``GET /`` and the rest of the operators' page (sign-in, conflicts, lists, revocation):
+  hq/operators_page.py, whose routes are in the table below.
 - ``GET /healthz``: "ok", without authentication.
 
 A SQLite connection belongs to the thread that opened it, and Starlette runs blocking work
@@ -26,10 +24,7 @@ PostgreSQL, intakes of different stations run at once, in several processes if a
 (``hq/workers.py``).
 """
 
-import base64
-import binascii
 import contextlib
-import html
 import logging
 import re
 import shutil
@@ -48,7 +43,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
-    HTMLResponse,
     JSONResponse,
     PlainTextResponse,
     Response,
@@ -57,11 +51,10 @@ from starlette.routing import Route
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
-from screening_app.hq import conflicts, merged_lists
-from screening_app.hq import flags as pattern_flags
+from screening_app.hq import operators_page
 from screening_app.hq.connections import guarded_protocol
 from screening_app.hq.down import build_down_bundle
-from screening_app.hq.headquarters import Headquarters, verify_operator
+from screening_app.hq.headquarters import Headquarters
 from screening_app.hq.intake import (
     ChainBroken,
     EventsMissing,
@@ -73,29 +66,15 @@ from screening_app.hq.intake import (
 )
 from screening_app.hq.junk import JunkTally, PendingJunk, write_pending
 from screening_app.hq.receiving import UploadRefused, receive_upload
-from screening_app.hq.registry import list_stations
 from screening_app.hq.resend import GapAnswered, answer_gap
 from screening_app.hq.upload_limits import ReceivingBudget, UploadLimits
 from screening_app.sync.bundle import BundleError
 from screening_app.sync.push_client import FILE_NAME_HEADER, REFUSAL_HEADER, RESEND_HEADER
 
 INCOMING = "incoming"  # the folder inside the HQ folder where uploads wait for intake
-REALM = "screening-app headquarters"
 DEFAULT_PORT = 8765
 log = logging.getLogger("screening_app.hq.web")
 T = TypeVar("T")
-
-# Choices are secret (people who refuse repatriation face reprisals): nothing is cached,
-# framed, or allowed to run script.
-_PRIVATE_HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline';"
-                               " frame-ancestors 'none'",
-}
-
 
 def status_for(error: BaseException) -> int:
     """The HTTP status of a refused bundle."""
@@ -254,183 +233,6 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-# -- operators ------------------------------------------------------------------------------
-def _credentials(request: Request) -> tuple[str, str] | None:
-    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic" or not encoded:
-        return None
-    try:
-        name, colon, password = base64.b64decode(encoded, validate=True).decode(
-            "utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return (name, password) if colon and name else None
-
-
-async def _signed_in_operator(request: Request) -> str | None:
-    service: _Service = request.app.state.service
-    credentials = _credentials(request)
-    if credentials is None:
-        return None
-    name, password = credentials
-    good = await run_in_threadpool(
-        service.on_own_connection, lambda hq: verify_operator(hq.store, name, password))
-    return name if good else None
-
-
-def _ask_for_credentials() -> Response:
-    return PlainTextResponse(
-        "Sign in as a headquarters operator.", status_code=401,
-        headers={"WWW-Authenticate": f'Basic realm="{REALM}", charset="UTF-8"',
-                 **_PRIVATE_HEADERS})
-
-
-async def home(request: Request) -> Response:
-    operator = await _signed_in_operator(request)
-    if operator is None:
-        return _ask_for_credentials()
-    service: _Service = request.app.state.service
-    page = await run_in_threadpool(service.on_own_connection,
-                                   lambda hq: render_home(hq, operator))
-    return HTMLResponse(page, headers=_PRIVATE_HEADERS)
-
-
-_LIST_FILE = re.compile(r"^(?P<slug>[a-z]+)\.csv$")
-
-
-async def list_file(request: Request) -> Response:
-    operator = await _signed_in_operator(request)
-    if operator is None:
-        return _ask_for_credentials()
-    service: _Service = request.app.state.service
-    name = request.path_params["name"]
-    match = _LIST_FILE.match(name)
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"', **_PRIVATE_HEADERS}
-    if name == pattern_flags.CSV_FILE:
-        text = await run_in_threadpool(service.on_own_connection, lambda hq: (
-            pattern_flags.csv_text(pattern_flags.pattern_flags(hq.store))))
-        return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                        headers=disposition)
-    known = merged_lists.known_list_slugs()
-    if name != merged_lists.PDF_FILE and not (match and match["slug"] in known):
-        return PlainTextResponse(f"There is no list named {name!r}.", status_code=404,
-                                 headers=_PRIVATE_HEADERS)
-    try:
-        if match:
-            text = await run_in_threadpool(service.on_own_connection, lambda hq: (
-                merged_lists.csv_text(merged_lists.build(hq.store).section(match["slug"]))))
-            # With the byte order mark, spreadsheet programs read Hangul and Hanzi right.
-            return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                            headers=disposition)
-        pdf = await run_in_threadpool(service.on_own_connection, lambda hq: (
-            merged_lists.signed_pdf(hq, merged_lists.build(hq.store))))
-        return Response(pdf, media_type="application/pdf", headers=disposition)
-    except UserError as problem:  # a locked headquarters cannot sign
-        return PlainTextResponse(str(problem), status_code=409, headers=_PRIVATE_HEADERS)
-
-
-# -- the page -------------------------------------------------------------------------------
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _table(headers: list[str], rows: list[list], empty: str) -> str:
-    if not rows:
-        return f"<p class=none>{_e(empty)}</p>"
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
-                   for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _conflict_card(conflict: conflicts.Conflict) -> str:
-    """The records side by side: one column per station."""
-    records = conflict.records
-    fields = (("Station", lambda r: r.station_id), ("Name", lambda r: r.name_native),
-              ("Romanised", lambda r: r.name_latin), ("Choice", lambda r: r.choice),
-              ("Finalised", lambda r: r.finalised_at[:16].replace("T", " ")),
-              ("Review", lambda r: r.review_state.replace("_", " ")),
-              ("Interviewer", lambda r: r.interviewer), ("Interview id", lambda r: r.interview_id))
-    rows = "".join(
-        f"<tr><th>{_e(label)}</th>"
-        + "".join(f"<td{' class=choice' if label == 'Choice' else ''}>{_e(get(r))}</td>"
-                  for r in records) + "</tr>"
-        for label, get in fields)
-    command = (f"screening-app hq conflicts resolve {conflict.id} --keep INTERVIEW_ID"
-               " --note \"why\" --operator NAME")
-    return (f"<section class=conflict><h3>Conflict {conflict.id} · ISN {_e(conflict.isn)}"
-            f" · detected {_e(conflict.detected_at[:16].replace('T', ' '))} UTC</h3>"
-            f"<table class=side>{rows}</table>"
-            f"<p class=hint>Decide with <code>{_e(command)}</code></p></section>")
-
-
-def render_home(hq: Headquarters, operator: str) -> str:
-    store = hq.store
-    with store.snapshot():
-        stations = list_stations(hq)
-        incidents = store.incidents(50)
-        everything = conflicts.all_conflicts(store)
-    patterns = pattern_flags.pattern_flags(store)  # reads in a snapshot of its own
-    opened = [c for c in everything if c.is_open]
-    decided = [c for c in reversed(everything) if not c.is_open][:20]
-    station_rows = [[s.station_id, s.camp, s.registered_at[:10],
-                     f"revoked {s.revoked_at[:10]}: {s.revoke_reason}" if s.revoked else "active",
-                     (s.last_bundle_at or "never")[:16].replace("T", " "), s.events_seq,
-                     s.interviews, s.documents, s.reviews, s.subjects] for s in stations]
-    incident_rows = [[i.at[:16].replace("T", " "), i.station_id or "", i.file_name or "",
-                      i.kind.replace("_", " "), i.reason] for i in incidents]
-    decided_rows = [[c.id, c.isn, c.describe(),
-                     c.resolution.decided_at[:16].replace("T", " ") if c.resolution else "",
-                     c.resolution.operator if c.resolution else "",
-                     (c.kept.station_id + " " + c.kept.interview_id[:8]) if c.kept else "",
-                     c.resolution.note if c.resolution else ""] for c in decided]
-    links = " · ".join(f'<a href="lists/{slug}.csv">{_e(slug)}.csv</a>'
-                       for slug in merged_lists.held_list_slugs(store))
-    conflict_html = "".join(_conflict_card(c) for c in opened) or \
-        "<p class=none>No open conflicts.</p>"
-    pattern_rows = [[p.scope, p.flag.shown_title, p.flag.explanation,
-                     len(p.flag.interview_ids)] for p in patterns]
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{_e(hq.name)}: screening records</title>
-<style>
-body {{ font-family: system-ui, "Noto Sans CJK KR", "Noto Sans CJK SC", sans-serif;
-       margin: 1.5em; color: #222; }}
-table {{ border-collapse: collapse; margin: .4em 0 1em; font-size: .92em; }}
-th, td {{ border: 1px solid #ccc; padding: .25em .5em; text-align: left;
-          vertical-align: top; }}
-thead th, table.side th {{ background: #f1f1f1; }}
-td.choice {{ font-weight: bold; }}
-section.conflict {{ border-left: 4px solid #b5541c; padding-left: .8em; margin-bottom: 1.2em; }}
-.none, .hint {{ color: #666; }}
-</style></head><body>
-<h1>{_e(hq.name)}</h1>
-<p>Signed in as {_e(operator)} · page made {_e(utc_now()[:16].replace("T", " "))} UTC</p>
-<h2>Stations ({len(stations)})</h2>
-{_table(["Station", "Camp", "Registered", "Status", "Last bundle (UTC)", "Events held",
-         "Interviews", "Documents", "Reviews", "Roster"], station_rows,
-        "No station is registered yet.")}
-<h2>Conflicts waiting for a decision ({len(opened)})</h2>
-{conflict_html}
-<h2>Refused bundles (latest {len(incidents)})</h2>
-{_table(["At (UTC)", "Station", "File", "Kind", "Reason"], incident_rows,
-        "No bundle was refused.")}
-<h2>Decided conflicts (latest {len(decided)})</h2>
-{_table(["Conflict", "ISN", "Records", "Decided (UTC)", "By", "Kept", "Note"], decided_rows,
-        "None yet.")}
-<h2>Patterns across stations ({len(patterns)})</h2>
-<p class=hint>The review's pattern tests on every station's records together, per camp and
-for all camps (days in this computer's time zone). <a href="lists/{pattern_flags.CSV_FILE}">
-{pattern_flags.CSV_FILE}</a> lists each with its interviews.</p>
-{_table(["Scope", "Flag", "What was found", "Interviews"], pattern_rows,
-        "No pattern is flagged.")}
-<h2>Merged lists</h2>
-<p>{links} · <a href="lists/{merged_lists.PDF_FILE}">{merged_lists.PDF_FILE}</a>
-(signed by {_e(hq.name)}; made when you download them)</p>
-</body></html>
-"""
-
-
 # -- the app and the server -----------------------------------------------------------------
 def create_app(hq: Headquarters, *, max_bundle_bytes: int | None = None,
                limits: UploadLimits | None = None) -> Starlette:
@@ -441,8 +243,7 @@ def create_app(hq: Headquarters, *, max_bundle_bytes: int | None = None,
     app = Starlette(routes=[
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/v1/bundles", receive_bundle, methods=["POST"]),
-        Route("/", home, methods=["GET"]),
-        Route("/lists/{name}", list_file, methods=["GET"]),
+        *operators_page.routes(),
     ])
     app.state.service = _Service(hq, limits)
     return app

@@ -2,8 +2,8 @@
 are one sentence with the right status; the operators' page is behind a password and
 escapes everything it shows. One test runs the real server and pushes over real HTTP."""
 
-import base64
 import os
+import re
 import socket
 import threading
 import time
@@ -17,6 +17,7 @@ from screening_app.hq import conflicts
 from screening_app.hq.intake import ChainBroken, RecordDiffers, RevokedStation, UnknownStation
 from screening_app.hq.registry import revoke_station
 from screening_app.hq.web import INCOMING, create_app, make_server, status_for
+from screening_app.protocol import default_protocol
 from screening_app.records.verifying import verify_pdf
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError
@@ -28,12 +29,17 @@ from tests.hq.test_conflicts import Held
 BUNDLES = "/api/v1/bundles"
 
 
-def basic(name: str, password: str) -> dict[str, str]:
-    token = base64.b64encode(f"{name}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
+def choice_label(choice: str) -> str:
+    protocol = default_protocol()
+    return protocol.option_label(protocol.choice.question, choice, "en")
 
 
-OPERATOR_AUTH = basic(OPERATOR, PASSWORD)
+def sign_in(client, name: str = OPERATOR, password: str = PASSWORD):
+    """Sign in through the form, as a browser does; the client keeps the session cookie."""
+    form = client.get("/sign-in")
+    token = re.search(r'name=form_token value="([^"]+)"', form.text)[1]
+    return client.post("/sign-in", data={"form_token": token, "name": name,
+                                         "password": password}, follow_redirects=False)
 
 
 @pytest.fixture
@@ -152,14 +158,14 @@ def test_a_bundle_too_big_is_a_413_before_anything_is_read(hq, linked, tmp_path)
 # -- the operators' page ----------------------------------------------------------------------
 def test_health_needs_no_password_but_the_page_does(client):
     assert client.get("/healthz").text == "ok"
-    response = client.get("/")
-    assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"].startswith("Basic realm=")
-    assert client.get("/", headers=basic(OPERATOR, "wrong password")).status_code == 401
-    assert client.get("/", headers=basic("nobody", PASSWORD)).status_code == 401
-    assert client.get("/", headers={"Authorization": "Basic !!!"}).status_code == 401
-    assert client.get("/lists/repatriate.csv").status_code == 401
-    page = client.get("/", headers=OPERATOR_AUTH)
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["Location"] == "/sign-in"
+    assert "WWW-Authenticate" not in response.headers  # no browser password prompt
+    assert sign_in(client, OPERATOR, "wrong password").status_code == 401
+    assert sign_in(client, "nobody", PASSWORD).status_code == 401
+    assert client.get("/lists/repatriate.csv", follow_redirects=False).status_code == 303
+    assert sign_in(client).status_code == 303
+    page = client.get("/")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert "script-src" not in page.headers["Content-Security-Policy"]
 
@@ -180,29 +186,34 @@ def test_the_page_shows_stations_incidents_and_conflicts_side_by_side(client, hq
     held.detect("NK-100001")
     (conflict,) = conflicts.open_conflicts(hq.store)
 
-    page = client.get("/", headers=OPERATOR_AUTH).text
+    sign_in(client)
+    page = client.get("/").text
     assert "TEST-01" in page and "Koje-do" in page and "PUSAN-1" in page
     assert f"Conflict {conflict.id} · ISN NK-100001" in page
-    assert "<td class=choice>repatriate</td><td class=choice>enlist</td>" in page
+    # The protocol's labels, never the codes the records store.
+    assert (f"<td class=choice>{choice_label('repatriate')}</td>"
+            f"<td class=choice>{choice_label('enlist')}</td>") in page
+    assert ">repatriate<" not in page and ">enlist<" not in page
     assert "김민준" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert "&lt;b&gt;bad&lt;i&gt;.scb" in page and "not a screening-app bundle" in page
-    assert 'href="lists/merged-lists.pdf"' in page
+    assert 'href="/lists/merged-lists.pdf"' in page
 
 
 def test_the_merged_lists_download_as_csv_and_as_a_signed_pdf(client, hq, linked, tmp_path):
     assert post_bundle(client, export(linked, tmp_path / "out")).status_code == 200
-    response = client.get("/lists/removed.csv", headers=OPERATOR_AUTH)
+    sign_in(client)
+    response = client.get("/lists/removed.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0] == "isn,name_native,name_latin,compound,detail,stations"
     assert "NK-100001,김민준,Kim Min-jun" in text  # approved 'enlist' at the station
-    pdf = client.get("/lists/merged-lists.pdf", headers=OPERATOR_AUTH)
+    pdf = client.get("/lists/merged-lists.pdf")
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     assert verify_pdf(pdf.content, [hq.root]).valid
-    assert client.get("/lists/secrets.csv", headers=OPERATOR_AUTH).status_code == 404
-    assert client.get("/lists/..%2Fhq.sqlite3", headers=OPERATOR_AUTH).status_code == 404
+    assert client.get("/lists/secrets.csv").status_code == 404
+    assert client.get("/lists/..%2Fhq.sqlite3").status_code == 404
 
 
 # -- the real server -------------------------------------------------------------------------

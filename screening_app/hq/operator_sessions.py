@@ -1,0 +1,191 @@
+"""Operators' sign-in: sessions, form tokens, throttling and the bound on password checks.
+
+- A signed-in operator holds a random session token in an HttpOnly, SameSite=Strict
+  cookie; the table of sessions lives in the server's memory only (a restart signs
+  everyone out, which is the safe direction) and each expires after a while unused and
+  after a working day in any case.
+- Every form that changes something carries the session's own form token (CSRF): the
+  cookie alone, which a browser attaches by itself, is never enough. The sign-in form,
+  made before there is a session, carries a token equal to a cookie of its own.
+- Wrong passwords are throttled per account and per client address: a few are free, then
+  each costs a doubling wait (refused with 429 and Retry-After, without checking the
+  password), and repeated failures are written down as an incident.
+- A password check is an argon2id hash of 64 MiB: forty at once took 2.3 GB and seconds
+  per page. Only ``MAX_CHECKS_AT_ONCE`` run together; a few more may wait their turn, the
+  rest are refused at once (429) instead of queueing without end.
+"""
+
+import asyncio
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+SESSION_COOKIE = "hq_session"
+SIGN_IN_COOKIE = "hq_sign_in"  # the sign-in form's own token (before there is a session)
+IDLE_SECONDS = 30 * 60
+LONGEST_SESSION_SECONDS = 12 * 3600
+
+FREE_FAILURES = 5  # wrong passwords before each further attempt costs a wait
+LONGEST_WAIT_SECONDS = 15 * 60
+FAILURES_FORGOTTEN_AFTER_SECONDS = 60 * 60  # a quiet hour and the count starts again
+INCIDENT_EVERY = 10  # an incident at the 10th, 20th... failure of an account or an address
+MAX_TRACKED = 10_000  # names and addresses remembered; guessed names cannot fill memory
+
+MAX_CHECKS_AT_ONCE = 2
+MAX_WAITING_CHECKS = 6
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def same_token(given: str | None, expected: str | None) -> bool:
+    """Compared in constant time; an empty token never matches."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+# -- sessions -------------------------------------------------------------------------------
+@dataclass
+class Session:
+    operator: str
+    form_token: str  # every form of this session carries it
+    started: float
+    last_seen: float
+    notice: tuple[str, str] | None = None  # (kind, sentence) shown once on the next page
+
+
+class SessionTable:
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._sessions: dict[str, Session] = {}
+
+    def open(self, operator: str) -> tuple[str, Session]:
+        now = self._clock()
+        token = new_token()
+        self._sessions[token] = session = Session(operator, new_token(), now, now)
+        return token, session
+
+    def find(self, token: str | None) -> Session | None:
+        """The live session of this token (its idle time starts again), or None."""
+        self._drop_expired()
+        session = self._sessions.get(token or "")
+        if session is not None:
+            session.last_seen = self._clock()
+        return session
+
+    def close(self, token: str | None) -> None:
+        self._sessions.pop(token or "", None)
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def _drop_expired(self) -> None:
+        now = self._clock()
+        expired = [token for token, s in self._sessions.items()
+                   if now - s.last_seen > IDLE_SECONDS
+                   or now - s.started > LONGEST_SESSION_SECONDS]
+        for token in expired:
+            del self._sessions[token]
+
+
+# -- throttling -----------------------------------------------------------------------------
+@dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0
+    blocked_until: float = 0.0
+
+
+@dataclass
+class SignInThrottle:
+    """Failures by account name and by client address."""
+
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, _Failures] = field(default_factory=dict)
+
+    @staticmethod
+    def keys(name: str, address: str) -> tuple[str, str]:
+        return f"account:{name.strip().casefold()}", f"address:{address}"
+
+    def wait_seconds(self, name: str, address: str) -> int:
+        """How long before this attempt may be checked (0: now)."""
+        now = self.clock()
+        waits = [f.blocked_until - now for key in self.keys(name, address)
+                 if (f := self._current(key, now)) is not None]
+        longest = max(waits, default=0.0)
+        return int(longest) + 1 if longest > 0 else 0
+
+    def failed(self, name: str, address: str) -> list[tuple[str, int]]:
+        """Count a wrong password; returns the (key, count) pairs that reached an
+        incident."""
+        now = self.clock()
+        self._forget_old(now)
+        reached = []
+        for key in self.keys(name, address):
+            failures = self._current(key, now) or self._failures.setdefault(key, _Failures())
+            failures.count += 1
+            failures.last = now
+            beyond = failures.count - FREE_FAILURES
+            if beyond > 0:
+                failures.blocked_until = now + min(2 ** (beyond - 1), LONGEST_WAIT_SECONDS)
+            if failures.count % INCIDENT_EVERY == 0:
+                reached.append((key, failures.count))
+        return reached
+
+    def succeeded(self, name: str, address: str) -> None:
+        for key in self.keys(name, address):
+            self._failures.pop(key, None)
+
+    def _current(self, key: str, now: float) -> _Failures | None:
+        failures = self._failures.get(key)
+        if failures is not None and now - failures.last > FAILURES_FORGOTTEN_AFTER_SECONDS:
+            del self._failures[key]
+            return None
+        return failures
+
+    def _forget_old(self, now: float) -> None:
+        if len(self._failures) < MAX_TRACKED:
+            return
+        for key in [k for k, f in self._failures.items()
+                    if now - f.last > FAILURES_FORGOTTEN_AFTER_SECONDS
+                    or f.blocked_until <= now]:
+            del self._failures[key]
+        while len(self._failures) >= MAX_TRACKED:  # still full: forget the oldest
+            del self._failures[min(self._failures, key=lambda k: self._failures[k].last)]
+
+
+# -- the bound on password checks ------------------------------------------------------------
+class Busy(Exception):
+    """Too many sign-ins are being checked; try again in a moment."""
+
+
+class CheckGate:
+    """At most ``MAX_CHECKS_AT_ONCE`` password checks at once, ``MAX_WAITING_CHECKS`` more
+    waiting; the rest are turned away (``Busy``). Used from the event loop only."""
+
+    def __init__(self, at_once: int = MAX_CHECKS_AT_ONCE, waiting: int = MAX_WAITING_CHECKS):
+        self._slots = asyncio.Semaphore(at_once)
+        self._max_waiting = waiting
+        self._waiting = 0
+        self.running = 0
+        self.most_running = 0  # the highest number of checks ever run together
+
+    async def __aenter__(self) -> "CheckGate":
+        if self._slots.locked() and self._waiting >= self._max_waiting:
+            raise Busy()
+        self._waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self._waiting -= 1
+        self.running += 1
+        self.most_running = max(self.most_running, self.running)
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        self.running -= 1
+        self._slots.release()

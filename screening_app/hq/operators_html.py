@@ -1,0 +1,297 @@
+"""The operators' pages as HTML: the sign-in form and the one working page.
+
+Server-rendered, no script (the Content-Security-Policy forbids any): forms post and the
+server answers with the page again. Every string that came from a station, a file or a
+person is escaped (``_e``); the page's own words are constants.
+"""
+
+import html
+from collections import defaultdict
+from urllib.parse import quote
+
+from screening_app.domain.canonical import utc_now
+from screening_app.hq import conflicts, merged_lists
+from screening_app.hq import flags as pattern_flags
+from screening_app.hq.headquarters import Headquarters
+from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
+from screening_app.hq.page_words import (
+    ChoiceLabels,
+    age,
+    local_time,
+    review_state,
+    time_zone,
+)
+from screening_app.hq.registry import StationEntry, list_stations
+from screening_app.hq.store import IncidentRow
+
+BUNDLES_PER_STATION = 5
+INCIDENTS_READ = 500
+DECIDED_SHOWN = 20
+QUIET_DAYS = 3  # a station silent this long is pointed out
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _table(headers: list[str], rows: list[list], empty: str, *, raw_columns=()) -> str:
+    """A table; cells are escaped except in ``raw_columns`` (HTML this module made)."""
+    if not rows:
+        return f"<p class=none>{_e(empty)}</p>"
+    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{v if i in raw_columns else _e(v)}</td>"
+                         for i, v in enumerate(row)) + "</tr>"
+        for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _token_field(form_token: str) -> str:
+    return f'<input type=hidden name=form_token value="{_e(form_token)}">'
+
+
+STYLE = f"""
+@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype");
+             font-display: block; }}
+body {{ font-family: "{FONT_FAMILY}", system-ui, sans-serif; margin: 0; color: #1d1d1d;
+       background: #fafafa; font-size: 15px; line-height: 1.4; }}
+header {{ background: #23374d; color: #fff; padding: .6em 1.5em; display: flex;
+         align-items: center; gap: 1.2em; flex-wrap: wrap; }}
+header h1 {{ font-size: 1.25em; margin: 0; }}
+header .who {{ margin-left: auto; }}
+header form {{ display: inline; }}
+nav {{ padding: .4em 1.5em; background: #e8edf2; }}
+nav a {{ margin-right: 1em; }}
+main {{ padding: .2em 1.5em 2em; max-width: 1200px; }}
+h2 {{ margin: 1.2em 0 .4em; font-size: 1.15em; border-bottom: 1px solid #ccd; }}
+table {{ border-collapse: collapse; margin: .4em 0 1em; font-size: .93em; background: #fff; }}
+th, td {{ border: 1px solid #ccc; padding: .25em .5em; text-align: left;
+          vertical-align: top; }}
+thead th, table.side th {{ background: #f0f0f0; }}
+td.choice {{ font-weight: bold; }}
+section.conflict {{ border-left: 4px solid #b5541c; padding: .2em .8em; margin-bottom: 1.4em;
+                   background: #fff; }}
+section.conflict h3 {{ margin: .4em 0; font-size: 1.05em; }}
+label.keep {{ font-weight: bold; display: block; }}
+textarea {{ width: min(40em, 95%); min-height: 3.2em; font: inherit; }}
+button {{ font: inherit; padding: .25em .9em; cursor: pointer; }}
+button.danger {{ background: #8b1e1e; color: #fff; border: 1px solid #6b1515; }}
+.notice {{ padding: .5em 1em; margin: .8em 0; border-radius: 3px; }}
+.notice.ok {{ background: #e3f3e3; border: 1px solid #8bc48b; }}
+.notice.error {{ background: #fbe4e4; border: 1px solid #d48a8a; }}
+.none, .hint {{ color: #555; }}
+.warn {{ color: #8b1e1e; font-weight: bold; }}
+details {{ margin: .3em 0; }}
+.lists a {{ display: inline-block; margin: .15em 1em .15em 0; }}
+.sign-in {{ max-width: 24em; margin: 4em auto; background: #fff; padding: 1.2em 1.6em;
+           border: 1px solid #ccd; }}
+.sign-in label {{ display: block; margin: .6em 0 .2em; }}
+.sign-in input[type=text], .sign-in input[type=password] {{ width: 100%; font: inherit;
+                                                            padding: .2em; }}
+"""
+
+
+def _document(title: str, body: str) -> str:
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{_e(title)}</title><style>{STYLE}</style></head>"
+            f"<body>{body}</body></html>\n")
+
+
+def _notice(notice: tuple[str, str] | None) -> str:
+    if not notice:
+        return ""
+    kind, sentence = notice
+    return f'<p class="notice {"ok" if kind == "ok" else "error"}" role=status>{_e(sentence)}</p>'
+
+
+# -- signing in -----------------------------------------------------------------------------
+def render_sign_in(hq_name: str, sign_in_token: str, *, problem: str | None = None,
+                   name: str = "") -> str:
+    body = f"""<main><form class=sign-in method=post action="/sign-in">
+<h1>{_e(hq_name)}</h1>
+<p>Sign in as a headquarters operator.</p>
+{_notice(("error", problem) if problem else None)}
+<input type=hidden name=form_token value="{_e(sign_in_token)}">
+<label for=name>Operator name</label>
+<input type=text id=name name=name value="{_e(name)}" autocomplete=username required autofocus>
+<label for=password>Password</label>
+<input type=password id=password name=password autocomplete=current-password required>
+<p><button type=submit>Sign in</button></p>
+</form></main>"""
+    return _document(f"Sign in: {hq_name}", body)
+
+
+# -- the working page -------------------------------------------------------------------------
+def render_home(hq: Headquarters, operator: str, form_token: str,
+                notice: tuple[str, str] | None = None) -> str:
+    store = hq.store
+    with store.snapshot():
+        stations = list_stations(hq)
+        incidents = store.incidents(INCIDENTS_READ)
+        everything = conflicts.all_conflicts(store)
+        bundles = {s.station_id: store.bundles(s.station_id, BUNDLES_PER_STATION)
+                   for s in stations}
+        list_sections = merged_lists.sections(h.choice for h in store.final_interviews())
+        labels = ChoiceLabels(store)
+        opened = [c for c in everything if c.is_open]
+        decided = [c for c in reversed(everything) if not c.is_open][:DECIDED_SHOWN]
+        conflict_html = "".join(_conflict_card(c, labels, form_token) for c in opened) \
+            or "<p class=none>No open conflicts.</p>"
+        decided_html = _decided_table(decided, labels)
+    patterns = pattern_flags.pattern_flags(store)  # reads in a snapshot of its own
+    zone = time_zone()
+    body = f"""<header><h1>{_e(hq.name)}</h1>
+<span>Times are in {_e(zone)} (this server's time zone)</span>
+<span class=who>Signed in as <b>{_e(operator)}</b></span>
+<form method=post action="/sign-out">{_token_field(form_token)}
+<button type=submit>Sign out</button></form></header>
+<nav><a href="#conflicts">Conflicts ({len(opened)})</a><a href="#lists">Merged lists</a>
+<a href="#stations">Stations ({len(stations)})</a><a href="#intake">Intake</a>
+<a href="#incidents">Incidents</a><a href="#decided">Decided</a>
+<a href="#patterns">Patterns ({len(patterns)})</a></nav>
+<main>{_notice(notice)}
+<h2 id=conflicts>Conflicts waiting for a decision ({len(opened)})</h2>
+<p class=hint>One person, different final choices at different stations. Keep one record
+and say why; the decision is recorded with your name and the merged lists use the kept
+record.</p>
+{conflict_html}
+<h2 id=lists>Merged lists</h2>
+<p class=lists>{_list_links(list_sections)}</p>
+<p class=hint>Made from every station's records when you download them; the PDF is signed
+by {_e(hq.name)}.</p>
+<h2 id=stations>Stations ({len(stations)})</h2>
+{_stations_table(stations)}
+{_revoke_forms(stations, form_token)}
+<h2 id=intake>Intake: the latest bundles of each station</h2>
+{_intake_table(stations, bundles)}
+<h2 id=incidents>Incidents</h2>
+<p class=hint>Refused bundles and repeated failed sign-ins, grouped by kind and station
+(the latest {INCIDENTS_READ} read).</p>
+{_incidents_table(incidents)}
+<h2 id=decided>Decided conflicts (latest {len(decided)})</h2>
+{decided_html}
+<h2 id=patterns>Patterns across stations ({len(patterns)})</h2>
+<p class=hint>The review's pattern tests on every station's records together, per camp and
+for all camps (days in {_e(zone)}). <a href="/lists/{pattern_flags.CSV_FILE}">
+{pattern_flags.CSV_FILE}</a> lists each with its interviews.</p>
+{_table(["Scope", "Flag", "What was found", "Interviews"],
+        [[p.scope, p.flag.shown_title, p.flag.explanation, len(p.flag.interview_ids)]
+         for p in patterns], "No pattern is flagged.")}
+<p class=hint>Page made {_e(local_time(utc_now()))} ({_e(zone)}).</p>
+</main>"""
+    return _document(f"{hq.name}: screening records", body)
+
+
+def _conflict_card(conflict: conflicts.Conflict, labels: ChoiceLabels, form_token: str
+                   ) -> str:
+    """The records side by side, one column per station, and the decision's form."""
+    records = conflict.records
+    fields = (("Station", lambda r: r.station_id), ("Name", lambda r: r.name_native),
+              ("Romanised", lambda r: r.name_latin),
+              ("Choice", lambda r: labels.of(r.interview_id, r.choice)),
+              ("Finalised", lambda r: local_time(r.finalised_at)),
+              ("Review", lambda r: review_state(r.review_state)),
+              ("Interviewer", lambda r: r.interviewer), ("Interview id", lambda r: r.interview_id))
+    keep = "".join(
+        f"<td><label class=keep><input type=radio name=keep required"
+        f' value="{_e(r.interview_id)}"> Keep this record</label></td>' for r in records)
+    rows = "".join(
+        f"<tr><th>{_e(label)}</th>"
+        + "".join(f"<td{' class=choice' if label == 'Choice' else ''}>{_e(get(r))}</td>"
+                  for r in records) + "</tr>"
+        for label, get in fields)
+    reason_id = f"reason-{conflict.id}"
+    return f"""<section class=conflict id="conflict-{conflict.id}">
+<h3>Conflict {conflict.id} · ISN {_e(conflict.isn)} · detected
+{_e(local_time(conflict.detected_at))}</h3>
+<form method=post action="/conflicts/{conflict.id}/resolve">{_token_field(form_token)}
+<table class=side>{rows}<tr><th>Decision</th>{keep}</tr></table>
+<label for="{reason_id}">Why this record is kept (required; kept with the decision)</label><br>
+<textarea id="{reason_id}" name=reason required maxlength=2000></textarea><br>
+<button type=submit>Resolve conflict {conflict.id}</button>
+</form></section>"""
+
+
+def _decided_table(decided: list[conflicts.Conflict], labels: ChoiceLabels) -> str:
+    rows = []
+    for c in decided:
+        kept, decision = c.kept, c.resolution
+        records = "; ".join(f"{r.station_id}: {labels.of(r.interview_id, r.choice)}"
+                            for r in c.records)
+        rows.append([c.id, c.isn, records,
+                     local_time(decision.decided_at) if decision else "",
+                     decision.operator if decision else "",
+                     f"{kept.station_id}: {labels.of(kept.interview_id, kept.choice)}"
+                     if kept else "", decision.note if decision else ""])
+    return _table(["Conflict", "ISN", "Records", "Decided", "By", "Kept", "Why"], rows,
+                  "None yet.")
+
+
+def _list_links(list_sections) -> str:
+    links = [f'<a href="/lists/{quote(slug)}.csv" download>{_e(title)} ({_e(slug)}.csv)</a>'
+             for slug, title in list_sections]
+    links.append(f'<a href="/lists/{merged_lists.PDF_FILE}" download>All lists, signed'
+                 f" ({merged_lists.PDF_FILE})</a>")
+    return "".join(links)
+
+
+def _health(station: StationEntry) -> str:
+    if station.revoked:
+        return (f"Revoked {local_time(station.revoked_at)}: {station.revoke_reason}")
+    if not station.last_bundle_at:
+        return "Active; no bundle yet"
+    since = age(station.last_bundle_at)
+    quiet = since.endswith("days ago") and int(since.split()[0]) >= QUIET_DAYS
+    return f"Active; {'silent for ' + since[:-4] if quiet else 'last bundle ' + since}"
+
+
+def _stations_table(stations: list[StationEntry]) -> str:
+    rows = [[s.station_id, s.camp, local_time(s.registered_at), _health(s),
+             local_time(s.last_bundle_at), s.events_seq, s.interviews, s.documents,
+             s.reviews, s.subjects] for s in stations]
+    return _table(["Station", "Camp", "Registered", "Health", "Last bundle", "Events held",
+                   "Interviews", "Documents", "Reviews", "Roster"], rows,
+                  "No station is registered yet.")
+
+
+def _revoke_forms(stations: list[StationEntry], form_token: str) -> str:
+    """Revoking is for a lost or stolen laptop: behind a disclosure, a reason and an
+    explicit confirmation, never one click."""
+    forms = []
+    for s in stations:
+        if s.revoked:
+            continue
+        sid = _e(s.station_id)
+        forms.append(f"""<details><summary>Revoke station {sid}…</summary>
+<form method=post action="/stations/{quote(s.station_id, safe='')}/revoke">
+{_token_field(form_token)}
+<label for="revoke-reason-{sid}">Why (a lost or stolen laptop, say; required)</label><br>
+<textarea id="revoke-reason-{sid}" name=reason required maxlength=2000></textarea><br>
+<label><input type=checkbox name=confirm value=yes required> Headquarters will refuse
+every later bundle of {sid}; this cannot be undone from this page.</label><br>
+<button type=submit class=danger>Revoke {sid}</button></form></details>""")
+    return "".join(forms)
+
+
+def _intake_table(stations: list[StationEntry], bundles: dict) -> str:
+    rows = []
+    for s in stations:
+        for b in bundles.get(s.station_id, []):
+            added = ", ".join(f"{n} {kind}" for kind, n in sorted(b.added.items()) if n) \
+                or "nothing new"
+            rows.append([s.station_id, local_time(b.received_at), b.via, b.file_name or "",
+                         added])
+    return _table(["Station", "Received", "Via", "File", "Added"], rows,
+                  "No bundle was taken in yet.")
+
+
+def _incidents_table(incidents: list[IncidentRow]) -> str:
+    groups: dict[tuple, list[IncidentRow]] = defaultdict(list)
+    for incident in incidents:  # newest first
+        groups[(incident.kind, incident.station_id or "")].append(incident)
+    rows = [[kind.replace("_", " ").capitalize(), station or "(none)", len(found),
+             local_time(found[-1].at), local_time(found[0].at), found[0].file_name or "",
+             found[0].reason]
+            for (kind, station), found in groups.items()]
+    return _table(["Kind", "Station", "How many", "First", "Latest", "Latest file",
+                   "Latest reason"], rows, "No incident.")
