@@ -10,17 +10,12 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from screening_app.domain.canonical import utc_now
-from screening_app.hq import conflicts, merged_lists
+from screening_app.hq import conflicts, merged_lists, page_words
 from screening_app.hq import flags as pattern_flags
 from screening_app.hq.headquarters import Headquarters
+from screening_app.hq.operator_sessions import SIGN_IN_INCIDENT
 from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
-from screening_app.hq.page_words import (
-    ChoiceLabels,
-    age,
-    local_time,
-    review_state,
-    time_zone,
-)
+from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
 from screening_app.hq.registry import StationEntry, list_stations
 from screening_app.hq.store import IncidentRow
 
@@ -139,7 +134,7 @@ def render_home(hq: Headquarters, operator: str, form_token: str,
             or "<p class=none>No open conflicts.</p>"
         decided_html = _decided_table(decided, labels)
     patterns = pattern_flags.pattern_flags(store)  # reads in a snapshot of its own
-    zone = time_zone()
+    zone = page_words.time_zone()
     body = f"""<header><h1>{_e(hq.name)}</h1>
 <span>Times are in {_e(zone)} (this server's time zone)</span>
 <span class=who>Signed in as <b>{_e(operator)}</b></span>
@@ -288,10 +283,18 @@ def _intake_table(stations: list[StationEntry], bundles: dict) -> str:
 def _incidents_table(incidents: list[IncidentRow]) -> str:
     groups: dict[tuple, list[IncidentRow]] = defaultdict(list)
     for incident in incidents:  # newest first
-        groups[(incident.kind, incident.station_id or "")].append(incident)
-    rows = [[kind.replace("_", " ").capitalize(), station or "(none)", len(found),
+        groups[(_incident_kind(incident), incident.station_id or "")].append(incident)
+    rows = [[kind, station or "(none)", len(found),
              local_time(found[-1].at), local_time(found[0].at), found[0].file_name or "",
              found[0].reason]
             for (kind, station), found in groups.items()]
     return _table(["Kind", "Station", "How many", "First", "Latest", "Latest file",
                    "Latest reason"], rows, "No incident.")
+
+
+def _incident_kind(incident: IncidentRow) -> str:
+    if incident.reason.startswith(SIGN_IN_INCIDENT):
+        return "Failed sign-ins"
+    if incident.kind == "refused":
+        return "Refused bundle"
+    return incident.kind.replace("_", " ").capitalize()

@@ -37,6 +37,7 @@ from screening_app.hq.headquarters import Headquarters, verify_operator
 from screening_app.hq.operator_sessions import (
     SESSION_COOKIE,
     SIGN_IN_COOKIE,
+    SIGN_IN_INCIDENT,
     Busy,
     CheckGate,
     Session,
@@ -52,7 +53,6 @@ from screening_app.hq.registry import revoke_station
 
 log = logging.getLogger("screening_app.hq.operators_page")
 MAX_FORM_BYTES = 64 * 1024  # a reason is a few sentences; more is not a form of this page
-SIGN_IN_FAILURES = "sign_in_failures"  # the incident's kind
 
 # Choices are secret (people who refuse repatriation face reprisals): nothing is cached,
 # framed, or allowed to run script; forms post only here, fonts come only from here.
@@ -214,8 +214,8 @@ def _record_failures(hq: Headquarters, key: str, count: int) -> None:
     subject = f"the operator name {who!r}" if what == "account" else f"the address {who}"
     with hq.store.transaction():
         hq.store.insert_incident(at=utc_now(), station_id=None, bundle_id=None,
-                                 file_name=None, kind=SIGN_IN_FAILURES,
-                                 reason=f"{count} failed sign-ins for {subject}.")
+                                 file_name=None, kind="refused",
+                                 reason=f"{SIGN_IN_INCIDENT}{count} for {subject}.")
     log.warning("%d failed sign-ins for %s", count, subject)
 
 

@@ -3,6 +3,9 @@ tests/conftest.py chain to it), a headquarters made with it, and a station with 
 signed records."""
 
 import shutil
+import socket
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -197,3 +200,30 @@ def table_counts(hq) -> dict[str, int]:
     tables = ("events", "users", "protocols", "subjects", "interviews", "reviews",
               "documents", "bundles", "incidents", "conflicts", "outbox")
     return {table: hq.store.query(f"SELECT count(*) FROM {table}")[0][0] for table in tables}
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    app: object  # the Starlette app, whose state tests may read
+
+
+@pytest.fixture
+def served(hq):
+    """uvicorn on a free port of 127.0.0.1, in a thread. The socket listens before the
+    server starts, so a request made at once waits in the backlog: no polling, no sleep."""
+    from screening_app.hq.web import make_server
+
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(64)
+    port = listening.getsockname()[1]
+    server = make_server(hq, "127.0.0.1", port)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]},
+                              daemon=True)
+    thread.start()
+    yield Served(f"http://127.0.0.1:{port}", server.config.app)
+    server.should_exit = True
+    thread.join(timeout=30)
+    listening.close()
+    assert not thread.is_alive()

@@ -5,7 +5,6 @@ escapes everything it shows. One test runs the real server and pushes over real 
 import os
 import re
 import socket
-import threading
 import time
 
 import httpx
@@ -16,7 +15,7 @@ from screening_app.domain.errors import UserError
 from screening_app.hq import conflicts
 from screening_app.hq.intake import ChainBroken, RecordDiffers, RevokedStation, UnknownStation
 from screening_app.hq.registry import revoke_station
-from screening_app.hq.web import INCOMING, create_app, make_server, status_for
+from screening_app.hq.web import INCOMING, create_app, status_for
 from screening_app.protocol import default_protocol
 from screening_app.records.verifying import verify_pdf
 from screening_app.sync import bundle as bundles
@@ -218,22 +217,8 @@ def test_the_merged_lists_download_as_csv_and_as_a_signed_pdf(client, hq, linked
 
 # -- the real server -------------------------------------------------------------------------
 @pytest.fixture
-def live_server(hq):
-    """uvicorn on a free port of 127.0.0.1, in a thread. The socket listens before the
-    server starts, so a request made at once waits in the backlog: no polling, no sleep."""
-    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listening.bind(("127.0.0.1", 0))
-    listening.listen(16)
-    port = listening.getsockname()[1]
-    server = make_server(hq, "127.0.0.1", port)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]},
-                              daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
-    listening.close()
-    assert not thread.is_alive()
+def live_server(served):
+    return served.url
 
 
 def test_a_station_pushes_over_real_http_and_applies_the_answer(live_server, hq, linked):

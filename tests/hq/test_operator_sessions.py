@@ -1,0 +1,109 @@
+"""Sessions, throttling and the bound on password checks, without a server."""
+
+import asyncio
+
+import pytest
+
+from screening_app.hq import operator_sessions as sessions_module
+from screening_app.hq.operator_sessions import (
+    FREE_FAILURES,
+    IDLE_SECONDS,
+    LONGEST_SESSION_SECONDS,
+    LONGEST_WAIT_SECONDS,
+    Busy,
+    CheckGate,
+    SessionTable,
+    SignInThrottle,
+    same_token,
+)
+from tests.hq.test_operators_page import FakeClock
+
+
+def test_sessions_end_when_idle_and_after_a_working_day():
+    clock = FakeClock()
+    table = SessionTable(clock)
+    token, session = table.open("olivia")
+    assert table.find(token) is session and table.find("other") is None
+    clock.now += IDLE_SECONDS - 1
+    assert table.find(token) is session  # seen: the idle time starts again
+    while clock.now - session.started <= LONGEST_SESSION_SECONDS:
+        clock.now += IDLE_SECONDS / 2
+        found = table.find(token)
+    assert found is None and len(table) == 0
+    other, _ = table.open("olivia")
+    assert other != token
+    table.close(other)
+    assert table.find(other) is None
+
+
+def test_form_tokens_compare_whole_and_never_empty():
+    assert same_token("abc", "abc")
+    assert not same_token("abc", "abd") and not same_token("", "") and not same_token(None, "a")
+
+
+def test_the_wait_doubles_up_to_a_ceiling_and_a_success_clears_it():
+    clock = FakeClock()
+    throttle = SignInThrottle(clock)
+    for _ in range(FREE_FAILURES):
+        throttle.failed("olivia", "10.0.0.1")
+        assert throttle.wait_seconds("olivia", "10.0.0.1") == 0
+    waits = []
+    for _ in range(12):
+        throttle.failed("olivia", "10.0.0.1")
+        waits.append(throttle.wait_seconds("olivia", "10.0.0.1"))
+    assert waits[:4] == [1, 2, 4, 8] and waits[-1] == LONGEST_WAIT_SECONDS
+    # The account is blocked from anywhere, and the address for any name.
+    assert throttle.wait_seconds("OLIVIA", "10.9.9.9") > 0
+    assert throttle.wait_seconds("someone", "10.0.0.1") > 0
+    assert throttle.wait_seconds("someone", "10.9.9.9") == 0
+    throttle.succeeded("olivia", "10.0.0.1")
+    assert throttle.wait_seconds("olivia", "10.0.0.1") == 0
+
+
+def test_guessed_names_cannot_fill_memory(monkeypatch):
+    monkeypatch.setattr(sessions_module, "MAX_TRACKED", 50)
+    throttle = SignInThrottle(FakeClock())
+    for n in range(500):
+        throttle.failed(f"guess{n}", f"10.0.{n // 250}.{n % 250}")
+    assert len(throttle._failures) <= 50
+
+
+def test_only_a_few_checks_run_at_once_and_the_rest_are_turned_away():
+    async def scenario():
+        gate = CheckGate(at_once=2, waiting=3)
+        release = asyncio.Event()
+        outcomes = []
+
+        async def attempt():
+            try:
+                async with gate:
+                    await release.wait()
+                outcomes.append("checked")
+            except Busy:
+                outcomes.append("busy")
+
+        tasks = [asyncio.create_task(attempt()) for _ in range(10)]
+        for _ in range(100):  # let every task reach the gate (a bounded number of turns)
+            if len(outcomes) == 5:  # the five beyond two running and three waiting
+                break
+            await asyncio.sleep(0)
+        assert gate.running == 2
+        release.set()
+        await asyncio.gather(*tasks)
+        return gate, outcomes
+
+    gate, outcomes = asyncio.run(scenario())
+    assert outcomes.count("busy") == 5 and outcomes.count("checked") == 5
+    assert gate.most_running == 2 and gate.running == 0
+
+
+@pytest.mark.parametrize("address", ["10.0.0.1", "::1"])
+def test_failures_are_forgotten_after_a_quiet_hour(address):
+    clock = FakeClock()
+    throttle = SignInThrottle(clock)
+    for _ in range(FREE_FAILURES + 1):
+        throttle.failed("olivia", address)
+    clock.now += 3601
+    assert throttle.wait_seconds("olivia", address) == 0
+    throttle.failed("olivia", address)
+    assert throttle.wait_seconds("olivia", address) == 0  # counting again from one
