@@ -18,11 +18,13 @@ from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
 from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
 from screening_app.hq.registry import StationEntry, list_stations
 from screening_app.hq.store import IncidentRow
+from screening_app.sync.members import record_counts
 
 BUNDLES_PER_STATION = 5
 INCIDENTS_READ = 500
 DECIDED_SHOWN = 20
 QUIET_DAYS = 3  # a station silent this long is pointed out
+SIGNED_OUT = "You are signed out."
 
 
 def _e(value) -> str:
@@ -71,7 +73,7 @@ label.keep {{ font-weight: bold; display: block; }}
 textarea {{ width: min(40em, 95%); min-height: 3.2em; font: inherit; }}
 button {{ font: inherit; padding: .25em .9em; cursor: pointer; }}
 button.danger {{ background: #8b1e1e; color: #fff; border: 1px solid #6b1515; }}
-.notice {{ padding: .5em 1em; margin: .8em 0; border-radius: 3px; }}
+.notice {{ padding: .5em 1em; margin: .8em 0; border-radius: 3px; scroll-margin-top: 1em; }}
 .notice.ok {{ background: #e3f3e3; border: 1px solid #8bc48b; }}
 .notice.error {{ background: #fbe4e4; border: 1px solid #d48a8a; }}
 .none, .hint {{ color: #555; }}
@@ -96,16 +98,17 @@ def _notice(notice: tuple[str, str] | None) -> str:
     if not notice:
         return ""
     kind, sentence = notice
-    return f'<p class="notice {"ok" if kind == "ok" else "error"}" role=status>{_e(sentence)}</p>'
+    return (f'<p id=notice class="notice {"ok" if kind == "ok" else "error"}" role=status>'
+            f"{_e(sentence)}</p>")
 
 
 # -- signing in -----------------------------------------------------------------------------
 def render_sign_in(hq_name: str, sign_in_token: str, *, problem: str | None = None,
-                   name: str = "") -> str:
+                   name: str = "", signed_out: bool = False) -> str:
     body = f"""<main><form class=sign-in method=post action="/sign-in">
 <h1>{_e(hq_name)}</h1>
 <p>Sign in as a headquarters operator.</p>
-{_notice(("error", problem) if problem else None)}
+{_notice(("error", problem) if problem else ("ok", SIGNED_OUT) if signed_out else None)}
 <input type=hidden name=form_token value="{_e(sign_in_token)}">
 <label for=name>Operator name</label>
 <input type=text id=name name=name value="{_e(name)}" autocomplete=username required autofocus>
@@ -257,7 +260,7 @@ def _revoke_forms(stations: list[StationEntry], form_token: str) -> str:
         if s.revoked:
             continue
         sid = _e(s.station_id)
-        forms.append(f"""<details><summary>Revoke station {sid}…</summary>
+        forms.append(f"""<details><summary>Revoke station {sid}</summary>
 <form method=post action="/stations/{quote(s.station_id, safe='')}/revoke">
 {_token_field(form_token)}
 <label for="revoke-reason-{sid}">Why (a lost or stolen laptop, say; required)</label><br>
@@ -272,8 +275,7 @@ def _intake_table(stations: list[StationEntry], bundles: dict) -> str:
     rows = []
     for s in stations:
         for b in bundles.get(s.station_id, []):
-            added = ", ".join(f"{n} {kind}" for kind, n in sorted(b.added.items()) if n) \
-                or "nothing new"
+            added = record_counts(b.added) or "nothing new"
             rows.append([s.station_id, local_time(b.received_at), b.via, b.file_name or "",
                          added])
     return _table(["Station", "Received", "Via", "File", "Added"], rows,

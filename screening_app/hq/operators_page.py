@@ -107,8 +107,11 @@ def _session(request: Request) -> Session | None:
 
 async def _form(request: Request) -> dict[str, str] | Response:
     """The posted form's fields (the first value of each), or the refusal to answer."""
+    # Under "Referrer-Policy: no-referrer" browsers send "Origin: null" even from this
+    # page, so only another site named outright is refused here; the form token is the
+    # check that counts.
     origin = request.headers.get("origin")
-    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+    if origin not in (None, "null") and origin != f"{request.url.scheme}://{request.url.netloc}":
         return _plain(403, "This form was sent from another site; it is refused.")
     if not request.headers.get("content-type", "").startswith(
             "application/x-www-form-urlencoded"):
@@ -144,7 +147,7 @@ def _sign_in_page(request: Request, *, status: int = 200, problem: str | None = 
                   name: str = "", headers: dict | None = None) -> Response:
     token = new_token()
     page = render_sign_in(request.app.state.service.hq.name, token, problem=problem,
-                          name=name)
+                          name=name, signed_out="signed-out" in request.query_params)
     response = HTMLResponse(page, status_code=status,
                             headers={**PRIVATE_HEADERS, **(headers or {})})
     response.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
@@ -224,7 +227,7 @@ async def sign_out(request: Request) -> Response:
     if isinstance(posted, Response):
         return posted
     desk(request).sessions.close(request.cookies.get(SESSION_COOKIE))
-    response = _redirect("/sign-in")
+    response = _redirect("/sign-in?signed-out")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -263,7 +266,7 @@ async def resolve_conflict(request: Request) -> Response:
             session.notice = ("ok", await _on_own_connection(request, decide))
         except UserError as problem:
             session.notice = ("error", str(problem))
-    return _redirect("/#conflicts")
+    return _redirect("/#notice")  # the sentence saying what happened, at the top
 
 
 async def revoke(request: Request) -> Response:
@@ -286,7 +289,7 @@ async def revoke(request: Request) -> Response:
             log.info("station %s revoked by %s", station_id, session.operator)
         except UserError as problem:
             session.notice = ("error", str(problem))
-    return _redirect("/#stations")
+    return _redirect("/#notice")
 
 
 # -- downloads ------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def test_signing_out_ends_the_session_on_the_server(client):
     page = client.get("/").text
     response = client.post("/sign-out", data={"form_token": form_token(page)},
                            follow_redirects=False)
-    assert response.status_code == 303 and response.headers["Location"] == "/sign-in"
+    assert response.status_code == 303 and response.headers["Location"] == "/sign-in?signed-out"
     client.cookies.set(SESSION_COOKIE, stolen)  # a copy of the cookie opens nothing now
     assert client.get("/", follow_redirects=False).status_code == 303
 
