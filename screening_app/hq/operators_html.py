@@ -31,15 +31,12 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _table(headers: list[str], rows: list[list], empty: str, *, raw_columns=()) -> str:
-    """A table; cells are escaped except in ``raw_columns`` (HTML this module made)."""
+def _table(headers: list[str], rows: list[list], empty: str) -> str:
     if not rows:
         return f"<p class=none>{_e(empty)}</p>"
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{v if i in raw_columns else _e(v)}</td>"
-                         for i, v in enumerate(row)) + "</tr>"
-        for row in rows)
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
+                   for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

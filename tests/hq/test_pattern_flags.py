@@ -4,7 +4,7 @@ tested, is one pattern at headquarters."""
 
 from screening_app.domain.canonical import canonical_json, sha256_hex
 from screening_app.hq import flags as pattern_flags
-from tests.hq.test_web import OPERATOR_AUTH, client  # noqa: F401 - the fixture
+from tests.hq.test_web import client, sign_in  # noqa: F401 - the fixture
 
 _count = iter(range(1, 10_000))
 
@@ -61,25 +61,28 @@ def test_a_compound_day_split_over_two_stations_is_one_pattern(hq, client):  # n
              if station == "KOJE-01"]
     assert len(alone) == 30
 
-    page = client.get("/", headers=OPERATOR_AUTH).text
+    sign_in(client)
+    page = client.get("/").text
     assert "Patterns across stations (2)" in page and "In Compound 76 on 1952-04-15" in page
-    response = client.get(f"/lists/{pattern_flags.CSV_FILE}", headers=OPERATOR_AUTH)
+    response = client.get(f"/lists/{pattern_flags.CSV_FILE}")
     assert response.status_code == 200
     rows = response.content.decode("utf-8-sig").splitlines()
     assert rows[0] == "scope,flag,explanation,interviews,interview_ids"
     assert rows[1].startswith("Koje-do,Compound answered as one,") and ",20," in rows[1]
-    assert client.get(f"/lists/{pattern_flags.CSV_FILE}").status_code == 401
+    client.cookies.clear()  # signed out: the file is not given
+    assert client.get(f"/lists/{pattern_flags.CSV_FILE}",
+                      follow_redirects=False).status_code == 303
 
 
 def test_names_in_a_pattern_are_escaped_on_the_page_and_neutralised_in_the_export(
         hq, client):  # noqa: F811
     compound = "Compound <b>76</b>"
     held(hq.store, "KOJE-01", "=SUM(1)", [(compound, "1952-04-15", "enlist")] * 16)
-    page = client.get("/", headers=OPERATOR_AUTH).text
+    sign_in(client)
+    page = client.get("/").text
     patterns = page.split("Patterns across stations")[1].split("Merged lists")[0]
     assert "Compound &lt;b&gt;76&lt;/b&gt;" in patterns and "<b>" not in patterns
-    rows = client.get(f"/lists/{pattern_flags.CSV_FILE}", headers=OPERATOR_AUTH
-                      ).content.decode("utf-8-sig").splitlines()
+    rows = client.get(f"/lists/{pattern_flags.CSV_FILE}").content.decode("utf-8-sig").splitlines()
     assert rows[1].startswith("'=SUM(1),")  # a spreadsheet reads text, not a formula
 
 
