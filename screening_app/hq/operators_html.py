@@ -31,13 +31,14 @@ def _e(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _table(headers: list[str], rows: list[list], empty: str) -> str:
+def _table(headers: list[str], rows: list[list], empty: str, css_class: str = "") -> str:
     if not rows:
         return f"<p class=none>{_e(empty)}</p>"
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
                    for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    opening = f"<table class={css_class}>" if css_class else "<table>"
+    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _token_field(form_token: str) -> str:
@@ -63,6 +64,7 @@ th, td {{ border: 1px solid #ccc; padding: .25em .5em; text-align: left;
           vertical-align: top; }}
 thead th, table.side th {{ background: #f0f0f0; }}
 td.choice {{ font-weight: bold; }}
+table.decided td:nth-child(2), table.decided td:nth-child(4) {{ white-space: nowrap; }}
 section.conflict {{ border-left: 4px solid #b5541c; padding: .2em .8em; margin-bottom: 1.4em;
                    background: #fff; }}
 section.conflict h3 {{ margin: .4em 0; font-size: 1.05em; }}
@@ -108,9 +110,11 @@ def render_sign_in(hq_name: str, sign_in_token: str, *, problem: str | None = No
 {_notice(("error", problem) if problem else ("ok", SIGNED_OUT) if signed_out else None)}
 <input type=hidden name=form_token value="{_e(sign_in_token)}">
 <label for=name>Operator name</label>
-<input type=text id=name name=name value="{_e(name)}" autocomplete=username required autofocus>
+<input type=text id=name name=name value="{_e(name)}" autocomplete=username required
+{"" if name else "autofocus"}>
 <label for=password>Password</label>
-<input type=password id=password name=password autocomplete=current-password required>
+<input type=password id=password name=password autocomplete=current-password required
+{"autofocus" if name else ""}>
 <p><button type=submit>Sign in</button></p>
 </form></main>"""
     return _document(f"Sign in: {hq_name}", body)
@@ -219,7 +223,7 @@ def _decided_table(decided: list[conflicts.Conflict], labels: ChoiceLabels) -> s
                      f"{kept.station_id}: {labels.of(kept.interview_id, kept.choice)}"
                      if kept else "", decision.note if decision else ""])
     return _table(["Conflict", "ISN", "Records", "Decided", "By", "Kept", "Why"], rows,
-                  "None yet.")
+                  "None yet.", "decided")
 
 
 def _list_links(list_sections) -> str:

@@ -77,8 +77,12 @@ def test_an_operator_signs_in_resolves_a_conflict_downloads_the_lists_and_signs_
 
             page.goto(f"{served.url}/")
             expect(page).to_have_url(f"{served.url}/sign-in")
-            shot("01-sign-in")
             page.get_by_label("Operator name").fill(OPERATOR)
+            page.get_by_label("Password").fill("not the password")
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.locator("#notice")).to_have_text("Wrong operator name or password.")
+            expect(page.get_by_label("Operator name")).to_have_value(OPERATOR)  # kept
+            shot("01-sign-in-wrong-password")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
             expect(page.get_by_role("heading", name="Conflicts waiting for a decision (2)")
@@ -105,6 +109,11 @@ def test_an_operator_signs_in_resolves_a_conflict_downloads_the_lists_and_signs_
                    ).to_be_visible()
             expect(page.locator("#notice")).to_be_in_viewport()  # seen without scrolling
             shot("03-resolved")
+            decided_table = page.locator("#decided + table")
+            expect(decided_table).to_contain_text(REASON)
+            expect(decided_table).to_contain_text(OPERATOR)
+            decided_table.scroll_into_view_if_needed()
+            shot("03-decided")
             decided = conflicts.get_conflict(hq.store, korean.id)
             assert decided.resolution.operator == OPERATOR
             assert decided.resolution.note == REASON
