@@ -255,3 +255,26 @@ def test_the_bundled_font_is_served_and_allowed_by_the_policy(client):
     page = client.get("/sign-in")
     assert "font-src 'self'" in page.headers["Content-Security-Policy"]
     assert f'src: url("{FONT_URL}")' in page.text
+
+
+def test_what_a_request_names_is_escaped_in_the_sentences_the_page_shows(client):
+    sign_in(client)
+    token = form_token(client.get("/").text)
+    page = client.post("/stations/%3Cscript%3Ex/revoke",
+                       data={"form_token": token, "confirm": "yes", "reason": "<i>why</i>"}).text
+    assert "There is no registered station" in page
+    assert "&lt;script&gt;" in page and "<script>" not in page
+    refused = client.post("/sign-in", data={"form_token": "x", "name": '"><b>olivia',
+                                            "password": "x"})
+    assert 'value="&quot;&gt;&lt;b&gt;olivia"' in refused.text and "<b>olivia" not in refused.text
+
+
+def test_over_https_the_cookies_are_secure(app):
+    with TestClient(app, base_url="https://testserver") as secure:
+        form = secure.get("/sign-in")
+        assert "secure" in form.headers["set-cookie"].lower()
+        response = secure.post("/sign-in", follow_redirects=False, data={
+            "form_token": form_token(form.text), "name": OPERATOR, "password": PASSWORD})
+        cookie = next(c for c in response.headers.get_list("set-cookie")
+                      if c.startswith(f"{SESSION_COOKIE}="))
+        assert "secure" in cookie.lower()
