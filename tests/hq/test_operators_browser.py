@@ -44,8 +44,10 @@ def _other_station_record(hq, isn: str, choice: str, names: tuple[str, str]) -> 
 
 
 @pytest.fixture
-def screenshots(tmp_path) -> Path:
-    folder = Path(os.environ.get("HQ_PAGE_SCREENSHOTS") or tmp_path / "screenshots")
+def screenshots(request, tmp_path) -> Path:
+    """A folder per run of the test (it runs on each database)."""
+    run = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    folder = Path(os.environ.get("HQ_PAGE_SCREENSHOTS") or tmp_path / "screenshots") / run
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
