@@ -164,7 +164,7 @@ async def sign_in_form(request: Request) -> Response:
 def _too_many(request: Request, seconds: int, name: str) -> Response:
     return _sign_in_page(
         request, status=429, name=name, headers={"Retry-After": str(seconds)},
-        problem=f"Too many attempts; try again in {seconds} seconds.")
+        problem=f"Too many attempts; try again in {seconds} second{'s' if seconds != 1 else ''}.")
 
 
 async def sign_in(request: Request) -> Response:
