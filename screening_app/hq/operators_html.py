@@ -23,6 +23,7 @@ from screening_app.sync.members import record_counts
 BUNDLES_PER_STATION = 5
 INCIDENTS_READ = 500
 DECIDED_SHOWN = 20
+JUNK_SHOWN = 20
 QUIET_DAYS = 3  # a station silent this long is pointed out
 SIGNED_OUT = "You are signed out."
 
@@ -127,6 +128,7 @@ def render_home(hq: Headquarters, operator: str, form_token: str,
     with store.snapshot():
         stations = list_stations(hq)
         incidents = store.incidents(INCIDENTS_READ)
+        junk = store.junk_posts(JUNK_SHOWN)
         everything = conflicts.all_conflicts(store)
         bundles = {s.station_id: store.bundles(s.station_id, BUNDLES_PER_STATION)
                    for s in stations}
@@ -167,6 +169,11 @@ by {_e(hq.name)}.</p>
 <p class=hint>Refused bundles and repeated failed sign-ins, grouped by kind and station
 (the latest {INCIDENTS_READ} read).</p>
 {_incidents_table(incidents)}
+<p class=hint>Uploads refused before any station's signature vouched for them, counted
+per sending address (the latest {JUNK_SHOWN}).</p>
+{_table(["Address", "Refused uploads", "First", "Latest", "Latest reason"],
+        [[j.client_address, j.refusals, local_time(j.first_at), local_time(j.last_at),
+          j.last_reason] for j in junk], "No junk upload.")}
 <h2 id=decided>Decided conflicts (latest {len(decided)})</h2>
 {decided_html}
 <h2 id=patterns>Patterns across stations ({len(patterns)})</h2>

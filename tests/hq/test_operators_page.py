@@ -233,19 +233,27 @@ def test_times_are_local_and_the_zone_is_named(client, hq, linked, tmp_path, mon
     assert "2026-11-20 19:00" in page and "2026-11-20 10:00" not in page
 
 
-def test_intake_history_and_incidents_grouped(client, hq, linked, tmp_path):
+def test_intake_history_incidents_grouped_and_junk_by_address(client, hq, linked, tmp_path):
     path = export(linked, tmp_path / "out")
     assert post_bundle(client, path, name=path.name).status_code == 200
-    broken = tmp_path / "broken.scb"
-    broken.write_bytes(b"not a bundle")
-    for _ in range(3):
-        assert post_bundle(client, broken, name="broken.scb").status_code == 400
+    with hq.store.transaction():
+        for n in range(3):  # as intake writes a signed bundle it refused
+            hq.store.insert_incident(at=f"2026-11-2{n}T08:00:00.000Z", station_id="TEST-01",
+                                     bundle_id=None, file_name="<b>broken</b>.scb",
+                                     kind="fork", reason="The history forks.")
+        hq.store.add_junk_posts("203.0.113.9", 7, first_at="2026-11-20T08:00:00.000Z",
+                                last_at="2026-11-21T08:00:00.000Z",
+                                last_reason="not a bundle <i>at all</i>")
     sign_in(client)
     page = client.get("/").text
     intake = page.split('id=intake>')[1].split("<h2")[0]
     assert "TEST-01" in intake and "<td>http</td>" in intake and path.name in intake
     incidents = page.split('id=incidents>')[1].split("<h2")[0]
-    assert incidents.count("<td>broken.scb</td>") == 1 and "<td>3</td>" in incidents
+    assert incidents.count("<td>&lt;b&gt;broken&lt;/b&gt;.scb</td>") == 1
+    assert "<td>Fork</td><td>TEST-01</td><td>3</td>" in incidents
+    assert "<td>2026-11-20 08:00</td><td>2026-11-22 08:00</td>" in incidents  # first, latest
+    assert "<td>203.0.113.9</td><td>7</td>" in incidents
+    assert "not a bundle &lt;i&gt;at all&lt;/i&gt;" in incidents and "<i>" not in incidents
 
 
 def test_the_bundled_font_is_served_and_allowed_by_the_policy(client):
