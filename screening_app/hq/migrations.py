@@ -264,6 +264,27 @@ def m0003_junk_posts(db: Database) -> None:
     )
 
 
+@migrations(name="0004_operator_sessions")
+def m0004_operator_sessions(db: Database) -> None:
+    run_script(
+        db,
+        """
+        -- Signed-in operators (hq/operator_sessions.py), kept here so that every server
+        -- process knows them: the cookie's token only as its SHA-256, times in seconds since
+        -- the epoch, the notice shown once on the next page sealed (it may name a person).
+        CREATE TABLE operator_sessions (
+            token_sha256 TEXT PRIMARY KEY,
+            operator TEXT NOT NULL,
+            form_token TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            last_seen_at REAL NOT NULL,
+            notice_kind TEXT,
+            notice_text TEXT
+        );
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -1,9 +1,9 @@
 """Operators' sign-in: sessions, form tokens, throttling and the bound on password checks.
 
 - A signed-in operator holds a random session token in an HttpOnly, SameSite=Strict
-  cookie; the table of sessions lives in the server's memory only (a restart signs
-  everyone out, which is the safe direction) and each expires after a while unused and
-  after a working day in any case.
+  cookie; the sessions live in headquarters' store (only the token's hash), so every
+  process of ``hq serve --workers N`` knows them, and each expires after a while unused
+  and after a working day in any case.
 - Every form that changes something carries the session's own form token (CSRF): the
   cookie alone, which a browser attaches by itself, is never enough. The sign-in form,
   made before there is a session, carries a token equal to a cookie of its own.
@@ -16,6 +16,7 @@
 """
 
 import asyncio
+import hashlib
 import hmac
 import math
 import secrets
@@ -61,41 +62,57 @@ class Session:
     form_token: str  # every form of this session carries it
     started: float
     last_seen: float
+    token_sha256: str  # how the store knows it (the token itself is only in the cookie)
     notice: tuple[str, str] | None = None  # (kind, sentence) shown once on the next page
 
 
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 class SessionTable:
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
+    """Sessions kept in headquarters' store. Each method takes the store of the calling
+    thread (a connection stays on the thread that opened it); times are wall-clock seconds,
+    the same in every process."""
+
+    def __init__(self, clock: Callable[[], float] = time.time):
         self._clock = clock
-        self._sessions: dict[str, Session] = {}
 
-    def open(self, operator: str) -> tuple[str, Session]:
+    def open(self, store, operator: str) -> tuple[str, Session]:
         now = self._clock()
-        token = new_token()
-        self._sessions[token] = session = Session(operator, new_token(), now, now)
-        return token, session
+        token, form_token = new_token(), new_token()
+        with store.transaction():
+            store.end_operator_sessions_before(now - IDLE_SECONDS,
+                                               now - LONGEST_SESSION_SECONDS)
+            store.insert_operator_session(token_digest(token), operator, form_token, now)
+        return token, Session(operator, form_token, now, now, token_digest(token))
 
-    def find(self, token: str | None) -> Session | None:
+    def find(self, store, token: str | None) -> Session | None:
         """The live session of this token (its idle time starts again), or None."""
-        self._drop_expired()
-        session = self._sessions.get(token or "")
-        if session is not None:
-            session.last_seen = self._clock()
-        return session
-
-    def close(self, token: str | None) -> None:
-        self._sessions.pop(token or "", None)
-
-    def __len__(self) -> int:
-        return len(self._sessions)
-
-    def _drop_expired(self) -> None:
+        if not token:
+            return None
+        digest = token_digest(token)
+        row = store.operator_session(digest)
+        if row is None:
+            return None
         now = self._clock()
-        expired = [token for token, s in self._sessions.items()
-                   if now - s.last_seen > IDLE_SECONDS
-                   or now - s.started > LONGEST_SESSION_SECONDS]
-        for token in expired:
-            del self._sessions[token]
+        with store.transaction():
+            if (now - row.last_seen_at > IDLE_SECONDS
+                    or now - row.started_at > LONGEST_SESSION_SECONDS):
+                store.end_operator_session(digest)
+                return None
+            store.touch_operator_session(digest, now)
+        return Session(row.operator, row.form_token, row.started_at, now, digest, row.notice)
+
+    def close(self, store, token: str | None) -> None:
+        if token:
+            with store.transaction():
+                store.end_operator_session(token_digest(token))
+
+    def keep_notice(self, store, session: Session) -> None:
+        """Keep ``session.notice`` for the next page (None: it was shown)."""
+        with store.transaction():
+            store.set_operator_session_notice(session.token_sha256, session.notice)
 
 
 # -- throttling -----------------------------------------------------------------------------

@@ -68,7 +68,8 @@ PRIVATE_HEADERS = {
 
 
 class OperatorDesk:
-    """What the page keeps between requests, in memory only."""
+    """What the page keeps between requests: the sessions (in the store), the throttle
+    and the bound on password checks (in this process's memory)."""
 
     def __init__(self):
         self.sessions = SessionTable()
@@ -101,8 +102,17 @@ def _plain(status: int, sentence: str, **headers: str) -> Response:
                              headers={**PRIVATE_HEADERS, **headers})
 
 
-def _session(request: Request) -> Session | None:
-    return desk(request).sessions.find(request.cookies.get(SESSION_COOKIE))
+async def _session(request: Request) -> Session | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    return await _on_own_connection(request, lambda hq: desk(request).sessions.find(
+        hq.store, token))
+
+
+async def _keep_notice(request: Request, session: Session) -> None:
+    await _on_own_connection(request, lambda hq: desk(request).sessions.keep_notice(
+        hq.store, session))
 
 
 async def _form(request: Request) -> dict[str, str] | Response:
@@ -130,7 +140,7 @@ async def _form(request: Request) -> dict[str, str] | Response:
 
 async def _session_form(request: Request) -> tuple[Session, dict[str, str]] | Response:
     """The session and its posted form, only when the form carries the session's token."""
-    session = _session(request)
+    session = await _session(request)
     if session is None:
         return _redirect("/sign-in")
     form = await _form(request)
@@ -156,7 +166,7 @@ def _sign_in_page(request: Request, *, status: int = 200, problem: str | None = 
 
 
 async def sign_in_form(request: Request) -> Response:
-    if _session(request) is not None:
+    if await _session(request) is not None:
         return _redirect("/")
     return _sign_in_page(request)
 
@@ -196,7 +206,8 @@ async def sign_in(request: Request) -> Response:
         return _sign_in_page(request, status=401, name=name,
                              problem="Wrong operator name or password.")
     operators.throttle.succeeded(name, address)
-    token, _session_opened = operators.sessions.open(spelled)
+    token, _session_opened = await _on_own_connection(
+        request, lambda hq: operators.sessions.open(hq.store, spelled))
     response = _redirect("/")
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict",
                         secure=request.url.scheme == "https", path="/")
@@ -226,7 +237,8 @@ async def sign_out(request: Request) -> Response:
     posted = await _session_form(request)
     if isinstance(posted, Response):
         return posted
-    desk(request).sessions.close(request.cookies.get(SESSION_COOKIE))
+    token = request.cookies.get(SESSION_COOKIE)
+    await _on_own_connection(request, lambda hq: desk(request).sessions.close(hq.store, token))
     response = _redirect("/sign-in?signed-out")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -234,10 +246,12 @@ async def sign_out(request: Request) -> Response:
 
 # -- the page and its decisions ------------------------------------------------------------------
 async def home(request: Request) -> Response:
-    session = _session(request)
+    session = await _session(request)
     if session is None:
         return _redirect("/sign-in")
     notice, session.notice = session.notice, None
+    if notice is not None:
+        await _keep_notice(request, session)  # shown once
     page = await _on_own_connection(request, lambda hq: render_home(
         hq, session.operator, session.form_token, notice))
     return HTMLResponse(page, headers=PRIVATE_HEADERS)
@@ -266,6 +280,7 @@ async def resolve_conflict(request: Request) -> Response:
             session.notice = ("ok", await _on_own_connection(request, decide))
         except UserError as problem:
             session.notice = ("error", str(problem))
+    await _keep_notice(request, session)
     return _redirect("/#notice")  # the sentence saying what happened, at the top
 
 
@@ -289,6 +304,7 @@ async def revoke(request: Request) -> Response:
             log.info("station %s revoked by %s", station_id, session.operator)
         except UserError as problem:
             session.notice = ("error", str(problem))
+    await _keep_notice(request, session)
     return _redirect("/#notice")
 
 
@@ -297,7 +313,7 @@ _LIST_FILE = re.compile(r"^(?P<slug>[a-z]+)\.csv$")
 
 
 async def list_file(request: Request) -> Response:
-    if _session(request) is None:
+    if await _session(request) is None:
         return _redirect("/sign-in")
     name = request.path_params["name"]
     match = _LIST_FILE.match(name)

@@ -259,6 +259,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX junk_posts_last ON junk_posts(last_at);
         """),
+    ("0004_operator_sessions", """
+        CREATE TABLE operator_sessions (
+            token_sha256 TEXT PRIMARY KEY,
+            operator TEXT NOT NULL,
+            form_token TEXT NOT NULL,
+            started_at DOUBLE PRECISION NOT NULL,
+            last_seen_at DOUBLE PRECISION NOT NULL,
+            notice_kind TEXT,
+            notice_text TEXT
+        );
+        """),
 ]
 
 

@@ -183,6 +183,18 @@ class JunkPostsRow:
     last_reason: str
 
 
+@dataclass(frozen=True)
+class OperatorSessionRow:
+    """A signed-in operator's session (hq/operator_sessions.py), found by the hash of the
+    token in the operator's cookie. Times are seconds since the epoch."""
+
+    operator: str
+    form_token: str
+    started_at: float
+    last_seen_at: float
+    notice: tuple[str, str] | None  # (kind, sentence) shown once on the next page
+
+
 # -- the interface --------------------------------------------------------------------------
 class HqStore(Protocol):
     """What headquarters asks of its database. Writers run inside ``transaction()``."""
@@ -276,6 +288,17 @@ class HqStore(Protocol):
     def outbox(self, kinds: tuple[str, ...], *, station_id: str | None = None,
                after_seq: int = 0) -> Iterator[OutboxRow]: ...
     def outbox_through(self) -> int: ...
+
+    # operators' sessions
+    def insert_operator_session(self, token_sha256: str, operator: str, form_token: str,
+                                at: float) -> None: ...
+    def operator_session(self, token_sha256: str) -> OperatorSessionRow | None: ...
+    def touch_operator_session(self, token_sha256: str, at: float) -> None: ...
+    def set_operator_session_notice(self, token_sha256: str,
+                                    notice: tuple[str, str] | None) -> None: ...
+    def end_operator_session(self, token_sha256: str) -> None: ...
+    def end_operator_sessions_before(self, seen_before: float, started_before: float
+                                     ) -> int: ...
 
     # junk uploads
     def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
@@ -758,6 +781,47 @@ class SqlHqStore:
 
     def outbox_through(self) -> int:
         return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
+
+    # -- operators' sessions (hq/operator_sessions.py) ---------------------------------------
+    # In the store, not in one process's memory: every worker of 'hq serve --workers N'
+    # knows every session. The cookie's token is kept only as its hash, and the notice
+    # (which may name a person) sealed.
+    def insert_operator_session(self, token_sha256: str, operator: str, form_token: str,
+                                at: float) -> None:
+        self._execute("INSERT INTO operator_sessions (token_sha256, operator, form_token,"
+                      " started_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
+                      [token_sha256, operator, form_token, at, at])
+
+    def operator_session(self, token_sha256: str) -> OperatorSessionRow | None:
+        row = self._execute(
+            "SELECT operator, form_token, started_at, last_seen_at, notice_kind, notice_text"
+            " FROM operator_sessions WHERE token_sha256 = ?", [token_sha256]).fetchone()
+        if row is None:
+            return None
+        notice = None if row[4] is None else (
+            row[4], self.sealer.open_text(row[5], "operator_sessions.notice_text"))
+        return OperatorSessionRow(row[0], row[1], float(row[2]), float(row[3]), notice)
+
+    def touch_operator_session(self, token_sha256: str, at: float) -> None:
+        self._execute("UPDATE operator_sessions SET last_seen_at = ? WHERE token_sha256 = ?",
+                      [at, token_sha256])
+
+    def set_operator_session_notice(self, token_sha256: str,
+                                    notice: tuple[str, str] | None) -> None:
+        kind, text = notice if notice is not None else (None, None)
+        self._execute("UPDATE operator_sessions SET notice_kind = ?, notice_text = ?"
+                      " WHERE token_sha256 = ?",
+                      [kind, self.sealer.seal_text(text, "operator_sessions.notice_text"),
+                       token_sha256])
+
+    def end_operator_session(self, token_sha256: str) -> None:
+        self._execute("DELETE FROM operator_sessions WHERE token_sha256 = ?", [token_sha256])
+
+    def end_operator_sessions_before(self, seen_before: float, started_before: float) -> int:
+        """End the sessions unused since ``seen_before`` or begun before ``started_before``;
+        returns how many."""
+        return self._execute("DELETE FROM operator_sessions WHERE last_seen_at < ?"
+                             " OR started_at < ?", [seen_before, started_before]).rowcount
 
     # -- junk uploads, counted per client address (hq/junk.py) -----------------------------
     def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,

@@ -19,21 +19,46 @@ from screening_app.hq.operator_sessions import (
 from tests.hq.test_operators_page import FakeClock
 
 
-def test_sessions_end_when_idle_and_after_a_working_day():
+def test_sessions_end_when_idle_and_after_a_working_day(empty_store):
+    store = empty_store
     clock = FakeClock()
     table = SessionTable(clock)
-    token, session = table.open("olivia")
-    assert table.find(token) is session and table.find("other") is None
+    token, session = table.open(store, "olivia")
+    found = table.find(store, token)
+    assert (found.operator, found.form_token) == ("olivia", session.form_token)
+    assert table.find(store, "other") is None and table.find(store, None) is None
     clock.now += IDLE_SECONDS - 1
-    assert table.find(token) is session  # seen: the idle time starts again
+    assert table.find(store, token) is not None  # seen: the idle time starts again
     while clock.now - session.started <= LONGEST_SESSION_SECONDS:
         clock.now += IDLE_SECONDS / 2
-        found = table.find(token)
-    assert found is None and len(table) == 0
-    other, _ = table.open("olivia")
+        found = table.find(store, token)
+    assert found is None and store.query("SELECT count(*) FROM operator_sessions") == [(0,)]
+    other, _ = table.open(store, "olivia")
     assert other != token
-    table.close(other)
-    assert table.find(other) is None
+    table.close(store, other)
+    assert table.find(store, other) is None
+
+
+def test_every_server_process_knows_every_session(empty_store, tmp_path, hq_database):
+    """'hq serve --workers N': a session opened by one worker (its own connection) is found,
+    with its notice, by another; the store keeps only the token's hash, the notice sealed."""
+    from screening_app.hq.databases import create_hq_store
+
+    table = SessionTable()
+    token, session = table.open(empty_store, "olivia")
+    session.notice = ("ok", "Conflict 1 (ISN NK-100001) is resolved.")
+    table.keep_notice(empty_store, session)
+    other_worker = create_hq_store(tmp_path, hq_database)
+    other_worker.sealer = empty_store.sealer
+    try:
+        found = SessionTable().find(other_worker, token)
+        assert (found.operator, found.notice) == ("olivia", session.notice)
+        stored = repr(other_worker.query("SELECT * FROM operator_sessions"))
+        assert token not in stored and "NK-100001" not in stored
+        SessionTable().close(other_worker, token)
+    finally:
+        other_worker.close()
+    assert table.find(empty_store, token) is None  # signed out everywhere
 
 
 def test_form_tokens_compare_whole_and_never_empty():
