@@ -153,8 +153,9 @@ def _ingest(hq: Headquarters, path: Path, via: str, known: _Known) -> IntakeRece
             return _already_ingested(held, station.station_id, sealed.name)
         station = store.station(station.station_id)
         intake = BundleIntake(store, station, sealed.name, hq.root)
-        for member in bundles.open_members(sealed, hq.age_identity):
-            intake.take(member)
+        with store.batched():
+            for member in bundles.open_members(sealed, hq.age_identity):
+                intake.take(member)
         intake.finish()
         now = utc_now()
         store.insert_bundle(BundleRow(

@@ -11,7 +11,7 @@ works on several threads opens one store per thread (``open_hq_store`` again).
 
 import json
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -208,6 +208,7 @@ class HqStore(Protocol):
     def query(self, sql: str, params: list | tuple = ()) -> list[tuple]: ...
     def lock_station(self, station_id: str) -> None: ...
     def lock_conflicts(self) -> None: ...
+    def batched(self) -> AbstractContextManager[Any]: ...
     serialises_writers: bool
 
     # identity and operators
@@ -345,6 +346,12 @@ class SqlHqStore:
         """Rows of a read-only query written with ``?`` placeholders: for checks and tests
         that look at what is stored, whichever database holds it."""
         return [tuple(row) for row in self._execute(sql, params).fetchall()]
+
+    def batched(self) -> AbstractContextManager[Any]:
+        """Many small statements in a row (intake's records, inside its transaction): where
+        each is a round trip to a server, writes are sent without waiting for each answer.
+        No streamed read (``_stream``) inside."""
+        return nullcontext()
 
     def _one(self, sql: str, params: list | tuple = ()) -> Any:
         row = self._execute(sql, params).fetchone()
@@ -511,9 +518,12 @@ class SqlHqStore:
 
     def interview_owner(self, interview_id: str) -> tuple[str, str] | None:
         """(station id, subject ISN) of a held interview."""
-        row = self._execute("SELECT station_id FROM interviews WHERE id = ?",
+        row = self._execute("SELECT station_id, record FROM interviews WHERE id = ?",
                             [interview_id]).fetchone()
-        return (row[0], self.interview_record(interview_id)["subject_isn"]) if row else None
+        if row is None:
+            return None
+        return row[0], json.loads(self.sealer.open_text(row[1], "interviews.record"))[
+            "subject_isn"]
 
     def interview_finalised_at(self, interview_id: str) -> str | None:
         return self._one("SELECT finalised_at FROM interviews WHERE id = ?", [interview_id])

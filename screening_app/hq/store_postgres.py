@@ -136,6 +136,11 @@ class PostgresHqStore(SqlHqStore):
     def lock_conflicts(self) -> None:
         self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [_CONFLICTS_LOCK])
 
+    def batched(self):
+        # psycopg's pipeline mode: writes go out without waiting; a read waits for what was
+        # sent before it, and an error still ends the transaction.
+        return self.conn.pipeline()
+
     def insert_outbox(self, station_id: str | None, kind: str, payload: dict,
                       created_at: str) -> int:
         self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [_OUTBOX_LOCK])
