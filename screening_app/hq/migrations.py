@@ -285,6 +285,25 @@ def m0004_operator_sessions(db: Database) -> None:
     )
 
 
+@migrations(name="0005_sign_in_failures")
+def m0005_sign_in_failures(db: Database) -> None:
+    run_script(
+        db,
+        """
+        -- Wrong passwords on the operators' page, by "account:<name>" and "address:<ip>"
+        -- (hq/operator_sessions.py), shared by every server process; times in seconds since
+        -- the epoch. Rows quiet for an hour are forgotten.
+        CREATE TABLE sign_in_failures (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_at REAL NOT NULL,
+            blocked_until REAL NOT NULL
+        );
+        CREATE INDEX sign_in_failures_last ON sign_in_failures(last_at);
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -9,7 +9,8 @@
   made before there is a session, carries a token equal to a cookie of its own.
 - Wrong passwords are throttled per account and per client address: a few are free, then
   each costs a doubling wait (refused with 429 and Retry-After, without checking the
-  password), and repeated failures are written down as an incident.
+  password), and repeated failures are written down as an incident. The failures are
+  counted in the store, so several server processes count them together.
 - A password check is an argon2id hash of 64 MiB: forty at once took 2.3 GB and seconds
   per page. Only ``MAX_CHECKS_AT_ONCE`` run together; a few more may wait their turn, the
   rest are refused at once (429) instead of queueing without end.
@@ -22,7 +23,7 @@ import math
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SESSION_COOKIE = "hq_session"
 SIGN_IN_COOKIE = "hq_sign_in"  # the sign-in form's own token (before there is a session)
@@ -33,7 +34,6 @@ FREE_FAILURES = 5  # wrong passwords before each further attempt costs a wait
 LONGEST_WAIT_SECONDS = 15 * 60
 FAILURES_FORGOTTEN_AFTER_SECONDS = 60 * 60  # a quiet hour and the count starts again
 INCIDENT_EVERY = 10  # an incident at the 10th, 20th... failure of an account or an address
-MAX_TRACKED = 10_000  # names and addresses remembered; guessed names cannot fill memory
 
 # Repeated failed sign-ins are incidents of the kind "refused" (the incidents table admits
 # only the intake's kinds, and its schema is not the page's to change), told apart by
@@ -116,69 +116,48 @@ class SessionTable:
 
 
 # -- throttling -----------------------------------------------------------------------------
-@dataclass
-class _Failures:
-    count: int = 0
-    last: float = 0.0
-    blocked_until: float = 0.0
-
-
-@dataclass
 class SignInThrottle:
-    """Failures by account name and by client address."""
+    """Failures by account name and by client address, kept in headquarters' store (every
+    server process counts the same failures). Each method takes the calling thread's store;
+    times are wall-clock seconds."""
 
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, _Failures] = field(default_factory=dict)
+    def __init__(self, clock: Callable[[], float] = time.time):
+        self.clock = clock
 
     @staticmethod
-    def keys(name: str, address: str) -> tuple[str, str]:
-        return f"account:{name.strip().casefold()}", f"address:{address}"
+    def keys(name: str, address: str) -> list[str]:
+        return [f"account:{name.strip().casefold()}", f"address:{address}"]
 
-    def wait_seconds(self, name: str, address: str) -> int:
+    def wait_seconds(self, store, name: str, address: str) -> int:
         """How long before this attempt may be checked (0: now)."""
         now = self.clock()
-        waits = [f.blocked_until - now for key in self.keys(name, address)
-                 if (f := self._current(key, now)) is not None]
-        longest = max(waits, default=0.0)
+        held = store.sign_in_failures(self.keys(name, address))
+        longest = max((blocked_until - now for _, last, blocked_until in held.values()
+                       if now - last <= FAILURES_FORGOTTEN_AFTER_SECONDS), default=0.0)
         return math.ceil(longest) if longest > 0 else 0
 
-    def failed(self, name: str, address: str) -> list[tuple[str, int]]:
+    def failed(self, store, name: str, address: str) -> list[tuple[str, int]]:
         """Count a wrong password; returns the (key, count) pairs that reached an
         incident."""
         now = self.clock()
-        self._forget_old(now)
         reached = []
-        for key in self.keys(name, address):
-            failures = self._current(key, now) or self._failures.setdefault(key, _Failures())
-            failures.count += 1
-            failures.last = now
-            beyond = failures.count - FREE_FAILURES
-            if beyond > 0:
-                failures.blocked_until = now + min(2 ** (beyond - 1), LONGEST_WAIT_SECONDS)
-            if failures.count % INCIDENT_EVERY == 0:
-                reached.append((key, failures.count))
+        keys = self.keys(name, address)
+        with store.transaction():
+            store.forget_sign_in_failures_before(now - FAILURES_FORGOTTEN_AFTER_SECONDS)
+            held = store.sign_in_failures(keys)
+            for key in keys:
+                count = held.get(key, (0, now, 0.0))[0] + 1
+                beyond = count - FREE_FAILURES
+                blocked_until = (now + min(2 ** (beyond - 1), LONGEST_WAIT_SECONDS)
+                                 if beyond > 0 else 0.0)
+                store.put_sign_in_failures(key, count, now, blocked_until)
+                if count % INCIDENT_EVERY == 0:
+                    reached.append((key, count))
         return reached
 
-    def succeeded(self, name: str, address: str) -> None:
-        for key in self.keys(name, address):
-            self._failures.pop(key, None)
-
-    def _current(self, key: str, now: float) -> _Failures | None:
-        failures = self._failures.get(key)
-        if failures is not None and now - failures.last > FAILURES_FORGOTTEN_AFTER_SECONDS:
-            del self._failures[key]
-            return None
-        return failures
-
-    def _forget_old(self, now: float) -> None:
-        if len(self._failures) < MAX_TRACKED:
-            return
-        for key in [k for k, f in self._failures.items()
-                    if now - f.last > FAILURES_FORGOTTEN_AFTER_SECONDS
-                    or f.blocked_until <= now]:
-            del self._failures[key]
-        while len(self._failures) >= MAX_TRACKED:  # still full: forget the oldest
-            del self._failures[min(self._failures, key=lambda k: self._failures[k].last)]
+    def succeeded(self, store, name: str, address: str) -> None:
+        with store.transaction():
+            store.forget_sign_in_failures(self.keys(name, address))
 
 
 # -- the bound on password checks ------------------------------------------------------------

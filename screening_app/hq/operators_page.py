@@ -21,7 +21,7 @@ its own (``service.on_own_connection``, see hq/web.py).
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
@@ -68,8 +68,8 @@ PRIVATE_HEADERS = {
 
 
 class OperatorDesk:
-    """What the page keeps between requests: the sessions (in the store), the throttle
-    and the bound on password checks (in this process's memory)."""
+    """What the page keeps between requests: the sessions and the failed sign-ins (in the
+    store), and the bound on password checks (in this process's memory)."""
 
     def __init__(self):
         self.sessions = SessionTable()
@@ -188,24 +188,31 @@ async def sign_in(request: Request) -> Response:
     operators = desk(request)
     address = _client_address(request)
     password = form.get("password", "")
-    if wait := operators.throttle.wait_seconds(name, address):
+    def wait_seconds() -> Awaitable[int]:
+        return _on_own_connection(request, lambda hq: operators.throttle.wait_seconds(
+            hq.store, name, address))
+
+    if wait := await wait_seconds():
         return _too_many(request, wait, name)
     try:
         async with operators.checks:
             # Checked again: failures may have come in while this attempt waited its turn.
-            if wait := operators.throttle.wait_seconds(name, address):
+            if wait := await wait_seconds():
                 return _too_many(request, wait, name)
             spelled = await _on_own_connection(
                 request, lambda hq: _operator_if_password(hq, name, password))
     except Busy:
         return _too_many(request, 1, name)
     if spelled is None:
-        for key, count in operators.throttle.failed(name, address):
+        reached = await _on_own_connection(request, lambda hq: operators.throttle.failed(
+            hq.store, name, address))
+        for key, count in reached:
             await _on_own_connection(request, lambda hq, key=key, count=count: (
                 _record_failures(hq, key, count)))
         return _sign_in_page(request, status=401, name=name,
                              problem="Wrong operator name or password.")
-    operators.throttle.succeeded(name, address)
+    await _on_own_connection(request, lambda hq: operators.throttle.succeeded(
+        hq.store, name, address))
     token, _session_opened = await _on_own_connection(
         request, lambda hq: operators.sessions.open(hq.store, spelled))
     response = _redirect("/")

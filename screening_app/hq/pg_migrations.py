@@ -270,6 +270,15 @@ MIGRATIONS: list[tuple[str, str]] = [
             notice_text TEXT
         );
         """),
+    ("0005_sign_in_failures", """
+        CREATE TABLE sign_in_failures (
+            key TEXT PRIMARY KEY,
+            failures BIGINT NOT NULL,
+            last_at DOUBLE PRECISION NOT NULL,
+            blocked_until DOUBLE PRECISION NOT NULL
+        );
+        CREATE INDEX sign_in_failures_last ON sign_in_failures(last_at);
+        """),
 ]
 
 

@@ -301,6 +301,13 @@ class HqStore(Protocol):
     def end_operator_sessions_before(self, seen_before: float, started_before: float
                                      ) -> int: ...
 
+    # failed sign-ins
+    def sign_in_failures(self, keys: list[str]) -> dict[str, tuple[int, float, float]]: ...
+    def put_sign_in_failures(self, key: str, failures: int, last_at: float,
+                             blocked_until: float) -> None: ...
+    def forget_sign_in_failures(self, keys: list[str]) -> None: ...
+    def forget_sign_in_failures_before(self, last_before: float) -> None: ...
+
     # junk uploads
     def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
                        last_at: str, last_reason: str) -> int: ...
@@ -832,6 +839,35 @@ class SqlHqStore:
         returns how many."""
         return self._execute("DELETE FROM operator_sessions WHERE last_seen_at < ?"
                              " OR started_at < ?", [seen_before, started_before]).rowcount
+
+    # -- failed sign-ins, by account and by address (hq/operator_sessions.py) ----------------
+    # Here rather than in one process's memory, so that 'hq serve --workers N' gives a
+    # guesser no more attempts than one process would.
+    def sign_in_failures(self, keys: list[str]) -> dict[str, tuple[int, float, float]]:
+        """{key: (failures, last failure, blocked until)} of these keys."""
+        if not keys:
+            return {}
+        rows = self._execute(
+            "SELECT key, failures, last_at, blocked_until FROM sign_in_failures"
+            f" WHERE key IN ({','.join('?' * len(keys))})", list(keys)).fetchall()
+        return {row[0]: (int(row[1]), float(row[2]), float(row[3])) for row in rows}
+
+    def put_sign_in_failures(self, key: str, failures: int, last_at: float,
+                             blocked_until: float) -> None:
+        self._execute(
+            "INSERT INTO sign_in_failures (key, failures, last_at, blocked_until)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " failures = excluded.failures, last_at = excluded.last_at,"
+            " blocked_until = excluded.blocked_until",
+            [key, failures, last_at, blocked_until])
+
+    def forget_sign_in_failures(self, keys: list[str]) -> None:
+        if keys:
+            self._execute(f"DELETE FROM sign_in_failures WHERE key IN"
+                          f" ({','.join('?' * len(keys))})", list(keys))
+
+    def forget_sign_in_failures_before(self, last_before: float) -> None:
+        self._execute("DELETE FROM sign_in_failures WHERE last_at < ?", [last_before])
 
     # -- junk uploads, counted per client address (hq/junk.py) -----------------------------
     def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,

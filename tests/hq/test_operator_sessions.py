@@ -4,7 +4,6 @@ import asyncio
 
 import pytest
 
-from screening_app.hq import operator_sessions as sessions_module
 from screening_app.hq.operator_sessions import (
     FREE_FAILURES,
     IDLE_SECONDS,
@@ -66,31 +65,50 @@ def test_form_tokens_compare_whole_and_never_empty():
     assert not same_token("abc", "abd") and not same_token("", "") and not same_token(None, "a")
 
 
-def test_the_wait_doubles_up_to_a_ceiling_and_a_success_clears_it():
+def test_the_wait_doubles_up_to_a_ceiling_and_a_success_clears_it(empty_store):
+    store = empty_store
     clock = FakeClock()
     throttle = SignInThrottle(clock)
     for _ in range(FREE_FAILURES):
-        throttle.failed("olivia", "10.0.0.1")
-        assert throttle.wait_seconds("olivia", "10.0.0.1") == 0
+        throttle.failed(store, "olivia", "10.0.0.1")
+        assert throttle.wait_seconds(store, "olivia", "10.0.0.1") == 0
     waits = []
     for _ in range(12):
-        throttle.failed("olivia", "10.0.0.1")
-        waits.append(throttle.wait_seconds("olivia", "10.0.0.1"))
+        throttle.failed(store, "olivia", "10.0.0.1")
+        waits.append(throttle.wait_seconds(store, "olivia", "10.0.0.1"))
     assert waits[:4] == [1, 2, 4, 8] and waits[-1] == LONGEST_WAIT_SECONDS
     # The account is blocked from anywhere, and the address for any name.
-    assert throttle.wait_seconds("OLIVIA", "10.9.9.9") > 0
-    assert throttle.wait_seconds("someone", "10.0.0.1") > 0
-    assert throttle.wait_seconds("someone", "10.9.9.9") == 0
-    throttle.succeeded("olivia", "10.0.0.1")
-    assert throttle.wait_seconds("olivia", "10.0.0.1") == 0
+    assert throttle.wait_seconds(store, "OLIVIA", "10.9.9.9") > 0
+    assert throttle.wait_seconds(store, "someone", "10.0.0.1") > 0
+    assert throttle.wait_seconds(store, "someone", "10.9.9.9") == 0
+    throttle.succeeded(store, "olivia", "10.0.0.1")
+    assert throttle.wait_seconds(store, "olivia", "10.0.0.1") == 0
 
 
-def test_guessed_names_cannot_fill_memory(monkeypatch):
-    monkeypatch.setattr(sessions_module, "MAX_TRACKED", 50)
-    throttle = SignInThrottle(FakeClock())
-    for n in range(500):
-        throttle.failed(f"guess{n}", f"10.0.{n // 250}.{n % 250}")
-    assert len(throttle._failures) <= 50
+def test_every_server_process_counts_the_same_failures(empty_store, tmp_path, hq_database):
+    """Under 'hq serve --workers N' a guesser gets no more attempts than from one process."""
+    from screening_app.hq.databases import create_hq_store
+
+    clock = FakeClock()
+    other_worker = create_hq_store(tmp_path, hq_database)
+    try:
+        for n in range(FREE_FAILURES + 1):
+            store = empty_store if n % 2 else other_worker  # the attempts land anywhere
+            SignInThrottle(clock).failed(store, "olivia", "10.0.0.1")
+        assert SignInThrottle(clock).wait_seconds(other_worker, "olivia", "10.0.0.1") == 1
+        assert SignInThrottle(clock).wait_seconds(empty_store, "olivia", "10.0.0.1") == 1
+    finally:
+        other_worker.close()
+
+
+def test_guessed_names_are_forgotten_after_a_quiet_hour(empty_store):
+    clock = FakeClock()
+    throttle = SignInThrottle(clock)
+    for n in range(40):
+        throttle.failed(empty_store, f"guess{n}", f"10.0.0.{n}")
+    clock.now += 3601
+    throttle.failed(empty_store, "olivia", "10.9.9.9")  # a failure sweeps the quiet ones
+    assert empty_store.query("SELECT count(*) FROM sign_in_failures") == [(2,)]
 
 
 def test_only_a_few_checks_run_at_once_and_the_rest_are_turned_away():
@@ -123,12 +141,12 @@ def test_only_a_few_checks_run_at_once_and_the_rest_are_turned_away():
 
 
 @pytest.mark.parametrize("address", ["10.0.0.1", "::1"])
-def test_failures_are_forgotten_after_a_quiet_hour(address):
+def test_failures_are_forgotten_after_a_quiet_hour(address, empty_store):
     clock = FakeClock()
     throttle = SignInThrottle(clock)
     for _ in range(FREE_FAILURES + 1):
-        throttle.failed("olivia", address)
+        throttle.failed(empty_store, "olivia", address)
     clock.now += 3601
-    assert throttle.wait_seconds("olivia", address) == 0
-    throttle.failed("olivia", address)
-    assert throttle.wait_seconds("olivia", address) == 0  # counting again from one
+    assert throttle.wait_seconds(empty_store, "olivia", address) == 0
+    throttle.failed(empty_store, "olivia", address)
+    assert throttle.wait_seconds(empty_store, "olivia", address) == 0  # from one again
