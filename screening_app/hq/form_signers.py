@@ -48,8 +48,8 @@ class FirstSigners:
             return (f"its first signature is by {name!r}, but station {self._id} has sent"
                     f" headquarters no account named {person.name!r}.")
         revoked = self._revoked.get(fingerprint.hex())
-        finalised_at = self._store.interview_finalised_at(interview_id)
-        if revoked and _not_before(finalised_at, revoked["at"]):
+        if revoked and _not_before(self._store.interview_finalised_at(interview_id),
+                                   revoked["at"]):
             return (f"its first signature is by {name!r}, whose certificate headquarters"
                     f" revoked on {revoked['at'][:10]} ({revoked['reason']}), before this form"
                     " was finalised.")

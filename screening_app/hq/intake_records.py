@@ -88,6 +88,11 @@ class BundleIntake:
         self._next_seq = 0
         self._prev_hash = GENESIS_HASH
         self.events_head = (station.events_seq, station.events_hash)
+        # What this bundle has already shown, so that its later rows need not ask the
+        # database again: the finalisations among its new events (interview id -> record
+        # hashes) and the interviews now held from this station (id -> ISN).
+        self._finalised_here: dict[str, set[str]] = {}
+        self._interviews_here: dict[str, str] = {}
         self._documents: dict[str, dict] = {}  # document rows of this bundle, by id
         self._files_seen: set[str] = set()
         self.added: Counter[str] = Counter()
@@ -261,6 +266,9 @@ class BundleIntake:
             self._store.insert_event(self._id, {**event, "actor_id": event.get("actor_id"),
                                                 "interview_id": event.get("interview_id")})
             self.added["events"] += 1
+            if event["kind"] == "interview.finalised" and event.get("interview_id"):
+                self._finalised_here.setdefault(event["interview_id"], set()).add(
+                    str(event["payload"].get("record_sha256")))
             self.events_head = (seq, event["hash"])
         self._next_seq, self._prev_hash = seq + 1, event["hash"]
 
@@ -283,11 +291,14 @@ class BundleIntake:
             raise BundleError(f"{where}: interview {interview_id} is not a finalised record.")
         held = self._store.interview_digest(interview_id)
         if self._held_already("interviews", held, digest, f"interview {interview_id}", where):
+            self._interviews_here[interview_id] = record["subject_isn"]
             return
-        if not self._store.has_finalisation(self._id, interview_id, digest):
+        if (digest not in self._finalised_here.get(interview_id, ())
+                and not self._store.has_finalisation(self._id, interview_id, digest)):
             raise BundleError(f"{where}: interview {interview_id} has no 'interview.finalised'"
                               " event with its hash in the station's history.")
         self._store.insert_interview(self._id, record, digest)
+        self._interviews_here[interview_id] = record["subject_isn"]
         self.added["interviews"] += 1
         self.touched_isns.add(record["subject_isn"])
 
@@ -309,6 +320,8 @@ class BundleIntake:
         self.touched_isns.add(isn)
 
     def _own_interview(self, interview_id: str, what: str, where: str) -> str:
+        if interview_id in self._interviews_here:
+            return self._interviews_here[interview_id]
         owner = self._store.interview_owner(interview_id)
         if owner is None or owner[0] != self._id:
             raise BundleError(f"{where}: {what} belongs to interview {interview_id}, which"
