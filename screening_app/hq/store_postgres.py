@@ -117,6 +117,11 @@ class PostgresHqStore(SqlHqStore):
         return self.conn.execute(_placeholders(sql), params)
 
     def _stream(self, sql: str, params: list | tuple = ()) -> Iterator[tuple]:
+        if self.conn.pgconn.pipeline_status:
+            # Inside batched() (pipeline mode) there are no server-side cursors: the rows
+            # come whole, which the few reads made there can afford.
+            yield from self.conn.execute(_placeholders(sql), params).fetchall()
+            return
         # A server-side cursor lives in a transaction: the caller's, or one of its own.
         with (self.conn.transaction(),
               self.conn.cursor(name=f"stream_{next(_cursor_names)}") as cursor):

@@ -47,3 +47,16 @@ def test_immutable_records_refuse_changes_on_postgresql_too(tmp_path, postgres):
         assert [incident.reason for incident in store.incidents()] == ["damaged"]
     finally:
         store.close()
+
+
+def test_reads_in_order_work_among_batched_writes(empty_store):
+    """Intake batches its writes (pipeline mode on PostgreSQL); a streamed read made among
+    them still sees every entry, the ones just written included."""
+    store = empty_store
+    with store.transaction(), store.batched():
+        for number in range(3):
+            store.insert_outbox(None, "roster", {"isn": f"NK-10000{number}"},
+                                "1952-04-17T09:00:00Z")
+        seen = [entry.payload["isn"] for entry in store.outbox(("roster",))]
+    assert seen == ["NK-100000", "NK-100001", "NK-100002"]
+    assert [entry.seq for entry in store.outbox(("roster",), after_seq=1)] == [2, 3]
