@@ -19,16 +19,24 @@
 import asyncio
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from screening_app.store.connection import StorageFailure
+
+log = logging.getLogger("screening_app.hq.operator_sessions")
+
 SESSION_COOKIE = "hq_session"
 SIGN_IN_COOKIE = "hq_sign_in"  # the sign-in form's own token (before there is a session)
 IDLE_SECONDS = 30 * 60
 LONGEST_SESSION_SECONDS = 12 * 3600
+# A page only reads; marking the session seen is a write, made at most this often, so that
+# pages do not queue behind a long intake for SQLite's write lock on every request.
+SEEN_EVERY_SECONDS = 60
 
 FREE_FAILURES = 5  # wrong passwords before each further attempt costs a wait
 LONGEST_WAIT_SECONDS = 15 * 60
@@ -96,13 +104,19 @@ class SessionTable:
         if row is None:
             return None
         now = self._clock()
-        with store.transaction():
-            if (now - row.last_seen_at > IDLE_SECONDS
-                    or now - row.started_at > LONGEST_SESSION_SECONDS):
+        if now - row.last_seen_at > IDLE_SECONDS or now - row.started_at > LONGEST_SESSION_SECONDS:
+            with store.transaction():
                 store.end_operator_session(digest)
-                return None
-            store.touch_operator_session(digest, now)
-        return Session(row.operator, row.form_token, row.started_at, now, digest, row.notice)
+            return None
+        seen = row.last_seen_at
+        if now - seen >= SEEN_EVERY_SECONDS:
+            try:
+                with store.transaction():
+                    store.touch_operator_session(digest, now)
+                seen = now
+            except StorageFailure:  # the database is busy: marked seen on a later page
+                log.info("a session was not marked seen: the database is busy")
+        return Session(row.operator, row.form_token, row.started_at, seen, digest, row.notice)
 
     def close(self, store, token: str | None) -> None:
         if token:

@@ -150,3 +150,35 @@ def test_failures_are_forgotten_after_a_quiet_hour(address, empty_store):
     assert throttle.wait_seconds(empty_store, "olivia", address) == 0
     throttle.failed(empty_store, "olivia", address)
     assert throttle.wait_seconds(empty_store, "olivia", address) == 0  # from one again
+
+
+def test_a_page_marks_its_session_seen_once_a_minute_and_not_while_the_database_is_busy(
+        empty_store, tmp_path, hq_database):
+    """Pages only read: the session is marked seen at most once a minute, and a database
+    whose write lock a long intake holds only delays that, never the page."""
+    import sqlite3
+
+    from screening_app.hq.operator_sessions import SEEN_EVERY_SECONDS
+
+    store = empty_store
+    clock = FakeClock()
+    table = SessionTable(clock)
+    token, session = table.open(store, "olivia")
+    clock.now += SEEN_EVERY_SECONDS - 1
+    assert table.find(store, token).last_seen == session.started  # not written
+    clock.now += 1
+    assert table.find(store, token).last_seen == clock.now  # written
+    if hq_database is not None:
+        return  # PostgreSQL locks rows, not the database: nothing else to show
+    store.query("PRAGMA busy_timeout = 50")
+    intake = sqlite3.connect(tmp_path / "hq.sqlite3")
+    try:
+        intake.execute("BEGIN IMMEDIATE")  # a long intake holds the write lock
+        clock.now += SEEN_EVERY_SECONDS
+        found = table.find(store, token)
+        assert found is not None and found.operator == "olivia"
+        assert found.last_seen == clock.now - SEEN_EVERY_SECONDS  # marked later
+    finally:
+        intake.rollback()
+        intake.close()
+    assert table.find(store, token).last_seen == clock.now
