@@ -69,6 +69,11 @@ class PostgresHqStore(SqlHqStore):
             raise
 
     def _migrate(self) -> None:
+        # A store is opened for every request a server answers: when nothing is pending
+        # (almost always), one query says so, without taking the migrations' lock.
+        if self.conn.execute("SELECT to_regclass('hq_migrations')").fetchone()[0] is not None \
+                and not self.pending_migrations():
+            return
         with self.conn.transaction():
             self.conn.execute(f"SELECT pg_advisory_xact_lock({pg_migrations.MIGRATION_LOCK})")
             self.conn.execute("CREATE TABLE IF NOT EXISTS hq_migrations ("
