@@ -304,6 +304,23 @@ def m0005_sign_in_failures(db: Database) -> None:
     )
 
 
+@migrations(name="0006_crls")
+def m0006_crls(db: Database) -> None:
+    run_script(
+        db,
+        """
+        -- Every certificate revocation list the organisation's CA issued, as DER, newest
+        -- by number (pki/crl.py). Public data: not sealed. Never updated or deleted.
+        CREATE TABLE crls (
+            number INTEGER PRIMARY KEY,
+            issued_at TEXT NOT NULL,
+            next_update TEXT NOT NULL,
+            der BLOB NOT NULL
+        );
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

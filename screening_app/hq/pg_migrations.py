@@ -279,6 +279,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         CREATE INDEX sign_in_failures_last ON sign_in_failures(last_at);
         """),
+    ("0006_crls", """
+        CREATE TABLE crls (
+            number BIGINT PRIMARY KEY,
+            issued_at TEXT NOT NULL,
+            next_update TEXT NOT NULL,
+            der BYTEA NOT NULL
+        );
+        """),
 ]
 
 

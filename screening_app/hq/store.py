@@ -290,6 +290,10 @@ class HqStore(Protocol):
                after_seq: int = 0) -> Iterator[OutboxRow]: ...
     def outbox_through(self) -> int: ...
 
+    # certificate revocation lists
+    def insert_crl(self, number: int, issued_at: str, next_update: str, der: bytes) -> None: ...
+    def current_crl(self) -> bytes | None: ...
+
     # operators' sessions
     def insert_operator_session(self, token_sha256: str, operator: str, form_token: str,
                                 at: float) -> None: ...
@@ -798,6 +802,16 @@ class SqlHqStore:
 
     def outbox_through(self) -> int:
         return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
+
+    # -- certificate revocation lists (pki/crl.py) ---------------------------------------------
+    def insert_crl(self, number: int, issued_at: str, next_update: str, der: bytes) -> None:
+        self._execute("INSERT INTO crls (number, issued_at, next_update, der)"
+                      " VALUES (?, ?, ?, ?)", [number, issued_at, next_update, der])
+
+    def current_crl(self) -> bytes | None:
+        """The DER of the newest CRL the CA issued (the highest number), or None."""
+        der = self._one("SELECT der FROM crls ORDER BY number DESC LIMIT 1")
+        return bytes(der) if der is not None else None
 
     # -- operators' sessions (hq/operator_sessions.py) ---------------------------------------
     # In the store, not in one process's memory: every worker of 'hq serve --workers N'
