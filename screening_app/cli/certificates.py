@@ -96,6 +96,7 @@ def cmd_verify(args) -> int:
     roots = []
     if args.trust:
         roots = load_certificates(read_pdf(Path(args.trust)), args.trust)
+    crls = [read_pdf(Path(path)) for path in args.crl or ()]
     services, actor = (None, None)
     if args.user and station_exists(args.data_dir):
         services, actor = open_signed_in(args)
@@ -109,7 +110,8 @@ def cmd_verify(args) -> int:
             raise CliError("Checking a form needs a root certificate you trust: give --trust"
                            " with headquarters' root certificate, or --user to sign in and"
                            " use the station's own copy.")
-        result = verify_form(pdf, roots, services.station if actor else None, actor)
+        result = verify_form(pdf, roots, services.station if actor else None, actor,
+                             crls=crls)
         key_file = services.keys.key_file_problem() if services is not None else None
     finally:
         if services is not None:
@@ -168,4 +170,7 @@ def register(commands, auth: argparse.ArgumentParser,
     verify.add_argument("file", metavar="FILE.pdf")
     verify.add_argument("--trust", metavar="ROOT.pem",
                         help="the root certificate to trust (default: this station's root)")
+    verify.add_argument("--crl", metavar="LIST.crl", action="append",
+                        help="a certificate revocation list from headquarters, besides those"
+                             " the form carries (may be given more than once)")
     verify.set_defaults(handler=cmd_verify, needs_station=False)

@@ -4,13 +4,15 @@ and the station's history."""
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
 
 from screening_app.domain.accounts import Actor
-from screening_app.domain.canonical import canonical_json, sha256_hex
+from screening_app.domain.canonical import canonical_json, parse_timestamp, sha256_hex
 from screening_app.domain.errors import UserError
 from screening_app.domain.messages import gettext as _
 from screening_app.pki.people import station_of_signer
@@ -33,12 +35,15 @@ class FormVerification:
 
 
 def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
-                station: Station | None = None, actor: Actor | None = None) -> FormVerification:
+                station: Station | None = None, actor: Actor | None = None, *,
+                crls: Sequence[bytes] = (), now: datetime | None = None) -> FormVerification:
+    """``crls``: revocation lists besides those the PDF carries (headquarters publishes the
+    current one); ``now``: today's date, which only tests move."""
     from screening_app.records.verifying import verify_pdf
 
     if not trust_roots:
         raise UserError(_("No trusted root certificate: give one with --trust ROOT.pem."))
-    checked = verify_pdf(pdf, trust_roots)
+    checked = verify_pdf(pdf, trust_roots, crls=crls, now=now)
     signers = tuple(s.signer for s in checked.signatures)
     if not checked.valid:
         return FormVerification(False, checked.reason, None, signers)
@@ -64,6 +69,7 @@ def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
         return FormVerification(False, problem, record_id, signers)
     notes = [_("signed by {signers}; covers the whole document").format(
                  signers=", ".join(signers)),
+             *_proof_notes(checked.signatures),
              _("record {id}, hash {hash}… matches its data").format(id=record_id,
                                                                     hash=claimed[:16])]
     if station is not None and actor is not None:
@@ -76,6 +82,26 @@ def verify_form(pdf: bytes, trust_roots: list[x509.Certificate],
         superseded_by = _later_revision(station, record_id, pdf)
         return FormVerification(True, None, record_id, signers, tuple(notes), superseded_by)
     return FormVerification(True, None, record_id, signers, tuple(notes))
+
+
+def _proof_notes(signatures) -> list[str]:
+    """For each signature: the time headquarters' timestamp proves for it, or that nothing
+    does; and what befell its certificate since, when the signature stands all the same."""
+    notes = []
+    for check in signatures:
+        if check.proven_at:
+            notes.append(_("signed by {signer}, proven to exist at {at} by {authority}'s"
+                           " timestamp").format(
+                signer=check.signer, authority=check.proven_by,
+                at=parse_timestamp(check.proven_at).astimezone(UTC).strftime(
+                    "%Y-%m-%d %H:%M UTC")))
+        else:
+            notes.append(_("signed by {signer}; no headquarters timestamp yet, so the form"
+                           " verifies only while the certificate is valid").format(
+                signer=check.signer))
+        if check.since:
+            notes.append(check.since)
+    return notes
 
 
 def _first_signer_problem(first, station_id) -> str | None:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from screening_app.records.signing import SigningIdentity
 
@@ -75,20 +75,24 @@ def make_root_ca(name: str = "Test Org Root CA", organisation: str = "Test Org",
 
 
 def issue_identity(ca: CertificateAuthority, name: str, *, elliptic: bool = False,
-                   organisation: str = "Test Org", expired: bool = False) -> SigningIdentity:
+                   organisation: str = "Test Org", expired: bool = False,
+                   valid_for: timedelta = VALID_FOR,
+                   timestamping: bool = False) -> SigningIdentity:
     """A signer's key and certificate issued by ``ca``, with the chain up to the root;
-    ``expired`` makes a certificate whose validity ended yesterday."""
+    ``expired`` makes a certificate whose validity ended yesterday, ``valid_for`` a
+    certificate that ends that long from now (a short-lived one expires in the tests'
+    future), ``timestamping`` a timestamp authority's certificate."""
     key = ec.generate_private_key(ec.SECP256R1()) if elliptic else _rsa_key()
     # An expired certificate's year of validity ended a day ago.
     now = datetime.now(UTC) - (VALID_FOR + timedelta(days=1) if expired else timedelta(0))
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(name, organisation))
         .issuer_name(ca.certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - VALID_FROM)
-        .not_valid_after(now + VALID_FOR)
+        .not_valid_after(now + (VALID_FOR if expired else valid_for))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=True, content_commitment=True, key_encipherment=False,
@@ -98,6 +102,28 @@ def issue_identity(ca: CertificateAuthority, name: str, *, elliptic: bool = Fals
                        critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
             ca.certificate.public_key()), critical=False)
-        .sign(ca.key, hashes.SHA256())
     )
+    if timestamping:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    certificate = builder.sign(ca.key, hashes.SHA256())
     return SigningIdentity(key=key, certificate=certificate, chain=(ca.certificate,))
+
+
+def make_crl(ca: CertificateAuthority, revoked: list[tuple[x509.Certificate, datetime,
+                                                           x509.ReasonFlags]],
+             issued: datetime, number: int = 1) -> bytes:
+    """A revocation list of ``ca`` issued at ``issued`` (DER), listing each certificate with
+    its revocation date and reason."""
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(ca.certificate.subject)
+               .last_update(issued).next_update(issued + timedelta(days=180))
+               .add_extension(x509.CRLNumber(number), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                   ca.certificate.public_key()), critical=False))
+    for certificate, when, reason in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(certificate.serial_number)
+            .revocation_date(when)
+            .add_extension(x509.CRLReason(reason), critical=False).build())
+    return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

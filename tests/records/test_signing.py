@@ -515,6 +515,7 @@ def test_a_form_signed_with_an_expired_certificate_is_not_trusted(form, org_ca):
     expired = issue_identity(org_ca, "Station OLD-01", expired=True)
     result = verify_pdf(station_signs(form, expired), [org_ca.certificate])
     assert not result.valid
-    assert result.reason == ("The signature is by 'Station OLD-01', whose certificate (or an"
-                             " issuer's certificate) has expired, and nothing in the PDF proves"
-                             " it was signed before then.")
+    expired_on = expired.certificate.not_valid_after_utc.strftime("%Y-%m-%d %H:%M UTC")
+    assert result.reason == (f"The signature is by 'Station OLD-01', whose certificate expired"
+                             f" on {expired_on}, and no headquarters timestamp proves the form"
+                             f" existed before then (it was never stamped at headquarters).")
