@@ -37,6 +37,7 @@ from screening_app.protocol.vocabulary import (
     list_title,
 )
 from screening_app.services.lists import neutralise
+from screening_app.services.reviews import state_label
 
 CSV_HEADER = ("isn", "name_native", "name_latin", "compound", "detail", "stations")
 PDF_FILE = "merged-lists.pdf"
@@ -69,6 +70,33 @@ def _outcome_lists(choices: Iterable[str | None] = ()) -> dict[str, tuple[str, s
     ``choices`` name them."""
     return {outcome.option: (outcome.list_slug, list_title(outcome))
             for protocol in _protocols_chosen_on(choices) for outcome in protocol.outcomes}
+
+
+class _Words:
+    """What the lines say for stored codes: the option's label ("Accept repatriation" for
+    "repatriate") and the reason's, as the protocols of the choices held name them; a code
+    none names, with its underscores as spaces."""
+
+    def __init__(self, choices: Iterable[str | None] = ()):
+        self._choices: dict[str, str] = {}
+        self._reasons: dict[str, str] = {}
+        for protocol in _protocols_chosen_on(choices):
+            for option in protocol.question(protocol.choice.question).options:
+                self._choices.setdefault(option.id, option.label.en)
+            for reason in protocol.non_completion_reasons:
+                self._reasons.setdefault(reason.id, reason.label.en)
+
+    def choice(self, choice: str | None) -> str:
+        if not choice:
+            return "no choice"
+        return self._choices.get(choice, choice.replace("_", " "))
+
+    def reason(self, reason: str) -> str:
+        return self._reasons.get(reason, reason.replace("_", " "))
+
+    @staticmethod
+    def state(state: str) -> str:
+        return state_label(state).lower()
 
 
 def sections(choices: Iterable[str | None] = ()) -> tuple[tuple[str, str], ...]:
@@ -149,12 +177,13 @@ def build(store: HqStore) -> MergedLists:
         choices = {record.choice for person in people for record in person.records}
         named = sections(choices)
         outcome_lists = _outcome_lists(choices)
+        words = _Words(choices)
         lists = MergedLists({slug: [] for slug, _title in named}, dict(named))
         opened = {c.isn: c for c in all_conflicts(store, "open")}
         resolved = latest_resolved_by_isn(store)
         for person in people:
             slug, row = _classify(store, person, opened.get(person.isn),
-                                  resolved.get(person.isn), outcome_lists)
+                                  resolved.get(person.isn), outcome_lists, words)
             lists.rows.setdefault(slug, []).append(row)
     return lists
 
@@ -171,8 +200,8 @@ def _people(store: HqStore) -> Iterator[_Person]:
 
 
 def _classify(store: HqStore, person: _Person, opened: Conflict | None,
-              resolved: Conflict | None, outcome_lists: dict[str, tuple[str, str]]
-              ) -> tuple[str, MergedRow]:
+              resolved: Conflict | None, outcome_lists: dict[str, tuple[str, str]],
+              words: _Words) -> tuple[str, MergedRow]:
     if not person.records:
         where = _roster_stations(person)
         return UNSCREENED_LIST, _row(person, None, _on_rosters(where), where)
@@ -184,41 +213,42 @@ def _classify(store: HqStore, person: _Person, opened: Conflict | None,
                         if r.id == resolved.resolution.keep_interview_id)
             how = (f"conflict {resolved.id} resolved by {resolved.resolution.operator}:"
                    f" {kept.station_id}'s record kept")
-            return _decided(person, [kept], how, stations, outcome_lists)
+            return _decided(person, [kept], how, stations, outcome_lists, words)
         return CONFLICTS_LIST, _row(person, _latest(current.values()),
-                                 _conflict_detail(opened, current), stations)
+                                 _conflict_detail(opened, current, words), stations)
     if current:
-        return _decided(person, list(current.values()), "", stations, outcome_lists)
-    return PENDING_LIST, _row(person, _latest(person.records), _not_current(store, person),
-                           stations)
+        return _decided(person, list(current.values()), "", stations, outcome_lists, words)
+    return PENDING_LIST, _row(person, _latest(person.records),
+                           _not_current(store, person, words), stations)
 
 
 def _decided(person: _Person, records: list[HeldInterview], how: str,
-             stations: tuple[str, ...], outcome_lists: dict[str, tuple[str, str]]
-             ) -> tuple[str, MergedRow]:
+             stations: tuple[str, ...], outcome_lists: dict[str, tuple[str, str]],
+             words: _Words) -> tuple[str, MergedRow]:
     """All these records carry the same choice; it counts once one of them is approved."""
     approved = sorted(r.station_id for r in records if r.review_state == APPROVED)
     choice = records[0].choice
     if approved:
-        detail = f"{choice}, approved at {', '.join(approved)}"
+        detail = f"{words.choice(choice)}, approved at {', '.join(approved)}"
         slug = outcome_lists.get(choice, (choice, choice))[0]
         return slug, _row(person, _latest(records), f"{how}; {detail}" if how else detail,
                           stations)
-    waiting = "; ".join(f"{choice} awaiting review at {r.station_id}"
-                        f" ({r.review_state.replace('_', ' ')})"
+    waiting = "; ".join(f"{words.choice(choice)}, awaiting review at {r.station_id}"
+                        f" ({words.state(r.review_state)})"
                         for r in sorted(records, key=lambda r: r.station_id))
     return PENDING_LIST, _row(person, _latest(records), f"{how}; {waiting}" if how else waiting,
                            stations)
 
 
-def _conflict_detail(opened: Conflict | None, current: dict[str, HeldInterview]) -> str:
-    sides = "; ".join(f"{station}: {current[station].choice}"
-                      f" ({current[station].review_state.replace('_', ' ')})"
+def _conflict_detail(opened: Conflict | None, current: dict[str, HeldInterview],
+                     words: _Words) -> str:
+    sides = "; ".join(f"{station}: {words.choice(current[station].choice)}"
+                      f" ({words.state(current[station].review_state)})"
                       for station in sorted(current))
     return f"conflict {opened.id}: {sides}" if opened else f"records differ: {sides}"
 
 
-def _not_current(store: HqStore, person: _Person) -> str:
+def _not_current(store: HqStore, person: _Person, words: _Words) -> str:
     """Why no station has a current record: the latest record of each station."""
     latest: dict[str, HeldInterview] = {}
     for record in person.records:
@@ -230,11 +260,12 @@ def _not_current(store: HqStore, person: _Person) -> str:
         record = latest[station]
         if record.outcome != COMPLETED:
             reason = (store.interview_record(record.id) or {}).get("non_completion_reason")
-            parts.append(f"not completed at {station}" + (f" ({reason})" if reason else ""))
+            parts.append(f"not completed at {station}"
+                         + (f" ({words.reason(reason)})" if reason else ""))
         elif record.review_state == REJECTED:
             parts.append(f"record rejected at {station}, to be taken again")
         else:  # cannot happen: a completed record not rejected is current
-            parts.append(f"{record.choice} at {station}")
+            parts.append(f"{words.choice(record.choice)} at {station}")
     return "; ".join(parts)
 
 

@@ -14,6 +14,8 @@ from screening_app.hq.headquarters import HeadquartersLocked
 from screening_app.records.verifying import verify_pdf
 from tests.hq.test_conflicts import Held
 
+ENLIST = "Enter the armed forces of the United Nations Command"
+
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils (pdftotext) is not installed")
 
@@ -86,12 +88,13 @@ def test_each_line_says_why_and_where(held):
     found = rows_by_isn(merged_lists.build(held.store))
     detail = {isn: row.detail for isn, (_, row) in found.items()}
     stations = {isn: row.stations for isn, (_, row) in found.items()}
-    assert detail["NK-100001"] == "repatriate, approved at KOJE-62"
-    assert detail["NK-100002"] == "enlist, approved at KOJE-62"
+    # The protocol's words, not the stored codes.
+    assert detail["NK-100001"] == "Accept repatriation, approved at KOJE-62"
+    assert detail["NK-100002"] == f"{ENLIST}, approved at KOJE-62"
     assert detail["NK-100013"].endswith(
-        ": KOJE-62: enlist (received); PUSAN-1: repatriate (received)")
-    assert detail["CN-700001"] == "repatriate awaiting review at PUSAN-1 (received)"
-    assert detail["CN-700003"] == "not completed at KOJE-62 (security_incident)"
+        f": KOJE-62: {ENLIST} (received); PUSAN-1: Accept repatriation (received)")
+    assert detail["CN-700001"] == "Accept repatriation, awaiting review at PUSAN-1 (received)"
+    assert detail["CN-700003"] == "not completed at KOJE-62 (Security incident)"
     assert detail["NK-100030"] == "record rejected at PUSAN-1, to be taken again"
     assert stations["CN-700002"] == ("KOJE-62", "PUSAN-1")
     assert detail["CN-700002"] == "on the roster of KOJE-62, PUSAN-1"
@@ -126,7 +129,7 @@ def test_a_resolved_conflict_lists_the_kept_record_once_it_is_approved(held):
     assert lists.where("NK-100001") == "repatriate"
     assert lists.section("repatriate")[0].detail == (
         f"conflict {conflict.id} resolved by olivia: PUSAN-1's record kept;"
-        " repatriate, approved at PUSAN-1")
+        " Accept repatriation, approved at PUSAN-1")
 
 
 def test_a_later_record_at_a_station_replaces_its_earlier_one(held):
