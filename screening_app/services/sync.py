@@ -243,7 +243,8 @@ class SyncService:
             raise bundles.BundleError(
                 _("{name} is for station {recipient}, not for this station ({station}).").format(
                     name=name, recipient=header.recipient, station=self._station.station_id))
-        signer = bundles.verify_sender(sealed_bundle, [self._root()])
+        root = self._root()
+        signer = bundles.verify_sender(sealed_bundle, [root])
         if signer.fingerprint(hashes.SHA256()) != trusted.certificate.fingerprint(
                 hashes.SHA256()):
             raise bundles.BundleError(
@@ -251,7 +252,7 @@ class SyncService:
                   " ({trusted!r}).").format(name=name, signer=certificates.common_name(signer),
                                             trusted=trusted.name))
         result = ApplyResult(header.bundle_id)
-        applier = DownBundleApplier(self._station, name, result)
+        applier = DownBundleApplier(self._station, name, result, root)
         if self._records.was_applied(header.bundle_id):
             result.already_applied = True
             return result
@@ -295,6 +296,8 @@ class SyncService:
                  "roster": {"added": result.roster_added, "updated": result.roster_updated},
                  "protocols": result.protocols_added, "revoked_users": result.revoked_users,
                  "revoked_certificates": result.revoked_certificates,
+                 **({"crl_number": result.crl_number} if result.crl_number else {}),
+                 **({"renewed": result.renewed} if result.renewed else {}),
                  **({"resend_from": result.resend_from} if result.resend_from else {})},
                 actor_id=actor.user_id)
         for user_id in applier.disabled_user_ids:
