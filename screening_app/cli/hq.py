@@ -596,8 +596,7 @@ def _ca_argument(parser: argparse.ArgumentParser, *, required: bool = False) -> 
 def _revocation_arguments(parser: argparse.ArgumentParser) -> None:
     from screening_app.pki.crl import REASONS
 
-    parser.add_argument("--code", default="unspecified", choices=tuple(REASONS),
-                        metavar="CODE", help="the reason code the CRL carries: "
+    parser.add_argument("--code", default="unspecified", metavar="CODE", help="the reason code the CRL carries: "
                         + ", ".join(REASONS) + " (default unspecified)")
     _ca_argument(parser)
 

@@ -18,6 +18,7 @@ from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
 from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
 from screening_app.hq.registry import StationEntry, list_stations
 from screening_app.hq.store import IncidentRow
+from screening_app.pki.crl import REASONS
 from screening_app.sync.members import record_counts
 
 BUNDLES_PER_STATION = 5
@@ -279,6 +280,7 @@ def _revoke_forms(stations: list[StationEntry], form_token: str) -> str:
 {_token_field(form_token)}
 <label for="revoke-reason-{sid}">Why (a lost or stolen laptop, say; required)</label><br>
 <textarea id="revoke-reason-{sid}" name=reason required maxlength=2000></textarea><br>
+<label>Reason code (the revocation list carries it) {_reason_codes()}</label><br>
 <label><input type=checkbox name=confirm value=yes required> Headquarters will refuse
 every later bundle of {sid}; this cannot be undone from this page.</label><br>
 <button type=submit class=danger>Revoke {sid}</button></form></details>""")
@@ -308,6 +310,12 @@ def _revocation_list(hq: Headquarters) -> str:
     return about + warnings + _table(
         ["Certificate", "Serial", "Revoked", "Reason code", "Why", "In the CRL"], rows,
         "No certificate has been revoked.")
+
+
+def _reason_codes() -> str:
+    options = "".join(f'<option value="{name}"{" selected" if name == "key-compromise" else ""}>'
+                      f"{name}</option>" for name in REASONS)
+    return f"<select name=code>{options}</select>"
 
 
 def _intake_table(stations: list[StationEntry], bundles: dict) -> str:

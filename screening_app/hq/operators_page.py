@@ -307,7 +307,9 @@ async def revoke(request: Request) -> Response:
                                    " confirmation to revoke it.")
     else:
         try:
-            await _on_own_connection(request, lambda hq: revoke_station(hq, station_id, reason))
+            code = form.get("code", "unspecified")
+            await _on_own_connection(request, lambda hq: revoke_station(hq, station_id, reason,
+                                                                        code))
             session.notice = ("ok", f"Station {station_id} is revoked: headquarters refuses"
                                     " its bundles from now on.")
             log.info("station %s revoked by %s", station_id, session.operator)

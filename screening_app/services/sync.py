@@ -89,6 +89,11 @@ class SyncStatus:
     events_acknowledged: int
     last_export_at: str | None
     last_acknowledged_at: str | None
+    certificate_ends: str | None = None  # the station certificate's last day, YYYY-MM-DD
+    crl_number: int | None = None  # the newest revocation list headquarters sent down
+    # The station's or the person's certificate ends soon with no renewal (one sentence
+    # each).
+    expiry_warnings: tuple[str, ...] = ()
 
 
 class SyncService:
@@ -359,8 +364,14 @@ class SyncService:
         acked_seq = int(state.get("events_acked_seq", 0))
         last_export = self._records.last_export_at()
         trusted = self.headquarters()
+        installed = self._keys.station_certificate()
+        newest_crl = self._records.newest_crl()
         return SyncStatus(trusted.name if trusted else None, pending, head_seq - acked_seq,
-                          acked_seq, last_export, state.get("last_acknowledged_at"))
+                          acked_seq, last_export, state.get("last_acknowledged_at"),
+                          f"{installed.certificate.not_valid_after_utc:%Y-%m-%d}"
+                          if installed else None,
+                          newest_crl[0] if newest_crl else None,
+                          tuple(self._keys.expiry_warnings(actor)))
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:

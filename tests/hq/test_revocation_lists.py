@@ -178,3 +178,19 @@ def test_the_operators_page_lists_revocations_and_serves_the_crl(
     client.cookies.clear()
     assert client.get("/crl/revocation-list.crl", follow_redirects=False).status_code == 303
     assert form_token(page)  # the page is whole
+
+
+def test_a_station_revoked_on_the_page_is_listed_with_the_code_chosen(
+        client, hq, linked):  # noqa: F811
+    sign_in(client)
+    page = client.get("/").text
+    assert '<option value="key-compromise" selected>' in page
+    page = client.post("/stations/TEST-01/revoke", data={
+        "form_token": form_token(page), "confirm": "yes", "reason": "The camp closed.",
+        "code": "cessation-of-operation"}).text
+    assert "Station TEST-01 is revoked" in page
+    [recorded] = revocation_lists.recorded_revocations(hq)
+    assert (recorded.reason_code, recorded.reason) == ("cessation-of-operation",
+                                                       "The camp closed.")
+    assert "CN=Station TEST-01,OU=Koje-do,O=UNC Screening" in page
+    assert "cessation-of-operation" in page
