@@ -10,7 +10,8 @@ checked that it is for a key it holds and that its own root issued it (sync/rene
 What headquarters knows: each active station's certificate (the stations table, and the
 renewals queued before), and each person's certificate from the forms they signed (every
 signer of a station's stored forms; hq/form_signers.py explains why those are the
-station's people). A revoked certificate is never renewed. The key stays the same: a key
+station's people). A revoked certificate is never renewed, nor the certificate of an
+account the station disabled or headquarters revoked. The key stays the same: a key
 that may be in other hands is revoked, and its holder makes a new request instead.
 """
 
@@ -27,7 +28,7 @@ from screening_app.hq.headquarters import Headquarters
 from screening_app.hq.pdf_check import check_pdf
 from screening_app.hq.registry import RENEWED_CERTIFICATE, fingerprint, station_certificates
 from screening_app.pki import certificates
-from screening_app.pki.people import station_of_signer
+from screening_app.pki.people import person_of, station_of_signer
 from screening_app.services.ca import CertificateAuthority
 
 RENEW_WITHIN_DAYS = 60
@@ -59,9 +60,13 @@ def renew_certificates(hq: Headquarters, authority: CertificateAuthority, *,
         for station in hq.store.stations():
             if station.revoked_at:
                 continue
+            active = _active_people(hq, station.station_id)
             for newest in _newest_by_holder(known_certificates(hq, station)):
                 if newest.not_valid_after_utc > horizon or fingerprint(newest) in revoked:
                     continue
+                person = person_of(newest)
+                if person is not None and person.name.casefold() not in active:
+                    continue  # the account was disabled or revoked: it signs nothing more
                 issued = certificates.renew_certificate(authority.key, authority.certificate,
                                                         newest, valid_for)
                 hq.store.insert_outbox(station.station_id, RENEWED_CERTIFICATE, {
@@ -74,6 +79,14 @@ def renew_certificates(hq: Headquarters, authority: CertificateAuthority, *,
                 renewed.append(Renewal(station.station_id, certificates.common_name(issued),
                                        newest.not_valid_after_utc, issued.not_valid_after_utc))
     return renewed
+
+
+def _active_people(hq: Headquarters, station_id: str) -> set[str]:
+    """The station's accounts (casefolded) neither disabled there nor revoked here."""
+    revoked = {entry.payload["name"].casefold()
+               for entry in hq.store.outbox(("revoke_user",), station_id=station_id)
+               if entry.station_id == station_id}
+    return {name.casefold() for name in hq.store.active_user_names(station_id)} - revoked
 
 
 def known_certificates(hq: Headquarters, station) -> list[x509.Certificate]:

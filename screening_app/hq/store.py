@@ -268,6 +268,7 @@ class HqStore(Protocol):
     def put_station_protocol(self, station_id: str, sha256: str, digest: str) -> None: ...
     def acknowledgements(self, station_id: str) -> Iterator[dict]: ...
     def user_names(self, station_id: str) -> list[str]: ...
+    def active_user_names(self, station_id: str) -> list[str]: ...
     def reviews(self, station_id: str) -> list[dict]: ...
 
     # what conflicts and the merged lists read
@@ -615,6 +616,12 @@ class SqlHqStore:
     def user_names(self, station_id: str) -> list[str]:
         return sorted(self.sealer.open_text(name, "users.name") for (name,) in self._execute(
             "SELECT name FROM users WHERE station_id = ?", [station_id]))
+
+    def active_user_names(self, station_id: str) -> list[str]:
+        """The accounts the station's last bundle did not say were disabled."""
+        return sorted(self.sealer.open_text(name, "users.name") for (name,) in self._execute(
+            "SELECT name FROM users WHERE station_id = ? AND disabled_at IS NULL",
+            [station_id]))
 
     _SUBJECT_FIELDS = ("isn", "name_native", "name_latin", "nationality", "rank", "unit",
                        "camp", "compound", "birth_year", "added_at", "updated_at")

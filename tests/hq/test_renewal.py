@@ -7,7 +7,7 @@ import datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from screening_app.hq.down import build_down_bundle, revoke_certificate
+from screening_app.hq.down import build_down_bundle, revoke_certificate, revoke_user
 from screening_app.hq.intake import ingest
 from screening_app.hq.registry import RENEWED_CERTIFICATE, fingerprint
 from screening_app.hq.renewal import renew_certificates
@@ -108,6 +108,16 @@ def test_a_revoked_certificate_is_not_renewed(hq, short_lived, authority):
     revoke_certificate(hq, certificates.to_pem(installed), "station.pem", "Stolen.",
                        "key-compromise")
     assert renew_certificates(hq, authority, within_days=60) == []
+
+
+def test_a_revoked_or_disabled_account_is_not_renewed(hq, short_lived, authority, tmp_path):
+    station = short_lived
+    revoke_user(hq, "TEST-01", "ivan", "Left the programme.")
+    station.services.accounts.disable(station.admin, "olga")
+    ingest(hq, export(station, tmp_path / "up2"))  # headquarters learns olga is disabled
+    names = {r.subject for r in renew_certificates(hq, authority, within_days=400)}
+    assert "Supervisor sup" in names
+    assert not names & {"Interviewer ivan", "Interviewer olga"}
 
 
 def queue_renewal(hq, certificate) -> None:
