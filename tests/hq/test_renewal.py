@@ -160,3 +160,21 @@ def test_a_renewal_from_another_ca_refuses_the_bundle(hq, short_lived, tmp_path)
         station.services.sync.apply(station.supervisor,
                                     build_down_bundle(hq, "TEST-01", tmp_path / "d"))
     assert ends(station) == before
+
+
+def test_a_form_the_station_signed_before_installing_its_renewal_is_still_taken_in(
+        hq, short_lived, authority, tmp_path, monkeypatch):
+    """A form signed with the station's key under the certificate a renewal replaced (as
+    before personal keys), carried by the first bundle signed with the renewed one."""
+    from tests.hq.test_interviewer_signatures import first_signer, record
+
+    station = short_lived
+    older = record(station, "CN-700002", monkeypatch,
+                   station.services.keys.signing_identity(station.admin))
+    renew_certificates(hq, authority, within_days=60)
+    station.services.sync.apply(station.supervisor,
+                                build_down_bundle(hq, "TEST-01", tmp_path / "down"))
+    receipt = ingest(hq, export(station, tmp_path / "up2"))
+    assert receipt.added["documents"] == 1
+    root = station.services.keys.station_certificate().root
+    assert first_signer(hq, older.id, root) == "Station TEST-01"
