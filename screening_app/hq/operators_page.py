@@ -311,7 +311,10 @@ async def revoke(request: Request) -> Response:
             await _on_own_connection(request, lambda hq: revoke_station(hq, station_id, reason,
                                                                         code))
             session.notice = ("ok", f"Station {station_id} is revoked: headquarters refuses"
-                                    " its bundles from now on.")
+                                    " its bundles from now on, and every station learns"
+                                    " its certificate is revoked; the revocation list"
+                                    " lacks it until the CA issues the next one"
+                                    " ('screening-app hq crl issue --ca CADIR').")
             log.info("station %s revoked by %s", station_id, session.operator)
         except UserError as problem:
             session.notice = ("error", str(problem))

@@ -189,6 +189,7 @@ def test_a_station_revoked_on_the_page_is_listed_with_the_code_chosen(
         "form_token": form_token(page), "confirm": "yes", "reason": "The camp closed.",
         "code": "cessation-of-operation"}).text
     assert "Station TEST-01 is revoked" in page
+    assert "the revocation list lacks it until the CA issues the next one" in page
     [recorded] = revocation_lists.recorded_revocations(hq)
     assert (recorded.reason_code, recorded.reason) == ("cessation-of-operation",
                                                        "The camp closed.")
