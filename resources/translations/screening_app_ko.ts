@@ -1922,6 +1922,10 @@ Resume one now?</source>
         <translation>마지막 동기화:</translation>
     </message>
     <message>
+        <source>Certificate:</source>
+        <translation>인증서:</translation>
+    </message>
+    <message>
         <source>Headquarters address</source>
         <translation>본부 주소</translation>
     </message>
@@ -1960,6 +1964,10 @@ Resume one now?</source>
     <message>
         <source>exported {exported}, acknowledged {acknowledged}</source>
         <translation>내보냄 {exported}, 수신 확인 {acknowledged}</translation>
+    </message>
+    <message>
+        <source>valid until {date}</source>
+        <translation>{date}까지 유효</translation>
     </message>
     <message>
         <source>Type the address of headquarters first.</source>

@@ -1922,6 +1922,10 @@ Resume one now?</source>
         <translation>上次同步：</translation>
     </message>
     <message>
+        <source>Certificate:</source>
+        <translation>证书：</translation>
+    </message>
+    <message>
         <source>Headquarters address</source>
         <translation>总部地址</translation>
     </message>
@@ -1960,6 +1964,10 @@ Resume one now?</source>
     <message>
         <source>exported {exported}, acknowledged {acknowledged}</source>
         <translation>导出于 {exported}，确认于 {acknowledged}</translation>
+    </message>
+    <message>
+        <source>valid until {date}</source>
+        <translation>有效期至 {date}</translation>
     </message>
     <message>
         <source>Type the address of headquarters first.</source>

@@ -2,6 +2,7 @@
 certificate, and verifying a form."""
 
 import argparse
+import sys
 from pathlib import Path
 
 from screening_app.cli.common import open_signed_in, write_or_print
@@ -65,9 +66,13 @@ def cmd_station_cert(args, services, actor) -> int:
     if installed is None:
         raise CliError("This station has no certificate yet ('station csr', then"
                        " 'station import-cert').")
+    ends = f"{installed.certificate.not_valid_after_utc:%Y-%m-%d}"
+    for warning in services.keys.expiry_warnings():
+        print(f"WARNING: {warning}", file=sys.stderr)
     return write_or_print(chain_pem([installed.certificate, *installed.chain]), args.to,
-                           "Wrote this station's certificate to {to}; headquarters registers it"
-                           " with 'screening-app hq station add'.")
+                           "Wrote this station's certificate (valid until " + ends + ") to"
+                           " {to}; headquarters registers it with 'screening-app hq station"
+                           " add'.")
 
 
 def cmd_station_import_cert(args, services, actor) -> int:

@@ -330,8 +330,12 @@ def cmd_station_revoke(args) -> int:
     from screening_app.hq.registry import revoke_station
 
     with _opened(args, keys=True) as hq:
-        revoke_station(hq, args.station_id, args.reason)
-    print(f"Station {args.station_id} is revoked: headquarters refuses its bundles from now on.")
+        authority = _authority(args)
+        with hq.store.transaction():
+            revoke_station(hq, args.station_id, args.reason, args.code)
+            issued = _issue_crl(hq, authority)
+    print(f"Station {args.station_id} is revoked: headquarters refuses its bundles from now on."
+          f" {_crl_sentence(issued)}")
     return output.EXIT_OK
 
 
@@ -361,6 +365,7 @@ def cmd_station_list(args) -> int:
 
 
 def cmd_status(args) -> int:
+    from screening_app.hq import revocation_lists
     from screening_app.hq.conflicts import open_conflicts
     from screening_app.hq.registry import list_stations
 
@@ -369,8 +374,11 @@ def cmd_status(args) -> int:
         opened = open_conflicts(hq.store)
         incidents = hq.store.incidents(10)
         name = hq.name
+        crl_problems = revocation_lists.problems(hq)
     print(f"{name}: {len(stations)} stations, {len(opened)} open conflicts,"
           f" {len(incidents)} recent refused bundles.")
+    for problem in crl_problems:
+        print(f"WARNING: {problem}")
     if stations:
         print()
         print(output.table(_station_rows(stations), _STATION_HEADERS))
@@ -484,9 +492,84 @@ def cmd_revoke_cert(args) -> int:
 
     pem = _read_file(args.cert)
     with _opened(args, keys=True) as hq:
-        station_id = revoke_certificate(hq, pem, args.cert, args.reason)
+        authority = _authority(args)
+        with hq.store.transaction():
+            station_id = revoke_certificate(hq, pem, args.cert, args.reason, args.code)
+            issued = _issue_crl(hq, authority)
     print("The certificate is revoked; every station learns it with its next bundle."
-          + (f" Station {station_id} is revoked with it." if station_id else ""))
+          + (f" Station {station_id} is revoked with it." if station_id else "")
+          + f" {_crl_sentence(issued)}")
+    return output.EXIT_OK
+
+
+# -- revocation lists and renewals -----------------------------------------------------------
+def _authority(args):
+    """The CA of ``--ca``, opened with its passphrase (asked after headquarters'), or None
+    without --ca."""
+    from screening_app.services.ca import open_ca
+
+    if not getattr(args, "ca", None):
+        return None
+    return open_ca(Path(args.ca), args.passwords.read(f"Passphrase of the CA key in {args.ca}: "))
+
+
+def _issue_crl(hq, authority):
+    from screening_app.hq.revocation_lists import issue
+
+    return issue(hq, authority) if authority is not None else None
+
+
+def _crl_sentence(issued) -> str:
+    if issued is None:
+        return ("The revocation list (CRL) lacks it until the CA issues the next one:"
+                " 'screening-app hq crl issue --ca CADIR'.")
+    return (f"CRL number {issued.number} lists it ({len(issued.entries)} revoked in all),"
+            f" valid until {issued.next_update:%Y-%m-%d}; it goes down with every bundle.")
+
+
+def cmd_crl_issue(args) -> int:
+    with _opened(args, keys=True) as hq:
+        issued = _issue_crl(hq, _authority(args))
+    print(f"Issued CRL number {issued.number}: {len(issued.entries)} revoked certificates,"
+          f" next update {issued.next_update:%Y-%m-%d}; it goes down with every bundle and"
+          " is on the operators' page.")
+    return output.EXIT_OK
+
+
+def cmd_crl_show(args) -> int:
+    from screening_app.hq.revocation_lists import current
+
+    with _opened(args, keys=False) as hq:
+        in_force = current(hq)
+    if in_force is None:
+        raise output.CliError("No certificate revocation list has been issued yet ('hq crl"
+                              " issue --ca CADIR').")
+    if args.to:
+        Path(args.to).write_bytes(in_force.der if args.to.endswith((".crl", ".der"))
+                                  else in_force.pem)
+        print(f"Wrote CRL number {in_force.number} to {args.to}.")
+        return output.EXIT_OK
+    print(f"CRL number {in_force.number}, issued {in_force.issued_at:%Y-%m-%d %H:%M} UTC,"
+          f" next update {in_force.next_update:%Y-%m-%d}.")
+    if in_force.entries:
+        print(output.table([[e.serial_hex, f"{e.revoked_at:%Y-%m-%d %H:%M}", e.reason]
+                            for e in in_force.entries], ("SERIAL", "REVOKED (UTC)", "REASON")))
+    return output.EXIT_OK
+
+
+def cmd_certificates_renew(args) -> int:
+    from screening_app.hq.renewal import renew_certificates
+
+    with _opened(args, keys=True) as hq:
+        renewed = renew_certificates(hq, _authority(args), within_days=args.within_days)
+    if not renewed:
+        print(f"No certificate headquarters knows expires within {args.within_days} days.")
+        return output.EXIT_OK
+    print(output.table([[r.station_id, r.subject, f"{r.expired_on:%Y-%m-%d}",
+                         f"{r.valid_until:%Y-%m-%d}"] for r in renewed],
+                       ("STATION", "CERTIFICATE", "ENDED/ENDS", "RENEWED UNTIL")))
+    print(f"Renewed {len(renewed)} certificates; each station installs its own with its next"
+          " bundle from headquarters.")
     return output.EXIT_OK
 
 
@@ -501,6 +584,21 @@ def _tls_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls-key", metavar="KEY.pem",
                         help="its unencrypted private key; headquarters keeps it sealed under"
                              " its passphrase, so delete your copy")
+
+
+def _ca_argument(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument("--ca", metavar="CADIR", required=required,
+                        help="the CA folder ('ca init'); its passphrase is asked after"
+                             " headquarters'" + ("" if required else
+                                                 ": the new CRL is issued at once"))
+
+
+def _revocation_arguments(parser: argparse.ArgumentParser) -> None:
+    from screening_app.pki.crl import REASONS
+
+    parser.add_argument("--code", default="unspecified", metavar="CODE", help="the reason code the CRL carries: "
+                        + ", ".join(REASONS) + " (default unspecified)")
+    _ca_argument(parser)
 
 
 # -- the parser -------------------------------------------------------------------------------
@@ -576,6 +674,7 @@ def register(commands, passphrase_parent: argparse.ArgumentParser | None = None)
                              "refuse every later bundle of a station")
     revoke_station.add_argument("station_id", metavar="ID")
     revoke_station.add_argument("--reason", required=True)
+    _revocation_arguments(revoke_station)
     command(station, "list", cmd_station_list, "registered stations and what HQ holds"
             ).add_argument("--json", action="store_true")
 
@@ -617,6 +716,27 @@ def register(commands, passphrase_parent: argparse.ArgumentParser | None = None)
     cert = command(revoke, "cert", cmd_revoke_cert, "revoke a certificate everywhere")
     cert.add_argument("cert", metavar="CERT.pem")
     cert.add_argument("--reason", required=True)
+    _revocation_arguments(cert)
+
+    crl = hq.add_parser("crl", help="the certificate revocation list the CA issues"
+                        ).add_subparsers(dest="hq_crl_command", metavar="ACTION",
+                                         required=True)
+    _ca_argument(command(crl, "issue", cmd_crl_issue,
+                         "have the CA sign a new CRL listing every revocation recorded"),
+                 required=True)
+    command(crl, "show", cmd_crl_show, "the CRL in force, or write it to a file"
+            ).add_argument("--to", metavar="FILE.crl|FILE.pem",
+                           help="write it (DER for .crl/.der, PEM otherwise)")
+
+    issued = hq.add_parser("certificates", help="station and person certificates"
+                           ).add_subparsers(dest="hq_certificates_command", metavar="ACTION",
+                                            required=True)
+    renew = command(issued, "renew", cmd_certificates_renew,
+                    "renew every certificate headquarters knows that expires soon; stations"
+                    " install them from their next bundle")
+    _ca_argument(renew, required=True)
+    renew.add_argument("--within-days", type=int, default=60, metavar="DAYS",
+                       help="renew what expires within this many days (default 60)")
 
     down = hq.add_parser("down", help="bundles for stations").add_subparsers(
         dest="hq_down_command", metavar="ACTION", required=True)

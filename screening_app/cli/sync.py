@@ -44,6 +44,10 @@ def cmd_status(args, services, actor) -> int:
           f" {status.events_acknowledged}.")
     print(f"Last export: {status.last_export_at or 'never'}; last acknowledgement:"
           f" {status.last_acknowledged_at or 'never'}.")
+    print(f"Station certificate: valid until {status.certificate_ends or 'none installed'};"
+          f" revocation list: {status.crl_number or 'none yet'}.")
+    for warning in status.expiry_warnings:
+        print(f"WARNING: {warning}")
     return 0
 
 

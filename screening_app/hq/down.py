@@ -8,6 +8,7 @@ and every revocation. It is signed with the HQ key and encrypted to the station'
 which headquarters learns from the station's first bundle.
 """
 
+import base64
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -16,10 +17,13 @@ from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.hq.headquarters import SENDER, Headquarters
 from screening_app.hq.registry import require_station
+from screening_app.hq.renewal import renewed_certificates_for
+from screening_app.hq.revocation_lists import record_certificate_revocation
 from screening_app.importers.roster_file import read_roster
-from screening_app.pki import certificates
+from screening_app.pki import certificates, crl
 from screening_app.protocol.loader import load_protocol
 from screening_app.sync import bundle as bundles
+from screening_app.sync.renewals import CRL_FIELD, RENEWED_FIELD
 from screening_app.sync.resend import RESEND_FIELD, resend_request
 
 
@@ -74,14 +78,22 @@ def build_down_bundle(hq: Headquarters, station_id: str, folder: Path | str, *,
 
 def _revocations(hq: Headquarters, station_id: str, through: int) -> dict:
     """Every revocation, whatever the station applied before: applying one again changes
-    nothing, and a station restored from a backup must learn them again."""
+    nothing, and a station restored from a backup must learn them again. With them, the
+    CRL in force and the station's renewed certificates (hq/renewal.py), as fields of this
+    member rather than members of their own: a station of an older version refuses a
+    bundle holding a member it does not know, but reads only the fields it knows here."""
     users = [{"name": entry.payload["name"], "reason": entry.payload["reason"],
               "at": entry.payload["at"]}
              for entry in hq.store.outbox(("revoke_user",), station_id=station_id)
              if entry.station_id == station_id and entry.seq <= through]
     revoked = [entry.payload for entry in hq.store.outbox(("revoke_certificate",))
                if entry.seq <= through]
-    return {"users": users, "certificates": revoked}
+    published = {"users": users, "certificates": revoked,
+                 RENEWED_FIELD: renewed_certificates_for(hq, station_id, through)}
+    crl_der = hq.store.current_crl()
+    if crl_der is not None:
+        published[CRL_FIELD] = base64.b64encode(crl_der).decode("ascii")
+    return published
 
 
 # -- publishing -----------------------------------------------------------------------------
@@ -136,10 +148,13 @@ def revoke_user(hq: Headquarters, station_id: str, name: str, reason: str) -> No
 
 
 def revoke_certificate(hq: Headquarters, certificate_pem: bytes, source: str,
-                       reason: str) -> str | None:
-    """Tell every station that a certificate our CA issued is no longer to be trusted; a
-    registered station with that certificate is revoked too. Returns that station's id."""
+                       reason: str, code: str = "unspecified") -> str | None:
+    """Tell every station that a certificate our CA issued is no longer to be trusted,
+    since now, for ``reason`` (the operator's words) and ``code`` (a CRL reason code,
+    pki/crl.py); a registered station with that certificate is revoked too. Returns that
+    station's id. The CRL lists it once the CA issues the next one (hq/revocation_lists.py)."""
     reason = _reason(reason)
+    code = crl.reason_name(code)
     certificate = certificates.load_certificates(certificate_pem, source)[0]
     certificates.check_issued_by(certificate, hq.root)
     fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
@@ -149,10 +164,7 @@ def revoke_certificate(hq: Headquarters, certificate_pem: bytes, source: str,
             if entry.payload["fingerprint_sha256"] == fingerprint:
                 raise UserError(f"{source}: this certificate was already revoked on"
                                 f" {entry.payload['at'][:10]}.")
-        hq.store.insert_outbox(None, "revoke_certificate", {
-            "serial_hex": format(certificate.serial_number, "x"),
-            "fingerprint_sha256": fingerprint,
-            "subject": certificate.subject.rfc4514_string(), "reason": reason, "at": now}, now)
+        record_certificate_revocation(hq, certificate, reason, code, now)
         station = hq.store.station_by_fingerprint(fingerprint)
         if station is not None:
             hq.store.revoke_station(station.station_id, now, reason)

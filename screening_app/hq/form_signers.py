@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 
 from screening_app.domain.canonical import parse_timestamp
 from screening_app.hq.store import HqStore
-from screening_app.pki.certificates import common_name
+from screening_app.pki.certificates import common_name, load_certificates, same_public_key
 from screening_app.pki.people import person_of
 
 
@@ -32,12 +32,13 @@ class FirstSigners:
         self._revoked = {entry.payload["fingerprint_sha256"]: entry.payload
                          for entry in store.outbox(("revoke_certificate",))}
         self._accounts: set[str] | None = None  # read once the bundle's users are stored
+        self._station_certificate: x509.Certificate | None = None
 
     def problem(self, signer: x509.Certificate, interview_id: str) -> str | None:
         """None when ``signer`` may have signed this interview's form first; otherwise the
         end of a sentence beginning "its first signature is by ..."."""
         fingerprint = signer.fingerprint(hashes.SHA256())
-        if fingerprint == self._station_fingerprint:
+        if fingerprint == self._station_fingerprint or self._station_key(signer):
             return None  # the station's own key: every form made before personal keys
         name = common_name(signer)
         person = person_of(signer)
@@ -54,6 +55,17 @@ class FirstSigners:
                     f" revoked on {revoked['at'][:10]} ({revoked['reason']}), before this form"
                     " was finalised.")
         return None
+
+    def _station_key(self, signer: x509.Certificate) -> bool:
+        """Whether ``signer`` is another certificate of the station's own name and key: the
+        one a renewal replaced (hq/renewal.py keeps both), on a form signed before the
+        station installed the renewal."""
+        if self._station_certificate is None:
+            row = self._store.station(self._id)
+            self._station_certificate = load_certificates(row.certificate_pem.encode(),
+                                                          "station certificate")[0]
+        registered = self._station_certificate
+        return signer.subject == registered.subject and same_public_key(signer, registered)
 
     def _account_names(self) -> set[str]:
         if self._accounts is None:

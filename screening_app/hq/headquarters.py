@@ -190,7 +190,8 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
     key = certificates.new_private_key()
     csr = certificates.create_csr(key, name.strip(), ORGANISATION)
     issued = certificates.load_certificates(
-        authority.issue(certificates.to_pem(csr), "headquarters certificate request"),
+        authority.issue(certificates.to_pem(csr), "headquarters certificate request",
+                        valid_for=certificates.HEADQUARTERS_LIFETIME),
         "headquarters certificate")
     certificate, chain = issued[0], tuple(issued[1:])
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,

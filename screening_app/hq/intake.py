@@ -27,6 +27,7 @@ from screening_app.hq.intake_records import (
     RecordDiffers,
 )
 from screening_app.hq.junk import count_junk
+from screening_app.hq.renewal import station_by_renewal
 from screening_app.hq.store import BundleRow, HqStore
 from screening_app.pki import certificates
 from screening_app.sync import bundle as bundles
@@ -123,7 +124,8 @@ def _ingest(hq: Headquarters, path: Path, via: str, known: _Known) -> IntakeRece
     signer = bundles.verify_sender(sealed, [hq.root])
     known.signed_by_station = True  # by a certificate of our CA, at least
     store = hq.store
-    station = store.station_by_fingerprint(signer.fingerprint(hashes.SHA256()).hex())
+    station = (store.station_by_fingerprint(signer.fingerprint(hashes.SHA256()).hex())
+               or station_by_renewal(hq, signer))
     signer_name = certificates.common_name(signer)
     if station is None:
         raise UnknownStation(f"{sealed.name} is signed by {signer_name!r}, which is not a"

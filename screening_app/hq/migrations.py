@@ -321,6 +321,33 @@ def m0006_crls(db: Database) -> None:
     )
 
 
+@migrations(name="0008_renewed_certificates")
+def m0008_renewed_certificates(db: Database) -> None:
+    # The outbox also carries the certificates the CA renewed for a station (hq/renewal.py).
+    # SQLite cannot change a CHECK constraint in place: the table is made again with the new
+    # one and every row copied as it was (sequence numbers too, so stations' "applied
+    # through" stays true); the append-only triggers come back with it.
+    run_script(
+        db,
+        """
+        CREATE TABLE outbox_renewals (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            station_id TEXT REFERENCES stations(station_id),
+            kind TEXT NOT NULL CHECK (kind IN ('roster', 'protocol', 'revoke_user',
+                                                'revoke_certificate', 'renewed_certificate')),
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        INSERT INTO outbox_renewals (seq, station_id, kind, payload, created_at)
+            SELECT seq, station_id, kind, payload, created_at FROM outbox ORDER BY seq;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_renewals RENAME TO outbox;
+        CREATE INDEX outbox_kind ON outbox(kind, seq);
+        """
+        + immutable("outbox", "what headquarters published is append-only"),
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

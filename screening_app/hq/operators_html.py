@@ -9,8 +9,8 @@ import html
 from collections import defaultdict
 from urllib.parse import quote
 
-from screening_app.domain.canonical import utc_now
-from screening_app.hq import conflicts, merged_lists, page_words
+from screening_app.domain.canonical import format_timestamp, utc_now
+from screening_app.hq import conflicts, merged_lists, page_words, revocation_lists
 from screening_app.hq import flags as pattern_flags
 from screening_app.hq.headquarters import Headquarters
 from screening_app.hq.operator_sessions import SIGN_IN_INCIDENT
@@ -18,6 +18,7 @@ from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
 from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
 from screening_app.hq.registry import StationEntry, list_stations
 from screening_app.hq.store import IncidentRow
+from screening_app.pki.crl import REASONS
 from screening_app.sync.members import record_counts
 
 BUNDLES_PER_STATION = 5
@@ -26,6 +27,8 @@ DECIDED_SHOWN = 20
 JUNK_SHOWN = 20
 QUIET_DAYS = 3  # a station silent this long is pointed out
 SIGNED_OUT = "You are signed out."
+CRL_FILE = "revocation-list.crl"
+CRL_URL = f"/crl/{CRL_FILE}"
 
 
 def _e(value) -> str:
@@ -139,6 +142,7 @@ def render_home(hq: Headquarters, operator: str, form_token: str,
         conflict_html = "".join(_conflict_card(c, labels, form_token) for c in opened) \
             or "<p class=none>No open conflicts.</p>"
         decided_html = _decided_table(decided, labels)
+        crl_html = _revocation_list(hq)
     patterns = pattern_flags.pattern_flags(store)  # reads in a snapshot of its own
     zone = page_words.time_zone()
     body = f"""<header><h1>{_e(hq.name)}</h1>
@@ -149,6 +153,7 @@ def render_home(hq: Headquarters, operator: str, form_token: str,
 <nav><a href="#conflicts">Conflicts ({len(opened)})</a><a href="#lists">Merged lists</a>
 <a href="#stations">Stations ({len(stations)})</a><a href="#intake">Intake</a>
 <a href="#incidents">Incidents</a><a href="#decided">Decided</a>
+<a href="#revocations">Revocations</a>
 <a href="#patterns">Patterns ({len(patterns)})</a></nav>
 <main>{_notice(notice)}
 <h2 id=conflicts>Conflicts waiting for a decision ({len(opened)})</h2>
@@ -176,6 +181,8 @@ per sending address (the latest {JUNK_SHOWN}).</p>
           j.last_reason] for j in junk], "No junk upload.")}
 <h2 id=decided>Decided conflicts (latest {len(decided)})</h2>
 {decided_html}
+<h2 id=revocations>Revoked certificates and the revocation list</h2>
+{crl_html}
 <h2 id=patterns>Patterns across stations ({len(patterns)})</h2>
 <p class=hint>The review's pattern tests on every station's records together, per camp and
 for all camps (days in {_e(zone)}). <a href="/lists/{pattern_flags.CSV_FILE}">
@@ -273,10 +280,42 @@ def _revoke_forms(stations: list[StationEntry], form_token: str) -> str:
 {_token_field(form_token)}
 <label for="revoke-reason-{sid}">Why (a lost or stolen laptop, say; required)</label><br>
 <textarea id="revoke-reason-{sid}" name=reason required maxlength=2000></textarea><br>
+<label>Reason code (the revocation list carries it) {_reason_codes()}</label><br>
 <label><input type=checkbox name=confirm value=yes required> Headquarters will refuse
 every later bundle of {sid}; this cannot be undone from this page.</label><br>
 <button type=submit class=danger>Revoke {sid}</button></form></details>""")
     return "".join(forms)
+
+
+def _revocation_list(hq: Headquarters) -> str:
+    """The CRL in force (number, dates, download), what the operator should do about it,
+    and every revoked certificate with its date and reason, marked when the CRL lacks it."""
+    in_force = revocation_lists.current(hq)
+    recorded = revocation_lists.recorded_revocations(hq)
+    missing = {r.serial_number for r in revocation_lists.missing_from(in_force, recorded)}
+    if in_force is None:
+        about = "<p class=none>No revocation list has been issued yet.</p>"
+    else:
+        about = (f"<p>Revocation list number {in_force.number}, issued"
+                 f" {_e(local_time(format_timestamp(in_force.issued_at)))}, next update"
+                 f" {_e(local_time(format_timestamp(in_force.next_update)))}:"
+                 f' <a href="{CRL_URL}" download>{CRL_FILE}</a> (signed by the CA; every'
+                 " down bundle carries it).</p>")
+    warnings = "".join(f"<p class=warn>{_e(problem)}</p>"
+                       for problem in revocation_lists.problems(hq))
+    rows = [[r.subject, format(r.serial_number, "x"), local_time(r.revoked_at),
+             r.reason_code, r.reason,
+             "not yet" if r.serial_number in missing else f"number {in_force.number}"]
+            for r in recorded]
+    return about + warnings + _table(
+        ["Certificate", "Serial", "Revoked", "Reason code", "Why", "In the CRL"], rows,
+        "No certificate has been revoked.")
+
+
+def _reason_codes() -> str:
+    options = "".join(f'<option value="{name}"{" selected" if name == "key-compromise" else ""}>'
+                      f"{name}</option>" for name in REASONS)
+    return f"<select name=code>{options}</select>"
 
 
 def _intake_table(stations: list[StationEntry], bundles: dict) -> str:

@@ -5,12 +5,14 @@
 - ``POST /sign-out``: closes the session.
 - ``GET /``: the working page (hq/operators_html.py): conflicts with the records side by
   side and the decision's form, the merged lists, stations and their health with the
-  revocation form, intake history, incidents, decided conflicts, the pattern flags.
+  revocation form, intake history, incidents, decided conflicts, revoked certificates and
+  the revocation list, the pattern flags.
 - ``POST /conflicts/{id}/resolve``: keep one record, with a reason: the same
   ``conflicts.resolve`` the command line calls, under the signed-in operator's name.
 - ``POST /stations/{id}/revoke``: with a reason and a ticked confirmation: the same
   ``registry.revoke_station`` the command line calls.
 - ``GET /lists/<section>.csv``, ``GET /lists/merged-lists.pdf``, ``GET /lists/flags.csv``.
+- ``GET /crl/revocation-list.crl``: the CRL in force, DER, as the CA signed it.
 - ``GET /fonts/page-sans.ttf``: the bundled CJK font (hq/page_font.py), without a session:
   the sign-in page needs it too, and it holds nothing secret.
 
@@ -46,7 +48,7 @@ from screening_app.hq.operator_sessions import (
     new_token,
     same_token,
 )
-from screening_app.hq.operators_html import render_home, render_sign_in
+from screening_app.hq.operators_html import CRL_FILE, CRL_URL, render_home, render_sign_in
 from screening_app.hq.page_font import FONT_URL, page_font
 from screening_app.hq.page_words import ChoiceLabels
 from screening_app.hq.registry import revoke_station
@@ -305,9 +307,14 @@ async def revoke(request: Request) -> Response:
                                    " confirmation to revoke it.")
     else:
         try:
-            await _on_own_connection(request, lambda hq: revoke_station(hq, station_id, reason))
+            code = form.get("code", "unspecified")
+            await _on_own_connection(request, lambda hq: revoke_station(hq, station_id, reason,
+                                                                        code))
             session.notice = ("ok", f"Station {station_id} is revoked: headquarters refuses"
-                                    " its bundles from now on.")
+                                    " its bundles from now on, and every station learns"
+                                    " its certificate is revoked; the revocation list"
+                                    " lacks it until the CA issues the next one"
+                                    " ('screening-app hq crl issue --ca CADIR').")
             log.info("station %s revoked by %s", station_id, session.operator)
         except UserError as problem:
             session.notice = ("error", str(problem))
@@ -347,6 +354,16 @@ async def list_file(request: Request) -> Response:
         return _plain(409, str(problem))
 
 
+async def revocation_list(request: Request) -> Response:
+    if await _session(request) is None:
+        return _redirect("/sign-in")
+    der = await _on_own_connection(request, lambda hq: hq.store.current_crl())
+    if der is None:
+        return _plain(404, "No revocation list has been issued yet.")
+    return Response(der, media_type="application/pkix-crl", headers={
+        "Content-Disposition": f'attachment; filename="{CRL_FILE}"', **PRIVATE_HEADERS})
+
+
 async def font(request: Request) -> Response:
     # Not secret, and 4.6 MB: the browser may keep it (unlike every page, which is no-store).
     data = await run_in_threadpool(page_font)
@@ -364,5 +381,6 @@ def routes() -> list[Route]:
         Route("/conflicts/{conflict_id:int}/resolve", resolve_conflict, methods=["POST"]),
         Route("/stations/{station_id}/revoke", revoke, methods=["POST"]),
         Route("/lists/{name}", list_file, methods=["GET"]),
+        Route(CRL_URL, revocation_list, methods=["GET"]),
         Route(FONT_URL, font, methods=["GET"]),
     ]

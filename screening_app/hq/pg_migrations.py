@@ -287,6 +287,11 @@ MIGRATIONS: list[tuple[str, str]] = [
             der BYTEA NOT NULL
         );
         """),
+    ("0008_renewed_certificates", """
+        ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('roster',
+            'protocol', 'revoke_user', 'revoke_certificate', 'renewed_certificate'));
+        """),
 ]
 
 

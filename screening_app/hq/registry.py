@@ -15,11 +15,13 @@ from cryptography.x509.oid import NameOID
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import NotFound, UserError
+from screening_app.hq import revocation_lists
 from screening_app.hq.headquarters import Headquarters
 from screening_app.hq.store import StationCounts, StationRow
-from screening_app.pki import certificates
+from screening_app.pki import certificates, crl
 from screening_app.store.station import STATION_ID_PATTERN
 
+RENEWED_CERTIFICATE = "renewed_certificate"  # the outbox kind (hq/renewal.py)
 _STATION_CN = re.compile(r"^Station (?P<id>\S+)$")
 
 
@@ -90,18 +92,42 @@ def _certificate_revoked(hq: Headquarters, print_: str) -> bool:
                for entry in hq.store.outbox(("revoke_certificate",)))
 
 
-def revoke_station(hq: Headquarters, station_id: str, reason: str) -> StationEntry:
-    """Refuse every later bundle of the station (a lost or stolen laptop, say)."""
+def revoke_station(hq: Headquarters, station_id: str, reason: str,
+                   code: str = "unspecified") -> StationEntry:
+    """Refuse every later bundle of the station (a lost or stolen laptop, say), and revoke
+    the certificates our CA issued to it: every station learns that with its next bundle,
+    and the next CRL lists them. ``code`` is the CRL's reason code (pki/crl.py)."""
     if not reason or not reason.strip():
         raise UserError("Say why the station is revoked (--reason).")
+    code = crl.reason_name(code)
     store = hq.store
     with store.transaction():
         row = _require(store.station(station_id), station_id)
         if row.revoked_at:
             raise UserError(f"Station {station_id} was already revoked on"
                             f" {row.revoked_at[:10]} ({row.revoke_reason}).")
-        store.revoke_station(station_id, utc_now(), reason.strip())
+        now = utc_now()
+        store.revoke_station(station_id, now, reason.strip())
+        for certificate in station_certificates(hq, row):
+            if not revocation_lists.is_recorded(hq, certificate):
+                revocation_lists.record_certificate_revocation(hq, certificate,
+                                                               reason.strip(), code, now)
     return _entry(store.station(station_id), store.station_counts().get(station_id))
+
+
+def station_certificates(hq: Headquarters, row: StationRow) -> list[x509.Certificate]:
+    """The certificates our CA issued to a station that headquarters knows: the one it was
+    registered with and those renewed for it (hq/renewal.py)."""
+    found = certificates.load_certificates(row.certificate_pem.encode(),
+                                           f"station {row.station_id}")[:1]
+    for entry in hq.store.outbox((RENEWED_CERTIFICATE,), station_id=row.station_id):
+        renewed = certificates.load_certificates(entry.payload["certificate_pem"].encode(),
+                                                 "a renewed certificate")[0]
+        if entry.station_id == row.station_id and not certificates.is_person_subject(
+                renewed.subject):
+            found.append(renewed)
+    unique = {fingerprint(c): c for c in found}
+    return list(unique.values())
 
 
 def list_stations(hq: Headquarters) -> list[StationEntry]:

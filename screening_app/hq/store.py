@@ -225,6 +225,8 @@ class HqStore(Protocol):
     def insert_station(self, station_id: str, camp: str, certificate_pem: str,
                        fingerprint_sha256: str, registered_at: str) -> None: ...
     def revoke_station(self, station_id: str, at: str, reason: str) -> None: ...
+    def replace_station_certificate(self, station_id: str, certificate_pem: str,
+                                    fingerprint_sha256: str) -> None: ...
     def record_bundle_applied(self, station_id: str, *, events_seq: int, events_hash: str,
                               age_recipient: str, applied_down_through: int, at: str,
                               bundle_id: str) -> None: ...
@@ -254,6 +256,7 @@ class HqStore(Protocol):
     def document_digest(self, document_id: str) -> tuple[str, str] | None: ...
     def insert_document(self, station_id: str, document: dict, content: bytes) -> None: ...
     def document_content(self, document_id: str) -> bytes | None: ...
+    def document_ids(self, station_id: str) -> list[str]: ...
     def user_digest(self, station_id: str, user_id: str) -> str | None: ...
     def put_user(self, station_id: str, user: dict, digest: str) -> None: ...
     def subject_digest(self, station_id: str, isn: str) -> str | None: ...
@@ -265,6 +268,7 @@ class HqStore(Protocol):
     def put_station_protocol(self, station_id: str, sha256: str, digest: str) -> None: ...
     def acknowledgements(self, station_id: str) -> Iterator[dict]: ...
     def user_names(self, station_id: str) -> list[str]: ...
+    def active_user_names(self, station_id: str) -> list[str]: ...
     def reviews(self, station_id: str) -> list[dict]: ...
 
     # what conflicts and the merged lists read
@@ -431,6 +435,13 @@ class SqlHqStore:
                         " WHERE station_id = ? AND revoked_at IS NULL",
                         [at, reason, station_id])
 
+    def replace_station_certificate(self, station_id: str, certificate_pem: str,
+                                    fingerprint_sha256: str) -> None:
+        """The station installed a renewal of its certificate (hq/renewal.py)."""
+        self._execute("UPDATE stations SET certificate_pem = ?, fingerprint_sha256 = ?"
+                      " WHERE station_id = ?", [certificate_pem, fingerprint_sha256,
+                                                station_id])
+
     def record_bundle_applied(self, station_id: str, *, events_seq: int, events_hash: str,
                               age_recipient: str, applied_down_through: int, at: str,
                               bundle_id: str) -> None:
@@ -583,6 +594,12 @@ class SqlHqStore:
         return None if content is None else self.sealer.open_bytes(content,
                                                                    "documents.content")
 
+    def document_ids(self, station_id: str) -> list[str]:
+        """The ids of a station's stored forms, oldest first."""
+        return [row[0] for row in self._execute(
+            "SELECT id FROM documents WHERE station_id = ? ORDER BY created_at, id",
+            [station_id])]
+
     def user_digest(self, station_id: str, user_id: str) -> str | None:
         return self._one("SELECT digest FROM users WHERE station_id = ? AND id = ?",
                          [station_id, user_id])
@@ -599,6 +616,12 @@ class SqlHqStore:
     def user_names(self, station_id: str) -> list[str]:
         return sorted(self.sealer.open_text(name, "users.name") for (name,) in self._execute(
             "SELECT name FROM users WHERE station_id = ?", [station_id]))
+
+    def active_user_names(self, station_id: str) -> list[str]:
+        """The accounts the station's last bundle did not say were disabled."""
+        return sorted(self.sealer.open_text(name, "users.name") for (name,) in self._execute(
+            "SELECT name FROM users WHERE station_id = ? AND disabled_at IS NULL",
+            [station_id]))
 
     _SUBJECT_FIELDS = ("isn", "name_native", "name_latin", "nationality", "rank", "unit",
                        "camp", "compound", "birth_year", "added_at", "updated_at")

@@ -17,8 +17,21 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from screening_app.domain.errors import UserError
 
 KEY_SIZE = 3072
+# Lifetimes (README, "Certificates, their lifetimes and revocation"). The root outlives
+# every form it vouches for being checked at intake; it is offline, so it is replaced
+# rarely and on purpose. A station's laptop lives in a camp and can be lost or copied
+# without anyone noticing: two years bounds how long a stolen key signs before it expires
+# on its own, and a station reaches headquarters often enough to be renewed well before.
+# A person's key belongs to staff who come and go between screening rounds: one year, so a
+# departure nobody reported ends by itself. Renewal (hq certificates renew) keeps the key
+# and the name and gives a new validity through the down bundle; a form stays verifiable
+# after its signer's certificate expires through headquarters' timestamp on it.
 ROOT_YEARS = 20
-STATION_YEARS = 5
+STATION_YEARS = 2
+PERSON_YEARS = 1
+# Headquarters' own signing certificate (down bundles, merged lists) keeps the five years it
+# always had: it is made with 'hq init', not renewed through a bundle.
+HEADQUARTERS_LIFETIME = datetime.timedelta(days=365 * 5)
 DOCUMENT_SIGNING = x509.ObjectIdentifier("1.3.6.1.4.1.311.10.3.12")  # widely used for PDF
 
 
@@ -72,22 +85,51 @@ def create_csr(key: rsa.RSAPrivateKey, common_name: str, organisation: str,
     )
 
 
+def is_person_subject(subject: x509.Name) -> bool:
+    """A person's certificate names their station as its unit ("OU=Station <id>",
+    pki/people.py); a station's names itself ("CN=Station <id>") and its camp."""
+    return any(str(unit.value).startswith("Station ")
+               for unit in subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME))
+
+
+def lifetime(subject: x509.Name) -> datetime.timedelta:
+    """How long a certificate for this subject is valid: PERSON_YEARS or STATION_YEARS."""
+    years = PERSON_YEARS if is_person_subject(subject) else STATION_YEARS
+    return datetime.timedelta(days=365 * years)
+
+
 def issue_certificate(ca_key: rsa.RSAPrivateKey, ca_certificate: x509.Certificate,
                       csr: x509.CertificateSigningRequest,
-                      years: int = STATION_YEARS) -> x509.Certificate:
-    """A document-signing certificate for the subject of ``csr``."""
+                      valid_for: datetime.timedelta | None = None) -> x509.Certificate:
+    """A document-signing certificate for the subject of ``csr``, valid for its subject's
+    lifetime (or ``valid_for``), never beyond the root's own expiry."""
     if not csr.is_signature_valid:
         raise UserError("The certificate signing request is damaged: its own signature does"
                         " not verify.")
+    return _document_signing(ca_key, ca_certificate, csr.subject, csr.public_key(),
+                             valid_for or lifetime(csr.subject))
+
+
+def renew_certificate(ca_key: rsa.RSAPrivateKey, ca_certificate: x509.Certificate,
+                      certificate: x509.Certificate,
+                      valid_for: datetime.timedelta | None = None) -> x509.Certificate:
+    """The same subject and public key with a new serial and a new validity from now."""
+    check_issued_by(certificate, ca_certificate)
+    return _document_signing(ca_key, ca_certificate, certificate.subject,
+                             certificate.public_key(),
+                             valid_for or lifetime(certificate.subject))
+
+
+def _document_signing(ca_key, ca_certificate: x509.Certificate, subject: x509.Name,
+                      public_key, valid_for: datetime.timedelta) -> x509.Certificate:
     now = _now()
     return (
         x509.CertificateBuilder()
-        .subject_name(csr.subject).issuer_name(ca_certificate.subject)
-        .public_key(csr.public_key())
+        .subject_name(subject).issuer_name(ca_certificate.subject)
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(min(now + datetime.timedelta(days=365 * years),
-                             ca_certificate.not_valid_after_utc))
+        .not_valid_after(min(now + valid_for, ca_certificate.not_valid_after_utc))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=True, content_commitment=True, key_encipherment=False,
@@ -98,7 +140,7 @@ def issue_certificate(ca_key: rsa.RSAPrivateKey, ca_certificate: x509.Certificat
                        critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
             ca_certificate.public_key()), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(csr.public_key()),
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key),
                        critical=False)
         .sign(ca_key, hashes.SHA256())
     )

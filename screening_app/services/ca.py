@@ -26,10 +26,11 @@ class CertificateAuthority:
     key: object
     certificate: x509.Certificate
 
-    def issue(self, csr_pem: bytes, source: str) -> bytes:
-        """The station's certificate followed by the root, as one PEM file."""
+    def issue(self, csr_pem: bytes, source: str, valid_for=None) -> bytes:
+        """The certificate (valid for its subject's lifetime, pki/certificates.py, or
+        ``valid_for``) followed by the root, as one PEM file."""
         csr = certificates.load_csr(csr_pem, source)
-        issued = certificates.issue_certificate(self.key, self.certificate, csr)
+        issued = certificates.issue_certificate(self.key, self.certificate, csr, valid_for)
         return certificates.chain_pem([issued, self.certificate])
 
 

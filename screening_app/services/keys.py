@@ -19,6 +19,7 @@ itself, one derivation each) are re-sealed under the account key at the account'
 sign-in.
 """
 
+import datetime
 import json
 from dataclasses import dataclass
 
@@ -36,14 +37,22 @@ from screening_app.pki import certificates, review_seal, sealed
 from screening_app.pki.people import person_names
 from screening_app.services.authz import require_role
 from screening_app.store.connection import write_transaction
-from screening_app.store.key_material import AccountEventKeys, KeySlots, StationKeys, UserKeys
+from screening_app.store.key_material import (
+    SIGNING,
+    AccountEventKeys,
+    KeySlots,
+    StationKeys,
+    UserKeys,
+)
 from screening_app.store.keyfile import KeyFile, SlotContents
 from screening_app.store.review_key import REVIEW, ReviewKeyRepository
 from screening_app.store.station import Station
 from screening_app.store.sync_records import SyncRecords
 from screening_app.store.users import UserRepository
 
-SIGNING = "signing"
+# A certificate ending this soon with no renewal installed is pointed out (renewals are
+# issued 60 days ahead: 'hq certificates renew --within-days').
+WARN_BEFORE_END_DAYS = 30
 # Who holds a copy of the station key's KEK: the roles whose work the station signs
 # (revised lists, bundles, checkpoints of the history, backups).
 KEK_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -638,6 +647,30 @@ class KeyService:
                      " no interview and signs nothing more until headquarters issues a new"
                      " one.").format(revoked=revoked)
         return None
+
+    def expiry_warnings(self, actor: Actor | None = None,
+                        now: datetime.datetime | None = None) -> list[str]:
+        """A sentence for the station's certificate, and for ``actor``'s own, when it ends
+        within WARN_BEFORE_END_DAYS: a renewal, once applied from a down bundle, ends
+        later, so one still ending soon means none has arrived."""
+        now = now or datetime.datetime.now(datetime.UTC)
+        soon = now + datetime.timedelta(days=WARN_BEFORE_END_DAYS)
+        warnings = []
+        installed = self.station_certificate()
+        if installed is not None and installed.certificate.not_valid_after_utc <= soon:
+            warnings.append(_("This station's certificate ends on {date} and no renewal has"
+                              " arrived: sync with headquarters, which renews it ('hq"
+                              " certificates renew').").format(
+                date=f"{installed.certificate.not_valid_after_utc:%Y-%m-%d}"))
+        row = self._user_certificate_row(actor.user_id) if actor is not None else None
+        if row is not None and row[0] is not None:
+            own = certificates.load_certificates(row[0].encode(), "user certificate")[0]
+            if own.not_valid_after_utc <= soon:
+                warnings.append(_("{who}'s certificate ends on {date} and no renewal has"
+                                  " arrived: sync with headquarters, which renews it ('hq"
+                                  " certificates renew').").format(
+                    who=actor.name, date=f"{own.not_valid_after_utc:%Y-%m-%d}"))
+        return warnings
 
     def signing_identity(self, actor: Actor):
         from screening_app.records.signing import SigningIdentity

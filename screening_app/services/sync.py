@@ -89,6 +89,11 @@ class SyncStatus:
     events_acknowledged: int
     last_export_at: str | None
     last_acknowledged_at: str | None
+    certificate_ends: str | None = None  # the station certificate's last day, YYYY-MM-DD
+    crl_number: int | None = None  # the newest revocation list headquarters sent down
+    # The station's or the person's certificate ends soon with no renewal (one sentence
+    # each).
+    expiry_warnings: tuple[str, ...] = ()
 
 
 class SyncService:
@@ -243,7 +248,8 @@ class SyncService:
             raise bundles.BundleError(
                 _("{name} is for station {recipient}, not for this station ({station}).").format(
                     name=name, recipient=header.recipient, station=self._station.station_id))
-        signer = bundles.verify_sender(sealed_bundle, [self._root()])
+        root = self._root()
+        signer = bundles.verify_sender(sealed_bundle, [root])
         if signer.fingerprint(hashes.SHA256()) != trusted.certificate.fingerprint(
                 hashes.SHA256()):
             raise bundles.BundleError(
@@ -251,7 +257,7 @@ class SyncService:
                   " ({trusted!r}).").format(name=name, signer=certificates.common_name(signer),
                                             trusted=trusted.name))
         result = ApplyResult(header.bundle_id)
-        applier = DownBundleApplier(self._station, name, result)
+        applier = DownBundleApplier(self._station, name, result, root)
         if self._records.was_applied(header.bundle_id):
             result.already_applied = True
             return result
@@ -295,6 +301,8 @@ class SyncService:
                  "roster": {"added": result.roster_added, "updated": result.roster_updated},
                  "protocols": result.protocols_added, "revoked_users": result.revoked_users,
                  "revoked_certificates": result.revoked_certificates,
+                 **({"crl_number": result.crl_number} if result.crl_number else {}),
+                 **({"renewed": result.renewed} if result.renewed else {}),
                  **({"resend_from": result.resend_from} if result.resend_from else {})},
                 actor_id=actor.user_id)
         for user_id in applier.disabled_user_ids:
@@ -356,8 +364,14 @@ class SyncService:
         acked_seq = int(state.get("events_acked_seq", 0))
         last_export = self._records.last_export_at()
         trusted = self.headquarters()
+        installed = self._keys.station_certificate()
+        newest_crl = self._records.newest_crl()
         return SyncStatus(trusted.name if trusted else None, pending, head_seq - acked_seq,
-                          acked_seq, last_export, state.get("last_acknowledged_at"))
+                          acked_seq, last_export, state.get("last_acknowledged_at"),
+                          f"{installed.certificate.not_valid_after_utc:%Y-%m-%d}"
+                          if installed else None,
+                          newest_crl[0] if newest_crl else None,
+                          tuple(self._keys.expiry_warnings(actor)))
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
+SIGNING = "signing"  # the purpose of the station's own signing key
+
 
 class StationKeys:
     """The station's keys by purpose (``signing``): sealed private key, public key, the
@@ -117,6 +119,12 @@ class UserKeys:
             " public_key_pem = excluded.public_key_pem, csr_pem = excluded.csr_pem,"
             " created_at = excluded.created_at, certificate_pem = NULL, chain_pem = NULL",
             [user_id, wrapped_private_key, public_key_pem, csr_pem, created_at])
+
+    def with_certificates(self) -> list[tuple[str, UserKeyRow]]:
+        """(user id, row) of every person whose certificate is installed."""
+        return [(row[0], UserKeyRow(*row[1:])) for row in self._db.execute(
+            "SELECT user_id, wrapped_private_key, public_key_pem, csr_pem, certificate_pem,"
+            " chain_pem FROM user_keys WHERE certificate_pem IS NOT NULL ORDER BY user_id")]
 
     def reseal(self, user_id: str, wrapped_private_key: str) -> None:
         self._db.execute("UPDATE user_keys SET wrapped_private_key = ? WHERE user_id = ?",

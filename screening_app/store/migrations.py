@@ -610,6 +610,25 @@ def m0021_headquarters_tls_pin(db: Database) -> None:
         """,
     )
 
+
+@migrations(name="0022_revocation_lists")
+def m0022_revocation_lists(db: Database) -> None:
+    # The newest CRL headquarters sent down (sync/renewals.py), checked against the root:
+    # who reads it later (verify, the sync status) trusts it as the root's own word.
+    run_script(
+        db,
+        """
+        CREATE TABLE crls (
+            number INTEGER PRIMARY KEY,
+            issued_at TEXT NOT NULL,
+            next_update TEXT NOT NULL,
+            der BLOB NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -171,6 +171,26 @@ class SyncRecords:
             [fingerprint_sha256, serial_hex, subject, reason, revoked_at,
              received_at]).rowcount > 0
 
+    # -- the CRL headquarters sent down ------------------------------------------------------
+    def newest_crl(self) -> tuple[int, str, str, bytes] | None:
+        """(number, issued at, next update, DER) of the newest CRL kept, or None."""
+        row = self._db.execute("SELECT number, issued_at, next_update, der FROM crls"
+                               " ORDER BY number DESC LIMIT 1").fetchone()
+        return (row[0], row[1], row[2], bytes(row[3])) if row else None
+
+    def keep_crl(self, number: int, issued_at: str, next_update: str, der: bytes,
+                 received_at: str) -> bool:
+        """Keep a CRL newer than every one kept (the older ones go); False when it is not
+        newer."""
+        newest = self.newest_crl()
+        if newest is not None and newest[0] >= number:
+            return False
+        self._db.execute("DELETE FROM crls")
+        self._db.execute("INSERT INTO crls (number, issued_at, next_update, der, received_at)"
+                         " VALUES (?, ?, ?, ?, ?)",
+                         [number, issued_at, next_update, der, received_at])
+        return True
+
 
 class SyncState:
     """The station's side of the conversation: how far headquarters has acknowledged its

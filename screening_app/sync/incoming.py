@@ -7,6 +7,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from cryptography import x509
+
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.messages import gettext as _
 from screening_app.domain.messages import ngettext
@@ -19,6 +21,7 @@ from screening_app.store.sync_records import SyncRecords, SyncState
 from screening_app.store.users import UserRepository
 from screening_app.sync import bundle as bundles
 from screening_app.sync.outgoing import OutgoingRecords
+from screening_app.sync.renewals import CRL_FIELD, RENEWED_FIELD, install_renewed, keep_crl
 from screening_app.sync.resend import read_resend_request
 
 HEADQUARTERS = "headquarters"
@@ -36,6 +39,9 @@ class ApplyResult:
     protocols_added: list[str] = field(default_factory=list)
     revoked_users: list[str] = field(default_factory=list)
     revoked_certificates: int = 0
+    crl_number: int | None = None  # a newer CRL was kept
+    renewed: list[str] = field(default_factory=list)  # whose certificates were renewed
+    renewals_left: list[str] = field(default_factory=list)  # why a renewal was not installed
     # Headquarters asked for everything from this event on again (it was restored from an
     # older copy); the next bundle carries it.
     resend_from: int | None = None
@@ -74,6 +80,13 @@ class ApplyResult:
             parts.append(ngettext("{count} certificate revoked", "{count} certificates revoked",
                                   self.revoked_certificates).format(
                 count=self.revoked_certificates))
+        if self.crl_number is not None:
+            parts.append(_("revocation list number {number} kept").format(
+                number=self.crl_number))
+        if self.renewed:
+            parts.append(_("certificates renewed: {names}").format(
+                names=", ".join(self.renewed)))
+        parts.extend(self.renewals_left)
         if self.not_matching:
             parts.append(ngettext(
                 "{count} acknowledgement for another version of a record; that record will be"
@@ -87,8 +100,10 @@ class DownBundleApplier:
     """Applies the members of one bundle from headquarters, inside the caller's write
     transaction, adding up what it did in ``result``."""
 
-    def __init__(self, station: Station, bundle_name: str, result: ApplyResult):
+    def __init__(self, station: Station, bundle_name: str, result: ApplyResult,
+                 root: x509.Certificate):
         self._station = station
+        self._root = root  # the station's root: a CRL or renewal must be its own
         self._db = station.db
         self._state = SyncState(station.db)
         self._records = SyncRecords(station.db)
@@ -225,6 +240,7 @@ class DownBundleApplier:
                 raise ValueError("half a character")
             users = list(revocations.get("users", []))
             revoked_certificates = list(revocations.get("certificates", []))
+            renewed = list(revocations.get(RENEWED_FIELD, []))
         except (ValueError, TypeError, AttributeError, RecursionError):
             raise bundles.BundleError(_("{name} is not readable.").format(
                 name=member.name)) from None
@@ -258,6 +274,15 @@ class DownBundleApplier:
                     fingerprint, entry.get("serial_hex"), entry.get("subject"),
                     entry.get("reason"), entry.get("at"), received_at=now):
                 self.result.revoked_certificates += 1
+        if CRL_FIELD in revocations:
+            self.result.crl_number = keep_crl(self._station, self._root,
+                                              revocations[CRL_FIELD], member.name)
+        for entry in renewed:
+            whose, left = install_renewed(self._station, self._root, entry, member.name)
+            if whose:
+                self.result.renewed.append(whose)
+            if left:
+                self.result.renewals_left.append(left)
 
 
 def _is_roster_value(column: str, value) -> bool:

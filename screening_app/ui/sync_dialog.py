@@ -51,9 +51,12 @@ class SyncDialog(QDialog):
         self.pending_label = QLabel()
         self.pending_label.setWordWrap(True)
         self.last_label = QLabel()
+        self.certificate_label = QLabel()
+        self.certificate_label.setWordWrap(True)
         form.addRow(self.tr("Headquarters:"), self.headquarters_label)
         form.addRow(self.tr("Not yet acknowledged:"), self.pending_label)
         form.addRow(self.tr("Last sync:"), self.last_label)
+        form.addRow(self.tr("Certificate:"), self.certificate_label)
         self.url_edit = QLineEdit(str(QSettings().value(URL_SETTING, "") or ""))
         self.url_edit.setPlaceholderText("https://headquarters:8765")
         self.url_edit.setAccessibleName(self.tr("Headquarters address"))
@@ -109,6 +112,10 @@ class SyncDialog(QDialog):
         self.last_label.setText(self.tr("exported {exported}, acknowledged {acknowledged}").format(
             exported=_when(status.last_export_at),
             acknowledged=_when(status.last_acknowledged_at)))
+        # A certificate ending with no renewal in sight is said in full (the service's
+        # sentence); otherwise its last day is enough.
+        self.certificate_label.setText(" ".join(status.expiry_warnings) or self.tr(
+            "valid until {date}").format(date=status.certificate_ends or "—"))
         self.sig_status_ready.emit()
 
     # -- actions ---------------------------------------------------------------------------

@@ -57,6 +57,11 @@ def test_two_demo_camps_sync_through_a_stick_and_a_conflict_reaches_headquarters
            answers[choice], "--user", "interviewer1", "--password-stdin",
            stdin=password(camp, "interviewer1") + "\n")
 
+    # The CA issues its first revocation list; every down bundle carries it from now on.
+    assert "Issued CRL number 1" in ok("hq", "crl", "issue", "--ca", koje / "demo-ca", "--dir",
+                                       hq, "--password-stdin",
+                                       stdin=f"{HQ_PASSPHRASE}\n{ca_passphrase}\n")
+
     stick = tmp_path / "stick"
     for camp in (koje, cheju):
         ok("--data-dir", camp, "sync", "export", "--to", stick / camp.name, "--user",
@@ -71,6 +76,8 @@ def test_two_demo_camps_sync_through_a_stick_and_a_conflict_reaches_headquarters
         out = ok("--data-dir", camp, "sync", "status", "--user", "supervisor",
                  "--password-stdin", stdin=password(camp, "supervisor") + "\n")
         assert "Not yet acknowledged: nothing" in out
+        assert "Station certificate: valid until 20" in out and "revocation list: 1." in out
+        assert "WARNING" not in out  # two years left
 
     out = ok("hq", "conflicts", "--dir", hq, "--password-stdin", stdin=HQ_PASSPHRASE + "\n")
     assert isn in out and "enlist" in out and "repatriate" in out

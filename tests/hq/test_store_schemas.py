@@ -60,3 +60,49 @@ def test_reads_in_order_work_among_batched_writes(empty_store):
         seen = [entry.payload["isn"] for entry in store.outbox(("roster",))]
     assert seen == ["NK-100000", "NK-100001", "NK-100002"]
     assert [entry.seq for entry in store.outbox(("roster",), after_seq=1)] == [2, 3]
+
+
+def test_an_outbox_made_before_renewals_keeps_its_entries_and_takes_renewals(
+        tmp_path, hq_database, monkeypatch):
+    """Migration 0008 on a headquarters that has published already: every entry stays with
+    its number (stations count what they applied by it), the outbox stays append-only, and
+    renewed certificates can be queued."""
+    from sqlite_utils import Database
+
+    from screening_app.hq import migrations, pg_migrations
+    from screening_app.hq.store import database_path
+
+    if hq_database is None:
+        db = Database(database_path(tmp_path))
+        migrations.migrations.apply(db, stop_before="0008_renewed_certificates")
+        db.execute("INSERT INTO outbox (station_id, kind, payload, created_at)"
+                   " VALUES (NULL, 'roster', 'one', 'a'), (NULL, 'protocol', 'two', 'b')")
+        db.conn.commit()
+        db.close()
+    else:
+        with monkeypatch.context() as patch:
+            patch.setattr(pg_migrations, "MIGRATIONS", [
+                m for m in pg_migrations.MIGRATIONS if m[0] != "0008_renewed_certificates"])
+            old = create_hq_store(tmp_path, hq_database)
+            old.conn.execute("INSERT INTO outbox (station_id, kind, payload, created_at)"
+                             " VALUES (NULL, 'roster', 'one', 'a'),"
+                             " (NULL, 'protocol', 'two', 'b')")
+            old.close()
+    store = create_hq_store(tmp_path, hq_database)  # opening it migrates it
+    store.sealer = RecordSealer(new_data_key())
+    try:
+        assert store.query("SELECT seq, kind, payload FROM outbox ORDER BY seq") == [
+            (1, "roster", "one"), (2, "protocol", "two")]
+        with store.transaction():
+            seq = store.insert_outbox(None, "renewed_certificate", {"certificate_pem": "x"},
+                                      "c")
+        assert seq == 3
+        try:
+            with store.transaction():
+                store.query("DELETE FROM outbox")
+        except Exception as refused:  # noqa: BLE001 -- sqlite3's or psycopg's error
+            assert "append-only" in str(refused)
+        else:
+            raise AssertionError("the outbox was emptied")
+    finally:
+        store.close()

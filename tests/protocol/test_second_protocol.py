@@ -17,7 +17,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 # String literals outside protocol/ that happen to equal one of its ids and mean something
 # else: the form's own "safety" heading key, and the kind of key a person signs with.
 COINCIDENCES = {"safety": {"records/form_text.py", "records/choice_form.py"},
-                "signing": {"services/keys.py"}}
+                "signing": {"store/key_material.py"}}
 
 
 @pytest.fixture(scope="module")

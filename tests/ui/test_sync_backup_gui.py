@@ -105,3 +105,29 @@ def test_the_sync_dialog_asks_for_headquarters_first(qtbot, roster_station):
     assert "not set" in dialog.headquarters_label.text()
     assert not dialog.push_button.isEnabled() and not dialog.trust_button.isHidden()
     qtbot.waitUntil(lambda: "counting" not in dialog.pending_label.text(), timeout=20000)
+
+
+def test_the_sync_dialog_shows_when_the_certificate_ends_and_warns_without_a_renewal(
+        qtbot, roster_station, test_keys):
+    import datetime
+
+    from screening_app.pki import certificates
+
+    dialog = SyncDialog(roster_station.services, roster_station.admin)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.sig_status_ready, timeout=20000):
+        pass
+    ends = roster_station.services.keys.station_certificate().certificate.not_valid_after_utc
+    assert dialog.certificate_label.text() == f"valid until {ends:%Y-%m-%d}"
+
+    ca_key, root = test_keys["ca"]
+    csr = certificates.load_csr(roster_station.services.keys.csr_pem(), "csr")
+    short = certificates.issue_certificate(ca_key, root, csr, datetime.timedelta(days=20))
+    roster_station.services.keys.import_certificate(
+        roster_station.admin, certificates.chain_pem([short, root]), "short.pem")
+    with qtbot.waitSignal(dialog.sig_status_ready, timeout=20000):
+        dialog.refresh()
+    assert dialog.certificate_label.text() == (
+        f"This station's certificate ends on {short.not_valid_after_utc:%Y-%m-%d} and no"
+        " renewal has arrived: sync with headquarters, which renews it ('hq certificates"
+        " renew').")
