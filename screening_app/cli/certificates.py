@@ -94,6 +94,7 @@ def cmd_station_import_cert(args, services, actor) -> int:
 def cmd_verify(args) -> int:
     """Exit 0 valid, 3 invalid (with the reason in one sentence)."""
     from screening_app.pki.certificates import load_certificates
+    from screening_app.records.revocation_lists import trusted_list
     from screening_app.services.verification import read_pdf, verify_form
     from screening_app.store.station import station_exists
 
@@ -101,7 +102,7 @@ def cmd_verify(args) -> int:
     roots = []
     if args.trust:
         roots = load_certificates(read_pdf(Path(args.trust)), args.trust)
-    crls = [read_pdf(Path(path)) for path in args.crl or ()]
+    given_crls = [(read_pdf(Path(path)), path) for path in args.crl or ()]
     services, actor = (None, None)
     if args.user and station_exists(args.data_dir):
         services, actor = open_signed_in(args)
@@ -115,6 +116,10 @@ def cmd_verify(args) -> int:
             raise CliError("Checking a form needs a root certificate you trust: give --trust"
                            " with headquarters' root certificate, or --user to sign in and"
                            " use the station's own copy.")
+        # A list the roots did not sign is refused here, not silently passed over.
+        crls = [trusted_list(data, path, roots).der for data, path in given_crls]
+        if services is not None:
+            crls.extend(services.sync.revocation_lists())
         result = verify_form(pdf, roots, services.station if actor else None, actor,
                              crls=crls)
         key_file = services.keys.key_file_problem() if services is not None else None

@@ -145,6 +145,12 @@ class SyncService:
             certificates.load_certificates(row.certificate_pem.encode(), "HQ certificate")[0],
             tuple(certificates.load_certificates(row.chain_pem.encode(), "HQ chain")), tls)
 
+    def revocation_lists(self) -> list[bytes]:
+        """The newest revocation list headquarters sent (DER, checked against this station's
+        root when it arrived), for verifying forms; none before the first one."""
+        newest = self._records.newest_crl()
+        return [newest[3]] if newest else []
+
     def _require_headquarters(self) -> TrustedHeadquarters:
         trusted = self.headquarters()
         if trusted is None:

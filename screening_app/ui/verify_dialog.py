@@ -59,7 +59,8 @@ class VerifyDialog(QDialog):
 
     def verify_bytes(self, pdf: bytes, source: str) -> FormVerification | None:
         try:
-            result = verify_form(pdf, self._roots(), self._services.station, self._actor)
+            result = verify_form(pdf, self._roots(), self._services.station, self._actor,
+                                 crls=self._services.sync.revocation_lists())
         except UserError as error:
             self._show(False, str(error), source, ())
             return None

@@ -260,3 +260,38 @@ def test_a_file_larger_than_any_form_is_refused_unread(signed, capsys, monkeypat
     assert code == 2
     assert f"{huge} is 25 MB, larger than any choice form (25 MB at most); it was not read." in out
     assert read == []
+
+
+def test_verify_takes_headquarters_revocation_list_and_refuses_a_foreign_one(
+        signed, capsys, monkeypatch, tmp_path, test_keys):
+    from datetime import UTC, datetime, timedelta
+
+    from screening_app.pki.crl import Revoked, issue_crl
+    from screening_app.records.verifying import verify_pdf
+
+    station, _, path = signed
+    ca_key, ca_certificate = test_keys["ca"]
+    first_signer = verify_pdf(path.read_bytes(), [ca_certificate]).signatures[0]
+    revoked_on = datetime.now(UTC) - timedelta(days=1)
+    revocation_list = issue_crl(ca_key, ca_certificate, 1, [Revoked(
+        first_signer.signer_certificate.serial_number, revoked_on, "key-compromise")])
+    crl = tmp_path / "current.crl"
+    crl.write_bytes(revocation_list.der)
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, "--crl", crl)
+    assert code == 3
+    assert out.startswith(
+        f"INVALID: The signature is by {first_signer.signer!r}, whose certificate was revoked"
+        f" on {revoked_on:%Y-%m-%d %H:%M} UTC (key compromise), and no headquarters timestamp"
+        " proves the form existed before then.")
+    # A list some other CA signed is refused by name, not silently passed over.
+    other_key, other_root = certificates.create_root_ca("Someone Else's CA", "Elsewhere")
+    foreign = tmp_path / "foreign.crl"
+    foreign.write_bytes(issue_crl(other_key, other_root, 1, []).der)
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path, "--crl", foreign)
+    assert code == 2
+    assert f"{foreign} was issued by" in out and "not by 'Test Root CA'" in out
+    # Without a list the form is valid today, and says no timestamp vouches for it yet.
+    code, out = cli(capsys, monkeypatch, station.data_dir, "verify", path)
+    assert code == 0
+    assert "no headquarters timestamp yet, so the form verifies only while the certificate" \
+           " is valid" in out
