@@ -53,6 +53,11 @@ from screening_app.store.users import UserRepository
 # A certificate ending this soon with no renewal installed is pointed out (renewals are
 # issued 60 days ahead: 'hq certificates renew --within-days').
 WARN_BEFORE_END_DAYS = 30
+
+
+def today() -> datetime.datetime:
+    """The moment certificates' dates are judged against (tests move it)."""
+    return datetime.datetime.now(datetime.UTC)
 # Who holds a copy of the station key's KEK: the roles whose work the station signs
 # (revised lists, bundles, checkpoints of the history, backups).
 KEK_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -524,6 +529,13 @@ class KeyService:
                      " ({revoked}); make a new request with 'screening-app user csr' and"
                      " install the certificate headquarters issues for it.").format(
                          who=who, doing=doing, revoked=revoked)
+        if certificate.not_valid_after_utc <= today():
+            # A form signed under a lapsed certificate would never verify: refuse it here.
+            return _("{who} cannot {doing}: {who}'s certificate ended on {date}; sync with"
+                     " headquarters, which sends its renewal ('hq certificates renew'), or"
+                     " install a new one with 'screening-app user import-cert'.").format(
+                         who=who, doing=doing,
+                         date=f"{certificate.not_valid_after_utc:%Y-%m-%d}")
         if actor.user_id not in self._personal:
             return _("{who} cannot {doing}: {who}'s key is locked; sign in again.").format(
                 who=who, doing=doing)
@@ -653,8 +665,7 @@ class KeyService:
         """A sentence for the station's certificate, and for ``actor``'s own, when it ends
         within WARN_BEFORE_END_DAYS: a renewal, once applied from a down bundle, ends
         later, so one still ending soon means none has arrived."""
-        now = now or datetime.datetime.now(datetime.UTC)
-        soon = now + datetime.timedelta(days=WARN_BEFORE_END_DAYS)
+        soon = (now or today()) + datetime.timedelta(days=WARN_BEFORE_END_DAYS)
         warnings = []
         installed = self.station_certificate()
         if installed is not None and installed.certificate.not_valid_after_utc <= soon:

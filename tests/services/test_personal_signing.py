@@ -179,3 +179,27 @@ def test_every_demo_account_has_its_own_certificate(tmp_path):
                     "Interviewer interviewer1"]
         finally:
             services.close()
+
+
+def test_a_lapsed_certificate_signs_nothing_and_is_named_with_its_end(roster_station,
+                                                                      monkeypatch):
+    """A form signed under a certificate that has ended would never verify, stamped or not:
+    the interviewer is stopped before the interview, with the date and what to do."""
+    import datetime
+
+    from screening_app.services import keys
+    from screening_app.store.key_material import UserKeys
+
+    services, ivan = roster_station.services, roster_station.interviewer
+    row = UserKeys(services.station.db).row(ivan.user_id)
+    ends = certificates.load_certificates(row.certificate_pem.encode(),
+                                          "ivan")[0].not_valid_after_utc
+    monkeypatch.setattr(keys, "today", lambda: ends + datetime.timedelta(days=1))
+    with pytest.raises(StationKeyUnavailable) as lapsed:
+        services.interviews.start(ivan, "NK-100002")
+    assert str(lapsed.value) == (
+        f"ivan cannot start interviews: ivan's certificate ended on {ends:%Y-%m-%d}; sync"
+        " with headquarters, which sends its renewal ('hq certificates renew'), or install a"
+        " new one with 'screening-app user import-cert'.")
+    monkeypatch.setattr(keys, "today", lambda: ends - datetime.timedelta(days=1))
+    assert services.interviews.start(ivan, "NK-100002").record.interviewer_id == ivan.user_id
