@@ -44,6 +44,8 @@ def cmd_status(args, services, actor) -> int:
           f" {status.events_acknowledged}.")
     print(f"Last export: {status.last_export_at or 'never'}; last acknowledgement:"
           f" {status.last_acknowledged_at or 'never'}.")
+    print(f"Forms stamped at headquarters (archival copy with its timestamp):"
+          f" {status.forms_stamped}.")
     return 0
 
 

@@ -89,6 +89,7 @@ class SyncStatus:
     events_acknowledged: int
     last_export_at: str | None
     last_acknowledged_at: str | None
+    forms_stamped: int = 0  # forms headquarters keeps a timestamped archival copy of
 
 
 class SyncService:
@@ -357,7 +358,8 @@ class SyncService:
         last_export = self._records.last_export_at()
         trusted = self.headquarters()
         return SyncStatus(trusted.name if trusted else None, pending, head_seq - acked_seq,
-                          acked_seq, last_export, state.get("last_acknowledged_at"))
+                          acked_seq, last_export, state.get("last_acknowledged_at"),
+                          self._records.stamped_forms())
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:
