@@ -55,8 +55,9 @@ def stamp_archival(pdf: bytes, timestamper: TimeStamper, context: ValidationCont
     """``pdf`` with the validation data of its signatures (B-LT) and a document timestamp
     with its own validation data (B-LTA)."""
     with quiet_pyhanko_logs():  # a refusal says what went wrong in one sentence
-        with_validation_data = _with_validation_data(pdf, context)
-        return _timestamped(with_validation_data, timestamper, context)
+        with_validation_data, timestamps = _with_validation_data(pdf, context)
+        return _timestamped(with_validation_data, timestamper, context,
+                            f"{TIMESTAMP_FIELD_PREFIX}{timestamps + 1}")
 
 
 def restamp_archival(pdf: bytes, timestamper: TimeStamper, context: ValidationContext
@@ -76,10 +77,14 @@ def restamp_archival(pdf: bytes, timestamper: TimeStamper, context: ValidationCo
     return output.getvalue()
 
 
-def _with_validation_data(pdf: bytes, context: ValidationContext) -> bytes:
+def _with_validation_data(pdf: bytes, context: ValidationContext) -> tuple[bytes, int]:
+    """The PDF with the validation data of its signatures, and how many document timestamps
+    it holds (read once here: pyHanko reads every signature's contents for each list)."""
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
-        signatures = reader.embedded_regular_signatures
+        embedded = reader.embedded_signatures
+        signatures = [s for s in embedded if s.sig_object_type == "/Sig"]
+        timestamps = len(embedded) - len(signatures)
         if not signatures:
             raise ArchivalStampRefused("The form carries no signature to keep verifiable.")
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
@@ -96,16 +101,15 @@ def _with_validation_data(pdf: bytes, context: ValidationContext) -> bytes:
     except (PdfError, ValueError) as problem:
         raise ArchivalStampRefused(f"The form is not a PDF headquarters can stamp"
                                    f" ({problem}).") from None
-    return output.getvalue()
+    return output.getvalue(), timestamps
 
 
-def _timestamped(pdf: bytes, timestamper: TimeStamper, context: ValidationContext) -> bytes:
+def _timestamped(pdf: bytes, timestamper: TimeStamper, context: ValidationContext,
+                 field_name: str) -> bytes:
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        output = signers.PdfTimeStamper(
-            timestamper, field_name=_next_field_name(reader)
-        ).timestamp_pdf(writer, DIGEST, validation_context=context)
+        output = signers.PdfTimeStamper(timestamper, field_name=field_name).timestamp_pdf(
+            writer, DIGEST, validation_context=context)
     except (PdfError, SigningError, ValueError, PathBuildingError,
             PathValidationError) as problem:
         raise ArchivalStampRefused(f"The form cannot be timestamped ({problem}).") from None

@@ -12,6 +12,7 @@ intake: it is logged, the form stays pending, and ``hq archive stamp`` catches u
 import datetime
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,10 @@ from screening_app.hq.timestamps import HeadquartersTimeStamper, TimestampAuthor
 from screening_app.store.durable import write_atomically
 
 RESTAMP_WITHIN_DAYS = 730  # two years before the certificate of the last timestamp expires
+# How long stamping may hold up the answer to a pushed bundle. A form takes about a tenth of
+# a second, so a bundle of thousands would outlast the station's wait for the answer (sync/
+# push_client.py); what is left stays pending for the next bundle or 'hq archive stamp'.
+STAMP_SECONDS_AFTER_INTAKE = 60.0
 log = logging.getLogger("screening_app.hq.archive")
 
 
@@ -36,27 +41,35 @@ log = logging.getLogger("screening_app.hq.archive")
 class StampReport:
     stamped: int = 0
     refused: dict[str, str] = field(default_factory=dict)  # document id -> why
+    left: int = 0  # not tried within the time given
 
     def summary(self) -> str:
         text = f"{self.stamped} forms stamped"
         if self.refused:
             text += f"; {len(self.refused)} could not be: " + "; ".join(
                 f"{document_id}: {why}" for document_id, why in self.refused.items())
+        if self.left:
+            text += f"; {self.left} left for later ('screening-app hq archive stamp')"
         return text + "."
 
 
-def stamp_pending(hq: Headquarters, station_id: str | None = None) -> StampReport:
-    """Make the archival copy of every form (of one station, or all) that has none. Raises
-    TimestampUnavailable when headquarters cannot make timestamps at all; a form that
-    cannot be stamped is reported and stays pending."""
+def stamp_pending(hq: Headquarters, station_id: str | None = None, *,
+                  seconds: float | None = None) -> StampReport:
+    """Make the archival copy of every form (of one station, or all) that has none, or of
+    as many as ``seconds`` allow. Raises TimestampUnavailable when headquarters cannot make
+    timestamps at all; a form that cannot be stamped is reported and stays pending."""
     report = StampReport()
+    deadline = None if seconds is None else time.monotonic() + seconds
     pending = hq.store.documents_to_archive(station_id)
     if not pending:
         return report
     authority = hq.timestamp_authority
     timestamper = HeadquartersTimeStamper(authority)
     context = validation_context(hq.root, hq.store.current_crl())
-    for document_id in pending:
+    for index, document_id in enumerate(pending):
+        if deadline is not None and time.monotonic() > deadline:
+            report.left = len(pending) - index
+            break
         content = hq.store.document_content(document_id)
         if content is None:  # pragma: no cover -- listed from the same table just now
             continue
@@ -74,7 +87,7 @@ def stamp_after_intake(hq: Headquarters, station_id: str) -> StampReport | None:
     """Stamp the forms a bundle of ``station_id`` just brought. Never raises: the intake
     has committed, and whatever is not stamped now stays pending for 'hq archive stamp'."""
     try:
-        report = stamp_pending(hq, station_id)
+        report = stamp_pending(hq, station_id, seconds=STAMP_SECONDS_AFTER_INTAKE)
     except UserError as problem:
         log.warning("forms of station %s not stamped for the archive: %s Run 'screening-app"
                     " hq archive stamp' once this is fixed.", station_id, problem)
@@ -86,6 +99,9 @@ def stamp_after_intake(hq: Headquarters, station_id: str) -> StampReport | None:
     for document_id, why in report.refused.items():
         log.warning("form %s of station %s not stamped for the archive: %s", document_id,
                     station_id, why)
+    if report.left:
+        log.info("%d forms of station %s left for the archive's next stamping (its next"
+                 " bundle or 'screening-app hq archive stamp')", report.left, station_id)
     return report
 
 

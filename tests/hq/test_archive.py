@@ -242,3 +242,13 @@ def test_a_failing_timestamp_authority_leaves_the_intake_whole_and_stamp_catches
     assert stamp_pending(hq).stamped == 5
     assert hq.store.archive_counts() == (5, 0)
     assert stamp_pending(hq).stamped == 0  # nothing is stamped twice
+
+
+def test_stamping_after_intake_stops_when_its_time_is_up_and_leaves_the_rest_pending(
+        hq, linked, tmp_path):
+    ingest(hq, export(linked, tmp_path / "out"))
+    report = stamp_pending(hq, "TEST-01", seconds=0)
+    assert (report.stamped, report.left) == (0, 5)
+    assert "5 left for later ('screening-app hq archive stamp')" in report.summary()
+    assert hq.store.archive_counts() == (0, 5)
+    assert stamp_pending(hq, "TEST-01", seconds=600).stamped == 5
