@@ -3,6 +3,7 @@ acknowledged to the station with their digest, checked with poppler's pdfsig and
 pyHanko, stamped again before their timestamp's certificate expires, and caught up after
 the timestamp authority failed."""
 
+import datetime
 import hashlib
 import logging
 import shutil
@@ -10,6 +11,8 @@ import subprocess
 from io import BytesIO
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from starlette.testclient import TestClient
@@ -252,3 +255,33 @@ def test_stamping_after_intake_stops_when_its_time_is_up_and_leaves_the_rest_pen
     assert "5 left for later ('screening-app hq archive stamp')" in report.summary()
     assert hq.store.archive_counts() == (0, 5)
     assert stamp_pending(hq, "TEST-01", seconds=600).stamped == 5
+
+
+def test_the_revocation_list_in_force_goes_into_the_archival_copy(hq, linked, tmp_path,
+                                                                  test_keys):
+    ca_key, ca_certificate = test_keys["ca"]
+    now = datetime.datetime.now(datetime.UTC)
+    crl = (x509.CertificateRevocationListBuilder()
+           .issuer_name(ca_certificate.subject)
+           .last_update(now - datetime.timedelta(minutes=5))
+           .next_update(now + datetime.timedelta(days=30))
+           .add_extension(x509.CRLNumber(1), critical=False)
+           .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+               ca_certificate.public_key()), critical=False)
+           .sign(ca_key, hashes.SHA256()))
+    der = crl.public_bytes(serialization.Encoding.DER)
+    with hq.store.transaction():
+        hq.store.insert_crl(1, now.isoformat(), (now + datetime.timedelta(days=30)).isoformat(),
+                            der)
+    ingest(hq, export(linked, tmp_path / "out"))
+    assert stamp_pending(hq).stamped == 5
+    reader = PdfFileReader(BytesIO(archival_copy(hq, countersigned_form(hq))))
+    held = [stream.get_object().data for stream in reader.root["/DSS"]["/CRLs"]]
+    assert der in held
+    # Each signature's VRI entry names it too.
+    for vri in reader.root["/DSS"]["/VRI"].values():
+        if "/CRL" in vri.get_object():
+            assert der in [s.get_object().data for s in vri.get_object()["/CRL"]]
+            break
+    else:
+        raise AssertionError("no signature's VRI entry names the CRL")
