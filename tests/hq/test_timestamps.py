@@ -130,3 +130,16 @@ def test_an_older_headquarters_gets_an_authority_and_a_renewed_one_keeps_the_old
             certificates.to_pem(c).decode() for c in (renewed, first)]
     finally:
         hq.close()
+
+
+def test_a_headquarters_without_an_authority_answers_503_with_the_command_to_run(hq):
+    from starlette.testclient import TestClient
+
+    from screening_app.hq.web import create_app
+
+    hq._timestamp_authority = None  # noqa: SLF001 -- as a headquarters made before timestamps
+    with TestClient(create_app(hq)) as client:
+        response = client.post("/timestamp", content=b"\x30\x00", headers=QUERY)
+    assert response.status_code == 503
+    assert "has no timestamp authority yet; make one with 'screening-app hq timestamps init"\
+        in response.text
