@@ -210,6 +210,12 @@ def add_timestamp_authority(hq: Headquarters, passphrase: str, *, ca_folder: Pat
     from the CA in ``ca_folder``, or with ``renew`` a new one in place of the one it has
     (which is kept: its certificate validates the timestamps it made). Returns the new
     certificate."""
+    try:  # the key is sealed under this passphrase: it must be headquarters' own
+        sealed.unwrap_with_password(hq.store.identity().signing_key_slot, passphrase,
+                                    _SIGNING_CONTEXT)
+    except AuthenticationFailed:
+        raise AuthenticationFailed(f"Wrong passphrase for headquarters in {hq.folder}."
+                                   ) from None
     has_one = bool(hq.store.timestamp_authorities())
     if has_one and not renew:
         raise UserError(f"Headquarters in {hq.folder} has a timestamp authority already;"

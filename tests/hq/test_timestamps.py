@@ -116,6 +116,9 @@ def test_an_older_headquarters_gets_an_authority_and_a_renewed_one_keeps_the_old
     hq = Headquarters.open(hq_folder, HQ_PASSPHRASE)
     try:
         first = hq.timestamp_authority.certificate
+        with pytest.raises(UserError, match="Wrong passphrase for headquarters"):
+            add_timestamp_authority(hq, "not the passphrase", ca_folder=ca_folder,
+                                    ca_passphrase=CA_PASSPHRASE, renew=True)
         with pytest.raises(UserError, match="has a timestamp authority already"):
             add_timestamp_authority(hq, HQ_PASSPHRASE, ca_folder=ca_folder,
                                     ca_passphrase=CA_PASSPHRASE)
