@@ -1,12 +1,15 @@
 """The archival copy of a signed form: PAdES B-LT, then B-LTA, added with pyHanko.
 
-Three incremental updates after the bytes a station sent, which stay a prefix of the copy
+Two incremental updates after the bytes a station sent, which stay a prefix of the copy
 (so every signature in them stays valid): the validation data of every signature (its
 certificate chain up to the root and the CRL in force, in the document security store,
-with a VRI entry per signature); a document timestamp from headquarters' authority over
-all of it; and the validation data of that timestamp. Re-stamping adds the last two again,
-with the validation data of the previous timestamp first, so each timestamp vouches for
-the one before it after that one's certificate has expired.
+with a VRI entry per signature: PAdES B-LT), and a document timestamp from headquarters'
+authority over all of it (B-LTA). The authority's own validation data (its certificate
+chain and the same CRL) goes into the store in the timestamp's update, before the token is
+made, so the last timestamp covers every byte of the file: nothing can be appended
+unnoticed. Re-stamping does the same again on an archival copy: fresh validation data for
+every signature and every earlier timestamp, then a new timestamp over everything, so each
+timestamp vouches for the ones before it after their certificates have expired.
 
 Validation is offline and against the organisation's root alone: nothing is fetched.
 """
@@ -23,6 +26,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.validation import DocumentSecurityStore
 from pyhanko.sign.validation.dss import collect_validation_info
@@ -51,44 +55,33 @@ def validation_context(root: x509.Certificate, crl_der: bytes | None,
         allow_fetching=False)
 
 
+# The timestamp's validation data before the token, so that the token covers it too (pyHanko
+# then writes no VRI entry for the timestamp: PAdES does not require one).
+_TIMESTAMP_DSS = TimestampDSSContentSettings(update_before_ts=True, include_vri=False)
+
+
 def stamp_archival(pdf: bytes, timestamper: TimeStamper, context: ValidationContext) -> bytes:
-    """``pdf`` with the validation data of its signatures (B-LT) and a document timestamp
-    with its own validation data (B-LTA)."""
+    """``pdf`` (a signed form, or an archival copy to stamp again) with the validation data
+    of its signatures and timestamps (B-LT) and a new document timestamp over all of it
+    (B-LTA)."""
     with quiet_pyhanko_logs():  # a refusal says what went wrong in one sentence
         with_validation_data, timestamps = _with_validation_data(pdf, context)
         return _timestamped(with_validation_data, timestamper, context,
                             f"{TIMESTAMP_FIELD_PREFIX}{timestamps + 1}")
 
 
-def restamp_archival(pdf: bytes, timestamper: TimeStamper, context: ValidationContext
-                     ) -> bytes:
-    """An archival copy with the validation data of its last timestamp and a fresh
-    document timestamp over everything (pyHanko's archival timestamp chain)."""
-    try:
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        with quiet_pyhanko_logs():
-            output = signers.PdfTimeStamper(
-                timestamper, field_name=_next_field_name(reader)
-            ).update_archival_timestamp_chain(reader, context, in_place=False)
-    except (PdfError, SigningError, ValueError, PathBuildingError,
-            PathValidationError) as problem:
-        raise ArchivalStampRefused(f"The archival copy cannot be stamped again ({problem}).")\
-            from None
-    return output.getvalue()
-
-
 def _with_validation_data(pdf: bytes, context: ValidationContext) -> tuple[bytes, int]:
-    """The PDF with the validation data of its signatures, and how many document timestamps
-    it holds (read once here: pyHanko reads every signature's contents for each list)."""
+    """The PDF with the validation data of its signatures and document timestamps, and how
+    many timestamps it holds (read once here: pyHanko reads every signature's contents for
+    each list it gives)."""
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         embedded = reader.embedded_signatures
-        signatures = [s for s in embedded if s.sig_object_type == "/Sig"]
-        timestamps = len(embedded) - len(signatures)
-        if not signatures:
+        timestamps = sum(1 for s in embedded if s.sig_object_type == "/DocTimeStamp")
+        if len(embedded) == timestamps:
             raise ArchivalStampRefused("The form carries no signature to keep verifiable.")
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-        for signature in signatures:
+        for signature in embedded:
             paths = _run(collect_validation_info(signature, context))
             DocumentSecurityStore.supply_dss_in_writer(
                 writer, signature.pkcs7_content.hex().encode("ascii"), paths=paths,
@@ -109,15 +102,11 @@ def _timestamped(pdf: bytes, timestamper: TimeStamper, context: ValidationContex
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
         output = signers.PdfTimeStamper(timestamper, field_name=field_name).timestamp_pdf(
-            writer, DIGEST, validation_context=context)
+            writer, DIGEST, validation_context=context, dss_settings=_TIMESTAMP_DSS)
     except (PdfError, SigningError, ValueError, PathBuildingError,
             PathValidationError) as problem:
         raise ArchivalStampRefused(f"The form cannot be timestamped ({problem}).") from None
     return output.getvalue()
-
-
-def _next_field_name(reader: PdfFileReader) -> str:
-    return f"{TIMESTAMP_FIELD_PREFIX}{len(reader.embedded_timestamp_signatures) + 1}"
 
 
 def _run(coroutine):

@@ -20,7 +20,6 @@ from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.hq.archival_pdf import (
     ArchivalStampRefused,
-    restamp_archival,
     stamp_archival,
     validation_context,
 )
@@ -131,7 +130,7 @@ def restamp_expiring(hq: Headquarters, within_days: int = RESTAMP_WITHIN_DAYS, *
             continue
         newest, content = held
         try:
-            copy = restamp_archival(_checked(newest, content), timestamper, context)
+            copy = stamp_archival(_checked(newest, content), timestamper, context)
         except ArchivalStampRefused as refusal:
             report.refused[row.document_id] = str(refusal)
             continue

@@ -15,6 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from starlette.testclient import TestClient
 
 from screening_app.domain.errors import UserError
@@ -114,6 +115,8 @@ def test_an_archival_copy_validates_with_pyhanko_against_the_root_alone(hq, link
     status = validate_pdf_timestamp(timestamp, validation_context=context)
     assert status.intact and status.valid and status.trusted
     assert timestamp.field_name == "HeadquartersTimestamp1"
+    # The timestamp covers every byte: its own validation data went in before it.
+    assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     # The validation data is in the file: the document security store holds the chain.
     assert "/DSS" in reader.root
     assert "/VRI" in reader.root["/DSS"]
@@ -133,6 +136,7 @@ def test_pdfsig_shows_every_signature_valid_and_headquarters_timestamp(hq, linke
         assert "Signature Validation: Signature is Valid." in block
     assert "Signature Field Name: HeadquartersTimestamp1" in timestamp
     assert f"Signer Certificate Common Name: {hq.name} timestamp authority" in timestamp
+    assert "Total document signed" in timestamp
 
     # What a person sees on the page is what the station signed: the stamp is invisible.
     original = tmp_path / "original.pdf"
@@ -217,8 +221,10 @@ def test_restamping_adds_a_generation_only_where_the_timestamp_certificate_nears
     assert copy.startswith(first_copy)
     reader = PdfFileReader(BytesIO(copy))
     context = validation_context(hq.root, None)
-    assert [validate_pdf_timestamp(ts, validation_context=context).valid
-            for ts in reader.embedded_timestamp_signatures] == [True, True]
+    statuses = [validate_pdf_timestamp(ts, validation_context=context)
+                for ts in reader.embedded_timestamp_signatures]
+    assert [status.valid for status in statuses] == [True, True]
+    assert statuses[-1].coverage == SignatureCoverageLevel.ENTIRE_FILE
     # The acknowledgement now carries the newest copy's digest.
     [ack] = [ack for ack in hq.store.acknowledgements("TEST-01")
              if ack["id"] == document_id]
