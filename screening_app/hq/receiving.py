@@ -86,9 +86,11 @@ async def receive_small_body(request: Request, limits: UploadLimits, max_bytes: 
     too_big = UploadRefused(413, f"The {what} is larger than headquarters accepts"
                                  f" ({max_bytes} bytes).")
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
-        raise too_big if declared.isdigit() else UploadRefused(
-            400, "The Content-Length is not a number.")
+    if declared is not None:
+        if not declared.isdigit():
+            raise UploadRefused(400, "The Content-Length is not a number.")
+        if int(declared) > max_bytes:
+            raise too_big
     body = bytearray()
     async for chunk in _chunks_in_time(request, limits):
         body += chunk

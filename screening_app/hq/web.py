@@ -20,8 +20,9 @@
 - ``GET /healthz``: "ok", without authentication.
 
 After a bundle's intake has committed, its new forms are stamped for the archive before the
-down bundle is built, so their acknowledgements carry the archival copies' digests; a
-failure to stamp is logged and never refuses the bundle (hq/archive.py).
+down bundle is built (for at most a minute; the rest later), so their acknowledgements
+carry the archival copies' digests; a failure to stamp is logged and never refuses the
+bundle (hq/archive.py).
 
 A SQLite connection belongs to the thread that opened it, and Starlette runs blocking work
 on a pool of threads. So every piece of database work opens its own connection on the
