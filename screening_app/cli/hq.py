@@ -293,6 +293,7 @@ def cmd_ingest(args) -> int:
                           " it there with 'screening-app sync apply', then export again).")
                 continue
             print(receipt.summary())
+            _stamp_for_archive(hq, receipt.station_id)
             if args.reply_to:
                 reply = build_down_bundle(hq, receipt.station_id, Path(args.reply_to))
                 print(f"  Reply for station {receipt.station_id}: {reply} (apply it there with"
@@ -302,6 +303,18 @@ def cmd_ingest(args) -> int:
               " incident ('screening-app hq status').")
         return output.EXIT_BAD_INPUT
     return output.EXIT_OK
+
+
+def _stamp_for_archive(hq, station_id: str) -> None:
+    """Stamp the forms a bundle brought; the intake stands whatever happens here."""
+    from screening_app.hq.archive import stamp_after_intake
+
+    report = stamp_after_intake(hq, station_id)
+    if report is None:
+        print("  Its forms are not stamped for the archive yet (see the log); run"
+              " 'screening-app hq archive stamp' once that is fixed.")
+    elif report.stamped or report.refused:
+        print(f"  Archive: {report.summary()}")
 
 
 def cmd_down_export(args) -> int:
@@ -373,10 +386,14 @@ def cmd_status(args) -> int:
         stations = list_stations(hq)
         opened = open_conflicts(hq.store)
         incidents = hq.store.incidents(10)
+        archived, unstamped = hq.store.archive_counts()
         name = hq.name
         crl_problems = revocation_lists.problems(hq)
     print(f"{name}: {len(stations)} stations, {len(opened)} open conflicts,"
           f" {len(incidents)} recent refused bundles.")
+    print(f"Archive: {archived} forms stamped"
+          + (f", {unstamped} waiting ('screening-app hq archive stamp')." if unstamped
+             else "."))
     for problem in crl_problems:
         print(f"WARNING: {problem}")
     if stations:
@@ -573,6 +590,72 @@ def cmd_certificates_renew(args) -> int:
     return output.EXIT_OK
 
 
+# -- timestamps and the archive ---------------------------------------------------------------
+def cmd_timestamps_init(args, renew: bool = False) -> int:
+    from screening_app.hq.headquarters import add_timestamp_authority
+
+    with _unlocked(args) as (hq, passphrase):
+        ca_passphrase = args.passwords.read(f"Passphrase of the CA key in {args.ca}: ")
+        certificate = add_timestamp_authority(hq, passphrase, ca_folder=Path(args.ca),
+                                              ca_passphrase=ca_passphrase, renew=renew)
+    print(f"Headquarters' timestamp authority has a {'new ' if renew else ''}certificate,"
+          f" valid until {certificate.not_valid_after_utc:%Y-%m-%d}; 'hq serve' answers"
+          " RFC 3161 requests at /timestamp.")
+    return output.EXIT_OK
+
+
+def cmd_timestamps_renew(args) -> int:
+    return cmd_timestamps_init(args, renew=True)
+
+
+def cmd_timestamps_show(args) -> int:
+    from screening_app.pki import certificates
+
+    with _opened(args, keys=False) as hq:
+        rows = hq.store.timestamp_authorities()
+    if not rows:
+        print("Headquarters has no timestamp authority; make one with 'screening-app hq"
+              " timestamps init --ca CADIR'.")
+        return output.EXIT_OK
+    for index, row in enumerate(rows):
+        certificate = certificates.load_certificates(row.certificate_pem.encode(),
+                                                     "timestamp authority certificate")[0]
+        print(f"{'in use' if index == 0 else 'earlier'}: {certificates.common_name(certificate)},"
+              f" made {_when(row.created_at)}, valid until {_when(row.not_after)}")
+    return output.EXIT_OK
+
+
+def cmd_archive_stamp(args) -> int:
+    from screening_app.hq.archive import stamp_pending
+
+    with _opened(args, keys=True) as hq:
+        report = stamp_pending(hq)
+        archived, pending = hq.store.archive_counts()
+    print(f"{report.summary()} {archived} forms have an archival copy; {pending} wait for"
+          " one.")
+    return output.EXIT_BAD_INPUT if report.refused else output.EXIT_OK
+
+
+def cmd_archive_restamp(args) -> int:
+    from screening_app.hq.archive import restamp_expiring
+
+    with _opened(args, keys=True) as hq:
+        report = restamp_expiring(hq, args.within_days)
+    print(f"{report.summary()[:-1]} again: their last timestamp's certificate expires within"
+          f" {args.within_days} days.")
+    return output.EXIT_BAD_INPUT if report.refused else output.EXIT_OK
+
+
+def cmd_archive_export(args) -> int:
+    from screening_app.hq.archive import export_archival_copy
+
+    with _opened(args, keys=True) as hq:
+        row, path = export_archival_copy(hq, args.document_id, Path(args.to))
+    print(f"Wrote {path}: the archival copy of document {row.document_id} (generation"
+          f" {row.generation}, stamped {_when(row.stamped_at)}, SHA-256 {row.sha256}).")
+    return output.EXIT_OK
+
+
 def _tls_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tls-name", action="append", metavar="NAME",
                         help="a host name or IP address stations and operators reach"
@@ -737,6 +820,33 @@ def register(commands, passphrase_parent: argparse.ArgumentParser | None = None)
     _ca_argument(renew, required=True)
     renew.add_argument("--within-days", type=int, default=60, metavar="DAYS",
                        help="renew what expires within this many days (default 60)")
+
+    timestamps = hq.add_parser("timestamps", help="headquarters' timestamp authority"
+                               ).add_subparsers(dest="hq_timestamps_command", metavar="ACTION",
+                                                required=True)
+    for name, handler, help_text in (
+            ("init", cmd_timestamps_init, "give a headquarters made without one a timestamp"
+                                          " authority (its certificate from the CA)"),
+            ("renew", cmd_timestamps_renew, "a new timestamp authority certificate; the old"
+                                            " one is kept to validate what it stamped")):
+        command(timestamps, name, handler, help_text).add_argument(
+            "--ca", required=True, metavar="CADIR", help="the CA folder ('ca init')")
+    command(timestamps, "show", cmd_timestamps_show, "timestamp authorities and their expiry")
+
+    archive = hq.add_parser("archive", help="archival (timestamped) copies of the forms"
+                            ).add_subparsers(dest="hq_archive_command", metavar="ACTION",
+                                             required=True)
+    command(archive, "stamp", cmd_archive_stamp,
+            "stamp every form that has no archival copy yet")
+    restamp = command(archive, "restamp", cmd_archive_restamp,
+                      "add a fresh timestamp to archival copies whose last timestamp's"
+                      " certificate expires soon")
+    restamp.add_argument("--within-days", type=int, default=730, metavar="DAYS",
+                         help="restamp what expires within this many days (default: 730)")
+    archive_export = command(archive, "export", cmd_archive_export,
+                             "write a form's newest archival copy to a file")
+    archive_export.add_argument("document_id", metavar="DOCUMENT_ID")
+    archive_export.add_argument("--to", required=True, metavar="FILE")
 
     down = hq.add_parser("down", help="bundles for stations").add_subparsers(
         dest="hq_down_command", metavar="ACTION", required=True)

@@ -48,6 +48,8 @@ def cmd_status(args, services, actor) -> int:
           f" revocation list: {status.crl_number or 'none yet'}.")
     for warning in status.expiry_warnings:
         print(f"WARNING: {warning}")
+    print(f"Forms stamped at headquarters (archival copy with its timestamp):"
+          f" {status.forms_stamped}.")
     return 0
 
 

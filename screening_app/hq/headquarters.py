@@ -1,8 +1,10 @@
 """Headquarters' folder, keys and operators.
 
-``hq init`` makes two keys: an age X25519 identity (stations encrypt their bundles to it) and
+``hq init`` makes three keys: an age X25519 identity (stations encrypt their bundles to it),
 an RSA signing key with a certificate from the organisation's CA (CN "Headquarters"), which
-signs the bundles going down to stations and the merged lists. Both are kept sealed under
+signs the bundles going down to stations and the merged lists, and the key of headquarters'
+timestamp authority with a certificate for timestamping only (hq/timestamps.py; a
+headquarters made before it gets one with ``hq timestamps init``). All are kept sealed under
 the HQ passphrase (argon2id key slots, as at a station), so nothing in the folder decrypts
 or signs without it. ``headquarters-public.json`` is what a station needs to trust and
 encrypt to headquarters: the age recipient, the certificate chain and the TLS certificate
@@ -36,6 +38,12 @@ from screening_app.hq.sealing import (
     wrap_data_key,
 )
 from screening_app.hq.store import IdentityRow, SqlHqStore
+from screening_app.hq.timestamps import (
+    TimestampAuthority,
+    TimestampIdentity,
+    TimestampUnavailable,
+    new_timestamp_identity,
+)
 from screening_app.pki import certificates, sealed
 from screening_app.records.signing import SigningIdentity
 from screening_app.services.accounts import check_new_password, check_user_name
@@ -50,6 +58,7 @@ MIN_PASSPHRASE_LENGTH = 12
 SENDER = "headquarters"  # the sender and recipient name headquarters has in bundles
 _AGE_CONTEXT = b"screening-app:headquarters:age-identity"
 _SIGNING_CONTEXT = b"screening-app:headquarters:signing-key"
+_TIMESTAMP_CONTEXT = b"screening-app:headquarters:timestamp-key"
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.DIGEST_LENGTH)
 
 _operator_hasher = PasswordHasher()  # argon2id, the library's recommended parameters
@@ -61,7 +70,7 @@ class Headquarters:
     def __init__(self, folder: Path, store: SqlHqStore, *, name: str, age_recipient: str,
                  certificate: x509.Certificate, chain: tuple[x509.Certificate, ...],
                  age_identity: pyrage.x25519.Identity | None = None,
-                 signing_key=None):
+                 signing_key=None, timestamp_authority: TimestampAuthority | None = None):
         self.folder = folder
         self.store = store
         self.name = name
@@ -70,6 +79,7 @@ class Headquarters:
         self.chain = chain
         self._age_identity = age_identity
         self._signing_key = signing_key
+        self._timestamp_authority = timestamp_authority
 
     @property
     def root(self) -> x509.Certificate:
@@ -94,6 +104,18 @@ class Headquarters:
         return SigningIdentity(key=self._signing_key, certificate=self.certificate,
                                chain=self.chain)
 
+    @property
+    def timestamp_authority(self) -> TimestampAuthority:
+        """The timestamp authority in use (the newest); its key unsealed."""
+        if self._age_identity is None:
+            raise HeadquartersLocked("Headquarters is open without its passphrase; its keys"
+                                     " are locked.")
+        if self._timestamp_authority is None:
+            raise TimestampUnavailable(f"Headquarters in {self.folder} has no timestamp"
+                                       " authority yet; make one with 'screening-app hq"
+                                       " timestamps init --ca CADIR'.")
+        return self._timestamp_authority
+
     @classmethod
     def open(cls, folder: Path | str, passphrase: str) -> "Headquarters":
         """Open the store and unseal both keys; a wrong passphrase is one clear sentence."""
@@ -110,6 +132,7 @@ class Headquarters:
                                            ) from None
             hq._age_identity = bundle.load_age_identity(age_secret.decode("ascii"))
             hq._signing_key = load_sealed_private_key(key_der)
+            hq._timestamp_authority = _unsealed_timestamp_authority(hq.store, passphrase)
             hq.store.sealer = _records_sealer(hq.store, row, passphrase)
         except BaseException:
             hq.close()
@@ -141,13 +164,75 @@ class Headquarters:
         return Headquarters(self.folder, store, name=self.name,
                             age_recipient=self.age_recipient, certificate=self.certificate,
                             chain=self.chain, age_identity=self._age_identity,
-                            signing_key=self._signing_key)
+                            signing_key=self._signing_key,
+                            timestamp_authority=self._timestamp_authority)
 
     def close(self) -> None:
         self._age_identity = None
         self._signing_key = None
+        self._timestamp_authority = None
         self.store.sealer = LockedSealer()
         self.store.close()
+
+
+def _unsealed_timestamp_authority(store: SqlHqStore, passphrase: str
+                                  ) -> TimestampAuthority | None:
+    """The newest timestamp authority with its key, or None for a headquarters without one."""
+    rows = store.timestamp_authorities()
+    if not rows:
+        return None
+    newest = rows[0]
+    key_der = sealed.unwrap_with_password(newest.key_slot, passphrase, _TIMESTAMP_CONTEXT)
+    certificate = certificates.load_certificates(newest.certificate_pem.encode(),
+                                                 "timestamp authority certificate")[0]
+    chain = tuple(certificates.load_certificates(newest.chain_pem.encode(),
+                                                 "timestamp authority chain"))
+    return TimestampAuthority(TimestampIdentity(load_sealed_private_key(key_der), certificate,
+                                                chain))
+
+
+def _store_timestamp_identity(store: SqlHqStore, identity: TimestampIdentity,
+                              passphrase: str) -> None:
+    key_der = identity.key.private_bytes(serialization.Encoding.DER,
+                                         serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption())
+    store.insert_timestamp_authority(
+        certificates.to_pem(identity.certificate).decode(),
+        certificates.chain_pem(identity.chain).decode(),
+        sealed.wrap_for_password(key_der, passphrase, _TIMESTAMP_CONTEXT), utc_now(),
+        identity.certificate.not_valid_after_utc.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def add_timestamp_authority(hq: Headquarters, passphrase: str, *, ca_folder: Path | str,
+                            ca_passphrase: str, renew: bool = False,
+                            days: int = certificates.TIMESTAMPING_DAYS) -> x509.Certificate:
+    """Give headquarters (open with ``passphrase``) a timestamp authority with a certificate
+    from the CA in ``ca_folder``, or with ``renew`` a new one in place of the one it has
+    (which is kept: its certificate validates the timestamps it made). Returns the new
+    certificate."""
+    try:  # the key is sealed under this passphrase: it must be headquarters' own
+        sealed.unwrap_with_password(hq.store.identity().signing_key_slot, passphrase,
+                                    _SIGNING_CONTEXT)
+    except AuthenticationFailed:
+        raise AuthenticationFailed(f"Wrong passphrase for headquarters in {hq.folder}."
+                                   ) from None
+    has_one = bool(hq.store.timestamp_authorities())
+    if has_one and not renew:
+        raise UserError(f"Headquarters in {hq.folder} has a timestamp authority already;"
+                        " replace it with 'screening-app hq timestamps renew'.")
+    if renew and not has_one:
+        raise UserError(f"Headquarters in {hq.folder} has no timestamp authority to renew;"
+                        " make one with 'screening-app hq timestamps init'.")
+    authority = open_ca(Path(ca_folder), ca_passphrase)
+    if authority.certificate != hq.root:
+        raise UserError(f"The CA in {ca_folder} is not the one that issued headquarters'"
+                        " certificate; use the organisation's CA.")
+    identity = new_timestamp_identity(authority.key, authority.certificate, hq.name,
+                                      ORGANISATION, days=days)
+    with hq.store.transaction():
+        _store_timestamp_identity(hq.store, identity, passphrase)
+    hq._timestamp_authority = TimestampAuthority(identity)
+    return identity.certificate
 
 
 def _records_sealer(store: SqlHqStore, row: IdentityRow, passphrase: str) -> RecordSealer:
@@ -194,6 +279,8 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
                         valid_for=certificates.HEADQUARTERS_LIFETIME),
         "headquarters certificate")
     certificate, chain = issued[0], tuple(issued[1:])
+    timestamp_identity = new_timestamp_identity(authority.key, authority.certificate,
+                                                name.strip(), ORGANISATION)
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     now = utc_now()
@@ -216,6 +303,7 @@ def init_headquarters(folder: Path | str, *, ca_folder: Path | str, ca_passphras
                 chain_pem=certificates.chain_pem(chain).decode(),
                 root_pem=certificates.to_pem(chain[-1]).decode(), created_at=now,
                 data_key_slot=wrap_data_key(data_key, passphrase)))
+            _store_timestamp_identity(store, timestamp_identity, passphrase)
             store.insert_operator(operator, _operator_hasher.hash(operator_password), now)
             if database is not None:
                 databases.remember_database(folder, database)

@@ -321,6 +321,43 @@ def m0006_crls(db: Database) -> None:
     )
 
 
+@migrations(name="0007_timestamps_and_archive")
+def m0007_timestamps_and_archive(db: Database) -> None:
+    run_script(
+        db,
+        """
+        -- Headquarters' timestamp authorities (hq/timestamps.py), the newest by id in use:
+        -- each key sealed under the HQ passphrase like the signing key (a pki.sealed slot as
+        -- JSON). Older ones stay: their certificates validate the timestamps they made.
+        CREATE TABLE timestamp_authorities (
+            id INTEGER PRIMARY KEY,
+            certificate_pem TEXT NOT NULL,
+            chain_pem TEXT NOT NULL,
+            key_slot TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            not_after TEXT NOT NULL
+        );
+
+        -- Archival copies of the forms stations sent (hq/archive.py): the original with
+        -- validation data and headquarters' document timestamp, a new generation each time
+        -- it is stamped again. Beside the documents row, which never changes; the content
+        -- sealed like the original's. timestamp_expires_at: when the certificate of the
+        -- copy's last timestamp expires (restamping is due before).
+        CREATE TABLE archived_documents (
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            generation INTEGER NOT NULL CHECK (generation > 0),
+            stamped_at TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            timestamp_expires_at TEXT NOT NULL,
+            content BLOB NOT NULL,
+            PRIMARY KEY (document_id, generation)
+        );
+        CREATE INDEX archived_documents_expiry ON archived_documents(timestamp_expires_at);
+        """
+        + immutable("archived_documents", "archival copies are append-only"),
+    )
+
+
 @migrations(name="0008_renewed_certificates")
 def m0008_renewed_certificates(db: Database) -> None:
     # The outbox also carries the certificates the CA renewed for a station (hq/renewal.py).

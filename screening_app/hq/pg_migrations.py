@@ -287,6 +287,26 @@ MIGRATIONS: list[tuple[str, str]] = [
             der BYTEA NOT NULL
         );
         """),
+    ("0007_timestamps_and_archive", """
+        CREATE TABLE timestamp_authorities (
+            id BIGSERIAL PRIMARY KEY,
+            certificate_pem TEXT NOT NULL,
+            chain_pem TEXT NOT NULL,
+            key_slot TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            not_after TEXT NOT NULL
+        );
+        CREATE TABLE archived_documents (
+            document_id TEXT NOT NULL REFERENCES documents(id),
+            generation BIGINT NOT NULL CHECK (generation > 0),
+            stamped_at TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            timestamp_expires_at TEXT NOT NULL,
+            content BYTEA NOT NULL,
+            PRIMARY KEY (document_id, generation)
+        );
+        CREATE INDEX archived_documents_expiry ON archived_documents(timestamp_expires_at);
+        """ + _refuse("archived_documents", "archival copies are append-only")),
     ("0008_renewed_certificates", """
         ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
         ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('roster',

@@ -79,6 +79,28 @@ async def receive_upload(request: Request, upload: Path, limits: UploadLimits,
     return size
 
 
+async def receive_small_body(request: Request, limits: UploadLimits, max_bytes: int,
+                             what: str) -> bytes:
+    """A body of at most ``max_bytes`` (a timestamp request), held in memory, arriving in
+    time like a bundle; refused 413 as soon as it shows it is larger."""
+    too_big = UploadRefused(413, f"The {what} is larger than headquarters accepts"
+                                 f" ({max_bytes} bytes).")
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise UploadRefused(400, "The Content-Length is not a number.")
+        if int(declared) > max_bytes:
+            raise too_big
+    body = bytearray()
+    async for chunk in _chunks_in_time(request, limits):
+        body += chunk
+        if len(body) > max_bytes:
+            raise too_big
+    if not body:
+        raise UploadRefused(400, f"The request carries no {what}.")
+    return bytes(body)
+
+
 def _check_opening(opening: bytes, name: str) -> None:
     try:
         bundles.check_opening(opening, name)

@@ -34,7 +34,10 @@ ACKNOWLEDGEMENT_QUERIES = {
     "subjects": "SELECT sealed, digest FROM subjects WHERE station_id = ?",
     "interviews": "SELECT id, record_sha256 FROM interviews WHERE station_id = ?",
     "reviews": "SELECT id, digest FROM reviews WHERE station_id = ?",
-    "documents": "SELECT id, sha256 FROM documents WHERE station_id = ?",
+    # A form's acknowledgement also carries the digest of its newest archival copy.
+    "documents": "SELECT id, sha256, (SELECT a.sha256 FROM archived_documents a"
+                 " WHERE a.document_id = documents.id ORDER BY a.generation DESC LIMIT 1)"
+                 " FROM documents WHERE station_id = ?",
 }
 
 
@@ -54,6 +57,32 @@ class IdentityRow:
     root_pem: str
     created_at: str
     data_key_slot: dict | None = None  # hq/sealing.py; None until an older HQ is sealed
+
+
+@dataclass(frozen=True)
+class TimestampAuthorityRow:
+    """One of headquarters' timestamp authorities (hq/timestamps.py); its key sealed."""
+
+    id: int
+    certificate_pem: str
+    chain_pem: str
+    key_slot: dict
+    created_at: str
+    not_after: str
+
+
+@dataclass(frozen=True)
+class ArchivedDocumentRow:
+    """One generation of a form's archival copy (hq/archive.py), without its content."""
+
+    document_id: str
+    generation: int
+    stamped_at: str
+    sha256: str
+    timestamp_expires_at: str
+
+
+_ARCHIVE_COLUMNS = "document_id, generation, stamped_at, sha256, timestamp_expires_at"
 
 
 @dataclass(frozen=True)
@@ -297,6 +326,17 @@ class HqStore(Protocol):
     # certificate revocation lists
     def insert_crl(self, number: int, issued_at: str, next_update: str, der: bytes) -> None: ...
     def current_crl(self) -> bytes | None: ...
+
+    # timestamp authorities and archival copies
+    def insert_timestamp_authority(self, certificate_pem: str, chain_pem: str, key_slot: dict,
+                                   created_at: str, not_after: str) -> None: ...
+    def timestamp_authorities(self) -> list[TimestampAuthorityRow]: ...
+    def documents_to_archive(self, station_id: str | None = None) -> list[str]: ...
+    def insert_archived_document(self, row: ArchivedDocumentRow, content: bytes) -> bool: ...
+    def archived_document(self, document_id: str
+                          ) -> tuple[ArchivedDocumentRow, bytes] | None: ...
+    def archives_expiring_before(self, moment: str) -> list[ArchivedDocumentRow]: ...
+    def archive_counts(self) -> tuple[int, int]: ...
 
     # operators' sessions
     def insert_operator_session(self, token_sha256: str, operator: str, form_token: str,
@@ -674,8 +714,11 @@ class SqlHqStore:
                               for sealed, digest in self._stream(sql, [station_id]))
             else:
                 rows = self._stream(sql + " ORDER BY 1", [station_id])
-            for record_id, digest in rows:
-                yield {"kind": kind, "id": record_id, "digest": digest}
+            for row in rows:
+                ack = {"kind": kind, "id": row[0], "digest": row[1]}
+                if len(row) > 2 and row[2] is not None:
+                    ack["archive_sha256"] = row[2]
+                yield ack
 
     # -- what conflicts and the merged lists read ---------------------------------------------
     def final_interviews(self, isns: list[str] | None = None) -> Iterator[HeldInterview]:
@@ -835,6 +878,69 @@ class SqlHqStore:
         """The DER of the newest CRL the CA issued (the highest number), or None."""
         der = self._one("SELECT der FROM crls ORDER BY number DESC LIMIT 1")
         return bytes(der) if der is not None else None
+
+    # -- timestamp authorities and archival copies (hq/timestamps.py, hq/archive.py) ----------
+    def insert_timestamp_authority(self, certificate_pem: str, chain_pem: str, key_slot: dict,
+                                   created_at: str, not_after: str) -> None:
+        self._execute("INSERT INTO timestamp_authorities (certificate_pem, chain_pem,"
+                      " key_slot, created_at, not_after) VALUES (?, ?, ?, ?, ?)",
+                      [certificate_pem, chain_pem, json.dumps(key_slot), created_at,
+                       not_after])
+
+    def timestamp_authorities(self) -> list[TimestampAuthorityRow]:
+        """Every timestamp authority headquarters had, the one in use (newest) first."""
+        rows = self._execute("SELECT id, certificate_pem, chain_pem, key_slot, created_at,"
+                             " not_after FROM timestamp_authorities ORDER BY id DESC"
+                             ).fetchall()
+        return [TimestampAuthorityRow(row[0], row[1], row[2], json.loads(row[3]), row[4],
+                                      row[5]) for row in rows]
+
+    def documents_to_archive(self, station_id: str | None = None) -> list[str]:
+        """Ids of the forms (of one station, or all) that have no archival copy yet."""
+        sql = ("SELECT id FROM documents WHERE NOT EXISTS (SELECT 1 FROM archived_documents a"
+               " WHERE a.document_id = documents.id)")
+        params: list = []
+        if station_id is not None:
+            sql += " AND station_id = ?"
+            params.append(station_id)
+        return [row[0] for row in self._execute(sql + " ORDER BY created_at, id", params)]
+
+    def insert_archived_document(self, row: ArchivedDocumentRow, content: bytes) -> bool:
+        """Keep a generation of an archival copy; False when that generation is held
+        already (another server process stamped the same form at the same time)."""
+        cursor = self._execute(
+            f"INSERT INTO archived_documents ({_ARCHIVE_COLUMNS}, content)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, generation) DO NOTHING",
+            [row.document_id, row.generation, row.stamped_at, row.sha256,
+             row.timestamp_expires_at,
+             self.sealer.seal_bytes(content, "archived_documents.content")])
+        return cursor.rowcount == 1
+
+    def archived_document(self, document_id: str) -> tuple[ArchivedDocumentRow, bytes] | None:
+        """The newest generation of a form's archival copy, with its content."""
+        row = self._execute(f"SELECT {_ARCHIVE_COLUMNS}, content FROM archived_documents"
+                            " WHERE document_id = ? ORDER BY generation DESC LIMIT 1",
+                            [document_id]).fetchone()
+        if row is None:
+            return None
+        return (ArchivedDocumentRow(*row[:5]),
+                self.sealer.open_bytes(bytes(row[5]), "archived_documents.content"))
+
+    def archives_expiring_before(self, moment: str) -> list[ArchivedDocumentRow]:
+        """The newest generation of every archival copy whose last timestamp's certificate
+        expires before ``moment``."""
+        rows = self._execute(
+            f"SELECT {_ARCHIVE_COLUMNS} FROM archived_documents a"
+            " WHERE timestamp_expires_at < ? AND generation = (SELECT max(generation)"
+            " FROM archived_documents b WHERE b.document_id = a.document_id)"
+            " ORDER BY timestamp_expires_at, document_id", [moment]).fetchall()
+        return [ArchivedDocumentRow(*row) for row in rows]
+
+    def archive_counts(self) -> tuple[int, int]:
+        """(forms with an archival copy, forms still waiting for one)."""
+        archived = self._one("SELECT count(DISTINCT document_id) FROM archived_documents")
+        documents = self._one("SELECT count(*) FROM documents")
+        return archived, documents - archived
 
     # -- operators' sessions (hq/operator_sessions.py) ---------------------------------------
     # In the store, not in one process's memory: every worker of 'hq serve --workers N'

@@ -13,7 +13,16 @@
   down bundle asking it to send again what headquarters lacks (hq/resend.py).
 - ``GET /`` and the rest of the operators' page (sign-in, conflicts, lists, revocation):
   hq/operators_page.py, whose routes are in the table below.
+- ``POST /timestamp``: headquarters' timestamp authority (RFC 3161 over HTTP): a body of
+  type ``application/timestamp-query`` is answered ``application/timestamp-reply``
+  (hq/timestamps.py), without authentication, as timestamp authorities are; a body of more
+  than a few kilobytes is refused 413, one that is not a request 400 (counted as junk).
 - ``GET /healthz``: "ok", without authentication.
+
+After a bundle's intake has committed, its new forms are stamped for the archive before the
+down bundle is built (for at most a minute; the rest later), so their acknowledgements
+carry the archival copies' digests; a failure to stamp is logged and never refuses the
+bundle (hq/archive.py).
 
 A SQLite connection belongs to the thread that opened it, and Starlette runs blocking work
 on a pool of threads. So every piece of database work opens its own connection on the
@@ -52,6 +61,7 @@ from starlette.routing import Route
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import UserError
 from screening_app.hq import operators_page
+from screening_app.hq.archive import stamp_after_intake
 from screening_app.hq.connections import guarded_protocol
 from screening_app.hq.down import build_down_bundle
 from screening_app.hq.headquarters import Headquarters
@@ -65,14 +75,21 @@ from screening_app.hq.intake import (
     ingest,
 )
 from screening_app.hq.junk import JunkTally, PendingJunk, write_pending
-from screening_app.hq.receiving import UploadRefused, receive_upload
+from screening_app.hq.receiving import UploadRefused, receive_small_body, receive_upload
 from screening_app.hq.resend import GapAnswered, answer_gap
+from screening_app.hq.timestamps import (
+    MAX_REQUEST_BYTES,
+    BadTimestampRequest,
+    TimestampUnavailable,
+)
 from screening_app.hq.upload_limits import ReceivingBudget, UploadLimits
 from screening_app.sync.bundle import BundleError
 from screening_app.sync.push_client import FILE_NAME_HEADER, REFUSAL_HEADER, RESEND_HEADER
 
 INCOMING = "incoming"  # the folder inside the HQ folder where uploads wait for intake
 DEFAULT_PORT = 8765
+TIMESTAMP_QUERY = "application/timestamp-query"
+TIMESTAMP_REPLY = "application/timestamp-reply"
 log = logging.getLogger("screening_app.hq.web")
 T = TypeVar("T")
 
@@ -125,6 +142,7 @@ class _Service:
                 if answer is None:
                     raise
                 raise GapAnswered(gap, answer) from None
+            stamp_after_intake(hq, receipt.station_id)
             return receipt, build_down_bundle(hq, receipt.station_id, folder)
 
         with self._intake_lock:
@@ -229,6 +247,31 @@ def _upload_name(request: Request) -> str:
     return f"http-upload-{utc_now()[:19].replace(':', '')}.scb"
 
 
+# -- the timestamp authority ----------------------------------------------------------------
+async def timestamp(request: Request) -> Response:
+    service: _Service = request.app.state.service
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != TIMESTAMP_QUERY:
+        return PlainTextResponse(f"Send an RFC 3161 request as {TIMESTAMP_QUERY}.",
+                                 status_code=415)
+    try:
+        query = await receive_small_body(request, service.limits, MAX_REQUEST_BYTES,
+                                         "timestamp request")
+        reply = await run_in_threadpool(service.hq.timestamp_authority.reply, query)
+    except UploadRefused as refusal:
+        if refusal.junk:
+            service.junk.add(_client_address(request), refusal.sentence)
+        return PlainTextResponse(refusal.sentence, status_code=refusal.status,
+                                 headers={**refusal.headers, "Connection": "close"})
+    except BadTimestampRequest as refusal:
+        service.junk.add(_client_address(request), str(refusal))
+        return PlainTextResponse(str(refusal), status_code=400)
+    except TimestampUnavailable as problem:
+        log.warning("a timestamp request was not answered: %s", problem)
+        return PlainTextResponse(str(problem), status_code=503)
+    return Response(reply, media_type=TIMESTAMP_REPLY)
+
+
 async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
@@ -243,6 +286,7 @@ def create_app(hq: Headquarters, *, max_bundle_bytes: int | None = None,
     app = Starlette(routes=[
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/v1/bundles", receive_bundle, methods=["POST"]),
+        Route("/timestamp", timestamp, methods=["POST"]),
         *operators_page.routes(),
     ])
     app.state.service = _Service(hq, limits)

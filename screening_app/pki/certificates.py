@@ -201,3 +201,38 @@ def same_public_key(certificate: x509.Certificate, key) -> bool:
 
 def chain_pem(certificates: Sequence[x509.Certificate]) -> bytes:
     return b"".join(to_pem(c) for c in certificates)
+
+
+# -- headquarters' timestamp authority (hq/timestamps.py) -----------------------------------
+TIMESTAMPING_DAYS = 3650  # ten years, and never beyond the root
+
+
+def issue_timestamping_certificate(ca_key: rsa.RSAPrivateKey,
+                                   ca_certificate: x509.Certificate, public_key,
+                                   common_name: str, organisation: str, *,
+                                   days: int = TIMESTAMPING_DAYS) -> x509.Certificate:
+    """A certificate for an RFC 3161 timestamp authority: its only use is timestamping
+    (the extended key usage RFC 3161 requires, critical), for ``days`` capped by the root."""
+    now = _now()
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(common_name, organisation))
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(min(now + datetime.timedelta(days=days),
+                             ca_certificate.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=True, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+            encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                       critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            ca_certificate.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key),
+                       critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )

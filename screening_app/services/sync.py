@@ -94,6 +94,7 @@ class SyncStatus:
     # The station's or the person's certificate ends soon with no renewal (one sentence
     # each).
     expiry_warnings: tuple[str, ...] = ()
+    forms_stamped: int = 0  # forms headquarters keeps a timestamped archival copy of
 
 
 class SyncService:
@@ -377,7 +378,8 @@ class SyncService:
                           f"{installed.certificate.not_valid_after_utc:%Y-%m-%d}"
                           if installed else None,
                           newest_crl[0] if newest_crl else None,
-                          tuple(self._keys.expiry_warnings(actor)))
+                          tuple(self._keys.expiry_warnings(actor)),
+                          self._records.stamped_forms())
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:

@@ -629,6 +629,19 @@ def m0022_revocation_lists(db: Database) -> None:
     )
 
 
+@migrations(name="0023_archive_digest")
+def m0023_archive_digest(db: Database) -> None:
+    # The SHA-256 of the archival copy headquarters keeps of a form (its signatures'
+    # validation data and headquarters' timestamp added), from the form's acknowledgement;
+    # empty for other records and for headquarters that do not stamp.
+    run_script(
+        db,
+        """
+        ALTER TABLE sync_acks ADD COLUMN archive_sha256 TEXT;
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -92,11 +92,26 @@ class SyncRecords:
             known[kind][identifier] = digest
         return known
 
-    def acknowledge(self, kind: str, record_id: str, digest: str, at: str) -> None:
+    def acknowledge(self, kind: str, record_id: str, digest: str, at: str,
+                    archive_sha256: str | None = None) -> None:
+        """``archive_sha256``: for a form, the digest of headquarters' archival copy."""
         self._db.execute(
-            "INSERT INTO sync_acks (kind, record_id, digest, acked_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(kind, record_id) DO UPDATE SET digest = excluded.digest,"
-            " acked_at = excluded.acked_at", [kind, record_id, digest, at])
+            "INSERT INTO sync_acks (kind, record_id, digest, acked_at, archive_sha256)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(kind, record_id) DO UPDATE SET"
+            " digest = excluded.digest, acked_at = excluded.acked_at,"
+            " archive_sha256 = excluded.archive_sha256",
+            [kind, record_id, digest, at, archive_sha256])
+
+    def archive_digest(self, document_id: str) -> str | None:
+        """The SHA-256 of headquarters' archival copy of a form, once acknowledged."""
+        row = self._db.execute("SELECT archive_sha256 FROM sync_acks WHERE kind = 'documents'"
+                               " AND record_id = ?", [document_id]).fetchone()
+        return row[0] if row else None
+
+    def stamped_forms(self) -> int:
+        """How many forms headquarters acknowledged with an archival (stamped) copy."""
+        return self._db.execute("SELECT count(*) FROM sync_acks WHERE kind = 'documents'"
+                                " AND archive_sha256 IS NOT NULL").fetchone()[0]
 
     def forget_acknowledgements(self) -> None:
         """Forget every acknowledgement: headquarters asked for everything again (it was

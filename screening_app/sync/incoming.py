@@ -4,6 +4,7 @@ versions and revocations. Each member is checked as it streams past; the first b
 refuses the whole bundle, naming the member and the line."""
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from screening_app.sync import bundle as bundles
 from screening_app.sync.outgoing import OutgoingRecords
 from screening_app.sync.renewals import CRL_FIELD, RENEWED_FIELD, install_renewed, keep_crl
 from screening_app.sync.resend import read_resend_request
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 HEADQUARTERS = "headquarters"
 
@@ -175,7 +178,7 @@ class DownBundleApplier:
             if ours is None or ours != digest:
                 self.result.not_matching.append(f"{kind} {identifier}")
                 continue
-            self._records.acknowledge(kind, identifier, digest, now)
+            self._records.acknowledge(kind, identifier, digest, now, _archive_digest(ack))
             self.result.acknowledged[kind] = self.result.acknowledged.get(kind, 0) + 1
 
     def roster(self, member: bundles.Member) -> None:
@@ -301,3 +304,10 @@ def _is_whole_text(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _archive_digest(ack: dict) -> str | None:
+    """The digest of headquarters' archival copy of a form, when its acknowledgement
+    carries one (headquarters before archival stamping sends none)."""
+    digest = ack.get("archive_sha256")
+    return digest if isinstance(digest, str) and _SHA256_HEX.fullmatch(digest) else None

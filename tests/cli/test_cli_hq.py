@@ -428,3 +428,57 @@ def test_a_restored_headquarters_replies_to_a_gap_with_a_resend_request(
     assert code == 0, out
     assert "1 interviews" in out and "2 documents" in out
     assert sum(linked.services.sync.status(linked.supervisor).pending.values()) == 0
+
+
+# -- timestamps and the archive ----------------------------------------------------------------
+def test_forms_are_stamped_for_the_archive_and_exported_for_an_archivist(
+        hq_dir, linked, ca_folder, tmp_path, capsys, monkeypatch):  # noqa: F811
+    import hashlib
+
+    # A headquarters made before timestamps: no authority yet. Intake still takes the forms.
+    store = open_hq_store(hq_dir)
+    try:
+        with store.transaction():
+            store.query("DELETE FROM timestamp_authorities RETURNING id")
+    finally:
+        store.close()
+    bundle = export(linked, tmp_path / "stick")
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "ingest", bundle)
+    assert code == 0, err
+    assert "station TEST-01" in out and "not stamped for the archive yet" in out
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "status")
+    assert "Archive: 0 forms stamped, 5 waiting ('screening-app hq archive stamp')." in out
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "archive", "stamp")
+    assert code == 2 and "has no timestamp authority yet; make one with" in err
+
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "timestamps", "init", "--ca", ca_folder,
+                        stdin=f"{HQ_PASSPHRASE}\n{CA_PASSPHRASE}\n")
+    assert code == 0, err
+    assert "timestamp authority has a certificate, valid until" in out
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "timestamps", "init", "--ca", ca_folder,
+                      stdin=f"{HQ_PASSPHRASE}\n{CA_PASSPHRASE}\n")
+    assert code == 2 and "has a timestamp authority already" in err
+    code, out, _ = cli(capsys, monkeypatch, "hq", "timestamps", "show", "--dir", hq_dir)
+    assert code == 0 and out.startswith("in use: Headquarters timestamp authority")
+
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "archive", "stamp")
+    assert code == 0, err
+    assert "5 forms stamped. 5 forms have an archival copy; 0 wait for one." in out
+    code, out, _ = hq(capsys, monkeypatch, hq_dir, "status")
+    assert "Archive: 5 forms stamped." in out
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "archive", "restamp")
+    assert code == 0, err
+    assert out.startswith("0 forms stamped again")
+
+    document_id = linked.services.station.db.execute(
+        "SELECT id FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+    target = tmp_path / "for-the-archivist.pdf"
+    code, out, err = hq(capsys, monkeypatch, hq_dir, "archive", "export", document_id,
+                        "--to", target)
+    assert code == 0, err
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    assert f"the archival copy of document {document_id} (generation 1" in out
+    assert digest in out and target.read_bytes().startswith(b"%PDF-")
+    code, _, err = hq(capsys, monkeypatch, hq_dir, "archive", "export", "no-such-form",
+                      "--to", target)
+    assert code == 2 and "holds no document 'no-such-form'" in err
