@@ -344,12 +344,9 @@ class ReviewService:
         record, so the queue leaves them out here (``interpreters``) and takes them from
         the flags, which its background task computes (``ReviewFlags.interpreters``)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
-        pairs, days = self._queries.filter_values(self._time_zone())
-        found: dict[str, set] = {
-            "interviewer": {login for login, _compound in pairs if login is not None},
-            "interpreter": set(),
-            "compound": {compound for _login, compound in pairs if compound is not None},
-            "day": days}
+        logins, compounds, days = self._queries.filter_values(self._time_zone())
+        found: dict[str, set] = {"interviewer": logins, "interpreter": set(),
+                                 "compound": compounds, "day": days}
         if interpreters:
             found["interpreter"] = set(self._interpreters_by_interview().values())
         interviewers = UserNames(self._db).labels_by_login()

@@ -108,7 +108,8 @@ WHERE interviews.status = 'final'
 _FILTERS = (
     ("state", "coalesce(latest.state, 'received') = ?"),
     ("interviewer", "interviews.interviewer_id IN (SELECT id FROM users WHERE name = ?)"),
-    ("compound", "json_extract(interviews.subject_snapshot, '$.compound') = ?"),
+    ("compound", "coalesce(json_extract(interviews.subject_snapshot, '$.compound'), '')"
+                 " COLLATE NOCASE = ?"),
     ("day", "local_date(interviews.finalised_at, ?) = ?"),
     ("outcome", "interviews.outcome = ?"),
 )
@@ -248,18 +249,22 @@ class ReviewQueueQueries:
             " AS later WHERE later.supersedes_id = interviews.id)"
             " ORDER BY interviews.finalised_at", [user_id])]
 
-    def filter_values(self, time_zone: str) -> tuple[list[tuple[str, str | None]], set[str]]:
-        """(interviewer login, compound) as they occur among finalised interviews, each
-        pair once; and the local days they were finalised on."""
-        pairs = self._db.execute(
-            "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound')"
-            " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
-            " WHERE status = 'final'").fetchall()
+    def filter_values(self, time_zone: str) -> tuple[set[str], set[str], set[str]]:
+        """The interviewers' logins, the compounds and the local days of the finalised
+        interviews, each read from an index rather than from every record."""
+        logins = {name for (name,) in self._db.execute(
+            "SELECT name FROM users WHERE EXISTS (SELECT 1 FROM interviews"
+            " WHERE interviews.interviewer_id = users.id AND status = 'final')")}
+        # As the compound filter compares them: without case (migration 0024's index).
+        compounds = {compound for (compound,) in self._db.execute(
+            f"SELECT DISTINCT {QUEUE_ORDERS['compound']} FROM interviews"
+            " WHERE status = 'final'") if compound}
         # Each distinct minute converted once, in Python: the day of a minute depends on
         # the zone's offset then, and an offset may be a half or a quarter hour.
         minutes = self._db.execute("SELECT DISTINCT substr(finalised_at, 1, 16)"
                                    " FROM interviews WHERE status = 'final'").fetchall()
-        return pairs, {local_date(minute, time_zone) for (minute,) in minutes if minute}
+        return logins, compounds, {local_date(minute, time_zone)
+                                   for (minute,) in minutes if minute}
 
     def interview_status(self, interview_id: str) -> str | None:
         row = self._db.execute("SELECT status FROM interviews WHERE id = ?",
