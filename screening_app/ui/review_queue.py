@@ -82,10 +82,6 @@ class ReviewQueueModel(ColumnsTableModel):
         """How many interviews the filters let through, fetched or not."""
         return self._pages.count if self._pages is not None else 0
 
-    @property
-    def order(self) -> tuple[str, bool]:
-        return self._order
-
     def reload(self, at_least: int = 0) -> None:
         """The first page again, as the filters and the order now say; pages enough for
         ``at_least`` rows (a refresh shows as many rows as there were)."""
