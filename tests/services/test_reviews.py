@@ -451,3 +451,15 @@ def test_a_page_sorted_by_isn_name_or_compound_is_read_from_an_index(reviewed):
         (sql,) = [s for s in plans if "LIMIT" in s]
         used = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + sql))
         assert f"USING INDEX {index}" in used and "TEMP B-TREE" not in used, column
+
+
+def test_the_compound_filter_and_its_values_read_a_compound_without_case(reviewed):
+    station, records = reviewed
+    reviews = station.services.reviews
+    assert reviews.filter_values(station.supervisor)["compound"] == [
+        ("Compound 62", "Compound 62"), ("Compound 72", "Compound 72"),
+        ("Compound 76", "Compound 76")]
+    for typed in ("Compound 62", "compound 62"):
+        assert [i.subject_isn for i in reviews.queue(station.supervisor, compound=typed)] == [
+            "NK-100001"]
+        assert reviews.queue_pages(station.supervisor, compound=typed).count == 1

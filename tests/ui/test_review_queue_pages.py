@@ -148,3 +148,12 @@ def test_the_selection_survives_a_refresh_on_a_later_page(qtbot, long_queue):
     assert dialog.selected_item().interview_id == chosen
     assert dialog.selected_item().state == "rejected"
     assert dialog.model.rowCount() == 5
+
+
+def test_the_paged_model_passes_qt_model_checks(qtmodeltester, qtbot, long_queue):
+    _, _, dialog = long_queue
+    assert dialog.model.canFetchMore()
+    qtmodeltester.check(dialog.model)  # from a page fetched and more to fetch (it fetches)
+    scroll_to_the_end(qtbot, dialog)
+    assert dialog.model.rowCount() == 5
+    qtmodeltester.check(dialog.model)
