@@ -6,6 +6,12 @@ no record changes. The queue is opened three times, its flags arriving in each: 
 of the three is with the flags kept. The background pass is timed separately (the first
 time with loading statsmodels and scipy, then again).
 
+The queue shows a page of rows at a time (ui/review_queue.py, services/review_pages.py):
+the parts timed after the openings are its first page as it opens (received interviews by
+ISN, with their count), the same sorted by the interviewer (sorted in SQL without an index),
+by the choice (each record's choice opened, from those the flags' pass kept) and with
+"Flagged only", and the whole list as the command line's `review` reads it.
+
 The interviews are written straight into the database (a read benchmark: taking 20,000
 interviews through the services would render and sign 20,000 PDFs first).
 Run: python benches/bench_review_queue.py [INTERVIEWS ...]   (default: 2000 20000)
@@ -129,10 +135,24 @@ def measure(count: int) -> bool:
             QThreadPool.globalInstance().waitForDone()
             app.processEvents()
         results[name] = min(runs)
-    kept = services.reviews.kept_flags(supervisor) is not None
+    kept_flags = services.reviews.kept_flags(supervisor)
+    kept = kept_flags is not None
+    flagged = [i for i, found in (kept_flags.shown_by_interview() if kept else {}).items()
+               if found]
+
+    def first_page(**how):
+        return services.reviews.queue_pages(supervisor, state="received",
+                                            **how).next_page(200)
+    # The kept flags first: timed after the whole queue and the choices they took 142-203
+    # ms instead of about 20 at 20,000 (most likely collecting the garbage of the 20,000
+    # items just built while they are parsed).
     parts = {
-        "queue query": timed(lambda: services.reviews.queue(supervisor)),
         "kept flags": timed(lambda: services.reviews.kept_flags(supervisor)),
+        "first page": timed(lambda: first_page(order="subject_isn", descending=True)),
+        "by interviewer": timed(lambda: first_page(order="interviewer")),
+        "by choice": timed(lambda: first_page(order="choice")),
+        "flagged only": timed(lambda: first_page(only=flagged)),
+        "whole queue": timed(lambda: services.reviews.queue(supervisor)),
         # Computed afresh (libraries loaded above): what a new record costs the next time.
         "flags": timed(lambda: services.reviews._computed_flags(
             services.reviews._flag_settings())),

@@ -1379,6 +1379,10 @@ Resume one now?</source>
         <translation>결과(&amp;O)</translation>
     </message>
     <message>
+        <source>Interviews in the queue</source>
+        <translation>검토 대기열의 면담</translation>
+    </message>
+    <message>
         <source>&amp;Approve…</source>
         <translation>승인(&amp;A)…</translation>
     </message>
@@ -1421,6 +1425,10 @@ Resume one now?</source>
     <message>
         <source>All interpreters</source>
         <translation>모든 통역인</translation>
+    </message>
+    <message>
+        <source>Interviews: {count}</source>
+        <translation>면담: {count}건</translation>
     </message>
     <message>
         <source>Flags could not be computed: {reason}</source>

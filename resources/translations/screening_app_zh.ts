@@ -1379,6 +1379,10 @@ Resume one now?</source>
         <translation>结果(&amp;O)</translation>
     </message>
     <message>
+        <source>Interviews in the queue</source>
+        <translation>审核队列中的面谈</translation>
+    </message>
+    <message>
         <source>&amp;Approve…</source>
         <translation>批准(&amp;A)…</translation>
     </message>
@@ -1421,6 +1425,10 @@ Resume one now?</source>
     <message>
         <source>All interpreters</source>
         <translation>所有翻译</translation>
+    </message>
+    <message>
+        <source>Interviews: {count}</source>
+        <translation>面谈：{count}</translation>
     </message>
     <message>
         <source>Flags could not be computed: {reason}</source>

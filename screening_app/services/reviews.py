@@ -10,7 +10,7 @@ store/reviews.py), shown in the history and carried to headquarters with the rev
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
 import screening_app
@@ -36,15 +36,19 @@ from screening_app.protocol.vocabulary import (
     role_reader,
 )
 from screening_app.services.authz import require_role
-from screening_app.services.kept_choices import KeptChoices
+from screening_app.services.kept_choices import ChoiceReader, KeptChoices
 from screening_app.services.known_people import as_known
 from screening_app.services.protocol_labels import ProtocolLabels
 from screening_app.services.protocols import StationProtocols
+from screening_app.services.review_pages import HeldPages, QueuePages, SqlPages
 from screening_app.store.connection import write_transaction
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.known_people import KnownPeopleRepository
 from screening_app.store.review_cache import ReviewCacheRepository
 from screening_app.store.reviews import (
+    QUEUE_ORDERS,
+    QueueFilter,
+    QueueOrder,
     QueueRow,
     ReviewQueueQueries,
     ReviewRepository,
@@ -236,6 +240,65 @@ class ReviewService:
             rows = [row for row in rows if interpreters.get(row.interview_id) == interpreter]
         return self._items(rows, show_choice=True)
 
+    def queue_pages(self, actor: Actor, *, state: str | None = None,
+                    interviewer: str | None = None, compound: str | None = None,
+                    day: str | None = None, outcome: str | None = None,
+                    interpreter: str | None = None, only: Collection[str] | None = None,
+                    order: str = "finalised_at", descending: bool = False,
+                    state_order: Sequence[str] = (),
+                    flag_counts: Mapping[str, int] | None = None,
+                    choice_shown: Callable[[str], str] | None = None,
+                    interpreters: Mapping[str, object] | None = None) -> QueuePages:
+        """The queue as ``queue`` lists it, a page at a time (services/review_pages.py),
+        sorted by ``order``: a column of the queue (store/reviews.py's QUEUE_ORDERS, the
+        state in ``state_order``), "flags" by ``flag_counts`` or "choice" by the outcome's
+        label as ``choice_shown`` shows it. ``only`` keeps these interviews alone (those
+        flagged); ``interpreters`` names each record's interpreter as the kept flags do
+        (else they are read as ``queue`` reads them)."""
+        require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
+        if order not in QUEUE_ORDERS and order not in ("flags", "choice"):
+            raise ValueError(f"the review queue has no column {order!r} to sort by")
+        zone = self._time_zone()
+        filters = QueueFilter(state, interviewer, compound, day, outcome)
+
+        def make_items(rows):
+            # A page's few hundred choices opened one by one: quicker than opening the
+            # kept ones of the whole camp (services/kept_choices.py) for each page.
+            return self._items(rows, show_choice=True, choice_of=self._interviews.choice_of)
+
+        if order in QUEUE_ORDERS and only is None and not interpreter:
+            return SqlPages(self._queries, zone, filters,
+                            QueueOrder(order, descending, tuple(state_order)), make_items)
+        in_order = QueueOrder(order, descending, tuple(state_order)) if order in QUEUE_ORDERS \
+            else QueueOrder()
+        ids = self._queries.ids(time_zone=zone, filters=filters, order=in_order)
+        if only is not None:
+            only = set(only)
+            ids = [i for i in ids if i in only]
+        if interpreter:
+            named = interpreters if interpreters is not None \
+                else self._interpreters_by_interview()
+            ids = [i for i in ids if named.get(i) == interpreter]
+        if order == "flags":
+            counts = flag_counts or {}
+            ids.sort(key=lambda i: counts.get(i, 0), reverse=descending)
+        elif order == "choice":
+            shown = self._outcome_labels(ids, zone)
+            as_shown = choice_shown or (lambda label: label)
+            ids.sort(key=lambda i: as_shown(shown[i]).casefold(), reverse=descending)
+        return HeldPages(ids, self._queries, make_items)
+
+    def _outcome_labels(self, ids: Sequence[str], zone: str) -> dict[str, str]:
+        """Each of these interviews' outcome as the queue labels it: every choice opened
+        (as kept by the flags' pass), which sorting by it cannot avoid."""
+        choice_of = self._kept_choices.reader()
+        wanted = set(ids)
+        return {interview_id: self._labels.outcome(
+                    protocol_sha, outcome, choice_of(interview_id, choice, sealed),
+                    stop_reason)
+                for interview_id, protocol_sha, outcome, choice, stop_reason, sealed
+                in self._queries.outcomes() if interview_id in wanted}
+
     def item(self, actor: Actor, interview_id: str) -> ReviewItem:
         """One interview as the queue shows it now (after a decision, say)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
@@ -245,11 +308,13 @@ class ReviewService:
                 id=interview_id))
         return self._items([row], show_choice=True)[0]
 
-    def _items(self, rows: list[QueueRow], *, show_choice: bool) -> list[ReviewItem]:
+    def _items(self, rows: list[QueueRow], *, show_choice: bool,
+               choice_of: ChoiceReader | None = None) -> list[ReviewItem]:
         reviewers = UserNames(self._db).labels() if any(r.reviewer_id for r in rows) else {}
         zone = self._time_zone()
-        choice_of = (self._kept_choices.reader() if len(rows) > 1
-                     else self._interviews.choice_of)
+        if choice_of is None:
+            choice_of = (self._kept_choices.reader() if len(rows) > 1
+                         else self._interviews.choice_of)
         items = []
         for r in rows:
             (interview_id, isn, native, latin, compound, login, finalised_at, outcome, choice,
@@ -279,12 +344,9 @@ class ReviewService:
         record, so the queue leaves them out here (``interpreters``) and takes them from
         the flags, which its background task computes (``ReviewFlags.interpreters``)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
-        pairs, days = self._queries.filter_values(self._time_zone())
-        found: dict[str, set] = {
-            "interviewer": {login for login, _compound in pairs if login is not None},
-            "interpreter": set(),
-            "compound": {compound for _login, compound in pairs if compound is not None},
-            "day": days}
+        logins, compounds, days = self._queries.filter_values(self._time_zone())
+        found: dict[str, set] = {"interviewer": logins, "interpreter": set(),
+                                 "compound": compounds, "day": days}
         if interpreters:
             found["interpreter"] = set(self._interpreters_by_interview().values())
         interviewers = UserNames(self._db).labels_by_login()

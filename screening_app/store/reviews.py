@@ -102,6 +102,67 @@ WHERE interviews.status = 'final'
 """
 
 
+# Each filter of the queue as SQL (a day is a local day in the station's time zone, given
+# before the day itself). The interviewer is found without joining the users, so that
+# counting reads the interviews' indexes only.
+_FILTERS = (
+    ("state", "coalesce(latest.state, 'received') = ?"),
+    ("interviewer", "interviews.interviewer_id IN (SELECT id FROM users WHERE name = ?)"),
+    ("compound", "coalesce(json_extract(interviews.subject_snapshot, '$.compound'), '')"
+                 " COLLATE NOCASE = ?"),
+    ("day", "local_date(interviews.finalised_at, ?) = ?"),
+    ("outcome", "interviews.outcome = ?"),
+)
+
+# The columns the queue sorts in SQL, each by the value it shows (the state by its rank
+# among the labels as people read them, given with the query). Text is compared without
+# case, as people read it. The name, the compound and the ISN are read from migration
+# 0024's indexes, so a page sorted by them reads its own rows only; the others read every
+# row the filters let through (their values are in other tables).
+QUEUE_ORDERS = {
+    "subject_isn": "interviews.subject_isn",
+    "subject_name": "coalesce(json_extract(interviews.subject_snapshot, '$.name_native'),"
+                    " json_extract(interviews.subject_snapshot, '$.name_latin'), '')"
+                    " COLLATE NOCASE",
+    "compound": "coalesce(json_extract(interviews.subject_snapshot, '$.compound'), '')"
+                " COLLATE NOCASE",
+    "interviewer": "coalesce(nullif(users.display_name, ''), users.name) COLLATE NOCASE",
+    "finalised_at": "interviews.finalised_at",
+    "reason": "coalesce(latest.reason, '') COLLATE NOCASE",
+    "state": None,  # a CASE over the states in the order given (_state_rank)
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue's filters let through: None lets everything through."""
+
+    state: str | None = None
+    interviewer: str | None = None
+    compound: str | None = None
+    day: str | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueOrder:
+    """A column of ``QUEUE_ORDERS``, which way, and for the state the states in the order
+    people read their labels (any state not named comes last)."""
+
+    column: str = "finalised_at"
+    descending: bool = False
+    states: tuple[str, ...] = ()
+
+
+def _state_rank(states: tuple[str, ...]) -> tuple[str, list]:
+    cases = "".join(" WHEN ? THEN ?" for _ in states)
+    params: list = []
+    for rank, state in enumerate(states):
+        params += [state, rank]
+    return (f"CASE coalesce(latest.state, 'received'){cases} ELSE {len(states)} END",
+            params)
+
+
 class ReviewQueueQueries:
     """The review queue's reads: finalised interviews with their latest decision, and
     what the flags read from the history."""
@@ -114,20 +175,65 @@ class ReviewQueueQueries:
               day: str | None = None, outcome: str | None = None) -> list[QueueRow]:
         """Every finalised interview the filters let through (a day is a local day in
         ``time_zone``), oldest first."""
-        where, params = [], []
-        for clause, value in (
-            ("coalesce(latest.state, 'received') = ?", state),
-            ("users.name = ?", interviewer),
-            ("json_extract(interviews.subject_snapshot, '$.compound') = ?", compound),
-            ("local_date(interviews.finalised_at, ?) = ?", day),
-            ("interviews.outcome = ?", outcome),
-        ):
-            if value:
-                where.append(clause)
-                params += [time_zone, value] if "local_date" in clause else [value]
-        sql = _QUEUE_SQL + "".join(f" AND {w}" for w in where)
+        where, params = _where(QueueFilter(state, interviewer, compound, day, outcome),
+                               time_zone)
         return [QueueRow._make(row) for row in self._db.execute(
-            sql + " ORDER BY interviews.finalised_at, interviews.id", params)]
+            _QUEUE_SQL + where + " ORDER BY interviews.finalised_at, interviews.id", params)]
+
+    def page(self, *, time_zone: str, filters: QueueFilter, order: QueueOrder,
+             after: tuple | None, limit: int) -> list[tuple[QueueRow, tuple]]:
+        """Up to ``limit`` rows the filters let through, in ``order``, from just after the
+        row whose position ``after`` gives (None: from the first); each with its own
+        position, to ask for the next page with."""
+        where, params = _where(filters, time_zone)
+        key, key_params = _order_key(order)
+        direction = " DESC" if order.descending else ""
+        if after is not None:
+            # The row's position is its value and its id: the next page goes on from it
+            # whatever was decided or recorded since (no offset to shift).
+            where += f" AND ({key}, interviews.id) {'<' if order.descending else '>'} (?, ?)"
+            params += key_params + list(after)
+        sql = (_QUEUE_SQL.replace("SELECT ", f"SELECT {key}, ", 1) + where
+               + f" ORDER BY {key}{direction}, interviews.id{direction} LIMIT ?")
+        rows = self._db.execute(sql, key_params + params + key_params + [limit]).fetchall()
+        return [(QueueRow._make(row[1:]), (row[0], row[1])) for row in rows]
+
+    def count(self, *, time_zone: str, filters: QueueFilter) -> int:
+        """How many finalised interviews the filters let through."""
+        where, params = _where(filters, time_zone)
+        return self._db.execute(_COUNT_SQL + where, params).fetchone()[0]
+
+    def ids(self, *, time_zone: str, filters: QueueFilter, order: QueueOrder) -> list[str]:
+        """Every finalised interview the filters let through, in ``order``: ids only (read
+        from an index alone when the order and the filters allow)."""
+        where, params = _where(filters, time_zone)
+        key, key_params = _order_key(order)
+        direction = " DESC" if order.descending else ""
+        sql = _COUNT_SQL.replace("count(*)", "interviews.id", 1)
+        if order.column == "interviewer":
+            sql = sql.replace("\nWHERE interviews.status", "\nJOIN users ON users.id ="
+                              " interviews.interviewer_id\nWHERE interviews.status", 1)
+        return [row[0] for row in self._db.execute(
+            sql + where + f" ORDER BY {key}{direction}, interviews.id{direction}",
+            params + key_params)]
+
+    def outcomes(self) -> list[tuple]:
+        """(id, protocol, outcome, choice, reason not completed, sealed choice) of every
+        finalised interview: what its outcome's label is made of."""
+        return self._db.execute(
+            "SELECT id, protocol_sha256, outcome, choice, non_completion_reason,"
+            " sealed_choice FROM interviews WHERE status = 'final'").fetchall()
+
+    def rows(self, interview_ids: Sequence[str]) -> dict[str, QueueRow]:
+        """These finalised interviews' rows, by id."""
+        found: dict[str, QueueRow] = {}
+        for start in range(0, len(interview_ids), 500):
+            chunk = list(interview_ids[start:start + 500])
+            for row in self._db.execute(
+                    _QUEUE_SQL + f" AND interviews.id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                found[row[0]] = QueueRow._make(row)
+        return found
 
     def one(self, interview_id: str) -> QueueRow | None:
         row = self._db.execute(_QUEUE_SQL + " AND interviews.id = ?",
@@ -143,18 +249,22 @@ class ReviewQueueQueries:
             " AS later WHERE later.supersedes_id = interviews.id)"
             " ORDER BY interviews.finalised_at", [user_id])]
 
-    def filter_values(self, time_zone: str) -> tuple[list[tuple[str, str | None]], set[str]]:
-        """(interviewer login, compound) as they occur among finalised interviews, each
-        pair once; and the local days they were finalised on."""
-        pairs = self._db.execute(
-            "SELECT DISTINCT users.name, json_extract(subject_snapshot, '$.compound')"
-            " FROM interviews JOIN users ON users.id = interviews.interviewer_id"
-            " WHERE status = 'final'").fetchall()
+    def filter_values(self, time_zone: str) -> tuple[set[str], set[str], set[str]]:
+        """The interviewers' logins, the compounds and the local days of the finalised
+        interviews, each read from an index rather than from every record."""
+        logins = {name for (name,) in self._db.execute(
+            "SELECT name FROM users WHERE EXISTS (SELECT 1 FROM interviews"
+            " WHERE interviews.interviewer_id = users.id AND status = 'final')")}
+        # As the compound filter compares them: without case (migration 0024's index).
+        compounds = {compound for (compound,) in self._db.execute(
+            f"SELECT DISTINCT {QUEUE_ORDERS['compound']} FROM interviews"
+            " WHERE status = 'final'") if compound}
         # Each distinct minute converted once, in Python: the day of a minute depends on
         # the zone's offset then, and an offset may be a half or a quarter hour.
         minutes = self._db.execute("SELECT DISTINCT substr(finalised_at, 1, 16)"
                                    " FROM interviews WHERE status = 'final'").fetchall()
-        return pairs, {local_date(minute, time_zone) for (minute,) in minutes if minute}
+        return logins, compounds, {local_date(minute, time_zone)
+                                   for (minute,) in minutes if minute}
 
     def interview_status(self, interview_id: str) -> str | None:
         row = self._db.execute("SELECT status FROM interviews WHERE id = ?",
@@ -197,6 +307,31 @@ class ReviewQueueQueries:
                 given[interview_id] = given.get(interview_id, 0) + bool(
                     json.loads(payload).get(key))
         return {interview_id for interview_id, count in given.items() if count == 2}
+
+
+_COUNT_SQL = """
+SELECT count(*) FROM interviews
+LEFT JOIN reviews AS latest ON latest.rowid = (
+    SELECT rowid FROM reviews WHERE reviews.interview_id = interviews.id
+    ORDER BY at DESC, rowid DESC LIMIT 1)
+WHERE interviews.status = 'final'
+"""
+
+
+def _where(filters: QueueFilter, time_zone: str) -> tuple[str, list]:
+    where, params = "", []
+    for name, clause in _FILTERS:
+        value = getattr(filters, name)
+        if value:
+            where += f" AND {clause}"
+            params += [time_zone, value] if name == "day" else [value]
+    return where, params
+
+
+def _order_key(order: QueueOrder) -> tuple[str, list]:
+    if order.column == "state":
+        return _state_rank(order.states)
+    return QUEUE_ORDERS[order.column], []
 
 
 class ListRow(NamedTuple):

@@ -4,11 +4,17 @@ and the decisions (approve after a confirmation, send back or reject with a reas
 Every value is what people read: the protocol's labels for choices and reasons, state
 labels, interviewers by display name. After a decision the row stays in view with its
 new state (even when the state filter would now hide it) until the filters change or the
-queue is reloaded, and a status line says what happened."""
+queue is reloaded, and a status line says what happened.
+
+The rows come a page at a time (services/review_pages.py), sorted and filtered by the
+services, as the roster's do: opening the queue builds the first page whatever the size
+of the camp, scrolling down fetches the next, and a line says how many the filters let
+through."""
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,6 +32,7 @@ from PySide6.QtWidgets import (
 from screening_app.domain.accounts import Actor
 from screening_app.domain.errors import UserError
 from screening_app.services.app import StationServices
+from screening_app.services.review_pages import QueuePages
 from screening_app.services.reviews import STATE_LABELS, ReviewItem
 from screening_app.ui.language import review_state_name
 from screening_app.ui.protocol_wording import ProtocolWording
@@ -48,24 +55,57 @@ STATES = ("", *STATE_LABELS)  # "" for all states
 # Wider columns are cut with "…" and show the whole value as a tooltip: the table fits a
 # 1280-pixel screen whatever a name, a label or a note holds.
 MAX_COLUMN_WIDTH = 240
-COLUMN_FIT_ROWS = 200
+COLUMN_FIT_ROWS = 100
 STATUS_STYLE = "color: #1b5e20; font-weight: bold"
 ERROR_STYLE = "color: #b00020"
 
 
 class ReviewQueueModel(ColumnsTableModel):
-    COLUMNS = COLUMNS
+    """The queue's rows a page at a time: the first page when the filters or the order
+    change, the next ones as the view scrolls down to them (``canFetchMore``)."""
 
-    def __init__(self, parent=None, wording: ProtocolWording | None = None):
+    COLUMNS = COLUMNS
+    PAGE_SIZE = 200
+
+    def __init__(self, parent=None, wording: ProtocolWording | None = None,
+                 open_pages: Callable[[str, bool], QueuePages] | None = None):
         super().__init__(parent)
         self._flags: dict[str, list] = {}
         self.wording = wording
+        # (column's field, descending) -> the queue in that order, as the filters say.
+        self._open_pages = open_pages
+        self._pages: QueuePages | None = None
+        self._order = ("finalised_at", False)
 
-    def set_items(self, items: list[ReviewItem], flags: dict[str, list] | None = None) -> None:
+    @property
+    def total(self) -> int:
+        """How many interviews the filters let through, fetched or not."""
+        return self._pages.count if self._pages is not None else 0
+
+    def reload(self, at_least: int = 0) -> None:
+        """The first page again, as the filters and the order now say; pages enough for
+        ``at_least`` rows (a refresh shows as many rows as there were)."""
+        pages = self._open_pages(*self._order)
+        rows = pages.next_page(self.PAGE_SIZE)
+        while len(rows) < at_least and not pages.exhausted:
+            rows += pages.next_page(self.PAGE_SIZE)
         self.beginResetModel()
-        self._rows = list(items)
-        self._flags = flags or {}
+        self._pages = pages
+        self._rows = rows
         self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and self._pages is not None and not self._pages.exhausted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        page = self._pages.next_page(self.PAGE_SIZE)
+        if not page:
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
 
     def set_flags(self, flags: dict[str, list]) -> None:
         self._flags = flags
@@ -87,17 +127,11 @@ class ReviewQueueModel(ColumnsTableModel):
         return self._flags.get(interview_id, [])
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        """Sorted in Python on the items themselves: a proxy model would ask data() for
-        every cell of 20,000 rows."""
-        field = COLUMNS[column][0]
-        self.layoutAboutToBeChanged.emit()
-        if field == "flags":
-            key = lambda item: len(self._flags.get(item.interview_id, []))  # noqa: E731
-        else:
-            key = lambda item: _shown(item, field, self._flags,  # noqa: E731
-                                      self.wording).casefold()
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
+        """Sorted by the services across every page (the view calls this when a header is
+        clicked); before the first load it only says the order to load in."""
+        self._order = (COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder)
+        if self._pages is not None and self._open_pages is not None:
+            self.reload()
 
     def item(self, row: int) -> ReviewItem | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -184,6 +218,8 @@ class ReviewQueueDialog(QDialog):
         self._services = services
         self._actor = actor
         self._flags_by_interview: dict[str, list] = {}
+        self._interpreter_of: dict[str, object] | None = None  # with the flags
+        self._selected_id: str | None = None  # kept across a reload of the rows
         self.decision_dialog: DecisionDialog | None = None
         self.setWindowTitle(self.tr("Review queue"))
         layout = QVBoxLayout(self)
@@ -233,18 +269,25 @@ class ReviewQueueDialog(QDialog):
         self.flags_note.setVisible(False)
         layout.addWidget(self.flags_note)
         self.wording = ProtocolWording(services.interviews.current_protocol())
-        self.model = ReviewQueueModel(self, self.wording)
+        self.model = ReviewQueueModel(self, self.wording, self._open_pages)
+        self.count_label = QLabel("")
+        self.count_label.setAccessibleName(self.tr("Interviews in the queue"))
+        layout.addWidget(self.count_label)
         self.table = QTableView()
         self.table.setModel(self.model)
+        # After the view's own: it clears the selection when the rows are reloaded.
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._on_rows_reloaded)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        # Columns fit the rows in view and the next few hundred, not all 20,000 (Qt's
-        # default reads 1,000 rows per column, a third of a second at a large camp); a
-        # longer value further down is cut with "…" and shown whole as a tooltip.
+        # Columns fit the rows in view and the next hundred, not every row fetched (Qt's
+        # default reads 1,000 rows per column, a third of a second at a large camp; 200
+        # rows took 50-90 ms of the opening at 20,000); a longer value further down is
+        # cut with "…" and shown whole as a tooltip.
         self.table.horizontalHeader().setResizeContentsPrecision(COLUMN_FIT_ROWS)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         layout.addWidget(self.table, 1)
@@ -327,21 +370,45 @@ class ReviewQueueDialog(QDialog):
         if self.interpreter_filter.count() == 0:
             _fill_filter(self.interpreter_filter, [], self.tr("All interpreters"))
 
-    def reload(self) -> None:
-        """The queue as the filters say, with the flags known so far."""
-        items = self._services.reviews.queue(
+    def reload(self, *, keep_rows: bool = False) -> None:
+        """The queue's first page as the filters say, in the order the header shows, with
+        the flags known so far; with ``keep_rows``, as many rows as were shown (the
+        selected one stays selected)."""
+        self.model.reload(self.model.rowCount() if keep_rows else 0)
+        self._fit_columns()
+
+    def _open_pages(self, order: str, descending: bool) -> QueuePages:
+        """The queue as the filters say, in ``order`` (the model asks, for each reload)."""
+        flags = self._flags_by_interview
+        return self._services.reviews.queue_pages(
             self._actor, state=self.state_filter.currentData() or None,
             interviewer=self.interviewer_filter.currentData() or None,
             interpreter=self.interpreter_filter.currentData() or None,
             compound=self.compound_filter.currentData() or None,
             day=self.day_filter.currentData() or None,
-            outcome=self.outcome_filter.currentData() or None)
-        if self.flagged_only.isChecked():
-            items = [i for i in items if self._flags_by_interview.get(i.interview_id)]
-        self.model.set_items(items, self._flags_by_interview)
-        header = self.table.horizontalHeader()
-        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._fit_columns()
+            outcome=self.outcome_filter.currentData() or None,
+            only=([i for i, found in flags.items() if found]
+                  if self.flagged_only.isChecked() else None),
+            order=order, descending=descending,
+            # The states in the order of their labels, as people read them.
+            state_order=sorted(STATE_LABELS, key=lambda s: review_state_name(s).casefold()),
+            flag_counts=({i: len(found) for i, found in flags.items()}
+                         if order == "flags" else None),
+            choice_shown=self.wording.label, interpreters=self._interpreter_of)
+
+    def _remember_selection(self) -> None:
+        item = self.selected_item()
+        self._selected_id = item.interview_id if item is not None else None
+
+    def _on_rows_reloaded(self) -> None:
+        """After the filters, the order or a refresh: the interview selected before stays
+        selected when it is among the rows shown, else the first row is."""
+        self.count_label.setText(self.tr("Interviews: {count}").format(
+            count=self.model.total))
+        for row in range(self.model.rowCount()):
+            if self.model.item(row).interview_id == self._selected_id:
+                self.table.selectRow(row)
+                return
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
@@ -357,7 +424,7 @@ class ReviewQueueDialog(QDialog):
         """The queue again, as it is now (opened a second time, it is brought forward and
         brought up to date rather than doubled; its filters stay as they are)."""
         fresh = self._take_last_flags()
-        self.reload()
+        self.reload(keep_rows=True)
         if fresh:
             self.sig_flags_loaded.emit()
         else:
@@ -376,15 +443,17 @@ class ReviewQueueDialog(QDialog):
         flags, and the camp's patterns above the table."""
         _fill_filter(self.interpreter_filter, flags.interpreters, self.tr("All interpreters"))
         self._flags_by_interview = flags.shown_by_interview()
+        self._interpreter_of = flags.interpreter_of
+        self.model.set_flags(self._flags_by_interview)
         self._show_camp_flags("\n".join(f"⚑ {f.explanation}" for f in flags.camp))
 
     def _on_flags(self, flags) -> None:
         """The flags computed in the background, arrived: shown against the rows."""
         self._take_flags(flags)
         self._show_flags_note("")
-        self.model.set_flags(self._flags_by_interview)
-        if self.flagged_only.isChecked():
-            self.reload()
+        if self.flagged_only.isChecked() or self.interpreter_filter.currentData():
+            # The rows these filters let through may be others now.
+            self.reload(keep_rows=True)
         self._fit_columns()
         self._on_row_changed(self.table.currentIndex(), None)
         self.sig_flags_loaded.emit()
@@ -451,10 +520,15 @@ class ReviewQueueDialog(QDialog):
     def _select_next_waiting(self, row: int) -> None:
         """On to the next row still waiting for a decision, if there is one below; else
         the decided row stays selected with its new state."""
-        for candidate in range(row + 1, self.model.rowCount()):
+        candidate = row + 1
+        while candidate < self.model.rowCount() or self.model.canFetchMore():
+            if candidate >= self.model.rowCount():
+                self.model.fetchMore()  # the next page may hold it
+                continue
             if self.model.item(candidate).decidable:
                 self.table.selectRow(candidate)
                 return
+            candidate += 1
         self._show_row(self.selected_item())
 
     def _say(self, text: str, style: str) -> None:

@@ -369,3 +369,97 @@ def test_days_shown_and_filtered_are_the_stations_local_days(roster_station, mon
     (decided,) = services.reviews.queue(supervisor, day="2026-12-05")
     assert decided.reviewed_local.startswith("20") and decided.reviewed_local == (
         local_minute(decided.reviewed_at, "Asia/Seoul"))
+
+
+def _paged(pages, limit: int) -> list:
+    items = []
+    while not pages.exhausted:
+        items += pages.next_page(limit)
+    return items
+
+
+@pytest.mark.parametrize("order", ["finalised_at", "subject_isn", "subject_name", "compound",
+                                   "interviewer", "state", "reason", "flags", "choice"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_queue_a_page_at_a_time_holds_every_row_once_in_order(reviewed, order,
+                                                                  descending):
+    station, records = reviewed
+    reviews = station.services.reviews
+    reviews.decide(station.supervisor, records[1].id, "rejected", reason="In view of all.")
+    pages = reviews.queue_pages(station.supervisor, order=order, descending=descending,
+                                state_order=("approved", "received", "rejected"),
+                                flag_counts={records[2].id: 2, records[0].id: 1})
+    assert pages.count == 3
+    items = _paged(pages, 1)
+    assert sorted(i.interview_id for i in items) == sorted(r.id for r in records)
+    value = {"finalised_at": lambda i: i.finalised_at, "subject_isn": lambda i: i.subject_isn,
+             "subject_name": lambda i: i.subject_name, "compound": lambda i: i.compound,
+             "interviewer": lambda i: i.interviewer_label,
+             "state": lambda i: ("approved", "received", "rejected").index(i.state),
+             "reason": lambda i: i.reason or "",
+             "flags": lambda i: {records[2].id: 2, records[0].id: 1}.get(i.interview_id, 0),
+             "choice": lambda i: i.outcome_label}[order]
+    keys = [value(i) for i in items]
+    assert keys == sorted(keys, reverse=descending)
+
+
+def test_a_page_goes_on_after_its_last_row_whatever_was_decided_meanwhile(reviewed):
+    """No offset to shift: deciding a received row between pages neither skips the next
+    row nor shows one twice."""
+    station, records = reviewed
+    reviews = station.services.reviews
+    pages = reviews.queue_pages(station.supervisor, state="received", order="subject_isn")
+    first = pages.next_page(1)
+    reviews.decide(station.supervisor, first[0].interview_id, "rejected", reason="Coerced.")
+    rest = _paged(pages, 1)
+    assert [i.subject_isn for i in first + rest] == ["CN-700001", "NK-100001", "NK-100002"]
+    assert reviews.queue_pages(station.supervisor, state="received").count == 2
+
+
+def test_the_flagged_and_an_interpreters_interviews_come_a_page_at_a_time(reviewed):
+    station, records = reviewed
+    reviews = station.services.reviews
+    only = {records[0].id, records[2].id}
+    pages = reviews.queue_pages(station.supervisor, only=only, order="subject_isn",
+                                descending=True)
+    assert pages.count == 2
+    assert [i.subject_isn for i in _paged(pages, 1)] == ["NK-100001", "CN-700001"]
+    named = {records[0].id: "Kim Li", records[1].id: "Kim Li", records[2].id: "Wu"}
+    pages = reviews.queue_pages(station.supervisor, interpreter="Kim Li", interpreters=named)
+    assert [i.interview_id for i in _paged(pages, 5)] == [records[0].id, records[1].id]
+    with pytest.raises(ValueError, match="no column 'sealed_choice'"):
+        reviews.queue_pages(station.supervisor, order="sealed_choice")
+
+
+def test_a_page_sorted_by_isn_name_or_compound_is_read_from_an_index(reviewed):
+    """Migration 0024: the queue's first page at a large camp reads its own rows only."""
+    from screening_app.store.reviews import QueueFilter, QueueOrder, ReviewQueueQueries
+
+    station, _records = reviewed
+    db = station.services.station.db
+    queries = ReviewQueueQueries(db)
+    for column, index in (("subject_isn", "interviews_final_by_isn"),
+                          ("subject_name", "interviews_final_by_name"),
+                          ("compound", "interviews_final_by_compound")):
+        plans = []
+        db.conn.set_trace_callback(plans.append)
+        try:
+            queries.page(time_zone="UTC", filters=QueueFilter(), order=QueueOrder(column),
+                         after=None, limit=2)
+        finally:
+            db.conn.set_trace_callback(None)
+        (sql,) = [s for s in plans if "LIMIT" in s]
+        used = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + sql))
+        assert f"USING INDEX {index}" in used and "TEMP B-TREE" not in used, column
+
+
+def test_the_compound_filter_and_its_values_read_a_compound_without_case(reviewed):
+    station, records = reviewed
+    reviews = station.services.reviews
+    assert reviews.filter_values(station.supervisor)["compound"] == [
+        ("Compound 62", "Compound 62"), ("Compound 72", "Compound 72"),
+        ("Compound 76", "Compound 76")]
+    for typed in ("Compound 62", "compound 62"):
+        assert [i.subject_isn for i in reviews.queue(station.supervisor, compound=typed)] == [
+            "NK-100001"]
+        assert reviews.queue_pages(station.supervisor, compound=typed).count == 1
