@@ -217,7 +217,8 @@ def test_doctor_on_a_laptop_with_everything_prints_what_it_checked(capsys, monke
 
 def test_doctor_prints_one_line_per_problem_and_exits_3(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    monkeypatch.setattr(checks, "check_clock", lambda: check_clock(at("2001-01-01T00:00")))
+    wrong_clock = check_clock(at("2001-01-01T00:00"))
+    monkeypatch.setattr(checks, "check_clock", lambda: wrong_clock)
     (tmp_path / "notes").write_text("x")
 
     code, out, err = cli(capsys, monkeypatch, "--data-dir", tmp_path / "notes" / "station",

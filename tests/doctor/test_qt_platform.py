@@ -185,6 +185,30 @@ def test_the_program_prints_the_sentence_and_exits_2_instead_of_aborting(
     assert out == ""
 
 
+def test_the_program_that_cannot_start_qt_also_prints_the_doctors_other_problems(
+        capsys, monkeypatch, tmp_path):
+    from datetime import UTC, datetime
+
+    from screening_app.doctor import checks
+
+    sentence = qt_platform.missing_libraries_sentence(("libxcb-cursor.so.0",))
+    monkeypatch.setattr(qt_platform, "quick_check_qt_platform",
+                        lambda environ=None: PlatformCheck("xcb", ("libxcb-cursor.so.0",),
+                                                           (sentence,)))
+    monkeypatch.setattr(ui_app.QApplication, "instance", staticmethod(lambda: None))
+    wrong_clock = checks.check_clock(lambda: datetime(2001, 1, 1, tzinfo=UTC))
+    monkeypatch.setattr(checks, "check_clock", lambda: wrong_clock)
+
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", tmp_path / "station")
+
+    assert code == 2
+    assert err.splitlines()[0] == f"screening-app: {sentence}"
+    assert err.splitlines()[1].startswith("screening-app: The clock is wrong: it says"
+                                          " 2001-01-01 00:00 UTC, before this version was"
+                                          " released")
+    assert len(err.splitlines()) == 2
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 on Linux")
 def test_a_real_start_without_a_display_says_so_instead_of_aborting(tmp_path):
     environ = {key: value for key, value in os.environ.items()
