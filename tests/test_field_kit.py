@@ -229,9 +229,13 @@ def test_the_windows_and_macos_kits_are_built_and_their_manifests_hold(tmp_path)
     assert done.returncode == 0, done.stderr
     assert_manifest_matches(kit)
     wheels = [p.name for p in (kit / "wheels").iterdir()]
-    for platform in ("win_amd64", "arm64", "x86_64"):
-        assert any(name.startswith("pyside6_essentials") and platform in name
-                   for name in wheels), platform
+    # Qt for both Macs is one universal2 wheel; libpq's binding has one per processor.
+    for prefix, suffix in [("pyside6_essentials", "win_amd64.whl"),
+                           ("pyside6_essentials", "universal2.whl"),
+                           ("psycopg_binary", "win_amd64.whl"),
+                           ("psycopg_binary", "_arm64.whl"), ("psycopg_binary", "_x86_64.whl")]:
+        assert any(name.startswith(prefix) and name.endswith(suffix) for name in wheels), \
+            (prefix, suffix)
     # Windows has no system time zone database: its marker-only dependency is in the kit.
     assert any(name.startswith("tzdata-") for name in wheels)
     assert not any("manylinux" in name for name in wheels)
