@@ -2,7 +2,8 @@
 fails here rather than in a review.
 
 - Qt (PySide6) is imported only in ``ui/``;
-- ``services/`` never imports ``ui/`` or ``hq/``;
+- ``services/`` never imports ``ui/`` or ``hq/``; ``doctor/`` (run where Qt cannot start)
+  never imports ``services/``, ``ui/`` or ``hq/``;
 - nothing outside ``hq/`` imports ``hq/``, but the command line's composition
   (``cli/``), which opens a headquarters;
 - no two modules import each other, directly or round a loop (imports inside functions
@@ -82,7 +83,9 @@ def test_qt_is_imported_only_in_the_ui():
 @pytest.mark.parametrize("layer, forbidden", [("services", {"ui", "hq"}),
                                               ("store", {"services", "ui", "hq"}),
                                               ("domain", {"store", "services", "ui", "hq"}),
-                                              ("protocol", {"store", "services", "ui", "hq"})])
+                                              ("protocol", {"store", "services", "ui", "hq"}),
+                                              # the doctor runs where Qt cannot start
+                                              ("doctor", {"services", "ui", "hq"})])
 def test_lower_layers_never_import_higher_ones(layer, forbidden):
     wrong = [f"{_where(module, line)} imports {target}"
              for module, imports in IMPORTS.items() if _layer(module) == layer

@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         accounts,
         backup,
         certificates,
+        doctor,
         hq,
         interviews,
         people,
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.register(commands, auth)
     hq.register(commands, passphrase)
     station.register_demo(commands)
+    doctor.register(commands)
     return parser
 
 

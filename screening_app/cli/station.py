@@ -74,11 +74,14 @@ def open_gui(data_dir: Path) -> int:
         from screening_app.ui.app import run_gui
     except ImportError as error:
         # PySide6 fails to import when a system library its Qt needs is missing: say which.
-        from screening_app.ui.qt_preflight import import_problem
+        from screening_app.doctor.qt_platform import import_problem
 
         problem = import_problem(error)
         if problem:
-            print(f"screening-app: {problem}", file=sys.stderr)
+            from screening_app.doctor.checks import problems_besides_qt
+
+            for line in [problem, *problems_besides_qt(data_dir)]:
+                print(f"screening-app: {line}", file=sys.stderr)
             return EXIT_BAD_INPUT
         print(
             "\nThe desktop app is not part of this version yet. Try the command line:\n"

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from screening_app.doctor.qt_platform import QtPlatformUnavailable, require_qt_platform
 from screening_app.domain.errors import UserError
 from screening_app.services.locked_station import LockedStation
 from screening_app.store.station import station_exists
 from screening_app.ui.fonts import install_application_font
 from screening_app.ui.language import chosen_language, install_language
-from screening_app.ui.qt_preflight import QtPlatformUnavailable, require_qt_platform
 from screening_app.ui.sign_in import SignInDialog
 from screening_app.ui.tasks import Task, run_in_background
 
@@ -115,7 +115,10 @@ def run_gui(data_dir: Path) -> int:
     try:
         app = application()
     except QtPlatformUnavailable as error:
-        for problem in str(error).splitlines():
+        # Instead of Qt's abort, what `screening-app doctor` would say: Qt's problems first.
+        from screening_app.doctor.checks import problems_besides_qt
+
+        for problem in [*str(error).splitlines(), *problems_besides_qt(data_dir)]:
             print(f"screening-app: {problem}", file=sys.stderr)
         return EXIT_NO_WINDOW
     from screening_app.ui.failures import install_exception_hook

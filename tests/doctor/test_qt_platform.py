@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from screening_app.ui import app as ui_app
-from screening_app.ui import qt_preflight
-from screening_app.ui.qt_preflight import (
+from screening_app.doctor import qt_platform
+from screening_app.doctor.qt_platform import (
     PlatformCheck,
     check_qt_platform,
     missing_libraries,
     platform_name,
     quick_check_qt_platform,
 )
+from screening_app.ui import app as ui_app
 from tests.conftest import cli
 
 # What ldd prints for Qt's xcb plugin on a minimal Debian (cut short).
@@ -114,7 +114,7 @@ def test_without_ldd_nothing_is_claimed_and_the_note_says_why(pyside):
 
 
 def test_the_loader_message_gives_the_missing_library_when_ldd_cannot():
-    check = qt_preflight._after_failed_load(
+    check = qt_platform._after_failed_load(
         PlatformCheck("xcb", notes=("Qt's libraries were not checked: ldd is not installed.",)),
         "libxcb-icccm.so.4: cannot open shared object file: No such file or directory")
 
@@ -131,14 +131,14 @@ def test_no_display_is_one_sentence(pyside):
 
 
 def test_a_failed_import_of_qt_names_the_missing_library(monkeypatch):
-    monkeypatch.setattr(qt_preflight, "check_qt_platform",
+    monkeypatch.setattr(qt_platform, "check_qt_platform",
                         lambda: PlatformCheck("xcb", ("libEGL.so.1",)))
 
-    sentence = qt_preflight.import_problem(
+    sentence = qt_platform.import_problem(
         ImportError("libEGL.so.1: cannot open shared object file: No such file or directory"))
 
     assert sentence.endswith("install it with: sudo apt-get install libegl1.")
-    assert qt_preflight.import_problem(ImportError("No module named 'PySide6'")) is None
+    assert qt_platform.import_problem(ImportError("No module named 'PySide6'")) is None
 
 
 # -- which platform is checked -------------------------------------------------------------
@@ -171,8 +171,8 @@ def test_offscreen_needs_no_display_and_no_x11_plugin(pyside):
 # -- the program ---------------------------------------------------------------------------
 def test_the_program_prints_the_sentence_and_exits_2_instead_of_aborting(
         capsys, monkeypatch, tmp_path):
-    sentence = qt_preflight.missing_libraries_sentence(("libxcb-cursor.so.0",))
-    monkeypatch.setattr(qt_preflight, "quick_check_qt_platform",
+    sentence = qt_platform.missing_libraries_sentence(("libxcb-cursor.so.0",))
+    monkeypatch.setattr(qt_platform, "quick_check_qt_platform",
                         lambda environ=None: PlatformCheck("xcb", ("libxcb-cursor.so.0",),
                                                            (sentence,)))
     # As at a real start: no QApplication yet (the test session's is set aside).
@@ -183,6 +183,30 @@ def test_the_program_prints_the_sentence_and_exits_2_instead_of_aborting(
     assert code == 2
     assert err == f"screening-app: {sentence}\n"
     assert out == ""
+
+
+def test_the_program_that_cannot_start_qt_also_prints_the_doctors_other_problems(
+        capsys, monkeypatch, tmp_path):
+    from datetime import UTC, datetime
+
+    from screening_app.doctor import checks
+
+    sentence = qt_platform.missing_libraries_sentence(("libxcb-cursor.so.0",))
+    monkeypatch.setattr(qt_platform, "quick_check_qt_platform",
+                        lambda environ=None: PlatformCheck("xcb", ("libxcb-cursor.so.0",),
+                                                           (sentence,)))
+    monkeypatch.setattr(ui_app.QApplication, "instance", staticmethod(lambda: None))
+    wrong_clock = checks.check_clock(lambda: datetime(2001, 1, 1, tzinfo=UTC))
+    monkeypatch.setattr(checks, "check_clock", lambda: wrong_clock)
+
+    code, out, err = cli(capsys, monkeypatch, "--data-dir", tmp_path / "station")
+
+    assert code == 2
+    assert err.splitlines()[0] == f"screening-app: {sentence}"
+    assert err.splitlines()[1].startswith("screening-app: The clock is wrong: it says"
+                                          " 2001-01-01 00:00 UTC, before this version was"
+                                          " released")
+    assert len(err.splitlines()) == 2
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 on Linux")
@@ -237,16 +261,16 @@ def resolved_by_ldd(path: Path) -> dict[str, str | None]:
     return found
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("ldd") is None,
-                    reason="the Linux loader and ldd")
-def test_a_library_hidden_from_the_loader_is_found_missing(tmp_path):
-    real = qt_preflight.pyside6_dir()
+def hide_one_xcb_library(tmp_path: Path) -> tuple[Path, str, dict[str, str]]:
+    """A copy of PySide6's X11 plugin and libQt6XcbQpa that look for system libraries only
+    in a folder given as LD_LIBRARY_PATH, which holds every one they need but one: (the
+    copy's PySide6 folder, the library hidden, the environment that hides it). Skips where
+    PySide6 is not laid out as its wheel installs it."""
+    real = qt_platform.pyside6_dir()
     real_plugin = real / "Qt" / "plugins" / "platforms" / "libqxcb.so"
     real_qpa = real / "Qt" / "lib" / "libQt6XcbQpa.so.6"
     if not (real_plugin.is_file() and real_qpa.is_file()):
         pytest.skip("PySide6 is not laid out as its wheel installs it")
-    # A copy of PySide6's X11 plugin and libQt6XcbQpa that look for system libraries only in
-    # the folder given as LD_LIBRARY_PATH, which holds every one they need but one.
     copy = tmp_path / "PySide6"
     (copy / "Qt" / "plugins" / "platforms").mkdir(parents=True)
     (copy / "Qt" / "lib").mkdir()
@@ -259,9 +283,8 @@ def test_a_library_hidden_from_the_loader_is_found_missing(tmp_path):
     ignore_system_library_folders(copy / "Qt" / "lib" / "libQt6XcbQpa.so.6")
 
     on_this_machine = resolved_by_ldd(real_plugin)
-    already_missing = [name for name, where in on_this_machine.items() if where is None]
     hidden = next((name for name in ("libxcb-cursor.so.0", "libxkbcommon-x11.so.0",
-                                     *qt_preflight.DEBIAN_PACKAGES)
+                                     *qt_platform.DEBIAN_PACKAGES)
                    if on_this_machine.get(name)), None)
     if hidden is None:
         pytest.skip("none of the libraries Qt's X11 plugin needs is installed")
@@ -270,15 +293,24 @@ def test_a_library_hidden_from_the_loader_is_found_missing(tmp_path):
     for name, where in on_this_machine.items():
         if where and name != hidden and "/PySide6/" not in where:
             (system / name).symlink_to(where)
+    return copy, hidden, {"LD_LIBRARY_PATH": str(system)}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("ldd") is None,
+                    reason="the Linux loader and ldd")
+def test_a_library_hidden_from_the_loader_is_found_missing(tmp_path):
+    copy, hidden, environ = hide_one_xcb_library(tmp_path)
+    real_plugin = qt_platform.pyside6_dir() / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    already_missing = [name for name, where in resolved_by_ldd(real_plugin).items()
+                       if where is None]
 
     check = check_qt_platform(
         X11, pyside=copy,
-        ldd=lambda path: qt_preflight.run_ldd(path, {**os.environ,
-                                                     "LD_LIBRARY_PATH": str(system)}))
+        ldd=lambda path: qt_platform.run_ldd(path, {**os.environ, **environ}))
 
     assert hidden in check.missing
     assert set(check.missing) == {hidden, *already_missing}
-    assert qt_preflight.DEBIAN_PACKAGES[hidden] in check.problems[0]
+    assert qt_platform.DEBIAN_PACKAGES[hidden] in check.problems[0]
 
 
 def test_missing_libraries_reads_every_path_and_reports_each_name_once():

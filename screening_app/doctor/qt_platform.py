@@ -6,8 +6,9 @@ kin), Qt prints a paragraph about plugins and aborts the process: nothing in Pyt
 catch it. So the GUI entry asks first, and a person reads one sentence naming the missing
 libraries and the `apt-get install` line that brings them, instead of the abort.
 
-The checks are plain functions over the environment and `ldd`'s output, so that a later
-`screening-app doctor` can run the same ones and report them without starting Qt.
+The checks are plain functions over the environment and `ldd`'s output, with no Qt import
+(PySide6 is found through importlib, not imported: its import is what fails on such a
+system), so that `screening-app doctor` runs the same ones without starting Qt.
 """
 
 import importlib.util
@@ -184,14 +185,20 @@ def pyside6_dir() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+# Where Debian's and Ubuntu's own Qt 6 keeps its plugins (a PySide6 from apt uses it).
+SYSTEM_PLUGINS = Path("/usr/lib/x86_64-linux-gnu/qt6/plugins")
+
+
 def plugins_dir(pyside: Path | None = None) -> Path:
-    """Qt's plugins: inside the PySide6 wheel, or where a system Qt keeps them."""
+    """Qt's plugins: inside the PySide6 wheel, or where a system Qt keeps them (read from
+    the layout, not asked of Qt, whose import may be what fails)."""
     pyside = pyside or pyside6_dir()
     if pyside is not None and (pyside / "Qt" / "plugins").is_dir():
         return pyside / "Qt" / "plugins"
-    from PySide6.QtCore import QLibraryInfo
-
-    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    if SYSTEM_PLUGINS.is_dir():
+        return SYSTEM_PLUGINS
+    # Not found: the check then says the plugin is missing, which is what the user must fix.
+    return (pyside or Path("PySide6")) / "Qt" / "plugins"
 
 
 def qt_libraries(platform: str | None, pyside: Path | None = None) -> list[Path]:
@@ -219,7 +226,8 @@ def no_display_problem(platform: str | None, environ: Mapping[str, str]) -> str 
 
 def check_qt_platform(environ: Mapping[str, str] | None = None, *,
                       pyside: Path | None = None,
-                      ldd: Callable[[Path], str] = run_ldd) -> PlatformCheck:
+                      ldd: Callable[[Path], str] = run_ldd,
+                      need_display: bool = True) -> PlatformCheck:
     """Everything this module can check, with ldd: for ``screening-app doctor``, and for a
     start whose quick check failed. X11 (xcb) and Wayland need a display; the libraries are
     those of PySide6's widgets and, under X11, of the xcb plugin (the platform that aborts
@@ -239,8 +247,12 @@ def check_qt_platform(environ: Mapping[str, str] | None = None, *,
     if found.missing:
         problems.append(missing_libraries_sentence(found.missing))
     no_display = no_display_problem(platform, environ)
-    if no_display:
+    if no_display and need_display:
         problems.append(no_display)
+    elif no_display:  # doctor, run from a console: the launcher starts in a desktop session
+        variable = "WAYLAND_DISPLAY" if platform == "wayland" else "DISPLAY"
+        notes.append(f"There is no display here ({variable} is not set): the desktop app"
+                     " opens its window only in a desktop session.")
     return PlatformCheck(platform, found.missing, tuple(problems), tuple(notes))
 
 
