@@ -90,8 +90,8 @@ def _proof_notes(signatures) -> list[str]:
     notes = []
     for check in signatures:
         if check.proven_at:
-            notes.append(_("signed by {signer}, proven to exist at {at} by {authority}'s"
-                           " timestamp").format(
+            notes.append(_("signed by {signer}, proven to exist at {at} by headquarters'"
+                           " timestamp ({authority})").format(
                 signer=check.signer, authority=check.proven_by,
                 at=parse_timestamp(check.proven_at).astimezone(UTC).strftime(
                     "%Y-%m-%d %H:%M UTC")))

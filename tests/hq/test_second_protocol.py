@@ -224,7 +224,10 @@ def test_sessions_on_the_second_protocol_reach_headquarters_conflicts_and_merged
                 6: "civilian-status", 3: "conflicts", 5: "unscreened"}
     assert {n: lists.where(isn(n)) for n in expected} == expected
     (conflict_row,) = lists.section("conflicts")
-    assert "return_home" in conflict_row.detail and "neutral_nation" in conflict_row.detail
+    # Each side in the second protocol's own words, not its stored codes.
+    assert "Return to the home country" in conflict_row.detail
+    assert "Go to a neutral nation" in conflict_row.detail
+    assert "return_home" not in conflict_row.detail
     written = merged_lists.export(hq, tmp_path / "merged", lists)
     assert {path.name for path in written} >= {"return-home.csv", "civilian-status.csv",
                                                "neutral-nation.csv", "conflicts.csv"}
