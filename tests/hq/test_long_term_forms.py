@@ -10,15 +10,16 @@ import pytest
 
 from screening_app.domain.canonical import format_timestamp
 from screening_app.hq import down, revocation_lists
-from screening_app.hq.archive import stamp_pending
+from screening_app.hq.archive import restamp_expiring, stamp_pending
 from screening_app.hq.down import revoke_certificate
+from screening_app.hq.headquarters import add_timestamp_authority
 from screening_app.hq.intake import ingest
 from screening_app.pki import certificates
 from screening_app.protocol.examples import complete_answers
 from screening_app.records.verifying import verify_pdf
 from screening_app.services.ca import open_ca
 from screening_app.services.verification import verify_form
-from tests.hq.conftest import CA_PASSPHRASE, export
+from tests.hq.conftest import CA_PASSPHRASE, HQ_PASSPHRASE, export
 
 
 @pytest.fixture
@@ -95,3 +96,27 @@ def test_a_revoked_signer_keeps_stamped_forms_and_loses_later_ones(hq, linked, s
         f"The signature is by {certificates.common_name(interviewer_certificate)!r}, whose"
         f" certificate was revoked on {revoked_on} (key compromise), and no headquarters"
         " timestamp proves the form existed before then.")
+
+
+def test_a_restamped_form_outlives_the_first_timestamp_certificate(hq, linked, ca_folder,
+                                                                   tmp_path):
+    # The first authority's certificate ends in 400 days; a new authority stamps the copy
+    # again before then ('hq archive restamp'), and the form verifies in year three, after
+    # the first authority's certificate and every signer's have ended.
+    add_timestamp_authority(hq, HQ_PASSPHRASE, ca_folder=ca_folder,
+                            ca_passphrase=CA_PASSPHRASE, renew=True, days=400)
+    ingest(hq, export(linked, tmp_path / "out"))
+    stamp_pending(hq)
+    [(document_id,)] = hq.store.query("SELECT id FROM documents WHERE revision = 2")
+    once = hq.store.archived_document(document_id)[1]
+    year_three = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3 * 365)
+    lapsed = verify_form(once, [hq.root], now=year_three)
+    assert not lapsed.valid
+    add_timestamp_authority(hq, HQ_PASSPHRASE, ca_folder=ca_folder,
+                            ca_passphrase=CA_PASSPHRASE, renew=True)
+    assert restamp_expiring(hq, 730).stamped == 5
+    twice = hq.store.archived_document(document_id)[1]
+    assert twice.startswith(once)
+    result = verify_form(twice, [hq.root], now=year_three)
+    assert result.valid, result.reason
+    assert sum(", proven to exist at " in note for note in result.notes) == 2
