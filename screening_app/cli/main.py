@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         accounts,
         backup,
         certificates,
+        enrolment,
         hq,
         interviews,
         people,
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.register(commands, auth)
     certificates.register(commands, auth, passphrase)
     sync.register(commands, auth)
+    enrolment.register(commands, auth)
     backup.register(commands, auth)
     hq.register(commands, passphrase)
     station.register_demo(commands)
