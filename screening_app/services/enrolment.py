@@ -52,6 +52,8 @@ from screening_app.sync.enrolment import (
 from screening_app.sync.incoming import ApplyResult, DownBundleApplier
 from screening_app.sync.renewals import CRL_FIELD
 
+REQUEST_EVENT = "sync.enrolment_requested"
+
 
 @dataclass(frozen=True)
 class Enrolment:
@@ -99,7 +101,7 @@ class EnrolmentService:
         }
         data = signed_document(fields, self._keys.uncertified_station_key())
         with write_transaction(self._db):
-            self._station.events.append("sync.enrolment_requested",
+            self._station.events.append(REQUEST_EVENT,
                                         {"file": path.name, "sha256": sha256_hex(data)},
                                         actor_id=admin.user_id)
         return write_atomically(path, data)
@@ -148,10 +150,14 @@ class EnrolmentService:
                                   " root the kit carries.").format(source=source))
             self._keys.import_user_certificate(
                 admin, text_field(fields, "admin_certificate", source).encode(), source)
+            # The keys are ours; the request answered must be too (the one `init --enrol-to`
+            # or `station enrol-request` wrote here, whose digest the history keeps).
+            if fields.get("request_sha256") not in self._requests_written():
+                raise UserError(_("{source} answers an enrolment request this station did not"
+                                  " write.").format(source=source))
             self._sync.trust_headquarters_document(admin, fields["headquarters_public"],
                                                    source, recovery_slot=False)
-            result = ApplyResult(fields["request_sha256"] if isinstance(
-                fields.get("request_sha256"), str) else source)
+            result = ApplyResult(source)
             applier = DownBundleApplier(self._station, source, result, root)
             applier.protocols(_member(_("{source} (protocols)").format(source=source),
                                       parts["protocols"]))
@@ -174,6 +180,10 @@ class EnrolmentService:
         self._keys.publish_trust_root(root)
         self._keys.write_recovery_slot(trusted.age_recipient)
         return self._summary(fields, root, trusted.name, certified.certificate, result)
+
+    def _requests_written(self) -> set[str]:
+        return {str(event.payload.get("sha256")) for event in self._station.events.since(
+            0, kinds=(REQUEST_EVENT,))}
 
     @staticmethod
     def _summary(fields: dict, root: x509.Certificate, headquarters: str,

@@ -188,6 +188,22 @@ def test_a_kit_for_another_stations_keys_is_refused(
     nothing_installed(other)
 
 
+def test_a_kit_answering_a_request_the_station_did_not_write_is_refused(
+        tmp_path, hq_dir, ca_folder, capsys, monkeypatch):  # noqa: F811
+    """Two stations holding the same keys (every test station shares one; in the field, a
+    copy of the station's database): the kit answers the request of one only."""
+    request, kit = tmp_path / "request.json", tmp_path / "kit.json"
+    init(capsys, monkeypatch, tmp_path / "station", request)
+    assert hq_enrol(capsys, monkeypatch, hq_dir, request, kit, ca_folder)[0] == 0
+    twin = tmp_path / "twin"
+    init(capsys, monkeypatch, twin, tmp_path / "twin-request.json")
+    code, _, err = enrol(capsys, monkeypatch, twin, kit)
+    assert code == 2
+    assert err == ("screening-app: kit.json answers an enrolment request this station did"
+                   " not write.\n")
+    nothing_installed(twin)
+
+
 def test_a_kit_with_a_changed_byte_is_refused(
         tmp_path, hq_dir, ca_folder, capsys, monkeypatch):  # noqa: F811
     station, request, kit = tmp_path / "station", tmp_path / "request.json", tmp_path / "kit.json"
