@@ -26,6 +26,7 @@ from screening_app.domain.errors import UserError
 from screening_app.hq.down import revocations_for
 from screening_app.hq.headquarters import PUBLIC_FILE, Headquarters
 from screening_app.hq.registry import register_station, station_identity
+from screening_app.hq.revocation_lists import require_our_ca
 from screening_app.pki import certificates, crl
 from screening_app.pki.people import person_of
 from screening_app.services.ca import CertificateAuthority
@@ -117,9 +118,7 @@ def enrol_station(hq: Headquarters, authority: CertificateAuthority, data: bytes
     """Check the request, issue both certificates, register the station and write the kit
     (atomically, inside the registering transaction)."""
     request = read_request(data, source)
-    if not certificates.same_public_key(hq.root, authority.key):
-        raise UserError(f"{authority.folder}: this CA is not the one headquarters trusts"
-                        f" ({certificates.common_name(hq.root)!r}).")
+    require_our_ca(hq, authority)
     if not kit.parent.is_dir():
         raise UserError(f"Cannot write {kit}: the folder {kit.parent} does not exist.")
     store = hq.store
@@ -140,6 +139,9 @@ def enrol_station(hq: Headquarters, authority: CertificateAuthority, data: bytes
             station_pem = authority.issue(certificates.to_pem(request.station_csr),
                                           f"{source} (the station's request)")
             register_station(hq, station_pem, source)
+        if request.age_recipient:
+            # Headquarters can write the station's down bundle before its first bundle.
+            store.learn_age_recipient(request.station_id, request.age_recipient)
         admin_pem = authority.issue(certificates.to_pem(request.admin_csr),
                                     f"{source} (the admin's request)")
         through = store.outbox_through()

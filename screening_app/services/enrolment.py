@@ -97,7 +97,7 @@ class EnrolmentService:
             "station_id": self._station.station_id, "camp": self._station.camp,
             "station_csr": self._keys.csr_pem().decode(),
             "admin": {"name": admin.name, "csr": admin_csr},
-            "age_recipient": self._sync.station_age_recipient(),
+            "age_recipient": self._sync.own_age_recipient(),
         }
         data = signed_document(fields, self._keys.uncertified_station_key())
         with write_transaction(self._db):
@@ -179,6 +179,8 @@ class EnrolmentService:
         # The key file's public copies, once the enrolment has committed.
         self._keys.publish_trust_root(root)
         self._keys.write_recovery_slot(trusted.age_recipient)
+        for user_id in applier.disabled_user_ids:  # as after a down bundle (services/sync.py)
+            self._keys.drop_database_slot(user_id)
         return self._summary(fields, root, trusted.name, certified.certificate, result)
 
     def _requests_written(self) -> set[str]:

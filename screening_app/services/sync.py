@@ -117,7 +117,6 @@ class SyncService:
         key file itself (write_recovery_slot), once its own transaction has committed."""
         require_role(actor, Role.ADMIN, action=N_("set which headquarters this station trusts"))
         trusted = read_headquarters_public(text, source, self._root())
-        secret, recipient = bundles.new_age_identity()
         with write_transaction(self._db):
             self._records.trust_headquarters(
                 TrustedHeadquartersRow(trusted.name, trusted.age_recipient,
@@ -125,11 +124,7 @@ class SyncService:
                                        certificates.chain_pem(trusted.chain).decode(),
                                        _pem_or_none(trusted.tls_certificate)),
                 at=utc_now(), by=actor.user_id)
-            if self._records.station_key() is None:
-                self._records.put_station_key(
-                    StationSyncKey(recipient,
-                                   self._keys.seal_secret(AGE_KEY_PURPOSE, secret.encode())),
-                    at=utc_now())
+            self.own_age_recipient()
             if recovery_slot:
                 # Headquarters can now recover this station if every password is lost.
                 self._keys.write_recovery_slot(trusted.age_recipient)
@@ -141,11 +136,20 @@ class SyncService:
                 actor_id=actor.user_id)
         return trusted
 
-    def station_age_recipient(self) -> str | None:
-        """Whom headquarters encrypts this station's down bundles to, once the station has
-        its sync key (made when it first trusts headquarters)."""
+    def own_age_recipient(self) -> str:
+        """Whom headquarters encrypts this station's down bundles to: the station's sync
+        key, made the first time it is asked for (trusting headquarters, or the enrolment
+        request, which tells headquarters at once). Needs a session holding the KEK."""
         key = self._records.station_key()
-        return key.age_recipient if key is not None else None
+        if key is not None:
+            return key.age_recipient
+        secret, recipient = bundles.new_age_identity()
+        with write_transaction(self._db):
+            self._records.put_station_key(
+                StationSyncKey(recipient,
+                               self._keys.seal_secret(AGE_KEY_PURPOSE, secret.encode())),
+                at=utc_now())
+        return recipient
 
     def headquarters(self) -> TrustedHeadquarters | None:
         row = self._records.headquarters()

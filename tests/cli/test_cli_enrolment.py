@@ -92,6 +92,9 @@ def test_init_hq_enrol_enrol_and_a_push_headquarters_accepts(
     assert f"Station {STATION} (Koje-do) is registered" in out
     assert "1 protocols, 1 roster rows and CRL number 1" in out
     root_line = next(line for line in out.splitlines() if line.startswith("Root certificate"))
+    # The request told headquarters the station's age key: a down bundle can go first.
+    sent = json.loads(request.read_text(encoding="utf-8"))["age_recipient"]
+    assert hq.store.station(STATION).age_recipient == sent
 
     code, out, err = enrol(capsys, monkeypatch, station, kit)
     assert code == 0, err
