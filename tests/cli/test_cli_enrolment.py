@@ -161,6 +161,25 @@ def test_a_request_altered_on_the_way_is_refused_and_nothing_is_registered(
         opened.close()
 
 
+def test_a_request_signed_whole_but_naming_someone_else_is_refused(
+        tmp_path, hq_dir, ca_folder, test_keys, capsys, monkeypatch):  # noqa: F811
+    """Re-signed with the station's own key, so its signature holds: the admin's request
+    must still name the station's admin, and the station id must be one."""
+    request, kit = tmp_path / "request.json", tmp_path / "kit.json"
+    init(capsys, monkeypatch, tmp_path / "station", request)
+    fields = json.loads(request.read_text(encoding="utf-8"))
+    del fields[SIGNATURE]
+    for change, refusal in (
+            ({"admin": {**fields["admin"], "name": "mallory"}},
+             f"the admin's request names 'Admin alice', not admin 'mallory' of station"
+             f" {STATION}."),
+            ({"station_id": "../etc"}, "'../etc' is not a station id")):
+        request.write_bytes(signed_document({**fields, **change}, test_keys["station"]))
+        code, _, err = hq_enrol(capsys, monkeypatch, hq_dir, request, kit, ca_folder)
+        assert code == 2 and f"request.json: {refusal}" in err, err
+        assert not kit.exists()
+
+
 def test_a_station_id_registered_with_another_key_is_refused(
         tmp_path, hq_dir, ca_folder, other_key, capsys, monkeypatch):  # noqa: F811
     request, kit = tmp_path / "request.json", tmp_path / "kit.json"
