@@ -75,6 +75,14 @@ def cmd_station_cert(args, services, actor) -> int:
                            " add'.")
 
 
+def cmd_station_enrol_request(args, services, actor) -> int:
+    path = services.enrolment.write_request(actor, Path(args.to))
+    print(f"Wrote the enrolment request to {path}: headquarters answers it with"
+          " 'screening-app hq enrol', and the admin installs the kit it makes with"
+          " 'screening-app enrol KIT'.")
+    return EXIT_OK
+
+
 def cmd_station_import_cert(args, services, actor) -> int:
     from screening_app.pki.certificates import common_name
 
@@ -170,6 +178,12 @@ def register(commands, auth: argparse.ArgumentParser,
                                    " add')")
     cert.add_argument("--to", metavar="FILE.pem")
     cert.set_defaults(handler=cmd_station_cert)
+    enrol_request = station.add_parser(
+        "enrol-request", parents=[auth],
+        help="write the enrolment request for 'hq enrol' (admin; 'init --enrol-to' writes"
+             " it at once)")
+    enrol_request.add_argument("--to", required=True, metavar="REQUEST.json")
+    enrol_request.set_defaults(handler=cmd_station_enrol_request)
     import_cert = station.add_parser("import-cert", parents=[auth],
                                      help="install the certificate headquarters issued")
     import_cert.add_argument("file")

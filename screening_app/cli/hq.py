@@ -339,6 +339,26 @@ def cmd_station_add(args) -> int:
     return output.EXIT_OK
 
 
+def cmd_enrol(args) -> int:
+    from screening_app.hq import tls
+    from screening_app.hq.enrolment import enrol_station
+
+    data = _read_file(args.request)
+    with _opened(args, keys=True) as hq:
+        authority = _authority(args)
+        enrolled = enrol_station(hq, authority, data, Path(args.request).name, Path(args.to))
+    crl = (f"CRL number {enrolled.crl_number}" if enrolled.crl_number
+           else "no CRL (none issued yet)")
+    again = " again (it was registered with this key before)" if enrolled.again else ""
+    print(f"Station {enrolled.station_id} ({enrolled.camp}) is registered{again}; wrote"
+          f" {enrolled.kit} with its certificate and admin {enrolled.admin_name}'s,"
+          f" {enrolled.protocols} protocols, {enrolled.roster_rows} roster rows and {crl}."
+          f" The admin installs it with 'screening-app enrol {enrolled.kit.name}'.")
+    # What the station prints after installing the kit, for the officer to compare.
+    print(f"Root certificate SHA-256: {tls.spaced(enrolled.root_sha256)}")
+    return output.EXIT_OK
+
+
 def cmd_station_revoke(args) -> int:
     from screening_app.hq.registry import revoke_station
 
@@ -760,6 +780,13 @@ def register(commands, passphrase_parent: argparse.ArgumentParser | None = None)
     _revocation_arguments(revoke_station)
     command(station, "list", cmd_station_list, "registered stations and what HQ holds"
             ).add_argument("--json", action="store_true")
+
+    enrol = command(hq, "enrol", cmd_enrol,
+                    "answer a station's enrolment request ('init --enrol-to') with its kit:"
+                    " certificates, trust, CRL, protocols and roster, in one file")
+    enrol.add_argument("request", metavar="REQUEST.json")
+    enrol.add_argument("--to", required=True, metavar="KIT.json")
+    _ca_argument(enrol, required=True)
 
     command(hq, "status", cmd_status, "stations, last sync, conflicts, refused bundles")
 

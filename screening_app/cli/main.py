@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         backup,
         certificates,
         doctor,
+        enrolment,
         hq,
         interviews,
         people,
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.register(commands, auth)
     certificates.register(commands, auth, passphrase)
     sync.register(commands, auth)
+    enrolment.register(commands, auth)
     backup.register(commands, auth)
     hq.register(commands, passphrase)
     station.register_demo(commands)

@@ -15,12 +15,21 @@ from screening_app.cli.output import (
 def cmd_init(args) -> int:
     from screening_app.services.app import init_station
 
+    enrol_to = Path(args.enrol_to) if args.enrol_to else None
+    if enrol_to is not None and not enrol_to.parent.is_dir():
+        # Checked first: a station made without the request it was made for is a chore.
+        raise args.cli_error(f"Cannot write {enrol_to}: the folder {enrol_to.parent} does"
+                             " not exist.")
     password = args.passwords.read_new(f"New password for admin {args.admin}: ")
     services = init_station(args.data_dir, args.station_id, args.camp, args.admin, password,
-                            time_zone=args.time_zone)
+                            time_zone=args.time_zone, enrol_to=enrol_to)
     services.close()
     print(f"Station {args.station_id} ({args.camp}) created in {args.data_dir}; "
           f"admin account {args.admin!r} is ready.")
+    if enrol_to is not None:
+        print(f"Wrote the enrolment request to {enrol_to}: headquarters answers it with"
+              " 'screening-app hq enrol', and the admin installs the kit it makes with"
+              " 'screening-app enrol KIT'.")
     return EXIT_OK
 
 
@@ -102,6 +111,9 @@ def register(commands, auth: argparse.ArgumentParser) -> None:
                       " computer's)")
     init.add_argument("--password-stdin", action="store_true",
                       help="read the new admin's password from the first line of stdin")
+    init.add_argument("--enrol-to", metavar="REQUEST.json",
+                      help="also write the station's enrolment request here, for"
+                           " 'screening-app hq enrol' (the admin's own key is made too)")
     init.set_defaults(handler=cmd_init, needs_station=False)
 
     settings = commands.add_parser("settings", help="station settings").add_subparsers(

@@ -66,7 +66,7 @@ def build_down_bundle(hq: Headquarters, station_id: str, folder: Path | str, *,
                 {"definition": entry.payload["definition"]}
                 for entry in store.outbox(("protocol",), after_seq=after)
                 if entry.seq <= outbox_through))
-            writer.add_json("revocations.json", _revocations(hq, station_id, outbox_through))
+            writer.add_json("revocations.json", revocations_for(hq, station_id, outbox_through))
 
         path, _, _ = bundles.write_bundle(
             Path(folder), kind=bundles.DOWN, sender=SENDER, recipient=station_id,
@@ -76,7 +76,7 @@ def build_down_bundle(hq: Headquarters, station_id: str, folder: Path | str, *,
     return path
 
 
-def _revocations(hq: Headquarters, station_id: str, through: int) -> dict:
+def revocations_for(hq: Headquarters, station_id: str, through: int) -> dict:
     """Every revocation, whatever the station applied before: applying one again changes
     nothing, and a station restored from a backup must learn them again. With them, the
     CRL in force and the station's renewed certificates (hq/renewal.py), as fields of this

@@ -254,6 +254,7 @@ class HqStore(Protocol):
     def insert_station(self, station_id: str, camp: str, certificate_pem: str,
                        fingerprint_sha256: str, registered_at: str) -> None: ...
     def revoke_station(self, station_id: str, at: str, reason: str) -> None: ...
+    def learn_age_recipient(self, station_id: str, age_recipient: str) -> None: ...
     def replace_station_certificate(self, station_id: str, certificate_pem: str,
                                     fingerprint_sha256: str) -> None: ...
     def record_bundle_applied(self, station_id: str, *, events_seq: int, events_hash: str,
@@ -469,6 +470,12 @@ class SqlHqStore:
             "INSERT INTO stations (station_id, camp, certificate_pem, fingerprint_sha256,"
             " registered_at) VALUES (?, ?, ?, ?, ?)",
             [station_id, camp, certificate_pem, fingerprint_sha256, registered_at])
+
+    def learn_age_recipient(self, station_id: str, age_recipient: str) -> None:
+        """The station's age key from its enrolment request, for a station no bundle has
+        told yet (a bundle's own key, recorded with it, wins from then on)."""
+        self._execute("UPDATE stations SET age_recipient = ? WHERE station_id = ?"
+                      " AND age_recipient IS NULL", [age_recipient, station_id])
 
     def revoke_station(self, station_id: str, at: str, reason: str) -> None:
         self._execute("UPDATE stations SET revoked_at = ?, revoke_reason = ?"

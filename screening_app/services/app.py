@@ -21,6 +21,7 @@ from screening_app.services.backup import BackupService
 from screening_app.services.checks import CheckService
 from screening_app.services.dashboard import DashboardService
 from screening_app.services.documents import DocumentService
+from screening_app.services.enrolment import EnrolmentService
 from screening_app.services.form_signing import FormSigning
 from screening_app.services.grants import GrantService
 from screening_app.services.interviews import InterviewService
@@ -58,6 +59,7 @@ class StationServices:
     sync: SyncService
     backups: BackupService
     people: KnownPeopleService
+    enrolment: EnrolmentService
 
     @classmethod
     def for_station(cls, station: Station, **interview_options) -> "StationServices":
@@ -68,6 +70,7 @@ class StationServices:
                                       **interview_options)
         documents = DocumentService(station, interviews, settings, keys)
         reviews = ReviewService(station, settings, countersign=documents.countersign)
+        sync = SyncService(station, keys)
         return cls(
             station=station,
             accounts=AccountService(station, keys, grants=grants),
@@ -83,9 +86,10 @@ class StationServices:
             reviews=reviews,
             lists=ListService(station, keys, interviews.current_protocol),
             dashboard=DashboardService(station),
-            sync=SyncService(station, keys),
+            sync=sync,
             backups=BackupService(station, keys),
             people=KnownPeopleService(station),
+            enrolment=EnrolmentService(station, keys, sync, grants),
         )
 
     @classmethod
@@ -182,12 +186,15 @@ class StationServices:
 
 def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
                  admin_password: str, *, demo: bool = False,
-                 time_zone: str | None = None) -> StationServices:
+                 time_zone: str | None = None,
+                 enrol_to: Path | None = None) -> StationServices:
     """Create a station and its first admin. Inputs are checked before anything is
     written, so a refused init leaves no half-made station behind. The database is
     encrypted from its first byte under a new random key, which only the admin's
     password opens (more slots come with more accounts). ``time_zone`` (an IANA name) is
-    the station's; without one the station counts days in the computer's."""
+    the station's; without one the station counts days in the computer's. With
+    ``enrol_to`` the admin's own key is made too, and the enrolment request for
+    headquarters written there (services/enrolment.py)."""
     check_user_name(admin_name)
     check_new_password(admin_password, admin_name)
     if time_zone is not None:
@@ -205,4 +212,6 @@ def init_station(data_dir: Path, station_id: str, camp: str, admin_name: str,
     services.keys.create_station_key(admin)
     if time_zone:
         services.settings.set(admin, "time_zone", time_zone)
+    if enrol_to is not None:
+        services.enrolment.write_request(admin, enrol_to)
     return services

@@ -587,9 +587,22 @@ class KeyService:
             raise StationKeyUnavailable(_("This station has no signing key."))
         return csr_pem.encode()
 
-    def import_certificate(self, actor: Actor, pem: bytes, source: str) -> StationCertificate:
+    def uncertified_station_key(self):
+        """The station's private key before any certificate is installed: it signs the
+        enrolment request, proving that the request comes from the key its CSR names
+        (services/enrolment.py). Needs a session holding the KEK."""
+        stored = self._station_keys.sealed_private_key(SIGNING)
+        if stored is None:
+            raise StationKeyUnavailable(_("This station has no signing key."))
+        return load_sealed_private_key(sealed.unseal(self._require_kek(), stored,
+                                                     self._context(SIGNING)))
+
+    def import_certificate(self, actor: Actor, pem: bytes, source: str, *,
+                           publish_root: bool = True) -> StationCertificate:
         """Install the certificate headquarters issued for this station's CSR. The file
-        holds the station certificate followed by its issuers up to the root."""
+        holds the station certificate followed by its issuers up to the root. With
+        ``publish_root`` False the caller copies the root into the key file itself (with
+        publish_trust_root), once its own transaction has committed."""
         require_role(actor, Role.ADMIN, action=N_("install the station certificate"))
         found = certificates.load_certificates(pem, source)
         certificate, chain = found[0], tuple(found[1:])
@@ -622,7 +635,8 @@ class KeyService:
                  "root": certificates.common_name(chain[-1])},
                 actor_id=actor.user_id,
             )
-        self._publish_trust_root(chain[-1])
+        if publish_root:
+            self.publish_trust_root(chain[-1])
         return StationCertificate(certificate, chain)
 
     def station_certificate(self) -> StationCertificate | None:
@@ -777,7 +791,7 @@ class KeyService:
         if keyfile is not None and keyfile.public_mac is None:
             keyfile.save(self._station.key)
 
-    def _publish_trust_root(self, root: x509.Certificate) -> None:
+    def publish_trust_root(self, root: x509.Certificate) -> None:
         keyfile = self._keyfile()
         if keyfile is not None:
             keyfile.public["trust_root_pem"] = certificates.to_pem(root).decode()

@@ -109,9 +109,15 @@ class SyncService:
         """Install headquarters-public.json: whom bundles are encrypted to, and whose
         signature a bundle coming down must carry. It must be signed by a headquarters
         certificate issued by this station's own certificate authority."""
+        return self.trust_headquarters_document(actor, _read_text(Path(path)), str(path))
+
+    def trust_headquarters_document(self, actor: Actor, text: str, source: str, *,
+                                    recovery_slot: bool = True) -> TrustedHeadquarters:
+        """trust_headquarters with the public file's text (an enrolment kit carries it).
+        With ``recovery_slot`` False the caller writes headquarters' recovery slot into the
+        key file itself (write_recovery_slot), once its own transaction has committed."""
         require_role(actor, Role.ADMIN, action=N_("set which headquarters this station trusts"))
-        trusted = read_headquarters_file(Path(path), self._root())
-        secret, recipient = bundles.new_age_identity()
+        trusted = read_headquarters_public(text, source, self._root())
         with write_transaction(self._db):
             self._records.trust_headquarters(
                 TrustedHeadquartersRow(trusted.name, trusted.age_recipient,
@@ -119,13 +125,10 @@ class SyncService:
                                        certificates.chain_pem(trusted.chain).decode(),
                                        _pem_or_none(trusted.tls_certificate)),
                 at=utc_now(), by=actor.user_id)
-            if self._records.station_key() is None:
-                self._records.put_station_key(
-                    StationSyncKey(recipient,
-                                   self._keys.seal_secret(AGE_KEY_PURPOSE, secret.encode())),
-                    at=utc_now())
-            # Headquarters can now recover this station if every password is lost.
-            self._keys.write_recovery_slot(trusted.age_recipient)
+            self.own_age_recipient()
+            if recovery_slot:
+                # Headquarters can now recover this station if every password is lost.
+                self._keys.write_recovery_slot(trusted.age_recipient)
             self._station.events.append(
                 "sync.headquarters_trusted",
                 {"name": trusted.name, "age_recipient": trusted.age_recipient,
@@ -133,6 +136,21 @@ class SyncService:
                  "tls_sha256": _sha256_or_none(trusted.tls_certificate)},
                 actor_id=actor.user_id)
         return trusted
+
+    def own_age_recipient(self) -> str:
+        """Whom headquarters encrypts this station's down bundles to: the station's sync
+        key, made the first time it is asked for (trusting headquarters, or the enrolment
+        request, which tells headquarters at once). Needs a session holding the KEK."""
+        key = self._records.station_key()
+        if key is not None:
+            return key.age_recipient
+        secret, recipient = bundles.new_age_identity()
+        with write_transaction(self._db):
+            self._records.put_station_key(
+                StationSyncKey(recipient,
+                               self._keys.seal_secret(AGE_KEY_PURPOSE, secret.encode())),
+                at=utc_now())
+        return recipient
 
     def headquarters(self) -> TrustedHeadquarters | None:
         row = self._records.headquarters()
@@ -383,17 +401,32 @@ class SyncService:
 
 
 def read_headquarters_file(path: Path, root: x509.Certificate) -> TrustedHeadquarters:
-    """headquarters-public.json, checked: signed by a certificate our root issued. The
-    signature covers every field but itself (the TLS certificate and its fingerprint too);
-    a file made before headquarters had a TLS certificate (format 1) has none."""
+    """headquarters-public.json, checked: see read_headquarters_public."""
+    return read_headquarters_public(_read_text(path), str(path), root)
+
+
+def _read_text(path: Path) -> str:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"{path}: {error.strerror or error}.") from None
+    except UnicodeDecodeError:
+        raise UserError(_("{path} is not a headquarters public file (it needs format, name,"
+                          " age_recipient, certificates and signature).").format(
+                              path=path)) from None
+
+
+def read_headquarters_public(text: str, path: str, root: x509.Certificate
+                             ) -> TrustedHeadquarters:
+    """headquarters-public.json's text, checked: signed by a certificate our root issued.
+    The signature covers every field but itself (the TLS certificate and its fingerprint
+    too); a file made before headquarters had a TLS certificate (format 1) has none."""
+    try:
+        data = json.loads(text)
         fields = {key: value for key, value in data.items() if key != "signature"}
         if any(key not in fields for key in _PUBLIC_FIELDS):
             raise KeyError("a field is missing")
         signature = base64.b64decode(data["signature"], validate=True)
-    except OSError as error:
-        raise UserError(f"{path}: {error.strerror or error}.") from None
     except (ValueError, KeyError, TypeError, AttributeError):
         raise UserError(_("{path} is not a headquarters public file (it needs format, name,"
                           " age_recipient, certificates and signature).").format(
