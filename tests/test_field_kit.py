@@ -100,6 +100,9 @@ def test_a_kit_holds_the_wheels_the_scripts_the_guide_and_a_manifest_of_them(sma
     guide = (small_kit / "FIELD-GUIDE.md").read_text(encoding="utf-8")
     assert f"on Python {PYTHON}" in guide and "@" not in guide.replace("`", "")
     assert "doctor" in guide
+    # Enrolment in one exchange: the request, headquarters' answer, the kit installed.
+    assert all(step in guide for step in ("--enrol-to request.json", "hq enrol request.json",
+                                          "enrol kit.json"))
 
 
 def test_a_platform_without_a_wheel_fails_naming_the_package_and_the_platform(
