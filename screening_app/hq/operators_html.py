@@ -143,6 +143,7 @@ def render_home(hq: Headquarters, operator: str, form_token: str,
             or "<p class=none>No open conflicts.</p>"
         decided_html = _decided_table(decided, labels)
         crl_html = _revocation_list(hq)
+        archived, waiting = store.archive_counts()
     patterns = pattern_flags.pattern_flags(store)  # reads in a snapshot of its own
     zone = page_words.time_zone()
     body = f"""<header><h1>{_e(hq.name)}</h1>
@@ -170,6 +171,7 @@ by {_e(hq.name)}.</p>
 {_revoke_forms(stations, form_token)}
 <h2 id=intake>Intake: the latest bundles of each station</h2>
 {_intake_table(stations, bundles)}
+{_archive_line(archived, waiting)}
 <h2 id=incidents>Incidents</h2>
 <p class=hint>Refused bundles and repeated failed sign-ins, grouped by kind and station
 (the latest {INCIDENTS_READ} read).</p>
@@ -193,6 +195,16 @@ for all camps (days in {_e(zone)}). <a href="/lists/{pattern_flags.CSV_FILE}">
 <p class=hint>Page made {_e(local_time(utc_now()))} ({_e(zone)}).</p>
 </main>"""
     return _document(f"{hq.name}: screening records", body)
+
+
+def _archive_line(archived: int, waiting: int) -> str:
+    """How many forms have their timestamped archival copy (hq/archive.py)."""
+    line = (f"Archive: {archived} forms stamped by headquarters' timestamp authority"
+            f", {waiting} waiting")
+    if waiting:
+        return (f"<p class=warn>{_e(line)}: run 'screening-app hq archive stamp' (a form"
+                " not stamped verifies only while its signers' certificates are valid).</p>")
+    return f"<p class=hint>{_e(line)}.</p>"
 
 
 def _conflict_card(conflict: conflicts.Conflict, labels: ChoiceLabels, form_token: str

@@ -30,6 +30,8 @@ from screening_app.hq.intake import ingest
 from screening_app.hq.web import create_app
 from screening_app.store.sync_records import SyncRecords
 from tests.hq.conftest import CA_PASSPHRASE, export
+from tests.hq.test_operators_page import app, clock  # noqa: F401  (fixtures)
+from tests.hq.test_web import sign_in
 
 BUNDLES = "/api/v1/bundles"
 needs_poppler = pytest.mark.skipif(shutil.which("pdfsig") is None
@@ -291,3 +293,23 @@ def test_the_revocation_list_in_force_goes_into_the_archival_copy(hq, linked, tm
             break
     else:
         raise AssertionError("no signature's VRI entry names the CRL")
+
+
+
+@pytest.fixture
+def page_client(app):  # noqa: F811  (the operators' page, with its desk and clock)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_the_operators_page_counts_the_forms_stamped_and_those_waiting(
+        page_client, hq, linked, tmp_path):
+    sign_in(page_client)
+    ingest(hq, export(linked, tmp_path / "out"))  # a file's intake: stamping comes after
+    page = page_client.get("/").text
+    assert ("Archive: 0 forms stamped by headquarters&#x27; timestamp authority, 5 waiting:"
+            " run 'screening-app hq archive stamp'") in page
+    stamp_pending(hq)
+    page = page_client.get("/").text
+    assert ("Archive: 5 forms stamped by headquarters&#x27; timestamp authority, 0 waiting."
+            in page)
