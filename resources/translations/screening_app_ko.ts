@@ -1934,6 +1934,10 @@ Resume one now?</source>
         <translation>인증서:</translation>
     </message>
     <message>
+        <source>Archive:</source>
+        <translation>보관:</translation>
+    </message>
+    <message>
         <source>Headquarters address</source>
         <translation>본부 주소</translation>
     </message>
@@ -1976,6 +1980,10 @@ Resume one now?</source>
     <message>
         <source>valid until {date}</source>
         <translation>{date}까지 유효</translation>
+    </message>
+    <message>
+        <source>{count} forms stamped at headquarters (kept verifiable for the long term)</source>
+        <translation>본부에서 타임스탬프를 받은 서식 {count}건(장기간 검증 가능하게 보관됨)</translation>
     </message>
     <message>
         <source>Type the address of headquarters first.</source>

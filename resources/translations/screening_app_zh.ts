@@ -1934,6 +1934,10 @@ Resume one now?</source>
         <translation>证书：</translation>
     </message>
     <message>
+        <source>Archive:</source>
+        <translation>存档：</translation>
+    </message>
+    <message>
         <source>Headquarters address</source>
         <translation>总部地址</translation>
     </message>
@@ -1976,6 +1980,10 @@ Resume one now?</source>
     <message>
         <source>valid until {date}</source>
         <translation>有效期至 {date}</translation>
+    </message>
+    <message>
+        <source>{count} forms stamped at headquarters (kept verifiable for the long term)</source>
+        <translation>已在总部加盖时间戳的表格 {count} 份（长期保持可验证）</translation>
     </message>
     <message>
         <source>Type the address of headquarters first.</source>

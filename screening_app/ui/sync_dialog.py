@@ -53,10 +53,13 @@ class SyncDialog(QDialog):
         self.last_label = QLabel()
         self.certificate_label = QLabel()
         self.certificate_label.setWordWrap(True)
+        self.archive_label = QLabel()
+        self.archive_label.setWordWrap(True)
         form.addRow(self.tr("Headquarters:"), self.headquarters_label)
         form.addRow(self.tr("Not yet acknowledged:"), self.pending_label)
         form.addRow(self.tr("Last sync:"), self.last_label)
         form.addRow(self.tr("Certificate:"), self.certificate_label)
+        form.addRow(self.tr("Archive:"), self.archive_label)
         self.url_edit = QLineEdit(str(QSettings().value(URL_SETTING, "") or ""))
         self.url_edit.setPlaceholderText("https://headquarters:8765")
         self.url_edit.setAccessibleName(self.tr("Headquarters address"))
@@ -116,6 +119,11 @@ class SyncDialog(QDialog):
         # sentence); otherwise its last day is enough.
         self.certificate_label.setText(" ".join(status.expiry_warnings) or self.tr(
             "valid until {date}").format(date=status.certificate_ends or "—"))
+        # Forms headquarters stamped stay verifiable after the certificates that signed
+        # them end (the acknowledgement carries the stamped copy's digest).
+        self.archive_label.setText(self.tr(
+            "{count} forms stamped at headquarters (kept verifiable for the long term)").format(
+                count=status.forms_stamped))
         self.sig_status_ready.emit()
 
     # -- actions ---------------------------------------------------------------------------

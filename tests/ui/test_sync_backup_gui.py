@@ -119,6 +119,8 @@ def test_the_sync_dialog_shows_when_the_certificate_ends_and_warns_without_a_ren
         pass
     ends = roster_station.services.keys.station_certificate().certificate.not_valid_after_utc
     assert dialog.certificate_label.text() == f"valid until {ends:%Y-%m-%d}"
+    assert dialog.archive_label.text() == ("0 forms stamped at headquarters (kept verifiable"
+                                           " for the long term)")
 
     ca_key, root = test_keys["ca"]
     csr = certificates.load_csr(roster_station.services.keys.csr_pem(), "csr")
