@@ -7,6 +7,7 @@ one way at a time.
 """
 
 import os
+import platform
 import re
 import shutil
 import sys
@@ -91,6 +92,31 @@ def check_python(version: tuple[int, ...] | None = None,
         f"Python {shown} is not one the program supports ({specifier}); install a supported"
         " Python and install the program again with it (the field kit's install script"
         " says which).",))
+
+
+# -- the C library ---------------------------------------------------------------------------
+# The oldest glibc the wheels the program installs need (PySide6's for Python 3.12 and
+# later are manylinux_2_34; tools/make-field-kit asks for the same floor).
+MINIMUM_GLIBC = (2, 34)
+
+
+def check_c_library(libc: Callable[[], tuple[str, str]] = platform.libc_ver,
+                    system: str = sys.platform) -> Finding:
+    """On Linux, a glibc as new as the program's wheels need: older ones fail to load Qt
+    with a message about symbol versions that says nothing to the person at the laptop."""
+    if not system.startswith("linux"):
+        return Finding("libc", "the C library (not checked off Linux)")
+    name, version = libc()
+    wanted = ".".join(map(str, MINIMUM_GLIBC))
+    if name != "glibc" or not version:
+        return Finding("libc", "the C library", notes=(
+            f"The C library is not glibc ({name or 'unknown'}); the program's wheels need"
+            f" glibc {wanted} or newer.",))
+    if _version(version)[:2] < MINIMUM_GLIBC:
+        return Finding("libc", f"glibc {version}", (
+            f"glibc {version} is older than the {wanted} the program's Qt needs; install"
+            " the program on Debian 12, Ubuntu 22.04 or a later release.",))
+    return Finding("libc", f"glibc {version} (the program needs {wanted} or newer)")
 
 
 # -- Qt ------------------------------------------------------------------------------------
@@ -231,7 +257,7 @@ def run_checks(data_dir: Path, *, environ: Mapping[str, str] | None = None,
                qt: bool = True) -> list[Finding]:
     """Every check, in the order a person fixes them (``qt`` False leaves Qt's out: the
     desktop app has just said what it found there)."""
-    findings = [check_python()]
+    findings = [check_python(), check_c_library()]
     if qt:
         findings.append(check_qt(environ))
     findings += [check_fonts(), check_data_folder(data_dir), check_free_disk(data_dir),

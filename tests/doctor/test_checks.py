@@ -210,7 +210,7 @@ def test_doctor_on_a_laptop_with_everything_prints_what_it_checked(capsys, monke
 
     assert code == 0, out
     names = [line.split(":")[0] for line in out.splitlines()[:-1]]
-    assert names == ["ok   python", "ok   qt", "ok   fonts", "ok   data folder",
+    assert names == ["ok   python", "ok   libc", "ok   qt", "ok   fonts", "ok   data folder",
                      "ok   free disk", "ok   clock", "ok   time zone"]
     assert out.splitlines()[-1] == "All is well: this laptop has what the program needs."
 
@@ -237,7 +237,7 @@ def test_doctor_json(capsys, monkeypatch, tmp_path):
 
     findings = json.loads(out)
     assert code == 0
-    assert [f["name"] for f in findings] == ["python", "qt", "fonts", "data folder",
+    assert [f["name"] for f in findings] == ["python", "libc", "qt", "fonts", "data folder",
                                               "free disk", "clock", "time zone"]
     assert all(f["ok"] and f["problems"] == [] for f in findings)
 
@@ -263,3 +263,14 @@ def test_doctor_with_a_library_hidden_from_the_loader_names_it_and_the_apt_line(
     assert hidden in qt_line
     assert package in qt_line.split("install it with: sudo apt-get install ")[-1].split(
         "install them with: sudo apt-get install ")[-1].rstrip(".").split()
+
+
+def test_an_old_glibc_is_named_with_the_release_to_install():
+    old = checks.check_c_library(lambda: ("glibc", "2.31"), "linux")
+    assert old.problems == ("glibc 2.31 is older than the 2.34 the program's Qt needs;"
+                            " install the program on Debian 12, Ubuntu 22.04 or a later"
+                            " release.",)
+    assert checks.check_c_library(lambda: ("glibc", "2.36"), "linux").ok
+    other = checks.check_c_library(lambda: ("", ""), "linux")
+    assert other.ok and "not glibc" in other.notes[0]
+    assert checks.check_c_library(lambda: ("", ""), "win32").ok
