@@ -122,6 +122,16 @@ def renew_certificate(ca_key: rsa.RSAPrivateKey, ca_certificate: x509.Certificat
 
 def _document_signing(ca_key, ca_certificate: x509.Certificate, subject: x509.Name,
                       public_key, valid_for: datetime.timedelta) -> x509.Certificate:
+    usage = x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION])
+    return _end_entity(ca_key, ca_certificate, subject, public_key, valid_for, usage,
+                       usage_critical=False)
+
+
+def _end_entity(ca_key, ca_certificate: x509.Certificate, subject: x509.Name, public_key,
+                valid_for: datetime.timedelta, usage: x509.ExtendedKeyUsage, *,
+                usage_critical: bool) -> x509.Certificate:
+    """A certificate that signs (digital signature and non-repudiation) for ``usage``,
+    issued by the CA, never beyond the root's own expiry."""
     now = _now()
     return (
         x509.CertificateBuilder()
@@ -135,9 +145,7 @@ def _document_signing(ca_key, ca_certificate: x509.Certificate, subject: x509.Na
             digital_signature=True, content_commitment=True, key_encipherment=False,
             data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
             encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING,
-                                              ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                       critical=False)
+        .add_extension(usage, critical=usage_critical)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
             ca_certificate.public_key()), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key),
@@ -213,26 +221,7 @@ def issue_timestamping_certificate(ca_key: rsa.RSAPrivateKey,
                                    days: int = TIMESTAMPING_DAYS) -> x509.Certificate:
     """A certificate for an RFC 3161 timestamp authority: its only use is timestamping
     (the extended key usage RFC 3161 requires, critical), for ``days`` capped by the root."""
-    now = _now()
-    return (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name, organisation))
-        .issuer_name(ca_certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(min(now + datetime.timedelta(days=days),
-                             ca_certificate.not_valid_after_utc))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False,
-            data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-            encipher_only=False, decipher_only=False), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
-                       critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-            ca_certificate.public_key()), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key),
-                       critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
+    return _end_entity(ca_key, ca_certificate, _name(common_name, organisation), public_key,
+                       datetime.timedelta(days=days),
+                       x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                       usage_critical=True)
