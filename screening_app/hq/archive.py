@@ -28,6 +28,7 @@ from screening_app.hq.store import ArchivedDocumentRow
 from screening_app.hq.timestamps import HeadquartersTimeStamper, TimestampAuthority
 from screening_app.store.durable import write_atomically
 
+ARCHIVE_INCIDENT = "archive"  # the incidents' kind for forms not stamped (HQ migration 0009)
 RESTAMP_WITHIN_DAYS = 730  # two years before the certificate of the last timestamp expires
 # How long stamping may hold up the answer to a pushed bundle. A form takes about a tenth of
 # a second, so a bundle of thousands would outlast the station's wait for the answer (sync/
@@ -90,18 +91,40 @@ def stamp_after_intake(hq: Headquarters, station_id: str) -> StampReport | None:
     except UserError as problem:
         log.warning("forms of station %s not stamped for the archive: %s Run 'screening-app"
                     " hq archive stamp' once this is fixed.", station_id, problem)
+        _record_incident(hq, station_id, f"The forms of this bundle were not stamped for the"
+                                         f" archive: {problem}")
         return None
-    except Exception:  # noqa: BLE001 -- the intake stands; the failure is logged whole
+    except Exception as error:  # noqa: BLE001 -- the intake stands; the failure is logged
         log.exception("forms of station %s not stamped for the archive; run 'screening-app"
                       " hq archive stamp' once this is fixed", station_id)
+        _record_incident(hq, station_id, f"The forms of this bundle were not stamped for the"
+                                         f" archive ({type(error).__name__}: {error}).")
         return None
     for document_id, why in report.refused.items():
         log.warning("form %s of station %s not stamped for the archive: %s", document_id,
                     station_id, why)
+    if report.refused:
+        first, why = next(iter(report.refused.items()))
+        _record_incident(hq, station_id, f"{len(report.refused)} forms of this bundle could"
+                                         f" not be stamped for the archive; the first,"
+                                         f" {first}: {why}")
     if report.left:
         log.info("%d forms of station %s left for the archive's next stamping (its next"
                  " bundle or 'screening-app hq archive stamp')", report.left, station_id)
     return report
+
+
+def _record_incident(hq: Headquarters, station_id: str, reason: str) -> None:
+    """One incident for the operators' page; its own failure is only logged, since the
+    intake it follows has committed and must be answered."""
+    try:
+        with hq.store.transaction():
+            hq.store.insert_incident(at=utc_now(), station_id=station_id, bundle_id=None,
+                                     file_name=None, kind=ARCHIVE_INCIDENT,
+                                     reason=f"{reason} Run 'screening-app hq archive stamp'"
+                                            " once this is fixed.")
+    except Exception:  # noqa: BLE001 -- see above
+        log.exception("the archive's incident for station %s was not recorded", station_id)
 
 
 def restamp_expiring(hq: Headquarters, within_days: int = RESTAMP_WITHIN_DAYS, *,

@@ -385,6 +385,37 @@ def m0008_renewed_certificates(db: Database) -> None:
     )
 
 
+@migrations(name="0009_incident_kinds")
+def m0009_incident_kinds(db: Database) -> None:
+    # Two kinds of incident that are not a refused bundle: repeated failed sign-ins on the
+    # operators' page (until now "refused", told apart by their reason) and forms that
+    # could not be stamped for the archive. SQLite cannot change a CHECK constraint in
+    # place: the table is made again and every row copied as it was (ids too); the
+    # append-only triggers come back with it.
+    run_script(
+        db,
+        """
+        CREATE TABLE incidents_kinds (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            station_id TEXT,
+            bundle_id TEXT,
+            file_name TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('refused', 'fork', 'gap', 'differs',
+                                                'unknown_station', 'revoked_station',
+                                                'sign_in', 'archive')),
+            reason TEXT NOT NULL
+        );
+        INSERT INTO incidents_kinds (id, at, station_id, bundle_id, file_name, kind, reason)
+            SELECT id, at, station_id, bundle_id, file_name, kind, reason FROM incidents
+            ORDER BY id;
+        DROP TABLE incidents;
+        ALTER TABLE incidents_kinds RENAME TO incidents;
+        """
+        + immutable("incidents", "incidents are append-only"),
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

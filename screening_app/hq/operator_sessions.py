@@ -43,10 +43,10 @@ LONGEST_WAIT_SECONDS = 15 * 60
 FAILURES_FORGOTTEN_AFTER_SECONDS = 60 * 60  # a quiet hour and the count starts again
 INCIDENT_EVERY = 10  # an incident at the 10th, 20th... failure of an account or an address
 
-# Repeated failed sign-ins are incidents of the kind "refused" (the incidents table admits
-# only the intake's kinds, and its schema is not the page's to change), told apart by
-# their reason, which starts with this.
+# Repeated failed sign-ins are incidents of the kind "sign_in" whose reason starts with
+# this; before HQ migration 0009 they were of the kind "refused", told apart by it alone.
 SIGN_IN_INCIDENT = "Repeated failed sign-ins: "
+SIGN_IN_KIND = "sign_in"
 
 MAX_CHECKS_AT_ONCE = 2
 MAX_WAITING_CHECKS = 6

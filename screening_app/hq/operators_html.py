@@ -12,8 +12,9 @@ from urllib.parse import quote
 from screening_app.domain.canonical import format_timestamp, utc_now
 from screening_app.hq import conflicts, merged_lists, page_words, revocation_lists
 from screening_app.hq import flags as pattern_flags
+from screening_app.hq.archive import ARCHIVE_INCIDENT
 from screening_app.hq.headquarters import Headquarters
-from screening_app.hq.operator_sessions import SIGN_IN_INCIDENT
+from screening_app.hq.operator_sessions import SIGN_IN_INCIDENT, SIGN_IN_KIND
 from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
 from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
 from screening_app.hq.registry import StationEntry, list_stations
@@ -354,8 +355,11 @@ def _incidents_table(incidents: list[IncidentRow]) -> str:
 
 
 def _incident_kind(incident: IncidentRow) -> str:
-    if incident.reason.startswith(SIGN_IN_INCIDENT):
+    # Sign-ins recorded before migration 0009 are "refused" with the sign-in reason.
+    if incident.kind == SIGN_IN_KIND or incident.reason.startswith(SIGN_IN_INCIDENT):
         return "Failed sign-ins"
     if incident.kind == "refused":
         return "Refused bundle"
+    if incident.kind == ARCHIVE_INCIDENT:
+        return "Forms not stamped"
     return incident.kind.replace("_", " ").capitalize()

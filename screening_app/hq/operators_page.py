@@ -40,6 +40,7 @@ from screening_app.hq.operator_sessions import (
     SESSION_COOKIE,
     SIGN_IN_COOKIE,
     SIGN_IN_INCIDENT,
+    SIGN_IN_KIND,
     Busy,
     CheckGate,
     Session,
@@ -237,7 +238,7 @@ def _record_failures(hq: Headquarters, key: str, count: int) -> None:
     subject = f"the operator name {who!r}" if what == "account" else f"the address {who}"
     with hq.store.transaction():
         hq.store.insert_incident(at=utc_now(), station_id=None, bundle_id=None,
-                                 file_name=None, kind="refused",
+                                 file_name=None, kind=SIGN_IN_KIND,
                                  reason=f"{SIGN_IN_INCIDENT}{count} for {subject}.")
     log.warning("%d failed sign-ins for %s", count, subject)
 

@@ -312,6 +312,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('roster',
             'protocol', 'revoke_user', 'revoke_certificate', 'renewed_certificate'));
         """),
+    ("0009_incident_kinds", """
+        ALTER TABLE incidents DROP CONSTRAINT incidents_kind_check;
+        ALTER TABLE incidents ADD CONSTRAINT incidents_kind_check CHECK (kind IN ('refused',
+            'fork', 'gap', 'differs', 'unknown_station', 'revoked_station', 'sign_in',
+            'archive'));
+        """),
 ]
 
 

@@ -249,6 +249,13 @@ def test_a_failing_timestamp_authority_leaves_the_intake_whole_and_stamp_catches
     assert "not stamped for the archive" in caplog.text and "openssl" in caplog.text
     assert SyncRecords(linked.services.station.db).stamped_forms() == 0
     assert hq.store.archive_counts() == (0, 5)
+    # The operators see it among the incidents, with what to run once it is fixed.
+    [incident] = hq.store.incidents()
+    assert (incident.kind, incident.station_id) == ("archive", "TEST-01")
+    assert incident.reason.startswith("The forms of this bundle were not stamped for the"
+                                      " archive: ")
+    assert incident.reason.endswith("Run 'screening-app hq archive stamp' once this is"
+                                    " fixed.")
 
     assert stamp_pending(hq).stamped == 5
     assert hq.store.archive_counts() == (5, 0)

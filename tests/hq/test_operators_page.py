@@ -148,6 +148,7 @@ def test_wrong_passwords_cost_a_growing_wait_then_an_incident(client, hq, clock)
     for _ in range(INCIDENT_EVERY - FREE_FAILURES - 2):
         clock.now += 3600 - 1  # just inside the hour that keeps the count
         assert sign_in(client, OPERATOR, "wrong password").status_code == 401
+    assert {i.kind for i in hq.store.incidents()} == {"sign_in"}
     reasons = sorted(i.reason for i in hq.store.incidents())
     assert reasons == [f"{SIGN_IN_INCIDENT}{INCIDENT_EVERY} for the address testclient.",
                        f"{SIGN_IN_INCIDENT}{INCIDENT_EVERY} for the operator name 'olivia'."]

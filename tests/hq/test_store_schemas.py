@@ -106,3 +106,50 @@ def test_an_outbox_made_before_renewals_keeps_its_entries_and_takes_renewals(
             raise AssertionError("the outbox was emptied")
     finally:
         store.close()
+
+
+def test_incidents_made_before_the_new_kinds_stay_and_the_new_kinds_are_taken(
+        tmp_path, hq_database, monkeypatch):
+    """Migration 0009 on a headquarters with incidents already: each stays with its id, the
+    table stays append-only, and failed sign-ins and forms not stamped have kinds of their
+    own."""
+    from sqlite_utils import Database
+
+    from screening_app.hq import migrations, pg_migrations
+    from screening_app.hq.store import database_path
+
+    before = "INSERT INTO incidents (at, kind, reason) VALUES ('a', 'fork', 'one'),"\
+             " ('b', 'refused', 'two')"
+    if hq_database is None:
+        db = Database(database_path(tmp_path))
+        migrations.migrations.apply(db, stop_before="0009_incident_kinds")
+        db.execute(before)
+        db.conn.commit()
+        db.close()
+    else:
+        with monkeypatch.context() as patch:
+            patch.setattr(pg_migrations, "MIGRATIONS", [
+                m for m in pg_migrations.MIGRATIONS if m[0] != "0009_incident_kinds"])
+            old = create_hq_store(tmp_path, hq_database)
+            old.conn.execute(before)
+            old.close()
+    store = create_hq_store(tmp_path, hq_database)  # opening it migrates it
+    store.sealer = RecordSealer(new_data_key())
+    try:
+        assert store.query("SELECT id, kind, reason FROM incidents ORDER BY id") == [
+            (1, "fork", "one"), (2, "refused", "two")]
+        with store.transaction():
+            for kind in ("sign_in", "archive"):
+                store.insert_incident(at="c", station_id=None, bundle_id=None,
+                                      file_name=None, kind=kind, reason="new")
+        assert [row[0] for row in store.query("SELECT kind FROM incidents ORDER BY id")] == [
+            "fork", "refused", "sign_in", "archive"]
+        try:
+            with store.transaction():
+                store.query("DELETE FROM incidents")
+        except Exception as refused:  # noqa: BLE001 -- sqlite3's or psycopg's error
+            assert "append-only" in str(refused)
+        else:
+            raise AssertionError("the incidents were deleted")
+    finally:
+        store.close()
