@@ -94,6 +94,7 @@ class SubjectPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.subject: Subject | None = None
+        self._shown: tuple | None = None  # what show_subject last showed
         # The protocol's labels in the interface's language (set by the main window).
         self.wording: ProtocolWording | None = None
         layout = QVBoxLayout(self)
@@ -119,6 +120,12 @@ class SubjectPanel(QWidget):
 
     def show_subject(self, subject: Subject | None, history: list[InterviewSummary],
                      may_interview: bool) -> None:
+        # Typing a search keeps the same person first, keystroke after keystroke: what is
+        # shown already is not rebuilt (the list's relayout is most of a keystroke's paint).
+        shown = (subject, tuple(history), may_interview, self.wording)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.subject = subject
         self.history.clear()
         self.details.show_subject(subject)

@@ -7,6 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QToolTip
 
 from screening_app.demo.roster_generator import write_roster_csv
+from screening_app.protocol.examples import complete_answers
 from screening_app.ui.roster_model import STATUS_LABELS, RosterTableModel, status_label
 from tests.conftest import write_csv
 from tests.ui.gui_driver import type_text
@@ -155,3 +156,25 @@ def test_a_value_too_long_for_its_column_is_elided_and_shown_whole_in_a_tooltip(
     qtbot.waitUntil(QToolTip.isVisible)
     assert QToolTip.text() == long_name
     QToolTip.hideText()
+
+
+
+def test_typing_on_keeps_the_chosen_interview_of_the_person_still_first(qtbot, roster_station,
+                                                                        window):
+    """Narrowing a search that keeps the same person first does not rebuild their history:
+    the interview the interviewer picked there stays picked. Another person's does."""
+    roster_station.services.transcription.record(
+        roster_station.interviewer, "NK-100001", {"answers": complete_answers("enlist")},
+        "paper")
+    search(qtbot, window, "NK-10000")
+    panel = window.subject_panel
+    assert panel.subject.isn == "NK-100001" and panel.history.count() == 1
+    panel.history.setCurrentRow(0)
+    assert panel.form_button.isEnabled()
+    type_text(qtbot, window.search_edit, "1")  # "NK-100001": the same person first
+    qtbot.waitUntil(lambda: window.roster_model.query == "NK-100001"
+                    and not window._search_timer.isActive())
+    assert panel.history.currentRow() == 0 and panel.form_button.isEnabled()
+    search(qtbot, window, "NK-100002")
+    assert panel.subject.isn == "NK-100002"
+    assert panel.history.count() == 0 and not panel.form_button.isEnabled()
