@@ -9,6 +9,7 @@ from datetime import datetime
 
 from cryptography import x509
 
+from screening_app.domain.canonical import utc_minute
 from screening_app.domain.errors import UserError
 from screening_app.domain.messages import gettext as _
 from screening_app.pki.crl import RevocationList, load_crl
@@ -21,7 +22,7 @@ class Revocation:
 
     def described(self) -> str:
         return _("revoked on {date} ({reason})").format(
-            date=self.revoked_at.strftime("%Y-%m-%d %H:%M UTC"), reason=self.reason)
+            date=utc_minute(self.revoked_at), reason=self.reason)
 
 
 def _reason_words() -> dict[str, str]:

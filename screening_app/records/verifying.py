@@ -42,6 +42,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.status import ModificationInfo
 from pyhanko_certvalidator import ValidationContext
 
+from screening_app.domain.canonical import utc_minute
 from screening_app.domain.messages import gettext as _
 from screening_app.records.pdf_logging import quiet_pyhanko_logs
 from screening_app.records.pdf_revisions import describe_changes, document_info, embedded_files
@@ -268,7 +269,7 @@ def _check_timestamp(stamp: EmbeddedPdfSignature, roots: _TrustRoots, evidence: 
     elif not trusted:
         problem = _("The timestamp of {authority!r} proves nothing: its certificate did not"
                     " chain to {roots} at {moment}.").format(
-            authority=authority, roots=roots.described(), moment=_minute(moment))
+            authority=authority, roots=roots.described(), moment=utc_minute(moment))
     elif is_last and not _nothing_but_validation_data_after(status):
         problem = _("The PDF was changed after headquarters' last timestamp: an update that"
                     " no signature or timestamp covers was added.")
@@ -288,10 +289,6 @@ def _nothing_but_validation_data_after(status: ModificationInfo) -> bool:
 def _earliest_proof(proofs: list[_Proof], revision: int) -> _Proof | None:
     covering = [proof for proof in proofs if proof.revision > revision]
     return min(covering, key=lambda proof: proof.at) if covering else None
-
-
-def _minute(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 # -- one signature --------------------------------------------------------------------------
@@ -344,11 +341,11 @@ def _since(certificate: x509.Certificate, revocation: Revocation | None, proof: 
     if revocation is not None:
         return _("Its certificate was {revoked}, after headquarters' timestamp proved the"
                  " form existed ({at}): the signature stands.").format(
-            revoked=revocation.described(), at=_minute(proof.at))
+            revoked=revocation.described(), at=utc_minute(proof.at))
     if certificate.not_valid_after_utc < now:
         return _("Its certificate expired on {date}, after headquarters' timestamp proved"
                  " the form existed ({at}): the signature stands.").format(
-            date=_minute(certificate.not_valid_after_utc), at=_minute(proof.at))
+            date=utc_minute(certificate.not_valid_after_utc), at=utc_minute(proof.at))
     return None
 
 
@@ -371,7 +368,7 @@ def _trust_problem(status: PdfSignatureStatus, signer: str, roots: _TrustRoots,
         if proof is not None:
             return _("The signature is by {signer!r}, whose certificate was {revoked}, before"
                      " headquarters' timestamp proved the form existed ({at}).").format(
-                signer=signer, revoked=revocation.described(), at=_minute(proof.at))
+                signer=signer, revoked=revocation.described(), at=utc_minute(proof.at))
         return _("The signature is by {signer!r}, whose certificate was {revoked}, and no"
                  " headquarters timestamp proves the form existed before then.").format(
             signer=signer, revoked=revocation.described())
@@ -384,7 +381,7 @@ def _trust_problem(status: PdfSignatureStatus, signer: str, roots: _TrustRoots,
             return _("The signature is by {signer!r}, whose certificate expired on {date},"
                      " and no headquarters timestamp proves the form existed before then"
                      " (it was never stamped at headquarters).").format(
-                signer=signer, date=_minute(certificate.not_valid_after_utc))
+                signer=signer, date=utc_minute(certificate.not_valid_after_utc))
         sentence = _("The signature is by {signer!r}, whose certificate (or an issuer's"
                      " certificate) has expired, and nothing in the PDF proves it was signed"
                      " before then.")

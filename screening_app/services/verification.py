@@ -6,13 +6,18 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
 
 from screening_app.domain.accounts import Actor
-from screening_app.domain.canonical import canonical_json, parse_timestamp, sha256_hex
+from screening_app.domain.canonical import (
+    canonical_json,
+    parse_timestamp,
+    sha256_hex,
+    utc_minute,
+)
 from screening_app.domain.errors import UserError
 from screening_app.domain.messages import gettext as _
 from screening_app.pki.people import station_of_signer
@@ -93,8 +98,7 @@ def _proof_notes(signatures) -> list[str]:
             notes.append(_("signed by {signer}, proven to exist at {at} by headquarters'"
                            " timestamp ({authority})").format(
                 signer=check.signer, authority=check.proven_by,
-                at=parse_timestamp(check.proven_at).astimezone(UTC).strftime(
-                    "%Y-%m-%d %H:%M UTC")))
+                at=utc_minute(parse_timestamp(check.proven_at))))
         else:
             notes.append(_("signed by {signer}; no headquarters timestamp yet, so the form"
                            " verifies only while the certificate is valid").format(

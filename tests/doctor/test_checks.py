@@ -58,15 +58,6 @@ def test_this_python_is_supported_by_the_installed_program():
 
 
 # -- Qt ------------------------------------------------------------------------------------
-@pytest.fixture
-def pyside(tmp_path) -> Path:
-    folder = tmp_path / "PySide6"
-    (folder / "Qt" / "plugins" / "platforms").mkdir(parents=True)
-    (folder / "QtWidgets.abi3.so").write_bytes(b"")
-    (folder / "Qt" / "plugins" / "platforms" / "libqxcb.so").write_bytes(b"")
-    return folder
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt's X11 plugin on Linux")
 def test_a_missing_xcb_library_is_one_problem_with_the_apt_line(pyside):
     def ldd(path):

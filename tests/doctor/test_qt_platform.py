@@ -50,16 +50,6 @@ def no_ldd(path: Path) -> str:
     raise FileNotFoundError("ldd")
 
 
-@pytest.fixture
-def pyside(tmp_path) -> Path:
-    """A PySide6 folder laid out as the wheel installs it, with empty files."""
-    folder = tmp_path / "PySide6"
-    (folder / "Qt" / "plugins" / "platforms").mkdir(parents=True)
-    (folder / "QtWidgets.abi3.so").write_bytes(b"")
-    (folder / "Qt" / "plugins" / "platforms" / "libqxcb.so").write_bytes(b"")
-    return folder
-
-
 # -- the sentence ------------------------------------------------------------------------
 def test_one_missing_library_is_named_with_its_package(pyside):
     check = check_qt_platform(X11, pyside=pyside, ldd=ldd_saying("libxcb-cursor.so.0"))

@@ -62,11 +62,9 @@ def test_reads_in_order_work_among_batched_writes(empty_store):
     assert [entry.seq for entry in store.outbox(("roster",), after_seq=1)] == [2, 3]
 
 
-def test_an_outbox_made_before_renewals_keeps_its_entries_and_takes_renewals(
-        tmp_path, hq_database, monkeypatch):
-    """Migration 0008 on a headquarters that has published already: every entry stays with
-    its number (stations count what they applied by it), the outbox stays append-only, and
-    renewed certificates can be queued."""
+def upgraded_from(tmp_path, hq_database, monkeypatch, before: str, rows_sql: str):
+    """A headquarters store made with every migration before ``before``, holding what
+    ``rows_sql`` inserts, then opened by today's code (which migrates it)."""
     from sqlite_utils import Database
 
     from screening_app.hq import migrations, pg_migrations
@@ -74,22 +72,41 @@ def test_an_outbox_made_before_renewals_keeps_its_entries_and_takes_renewals(
 
     if hq_database is None:
         db = Database(database_path(tmp_path))
-        migrations.migrations.apply(db, stop_before="0008_renewed_certificates")
-        db.execute("INSERT INTO outbox (station_id, kind, payload, created_at)"
-                   " VALUES (NULL, 'roster', 'one', 'a'), (NULL, 'protocol', 'two', 'b')")
+        migrations.migrations.apply(db, stop_before=before)
+        db.execute(rows_sql)
         db.conn.commit()
         db.close()
     else:
         with monkeypatch.context() as patch:
             patch.setattr(pg_migrations, "MIGRATIONS", [
-                m for m in pg_migrations.MIGRATIONS if m[0] != "0008_renewed_certificates"])
+                m for m in pg_migrations.MIGRATIONS if m[0] < before])
             old = create_hq_store(tmp_path, hq_database)
-            old.conn.execute("INSERT INTO outbox (station_id, kind, payload, created_at)"
-                             " VALUES (NULL, 'roster', 'one', 'a'),"
-                             " (NULL, 'protocol', 'two', 'b')")
+            old.conn.execute(rows_sql)
             old.close()
     store = create_hq_store(tmp_path, hq_database)  # opening it migrates it
     store.sealer = RecordSealer(new_data_key())
+    return store
+
+
+def assert_append_only(store, table: str) -> None:
+    try:
+        with store.transaction():
+            store.query(f"DELETE FROM {table}")
+    except Exception as refused:  # noqa: BLE001 -- sqlite3's or psycopg's error
+        assert "append-only" in str(refused)
+    else:
+        raise AssertionError(f"{table} was emptied")
+
+
+def test_an_outbox_made_before_renewals_keeps_its_entries_and_takes_renewals(
+        tmp_path, hq_database, monkeypatch):
+    """Migration 0008 on a headquarters that has published already: every entry stays with
+    its number (stations count what they applied by it), the outbox stays append-only, and
+    renewed certificates can be queued."""
+    store = upgraded_from(
+        tmp_path, hq_database, monkeypatch, "0008_renewed_certificates",
+        "INSERT INTO outbox (station_id, kind, payload, created_at)"
+        " VALUES (NULL, 'roster', 'one', 'a'), (NULL, 'protocol', 'two', 'b')")
     try:
         assert store.query("SELECT seq, kind, payload FROM outbox ORDER BY seq") == [
             (1, "roster", "one"), (2, "protocol", "two")]
@@ -97,13 +114,7 @@ def test_an_outbox_made_before_renewals_keeps_its_entries_and_takes_renewals(
             seq = store.insert_outbox(None, "renewed_certificate", {"certificate_pem": "x"},
                                       "c")
         assert seq == 3
-        try:
-            with store.transaction():
-                store.query("DELETE FROM outbox")
-        except Exception as refused:  # noqa: BLE001 -- sqlite3's or psycopg's error
-            assert "append-only" in str(refused)
-        else:
-            raise AssertionError("the outbox was emptied")
+        assert_append_only(store, "outbox")
     finally:
         store.close()
 
@@ -113,28 +124,10 @@ def test_incidents_made_before_the_new_kinds_stay_and_the_new_kinds_are_taken(
     """Migration 0009 on a headquarters with incidents already: each stays with its id, the
     table stays append-only, and failed sign-ins and forms not stamped have kinds of their
     own."""
-    from sqlite_utils import Database
-
-    from screening_app.hq import migrations, pg_migrations
-    from screening_app.hq.store import database_path
-
-    before = "INSERT INTO incidents (at, kind, reason) VALUES ('a', 'fork', 'one'),"\
-             " ('b', 'refused', 'two')"
-    if hq_database is None:
-        db = Database(database_path(tmp_path))
-        migrations.migrations.apply(db, stop_before="0009_incident_kinds")
-        db.execute(before)
-        db.conn.commit()
-        db.close()
-    else:
-        with monkeypatch.context() as patch:
-            patch.setattr(pg_migrations, "MIGRATIONS", [
-                m for m in pg_migrations.MIGRATIONS if m[0] != "0009_incident_kinds"])
-            old = create_hq_store(tmp_path, hq_database)
-            old.conn.execute(before)
-            old.close()
-    store = create_hq_store(tmp_path, hq_database)  # opening it migrates it
-    store.sealer = RecordSealer(new_data_key())
+    store = upgraded_from(
+        tmp_path, hq_database, monkeypatch, "0009_incident_kinds",
+        "INSERT INTO incidents (at, kind, reason) VALUES ('a', 'fork', 'one'),"
+        " ('b', 'refused', 'two')")
     try:
         assert store.query("SELECT id, kind, reason FROM incidents ORDER BY id") == [
             (1, "fork", "one"), (2, "refused", "two")]
@@ -144,12 +137,6 @@ def test_incidents_made_before_the_new_kinds_stay_and_the_new_kinds_are_taken(
                                       file_name=None, kind=kind, reason="new")
         assert [row[0] for row in store.query("SELECT kind FROM incidents ORDER BY id")] == [
             "fork", "refused", "sign_in", "archive"]
-        try:
-            with store.transaction():
-                store.query("DELETE FROM incidents")
-        except Exception as refused:  # noqa: BLE001 -- sqlite3's or psycopg's error
-            assert "append-only" in str(refused)
-        else:
-            raise AssertionError("the incidents were deleted")
+        assert_append_only(store, "incidents")
     finally:
         store.close()
