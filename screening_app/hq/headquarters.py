@@ -158,8 +158,9 @@ class Headquarters:
 
     def with_new_connection(self) -> "Headquarters":
         """The same headquarters (keys included) on a connection of its own, for another
-        thread: a SQLite connection belongs to the thread that opened it. Close it there."""
-        store = open_hq_store(self.folder)
+        thread: a SQLite connection belongs to the thread that opened it (on PostgreSQL, one
+        from the pool this headquarters' store keeps). Close it there."""
+        store = self.store.for_another_thread()
         store.sealer = self.store.sealer
         return Headquarters(self.folder, store, name=self.name,
                             age_recipient=self.age_recipient, certificate=self.certificate,

@@ -231,6 +231,7 @@ class HqStore(Protocol):
     def transaction(self) -> AbstractContextManager[Any]: ...
     def snapshot(self) -> AbstractContextManager[Any]: ...
     def close(self) -> None: ...
+    def for_another_thread(self) -> "HqStore": ...
     def integrity_problems(self) -> list[str]: ...
     sealer: RecordSealer | LockedSealer
     def seal_plain_records(self, sealer: RecordSealer, data_key_slot: dict) -> None: ...
@@ -1072,6 +1073,11 @@ class SqliteHqStore(SqlHqStore):
 
     def close(self) -> None:
         self.db.close()
+
+    def for_another_thread(self) -> "SqliteHqStore":
+        """The same database on a connection of its own (a SQLite connection belongs to the
+        thread that opened it)."""
+        return SqliteHqStore(self.path)
 
     def integrity_problems(self) -> list[str]:
         rows = [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]

@@ -10,8 +10,10 @@ and one for conflicts (two stations' intakes never open the same person's confli
 The outbox takes a lock of its own so that its numbers are committed in order: a down bundle
 that read entry 5 never later finds a 4 it skipped.
 
-A connection belongs to the thread that opened it, as with SQLite: ``open_hq_store`` again
-for another thread.
+A connection belongs to one thread at a time, as with SQLite. A server answers every request
+on a connection of its own (``for_another_thread``): on PostgreSQL it is borrowed from a pool
+the server's store keeps (psycopg_pool), so a request costs no new connection, no
+authentication and no check of the migrations; the borrower's ``close`` gives it back.
 """
 
 import itertools
@@ -22,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from screening_app.domain.errors import UserError
 from screening_app.hq import pg_migrations
@@ -32,6 +35,12 @@ _STATION_LOCKS = 7_240_002
 _CONFLICTS_LOCK = 7_240_003
 _OUTBOX_LOCK = 7_240_004
 _cursor_names = itertools.count(1)
+_CONNECTION_SETTINGS = {"autocommit": True, "connect_timeout": 10,
+                        "application_name": "screening-app headquarters"}
+# Connections a server process keeps for its requests: enough for the intakes and pages
+# answered at once (Starlette's threads wait for one beyond that, up to POOL_WAIT_SECONDS).
+POOL_MAX_CONNECTIONS = 12
+POOL_WAIT_SECONDS = 30.0
 
 
 @lru_cache(maxsize=512)
@@ -53,20 +62,35 @@ class PostgresHqStore(SqlHqStore):
     _ARRIVAL_ORDER = "arrival"
     serialises_writers = False
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, borrowed_from: ConnectionPool | None = None):
         self.url = url
+        self._pool: ConnectionPool | None = None
+        self._lender = borrowed_from
+        if borrowed_from is not None:
+            self.conn = _borrow(borrowed_from, url)
+            return
         try:
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10,
-                                        application_name="screening-app headquarters")
+            self.conn = psycopg.connect(url, **_CONNECTION_SETTINGS)
         except psycopg.Error as error:
-            reason = str(error).strip().splitlines()[-1] if str(error).strip() else ""
             raise UserError(f"Headquarters' database {describe_url(url)} cannot be opened:"
-                            f" {reason or type(error).__name__}.") from None
+                            f" {_last_line(error)}.") from None
         try:
             self._migrate()
         except BaseException:
             self.conn.close()
             raise
+
+    def for_another_thread(self) -> "PostgresHqStore":
+        """A store on a pooled connection, for another thread (migrated already: this store
+        checked at its opening). ``close`` gives the connection back."""
+        if self._lender is not None:
+            return PostgresHqStore(self.url, borrowed_from=self._lender)
+        if self._pool is None:
+            self._pool = ConnectionPool(self.url, kwargs=_CONNECTION_SETTINGS, min_size=1,
+                                        max_size=POOL_MAX_CONNECTIONS,
+                                        check=ConnectionPool.check_connection,
+                                        name="headquarters", open=True)
+        return PostgresHqStore(self.url, borrowed_from=self._pool)
 
     def _migrate(self) -> None:
         # A store is opened for every request a server answers: when nothing is pending
@@ -104,7 +128,15 @@ class PostgresHqStore(SqlHqStore):
             yield self.conn
 
     def close(self) -> None:
+        if self._lender is not None:
+            # Back to the pool, which rolls back anything a failure left open.
+            self._lender.putconn(self.conn)
+            self._lender = None
+            return
         self.conn.close()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def integrity_problems(self) -> list[str]:
         """Stored rows that break the store's own rules. PostgreSQL checks its pages itself
@@ -155,3 +187,20 @@ class PostgresHqStore(SqlHqStore):
                       created_at: str) -> int:
         self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [_OUTBOX_LOCK])
         return super().insert_outbox(station_id, kind, payload, created_at)
+
+
+def _borrow(pool: ConnectionPool, url: str) -> psycopg.Connection:
+    try:
+        return pool.getconn(timeout=POOL_WAIT_SECONDS)
+    except PoolTimeout:
+        raise UserError(f"Headquarters' database {describe_url(url)} is busy: all"
+                        f" {POOL_MAX_CONNECTIONS} connections of this server stayed in use"
+                        f" for {POOL_WAIT_SECONDS:g} s; try again.") from None
+    except psycopg.Error as error:
+        raise UserError(f"Headquarters' database {describe_url(url)} cannot be opened:"
+                        f" {_last_line(error)}.") from None
+
+
+def _last_line(error: psycopg.Error) -> str:
+    text = str(error).strip()
+    return text.splitlines()[-1] if text else type(error).__name__
