@@ -30,10 +30,10 @@ most surely."""
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from zoneinfo import ZoneInfo
 
-from screening_app.analysis.stratified import Comparison, compare, compare_tables, q_values
+from screening_app.analysis.stratified import Comparison, compare_tables, q_values
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
 from screening_app.domain.messages import N_
 from screening_app.domain.messages import gettext as _
@@ -55,12 +55,42 @@ TEAM = "team_skew"
 _MOST_SET_ASIDE = 8
 
 
+@dataclass(frozen=True)
+class GroupFacts:
+    """What the group tests read of one finalised interview, and nothing else. Short enough
+    to be kept between passes (sealed with the flags, services/reviews.py), so that a new
+    record means opening that record, not every record again."""
+
+    id: str
+    interviewer_id: str
+    interviewer_name: str
+    compound: str
+    started_at: str  # the day is its local day (review_flags.local_day)
+    completed: bool  # reached a choice
+    choice: str | None
+    interpreter: str | None  # the name as read, or as the station's list names them
+
+    @classmethod
+    def of(cls, record: InterviewRecord, interpreter: object = None) -> "GroupFacts":
+        return cls(record.id, record.interviewer_id, record.interviewer_name,
+                   str(record.subject_snapshot.get("compound") or ""), record.started_at,
+                   record.outcome == OutcomeStatus.COMPLETED, record.choice,
+                   interpreter if isinstance(interpreter, str) else None)
+
+    def as_json(self) -> list:
+        return list(astuple(self))
+
+    @classmethod
+    def from_json(cls, content: Sequence) -> "GroupFacts":
+        return cls(*content)
+
+
 @dataclass
 class _Test:
     kind: str
     key: str
     name: str
-    records: list[InterviewRecord]
+    records: list[GroupFacts]
     comparison: Comparison
     choice: str
     q: float = 1.0
@@ -69,24 +99,31 @@ class _Test:
     more_alike: bool = True
 
 
-def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
+def group_flags(records: Sequence[InterviewRecord | GroupFacts], settings: FlagSettings,
                 interviewer_labels: Mapping[str, str] | None = None,
                 interpreter_of: Callable[[InterviewRecord], object] | None = None
                 ) -> list[ReviewFlag]:
-    """``interpreter_of`` reads the interpreter's name from a record (the protocol says
-    which answer holds it); without it interpreters are not tested."""
-    completed = [r for r in records
-                 if r.outcome == OutcomeStatus.COMPLETED and r.choice is not None]
+    """``records``: finalised interviews, or their facts as kept. ``interpreter_of`` reads
+    the interpreter's name from a record (the protocol says which answer holds it); without
+    it interpreters are not tested (facts carry their interpreter already)."""
+    read_interpreter = interpreter_of or (lambda record: None)
+    completed = [item if isinstance(item, GroupFacts)
+                 else GroupFacts.of(item, read_interpreter(item)) for item in records]
+    completed = [f for f in completed if f.completed and f.choice is not None]
     labels = interviewer_labels or {}
-    interpreter_of = interpreter_of or (lambda record: None)
     zone = ZoneInfo(settings.time_zone)
-    interpreters = {r.id: interpreter_key(interpreter_of(r)) for r in completed}  # once each
+    interpreters = {f.id: interpreter_key(f.interpreter) for f in completed}  # once each
     roles = {
-        INTERVIEWER: (lambda r: r.interviewer_id, lambda r: interviewer_label(r, labels)),
-        INTERPRETER: (lambda r: interpreters[r.id], lambda r: tidy_name(interpreter_of(r))),
+        INTERVIEWER: (lambda f: f.interviewer_id, lambda f: interviewer_label(f, labels)),
+        INTERPRETER: (lambda f: interpreters[f.id], lambda f: tidy_name(f.interpreter)),
     }
     choices = _tested_choices(completed, settings)
-    day_tests = _compound_day_tests(completed, zone, settings)
+    days = _compound_days(completed, zone)
+    day_tests = _compound_day_tests(days, settings)
+    # The people tests count interviews by who took them, where, and what was chosen:
+    # counted once into cells, every later pass goes over the cells, not the interviews.
+    cells = _cells(completed, roles)
+    groups = {kind: _groups(completed, key_of) for kind, (key_of, _) in roles.items()}
     # Step by step: a skewed interviewer raises the rate "others" show in the compounds
     # they work in, and so makes their colleagues there look skewed the other way. So the
     # most certain of the people flagged is set aside from "the others", and everyone is
@@ -95,18 +132,19 @@ def group_flags(records: Sequence[InterviewRecord], settings: FlagSettings,
     for _round in range(_MOST_SET_ASIDE + 1):
         tests = [test for kind, (key_of, name_of) in roles.items()
                  for choice in choices
-                 for test in _role_tests(completed, kind, key_of, name_of, settings,
-                                         _taken_by_none_of(set_aside, roles), choice)
+                 for test in _role_tests(groups[kind], cells, kind, key_of, name_of,
+                                         settings, _taken_by_none_of(set_aside, roles),
+                                         choice)
                  ] + day_tests
         candidates = _candidates(tests, settings)
-        flags, flagged = _people_flags([t for t in candidates if t.kind in roles], completed,
+        flags, flagged = _people_flags([t for t in candidates if t.kind in roles], cells,
                                        roles, settings)
         new = [t for t in candidates if (t.kind, t.key) in flagged - set_aside]
         if not new:
             break
         set_aside.add(min((t.q, t.kind, t.key) for t in new)[1:])
     flags += [_compound_day_flag(t, settings) for t in candidates if t.kind == COMPOUND_DAY]
-    flags += _uniform_single_days(completed, zone, settings)
+    flags += _uniform_single_days(days, settings)
     return flags
 
 
@@ -148,7 +186,7 @@ def _candidates(tests: list[_Test], settings: FlagSettings) -> list[_Test]:
 
 
 def _taken_by_none_of(set_aside: set[tuple[str, str]], roles
-                      ) -> Callable[[InterviewRecord], bool]:
+                      ) -> Callable[[GroupFacts], bool]:
     """Whether an interview may stand for "the others": taken by no one set aside."""
     if not set_aside:
         return lambda record: True
@@ -156,19 +194,35 @@ def _taken_by_none_of(set_aside: set[tuple[str, str]], roles
                                   for kind, (key_of, _) in roles.items())
 
 
-def _compound_of(record: InterviewRecord) -> str:
-    return str(record.subject_snapshot.get("compound") or "")
+def _compound_of(facts: GroupFacts) -> str:
+    return facts.compound
 
 
-def _role_tests(completed, kind, key_of, name_of, settings, may_compare, choice: str
-                ) -> list[_Test]:
-    groups: dict[str, list[InterviewRecord]] = defaultdict(list)
-    tables = _strata_tables(completed, key_of, _compound_of, lambda r: r.choice == choice,
-                            may_compare)
-    for record in completed:
-        key = key_of(record)
+def _cells(completed: Sequence[GroupFacts], roles) -> list[tuple[GroupFacts, int]]:
+    """The interviews counted by interviewer, interpreter, compound and choice: each cell
+    one of its interviews (which stands for all of them in the tests) and how many."""
+    counted: dict[tuple, list] = {}
+    key_of = [key for key, _ in roles.values()]
+    for facts in completed:
+        cell = counted.setdefault((*(key(facts) for key in key_of), facts.compound,
+                                   facts.choice), [facts, 0])
+        cell[1] += 1
+    return [(facts, count) for facts, count in counted.values()]
+
+
+def _groups(completed: Sequence[GroupFacts], key_of) -> dict[str, list[GroupFacts]]:
+    groups: dict[str, list[GroupFacts]] = defaultdict(list)
+    for facts in completed:
+        key = key_of(facts)
         if key is not None:
-            groups[key].append(record)
+            groups[key].append(facts)
+    return groups
+
+
+def _role_tests(groups: dict[str, list[GroupFacts]], cells, kind, key_of, name_of, settings,
+                may_compare, choice: str) -> list[_Test]:
+    tables = _strata_tables(cells, key_of, _compound_of, lambda r: r.choice == choice,
+                            may_compare)
     tests = []
     for key in sorted(groups):
         own = groups[key]
@@ -181,23 +235,23 @@ def _role_tests(completed, kind, key_of, name_of, settings, may_compare, choice:
     return tests
 
 
-def _strata_tables(records, key_of, stratum_of, chose_of, may_compare
+def _strata_tables(cells, key_of, stratum_of, chose_of, may_compare
                    ) -> Callable[[str], list[list[int]]]:
-    """In one pass over the records: for any group, its table in each stratum (the
-    group's interviews, chose and not; the others', among those ``may_compare`` lets stand
-    for the others)."""
+    """In one pass over the cells: for any group, its table in each stratum (the group's
+    interviews, chose and not; the others', among those ``may_compare`` lets stand for
+    the others)."""
     own: dict = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
     allowed: dict = defaultdict(lambda: [0, 0])
-    for record in records:
-        stratum, chose, counts = stratum_of(record), chose_of(record), may_compare(record)
-        key = key_of(record)
+    for facts, count in cells:
+        stratum, chose, counts = stratum_of(facts), chose_of(facts), may_compare(facts)
+        key = key_of(facts)
         if key is not None:
             cell = own[key][stratum]
-            cell[0 if chose else 1] += 1
+            cell[0 if chose else 1] += count
             if counts:
-                cell[2 if chose else 3] += 1
+                cell[2 if chose else 3] += count
         if counts:
-            allowed[stratum][0 if chose else 1] += 1
+            allowed[stratum][0 if chose else 1] += count
 
     def tables(key: str) -> list[list[int]]:
         return [[a, b, allowed[stratum][0] - a_counted, allowed[stratum][1] - b_counted]
@@ -205,8 +259,8 @@ def _strata_tables(records, key_of, stratum_of, chose_of, may_compare
     return tables
 
 
-def _compound_days(completed, zone) -> dict[str, dict[str, list[InterviewRecord]]]:
-    days: dict[str, dict[str, list[InterviewRecord]]] = defaultdict(lambda: defaultdict(list))
+def _compound_days(completed, zone) -> dict[str, dict[str, list[GroupFacts]]]:
+    days: dict[str, dict[str, list[GroupFacts]]] = defaultdict(lambda: defaultdict(list))
     for record in completed:
         compound = _compound_of(record)
         if compound:
@@ -214,9 +268,9 @@ def _compound_days(completed, zone) -> dict[str, dict[str, list[InterviewRecord]
     return days
 
 
-def _compound_day_tests(completed, zone, settings) -> list[_Test]:
+def _compound_day_tests(compound_days, settings) -> list[_Test]:
     tests = []
-    for compound, days in sorted(_compound_days(completed, zone).items()):
+    for compound, days in sorted(compound_days.items()):
         if len(days) < 2:
             continue
         counted = {day: Counter(r.choice for r in group) for day, group in days.items()}
@@ -237,7 +291,7 @@ def _compound_day_tests(completed, zone, settings) -> list[_Test]:
     return tests
 
 
-def _most_chosen(group: Sequence[InterviewRecord]) -> str:
+def _most_chosen(group: Sequence[GroupFacts]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for record in group:
         counts[record.choice] += 1
@@ -247,7 +301,7 @@ def _most_chosen(group: Sequence[InterviewRecord]) -> str:
 # -- interviewers and interpreters: who made the difference ----------------------------------
 
 
-def _people_flags(candidates: list[_Test], completed, roles, settings
+def _people_flags(candidates: list[_Test], cells, roles, settings
                   ) -> tuple[list[ReviewFlag], set[tuple[str, str]]]:
     """The flags about interviewers and interpreters, and whom they flag."""
     partner_kind = {INTERVIEWER: INTERPRETER, INTERPRETER: INTERVIEWER}
@@ -255,7 +309,7 @@ def _people_flags(candidates: list[_Test], completed, roles, settings
     # the same interpreter in the same compound, an interpreter likewise.
     rechecked: dict[tuple[str, str], Comparison | None] = {}
     within = {(kind, choice): _strata_tables(
-        completed, roles[kind][0],
+        cells, roles[kind][0],
         lambda r, partner_of=roles[partner_kind[kind]][0]: (_compound_of(r), partner_of(r)),
         lambda r, choice=choice: r.choice == choice, lambda r: True)
         for kind, choice in {(t.kind, t.choice) for t in candidates}}
@@ -296,7 +350,7 @@ def _people_flags(candidates: list[_Test], completed, roles, settings
         if followed_partners(test) and partner_tests:
             continue  # the shift is a partner's, whose own comparison shows it
         explaining = {t.key for t in partner_tests if confirmed(t)}
-        if explaining and _explained(test, explaining, roles, partner_role[0], completed,
+        if explaining and _explained(test, explaining, roles, partner_role[0], cells,
                                      settings, least):
             continue  # by partners whose own shift is confirmed, and flagged
         team = {(test.kind, test.key)} | {(t.kind, t.key) for t in partner_tests
@@ -309,22 +363,27 @@ def _people_flags(candidates: list[_Test], completed, roles, settings
     return flags, flagged
 
 
-def _explained(test: _Test, explaining: set[str], roles, partner_of: Callable, completed,
+def _explained(test: _Test, explaining: set[str], roles, partner_of: Callable, cells,
                settings: FlagSettings, least: int) -> bool:
     """Whether the group's shift goes once its interviews with ``explaining`` partners
     are left out."""
     key_of = roles[test.kind][0]
-    rest = compare((_compound_of(r), key_of(r) == test.key, r.choice == test.choice)
-                   for r in completed
-                   if not (key_of(r) == test.key and partner_of(r) in explaining))
+    tables: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for facts, count in cells:
+        in_group = key_of(facts) == test.key
+        if in_group and partner_of(facts) in explaining:
+            continue
+        tables[_compound_of(facts)][(0 if in_group else 2)
+                                    + (0 if facts.choice == test.choice else 1)] += count
+    rest = compare_tables(tables.values())
     return rest is None or rest.interviews < least \
         or abs(rest.shift_points) < settings.group_min_shift / 2
 
 
-def _partners(test: _Test, partner_of: Callable) -> dict[str, list[InterviewRecord]]:
+def _partners(test: _Test, partner_of: Callable) -> dict[str, list[GroupFacts]]:
     """The partners (interpreters of an interviewer, or interviewers of an interpreter)
     the group worked with, and the interviews with each, most first."""
-    together: dict[str, list[InterviewRecord]] = defaultdict(list)
+    together: dict[str, list[GroupFacts]] = defaultdict(list)
     for record in test.records:
         key = partner_of(record)
         if key is not None:
@@ -389,7 +448,7 @@ def _person_flag(test: _Test, again: Comparison, settings: FlagSettings) -> Revi
         interview_ids=tuple(r.id for r in test.records))
 
 
-def _team_flag(test: _Test, partners: dict[str, list[InterviewRecord]], partner_name,
+def _team_flag(test: _Test, partners: dict[str, list[GroupFacts]], partner_name,
                settings: FlagSettings) -> ReviewFlag:
     named = [_("{name} ({interviews})").format(name=partner_name(records[0]),
                                               interviews=len(records))
@@ -421,11 +480,11 @@ def _compound_day_flag(test: _Test, settings: FlagSettings) -> ReviewFlag:
         interview_ids=tuple(r.id for r in test.records))
 
 
-def _uniform_single_days(completed, zone, settings) -> list[ReviewFlag]:
+def _uniform_single_days(compound_days, settings) -> list[ReviewFlag]:
     """A compound interviewed on one day only has no other day to compare with: there the
     day is flagged when nearly everyone chose alike."""
     flags = []
-    for compound, days in sorted(_compound_days(completed, zone).items()):
+    for compound, days in sorted(compound_days.items()):
         if len(days) != 1:
             continue
         ((day, group),) = days.items()

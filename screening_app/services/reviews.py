@@ -207,6 +207,12 @@ def _flag_of(content: dict) -> ReviewFlag:
 # what they were computed from; the format changes when what they say or hold changes, so
 # that a result an older program kept is not shown.
 FLAGS_CACHE = "flags"
+# What the last pass found of each record (its person, its prints, the facts the group tests
+# read), kept apart so that the next pass opens only the records of people concerned.
+RECORDS_CACHE = "flags-records"
+# A pass opens the records of this many people concerned one person at a time (a query
+# each), or of up to a quarter of the records; beyond, every record at once.
+_PEOPLE_OPENED_APART = 50
 _FLAGS_CACHE_FORMAT = 3  # 3: the choices are kept beside them (services/kept_choices.py)
 
 
@@ -411,18 +417,23 @@ class ReviewService:
         are computed from has changed since, else computed again (and kept)."""
         require_role(actor, Role.SUPERVISOR, Role.ADMIN, action=N_("review interviews"))
         if settings is not None:  # what-if settings: computed, never kept
-            return self._computed_flags(settings)
+            return self._computed_flags(settings)[0]
         settings = self._flag_settings()
         # Taken before the records are read: a record that lands meanwhile makes what is
         # kept stale, never wrong.
         inputs = self._flags_inputs(settings)
-        kept = self._kept_flags(inputs)
+        content = self._kept_content()
+        kept = self._kept_from(content, inputs, fresh_only=True)
         if kept is not None:
-            return kept
-        flags = self._computed_flags(settings)
-        content = canonical_json({"inputs": inputs, "flags": flags.as_json()}).encode()
+            return kept[0]
+        flags, known = self._computed_flags(settings, self._known_records(content, inputs))
+        now = utc_now()
         with write_transaction(self._db):
-            self._cache.save(FLAGS_CACHE, content, utc_now())
+            self._cache.save(FLAGS_CACHE, canonical_json(
+                {"inputs": inputs, "flags": flags.as_json()}).encode(), now)
+            # Apart from the flags, which the queue opens with: this only the next pass reads.
+            self._cache.save(RECORDS_CACHE, canonical_json(
+                {"inputs": inputs, "records": known}).encode(), now)
             # The pass that opens every record keeps their choices for the queue too.
             self._kept_choices.keep(
                 (row.interview_id, row.choice, row.sealed_choice)
@@ -456,13 +467,22 @@ class ReviewService:
         return kept[0] if kept is not None else None
 
     def _kept(self, inputs: dict, *, fresh_only: bool) -> tuple[ReviewFlags, dict] | None:
+        return self._kept_from(self._kept_content(), inputs, fresh_only=fresh_only)
+
+    def _kept_content(self, name: str = FLAGS_CACHE) -> dict | None:
+        content = self._cache.load(name)
+        try:
+            return None if content is None else json.loads(content)
+        except ValueError:
+            return None  # kept in a shape this program does not read: computed again
+
+    def _kept_from(self, kept: dict | None, inputs: dict, *, fresh_only: bool
+                   ) -> tuple[ReviewFlags, dict] | None:
         """The kept flags and what they were computed from; with ``fresh_only``, only when
         that is what they would be computed from now."""
-        content = self._cache.load(FLAGS_CACHE)
-        if content is None:
+        if kept is None:
             return None
         try:
-            kept = json.loads(content)
             kept_inputs = kept["inputs"]
             # Compared as JSON: what was kept went through it (a tuple came back a list).
             if fresh_only and canonical_json(kept_inputs) != canonical_json(inputs):
@@ -473,6 +493,23 @@ class ReviewService:
             return ReviewFlags.from_json(kept["flags"]), kept_inputs
         except (ValueError, KeyError, TypeError, IndexError):
             return None  # kept in a shape this program does not read: computed again
+
+    def _known_records(self, kept: dict | None, inputs: dict
+                       ) -> tuple[ReviewFlags, dict] | None:
+        """What the last pass found of each record, when it may be used again: computed
+        from the same settings, language, names and list of interpreters (only records
+        and prints came since). None: every record is opened again."""
+        found = self._kept_from(kept, inputs, fresh_only=False)
+        records = self._kept_content(RECORDS_CACHE)
+        if found is None or records is None or not isinstance(records.get("records"), dict):
+            return None
+        if canonical_json(records.get("inputs")) != canonical_json(found[1]):
+            return None  # not kept by the same pass as the flags
+        unchanged = {name: value for name, value in inputs.items() if name != "records"}
+        if canonical_json({name: value for name, value in found[1].items()
+                           if name != "records"}) != canonical_json(unchanged):
+            return None
+        return found[0], records["records"]
 
     def _flags_inputs(self, settings: FlagSettings) -> dict:
         """What the flags are computed from, short of the records themselves (counted by
@@ -489,36 +526,66 @@ class ReviewService:
                 "interpreters": [asdict(person) for person in KnownPeopleRepository(
                     self._db).ever_known(NAMED_PERSON_ROLES[INTERPRETER_NAME])]}
 
-    def _computed_flags(self, settings: FlagSettings) -> ReviewFlags:
-        records = self._interviews.find(status=InterviewStatus.FINAL)
+    def _computed_flags(self, settings: FlagSettings, known: tuple[ReviewFlags, dict] | None
+                        = None) -> tuple[ReviewFlags, dict]:
+        """The flags, and what was found of each record (kept with them for the next pass).
+        With ``known`` (the last pass's flags and records, ``_known_records``), only the
+        records of people who have a new record or a new print since are opened: a
+        person's records are compared with each other, and the group tests read every
+        record's kept facts."""
+        subjects = self._interviews.final_subjects()
+        prints = self._queries.print_counts()
+        records_known = known[1] if known is not None else {}
+        if set(records_known) - set(subjects):
+            records_known = {}  # a record went (a restore): nothing kept is certain
+        # A person is concerned by a new record, a print, or a record changed since.
+        concerned = {isn for interview_id, (isn, changed) in subjects.items()
+                     if records_known.get(interview_id, [None, None])[1:3]
+                     != [prints.get(interview_id, 0), changed]}
+        if known is None or not records_known or len(concerned) > max(
+                _PEOPLE_OPENED_APART, len(subjects) // 4):
+            # Opening them one person at a time would cost more than opening them all.
+            records = self._interviews.find(status=InterviewStatus.FINAL)
+            steps = self._queries.step_events()
+            per_interview, interpreters, records_known = {}, {}, {}
+        else:
+            records = [record for isn in sorted(concerned) for record in
+                       self._interviews.find(subject_isn=isn, status=InterviewStatus.FINAL)]
+            steps = {record.id: self._queries.step_events(record.id).get(record.id, [])
+                     for record in records}
+            per_interview = dict(known[0].per_interview)
+            interpreters = dict(known[0].interpreter_of)
+            records_known = dict(records_known)
         by_subject: dict[str, list] = {}
         for record in records:
             by_subject.setdefault(record.subject_isn, []).append(record)
-        prints = self._queries.print_counts()
-        steps = self._queries.step_events()
         labels = UserNames(self._db).labels()
         timed_on_paper = self._queries.paper_gave_times(
             [record.id for record in records if record.transcribed])
-        per_interview = {}
+        # Loaded here: statsmodels takes a second or more to import, and only this pass
+        # (a background task in the GUI) needs it.
+        from screening_app.analysis.group_flags import GroupFacts, group_flags
+
+        question_of = role_question_reader(self._labels.protocol, INTERPRETER_NAME)
+        read_interpreter = self._as_known_interpreter(
+            role_reader(self._labels.protocol, INTERPRETER_NAME),
+            lambda record: record.known_person(question_of(record) or ""))
         for record in records:
             durations = step_durations(
                 steps.get(record.id, []) + journal_steps(record.journal), record.ended_at)
             found = record_flags(record, durations, prints.get(record.id, 0),
                                  by_subject[record.subject_isn], settings, labels,
                                  paper_gave_times=record.id in timed_on_paper)
+            per_interview.pop(record.id, None)
             if found:
                 per_interview[record.id] = self._titled(record, found)
-        # Loaded here: statsmodels takes a second or more to import, and only this pass
-        # (a background task in the GUI) needs it.
-        from screening_app.analysis.group_flags import group_flags
-
-        question_of = role_question_reader(self._labels.protocol, INTERPRETER_NAME)
-        read_interpreter = self._as_known_interpreter(
-            role_reader(self._labels.protocol, INTERPRETER_NAME),
-            lambda record: record.known_person(question_of(record) or ""))
-        interpreters = {record.id: read_interpreter(record) for record in records}  # once each
-        camp = group_flags(records, settings, labels, lambda record: interpreters[record.id])
-        return ReviewFlags(per_interview, camp, interpreters)
+            interpreters[record.id] = read_interpreter(record)  # once each
+            records_known[record.id] = [
+                record.subject_isn, prints.get(record.id, 0), subjects.get(record.id, ("", 0))[1],
+                GroupFacts.of(record, interpreters[record.id]).as_json()]
+        facts = [GroupFacts.from_json(kept[3]) for kept in records_known.values()]
+        camp = group_flags(facts, settings, labels)
+        return ReviewFlags(per_interview, camp, interpreters), records_known
 
     def flags_for(self, actor: Actor, interview_id: str) -> list[ReviewFlag]:
         """One interview's flags (what approving it must answer with a note)."""

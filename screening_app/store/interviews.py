@@ -419,6 +419,14 @@ class InterviewRepository:
                     "SELECT id, outcome, choice, non_completion_reason, sealed_choice"
                     " FROM interviews WHERE status = 'final'")}
 
+    def final_subjects(self) -> dict[str, tuple[str, int]]:
+        """The person (ISN) of every finalised record, by interview id, with the review's
+        generation when the record last changed after its finalisation (0: never)."""
+        return {interview_id: (isn, changed) for interview_id, isn, changed in self._db.execute(
+            "SELECT id, subject_isn, coalesce(generation, 0) FROM interviews"
+            " LEFT JOIN review_changes ON review_changes.interview_id = interviews.id"
+            " WHERE status = 'final'")}
+
     def final_named_people(self, question_id: str) -> dict[str, tuple[object, str | None]]:
         """The answer to a question that names a person, with the known person's id the
         record keeps for it (InterviewRecord.known_person), of every finalised record this

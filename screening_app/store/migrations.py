@@ -666,6 +666,29 @@ def m0024_queue_pages(db: Database) -> None:
     )
 
 
+@migrations(name="0025_review_changes")
+def m0025_review_changes(db: Database) -> None:
+    # The flags' pass opens only the records of people with a new record or print since the
+    # last pass (services/reviews.py); a finalised record changed all the same (behind the
+    # program's back: the program refuses) must be opened again too. Each such change is
+    # noted here with the review's generation at the time, whoever makes it.
+    run_script(
+        db,
+        """
+        CREATE TABLE review_changes (
+            interview_id TEXT PRIMARY KEY,
+            generation INTEGER NOT NULL
+        );
+        CREATE TRIGGER review_changes_final_updated AFTER UPDATE ON interviews
+            WHEN OLD.status = 'final'
+            BEGIN
+                INSERT OR REPLACE INTO review_changes (interview_id, generation)
+                    VALUES (NEW.id, (SELECT generation FROM review_inputs));
+            END;
+        """,
+    )
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -1,6 +1,8 @@
 """The review's flags are kept, sealed to the review key, and shown again only while
 nothing they were computed from has changed."""
 
+import json
+
 import pytest
 
 from screening_app.protocol.examples import complete_answers
@@ -20,9 +22,9 @@ def computed(roster_station, monkeypatch):
     counted = []
     computed_flags = reviews_module.ReviewService._computed_flags
 
-    def counting(self, settings, **options):
+    def counting(self, settings, *known):
         counted.append(settings)
-        return computed_flags(self, settings, **options)
+        return computed_flags(self, settings, *known)
     monkeypatch.setattr(reviews_module.ReviewService, "_computed_flags", counting)
     return roster_station, record, counted
 
@@ -193,3 +195,77 @@ def test_the_last_flags_are_there_when_stale_and_say_so(computed):
     assert services.reviews.last_flags(sup).fresh
     services.station.review.lock()
     assert services.reviews.last_flags(sup) is None
+
+
+def _opened_people(services, monkeypatch) -> list[str]:
+    """The people whose records a pass opens one person at a time (the rest are not
+    opened: their facts are taken as kept)."""
+    opened = []
+    find = services.reviews._interviews.find
+
+    def finding(**criteria):
+        if criteria.get("subject_isn"):
+            opened.append(criteria["subject_isn"])
+        return find(**criteria)
+    monkeypatch.setattr(services.reviews._interviews, "find", finding)
+    return opened
+
+
+def _recorded(station, isn: str, choice: str = "enlist", times=PAPER_TIMES, **answers):
+    return station.services.transcription.record(
+        station.interviewer, isn, {"answers": {**complete_answers(choice), **answers},
+                                   **times}, "paper")
+
+
+def test_a_new_record_a_print_or_a_second_interview_opens_only_that_persons_records(
+        computed, monkeypatch):
+    """After each change the flags come from the last pass's findings and the records of
+    the one person concerned, and say exactly what a pass over every record says."""
+    station, record, _counted = computed
+    services, sup = station.services, station.supervisor
+    for isn in ("NK-100001", "CN-700001", "CN-700002"):
+        _recorded(station, isn)
+    services.reviews.flags(sup)
+    opened = _opened_people(services, monkeypatch)
+
+    def pass_concerning(*people: str) -> object:
+        opened.clear()
+        flags = services.reviews.flags(sup)
+        assert sorted(set(opened)) == sorted(people)
+        whole = services.reviews._computed_flags(services.reviews._flag_settings())[0]
+        assert flags.as_json() == whole.as_json()
+        return flags
+
+    new = _recorded(station, "NK-100002", threatened="yes")
+    assert "coercion_reported" in _kinds(pass_concerning("NK-100002"), new.id)
+    for _print in range(3):
+        services.documents.record_print(sup, services.documents.latest(sup, record.id))
+    assert "printed_often" in _kinds(pass_concerning("NK-100013"), record.id)
+    again = _recorded(station, "NK-100001", "repatriate",
+                      {"started_at": "2026-11-28T09:30:00Z", "ended_at": "2026-11-28T09:40:00Z"})
+    assert "outcome_changed" in _kinds(pass_concerning("NK-100001"), again.id)
+
+
+def test_a_record_changed_behind_the_programs_back_is_opened_again(computed, monkeypatch):
+    """The next pass does not take what it found of that record as kept: the record is
+    opened again, and what the group tests read of it is its choice as changed."""
+    station, record, _counted = computed
+    services, sup = station.services, station.supervisor
+    _recorded(station, "NK-100002")
+    services.reviews.flags(sup)
+    opened = _opened_people(services, monkeypatch)
+    change_sealed_choice(services, record.id, "repatriate")
+    services.reviews.flags(sup)
+    assert opened == ["NK-100013"]
+    kept = json.loads(services.reviews._cache.load(reviews_module.RECORDS_CACHE))
+    assert "repatriate" in kept["records"][record.id][3]
+
+
+def test_a_changed_setting_opens_every_record_again(computed, monkeypatch):
+    station, _record, counted = computed
+    services, sup = station.services, station.supervisor
+    services.reviews.flags(sup)
+    opened = _opened_people(services, monkeypatch)
+    services.settings.set(sup, "flag_group_q", "0.01")
+    services.reviews.flags(sup)
+    assert opened == [] and len(counted) == 2  # one pass over every record, not by person
