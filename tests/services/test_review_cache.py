@@ -91,10 +91,14 @@ def test_what_is_kept_is_sealed_to_the_review_key(computed):
     station, record, _counted = computed
     services, sup = station.services, station.supervisor
     flags = services.reviews.flags(sup)
-    (sealed,) = services.station.db.execute("SELECT sealed FROM review_cache").fetchone()
+    kept = dict(services.station.db.execute("SELECT name, sealed FROM review_cache"))
+    # The flags, and what the pass read of each record (its person, choice, interviewer).
+    assert {reviews_module.FLAGS_CACHE, reviews_module.RECORDS_CACHE} <= set(kept)
     explanation = flags.for_interview(record.id)[0].explanation
-    for clear in (explanation.encode(), record.id.encode(), b"coercion", b"ivan"):
-        assert clear not in bytes(sealed)
+    for sealed in kept.values():
+        for clear in (explanation.encode(), record.id.encode(), b"coercion", b"ivan",
+                      b"NK-100013", b"enlist", b"Compound"):
+            assert clear not in bytes(sealed)
     # A session without the review key's private half neither reads nor keeps them.
     services.station.review.lock()
     assert services.reviews.kept_flags(sup) is None
