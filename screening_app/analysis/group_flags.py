@@ -23,17 +23,23 @@ How each is tested (README, "The review's flags"):
    compound look skewed the other way.
 
 With two outcomes a person is tested on one (the protocol's ``skew_option``: the other
-is its complement, and gives the same test). With more, each outcome is tested against all
-the others (the multinomial question, one outcome at a time, every test in the same
-Benjamini-Hochberg family), and a person is flagged for the outcome whose share moved the
-most surely."""
+is its complement, and gives the same test). With more, every outcome is tested at once
+(``stratified.joint_p_value``: the multinomial analogue of the stratified test, one test
+per person in the Benjamini-Hochberg family), and a person is flagged for the outcome
+whose share moved the most; that outcome's share is what the sentence gives, and
+what steps 3 and 4 test again."""
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from zoneinfo import ZoneInfo
 
-from screening_app.analysis.stratified import Comparison, compare_tables, q_values
+from screening_app.analysis.stratified import (
+    Comparison,
+    compare_tables,
+    joint_p_value,
+    q_values,
+)
 from screening_app.domain.interview import InterviewRecord, OutcomeStatus
 from screening_app.domain.messages import N_
 from screening_app.domain.messages import gettext as _
@@ -131,10 +137,9 @@ def group_flags(records: Sequence[InterviewRecord | GroupFacts], settings: FlagS
     set_aside: set[tuple[str, str]] = set()
     for _round in range(_MOST_SET_ASIDE + 1):
         tests = [test for kind, (key_of, name_of) in roles.items()
-                 for choice in choices
                  for test in _role_tests(groups[kind], cells, kind, key_of, name_of,
                                          settings, _taken_by_none_of(set_aside, roles),
-                                         choice)
+                                         choices)
                  ] + day_tests
         candidates = _candidates(tests, settings)
         flags, flagged = _people_flags([t for t in candidates if t.kind in roles], cells,
@@ -220,17 +225,35 @@ def _groups(completed: Sequence[GroupFacts], key_of) -> dict[str, list[GroupFact
 
 
 def _role_tests(groups: dict[str, list[GroupFacts]], cells, kind, key_of, name_of, settings,
-                may_compare, choice: str) -> list[_Test]:
-    tables = _strata_tables(cells, key_of, _compound_of, lambda r: r.choice == choice,
-                            may_compare)
+                may_compare, choices: list[str]) -> list[_Test]:
+    """One test per person with enough interviews: of their share of the one outcome
+    tested, or, with more than two outcomes, of every outcome at once (``joint_p_value``),
+    named by the outcome whose share moved the most."""
+    tables = {choice: _strata_tables(cells, key_of, _compound_of,
+                                     lambda r, choice=choice: r.choice == choice, may_compare)
+              for choice in choices}
     tests = []
     for key in sorted(groups):
         own = groups[key]
         if len(own) < settings.skew_min_interviews:
             continue
-        comparison = compare_tables(tables(key))
-        if comparison is None or comparison.interviews < settings.skew_min_interviews:
+        compared = {choice: compare_tables(tables[choice](key)) for choice in choices}
+        compared = {choice: c for choice, c in compared.items() if c is not None}
+        if not compared:
             continue
+        # The outcome whose share moved the most is the one named (of two that moved as
+        # much, the one chosen more often).
+        choice, comparison = max(compared.items(), key=lambda item: (
+            round(abs(item[1].shift_points), 1), item[1].shift_points > 0, item[0]))
+        if comparison.interviews < settings.skew_min_interviews:
+            continue
+        if len(choices) > 1:
+            # The strata as every outcome's tables list them (in the same order): the
+            # group's count of each outcome, and the others'.
+            by_outcome = [tables[c](key) for c in choices]
+            strata = [([t[i][0] for t in by_outcome], [t[i][2] for t in by_outcome])
+                      for i in range(len(by_outcome[0]))]
+            comparison = replace(comparison, p_value=joint_p_value(strata))
         tests.append(_Test(kind, key, name_of(own[0]), own, comparison, choice))
     return tests
 

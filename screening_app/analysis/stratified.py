@@ -76,6 +76,60 @@ def _cmh_p_value(tables: list[list[int]]) -> float:
     return 1.0 if p_value != p_value else min(1.0, p_value)  # NaN: no information
 
 
+def joint_p_value(strata: Iterable[tuple[Sequence[int], Sequence[int]]]) -> float:
+    """Whether a group's outcomes differ from the others' in the same strata, every outcome
+    at once: the multinomial analogue of the Cochran-Mantel-Haenszel test, for more than
+    two outcomes. ``strata``: (the group's count of each outcome, the others'), the
+    outcomes in the same order in every stratum.
+
+    The likelihood-ratio test of the group-by-outcome terms in a Poisson log-linear model
+    of the counts that fixes each stratum's outcome totals and the group's size in it
+    (statsmodels' GLM): the same test as a multinomial logit of the outcome on the group
+    with a fixed effect per stratum, chi-squared with one degree of freedom fewer than
+    the outcomes seen. 1.0 where nothing varies."""
+    import warnings
+
+    import numpy as np
+    import statsmodels.api as sm
+    from scipy.stats import chi2
+
+    strata = [(list(g), list(o)) for g, o in strata if sum(g) > 0 and sum(o) > 0]
+    if not strata:
+        return 1.0
+    outcomes = [k for k in range(len(strata[0][0]))
+                if any(g[k] + o[k] for g, o in strata)]
+    if len(outcomes) < 2:
+        return 1.0
+    # One row per stratum, group or others, and outcome chosen there by anyone (an outcome
+    # no one in a stratum chose says nothing about the group there).
+    rows = [(s, in_group, k) for s, (g, o) in enumerate(strata) for k in outcomes
+            if g[k] + o[k] > 0 for in_group in (1, 0)]
+    counts = np.array([strata[s][0 if in_group else 1][k] for s, in_group, k in rows],
+                      dtype=float)
+    margins = sorted({(s, k) for s, _, k in rows})
+    columns = {name: n for n, name in enumerate(
+        [("margin", s, k) for s, k in margins]
+        + [("size", s) for s in range(len(strata))]
+        + [("shift", k) for k in outcomes[1:]])}
+    design = np.zeros((len(rows), len(columns)))
+    for n, (s, in_group, k) in enumerate(rows):
+        design[n, columns[("margin", s, k)]] = 1
+        if in_group:
+            design[n, columns[("size", s)]] = 1
+            if k != outcomes[0]:
+                design[n, columns[("shift", k)]] = 1
+    shifts = len(outcomes) - 1
+    with warnings.catch_warnings():
+        # A group that never chose an outcome sends a term to minus infinity: the fit
+        # says so, and the deviance it reaches is still the one the test needs.
+        warnings.simplefilter("ignore")
+        full = sm.GLM(counts, design, family=sm.families.Poisson()).fit()
+        without = sm.GLM(counts, design[:, :-shifts], family=sm.families.Poisson()).fit()
+    statistic = max(0.0, float(without.deviance - full.deviance))
+    p_value = float(chi2.sf(statistic, shifts))
+    return 1.0 if p_value != p_value else min(1.0, p_value)
+
+
 def q_values(p_values: list[float]) -> list[float]:
     """Benjamini-Hochberg adjusted p-values (q): flagging every test with q below a level
     keeps the expected share of false flags among them at that level."""

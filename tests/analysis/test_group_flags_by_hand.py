@@ -144,3 +144,20 @@ def test_with_three_outcomes_each_is_tested_and_the_surest_shift_is_named():
     # Ordinary colleagues, three outcomes: nothing.
     assert flags_of(mixed(usual, interviewer="olga") + mixed(usual, interviewer="sven")
                     + mixed(usual, interviewer="ivan"), FlagSettings()) == []
+
+
+def test_with_three_outcomes_a_shift_spread_over_two_is_found_by_testing_them_together():
+    """ivan's people stay as civilians more often and go to a neutral nation less often
+    than his colleagues': each outcome alone, among every test of the review, is not
+    sure enough; all three outcomes tested at once are (one test per person, the
+    multinomial analogue of the stratified test)."""
+    usual = {"home": 20, "civilian": 15, "neutral": 15}
+    records = mixed({"home": 12, "civilian": 16, "neutral": 2}, interviewer="ivan",
+                    interpreter="Pak Su")
+    for n, colleague in enumerate(["olga", "sven", "inge", "knut", "lars"]):
+        records += mixed(usual, interviewer=colleague,
+                         interpreter=["Pak Su", "Choe Han"][n % 2])
+    (flag,) = flags_of(records, FlagSettings())
+    assert flag.kind in ("interviewer_skew", "team_skew")
+    assert flag.explanation.startswith("Interviewer ivan: ")
+    assert "in 30 interviews" in flag.explanation and len(flag.interview_ids) == 30
