@@ -4,8 +4,9 @@ together) and operation-wide, so that a pattern split over ten laptops is seen w
 The same tests as at a station (analysis/group_flags.py), on the records headquarters
 holds. Interviewers are named by login and station ("ivan at KOJE-01"): login names are
 the station's own. Days are local days in headquarters' time zone (its computer's).
-Interpreters are one person per id a station's records keep (that station's list of known
-people), and across stations by name.
+Interpreters are one person per entry of a station's list of known people (rebuilt from
+the station's history: additions, corrections and merges are events it sends), and across
+stations one person per native name (or name, where the lists give no native name).
 """
 
 import csv
@@ -56,7 +57,7 @@ def pattern_flags(store, settings: FlagSettings | None = None) -> list[ScopedFla
     question_of = role_question_reader(protocols, INTERPRETER_NAME)
     interpreter_of = _one_name_per_known_person(
         records, role_reader(protocols, INTERPRETER_NAME),
-        lambda record: record.known_person(question_of(record) or ""))
+        lambda record: record.known_person(question_of(record) or ""), _stations_lists(store))
     flags = []
     for protocol, taken_on in _by_protocol(records, protocols):
         tested = _protocol_settings(protocol, settings)
@@ -118,23 +119,70 @@ def csv_text(flags: list[ScopedFlag]) -> str:
     return out.getvalue()
 
 
-def _one_name_per_known_person(records: list[InterviewRecord], read_name, read_id):
-    """A reader of a record's interpreter: records that name a person on their station's
-    list (by the id they keep) are one interpreter here too, under the name most of them
-    give, however each was written (the stations' lists stay at the stations)."""
-    names: dict[tuple[str, str], Counter] = defaultdict(Counter)
+def _stations_lists(store) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """Each station's list of known people as its history tells it (every addition,
+    correction and merge is an event the station sent): (station, id) -> (name, native
+    name), a merged entry under the entry it was merged into."""
+    from screening_app.services.known_people import ADDED_EVENT, CHANGED_EVENT, MERGED_EVENT
+
+    names: dict[tuple[str, str], tuple[str, str | None]] = {}
+    merged: dict[tuple[str, str], str] = {}
+    for station_id, kind, payload in store.station_events(
+            [ADDED_EVENT, CHANGED_EVENT, MERGED_EVENT]):
+        key = (station_id, str(payload.get("id")))
+        if kind == MERGED_EVENT:
+            merged[key] = str(payload.get("into"))
+        elif isinstance(payload.get("name"), str):
+            names[key] = (payload["name"], payload.get("name_native"))
+
+    def entry(key: tuple[str, str]) -> tuple[str, str | None] | None:
+        seen = set()
+        while key in merged and key not in seen:  # merged, perhaps more than once
+            seen.add(key)
+            key = (key[0], merged[key])
+        return names.get(key)
+    return {key: found for key in names.keys() | merged.keys()
+            if (found := entry(key)) is not None}
+
+
+def _one_name_per_known_person(records: list[InterviewRecord], read_name, read_id,
+                               lists: dict[tuple[str, str], tuple[str, str | None]]):
+    """A reader of a record's interpreter. Records that name a person on their station's
+    list (by the id they keep) are that person; across stations, entries with the same
+    native name (or, without one, the same name, spacing and case aside) are one person,
+    under the name most of their records' lists give. A person the lists do not hold is
+    one per station and id, under the name most of their records give."""
+    def person(record: InterviewRecord) -> tuple | None:
+        known = read_id(record)
+        if not known:
+            return None
+        entry = lists.get((record.station_id, known))
+        if entry is None:
+            return ("station", record.station_id, known)
+        name, native = entry
+        return ("named", _same_name(native) or _same_name(name))
+
+    names: dict[tuple, Counter] = defaultdict(Counter)
     for record in records:
-        person, name = read_id(record), read_name(record)
-        if person and isinstance(name, str) and name.strip():
-            names[record.station_id, person][" ".join(name.split())] += 1
-    # Ties go to the name seen first: the same records always give the same name.
-    chosen = {key: counts.most_common(1)[0][0] for key, counts in names.items()}
+        who = person(record)
+        entry = lists.get((record.station_id, read_id(record) or ""))
+        name = entry[0] if entry is not None else read_name(record)
+        if who is not None and isinstance(name, str) and name.strip():
+            names[who][" ".join(name.split())] += 1
+    # Ties go to the name first in alphabetical order: the same records always give the
+    # same name, whatever order the store gives them in.
+    chosen = {who: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+              for who, counts in names.items()}
 
     def read(record: InterviewRecord) -> object:
-        person = read_id(record)
-        return chosen.get((record.station_id, person), read_name(record)) if person \
-            else read_name(record)
+        who = person(record)
+        return chosen.get(who, read_name(record)) if who is not None else read_name(record)
     return read
+
+
+def _same_name(name: object) -> str | None:
+    return " ".join(name.split()).casefold() if isinstance(name, str) and name.strip() \
+        else None
 
 
 def _protocols(store):

@@ -10,7 +10,7 @@ works on several threads opens one store per thread (``open_hq_store`` again).
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,6 +306,7 @@ class HqStore(Protocol):
     def final_interviews(self, isns: list[str] | None = None) -> Iterator[HeldInterview]: ...
     def interview_record(self, interview_id: str) -> dict | None: ...
     def interview_records(self) -> Iterator[tuple[str, dict]]: ...
+    def station_events(self, kinds: Sequence[str]) -> list[tuple[str, str, dict]]: ...
     def roster_people(self) -> Iterator[RosterPerson]: ...
 
     # conflicts
@@ -766,6 +767,17 @@ class SqlHqStore:
         """(station id, record) of every interview held, in no particular order."""
         for station_id, text in self._stream("SELECT station_id, record FROM interviews"):
             yield station_id, json.loads(self.sealer.open_text(text, "interviews.record"))
+
+    def station_events(self, kinds: Sequence[str]) -> list[tuple[str, str, dict]]:
+        """(station id, kind, payload) of every event of these kinds that belongs to no
+        interview (a station's own: its list of interpreters, say), each station's in
+        the order it made them."""
+        marks = ", ".join("?" * len(kinds))
+        return [(station_id, kind, json.loads(self.sealer.open_text(payload,
+                                                                    "events.payload")))
+                for station_id, kind, payload in self._execute(
+                    "SELECT station_id, kind, payload FROM events WHERE interview_id IS NULL"
+                    f" AND kind IN ({marks}) ORDER BY station_id, seq", list(kinds))]
 
     def roster_people(self) -> Iterator[RosterPerson]:
         people = []

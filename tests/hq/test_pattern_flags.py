@@ -116,3 +116,68 @@ def test_an_interpreter_written_two_ways_is_one_person_by_the_id_the_records_kee
     assert skewed.explanation.startswith("Interpreter Kim Li: 100%") \
         and "in 30 interviews" in skewed.explanation
     assert sorted(skewed.interview_ids) == sorted(ids)
+
+
+def listed(store, station_id: str, events: list[tuple[str, dict]]) -> None:
+    """Events of a station's list of known people, as its bundles bring them."""
+    with store.transaction():
+        for seq, (kind, payload) in enumerate(events, start=1):
+            store.insert_event(station_id, {
+                "seq": seq, "id": f"{station_id}-e{seq}", "at": "1952-04-13T00:00:00.000Z",
+                "actor_id": "u-sup", "kind": kind, "interview_id": None, "payload": payload,
+                "prev_hash": "0" * 64, "hash": sha256_hex(f"{station_id}{seq}")})
+
+
+def test_one_interpreter_on_two_stations_lists_is_one_person_at_headquarters(hq):
+    """Each station's list gives the interpreter its own id and romanises the name its own
+    way: "Pak Sung-ho" at KOJE-01, "Pak Song-ho" at KOJE-02, "Bak Seong-ho" at KOJE-03
+    (whose records name "Park S.", an entry merged into him); the native name is the same.
+    Ten interviews at each: at headquarters one interpreter with thirty, flagged once,
+    under one of the lists' names (of names given equally often, the first in alphabetical
+    order); each station alone has too few."""
+    from screening_app.protocol import default_protocol
+    from screening_app.services.known_people import ADDED_EVENT, MERGED_EVENT
+
+    protocol = default_protocol()
+    with hq.store.transaction():
+        hq.store.insert_protocol(protocol.sha256, protocol.id, protocol.version,
+                                 canonical_json(protocol.source), "2026-11-01T00:00:00.000Z")
+
+    def named(name: str, person: str):
+        return lambda n: {
+            "protocol_sha256": protocol.sha256, "protocol_id": protocol.id,
+            "protocol_version": protocol.version, "answers": {"interpreter_name": name},
+            "journal": [{"at": "1952-04-14T01:05:00.000Z", "step": "language",
+                         "question": "interpreter_name", "value": name, "person": person}]}
+
+    days = [f"1952-04-{14 + n % 3}" for n in range(30)]
+    skewed = []
+    for station_id, name, person in (("KOJE-01", "Pak Sung-ho", "p-1"),
+                                     ("KOJE-02", "Pak Song-ho", "p-9"),
+                                     ("KOJE-03", "Park S.", "p-8")):
+        held(hq.store, station_id, "Koje-do", [], lambda n: {})  # the station, then its list
+        skewed += held(hq.store, station_id, "Koje-do",
+                       [("Compound 76", day, "enlist") for day in days[:10]],
+                       named(name, person))
+        held(hq.store, station_id, "Koje-do",
+             [("Compound 76", day, choice)
+              for day, choice in zip(days, ("enlist", "repatriate") * 15, strict=False)],
+             named(f"Choe Han {station_id}", "p-2"))
+    listed(hq.store, "KOJE-01", [(ADDED_EVENT, {"id": "p-1", "role": "interpreter",
+                                                "name": "Pak Sung-ho", "name_native": "박성호"})])
+    listed(hq.store, "KOJE-02", [(ADDED_EVENT, {"id": "p-9", "role": "interpreter",
+                                                "name": "Pak Song-ho", "name_native": "박성호"})])
+    listed(hq.store, "KOJE-03", [
+        (ADDED_EVENT, {"id": "p-7", "role": "interpreter", "name": "Bak Seong-ho",
+                       "name_native": "박성호"}),
+        (ADDED_EVENT, {"id": "p-8", "role": "interpreter", "name": "Park S.",
+                       "name_native": None}),
+        (MERGED_EVENT, {"id": "p-8", "role": "interpreter", "name": "Park S.",
+                        "into": "p-7", "into_name": "Bak Seong-ho"})])
+
+    flags = pattern_flags.pattern_flags(hq.store)
+    (flag,) = [f.flag for f in flags if f.flag.kind == "interpreter_skew"
+               and f.scope == "Koje-do"]
+    assert flag.explanation.startswith("Interpreter Bak Seong-ho: 100%") \
+        and "in 30 interviews" in flag.explanation
+    assert sorted(flag.interview_ids) == sorted(skewed)
