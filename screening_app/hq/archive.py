@@ -24,7 +24,7 @@ from screening_app.hq.archival_pdf import (
     validation_context,
 )
 from screening_app.hq.headquarters import Headquarters
-from screening_app.hq.store import ArchivedDocumentRow
+from screening_app.hq.store_rows import ArchivedDocumentRow
 from screening_app.hq.timestamps import HeadquartersTimeStamper, TimestampAuthority
 from screening_app.store.durable import write_atomically
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import NotFound, UserError
-from screening_app.hq.store import ConflictRow, HeldInterview, HqStore, ResolutionRow
+from screening_app.hq.store_interface import HqStore
+from screening_app.hq.store_rows import ConflictRow, HeldInterview, ResolutionRow
 
 AUTOMATIC_OPERATOR = "headquarters (automatic)"
 COMPLETED = "completed"

@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from screening_app.domain.canonical import parse_timestamp
-from screening_app.hq.store import HqStore
+from screening_app.hq.store_interface import HqStore
 from screening_app.pki.certificates import common_name, load_certificates, same_public_key
 from screening_app.pki.people import person_of
 

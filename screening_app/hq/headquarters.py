@@ -37,7 +37,8 @@ from screening_app.hq.sealing import (
     unwrap_data_key,
     wrap_data_key,
 )
-from screening_app.hq.store import IdentityRow, SqlHqStore
+from screening_app.hq.store import SqlHqStore
+from screening_app.hq.store_rows import IdentityRow
 from screening_app.hq.timestamps import (
     TimestampAuthority,
     TimestampIdentity,

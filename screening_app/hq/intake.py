@@ -28,7 +28,8 @@ from screening_app.hq.intake_records import (
 )
 from screening_app.hq.junk import count_junk
 from screening_app.hq.renewal import station_by_renewal
-from screening_app.hq.store import BundleRow, HqStore
+from screening_app.hq.store_interface import HqStore
+from screening_app.hq.store_rows import BundleRow
 from screening_app.pki import certificates
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError

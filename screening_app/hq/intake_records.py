@@ -23,7 +23,8 @@ from screening_app.domain.canonical import (
 )
 from screening_app.hq.form_signers import FirstSigners
 from screening_app.hq.pdf_check import check_pdf
-from screening_app.hq.store import HqStore, StationRow
+from screening_app.hq.store_interface import HqStore
+from screening_app.hq.store_rows import StationRow
 from screening_app.pki import certificates
 from screening_app.protocol.definition import protocol_sha256
 from screening_app.store.events import event_content

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 
 from screening_app.domain.canonical import utc_now
-from screening_app.hq.store import HqStore
+from screening_app.hq.store_interface import HqStore
 
 MAX_PENDING_ADDRESSES = 10_000  # beyond this (a flood from very many addresses) they share
 MANY_ADDRESSES = "(many addresses)"  # one row, so memory stays bounded

@@ -28,7 +28,8 @@ from screening_app.hq.conflicts import (
     disagree,
     latest_resolved_by_isn,
 )
-from screening_app.hq.store import HeldInterview, HqStore, RosterPerson
+from screening_app.hq.store_interface import HqStore
+from screening_app.hq.store_rows import HeldInterview, RosterPerson
 from screening_app.protocol import DEFAULT_PROTOCOL_ID, Protocol, available_protocols
 from screening_app.protocol.vocabulary import (
     CONFLICTS_LIST,

@@ -18,7 +18,7 @@ from screening_app.hq.operator_sessions import SIGN_IN_INCIDENT, SIGN_IN_KIND
 from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
 from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
 from screening_app.hq.registry import StationEntry, list_stations
-from screening_app.hq.store import IncidentRow
+from screening_app.hq.store_rows import IncidentRow
 from screening_app.pki.crl import REASONS
 from screening_app.sync.members import record_counts
 

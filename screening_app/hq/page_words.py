@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from screening_app.domain.canonical import local_minute
 from screening_app.domain.errors import NotFound
-from screening_app.hq.store import HqStore
+from screening_app.hq.store_interface import HqStore
 from screening_app.protocol import DEFAULT_PROTOCOL_ID, Protocol, available_protocols
 from screening_app.services.protocol_labels import ProtocolLabels
 from screening_app.services.reviews import state_label

@@ -17,7 +17,7 @@ from screening_app.domain.canonical import utc_now
 from screening_app.domain.errors import NotFound, UserError
 from screening_app.hq import revocation_lists
 from screening_app.hq.headquarters import Headquarters
-from screening_app.hq.store import StationCounts, StationRow
+from screening_app.hq.store_rows import StationCounts, StationRow
 from screening_app.pki import certificates, crl
 from screening_app.store.station import STATION_ID_PATTERN
 

@@ -1,20 +1,20 @@
-"""The headquarters database behind one interface.
-
-``HqStore`` lists what intake, down bundles, conflicts, the merged lists and the web views
-ask of the database; ``SqliteHqStore`` answers it with SQLite (``hq.sqlite3`` in the HQ
-folder, opened like a station's database: WAL, synchronous=FULL). All SQL lives in the
-store class, so a large headquarters can later put PostgreSQL behind the same interface.
+"""The headquarters database's queries: ``SqlHqStore`` runs them on either database, and
+``SqliteHqStore`` opens ``hq.sqlite3`` in the HQ folder, like a station's database (WAL,
+synchronous=FULL); hq/store_postgres.py opens PostgreSQL. What is asked of the store is
+``HqStore`` (hq/store_interface.py); the rows it gives back are in hq/store_rows.py; the
+queries of headquarters' own operation (revocation lists, timestamps and archival copies,
+operators' sessions, junk uploads) in hq/store_operations.py. Headquarters' SQL lives in
+these modules and nowhere else.
 
 A store wraps one connection, which belongs to the thread that opened it: a server that
-works on several threads opens one store per thread (``open_hq_store`` again).
+works on several threads takes another for each (``for_another_thread``).
 """
 
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -22,6 +22,19 @@ from screening_app.domain.canonical import canonical_json
 from screening_app.domain.errors import UserError
 from screening_app.hq.migrations import migrate
 from screening_app.hq.sealing import LockedSealer, RecordSealer
+from screening_app.hq.store_operations import OperationsQueries
+from screening_app.hq.store_rows import (
+    BundleRow,
+    ConflictRow,
+    HeldInterview,
+    IdentityRow,
+    IncidentRow,
+    OutboxRow,
+    ResolutionRow,
+    RosterPerson,
+    StationCounts,
+    StationRow,
+)
 from screening_app.store.connection import open_database, write_transaction
 
 HQ_DATABASE = "hq.sqlite3"
@@ -40,333 +53,17 @@ ACKNOWLEDGEMENT_QUERIES = {
                  " FROM documents WHERE station_id = ?",
 }
 
-
-class NoHeadquarters(UserError):
-    pass
-
-
-# -- rows ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class IdentityRow:
-    name: str
-    age_recipient: str
-    sealed_age_identity: dict
-    signing_key_slot: dict
-    certificate_pem: str
-    chain_pem: str
-    root_pem: str
-    created_at: str
-    data_key_slot: dict | None = None  # hq/sealing.py; None until an older HQ is sealed
-
-
-@dataclass(frozen=True)
-class TimestampAuthorityRow:
-    """One of headquarters' timestamp authorities (hq/timestamps.py); its key sealed."""
-
-    id: int
-    certificate_pem: str
-    chain_pem: str
-    key_slot: dict
-    created_at: str
-    not_after: str
-
-
-@dataclass(frozen=True)
-class ArchivedDocumentRow:
-    """One generation of a form's archival copy (hq/archive.py), without its content."""
-
-    document_id: str
-    generation: int
-    stamped_at: str
-    sha256: str
-    timestamp_expires_at: str
-
-
-_ARCHIVE_COLUMNS = "document_id, generation, stamped_at, sha256, timestamp_expires_at"
-
-
-@dataclass(frozen=True)
-class StationRow:
-    station_id: str
-    camp: str
-    certificate_pem: str
-    fingerprint_sha256: str
-    age_recipient: str | None
-    registered_at: str
-    revoked_at: str | None
-    revoke_reason: str | None
-    events_seq: int
-    events_hash: str
-    applied_down_through: int
-    last_bundle_at: str | None
-    last_bundle_id: str | None
-
-
 _STATION_COLUMNS = ("station_id, camp, certificate_pem, fingerprint_sha256, age_recipient,"
                     " registered_at, revoked_at, revoke_reason, events_seq, events_hash,"
                     " applied_down_through, last_bundle_at, last_bundle_id")
 
 
-@dataclass(frozen=True)
-class StationCounts:
-    interviews: int = 0
-    documents: int = 0
-    reviews: int = 0
-    subjects: int = 0
-
-
-@dataclass(frozen=True)
-class BundleRow:
-    bundle_id: str
-    station_id: str
-    kind: str
-    file_name: str | None
-    received_at: str
-    via: str
-    created_at: str
-    counts: dict[str, int]
-    added: dict[str, int]
-
-
-@dataclass(frozen=True)
-class IncidentRow:
-    id: int
-    at: str
-    station_id: str | None
-    bundle_id: str | None
-    file_name: str | None
-    kind: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class HeldInterview:
-    """A final interview as headquarters holds it, with its current review state (the
-    latest review by time; "received" when none) and the person's names as recorded."""
-
-    id: str
-    station_id: str
-    subject_isn: str
-    outcome: str
-    choice: str | None
-    finalised_at: str
-    supersedes_id: str | None
-    interviewer_name: str | None
-    review_state: str
-    name_native: str | None
-    name_latin: str | None
-
-
-@dataclass(frozen=True)
-class RosterPerson:
-    """A person on a roster headquarters knows: a station's roster row, or a row HQ
-    published (``station_id`` None for a row published to every station)."""
-
-    isn: str
-    name_native: str | None
-    name_latin: str | None
-    nationality: str | None
-    compound: str | None
-    camp: str | None
-    station_id: str | None
-    source: str  # "station" or "published"
-
-
-@dataclass(frozen=True)
-class ConflictRow:
-    id: int
-    isn: str
-    detected_at: str
-    status: str
-    summary: list[dict]
-
-
-@dataclass(frozen=True)
-class ResolutionRow:
-    id: int
-    conflict_id: int
-    decided_at: str
-    operator: str
-    keep_interview_id: str
-    note: str
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    seq: int
-    station_id: str | None
-    kind: str
-    payload: dict
-    created_at: str
-
-
-@dataclass(frozen=True)
-class JunkPostsRow:
-    """Uploads from one client address refused before a station's signature vouched for
-    them, counted together (hq/junk.py)."""
-
-    client_address: str
-    first_at: str
-    last_at: str
-    refusals: int
-    last_reason: str
-
-
-@dataclass(frozen=True)
-class OperatorSessionRow:
-    """A signed-in operator's session (hq/operator_sessions.py), found by the hash of the
-    token in the operator's cookie. Times are seconds since the epoch."""
-
-    operator: str
-    form_token: str
-    started_at: float
-    last_seen_at: float
-    notice: tuple[str, str] | None  # (kind, sentence) shown once on the next page
-
-
-# -- the interface --------------------------------------------------------------------------
-class HqStore(Protocol):
-    """What headquarters asks of its database. Writers run inside ``transaction()``."""
-
-    def transaction(self) -> AbstractContextManager[Any]: ...
-    def snapshot(self) -> AbstractContextManager[Any]: ...
-    def close(self) -> None: ...
-    def for_another_thread(self) -> "HqStore": ...
-    def integrity_problems(self) -> list[str]: ...
-    sealer: RecordSealer | LockedSealer
-    def seal_plain_records(self, sealer: RecordSealer, data_key_slot: dict) -> None: ...
-    def query(self, sql: str, params: list | tuple = ()) -> list[tuple]: ...
-    def lock_station(self, station_id: str) -> None: ...
-    def lock_conflicts(self) -> None: ...
-    def batched(self) -> AbstractContextManager[Any]: ...
-    serialises_writers: bool
-
-    # identity and operators
-    def identity(self) -> IdentityRow | None: ...
-    def insert_identity(self, row: IdentityRow) -> None: ...
-    def insert_operator(self, name: str, password_hash: str, created_at: str) -> None: ...
-    def operator_password_hash(self, name: str) -> str | None: ...
-    def operator_names(self) -> list[str]: ...
-
-    # stations
-    def station(self, station_id: str) -> StationRow | None: ...
-    def station_by_fingerprint(self, fingerprint_sha256: str) -> StationRow | None: ...
-    def stations(self) -> list[StationRow]: ...
-    def insert_station(self, station_id: str, camp: str, certificate_pem: str,
-                       fingerprint_sha256: str, registered_at: str) -> None: ...
-    def revoke_station(self, station_id: str, at: str, reason: str) -> None: ...
-    def learn_age_recipient(self, station_id: str, age_recipient: str) -> None: ...
-    def replace_station_certificate(self, station_id: str, certificate_pem: str,
-                                    fingerprint_sha256: str) -> None: ...
-    def record_bundle_applied(self, station_id: str, *, events_seq: int, events_hash: str,
-                              age_recipient: str, applied_down_through: int, at: str,
-                              bundle_id: str) -> None: ...
-    def station_counts(self) -> dict[str, StationCounts]: ...
-
-    # bundles and incidents
-    def bundle(self, bundle_id: str) -> BundleRow | None: ...
-    def insert_bundle(self, row: BundleRow) -> None: ...
-    def bundles(self, station_id: str | None = None, limit: int = 100) -> list[BundleRow]: ...
-    def insert_incident(self, *, at: str, station_id: str | None, bundle_id: str | None,
-                        file_name: str | None, kind: str, reason: str) -> int: ...
-    def incidents(self, limit: int = 100) -> list[IncidentRow]: ...
-
-    # a station's event chain
-    def event_hash(self, station_id: str, seq: int) -> str | None: ...
-    def insert_event(self, station_id: str, event: dict) -> None: ...
-    def has_finalisation(self, station_id: str, interview_id: str,
-                         record_sha256: str) -> bool: ...
-
-    # records from stations: the digest held (None when not held), and inserts
-    def interview_digest(self, interview_id: str) -> tuple[str, str] | None: ...
-    def insert_interview(self, station_id: str, record: dict, record_sha256: str) -> None: ...
-    def interview_owner(self, interview_id: str) -> tuple[str, str] | None: ...
-    def interview_finalised_at(self, interview_id: str) -> str | None: ...
-    def review_digest(self, review_id: str) -> tuple[str, str] | None: ...
-    def insert_review(self, station_id: str, review: dict, digest: str) -> None: ...
-    def document_digest(self, document_id: str) -> tuple[str, str] | None: ...
-    def insert_document(self, station_id: str, document: dict, content: bytes) -> None: ...
-    def document_content(self, document_id: str) -> bytes | None: ...
-    def document_ids(self, station_id: str) -> list[str]: ...
-    def user_digest(self, station_id: str, user_id: str) -> str | None: ...
-    def put_user(self, station_id: str, user: dict, digest: str) -> None: ...
-    def subject_digest(self, station_id: str, isn: str) -> str | None: ...
-    def put_subject(self, station_id: str, subject: dict, digest: str) -> None: ...
-    def protocol_definition(self, sha256: str) -> str | None: ...
-    def insert_protocol(self, sha256: str, protocol_id: str, version: int, definition: str,
-                        received_at: str) -> None: ...
-    def station_protocol_digest(self, station_id: str, sha256: str) -> str | None: ...
-    def put_station_protocol(self, station_id: str, sha256: str, digest: str) -> None: ...
-    def acknowledgements(self, station_id: str) -> Iterator[dict]: ...
-    def user_names(self, station_id: str) -> list[str]: ...
-    def active_user_names(self, station_id: str) -> list[str]: ...
-    def reviews(self, station_id: str) -> list[dict]: ...
-
-    # what conflicts and the merged lists read
-    def final_interviews(self, isns: list[str] | None = None) -> Iterator[HeldInterview]: ...
-    def interview_record(self, interview_id: str) -> dict | None: ...
-    def interview_records(self) -> Iterator[tuple[str, dict]]: ...
-    def station_events(self, kinds: Sequence[str]) -> list[tuple[str, str, dict]]: ...
-    def roster_people(self) -> Iterator[RosterPerson]: ...
-
-    # conflicts
-    def open_conflict(self, isn: str) -> ConflictRow | None: ...
-    def conflict(self, conflict_id: int) -> ConflictRow | None: ...
-    def conflicts(self, status: str | None = None) -> list[ConflictRow]: ...
-    def insert_conflict(self, isn: str, detected_at: str, summary: list[dict]) -> int: ...
-    def update_conflict_summary(self, conflict_id: int, summary: list[dict]) -> None: ...
-    def insert_resolution(self, conflict_id: int, decided_at: str, operator: str,
-                          keep_interview_id: str, note: str) -> int: ...
-    def resolutions(self, conflict_id: int | None = None) -> list[ResolutionRow]: ...
-
-    # the outbox of what headquarters publishes
-    def insert_outbox(self, station_id: str | None, kind: str, payload: dict,
-                      created_at: str) -> int: ...
-    def outbox(self, kinds: tuple[str, ...], *, station_id: str | None = None,
-               after_seq: int = 0) -> Iterator[OutboxRow]: ...
-    def outbox_through(self) -> int: ...
-
-    # certificate revocation lists
-    def insert_crl(self, number: int, issued_at: str, next_update: str, der: bytes) -> None: ...
-    def current_crl(self) -> bytes | None: ...
-
-    # timestamp authorities and archival copies
-    def insert_timestamp_authority(self, certificate_pem: str, chain_pem: str, key_slot: dict,
-                                   created_at: str, not_after: str) -> None: ...
-    def timestamp_authorities(self) -> list[TimestampAuthorityRow]: ...
-    def documents_to_archive(self, station_id: str | None = None) -> list[str]: ...
-    def insert_archived_document(self, row: ArchivedDocumentRow, content: bytes) -> bool: ...
-    def archived_document(self, document_id: str
-                          ) -> tuple[ArchivedDocumentRow, bytes] | None: ...
-    def archives_expiring_before(self, moment: str) -> list[ArchivedDocumentRow]: ...
-    def archive_counts(self) -> tuple[int, int]: ...
-
-    # operators' sessions
-    def insert_operator_session(self, token_sha256: str, operator: str, form_token: str,
-                                at: float) -> None: ...
-    def operator_session(self, token_sha256: str) -> OperatorSessionRow | None: ...
-    def touch_operator_session(self, token_sha256: str, at: float) -> None: ...
-    def set_operator_session_notice(self, token_sha256: str,
-                                    notice: tuple[str, str] | None) -> None: ...
-    def end_operator_session(self, token_sha256: str) -> None: ...
-    def end_operator_sessions_before(self, seen_before: float, started_before: float
-                                     ) -> int: ...
-
-    # failed sign-ins
-    def sign_in_failures(self, keys: list[str]) -> dict[str, tuple[int, float, float]]: ...
-    def put_sign_in_failures(self, key: str, failures: int, last_at: float,
-                             blocked_until: float) -> None: ...
-    def forget_sign_in_failures(self, keys: list[str]) -> None: ...
-    def forget_sign_in_failures_before(self, last_before: float) -> None: ...
-
-    # junk uploads
-    def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
-                       last_at: str, last_reason: str) -> int: ...
-    def junk_posts(self, limit: int = 50) -> list[JunkPostsRow]: ...
+class NoHeadquarters(UserError):
+    pass
 
 
 # -- the SQL both databases run ------------------------------------------------------------
-class SqlHqStore:
+class SqlHqStore(OperationsQueries):
     """Every query of the store, written once: ``?`` placeholders and standard SQL. A
     subclass opens the connection and says the few things SQLite and PostgreSQL say
     differently (``_execute``, ``_stream``, ``_ARRIVAL_ORDER``, locks).
@@ -889,169 +586,6 @@ class SqlHqStore:
     def outbox_through(self) -> int:
         return self._one("SELECT coalesce(max(seq), 0) FROM outbox")
 
-    # -- certificate revocation lists (pki/crl.py) ---------------------------------------------
-    def insert_crl(self, number: int, issued_at: str, next_update: str, der: bytes) -> None:
-        self._execute("INSERT INTO crls (number, issued_at, next_update, der)"
-                      " VALUES (?, ?, ?, ?)", [number, issued_at, next_update, der])
-
-    def current_crl(self) -> bytes | None:
-        """The DER of the newest CRL the CA issued (the highest number), or None."""
-        der = self._one("SELECT der FROM crls ORDER BY number DESC LIMIT 1")
-        return bytes(der) if der is not None else None
-
-    # -- timestamp authorities and archival copies (hq/timestamps.py, hq/archive.py) ----------
-    def insert_timestamp_authority(self, certificate_pem: str, chain_pem: str, key_slot: dict,
-                                   created_at: str, not_after: str) -> None:
-        self._execute("INSERT INTO timestamp_authorities (certificate_pem, chain_pem,"
-                      " key_slot, created_at, not_after) VALUES (?, ?, ?, ?, ?)",
-                      [certificate_pem, chain_pem, json.dumps(key_slot), created_at,
-                       not_after])
-
-    def timestamp_authorities(self) -> list[TimestampAuthorityRow]:
-        """Every timestamp authority headquarters had, the one in use (newest) first."""
-        rows = self._execute("SELECT id, certificate_pem, chain_pem, key_slot, created_at,"
-                             " not_after FROM timestamp_authorities ORDER BY id DESC"
-                             ).fetchall()
-        return [TimestampAuthorityRow(row[0], row[1], row[2], json.loads(row[3]), row[4],
-                                      row[5]) for row in rows]
-
-    def documents_to_archive(self, station_id: str | None = None) -> list[str]:
-        """Ids of the forms (of one station, or all) that have no archival copy yet."""
-        sql = ("SELECT id FROM documents WHERE NOT EXISTS (SELECT 1 FROM archived_documents a"
-               " WHERE a.document_id = documents.id)")
-        params: list = []
-        if station_id is not None:
-            sql += " AND station_id = ?"
-            params.append(station_id)
-        return [row[0] for row in self._execute(sql + " ORDER BY created_at, id", params)]
-
-    def insert_archived_document(self, row: ArchivedDocumentRow, content: bytes) -> bool:
-        """Keep a generation of an archival copy; False when that generation is held
-        already (another server process stamped the same form at the same time)."""
-        cursor = self._execute(
-            f"INSERT INTO archived_documents ({_ARCHIVE_COLUMNS}, content)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, generation) DO NOTHING",
-            [row.document_id, row.generation, row.stamped_at, row.sha256,
-             row.timestamp_expires_at,
-             self.sealer.seal_bytes(content, "archived_documents.content")])
-        return cursor.rowcount == 1
-
-    def archived_document(self, document_id: str) -> tuple[ArchivedDocumentRow, bytes] | None:
-        """The newest generation of a form's archival copy, with its content."""
-        row = self._execute(f"SELECT {_ARCHIVE_COLUMNS}, content FROM archived_documents"
-                            " WHERE document_id = ? ORDER BY generation DESC LIMIT 1",
-                            [document_id]).fetchone()
-        if row is None:
-            return None
-        return (ArchivedDocumentRow(*row[:5]),
-                self.sealer.open_bytes(bytes(row[5]), "archived_documents.content"))
-
-    def archives_expiring_before(self, moment: str) -> list[ArchivedDocumentRow]:
-        """The newest generation of every archival copy whose last timestamp's certificate
-        expires before ``moment``."""
-        rows = self._execute(
-            f"SELECT {_ARCHIVE_COLUMNS} FROM archived_documents a"
-            " WHERE timestamp_expires_at < ? AND generation = (SELECT max(generation)"
-            " FROM archived_documents b WHERE b.document_id = a.document_id)"
-            " ORDER BY timestamp_expires_at, document_id", [moment]).fetchall()
-        return [ArchivedDocumentRow(*row) for row in rows]
-
-    def archive_counts(self) -> tuple[int, int]:
-        """(forms with an archival copy, forms still waiting for one)."""
-        archived = self._one("SELECT count(DISTINCT document_id) FROM archived_documents")
-        documents = self._one("SELECT count(*) FROM documents")
-        return archived, documents - archived
-
-    # -- operators' sessions (hq/operator_sessions.py) ---------------------------------------
-    # In the store, not in one process's memory: every worker of 'hq serve --workers N'
-    # knows every session. The cookie's token is kept only as its hash, and the notice
-    # (which may name a person) sealed.
-    def insert_operator_session(self, token_sha256: str, operator: str, form_token: str,
-                                at: float) -> None:
-        self._execute("INSERT INTO operator_sessions (token_sha256, operator, form_token,"
-                      " started_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-                      [token_sha256, operator, form_token, at, at])
-
-    def operator_session(self, token_sha256: str) -> OperatorSessionRow | None:
-        row = self._execute(
-            "SELECT operator, form_token, started_at, last_seen_at, notice_kind, notice_text"
-            " FROM operator_sessions WHERE token_sha256 = ?", [token_sha256]).fetchone()
-        if row is None:
-            return None
-        notice = None if row[4] is None else (
-            row[4], self.sealer.open_text(row[5], "operator_sessions.notice_text"))
-        return OperatorSessionRow(row[0], row[1], float(row[2]), float(row[3]), notice)
-
-    def touch_operator_session(self, token_sha256: str, at: float) -> None:
-        self._execute("UPDATE operator_sessions SET last_seen_at = ? WHERE token_sha256 = ?",
-                      [at, token_sha256])
-
-    def set_operator_session_notice(self, token_sha256: str,
-                                    notice: tuple[str, str] | None) -> None:
-        kind, text = notice if notice is not None else (None, None)
-        self._execute("UPDATE operator_sessions SET notice_kind = ?, notice_text = ?"
-                      " WHERE token_sha256 = ?",
-                      [kind, self.sealer.seal_text(text, "operator_sessions.notice_text"),
-                       token_sha256])
-
-    def end_operator_session(self, token_sha256: str) -> None:
-        self._execute("DELETE FROM operator_sessions WHERE token_sha256 = ?", [token_sha256])
-
-    def end_operator_sessions_before(self, seen_before: float, started_before: float) -> int:
-        """End the sessions unused since ``seen_before`` or begun before ``started_before``;
-        returns how many."""
-        return self._execute("DELETE FROM operator_sessions WHERE last_seen_at < ?"
-                             " OR started_at < ?", [seen_before, started_before]).rowcount
-
-    # -- failed sign-ins, by account and by address (hq/operator_sessions.py) ----------------
-    # Here rather than in one process's memory, so that 'hq serve --workers N' gives a
-    # guesser no more attempts than one process would.
-    def sign_in_failures(self, keys: list[str]) -> dict[str, tuple[int, float, float]]:
-        """{key: (failures, last failure, blocked until)} of these keys."""
-        if not keys:
-            return {}
-        rows = self._execute(
-            "SELECT key, failures, last_at, blocked_until FROM sign_in_failures"
-            f" WHERE key IN ({','.join('?' * len(keys))})", list(keys)).fetchall()
-        return {row[0]: (int(row[1]), float(row[2]), float(row[3])) for row in rows}
-
-    def put_sign_in_failures(self, key: str, failures: int, last_at: float,
-                             blocked_until: float) -> None:
-        self._execute(
-            "INSERT INTO sign_in_failures (key, failures, last_at, blocked_until)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
-            " failures = excluded.failures, last_at = excluded.last_at,"
-            " blocked_until = excluded.blocked_until",
-            [key, failures, last_at, blocked_until])
-
-    def forget_sign_in_failures(self, keys: list[str]) -> None:
-        if keys:
-            self._execute(f"DELETE FROM sign_in_failures WHERE key IN"
-                          f" ({','.join('?' * len(keys))})", list(keys))
-
-    def forget_sign_in_failures_before(self, last_before: float) -> None:
-        self._execute("DELETE FROM sign_in_failures WHERE last_at < ?", [last_before])
-
-    # -- junk uploads, counted per client address (hq/junk.py) -----------------------------
-    def add_junk_posts(self, client_address: str, refusals: int, *, first_at: str,
-                       last_at: str, last_reason: str) -> int:
-        """Count ``refusals`` more junk uploads from ``client_address``; returns its total.
-        One statement (an upsert PostgreSQL writes alike), so two servers cannot both
-        insert the address's first row."""
-        rows = self._execute(  # read to the end: the statement then completes
-            "INSERT INTO junk_posts (client_address, first_at, last_at, refusals, last_reason)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_address) DO UPDATE SET"
-            " last_at = excluded.last_at, last_reason = excluded.last_reason,"
-            " refusals = junk_posts.refusals + excluded.refusals RETURNING refusals",
-            [client_address, first_at, last_at, refusals, last_reason]).fetchall()
-        return rows[0][0]
-
-    def junk_posts(self, limit: int = 50) -> list[JunkPostsRow]:
-        """The addresses that sent junk, the latest first."""
-        rows = self._execute(
-            "SELECT client_address, first_at, last_at, refusals, last_reason FROM junk_posts"
-            " ORDER BY last_at DESC, client_address LIMIT ?", [limit])
-        return [JunkPostsRow(*row) for row in rows]
 
 
 # -- SQLite ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ headquarters holds each bundle whole or not at all. (benches/bench_kill.py: a fe
 import pytest
 
 from screening_app.hq.headquarters import Headquarters
-from screening_app.hq.store import BundleRow
+from screening_app.hq.store_rows import BundleRow
 from screening_app.sync import bundle as bundles
 from tests.faults.checks import Expectations, KillChecker
 from tests.faults.kill_workload import Workload, outbox_folder
