@@ -13,7 +13,9 @@
   counted in the store, so several server processes count them together.
 - A password check is an argon2id hash of 64 MiB: forty at once took 2.3 GB and seconds
   per page. Only ``MAX_CHECKS_AT_ONCE`` run together; a few more may wait their turn, the
-  rest are refused at once (429) instead of queueing without end.
+  rest are refused at once (429) instead of queueing without end. Under ``hq serve
+  --workers N`` the bound holds for the server, not each process: the parent makes a
+  semaphore the workers it forks share (``share_checks_between_processes``).
 """
 
 import asyncio
@@ -21,6 +23,7 @@ import hashlib
 import hmac
 import logging
 import math
+import multiprocessing
 import secrets
 import time
 from collections.abc import Callable
@@ -179,13 +182,29 @@ class Busy(Exception):
     """Too many sign-ins are being checked; try again in a moment."""
 
 
+# Made by the parent of 'hq serve --workers N' before it forks (hq/workers.py); None in a
+# server of one process.
+_shared_checks = None
+# How often a check waiting for another process's turn looks again.
+_SHARED_POLL_SECONDS = 0.05
+
+
+def share_checks_between_processes(at_once: int = MAX_CHECKS_AT_ONCE) -> None:
+    """The bound on password checks for every process forked from this one from now on."""
+    global _shared_checks
+    _shared_checks = multiprocessing.get_context("fork").BoundedSemaphore(at_once)
+
+
 class CheckGate:
     """At most ``MAX_CHECKS_AT_ONCE`` password checks at once, ``MAX_WAITING_CHECKS`` more
-    waiting; the rest are turned away (``Busy``). Used from the event loop only."""
+    waiting; the rest are turned away (``Busy``). Used from the event loop only. In a
+    worker of several, a check also takes a turn from the processes' shared bound."""
 
-    def __init__(self, at_once: int = MAX_CHECKS_AT_ONCE, waiting: int = MAX_WAITING_CHECKS):
+    def __init__(self, at_once: int = MAX_CHECKS_AT_ONCE, waiting: int = MAX_WAITING_CHECKS,
+                 shared=None):
         self._slots = asyncio.Semaphore(at_once)
         self._max_waiting = waiting
+        self._shared = shared if shared is not None else _shared_checks
         self._waiting = 0
         self.running = 0
         self.most_running = 0  # the highest number of checks ever run together
@@ -196,12 +215,25 @@ class CheckGate:
         self._waiting += 1
         try:
             await self._slots.acquire()
+            try:
+                await self._shared_turn()
+            except BaseException:
+                self._slots.release()
+                raise
         finally:
             self._waiting -= 1
         self.running += 1
         self.most_running = max(self.most_running, self.running)
         return self
 
+    async def _shared_turn(self) -> None:
+        # Polled, never waited for on a thread: a sign-in given up (the client went away)
+        # while waiting then holds no turn it would never give back.
+        while self._shared is not None and not self._shared.acquire(False):
+            await asyncio.sleep(_SHARED_POLL_SECONDS)
+
     async def __aexit__(self, *exc_info) -> None:
         self.running -= 1
+        if self._shared is not None:
+            self._shared.release()
         self._slots.release()

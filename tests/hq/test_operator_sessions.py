@@ -182,3 +182,63 @@ def test_a_page_marks_its_session_seen_once_a_minute_and_not_while_the_database_
         intake.rollback()
         intake.close()
     assert table.find(store, token).last_seen == clock.now
+
+
+def _sign_ins_in_a_worker(shared, counts, changed, release, attempts: int) -> None:
+    """A worker of 'hq serve --workers N': ``attempts`` sign-ins at once through its own
+    gate, each holding its check until ``release`` is set."""
+    async def attempt(gate):
+        with changed:
+            counts["arrived"] += 1
+            changed.notify_all()
+        async with gate:
+            with changed:
+                counts["running"] += 1
+                counts["most"] = max(counts["most"], counts["running"])
+                changed.notify_all()
+            while not release.is_set():  # the test's hold on the check, given back below
+                await asyncio.sleep(0.01)
+            with changed:
+                counts["running"] -= 1
+                counts["checked"] += 1
+                changed.notify_all()
+
+    async def worker():
+        gate = CheckGate(shared=shared)
+        await asyncio.gather(*(attempt(gate) for _ in range(attempts)))
+    asyncio.run(worker())
+
+
+def test_the_bound_on_checks_holds_across_the_servers_processes():
+    """Three forked workers, three sign-ins each: never more than two checks at once in
+    the whole server (not two per process), and every sign-in checked in its turn."""
+    import multiprocessing
+
+    from screening_app.hq.operator_sessions import MAX_CHECKS_AT_ONCE
+
+    context = multiprocessing.get_context("fork")
+    shared = context.BoundedSemaphore(MAX_CHECKS_AT_ONCE)
+    manager = context.Manager()
+    counts = manager.dict(arrived=0, running=0, most=0, checked=0)
+    changed = manager.Condition()
+    release = context.Event()
+    workers = [context.Process(target=_sign_ins_in_a_worker,
+                               args=(shared, counts, changed, release, 3))
+               for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    try:
+        with changed:  # every sign-in at a gate, and the server's two checks running
+            assert changed.wait_for(lambda: counts["arrived"] == 9
+                                    and counts["running"] == MAX_CHECKS_AT_ONCE, timeout=60)
+        release.set()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert [worker.exitcode for worker in workers] == [0, 0, 0]
+        assert counts["checked"] == 9 and counts["most"] == MAX_CHECKS_AT_ONCE
+    finally:
+        release.set()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+        manager.shutdown()
