@@ -97,11 +97,14 @@ def on(calls: list[Call], kind: str, path: str, after: str | None = None) -> Cal
 STATION_WAL = "site/station/station.sqlite3-wal"
 HQ_WAL = "site/hq/hq.sqlite3-wal"
 # For each operation, the calls tried: (kind, on which path, after a call on which path,
-# the error).
+# the error). Each named fault was found by these calls once (see the commits).
 SAMPLES = {
     "roster import": [("write", STATION_WAL, None, "ENOSPC")],
     "review approve": [("fsync", STATION_WAL, None, "EIO")],
     "sync apply": [("open", "site/station/station.sqlite3-shm", None, "EIO")],
+    # A bundle whose export could not be recorded was left on the stick.
+    "sync export": [("fsync", STATION_WAL, "stick/station-", "EIO"),
+                    ("fsync", "stick/.station-", None, "ENOSPC")],
 }
 
 
