@@ -104,10 +104,17 @@ class BackupService:
                 raise UserError(_("The backup could not be written to {folder}: {error}.").format(
                     folder=folder, error=error.strerror or error)) from None
             raise
-        with write_transaction(self._db):
-            self._station.events.append(
-                "backup.made", {"folder": str(target), "events": seq, "head": head},
-                actor_id=actor.user_id)
+        try:
+            with write_transaction(self._db):
+                self._station.events.append(
+                    "backup.made", {"folder": str(target), "events": seq, "head": head},
+                    actor_id=actor.user_id)
+        except BaseException:
+            # Not in the history (a failing or full station disk): the copy goes too, so
+            # that nothing on the stick contradicts "nothing was saved".
+            shutil.rmtree(target, ignore_errors=True)
+            fsync_folder(target.parent)
+            raise
         return BackupResult(target, made_at, seq, len(database_bytes))
 
     def last_backup_at(self) -> str | None:

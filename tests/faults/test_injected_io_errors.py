@@ -105,6 +105,8 @@ SAMPLES = {
     # A bundle whose export could not be recorded was left on the stick.
     "sync export": [("fsync", STATION_WAL, "stick/station-", "EIO"),
                     ("fsync", "stick/.station-", None, "ENOSPC")],
+    # A backup whose making could not be recorded was left in its folder.
+    "backup": [("fsync", STATION_WAL, "backups/backup-", "EIO")],
 }
 
 
