@@ -107,8 +107,9 @@ SAMPLES = {
                     ("fsync", "stick/.station-", None, "ENOSPC")],
     # A backup whose making could not be recorded was left in its folder.
     "backup": [("fsync", STATION_WAL, "backups/backup-", "EIO")],
-    # A failing headquarters disk was taken for a refused bundle.
-    "hq ingest": [("fsync", HQ_WAL, None, "EIO")],
+    # A failing headquarters disk was taken for a refused bundle; a reply that could not be
+    # written said nothing was saved after the intake had been.
+    "hq ingest": [("fsync", HQ_WAL, None, "EIO"), ("rename", "reply/", None, "EIO")],
 }
 
 
