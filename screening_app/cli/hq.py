@@ -275,7 +275,6 @@ def web_path() -> str:
 
 # -- bundles ----------------------------------------------------------------------------------
 def cmd_ingest(args) -> int:
-    from screening_app.hq.down import build_down_bundle
     from screening_app.hq.intake import ingest
     from screening_app.hq.resend import answer_gap
     from screening_app.sync.bundle import BundleError
@@ -297,7 +296,7 @@ def cmd_ingest(args) -> int:
             print(receipt.summary())
             _stamp_for_archive(hq, receipt.station_id)
             if args.reply_to:
-                reply = build_down_bundle(hq, receipt.station_id, Path(args.reply_to))
+                reply = _write_reply(hq, receipt.station_id, Path(args.reply_to))
                 print(f"  Reply for station {receipt.station_id}: {reply} (apply it there with"
                       " 'screening-app sync apply').")
     if refused:
@@ -305,6 +304,34 @@ def cmd_ingest(args) -> int:
               " incident ('screening-app hq status').")
         return output.EXIT_BAD_INPUT
     return output.EXIT_OK
+
+
+def _write_reply(hq, station_id: str, folder: Path) -> Path:
+    """The down bundle answering an intake; a disk that fails it does not undo the intake,
+    and the sentence says so (a storage failure's own says nothing was saved)."""
+    from screening_app.hq.down import build_down_bundle
+    from screening_app.store.connection import (
+        DiskFailed,
+        DiskFull,
+        FolderNotWritable,
+        StorageFailure,
+        storage_failure,
+    )
+
+    try:
+        return build_down_bundle(hq, station_id, folder)
+    except (OSError, StorageFailure) as error:
+        failure = storage_failure(error, folder)
+        if failure is None:
+            raise
+        why = ("the disk is full" if isinstance(failure, DiskFull)
+               else "the disk failed while writing" if isinstance(failure, DiskFailed)
+               else "the folder cannot be written to" if isinstance(failure, FolderNotWritable)
+               else "it could not be written")
+        raise output.CliError(
+            f"The bundle is taken in, but its reply could not be written to {folder} ({why});"
+            f" write it with 'screening-app hq down export --station {station_id} --to"
+            f" {folder}' once that is fixed.") from error
 
 
 def _stamp_for_archive(hq, station_id: str) -> None:

@@ -82,10 +82,12 @@ def _report_unexpected(data_dir: Path, error: BaseException) -> None:
 
 def _written_folder(args) -> Path:
     """Where a failed write most likely went when its error names no file: the command's
-    --to (a folder, or a file's folder), else the station's folder."""
+    --to (a folder, or a file's folder), else the folder it works in (headquarters' or a
+    CA's --dir), else the station's folder."""
     target = getattr(args, "to", None)
     if not target:
-        return args.data_dir
+        folder = getattr(args, "dir", None)
+        return Path(folder).expanduser() if folder else args.data_dir
     target = Path(target)
     return target if target.is_dir() else target.parent
 

@@ -31,6 +31,7 @@ from screening_app.hq.renewal import station_by_renewal
 from screening_app.hq.store_interface import HqStore
 from screening_app.hq.store_rows import BundleRow
 from screening_app.pki import certificates
+from screening_app.store.connection import StorageFailure
 from screening_app.sync import bundle as bundles
 from screening_app.sync.bundle import BundleError
 
@@ -102,6 +103,8 @@ def ingest(hq: Headquarters, path: Path | str, via: str = "file",
         _make_printable(refusal)
         _write_incident(hq.store, known, refusal)
         raise
+    except StorageFailure:
+        raise  # the disk failed, not the bundle: nothing to refuse, and nowhere to record it
     except UserError as problem:  # a certificate or key in the header that does not parse
         refusal = BundleError(f"{path.name}: {problem}")
         _write_incident(hq.store, known, refusal)

@@ -72,7 +72,7 @@ class BackupService:
             self._keys.checkpoint(actor)  # the copy carries a history vouched for
         made_at = utc_now()
         stamp = made_at[:19].replace(":", "").replace("-", "")
-        target = Path(folder) / f"backup-{self._station.station_id}-{stamp}"
+        target = _free_name(Path(folder) / f"backup-{self._station.station_id}-{stamp}")
         partial = target.with_name(f".{target.name}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         try:
@@ -104,10 +104,17 @@ class BackupService:
                 raise UserError(_("The backup could not be written to {folder}: {error}.").format(
                     folder=folder, error=error.strerror or error)) from None
             raise
-        with write_transaction(self._db):
-            self._station.events.append(
-                "backup.made", {"folder": str(target), "events": seq, "head": head},
-                actor_id=actor.user_id)
+        try:
+            with write_transaction(self._db):
+                self._station.events.append(
+                    "backup.made", {"folder": str(target), "events": seq, "head": head},
+                    actor_id=actor.user_id)
+        except BaseException:
+            # Not in the history (a failing or full station disk): the copy goes too, so
+            # that nothing on the stick contradicts "nothing was saved".
+            shutil.rmtree(target, ignore_errors=True)
+            fsync_folder(target.parent)
+            raise
         return BackupResult(target, made_at, seq, len(database_bytes))
 
     def last_backup_at(self) -> str | None:
@@ -119,6 +126,16 @@ class BackupService:
             return False
         last = self.last_backup_at()
         return last is None or last[:10] != (today or utc_now()[:10])
+
+
+def _free_name(target: Path) -> Path:
+    """``target``, or with -2, -3... when a backup of the same second is there already (a
+    second backup right after the first: the folder's rename must not meet a full one)."""
+    chosen, number = target, 1
+    while chosen.exists():
+        number += 1
+        chosen = target.with_name(f"{target.name}-{number}")
+    return chosen
 
 
 def read_backup(folder: Path, name: str, password: str) -> tuple[dict, bytes]:

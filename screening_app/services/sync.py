@@ -9,6 +9,7 @@ headquarters treats a record it already holds as a no-op.
 """
 
 import base64
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from screening_app.pki import certificates
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import read_snapshot, write_transaction
-from screening_app.store.durable import write_atomically
+from screening_app.store.durable import fsync_folder, write_atomically
 from screening_app.store.station import Station
 from screening_app.store.sync_records import (
     StationSyncKey,
@@ -237,14 +238,22 @@ class SyncService:
                        "camp": self._station.camp, "demo": self._station.demo,
                        SYNC_VERSION_FIELD: SYNC_VERSION},
                 file_stem=f"station-{self._station.station_id}-{utc_now()[:19].replace(':', '')}")
-        with write_transaction(db):
-            records.record_export(header.bundle_id, path.name, header.created_at,
-                                  actor.user_id, through_seq, canonical_json(counts))
-            self._station.events.append(
-                "sync.exported",
-                {"bundle_id": header.bundle_id, "file": path.name, "counts": counts,
-                 "events_after": after_seq, "events_through": through_seq},
-                actor_id=actor.user_id)
+        try:
+            with write_transaction(db):
+                records.record_export(header.bundle_id, path.name, header.created_at,
+                                      actor.user_id, through_seq, canonical_json(counts))
+                self._station.events.append(
+                    "sync.exported",
+                    {"bundle_id": header.bundle_id, "file": path.name, "counts": counts,
+                     "events_after": after_seq, "events_through": through_seq},
+                    actor_id=actor.user_id)
+        except BaseException:
+            # The export is not recorded (a failing or full disk): its bundle goes too, so
+            # that the stick holds nothing the failure message says was not saved.
+            with contextlib.suppress(OSError):
+                path.unlink()
+                fsync_folder(path.parent)
+            raise
         return ExportResult(path, header.bundle_id, counts, after_seq, through_seq)
 
     def _station_recipient(self) -> str:

@@ -8,10 +8,10 @@ A station database is encrypted with SQLCipher under a random 256-bit key (see
 store/keyfile.py for how accounts unlock it); without the key the file, its WAL and its
 journal are noise. Headquarters' own store is opened without a key.
 
-A full disk or a folder that cannot be written to is not a bug: ``storage_failure`` turns
-the errors they cause (SQLite's and the operating system's) into one sentence naming the
-folder, and every way in (opening, write transactions, the CLI's last line of defence)
-goes through it.
+A full disk, a folder that cannot be written to or a disk (or stick) that fails with an
+input/output error is not a bug: ``storage_failure`` turns the errors they cause (SQLite's
+and the operating system's) into one sentence naming the folder, and every way in
+(opening, write transactions, the CLI's last line of defence) goes through it.
 """
 
 import errno
@@ -47,7 +47,7 @@ class WrongDatabaseKey(UserError):
     pass
 
 
-# -- a full disk, a read-only folder -------------------------------------------------------
+# -- a full disk, a read-only folder, a failing disk ----------------------------------------
 class StorageFailure(UserError):
     """A write failed because of where it goes, not what it holds: nothing was saved."""
 
@@ -62,6 +62,11 @@ class DiskFull(StorageFailure):
 
 class FolderNotWritable(StorageFailure):
     pass
+
+
+class DiskFailed(StorageFailure):
+    """The disk or stick answered a write (or an open for writing) with an input/output
+    error: failing hardware, a stick pulled out, a network share gone."""
 
 
 class StationBusy(StorageFailure):
@@ -87,9 +92,10 @@ _LOW_SPACE_BYTES = 1024 * 1024
 
 def storage_failure(error: BaseException, folder: Path | str | None = None
                     ) -> StorageFailure | None:
-    """The user's sentence for ``error`` when a full disk or a folder that cannot be written
-    to caused it, else None (a bug or a damaged file, to be reported as such). ``folder`` is
-    where the failed write was going when the error does not name a file itself."""
+    """The user's sentence for ``error`` when a full disk, a folder that cannot be written
+    to or a failing disk caused it, else None (a bug or a damaged file, to be reported as
+    such). ``folder`` is where the failed write was going when the error does not name a
+    file itself."""
     if isinstance(error, StorageFailure):
         return error
     if isinstance(error, OSError):
@@ -99,6 +105,8 @@ def storage_failure(error: BaseException, folder: Path | str | None = None
             return _disk_full(folder)
         if error.errno == errno.EROFS:
             return _not_writable(folder, "read-only")
+        if error.errno == errno.EIO:
+            return _disk_failed(folder)
         why = _why_not_writable(folder) if folder is not None else None
         if error.errno in _NOT_WRITABLE_ERRNOS and why:
             # A file that could not be read is reported elsewhere: only a folder that
@@ -116,14 +124,24 @@ def storage_failure(error: BaseException, folder: Path | str | None = None
     if code == _SQLITE_FULL:
         return _disk_full(folder)
     if code == _SQLITE_READONLY:
-        why = _why_not_writable(folder) if folder is not None else None
-        return _not_writable(folder, why or "read-only")
-    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN) and folder is not None:
+        if folder is None:
+            return _not_writable(folder, "read-only")
+        why = _why_not_writable(folder) or _why_database_not_writable(folder)
+        # SQLite opens a file read-only when opening it for writing failed for any reason:
+        # in a writable folder, with a writable file, that reason was the disk.
+        return _not_writable(folder, why) if why else _disk_failed(folder)
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        if folder is None:
+            return _disk_failed(folder) if code == _SQLITE_IOERR else None
         why = _why_not_writable(folder)
         if why:
             return _not_writable(folder, why)
         if _free_bytes(folder) < _LOW_SPACE_BYTES or _at_file_size_limit(folder):
             return _disk_full(folder)
+        # "Unable to open" in a folder that is not there is another kind of failure; in
+        # one that is, writable and with room, the disk failed to open the file.
+        if code == _SQLITE_IOERR or os.path.isdir(folder):
+            return _disk_failed(folder)
     return None
 
 
@@ -149,6 +167,18 @@ def _disk_full(folder: Path | str | None) -> DiskFull:
         sentence = _("The disk holding {folder} is full: nothing was saved; free some space and"
                      " try again.").format(folder=folder)
     return DiskFull(sentence, folder)
+
+
+def _disk_failed(folder: Path | str | None) -> DiskFailed:
+    folder = _shown(folder)
+    if folder is None:
+        sentence = _("A disk this needs failed while writing (an input/output error): nothing"
+                     " was saved; check the disk or stick (or use another) and try again.")
+    else:
+        sentence = _("The disk holding {folder} failed while writing (an input/output"
+                     " error): nothing was saved; check the disk or stick (or use another)"
+                     " and try again.").format(folder=folder)
+    return DiskFailed(sentence, folder)
 
 
 def _not_writable(folder: Path | str | None, why: str) -> FolderNotWritable:
@@ -198,6 +228,12 @@ def _why_not_writable(folder: Path | str) -> str | None:
     except (OSError, AttributeError):  # no statvfs on Windows
         pass
     return None if os.access(folder, os.W_OK) else "permission denied"
+
+
+def _why_database_not_writable(folder: Path | str) -> str | None:
+    """"permission denied" when a station database file in ``folder`` refuses writes."""
+    files = Path(folder).glob(f"{DATABASE_FILENAME}*")
+    return "permission denied" if any(not os.access(f, os.W_OK) for f in files) else None
 
 
 def _free_bytes(folder: Path | str) -> int:

@@ -194,11 +194,16 @@ def test_every_kind_of_full_disk_reads_the_same(error, tmp_path):
 
 @pytest.mark.parametrize("error", [
     sqlite3.OperationalError("disk I/O error"),  # a failing disk with room on it
-    sqlite3.IntegrityError("UNIQUE constraint failed: users.name"),
     OSError(errno.EIO, "Input/output error"),
 ])
-def test_other_failures_are_not_taken_for_a_full_disk(error, tmp_path):
+def test_a_failing_disk_is_not_taken_for_a_full_one(error, tmp_path):
+    # tests/faults/test_injected_io_errors.py: it has a sentence of its own.
+    assert not isinstance(storage_failure(error, tmp_path), DiskFull)
+
+
+def test_other_failures_are_not_taken_for_a_full_disk(tmp_path):
     # They stay unexpected failures, logged with their traceback for someone to look at.
+    error = sqlite3.IntegrityError("UNIQUE constraint failed: users.name")
     assert storage_failure(error, tmp_path) is None
 
 

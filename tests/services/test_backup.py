@@ -61,6 +61,20 @@ def test_a_backup_altered_or_opened_with_a_wrong_password_is_refused_before_anyt
     assert not (tmp_path / "elsewhere" / "station.sqlite3").exists()
 
 
+def test_two_backups_in_the_same_second_are_both_made(working, tmp_path, monkeypatch):
+    # Found by benches/bench_io_errors.py, which backs up again at once after each run:
+    # the second failed with "Directory not empty".
+    from screening_app.services import backup
+
+    monkeypatch.setattr(backup, "utc_now", lambda: "2026-12-04T18:14:09.000000Z")
+    first = working.services.backups.backup(working.supervisor, tmp_path / "stick")
+    second = working.services.backups.backup(working.supervisor, tmp_path / "stick")
+    assert [first.folder.name, second.folder.name] == ["backup-TEST-01-20261204T181409",
+                                                       "backup-TEST-01-20261204T181409-2"]
+    for made in (first, second):
+        backup.read_backup(made.folder, "sup", PASSWORD)
+
+
 def test_a_supervisor_is_reminded_when_no_backup_was_made_today(working, tmp_path):
     backups = working.services.backups
     assert backups.needs_reminder(working.supervisor)

@@ -1,7 +1,10 @@
 """The encrypted station through the desktop app: the first sign-in opens it, supervisors
 are reminded to back up and back up from the menu, and sync runs from its dialog."""
 
+import errno
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from screening_app.protocol.examples import complete_answers
 from screening_app.services.locked_station import LockedStation
@@ -47,6 +50,32 @@ def test_a_supervisor_is_reminded_and_backs_up_from_the_menu(qtbot, roster_stati
     assert done.args[0].startswith("Backed up to")
     assert not window.backup_banner.isVisible()
     assert len(list((tmp_path / "stick").glob("backup-TEST-01-*/station.sqlite3"))) == 1
+
+
+def test_a_backup_to_a_failing_stick_says_so_and_leaves_nothing(
+        qtbot, roster_station, tmp_path, monkeypatch):
+    # A stick failing during the copy: the operating system answers with EIO.
+    from screening_app.services import backup
+
+    def failing(path):
+        raise OSError(errno.EIO, "Input/output error", str(path))
+
+    monkeypatch.setattr(backup, "fsync_file", failing)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(
+        lambda parent, title, text, *args, **kwargs: warned.append((title, text))))
+    stick = tmp_path / "stick"
+    window = supervisor_window(qtbot, roster_station)
+
+    with qtbot.waitSignal(window.sig_backup_done, timeout=20000) as done:
+        window.back_up_to(stick)
+
+    sentence = (f"The disk holding {stick} failed while writing (an input/output error):"
+                " nothing was saved; check the disk or stick (or use another) and try again.")
+    assert done.args[0] == f"failed: {sentence}"
+    assert warned == [("No backup was made", sentence)]
+    assert list(stick.iterdir()) == []
+    assert window.backup_banner.isVisible()  # still reminded: no backup today
 
 
 def test_an_interviewer_sees_neither_sync_nor_backup(qtbot, window):
