@@ -1,0 +1,258 @@
+"""Mount the power-cut file system (fs.py) over a folder, run a child of the program on
+it, cut the power, and hand back what the child had printed before the cut.
+
+    with power_cut_mount(backing, mountpoint) as mount:
+        mount.arm("fsync", 3)                  # the power goes before the 3rd fsync
+        run = mount.run([...])                 # the child, killed at the cut
+    # here the mount is gone and backing holds only what was durable
+    run.lines, run.cut, mount.counts
+
+Nothing here sleeps: the harness waits on the server's and the child's output with select
+against deadlines. Where FUSE cannot be used (no /dev/fuse, no fusermount3, no mfusepy, a
+mount refused), ``require_fuse`` and the mount skip the test with the reason.
+"""
+
+import contextlib
+import importlib.util
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+MOUNT_TIMEOUT_SECONDS = 20.0
+CHILD_TIMEOUT_SECONDS = 180.0
+
+
+class PowerCutError(AssertionError):
+    """The file system or the harness misbehaved (not the program under test)."""
+
+
+def why_no_fuse() -> str | None:
+    if not os.path.exists("/dev/fuse"):
+        return "there is no /dev/fuse"
+    if shutil.which("fusermount3") is None:
+        return "fusermount3 is not installed (Debian's fuse3)"
+    if importlib.util.find_spec("mfusepy") is None:
+        return "mfusepy is not installed (the test extra)"
+    return None
+
+
+def require_fuse() -> None:
+    why = why_no_fuse()
+    if why is not None:
+        pytest.skip(f"power-cut tests need FUSE: {why}")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """A child's environment: the repository importable, every print written at once
+    (what the child printed before the cut is exactly what it had said was done)."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY),
+                                                        os.environ.get("PYTHONPATH")])),
+            **extra}
+
+
+@dataclass
+class ChildRun:
+    lines: list[str]  # whole lines printed before the cut (or before it exited)
+    code: int | None  # its exit status; None when the cut killed it
+    cut: bool  # the power was cut while it ran
+    stderr: str
+
+
+@dataclass
+class Mount:
+    backing: Path
+    path: Path
+    server: subprocess.Popen
+    _reader: "_Lines"
+    cut: bool = False
+    restored: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def send(self, line: str) -> None:
+        self.server.stdin.write(line + "\n")
+        self.server.stdin.flush()
+
+    def arm(self, kind: str, number: int) -> None:
+        """Cut the power instead of the ``number``th operation of ``kind`` (fsync or
+        write), counted from the mount."""
+        self.send(f"ARM {kind} {number}")
+
+    def cut_now(self) -> None:
+        if self.cut:
+            return
+        self.send("CUT")
+        self._wait_for("CUT ")
+        self.cut = True
+
+    def current_counts(self) -> dict[str, int]:
+        self.send("COUNTS")
+        return _counts(self._wait_for("COUNTS "))
+
+    def run(self, argv: list[str], stdin: str = "", env: dict | None = None,
+            timeout: float = CHILD_TIMEOUT_SECONDS) -> ChildRun:
+        """Run ``argv`` to its end or to the cut (then it is killed at once, by the
+        server, before the operation that cut the power returns)."""
+        stderr_file = self.backing.parent / f"{self.backing.name}.child-stderr"
+        with stderr_file.open("wb") as stderr:
+            child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=stderr, cwd=REPOSITORY, env=env or child_env())
+        try:
+            self.send(f"PID {child.pid}")
+            # The PID line is taken before the child's first operation reaches the layer:
+            # the layer answers COUNTS only after every earlier line.
+            self.current_counts()
+            with contextlib.suppress(BrokenPipeError):
+                child.stdin.write(stdin.encode())
+                child.stdin.close()
+            out = _Lines(child.stdout.fileno())
+            deadline = time.monotonic() + timeout
+            while not out.closed:
+                ready = _select([out.fd, self._reader.fd], deadline)
+                if not ready:
+                    raise PowerCutError(f"{argv} neither ended nor met the cut in"
+                                        f" {timeout:.0f} s")
+                if out.fd in ready:
+                    out.read_once()
+                if self._reader.fd in ready:
+                    self._reader.read_once()
+                    if any(line.startswith("CUT ") for line in self._reader.lines):
+                        self.cut = True
+                        break
+            if self.cut:
+                child.kill()  # the server killed it already; this is belt and braces
+            code = child.wait(timeout=timeout)
+            out.read_to_end()
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            child.stdout.close()
+        return ChildRun(out.lines, None if self.cut else code, self.cut,
+                        stderr_file.read_text(encoding="utf-8", errors="replace"))
+
+    def _wait_for(self, prefix: str, timeout: float = MOUNT_TIMEOUT_SECONDS) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            for index, line in enumerate(self._reader.lines):
+                if line.startswith(prefix):
+                    del self._reader.lines[: index + 1]
+                    return line
+            if self._reader.closed:
+                raise PowerCutError(f"the power-cut file system stopped before {prefix!r}")
+            if not _select([self._reader.fd], deadline):
+                raise PowerCutError(f"the power-cut file system did not say {prefix!r} in"
+                                    f" {timeout:.0f} s")
+            self._reader.read_once()
+
+
+@contextlib.contextmanager
+def power_cut_mount(backing: Path, mountpoint: Path, *, torn_seed: int | None = None
+                    ) -> Iterator[Mount]:
+    """Mount the layer over ``backing`` at ``mountpoint`` for the block; afterwards (the
+    power cut if the block cut it, or on request) it is unmounted, and ``backing`` holds
+    what was durable. Skips the test where FUSE is missing or the mount is refused."""
+    require_fuse()
+    mountpoint.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "tests.faults.power_cut.fs", str(backing),
+               str(mountpoint)]
+    if torn_seed is not None:
+        command += ["--torn", str(torn_seed)]
+    errors = backing.parent / f"{backing.name}.fs-stderr"
+    with errors.open("wb") as stderr:
+        server = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=stderr, cwd=REPOSITORY, env=child_env(), text=True)
+    reader = _Lines(server.stdout.fileno())
+    mount = Mount(Path(backing), Path(mountpoint), server, reader)
+    try:
+        try:
+            mount._wait_for("READY")
+        except PowerCutError:
+            server.kill()
+            server.wait()
+            pytest.skip("the power-cut file system could not be mounted: "
+                        + _tail(errors))
+        yield mount
+    finally:
+        _unmount(mount, errors)
+
+
+def _unmount(mount: Mount, errors: Path) -> None:
+    try:
+        if mount.server.poll() is None:
+            result = subprocess.run(["fusermount3", "-u", str(mount.path)],
+                                    capture_output=True, check=False)
+            if result.returncode != 0:  # still busy (a child's file open): detach it
+                subprocess.run(["fusermount3", "-u", "-z", str(mount.path)],
+                               capture_output=True, check=False)
+        final = mount._wait_for("COUNTS ", timeout=120.0)
+        mount.counts = _counts(final)
+        done = [line for line in mount._reader.history if line.startswith("RESTORED")]
+        mount.restored = done[0] if done else ""
+        mount.server.wait(timeout=30)
+    except PowerCutError as error:
+        raise PowerCutError(f"{error}: {_tail(errors)}") from None
+    finally:
+        if mount.server.poll() is None:
+            mount.server.kill()
+            mount.server.wait()
+        mount.server.stdin.close()
+        mount.server.stdout.close()
+    if mount.server.returncode != 0 or "Traceback" in _tail(errors, 10_000):
+        # A failure inside the layer answers the program with EINVAL: a test of the
+        # program would then say what the layer got wrong.
+        raise PowerCutError(f"the power-cut file system failed (exit"
+                            f" {mount.server.returncode}): {_tail(errors)}")
+
+
+def _counts(line: str) -> dict[str, int]:
+    return {key: int(value) for key, value in
+            (word.split("=") for word in line.split()[1:])}
+
+
+def _select(fds: list[int], deadline: float) -> list[int]:
+    timeout = max(0.0, deadline - time.monotonic())
+    ready, _, _ = select.select(fds, [], [], timeout)
+    return ready
+
+
+class _Lines:
+    """Whole lines from a pipe; a line cut in the middle is not a line."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self._partial = b""
+        self.lines: list[str] = []  # not yet taken
+        self.history: list[str] = []  # every line
+        self.closed = False
+
+    def read_once(self) -> None:
+        chunk = os.read(self.fd, 65536)
+        if not chunk:
+            self.closed = True
+            return
+        *whole, self._partial = (self._partial + chunk).split(b"\n")
+        decoded = [line.decode("utf-8", errors="replace") for line in whole]
+        self.lines.extend(decoded)
+        self.history.extend(decoded)
+
+    def read_to_end(self) -> None:
+        while not self.closed:
+            self.read_once()
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no stderr)"
+    return "\n".join(text.splitlines()[-lines:]) or "(empty stderr)"
