@@ -31,7 +31,7 @@ from screening_app.store.connection import (
     storage_failure,
     write_transaction,
 )
-from screening_app.store.durable import fsync_file, fsync_folder
+from screening_app.store.durable import fsync_file, fsync_folder, make_folders
 from screening_app.store.events import EventLog
 from screening_app.store.health import integrity_messages
 from screening_app.store.keyfile import KEYFILE_NAME, KeyFile
@@ -76,7 +76,8 @@ class BackupService:
         partial = target.with_name(f".{target.name}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         try:
-            partial.mkdir(parents=True)
+            make_folders(folder)
+            partial.mkdir()
             copy = open_database(partial / DATABASE_COPY, self._station.key)
             try:
                 self._db.conn.backup(copy.conn)
@@ -93,6 +94,7 @@ class BackupService:
             (partial / MANIFEST).write_text(canonical_json(manifest), encoding="utf-8")
             for name in (DATABASE_COPY, KEYFILE_NAME, MANIFEST):
                 fsync_file(partial / name)
+            fsync_folder(partial)  # the names of its files, before it is taken for whole
             os.replace(partial, target)
             fsync_folder(target.parent)
         except BaseException as error:

@@ -11,6 +11,7 @@ Its control channel is its standard input and output, one line each way:
                               over the whole mount)
          ARM write <n>        cut instead of the nth write (with --torn, the writes before
                               it since each file's last fsync may reach the disk, torn)
+         ARM <kind> +<n>      cut instead of the nth operation of that kind from now
          CUT                  cut now
          COUNTS               answer with the counts so far
     out: READY                mounted
@@ -60,7 +61,8 @@ class PowerCut(fuse.Operations):
             if words[:1] == ["PID"]:
                 self.child_pid = int(words[1])
             elif words[:1] == ["ARM"]:
-                self.armed[words[1]] = int(words[2])
+                relative = words[2].startswith("+")
+                self.armed[words[1]] = int(words[2]) + (self.counts[words[1]] if relative else 0)
             elif words == ["CUT"]:
                 self.power_cut("on request")
             elif words == ["COUNTS"]:

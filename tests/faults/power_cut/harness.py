@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,10 +82,10 @@ class Mount:
         self.server.stdin.write(line + "\n")
         self.server.stdin.flush()
 
-    def arm(self, kind: str, number: int) -> None:
+    def arm(self, kind: str, number: int, *, from_now: bool = False) -> None:
         """Cut the power instead of the ``number``th operation of ``kind`` (fsync or
-        write), counted from the mount."""
-        self.send(f"ARM {kind} {number}")
+        write), counted from the mount (or from now)."""
+        self.send(f"ARM {kind} {'+' if from_now else ''}{number}")
 
     def cut_now(self) -> None:
         if self.cut:
@@ -99,9 +99,11 @@ class Mount:
         return _counts(self._wait_for("COUNTS "))
 
     def run(self, argv: list[str], stdin: str = "", env: dict | None = None,
-            timeout: float = CHILD_TIMEOUT_SECONDS) -> ChildRun:
+            timeout: float = CHILD_TIMEOUT_SECONDS,
+            on_line: Callable[[str], None] | None = None) -> ChildRun:
         """Run ``argv`` to its end or to the cut (then it is killed at once, by the
-        server, before the operation that cut the power returns)."""
+        server, before the operation that cut the power returns); ``on_line`` is given
+        each line the child prints, as it prints it."""
         stderr_file = self.backing.parent / f"{self.backing.name}.child-stderr"
         with stderr_file.open("wb") as stderr:
             child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -122,7 +124,10 @@ class Mount:
                     raise PowerCutError(f"{argv} neither ended nor met the cut in"
                                         f" {timeout:.0f} s")
                 if out.fd in ready:
+                    seen = len(out.lines)
                     out.read_once()
+                    for line in out.lines[seen:] if on_line else ():
+                        on_line(line)
                 if self._reader.fd in ready:
                     self._reader.read_once()
                     if any(line.startswith("CUT ") for line in self._reader.lines):
