@@ -65,8 +65,11 @@ class DurableState:
         changes.changes.append(("truncate", length))
 
     def file_created(self, fd: int) -> None:
-        """A new file: durable, once its folder is synced, as an empty file."""
-        self.files[os.fstat(fd).st_ino] = FileChanges(durable_size=0)
+        """A new file: durable, once its folder is synced, as an empty file. (Its inode
+        may be one a removed file or folder had: what was kept of that goes.)"""
+        inode = os.fstat(fd).st_ino
+        self.dirs.pop(inode, None)
+        self.files[inode] = FileChanges(durable_size=0)
 
     def file_synced(self, fd: int) -> None:
         self.files.pop(os.fstat(fd).st_ino, None)
@@ -85,7 +88,12 @@ class DurableState:
             self.dirs[inode] = _entries(folder)
 
     def dir_created(self, folder: Path) -> None:
-        self.dirs[os.lstat(folder).st_ino] = {}
+        inode = os.lstat(folder).st_ino
+        self.files.pop(inode, None)
+        self.dirs[inode] = {}
+
+    def link_created(self, path: Path) -> None:
+        self.files.pop(os.lstat(path).st_ino, None)
 
     def dir_synced(self, fd: int) -> None:
         self.dirs.pop(os.fstat(fd).st_ino, None)
@@ -125,7 +133,7 @@ class DurableState:
         torn = 0
         for inode, changes in sorted(self.files.items()):
             path = where.get(inode)
-            if path is None:
+            if path is None or path.is_symlink() or path.is_dir():
                 continue  # created and removed again, never durable anywhere
             with open(path, "r+b") as handle:
                 fd = handle.fileno()

@@ -276,6 +276,7 @@ class PowerCut(fuse.Operations):
             made = self.real(target)
             self.state.before_dir_change(made.parent)
             os.symlink(source, made)
+            self.state.link_created(made)
             return 0
 
     def init(self, path):
