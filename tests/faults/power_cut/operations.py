@@ -43,9 +43,10 @@ NEW_PASSWORD = "a new password after the cut"
 ROSTER_AFTER = INITIAL_ROSTER + 15
 ANSWERS_FILE = "inputs/answers.json"
 ROSTER_FILE = "roster-files/roster-power-cut.csv"
-# Folders that do not exist yet: the backup and the export make them.
+# Folders that do not exist yet: the backup and the exports make them.
 BACKUPS = "backups/new-stick"
 EXPORTS = "exports/new-stick"
+LISTS = "lists/new-stick"
 
 
 @contextlib.contextmanager
@@ -252,6 +253,30 @@ def _backup_check(prepared, site, run) -> list[str]:
     return problems
 
 
+def _lists_check(prepared, site, run) -> list[str]:
+    """Lists reported written are there whole: each CSV as the station exports it now (the
+    cut changed nothing they hold), the PDF to its end."""
+    import tempfile
+
+    if run.code != 0:
+        return []
+    folder = site.root / LISTS
+    with _open_station(site) as (services, supervisor), \
+            tempfile.TemporaryDirectory() as again:
+        written, _ = services.lists.export(supervisor, Path(again))
+        problems = []
+        for path in written:
+            kept = folder / path.name
+            if not kept.is_file():
+                problems.append(f"The lists were reported written but {kept} is missing.")
+            elif path.suffix == ".csv" and kept.read_bytes() != path.read_bytes():
+                problems.append(f"The list {kept.name} reported written is not whole.")
+            elif path.suffix == ".pdf" and not kept.read_bytes().rstrip().endswith(b"%%EOF"):
+                problems.append(f"The signed lists {kept.name} reported written are not"
+                                " whole.")
+    return problems
+
+
 def _ingest_reported(prepared, site, run) -> list[str]:
     from screening_app.sync import bundle as bundles
 
@@ -284,6 +309,9 @@ OPERATIONS = {
         Operation("backup", lambda p, m: _station(
             m, SUPERVISOR, "backup", "--to", str(m / BACKUPS)), "{password}\n",
             check=_backup_check),
+        Operation("lists-export", lambda p, m: _station(
+            m, SUPERVISOR, "lists", "export", "--to", str(m / LISTS)), "{password}\n",
+            check=_lists_check),
         Operation("hq-intake", lambda p, m: [
             "hq", "ingest", str(m / p.waiting_bundle.relative_to(p.site.root)), "--dir",
             str(KillSite(m).hq_dir), "--password-stdin"], "{hq_passphrase}\n",
@@ -296,35 +324,37 @@ OPERATIONS = {
 @dataclass
 class CutResult:
     operation: str
-    cut_before: int | None  # the fsync the power went before; None: after the command ended
+    cut: tuple[str, int] | None  # the power went before this (fsync, 3); None: after the end
     run: ChildRun
     counts: dict[str, int]
     problems: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        where = (f"before fsync {self.cut_before}" if self.cut_before
+        where = (f"before {self.cut[0]} {self.cut[1]}" if self.cut
                  else "after the command ended")
         return (f"{self.operation}, power cut {where} (the command printed"
                 f" {self.run.lines!r}, exit {self.run.code}): {self.problems}")
 
 
 def cut_operation(prepared: Prepared, operation: Operation, workdir: Path,
-                  cut_before: int | None, torn_seed: int | None = None) -> CutResult:
+                  cut: tuple[str, int] | None, torn_seed: int | None = None) -> CutResult:
     """Copy the prepared site, run ``operation`` on it on the power-cut file system, cut the
-    power before fsync ``cut_before`` (None: once the command has ended), and check."""
+    power before its nth fsync or write (``cut``: ("fsync", n) or ("write", n); None: once
+    the command has ended), and check. With ``torn_seed``, the writes lost since each
+    file's last fsync may reach the disk in part, the last one torn."""
     backing = workdir / "site"
     shutil.copytree(prepared.site.root, backing, symlinks=True)
     with power_cut_mount(backing, workdir / "mount", torn_seed=torn_seed) as mount:
-        if cut_before is not None:
-            mount.arm("fsync", cut_before)
+        if cut is not None:
+            mount.arm(*cut)
         stdin = operation.stdin.format(password=prepared.site.password,
                                        hq_passphrase=prepared.site.hq_passphrase)
         run = mount.run([sys.executable, "-m", "tests.faults.power_cut.child",
                          *operation.argv(prepared, mount.path)], stdin=stdin)
         if not run.cut:
             mount.cut_now()
-    result = CutResult(operation.name, cut_before, run, mount.counts)
-    if cut_before is None and run.code != 0:
+    result = CutResult(operation.name, cut, run, mount.counts)
+    if cut is None and run.code != 0:
         result.problems.append(f"The command failed without a power cut (exit {run.code}):"
                                f" {run.stderr[-2000:]}")
         return result
