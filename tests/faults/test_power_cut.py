@@ -1,7 +1,7 @@
 """Power cuts in the middle of the station's and headquarters' work lose nothing the
 program reported done: each operation (finalising an interview, importing a roster,
 changing a password, countersigning, exporting and applying bundles, exporting the
-lists, a backup, intake at headquarters) runs as a child of the program on
+lists, a backup and a restore, intake at headquarters) runs as a child of the program on
 the power-cut file system (tests/faults/power_cut), and the power goes before one of its
 fsyncs or right after it ended; then the disk holds only what was made durable, and the
 checks of tests/faults/power_cut/operations.py must all pass. Finalising and the key
@@ -21,9 +21,9 @@ from tests.faults.power_cut.harness import require_fuse
 
 SEED = 20261204
 EVERY_FSYNC = ("finalise", "key-change")
-# The slowest (a signed PDF of the lists) is cut only once
-# it has ended here; benches/bench_power_cut.py cuts it at every fsync.
-AFTER_THE_END_ONLY = ("lists-export",)
+# The slowest (a signed PDF of the lists; a whole station copied back) are cut only once
+# they have ended here; benches/bench_power_cut.py cuts them at every fsync.
+AFTER_THE_END_ONLY = ("lists-export", "restore")
 WORKLOAD_CUTS = 2
 
 

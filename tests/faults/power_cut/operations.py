@@ -75,6 +75,7 @@ class Prepared:
     received_id: str  # an interview waiting for the supervisor: approve countersigns it
     waiting_bundle: Path  # exported, not yet taken in at headquarters
     down_bundle: Path  # headquarters' answer, not yet applied
+    backup: Path  # of the station as prepared: restore puts it back
 
 
 def prepare(root: Path, test_keys: dict) -> Prepared:
@@ -116,7 +117,9 @@ def prepare(root: Path, test_keys: dict) -> Prepared:
     for row in rows[::20]:
         row["compound"] = "Compound 77"
     write_roster_file(site.root / ROSTER_FILE, rows)
-    return Prepared(site, lines, free[0], received[0].interview_id, bundle, down)
+    with fast_settings(), _open_station(site) as (services, supervisor):
+        backup = services.backups.backup(supervisor, site.root / "backups" / "prepared").folder
+    return Prepared(site, lines, free[0], received[0].interview_id, bundle, down, backup)
 
 
 # -- the operations ---------------------------------------------------------------------------
@@ -277,6 +280,21 @@ def _lists_check(prepared, site, run) -> list[str]:
     return problems
 
 
+def _restore_check(prepared, site, run) -> list[str]:
+    """The database a restore reported replacing is kept, whole, where it said."""
+    from screening_app.store.connection import DATABASE_FILENAME
+
+    line = _succeeded(run, "The database it replaced is kept in ")
+    if line is None:
+        return []
+    kept = site.data_dir / Path(line.rstrip(".").rsplit(" ", 1)[1]).name
+    database = kept / DATABASE_FILENAME
+    if not database.is_file() or database.stat().st_size == 0:
+        return [f"The restore reported keeping the database it replaced in {kept.name}, but"
+                " it is not there."]
+    return []
+
+
 def _ingest_reported(prepared, site, run) -> list[str]:
     from screening_app.sync import bundle as bundles
 
@@ -312,6 +330,9 @@ OPERATIONS = {
         Operation("lists-export", lambda p, m: _station(
             m, SUPERVISOR, "lists", "export", "--to", str(m / LISTS)), "{password}\n",
             check=_lists_check),
+        Operation("restore", lambda p, m: _station(
+            m, SUPERVISOR, "restore", str(m / p.backup.relative_to(p.site.root))),
+            "{password}\n", check=_restore_check),
         Operation("hq-intake", lambda p, m: [
             "hq", "ingest", str(m / p.waiting_bundle.relative_to(p.site.root)), "--dir",
             str(KillSite(m).hq_dir), "--password-stdin"], "{hq_passphrase}\n",
