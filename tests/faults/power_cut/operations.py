@@ -132,6 +132,7 @@ class Operation:
     reported: Callable[[Prepared, KillSite, ChildRun], list[str]] = lambda *_: []
     # Problems only this operation can leave, on the site after the cut.
     check: Callable[[Prepared, KillSite, ChildRun], list[str]] = lambda *_: []
+    expected_code: int = 0  # its exit status when nothing cuts it
 
 
 def _station(site: Path, user: str, *argv: str) -> list[str]:
@@ -295,6 +296,21 @@ def _restore_check(prepared, site, run) -> list[str]:
     return []
 
 
+def _sign_in_check(prepared, site, run) -> list[str]:
+    """A refused sign-in counted is counted after the cut (or the attempt is forgotten
+    whole, which only gives a guesser one more try); the file never locks anyone out."""
+    from screening_app.store.sign_in_throttle import SIGN_IN_ATTEMPTS_FILE
+
+    path = site.data_dir / SIGN_IN_ATTEMPTS_FILE
+    if not path.exists():
+        return []
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return [f"{path.name} is not whole after the cut: {path.read_bytes()[:80]!r}."]
+    return []
+
+
 def _ingest_reported(prepared, site, run) -> list[str]:
     from screening_app.sync import bundle as bundles
 
@@ -333,6 +349,8 @@ OPERATIONS = {
         Operation("restore", lambda p, m: _station(
             m, SUPERVISOR, "restore", str(m / p.backup.relative_to(p.site.root))),
             "{password}\n", check=_restore_check),
+        Operation("failed-sign-in", lambda p, m: _station(m, SUPERVISOR, "check"),
+                  "not the password\n", check=_sign_in_check, expected_code=2),
         Operation("hq-intake", lambda p, m: [
             "hq", "ingest", str(m / p.waiting_bundle.relative_to(p.site.root)), "--dir",
             str(KillSite(m).hq_dir), "--password-stdin"], "{hq_passphrase}\n",
@@ -375,9 +393,9 @@ def cut_operation(prepared: Prepared, operation: Operation, workdir: Path,
         if not run.cut:
             mount.cut_now()
     result = CutResult(operation.name, cut, run, mount.counts)
-    if cut is None and run.code != 0:
-        result.problems.append(f"The command failed without a power cut (exit {run.code}):"
-                               f" {run.stderr[-2000:]}")
+    if cut is None and run.code != operation.expected_code:
+        result.problems.append(f"The command ended with exit {run.code} without a power cut"
+                               f" (not {operation.expected_code}): {run.stderr[-2000:]}")
         return result
     with fast_settings():
         result.problems += check_site(prepared, operation, KillSite(backing), run)
