@@ -1,5 +1,8 @@
 """Mount the power-cut file system (fs.py) over a folder, run a child of the program on
-it, cut the power, and hand back what the child had printed before the cut.
+it, cut the power, and hand back what the child had printed before the cut. The child is
+a command, or a function run in a child forked from the calling process (which has
+imported the program already: a fresh interpreter would spend most of a command's time
+importing it again).
 
     with power_cut_mount(backing, mountpoint) as mount:
         mount.arm("fsync", 3)                  # the power goes before the 3rd fsync
@@ -14,12 +17,15 @@ mount refused), ``require_fuse`` and the mount skip the test with the reason.
 
 import contextlib
 import importlib.util
+import io
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,16 +104,21 @@ class Mount:
         self.send("COUNTS")
         return _counts(self._wait_for("COUNTS "))
 
-    def run(self, argv: list[str], stdin: str = "", env: dict | None = None,
-            timeout: float = CHILD_TIMEOUT_SECONDS,
+    def run(self, argv: list[str] | Callable[[], int], stdin: str = "",
+            env: dict | None = None, timeout: float = CHILD_TIMEOUT_SECONDS,
             on_line: Callable[[str], None] | None = None) -> ChildRun:
-        """Run ``argv`` to its end or to the cut (then it is killed at once, by the
-        server, before the operation that cut the power returns); ``on_line`` is given
-        each line the child prints, as it prints it."""
+        """Run ``argv`` (a command; or a function, in a child forked from this process,
+        which saves the child the program's imports) to its end or to the cut (then it is
+        killed at once, by the server, before the operation that cut the power returns);
+        ``on_line`` is given each line the child prints, as it prints it."""
         stderr_file = self.backing.parent / f"{self.backing.name}.child-stderr"
-        with stderr_file.open("wb") as stderr:
-            child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=stderr, cwd=REPOSITORY, env=env or child_env())
+        if callable(argv):
+            child = _Forked(argv, stderr_file)
+        else:
+            with stderr_file.open("wb") as stderr:
+                child = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=stderr, cwd=REPOSITORY,
+                                         env=env or child_env())
         try:
             self.send(f"PID {child.pid}")
             # The PID line is taken before the child's first operation reaches the layer:
@@ -135,7 +146,7 @@ class Mount:
                         break
             if self.cut:
                 child.kill()  # the server killed it already; this is belt and braces
-            code = child.wait(timeout=timeout)
+            code = child.wait()
             out.read_to_end()
         finally:
             if child.poll() is None:
@@ -217,6 +228,64 @@ def _unmount(mount: Mount, errors: Path) -> None:
         # program would then say what the layer got wrong.
         raise PowerCutError(f"the power-cut file system failed (exit"
                             f" {mount.server.returncode}): {_tail(errors)}")
+
+
+class _Forked:
+    """A child forked from this process that runs ``main`` (it returns the exit status),
+    with its standard streams on pipes as subprocess.Popen's are: the program's modules
+    are imported already, which is most of a command's time."""
+
+    def __init__(self, main: Callable[[], int], stderr_file: Path):
+        to_child, self._stdin_fd = os.pipe()
+        self._stdout_fd, from_child = os.pipe()
+        errors = os.open(stderr_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            _run_forked(main, to_child, from_child, errors)
+        for fd in (to_child, from_child, errors):
+            os.close(fd)
+        self.stdin = os.fdopen(self._stdin_fd, "wb")
+        self.stdout = os.fdopen(self._stdout_fd, "rb")
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def _run_forked(main: Callable[[], int], stdin: int, stdout: int, stderr: int) -> None:
+    code = 1
+    try:
+        for fd, target in ((stdin, 0), (stdout, 1), (stderr, 2)):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(REPOSITORY)
+        sys.stdin = io.TextIOWrapper(io.FileIO(0, "r"), encoding="utf-8")
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w"), encoding="utf-8", write_through=True)
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w"), encoding="utf-8", write_through=True)
+        code = main()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    except BaseException:  # noqa: BLE001 -- the child reports it as a process would
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def _counts(line: str) -> dict[str, int]:

@@ -18,8 +18,8 @@ bundle whole, or refused cleanly when it is taken in).
 import contextlib
 import io
 import json
+import os
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +36,7 @@ from tests.faults.kill_workload import (
     roster_pool,
     write_roster_file,
 )
+from tests.faults.power_cut import child
 from tests.faults.power_cut.harness import ChildRun, power_cut_mount
 from tests.faults.site import ADMIN, KillSite, prepare_site, warm_up
 
@@ -388,8 +389,8 @@ def cut_operation(prepared: Prepared, operation: Operation, workdir: Path,
             mount.arm(*cut)
         stdin = operation.stdin.format(password=prepared.site.password,
                                        hq_passphrase=prepared.site.hq_passphrase)
-        run = mount.run([sys.executable, "-m", "tests.faults.power_cut.child",
-                         *operation.argv(prepared, mount.path)], stdin=stdin)
+        argv = operation.argv(prepared, mount.path)
+        run = mount.run(lambda: child.main(argv), stdin=stdin)
         if not run.cut:
             mount.cut_now()
     result = CutResult(operation.name, cut, run, mount.counts)
@@ -442,8 +443,8 @@ def cut_workload(prepared: Prepared, workdir: Path, child_seed: int, writes: int
     """The kill test's child (tests/faults/kill_workload.py) on a copy of the prepared site,
     the power cut instead of its ``writes``th write after it is ready, the lost writes
     torn (``torn_seed``); checked with everything it had printed."""
+    from tests.faults import kill_workload
     from tests.faults.kill_workload import FAST_ENV
-    from tests.faults.power_cut.harness import child_env
 
     backing = workdir / "site"
     shutil.copytree(prepared.site.root, backing, symlinks=True)
@@ -454,10 +455,13 @@ def cut_workload(prepared: Prepared, workdir: Path, child_seed: int, writes: int
             if line == "READY":
                 mount.arm("write", writes, from_now=True)
 
-        run = mount.run([sys.executable, "-m", "tests.faults.kill_workload",
-                         str(site.data_dir), str(site.hq_dir), str(child_seed)],
-                        stdin=f"{site.password}\n{site.hq_passphrase}\n",
-                        env=child_env(**{FAST_ENV: "1"}), on_line=arm_when_ready)
+        def workload() -> int:
+            os.environ[FAST_ENV] = "1"
+            return kill_workload.main([str(site.data_dir), str(site.hq_dir),
+                                       str(child_seed)])
+
+        run = mount.run(workload, stdin=f"{site.password}\n{site.hq_passphrase}\n",
+                        on_line=arm_when_ready)
         mount.cut_now()
     result = CutResult("workload", None, run, mount.counts)
     if not run.cut:
