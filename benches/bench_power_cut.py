@@ -5,7 +5,7 @@ with the lost writes torn, and before random writes (torn); and the kill test's 
 cut at many random writes, torn. Each cut on a fresh copy of one prepared site, each
 followed by the checks of tests/faults/power_cut/operations.py.
 
-    python benches/bench_power_cut.py                     # everything, ~25 minutes
+    python benches/bench_power_cut.py                     # everything, ~10 minutes
     python benches/bench_power_cut.py --workload-cuts 20  # fewer workload cuts
     python benches/bench_power_cut.py --only finalise key-change --no-workload
 
