@@ -179,10 +179,15 @@ def restore_backup(folder: Path, data_dir: Path, name: str, password: str, *,
     # it goes, and only then do the staged files take their places.
     staged = data_dir / f".{DATABASE_COPY}.restoring"
     staged_keys = data_dir / f".{KEYFILE_NAME}.restoring"
-    shutil.copy2(Path(folder) / DATABASE_COPY, staged)
-    fsync_file(staged)
-    shutil.copy2(Path(folder) / KEYFILE_NAME, staged_keys)
-    fsync_file(staged_keys)
+    try:
+        shutil.copy2(Path(folder) / DATABASE_COPY, staged)
+        fsync_file(staged)
+        shutil.copy2(Path(folder) / KEYFILE_NAME, staged_keys)
+        fsync_file(staged_keys)
+    except BaseException:
+        staged.unlink(missing_ok=True)  # nothing of a restore that did not happen
+        staged_keys.unlink(missing_ok=True)
+        raise
     replaced = None
     if current.exists():
         replaced = make_folders(data_dir / f"replaced-{utc_now()[:19].replace(':', '')}")
