@@ -31,7 +31,7 @@ from screening_app.store.connection import (
     storage_failure,
     write_transaction,
 )
-from screening_app.store.durable import fsync_file, fsync_folder
+from screening_app.store.durable import fsync_file, fsync_folder, make_folders
 from screening_app.store.events import EventLog
 from screening_app.store.health import integrity_messages
 from screening_app.store.keyfile import KEYFILE_NAME, KeyFile
@@ -76,7 +76,8 @@ class BackupService:
         partial = target.with_name(f".{target.name}.partial")
         shutil.rmtree(partial, ignore_errors=True)
         try:
-            partial.mkdir(parents=True)
+            make_folders(folder)
+            partial.mkdir()
             copy = open_database(partial / DATABASE_COPY, self._station.key)
             try:
                 self._db.conn.backup(copy.conn)
@@ -93,6 +94,7 @@ class BackupService:
             (partial / MANIFEST).write_text(canonical_json(manifest), encoding="utf-8")
             for name in (DATABASE_COPY, KEYFILE_NAME, MANIFEST):
                 fsync_file(partial / name)
+            fsync_folder(partial)  # the names of its files, before it is taken for whole
             os.replace(partial, target)
             fsync_folder(target.parent)
         except BaseException as error:
@@ -179,33 +181,56 @@ def restore_backup(folder: Path, data_dir: Path, name: str, password: str, *,
     restoring the wrong stick must not silently swap one camp's records for another's."""
     manifest = read_backup(folder, name, password)[0]
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    replaced = None
+    make_folders(data_dir)
     current = database_path(data_dir)
-    if current.exists():
-        here = _station_here(data_dir)
-        if here is not None and here != manifest["station_id"] and not replace_station:
-            raise UserError(
-                _("{folder} is a backup of station {backup}, but {data_dir} holds station"
-                  " {here}; restore it with --replace-station to replace {here} with {backup}"
-                  " (the current station is kept aside).").format(
-                      folder=folder, backup=manifest["station_id"], data_dir=data_dir,
-                      here=here))
-        replaced = data_dir / f"replaced-{utc_now()[:19].replace(':', '')}"
-        replaced.mkdir()
-        for path in (current, Path(f"{current}-wal"), Path(f"{current}-shm"),
-                     data_dir / KEYFILE_NAME):
-            if path.exists():
-                os.replace(path, replaced / path.name)
+    here = _station_here(data_dir) if current.exists() else None
+    if here is not None and here != manifest["station_id"] and not replace_station:
+        raise UserError(
+            _("{folder} is a backup of station {backup}, but {data_dir} holds station"
+              " {here}; restore it with --replace-station to replace {here} with {backup}"
+              " (the current station is kept aside).").format(
+                  folder=folder, backup=manifest["station_id"], data_dir=data_dir,
+                  here=here))
+    # In an order a power cut can stop anywhere: the backup's files are staged and
+    # synced, the current station is kept aside (linked, its names synced) before any of
+    # it goes, and only then do the staged files take their places.
     staged = data_dir / f".{DATABASE_COPY}.restoring"
-    shutil.copy2(Path(folder) / DATABASE_COPY, staged)
-    fsync_file(staged)
-    shutil.copy2(Path(folder) / KEYFILE_NAME, data_dir / KEYFILE_NAME)
-    fsync_file(data_dir / KEYFILE_NAME)
+    staged_keys = data_dir / f".{KEYFILE_NAME}.restoring"
+    try:
+        shutil.copy2(Path(folder) / DATABASE_COPY, staged)
+        fsync_file(staged)
+        shutil.copy2(Path(folder) / KEYFILE_NAME, staged_keys)
+        fsync_file(staged_keys)
+    except BaseException:
+        staged.unlink(missing_ok=True)  # nothing of a restore that did not happen
+        staged_keys.unlink(missing_ok=True)
+        raise
+    replaced = None
+    if current.exists():
+        replaced = make_folders(data_dir / f"replaced-{utc_now()[:19].replace(':', '')}")
+        kept = [path for path in (current, Path(f"{current}-wal"), Path(f"{current}-shm"),
+                                  data_dir / KEYFILE_NAME) if path.exists()]
+        for path in kept:
+            _keep_aside(path, replaced)
+        fsync_folder(replaced)
+        for path in kept:
+            if path.name.endswith(("-wal", "-shm")):
+                path.unlink()  # the old database's log must not meet the restored database
+    os.replace(staged_keys, data_dir / KEYFILE_NAME)
     os.replace(staged, current)
     fsync_folder(data_dir)
     return RestoreResult(manifest["station_id"], manifest["made_at"], manifest["events"],
                          replaced)
+
+
+def _keep_aside(path: Path, folder: Path) -> None:
+    """A second name for ``path`` in ``folder`` (a durable copy where the file system has
+    no hard links): the original stays until the restored files take its place."""
+    try:
+        os.link(path, folder / path.name)
+    except OSError:
+        shutil.copy2(path, folder / path.name)
+        fsync_file(folder / path.name)
 
 
 def _station_here(data_dir: Path) -> str | None:

@@ -5,6 +5,7 @@ the unscreened, the not completed and those awaiting a supervisor's decision. Ex
 CSV (spreadsheet formulas neutralised) and as a PDF signed by the station."""
 
 import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from screening_app.protocol.vocabulary import (
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import write_transaction
+from screening_app.store.durable import make_folders, write_atomically
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.reviews import CampQueries
 from screening_app.store.station import Station
@@ -102,16 +104,17 @@ class ListService:
 
         lists = self.build(actor)
         identity = self._keys.signing_identity(actor)
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        # Each file whole and durable before the export is reported: a power cut must not
+        # leave an empty or half list taken for the real one.
+        folder = make_folders(folder)
         written = []
         for slug, _title, rows in lists.sections():
-            path = folder / f"{slug}.csv"
-            with path.open("w", newline="", encoding="utf-8-sig") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_HEADER)
-                writer.writerows([neutralise(v) for v in row] for row in rows)
-            written.append(path)
+            text = io.StringIO(newline="")
+            writer = csv.writer(text)
+            writer.writerow(CSV_HEADER)
+            writer.writerows([neutralise(v) for v in row] for row in rows)
+            written.append(write_atomically(folder / f"{slug}.csv",
+                                            text.getvalue().encode("utf-8-sig")))
         seq, head = self._station.events.head()
         made_at = utc_now()
         pdf = render_revised_lists(
@@ -125,9 +128,7 @@ class ListService:
                                       f"Revised lists, {made_at[:16].replace('T', ' ')} UTC"],
                        reason="Revised lists", location=self._station.camp,
                        info={"/ScreeningChainHead": f"{seq}:{head}"})
-        path = folder / "revised-lists.pdf"
-        path.write_bytes(pdf)
-        written.append(path)
+        written.append(write_atomically(folder / "revised-lists.pdf", pdf))
         with write_transaction(self._db):
             self._station.events.append(
                 "lists.exported",

@@ -29,7 +29,7 @@ from screening_app.pki import certificates
 from screening_app.services.authz import require_role
 from screening_app.services.keys import KeyService
 from screening_app.store.connection import read_snapshot, write_transaction
-from screening_app.store.durable import fsync_folder, write_atomically
+from screening_app.store.durable import fsync_folder, make_folders, write_atomically
 from screening_app.store.station import Station
 from screening_app.store.sync_records import (
     StationSyncKey,
@@ -385,8 +385,7 @@ class SyncService:
 
     def _keep_reply(self, reply: bytes, file_name: str) -> Path:
         """Headquarters' answer, written into the station's inbox to be applied."""
-        inbox = self._station.data_dir / "inbox"
-        inbox.mkdir(parents=True, exist_ok=True)
+        inbox = make_folders(self._station.data_dir / "inbox")
         return write_atomically(inbox / Path(file_name).name, reply)
 
     # -- what is left to send ------------------------------------------------------------------

@@ -47,3 +47,19 @@ def fsync_folder(folder: Path | str) -> None:
             os.fsync(handle)
     finally:
         os.close(handle)
+
+
+def make_folders(folder: Path | str) -> Path:
+    """``folder`` and any missing parents, each new one's name made durable (its parent
+    synced): a file made durable in a folder that a power cut then takes away with it is
+    as lost as a file never synced."""
+    folder = Path(folder)
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.is_dir():
+            break
+        missing.append(parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in reversed(missing):
+        fsync_folder(made.parent)
+    return folder

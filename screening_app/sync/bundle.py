@@ -40,7 +40,7 @@ from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import UserError
 from screening_app.domain.messages import gettext as _
 from screening_app.pki import certificates
-from screening_app.store.durable import fsync_folder
+from screening_app.store.durable import fsync_folder, make_folders
 from screening_app.sync.tar_headers import CheckedTarStream, TarHeaderRefused
 
 try:
@@ -179,8 +179,7 @@ def write_bundle(
     except Exception:  # noqa: BLE001 -- pyrage raises its own kinds for a malformed key
         raise BundleError(_("The encryption key {key}... is not an age public key.").format(
             key=age_recipient[:20])) from None
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folders(folder)
     bundle_id = bundle_id or str(uuid.uuid4())
     created_at = utc_now()
     stem = file_stem or f"{sender}-to-{recipient}-{created_at[:19].replace(':', '')}"

@@ -75,6 +75,34 @@ def test_two_backups_in_the_same_second_are_both_made(working, tmp_path, monkeyp
         backup.read_backup(made.folder, "sup", PASSWORD)
 
 
+def test_a_restore_that_cannot_copy_the_backup_leaves_the_station_as_it_was(
+        working, tmp_path, monkeypatch):
+    """The disk fills while the backup's key file is being staged: the station in place is
+    untouched, and neither staged file is left behind."""
+    import errno
+    import shutil
+    from pathlib import Path
+
+    from screening_app.services import backup as backup_module
+    from screening_app.store.keyfile import KEYFILE_NAME
+
+    made = working.services.backups.backup(working.admin, tmp_path / "stick")
+    working.services.close()
+    before = sorted(path.name for path in working.data_dir.iterdir())
+    copy = shutil.copy2
+
+    def copy_until_the_key_file(source, target):
+        if Path(source).name == KEYFILE_NAME:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return copy(source, target)
+
+    monkeypatch.setattr(backup_module.shutil, "copy2", copy_until_the_key_file)
+    with pytest.raises(OSError):
+        backup_module.restore_backup(made.folder, working.data_dir, "sup", PASSWORD)
+    assert sorted(path.name for path in working.data_dir.iterdir()) == before
+    working.services, _ = StationServices.unlock(working.data_dir, "sup", PASSWORD)
+
+
 def test_a_supervisor_is_reminded_when_no_backup_was_made_today(working, tmp_path):
     backups = working.services.backups
     assert backups.needs_reminder(working.supervisor)
