@@ -86,33 +86,49 @@ def test_names_in_a_pattern_are_escaped_on_the_page_and_neutralised_in_the_expor
     assert rows[1].startswith("'=SUM(1),")  # a spreadsheet reads text, not a formula
 
 
+def held_protocol(store):
+    """The default protocol, held at headquarters as a station's bundle brings it."""
+    from screening_app.protocol import default_protocol
+
+    protocol = default_protocol()
+    with store.transaction():
+        store.insert_protocol(protocol.sha256, protocol.id, protocol.version,
+                              canonical_json(protocol.source), "2026-11-01T00:00:00.000Z")
+    return protocol
+
+
+def interpreter_named_by(protocol):
+    """``named(name, person)``: the further fields (for ``held``) of an interview whose
+    interpreter is written ``name`` and is ``person`` on the station's list."""
+    def named(name: str, person: str):
+        return lambda n: {
+            "protocol_sha256": protocol.sha256, "protocol_id": protocol.id,
+            "protocol_version": protocol.version, "answers": {"interpreter_name": name},
+            "journal": [{"at": "1952-04-14T01:05:00.000Z", "step": "language",
+                         "question": "interpreter_name", "value": name, "person": person}]}
+    return named
+
+
+def camp_flag(flags, kind: str):
+    """The one flag of ``kind`` for the camp Koje-do."""
+    (flag,) = [f.flag for f in flags if f.flag.kind == kind and f.scope == "Koje-do"]
+    return flag
+
+
 def test_an_interpreter_written_two_ways_is_one_person_by_the_id_the_records_keep(hq):
     """A station's records keep the id of the interpreter on its list with the name as
     written: at headquarters, the 30 interviews written "Kim Li" or "Gim Ri" with one id
     are one interpreter (tested, and flagged), where each spelling alone has too few."""
-    from screening_app.protocol import default_protocol
-
-    protocol = default_protocol()
-    with hq.store.transaction():
-        hq.store.insert_protocol(protocol.sha256, protocol.id, protocol.version,
-                                 canonical_json(protocol.source), "2026-11-01T00:00:00.000Z")
-    def named(name: str, person: str) -> dict:
-        return {"protocol_sha256": protocol.sha256, "protocol_id": protocol.id,
-                "protocol_version": protocol.version, "answers": {"interpreter_name": name},
-                "journal": [{"at": "1952-04-14T01:05:00.000Z", "step": "language",
-                             "question": "interpreter_name", "value": name,
-                             "person": person}]}
+    named = interpreter_named_by(held_protocol(hq.store))
 
     ids = held(hq.store, "KOJE-01", "Koje-do",
                [("Compound 76", f"1952-04-{14 + n % 3}", "enlist") for n in range(30)],
-               lambda n: named("Kim Li" if n < 16 else "Gim  Ri", "p-kim"))
+               lambda n: named("Kim Li" if n < 16 else "Gim  Ri", "p-kim")(n))
     held(hq.store, "KOJE-01", "Koje-do",
          [("Compound 76", f"1952-04-{14 + n % 3}", choice)
           for n, choice in enumerate(("enlist", "repatriate") * 15)],
-         lambda n: named("Pak Su", "p-pak"))
-    flags = pattern_flags.pattern_flags(hq.store)
-    (skewed,) = [f.flag for f in flags if f.flag.kind == "interpreter_skew"
-                 and f.scope == "Koje-do"]
+         named("Pak Su", "p-pak"))
+    skewed = camp_flag(pattern_flags.pattern_flags(hq.store), "interpreter_skew")
     assert skewed.explanation.startswith("Interpreter Kim Li: 100%") \
         and "in 30 interviews" in skewed.explanation
     assert sorted(skewed.interview_ids) == sorted(ids)
@@ -135,20 +151,9 @@ def test_one_interpreter_on_two_stations_lists_is_one_person_at_headquarters(hq)
     Ten interviews at each: at headquarters one interpreter with thirty, flagged once,
     under one of the lists' names (of names given equally often, the first in alphabetical
     order); each station alone has too few."""
-    from screening_app.protocol import default_protocol
     from screening_app.services.known_people import ADDED_EVENT, MERGED_EVENT
 
-    protocol = default_protocol()
-    with hq.store.transaction():
-        hq.store.insert_protocol(protocol.sha256, protocol.id, protocol.version,
-                                 canonical_json(protocol.source), "2026-11-01T00:00:00.000Z")
-
-    def named(name: str, person: str):
-        return lambda n: {
-            "protocol_sha256": protocol.sha256, "protocol_id": protocol.id,
-            "protocol_version": protocol.version, "answers": {"interpreter_name": name},
-            "journal": [{"at": "1952-04-14T01:05:00.000Z", "step": "language",
-                         "question": "interpreter_name", "value": name, "person": person}]}
+    named = interpreter_named_by(held_protocol(hq.store))
 
     days = [f"1952-04-{14 + n % 3}" for n in range(30)]
     skewed = []
@@ -175,9 +180,7 @@ def test_one_interpreter_on_two_stations_lists_is_one_person_at_headquarters(hq)
         (MERGED_EVENT, {"id": "p-8", "role": "interpreter", "name": "Park S.",
                         "into": "p-7", "into_name": "Bak Seong-ho"})])
 
-    flags = pattern_flags.pattern_flags(hq.store)
-    (flag,) = [f.flag for f in flags if f.flag.kind == "interpreter_skew"
-               and f.scope == "Koje-do"]
+    flag = camp_flag(pattern_flags.pattern_flags(hq.store), "interpreter_skew")
     assert flag.explanation.startswith("Interpreter Bak Seong-ho: 100%") \
         and "in 30 interviews" in flag.explanation
     assert sorted(flag.interview_ids) == sorted(skewed)
