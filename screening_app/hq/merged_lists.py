@@ -39,6 +39,7 @@ from screening_app.protocol.vocabulary import (
 )
 from screening_app.services.lists import neutralise
 from screening_app.services.reviews import state_label
+from screening_app.store.durable import make_folders, write_atomically
 
 CSV_HEADER = ("isn", "name_native", "name_latin", "compound", "detail", "stations")
 PDF_FILE = "merged-lists.pdf"
@@ -345,15 +346,11 @@ def export(hq, folder: Path | str, lists: MergedLists | None = None) -> list[Pat
     as they are now); returns the files."""
     lists = lists if lists is not None else build(hq.store)
     pdf = signed_pdf(hq, lists)  # before any file is written: a locked HQ writes nothing
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for slug, _title, rows in lists.sections():
-        path = folder / f"{slug}.csv"
-        # utf-8-sig: spreadsheet programs then read Hangul and Hanzi correctly.
-        path.write_text(csv_text(rows), encoding="utf-8-sig", newline="")
-        written.append(path)
-    path = folder / PDF_FILE
-    path.write_bytes(pdf)
-    written.append(path)
+    # Each file whole and durable, in a folder whose name is durable, before the export is
+    # reported (as the station's lists: services/lists.py).
+    folder = make_folders(folder)
+    # utf-8-sig: spreadsheet programs then read Hangul and Hanzi correctly.
+    written = [write_atomically(folder / f"{slug}.csv", csv_text(rows).encode("utf-8-sig"))
+               for slug, _title, rows in lists.sections()]
+    written.append(write_atomically(folder / PDF_FILE, pdf))
     return written

@@ -8,6 +8,7 @@ stored codes (repatriate, enlist, not_completed) as their measures, so that a sp
 made from one export reads the next the same way."""
 
 import csv
+import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from screening_app.services.protocol_labels import NOT_COMPLETED_LABEL, Protocol
 from screening_app.services.protocols import StationProtocols
 from screening_app.services.settings import SettingsService
 from screening_app.store.connection import write_transaction
+from screening_app.store.durable import write_atomically
 from screening_app.store.interviews import InterviewRepository
 from screening_app.store.review_cache import ReviewCacheRepository
 from screening_app.store.reviews import CampQueries
@@ -145,12 +147,17 @@ class DashboardService:
             sheet.append(header)
             for row in rows:
                 sheet.append(row)
-            book.save(path)
+            content = io.BytesIO()
+            book.save(content)
+            data = content.getvalue()
         else:
-            with path.open("w", newline="", encoding="utf-8-sig") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(rows)
+            text = io.StringIO(newline="")
+            writer = csv.writer(text)
+            writer.writerow(header)
+            writer.writerows(rows)
+            data = text.getvalue().encode("utf-8-sig")
+        # Whole and durable before the export is recorded, as every exported file.
+        write_atomically(path, data)
         with write_transaction(self._db):
             self._station.events.append("dashboard.exported", {"file": path.name,
                                                                 "rows": len(rows)},

@@ -159,14 +159,20 @@ def test_offscreen_needs_no_display_and_no_x11_plugin(pyside):
 
 
 # -- the program ---------------------------------------------------------------------------
-def test_the_program_prints_the_sentence_and_exits_2_instead_of_aborting(
-        capsys, monkeypatch, tmp_path):
+def _qt_cannot_start(monkeypatch) -> str:
+    """A start where Qt's platform lacks a library; returns the sentence that says so."""
     sentence = qt_platform.missing_libraries_sentence(("libxcb-cursor.so.0",))
     monkeypatch.setattr(qt_platform, "quick_check_qt_platform",
                         lambda environ=None: PlatformCheck("xcb", ("libxcb-cursor.so.0",),
                                                            (sentence,)))
     # As at a real start: no QApplication yet (the test session's is set aside).
     monkeypatch.setattr(ui_app.QApplication, "instance", staticmethod(lambda: None))
+    return sentence
+
+
+def test_the_program_prints_the_sentence_and_exits_2_instead_of_aborting(
+        capsys, monkeypatch, tmp_path):
+    sentence = _qt_cannot_start(monkeypatch)
 
     code, out, err = cli(capsys, monkeypatch, "--data-dir", tmp_path / "station")
 
@@ -181,11 +187,7 @@ def test_the_program_that_cannot_start_qt_also_prints_the_doctors_other_problems
 
     from screening_app.doctor import checks
 
-    sentence = qt_platform.missing_libraries_sentence(("libxcb-cursor.so.0",))
-    monkeypatch.setattr(qt_platform, "quick_check_qt_platform",
-                        lambda environ=None: PlatformCheck("xcb", ("libxcb-cursor.so.0",),
-                                                           (sentence,)))
-    monkeypatch.setattr(ui_app.QApplication, "instance", staticmethod(lambda: None))
+    sentence = _qt_cannot_start(monkeypatch)
     wrong_clock = checks.check_clock(lambda: datetime(2001, 1, 1, tzinfo=UTC))
     monkeypatch.setattr(checks, "check_clock", lambda: wrong_clock)
 
