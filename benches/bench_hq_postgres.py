@@ -58,9 +58,9 @@ from screening_app.hq.headquarters import Headquarters
 folder, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 web.stamp_after_intake = lambda hq, station_id: None  # timed apart, after intake
 hq = Headquarters.open(folder, sys.stdin.readline().rstrip("\\n"))
-sock = workers.listening_socket("127.0.0.1", port)
+sockets = workers.listening_sockets("127.0.0.1", port, count)
 print("listening", flush=True)
-workers.serve_with_workers(hq, sock, count, lambda hq, sock: web.make_server(
+workers.serve_with_workers(hq, sockets, lambda hq, sock: web.make_server(
     hq, "127.0.0.1", port).run(sockets=[sock]))
 """
 
@@ -71,7 +71,11 @@ def make_station(folder: Path, number: int, authority, public: Path):
     admin = services.sign_in(ADMIN, PASSWORD)
     services.keys.import_certificate(admin, authority.issue(services.keys.csr_pem(), "csr"),
                                      "certificate")
-    services.roster.import_file(admin, roster_csv(folder / station_id, COUNT + REAL))
+    # Each station its own people (a roster of its own seed), as in the operation: by
+    # chance about 15 of 5,000 are also on each other station's roster, and may open
+    # conflicts. (The same people at every station made every intake read them all.)
+    services.roster.import_file(admin, roster_csv(folder / station_id, COUNT + REAL,
+                                                  seed=1952 + number))
     install_own_certificate(services, services.accounts.add_user(
         admin, "ivan", "interviewer", PASSWORD), authority)
     services.sync.trust_headquarters(services.sign_in(ADMIN, PASSWORD), public)

@@ -19,8 +19,8 @@ def workdir(name: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"screening-bench-{name}-"))
 
 
-def roster_csv(folder: Path, count: int = ROSTER_SIZE) -> Path:
-    return write_roster_csv(folder / f"roster-{count}.csv", count, seed=1952)
+def roster_csv(folder: Path, count: int = ROSTER_SIZE, seed: int = 1952) -> Path:
+    return write_roster_csv(folder / f"roster-{count}.csv", count, seed=seed)
 
 
 def new_station(folder: Path) -> tuple[StationServices, object]:

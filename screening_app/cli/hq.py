@@ -257,13 +257,13 @@ def cmd_tls_show(args) -> int:
 def serve_with_workers(hq, host: str, port: int, workers: int, options: dict) -> None:
     from screening_app.hq import web
     from screening_app.hq.operator_sessions import share_checks_between_processes
-    from screening_app.hq.workers import check_workers, listening_socket
+    from screening_app.hq.workers import check_workers, listening_sockets
     from screening_app.hq.workers import serve_with_workers as fork_workers
 
     check_workers(hq, workers)
-    sock = listening_socket(host, port)
+    sockets = listening_sockets(host, port, workers)
     share_checks_between_processes()  # a bound for the server, not each worker
-    fork_workers(hq, sock, workers, lambda hq, sock: web.make_server(
+    fork_workers(hq, sockets, lambda hq, sock: web.make_server(
         hq, host, port, **options).run(sockets=[sock]))
 
 

@@ -1,10 +1,14 @@
 """Several server processes on one port, for headquarters on PostgreSQL.
 
-The parent opens headquarters with its passphrase once, binds the listening socket, and
-forks the workers: each inherits the unsealed keys and the socket, opens its own database
-connections (a connection is never shared across processes), and serves with uvicorn. The
-kernel hands each new connection to one of them. A worker that dies is replaced; Ctrl+C or
-SIGTERM stops them all. SQLite lets one writer in at a time, so a headquarters on SQLite
+The parent opens headquarters with its passphrase once, makes one listening socket per
+worker, all on the same port (SO_REUSEPORT), and forks the workers: each inherits the
+unsealed keys and its own socket, opens its own database connections (a connection is never
+shared across processes), and serves with uvicorn. The kernel spreads new connections over
+the sockets. One socket shared by every worker would not: the first worker to wake accepts
+every connection waiting, so stations pushing at the same moment were all taken in by one
+process, one after another, while the others stood idle. The parent keeps the sockets, so
+connections wait in a socket's queue until its worker accepts them, and a worker that dies
+is replaced on the same socket without losing them; Ctrl+C or SIGTERM stops them all. SQLite lets one writer in at a time, so a headquarters on SQLite
 serves from one process (``hq serve`` says so when asked for more).
 
 Forking needs a POSIX system; headquarters runs on Linux.
@@ -32,28 +36,47 @@ def check_workers(hq: Headquarters, workers: int) -> None:
         raise UserError("Several workers need a POSIX system (Linux); serve with one here.")
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+def listening_sockets(host: str, port: int, workers: int = 1) -> list[socket.socket]:
+    """One listening socket for each worker, all on ``port`` (with port 0, the one the
+    first is given): connections wait in their queues until a worker accepts them."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sockets: list[socket.socket] = []
     try:
-        sock = socket.create_server((host, port), family=family, backlog=2048)
+        if workers > 1:
+            # Sockets on a port in use are refused unless every one of them allows sharing
+            # it: first claim the port alone, so that a server already on it (a second
+            # headquarters started by mistake) is a refusal here, not a share of its
+            # connections. (Another process of this same account could still join.)
+            with socket.create_server((host, port), family=family) as alone:
+                port = alone.getsockname()[1]
+        for _ in range(workers):
+            sock = socket.create_server((host, port), family=family, backlog=2048,
+                                        reuse_port=workers > 1)
+            sockets.append(sock)
+            port = sock.getsockname()[1]
     except OSError as error:
+        for sock in sockets:
+            sock.close()
         raise UserError(f"Headquarters cannot listen on {host}:{port}:"
                         f" {error.strerror or error}.") from None
-    sock.set_inheritable(True)
-    return sock
+    for sock in sockets:
+        sock.set_inheritable(True)
+    return sockets
 
 
-def serve_with_workers(hq: Headquarters, sock: socket.socket, workers: int,
+def serve_with_workers(hq: Headquarters, sockets: list[socket.socket],
                        run_worker: Callable[[Headquarters, socket.socket], None]) -> None:
-    """Fork ``workers`` processes that each call ``run_worker(hq, sock)`` until stopped;
-    replace any that dies; stop them all on SIGINT or SIGTERM. Returns when all ended."""
+    """Fork a process for each socket (``listening_sockets``), which calls
+    ``run_worker(hq, sock)`` until stopped; replace any that dies, on its socket; stop them
+    all on SIGINT or SIGTERM. Returns when all ended."""
+    workers = len(sockets)
     check_workers(hq, workers)
     # The parent's own connection must not be used by the children: close it before forking.
     hq.store.close()
-    children: set[int] = set()
+    children: dict[int, socket.socket] = {}  # each worker's process id: its socket
     stopping = False
 
-    def start_one() -> None:
+    def start_one(sock: socket.socket) -> None:
         pid = os.fork()
         if pid == 0:  # the worker
             code = 0
@@ -66,7 +89,7 @@ def serve_with_workers(hq: Headquarters, sock: socket.socket, workers: int,
                 code = 1
             finally:
                 os._exit(code)
-        children.add(pid)
+        children[pid] = sock
 
     def stop(signum, frame) -> None:
         nonlocal stopping
@@ -75,13 +98,13 @@ def serve_with_workers(hq: Headquarters, sock: socket.socket, workers: int,
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
-                children.discard(pid)
+                children.pop(pid, None)
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGINT,
                                                                      signal.SIGTERM)}
     try:
-        for _ in range(workers):
-            start_one()
+        for sock in sockets:
+            start_one(sock)
         log.info("headquarters serves with %d workers", workers)
         while children:
             try:
@@ -90,11 +113,12 @@ def serve_with_workers(hq: Headquarters, sock: socket.socket, workers: int,
                 break
             except InterruptedError:
                 continue
-            children.discard(pid)
-            if not stopping:
+            sock = children.pop(pid, None)
+            if not stopping and sock is not None:
                 log.warning("worker %d ended (status %d); starting another", pid, status)
-                start_one()
+                start_one(sock)
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        sock.close()
+        for sock in sockets:
+            sock.close()

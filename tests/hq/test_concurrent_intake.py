@@ -32,9 +32,9 @@ from screening_app.hq import workers
 folder, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 hq = Headquarters.open(folder, sys.stdin.readline().rstrip("\\n"))
 workers.check_workers(hq, count)
-sock = workers.listening_socket("127.0.0.1", port)
+sockets = workers.listening_sockets("127.0.0.1", port, count)
 print("listening", flush=True)  # connections wait in the backlog until a worker accepts
-workers.serve_with_workers(hq, sock, count, lambda hq, sock: __import__(
+workers.serve_with_workers(hq, sockets, lambda hq, sock: __import__(
     "screening_app.hq.web", fromlist=["make_server"]).make_server(
         hq, "127.0.0.1", port).run(sockets=[sock]))
 """
