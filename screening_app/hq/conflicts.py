@@ -164,8 +164,7 @@ def detect(store: HqStore, isns: Sequence[str]) -> list[str]:
     """Apply the rule to these people (call inside the intake's write transaction): open a
     conflict, bring an open one up to date, or close one the stations no longer support.
     Returns the ISNs in open conflict afterwards."""
-    wanted = sorted(set(isns))
-    if not wanted:
+    if not isns:
         return []
     in_conflict = []
     now = utc_now()
@@ -173,20 +172,25 @@ def detect(store: HqStore, isns: Sequence[str]) -> list[str]:
         # One writer at a time opens or decides conflicts: two stations' intakes that touch
         # the same person must not both open a conflict for them.
         store.lock_conflicts()
+        opened = store.open_conflicts(isns)
+        # Only two stations' records can contradict each other: a person whose records all
+        # come from one station (most people) is not read, unless a conflict of theirs is
+        # open (which cannot be, as records are never taken away; checked all the same).
+        wanted = sorted(set(store.held_at_several_stations(isns)) | opened.keys())
         records: dict[str, list[HeldInterview]] = defaultdict(list)
-        for held in store.final_interviews(wanted):
+        for held in store.final_interviews(wanted) if wanted else ():
             records[held.subject_isn].append(held)
-        resolved = latest_resolved_by_isn(store)
+        resolved = latest_resolved_by_isn(store) if wanted else {}
         for isn in wanted:
-            if _apply_rule(store, isn, records.get(isn, []), resolved.get(isn), now):
+            if _apply_rule(store, isn, records.get(isn, []), resolved.get(isn),
+                           opened.get(isn), now):
                 in_conflict.append(isn)
     return in_conflict
 
 
 def _apply_rule(store: HqStore, isn: str, records: list[HeldInterview],
-                resolved: Conflict | None, now: str) -> bool:
+                resolved: Conflict | None, opened: ConflictRow | None, now: str) -> bool:
     current = current_records(records)
-    opened = store.open_conflict(isn)
     if disagree(current) and not covered_by(resolved, current):
         summary = summary_of(current)
         if opened is None:

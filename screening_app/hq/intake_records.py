@@ -6,6 +6,7 @@ on what came before: an interview needs its finalisation event, a review its int
 file its document row. Every refusal is one sentence naming the member and line.
 """
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -41,6 +42,16 @@ _SUBJECT_TEXT = ("name_native", "name_latin", "nationality", "rank", "unit", "ca
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MAX_INT = 2**53  # sequence numbers, versions and revisions: far below, and exact in JSON
 _FILE = re.compile(r"^files/(?P<id>[A-Za-z0-9-]{1,64})\.pdf$")
+CHUNK_ROWS = 500  # rows of a member taken at a time; their held digests read in one query
+# The key of a row of each member kind whose held digest a chunk reads at once (a row
+# without one is refused by its handler, which names what it lacks).
+_ROW_KEYS = {
+    "subjects": lambda row: row.get("isn"),
+    "interviews": lambda row: (row.get("record") or {}).get("id")
+    if isinstance(row.get("record"), dict) else None,
+    "reviews": lambda row: row.get("id"),
+    "documents": lambda row: row.get("id"),
+}
 
 
 class ChainBroken(BundleError):
@@ -96,6 +107,10 @@ class BundleIntake:
         self._interviews_here: dict[str, str] = {}
         self._documents: dict[str, dict] = {}  # document rows of this bundle, by id
         self._files_seen: set[str] = set()
+        self._new_protocols: list[tuple[dict, str, str]] = []  # stored last (finish)
+        # The digests held of the records of the chunk of rows being taken, by kind and key
+        # (None: not held); see _take_rows.
+        self._held: dict[str, dict[str, Any]] = {}
         self.added: Counter[str] = Counter()
         self.duplicates: Counter[str] = Counter()
         self.updated: Counter[str] = Counter()
@@ -120,18 +135,46 @@ class BundleIntake:
         elif kind == FILES:
             self._take_file(member)
         else:
-            handler = getattr(self, f"_take_{kind}")
-            done = 0
-            try:
-                for line, row in enumerate(member.records(), start=1):
-                    handler(row, f"{self._name}: {member.name}, line {line}")
-                    done = line
-            except (UnicodeError, OverflowError, RecursionError) as error:
-                # Text no station writes (a lone surrogate), a number SQLite cannot hold, or
-                # JSON nested deeper than any record.
-                raise BundleError(f"{self._name}: {member.name}, line {done + 1}: the row holds"
-                                  f" a value that cannot be stored ({type(error).__name__})."
-                                  ) from None
+            self._take_rows(kind, member)
+
+    def _take_rows(self, kind: str, member: Member) -> None:
+        """The rows of a JSON Lines member, a chunk at a time: what headquarters holds of a
+        chunk's records is read in one query (``_held``), not one per row."""
+        handler = getattr(self, f"_take_{kind}")
+        key_of = _ROW_KEYS.get(kind)
+        read = 0
+        handling: int | None = None  # the line being handled, once read
+        try:
+            rows = enumerate(member.records(), start=1)
+            while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+                read = chunk[-1][0]
+                if key_of is not None:
+                    keys = {key for _, row in chunk if _storable(key := key_of(row))}
+                    self._held[kind] = self._store.held_digests(kind, self._id, sorted(keys))
+                    self._held[kind].update(dict.fromkeys(keys - self._held[kind].keys()))
+                for handling, row in chunk:
+                    handler(row, f"{self._name}: {member.name}, line {handling}")
+                handling = None
+        except (UnicodeError, OverflowError, RecursionError) as error:
+            # Text no station writes (a lone surrogate), a number SQLite cannot hold, or
+            # JSON nested deeper than any record.
+            line = handling if handling is not None else read + 1
+            raise BundleError(f"{self._name}: {member.name}, line {line}: the row holds"
+                              f" a value that cannot be stored ({type(error).__name__})."
+                              ) from None
+        finally:
+            self._held.pop(kind, None)
+
+    def _held_digest(self, kind: str, key: str, read_one) -> Any:
+        """The digest held of a record of the chunk being taken (``read_one()`` for any
+        other)."""
+        held = self._held.get(kind, {})
+        return held[key] if key in held else read_one()
+
+    def _now_held(self, kind: str, key: str, digest: Any) -> None:
+        """A record this bundle stored: a later row of the chunk with its key finds it."""
+        if kind in self._held:
+            self._held[kind][key] = digest
 
     def finish(self) -> None:
         if self._manifest is None:
@@ -148,6 +191,7 @@ class BundleIntake:
         if missing:
             raise BundleError(f"{self._name} is damaged: document {missing[0]} has no file"
                               f" (files/{missing[0]}.pdf).")
+        self._store_protocols()
 
     # -- manifest -------------------------------------------------------------------------
     def _take_manifest(self, member: Member) -> None:
@@ -205,13 +249,14 @@ class BundleIntake:
         digest = record_digest(kind, row)
         getter, putter = ((self._store.user_digest, self._store.put_user) if kind == "users"
                           else (self._store.subject_digest, self._store.put_subject))
-        held = getter(self._id, key)
+        held = self._held_digest(kind, key, lambda: getter(self._id, key))
         if held == digest:
             self.duplicates[kind] += 1
         elif held is not None and self._stale:
             pass  # a newer bundle already gave headquarters a newer version of this row
         else:
             putter(self._id, row, digest)
+            self._now_held(kind, key, digest)
             (self.added if held is None else self.updated)[kind] += 1
 
     # -- protocols ----------------------------------------------------------------------------
@@ -225,16 +270,23 @@ class BundleIntake:
         if protocol_sha256(definition) != row["sha256"]:
             raise BundleError(f"{where}: protocol {row['protocol_id']} version"
                               f" {row['version']} does not match its sha256: it was altered.")
-        if self._store.protocol_definition(row["sha256"]) is None:
-            self._store.insert_protocol(row["sha256"], row["protocol_id"], row["version"],
-                                        canonical_json(definition), utc_now())
         digest = record_digest("protocols", row)
         held = self._store.station_protocol_digest(self._id, row["sha256"])
         if held == digest:
             self.duplicates["protocols"] += 1
         else:
-            self._store.put_station_protocol(self._id, row["sha256"], digest)
+            self._new_protocols.append((row, canonical_json(definition), digest))
             self.added["protocols"] += 1
+
+    def _store_protocols(self) -> None:
+        """Store the protocols this bundle brings, last: stations share their protocols, and
+        on PostgreSQL a second intake storing the same one waits until the first commits,
+        which would make every other station's intake wait for the whole of the first."""
+        for row, definition, digest in self._new_protocols:
+            if self._store.protocol_definition(row["sha256"]) is None:
+                self._store.insert_protocol(row["sha256"], row["protocol_id"], row["version"],
+                                            definition, utc_now())
+            self._store.put_station_protocol(self._id, row["sha256"], digest)
 
     # -- events -------------------------------------------------------------------------------
     def _take_events(self, event: dict, where: str) -> None:
@@ -282,7 +334,8 @@ class BundleIntake:
         _require_optional(record, {"choice": str, "supersedes_id": str,
                                    "interviewer_name": str}, where, "the interview record")
         interview_id = record["id"]
-        if sha256_hex(canonical_json(record)) != digest:
+        canonical = canonical_json(record)
+        if sha256_hex(canonical) != digest:
             raise BundleError(f"{where}: interview {interview_id} does not match its own hash"
                               " (record_sha256): it was altered.")
         if record["station_id"] != self._id:
@@ -290,7 +343,8 @@ class BundleIntake:
                               f" {record['station_id']!r}, not {self._id}.")
         if record["status"] != "final" or record["outcome"] not in OUTCOMES:
             raise BundleError(f"{where}: interview {interview_id} is not a finalised record.")
-        held = self._store.interview_digest(interview_id)
+        held = self._held_digest("interviews", interview_id,
+                                 lambda: self._store.interview_digest(interview_id))
         if self._held_already("interviews", held, digest, f"interview {interview_id}", where):
             self._interviews_here[interview_id] = record["subject_isn"]
             return
@@ -298,7 +352,8 @@ class BundleIntake:
                 and not self._store.has_finalisation(self._id, interview_id, digest)):
             raise BundleError(f"{where}: interview {interview_id} has no 'interview.finalised'"
                               " event with its hash in the station's history.")
-        self._store.insert_interview(self._id, record, digest)
+        self._store.insert_interview(self._id, record, digest, canonical)
+        self._now_held("interviews", interview_id, (self._id, digest))
         self._interviews_here[interview_id] = record["subject_isn"]
         self.added["interviews"] += 1
         self.touched_isns.add(record["subject_isn"])
@@ -313,10 +368,12 @@ class BundleIntake:
                               f" {row['state']!r}.")
         isn = self._own_interview(row["interview_id"], f"review {row['id']}", where)
         digest = record_digest("reviews", row)
-        held = self._store.review_digest(row["id"])
+        held = self._held_digest("reviews", row["id"],
+                                 lambda: self._store.review_digest(row["id"]))
         if self._held_already("reviews", held, digest, f"review {row['id']}", where):
             return
         self._store.insert_review(self._id, row, digest)
+        self._now_held("reviews", row["id"], (self._id, digest))
         self.added["reviews"] += 1
         self.touched_isns.add(isn)
 
@@ -359,7 +416,8 @@ class BundleIntake:
             raise BundleError(f"{where}: document {document_id} is given twice or has an"
                               " impossible revision.")
         self._own_interview(row["interview_id"], f"document {document_id}", where)
-        held = self._store.document_digest(document_id)
+        held = self._held_digest("documents", document_id,
+                                 lambda: self._store.document_digest(document_id))
         self._held_already("documents", held, row["sha256"], f"document {document_id}", where)
         self._documents[document_id] = {**row, "_held": held is not None, "_where": where}
 
@@ -405,6 +463,17 @@ class BundleIntake:
                         " countersignature.")
             return None
         return check
+
+
+def _storable(key: Any) -> bool:
+    """A key a query can carry. Another (text no station writes) is left to its row's own
+    handler, whose sentence names the row's line."""
+    if not isinstance(key, str):
+        return False
+    try:
+        return key.isascii() or bool(key.encode("utf-8"))
+    except UnicodeEncodeError:
+        return False
 
 
 def _require(row: dict, fields: dict[str, type], where: str, what: str) -> None:

@@ -108,6 +108,11 @@ class SqlHqStore(OperationsQueries):
         No streamed read (``_stream``) inside."""
         return nullcontext()
 
+    def _write(self, sql: str, params: list | tuple) -> None:
+        """An insert of one row of intake's records: inside ``batched`` a store may send
+        it with others of the same statement, before anything else is run."""
+        self._execute(sql, params)
+
     def _one(self, sql: str, params: list | tuple = ()) -> Any:
         row = self._execute(sql, params).fetchone()
         return row[0] if row else None
@@ -250,7 +255,7 @@ class SqlHqStore(OperationsQueries):
                          [station_id, seq])
 
     def insert_event(self, station_id: str, event: dict) -> None:
-        self._execute(
+        self._write(
             "INSERT INTO events (station_id, seq, id, at, actor_id, kind, interview_id,"
             " payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [station_id, event["seq"], event["id"], event["at"], event["actor_id"],
@@ -272,8 +277,10 @@ class SqlHqStore(OperationsQueries):
                               [interview_id]).fetchone()
         return (row[0], row[1]) if row else None
 
-    def insert_interview(self, station_id: str, record: dict, record_sha256: str) -> None:
-        self._execute(
+    def insert_interview(self, station_id: str, record: dict, record_sha256: str,
+                         canonical: str | None = None) -> None:
+        """``canonical``: the record's canonical JSON, when the caller made it already."""
+        self._write(
             "INSERT INTO interviews (id, station_id, subject_isn, outcome, choice, finalised_at,"
             " supersedes_id, interviewer_name, record, record_sha256)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -281,7 +288,8 @@ class SqlHqStore(OperationsQueries):
             # columns stay empty (they held them in clear before sealing).
             [record["id"], station_id, self.sealer.isn_key(record["subject_isn"]),
              record["outcome"], None, record["finalised_at"], record.get("supersedes_id"),
-             None, self.sealer.seal_text(canonical_json(record), "interviews.record"),
+             None, self.sealer.seal_text(canonical or canonical_json(record),
+                                         "interviews.record"),
              record_sha256])
 
     def interview_owner(self, interview_id: str) -> tuple[str, str] | None:
@@ -302,7 +310,7 @@ class SqlHqStore(OperationsQueries):
         return (row[0], row[1]) if row else None
 
     def insert_review(self, station_id: str, review: dict, digest: str) -> None:
-        self._execute(
+        self._write(
             "INSERT INTO reviews (id, station_id, interview_id, state, reason, comment,"
             " reviewer_id, at, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [review["id"], station_id, review["interview_id"], review["state"],
@@ -320,13 +328,38 @@ class SqlHqStore(OperationsQueries):
                  "comment": self.sealer.open_text(row[4], "reviews.comment"),
                  "reviewer_id": row[5], "at": row[6]} for row in rows]
 
+    # The digests of many records of one kind in one query (intake reads a chunk of a
+    # bundle's rows at a time): the member's kind -> the query, its keys in ``IN ({})``.
+    _HELD_DIGESTS = {
+        "subjects": "SELECT isn, digest FROM subjects WHERE station_id = ? AND isn IN ({})",
+        "interviews": "SELECT id, station_id, record_sha256 FROM interviews WHERE id IN ({})",
+        "reviews": "SELECT id, station_id, digest FROM reviews WHERE id IN ({})",
+        "documents": "SELECT id, station_id, sha256 FROM documents WHERE id IN ({})",
+    }
+
+    def held_digests(self, kind: str, station_id: str, keys: Sequence[str]) -> dict:
+        """What ``subject_digest`` (for "subjects", of this station) or
+        ``interview_digest``, ``review_digest`` and ``document_digest`` give for each key,
+        for the keys held; in a few queries instead of one per key."""
+        by_stored_key = ({self.sealer.isn_key(isn): isn for isn in keys} if kind == "subjects"
+                         else {key: key for key in keys})
+        wanted = sorted(by_stored_key)
+        held = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            params = [station_id, *part] if kind == "subjects" else part
+            for row in self._execute(self._HELD_DIGESTS[kind].format(",".join("?" * len(part))),
+                                     params):
+                held[by_stored_key[row[0]]] = row[1] if kind == "subjects" else (row[1], row[2])
+        return held
+
     def document_digest(self, document_id: str) -> tuple[str, str] | None:
         row = self._execute("SELECT station_id, sha256 FROM documents WHERE id = ?",
                               [document_id]).fetchone()
         return (row[0], row[1]) if row else None
 
     def insert_document(self, station_id: str, document: dict, content: bytes) -> None:
-        self._execute(
+        self._write(
             "INSERT INTO documents (id, station_id, interview_id, kind, revision, previous_id,"
             " media_type, sha256, created_at, created_by, content)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -351,7 +384,7 @@ class SqlHqStore(OperationsQueries):
                          [station_id, user_id])
 
     def put_user(self, station_id: str, user: dict, digest: str) -> None:
-        self._execute(
+        self._write(
             "INSERT INTO users (station_id, id, name, role, disabled_at, digest)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (station_id, id) DO UPDATE SET"
             " name = excluded.name, role = excluded.role, disabled_at = excluded.disabled_at,"
@@ -379,7 +412,7 @@ class SqlHqStore(OperationsQueries):
     def put_subject(self, station_id: str, subject: dict, digest: str) -> None:
         """The roster row, sealed whole in ``sealed`` (its other columns stay empty)."""
         row = {name: subject.get(name) for name in self._SUBJECT_FIELDS}
-        self._execute(
+        self._write(
             "INSERT INTO subjects (station_id, isn, sealed, digest) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (station_id, isn) DO UPDATE SET sealed = excluded.sealed,"
             " digest = excluded.digest",
@@ -446,6 +479,19 @@ class SqlHqStore(OperationsQueries):
                 sql + f" WHERE subject_isn IN ({','.join('?' * len(part))})"
                 " ORDER BY subject_isn, finalised_at, id", part)
 
+    def held_at_several_stations(self, isns: Sequence[str]) -> list[str]:
+        """Those of these people whose final interviews come from more than one station."""
+        by_key = {self.sealer.isn_key(isn): isn for isn in isns}
+        keys = sorted(by_key)
+        found = []
+        for start in range(0, len(keys), 500):
+            part = keys[start:start + 500]
+            found += [by_key[row[0]] for row in self._execute(
+                f"SELECT subject_isn FROM interviews WHERE subject_isn IN"
+                f" ({','.join('?' * len(part))}) GROUP BY subject_isn"
+                " HAVING count(DISTINCT station_id) > 1", part)]
+        return found
+
     def _held(self, sql: str, params: list) -> Iterator[HeldInterview]:
         for row in self._stream(sql, params):
             record = json.loads(self.sealer.open_text(row[6], "interviews.record"))
@@ -496,11 +542,18 @@ class SqlHqStore(OperationsQueries):
     # -- conflicts ------------------------------------------------------------------------
     _CONFLICT_COLUMNS = "id, isn, detected_at, status, summary"
 
-    def open_conflict(self, isn: str) -> ConflictRow | None:
-        row = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts"
-                            " WHERE isn = ? AND status = 'open'",
-                            [self.sealer.isn_key(isn)]).fetchone()
-        return self._conflict_row(row) if row else None
+    def open_conflicts(self, isns: Sequence[str]) -> dict[str, ConflictRow]:
+        """The open conflict of each of these people who has one."""
+        keys = sorted({self.sealer.isn_key(isn) for isn in isns})
+        found = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start:start + 500]
+            for row in self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE"
+                                     f" status = 'open' AND isn IN ({','.join('?' * len(part))})",
+                                     part):
+                conflict = self._conflict_row(row)
+                found[conflict.isn] = conflict
+        return found
 
     def conflict(self, conflict_id: int) -> ConflictRow | None:
         row = self._execute(f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE id = ?",

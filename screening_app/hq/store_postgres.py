@@ -41,6 +41,10 @@ _CONNECTION_SETTINGS = {"autocommit": True, "connect_timeout": 10,
 # answered at once (Starlette's threads wait for one beyond that, up to POOL_WAIT_SECONDS).
 POOL_MAX_CONNECTIONS = 12
 POOL_WAIT_SECONDS = 30.0
+# Intake's rows held back to be sent together (``_write``): at most this many, or this many
+# bytes of forms, so that a worker's memory stays the same whatever the bundle.
+WRITES_AT_ONCE = 500
+WRITE_BYTES_AT_ONCE = 4 * 1024 * 1024
 
 
 @lru_cache(maxsize=512)
@@ -64,6 +68,8 @@ class PostgresHqStore(SqlHqStore):
 
     def __init__(self, url: str, borrowed_from: ConnectionPool | None = None):
         self.url = url
+        self._writes: tuple[str, list] | None = None  # inside batched: rows not yet sent
+        self._write_bytes = 0
         self._pool: ConnectionPool | None = None
         self._lender = borrowed_from
         if borrowed_from is not None:
@@ -151,9 +157,53 @@ class PostgresHqStore(SqlHqStore):
         return problems
 
     def _execute(self, sql: str, params: list | tuple = ()) -> Any:
+        self._send_writes()
         return self.conn.execute(_placeholders(sql), params)
 
+    def _write(self, sql: str, params: list | tuple) -> None:
+        if self._writes is None:
+            self._execute(sql, params)
+            return
+        # A value psycopg cannot send fails here, while intake still knows the row's line,
+        # not when the rows are sent.
+        for value in params:
+            if isinstance(value, str) and not value.isascii():
+                value.encode("utf-8")
+            elif isinstance(value, int) and not -2**63 <= value < 2**63:
+                raise OverflowError("an integer larger than PostgreSQL's bigint")
+            elif isinstance(value, bytes):
+                self._write_bytes += len(value)
+        if self._writes[0] != sql:
+            self._send_writes()
+            self._writes = (sql, [])
+        self._writes[1].append(params)
+        if len(self._writes[1]) >= WRITES_AT_ONCE or self._write_bytes >= WRITE_BYTES_AT_ONCE:
+            self._send_writes()
+
+    def _send_writes(self) -> None:
+        """Send the rows ``_write`` holds back, as one statement run for each."""
+        if self._writes and self._writes[1]:
+            sql, rows = self._writes
+            self._writes = (sql, [])
+            self._write_bytes = 0
+            with self.conn.cursor() as cursor:
+                cursor.executemany(_placeholders(sql), rows)
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        # psycopg's pipeline mode: writes go out without waiting; a read waits for what was
+        # sent before it, and an error still ends the transaction. Rows of the same insert
+        # in a row go together (executemany): a fifth of the client's work for each.
+        with self.conn.pipeline():
+            self._writes = ("", [])
+            try:
+                yield
+                self._send_writes()
+            finally:
+                self._writes, self._write_bytes = None, 0
+
     def _stream(self, sql: str, params: list | tuple = ()) -> Iterator[tuple]:
+        self._send_writes()
         if self.conn.pgconn.pipeline_status:
             # Inside batched() (pipeline mode) there are no server-side cursors: the rows
             # come whole, which the few reads made there can afford.
@@ -172,16 +222,10 @@ class PostgresHqStore(SqlHqStore):
 
     # -- what PostgreSQL needs that SQLite does by itself -----------------------------------
     def lock_station(self, station_id: str) -> None:
-        self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                          [_STATION_LOCKS, station_id])
+        self._execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", [_STATION_LOCKS, station_id])
 
     def lock_conflicts(self) -> None:
-        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [_CONFLICTS_LOCK])
-
-    def batched(self):
-        # psycopg's pipeline mode: writes go out without waiting; a read waits for what was
-        # sent before it, and an error still ends the transaction.
-        return self.conn.pipeline()
+        self._execute("SELECT pg_advisory_xact_lock(?)", [_CONFLICTS_LOCK])
 
     def insert_outbox(self, station_id: str | None, kind: str, payload: dict,
                       created_at: str) -> int:

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from screening_app.domain.canonical import GENESIS_HASH, chain_hash
 from screening_app.hq.databases import open_hq_store
 from screening_app.hq.down import build_down_bundle
+from screening_app.hq import intake_records
 from screening_app.hq.intake import (
     ChainBroken,
     RecordDiffers,
@@ -368,6 +370,53 @@ def test_two_stations_contradicting_each_other_open_a_conflict(hq, linked, secon
     assert hq.store.station("TEST-02").events_hash != GENESIS_HASH
 
 
+def test_a_stations_intake_does_not_wait_for_another_stations(hq, linked, second_station,
+                                                                tmp_path, monkeypatch):
+    """On PostgreSQL, intakes of two stations run side by side. Stations share their
+    protocol, and the second to store it waited for the first's whole intake to commit."""
+    if hq.store.serialises_writers:
+        pytest.skip("SQLite takes in one bundle at a time")
+    second_station.services.transcription.record(
+        second_station.supervisor, "NK-100001", {"answers": complete_answers("enlist")},
+        "paper")
+    first, second = export(linked, tmp_path / "one"), export(second_station, tmp_path / "two")
+    in_first, go_on = threading.Event(), threading.Event()
+    take_file = intake_records.BundleIntake._take_file
+
+    def held_in_the_middle(intake, member):
+        if intake._id == "TEST-01" and not in_first.is_set():
+            in_first.set()  # the first intake has taken its protocol, roster and records
+            go_on.wait(timeout=120)
+        return take_file(intake, member)
+
+    monkeypatch.setattr(intake_records.BundleIntake, "_take_file", held_in_the_middle)
+    receipts = {}
+
+    def take_in(path, key):
+        own = hq.with_new_connection()
+        try:
+            receipts[key] = ingest(own, path)
+        finally:
+            own.close()
+
+    first_intake = threading.Thread(target=take_in, args=(first, "first"))
+    first_intake.start()
+    try:
+        assert in_first.wait(timeout=60)
+        second_intake = threading.Thread(target=take_in, args=(second, "second"))
+        second_intake.start()
+        second_intake.join(timeout=60)
+        finished_while_the_first_ran = not second_intake.is_alive()
+    finally:
+        go_on.set()
+        first_intake.join(timeout=120)
+    second_intake.join(timeout=60)
+    assert finished_while_the_first_ran
+    assert receipts["first"].added["protocols"] == receipts["second"].added["protocols"] == 1
+    assert hq.store.query("SELECT count(*) FROM protocols")[0][0] == 1
+    assert hq.store.query("SELECT count(*) FROM station_protocols")[0][0] == 2
+
+
 def reopened(hq_folder, closed):
     """The store opened again after ``closed``, sealing with the same data key."""
     store = open_hq_store(hq_folder)
@@ -555,6 +604,41 @@ def test_rows_no_station_writes_are_refused_naming_member_and_line(hq, linked, t
                                       b"[" * 100_000 + b"]" * 100_000)
     refused(hq, resigned(linked, hq, path, members, tmp_path / "bad"), BundleError, message,
             "refused")
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 500])
+def test_a_record_given_twice_in_one_bundle_is_stored_once(hq, linked, tmp_path, monkeypatch,
+                                                           chunk_rows):
+    """What a chunk of rows finds held includes the chunk's own earlier rows, and what an
+    earlier chunk stored (a chunk of one row: every row reads what is held)."""
+    monkeypatch.setattr(intake_records, "CHUNK_ROWS", chunk_rows)
+    path = export(linked, tmp_path / "out")
+    members = members_of(hq, path)
+    for kind in ("subjects", "interviews", "reviews"):
+        edit_records(members, kind, lambda rows: rows.append(dict(rows[0])))
+    receipt = ingest(hq, resigned(linked, hq, path, members, tmp_path / "twice"))
+    held = table_counts(hq)
+    for kind in ("subjects", "interviews", "reviews"):
+        assert receipt.duplicates[kind] == 1
+        assert receipt.added[kind] == held[kind]
+    assert held["interviews"] == len(station_rows(linked, "SELECT id FROM interviews"
+                                                          " WHERE status = 'final'"))
+
+
+def test_a_row_in_a_later_chunk_is_named_by_its_own_line(hq, linked, tmp_path, monkeypatch):
+    monkeypatch.setattr(intake_records, "CHUNK_ROWS", 2)
+    path = export(linked, tmp_path / "out")
+    members = members_of(hq, path)
+    edit_records(members, "events", lambda rows: rows[4]["payload"].update(forged=True))
+    edit_records(members, "users", lambda rows: rows.append({**rows[0], "name": "\ud800"}))
+    users = next(member for member in members if member[0].startswith("users/"))
+    line = users[1].count(b"\n")
+    refused(hq, resigned(linked, hq, path, members, tmp_path / "bad"), BundleError,
+            f"users/000001.jsonl, line {line}: the row holds a value that cannot be stored",
+            "refused")
+    edit_records(members, "users", lambda rows: rows.pop())
+    refused(hq, resigned(linked, hq, path, members, tmp_path / "bad2"), BundleError,
+            "events/000001.jsonl, line 5: event 5 .* was altered", "refused")
 
 
 def test_another_stations_form_in_this_stations_bundle_is_refused(hq, linked, second_station,
