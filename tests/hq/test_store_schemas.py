@@ -29,6 +29,20 @@ def test_sqlite_and_postgresql_hold_the_same_tables_and_columns(tmp_path, postgr
         postgresql.close()
 
 
+def test_postgresql_does_not_try_to_compress_sealed_forms_and_records(tmp_path, postgres):
+    store = create_hq_store(tmp_path, postgres.new_database())
+    try:
+        storage = dict(((table, column), mode) for table, column, mode in store.query(
+            "SELECT c.relname, a.attname, a.attstorage FROM pg_attribute a"
+            " JOIN pg_class c ON c.oid = a.attrelid WHERE c.relname IN"
+            " ('documents', 'archived_documents', 'interviews') AND a.attnum > 0"))
+        assert storage[("documents", "content")] == "e"  # external, never compressed
+        assert storage[("archived_documents", "content")] == "e"
+        assert storage[("interviews", "record")] == "e"
+    finally:
+        store.close()
+
+
 def test_immutable_records_refuse_changes_on_postgresql_too(tmp_path, postgres):
     store = create_hq_store(tmp_path, postgres.new_database())
     store.sealer = RecordSealer(new_data_key())
