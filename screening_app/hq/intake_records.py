@@ -23,7 +23,7 @@ from screening_app.domain.canonical import (
     utc_now,
 )
 from screening_app.hq.form_signers import FirstSigners
-from screening_app.hq.pdf_check import check_pdf
+from screening_app.hq.pdf_check import check_and_hash_pdf
 from screening_app.hq.store_interface import HqStore
 from screening_app.hq.store_rows import StationRow
 from screening_app.pki import certificates
@@ -438,15 +438,17 @@ class BundleIntake:
             raise BundleError(f"{where} is in the bundle twice.")
         self._files_seen.add(match["id"])
         content = member.read()
-        if sha256_hex(content) != document["sha256"]:
+        # A form held already is only compared; a new one is checked, and hashed on the way.
+        checked = (None if document["_held"] else
+                   check_and_hash_pdf(content, self._root, self._expected_signers(document)))
+        if (checked.sha256 if checked else sha256_hex(content)) != document["sha256"]:
             raise BundleError(f"{where} does not match the sha256 its document row gives:"
                               " it was altered.")
-        if document["_held"]:
+        if checked is None:
             return
-        problem = check_pdf(content, self._root, self._expected_signers(document))
-        if problem:
+        if checked.problem:
             raise BundleError(f"{where} (the form of interview {document['interview_id']}):"
-                              f" {problem}")
+                              f" {checked.problem}")
         if document.get("previous_id"):
             self._require_previous(document, document["_where"])
         row = {key: value for key, value in document.items() if not key.startswith("_")}

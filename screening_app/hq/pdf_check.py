@@ -27,7 +27,7 @@ from dataclasses import dataclass
 # its name lookup once, the first time a name is used (just below), so pyHanko's must be in
 # the tables by then, or pyHanko cannot sign afterwards in this process.
 import pyhanko.sign.general  # noqa: F401  (imported for its registrations, first)
-from asn1crypto import algos, cms
+from asn1crypto import algos, cms, parser
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
@@ -54,6 +54,7 @@ _SIGNED_DATA = cms.ContentType("signed_data").contents
 _DATA = cms.ContentType("data").contents
 _MESSAGE_DIGEST = cms.CMSAttributeType("message_digest").contents
 _CONTENT_TYPE = cms.CMSAttributeType("content_type").contents
+_OBJECT_IDENTIFIER, _SEQUENCE, _SET = 6, 16, 17  # universal tags
 
 ExpectedSigners = Callable[[Sequence[x509.Certificate]], str | None]
 
@@ -69,19 +70,35 @@ class _Signature:
     end: int  # the end of the signed bytes
 
 
+@dataclass(frozen=True)
+class CheckedPdf:
+    problem: str | None  # what check_pdf says
+    sha256: str  # of the whole file, as hex
+
+
 def check_pdf(pdf: bytes, root: x509.Certificate,
               expected_signers: ExpectedSigners | None = None) -> str | None:
     """None when every signature is intact, made by a certificate ``root`` issued, and the
     last covers the whole file (and ``expected_signers``, given the signers' certificates
     in signing order, returns None); otherwise one sentence naming the first problem."""
+    return check_and_hash_pdf(pdf, root, expected_signers).problem
+
+
+def check_and_hash_pdf(pdf: bytes, root: x509.Certificate,
+                       expected_signers: ExpectedSigners | None = None) -> CheckedPdf:
+    """``check_pdf``, and the SHA-256 of the whole file made in the same pass over its
+    bytes: the last signature covers all of them but its own hex string."""
+    whole: list = []  # the last signature's check puts the whole file's hash here
     try:
-        signers = [_check_signature(pdf, signature, root, number)
-                   for number, signature in enumerate(_signatures(pdf), start=1)]
+        signatures = _signatures(pdf)
+        signers = [_check_signature(pdf, signature, root, number,
+                                    whole if number == len(signatures) else None)
+                   for number, signature in enumerate(signatures, start=1)]
+        problem = expected_signers(signers) if expected_signers is not None else None
     except _Refused as refused:
-        return str(refused)
-    if expected_signers is not None:
-        return expected_signers(signers)
-    return None
+        problem = str(refused)
+    digest = whole[0] if whole else hashlib.sha256(pdf)
+    return CheckedPdf(problem, digest.hexdigest())
 
 
 def _signatures(pdf: bytes) -> list[_Signature]:
@@ -113,7 +130,7 @@ def _signatures(pdf: bytes) -> list[_Signature]:
 
 
 def _check_signature(pdf: bytes, signature: _Signature, root: x509.Certificate,
-                     number: int) -> x509.Certificate:
+                     number: int, whole: list | None = None) -> x509.Certificate:
     try:
         der = bytes.fromhex(pdf[signature.start_gap + 1:signature.end_gap - 1].decode("ascii"))
         content = cms.ContentInfo.load(der)
@@ -122,8 +139,7 @@ def _check_signature(pdf: bytes, signature: _Signature, root: x509.Certificate,
         # Object identifiers are compared as their DER contents: turning each into its
         # dotted or named form costs more than the rest of the check.
         digest_name = _DIGESTS.get(signer_info["digest_algorithm"]["algorithm"].contents)
-        attributes = {attribute["type"].contents: attribute["values"][0].contents
-                      for attribute in signer_info["signed_attrs"]}
+        attributes = _first_values(signer_info["signed_attrs"].contents)
         signer, chain_problem = _signer(_as_set(signed_data["certificates"].dump()),
                                         signer_info["sid"].dump(),
                                         root.public_bytes(Encoding.DER))
@@ -142,7 +158,15 @@ def _check_signature(pdf: bytes, signature: _Signature, root: x509.Certificate,
                        " does not accept.")
     digest = hashlib.new(digest_name)
     digest.update(memoryview(pdf)[:signature.start_gap])
+    entire = None
+    if whole is not None and signature.end == len(pdf):  # the file's hash, on the way
+        entire = digest.copy() if digest_name == "sha256" else hashlib.sha256(
+            memoryview(pdf)[:signature.start_gap])
+        entire.update(memoryview(pdf)[signature.start_gap:signature.end_gap])
     digest.update(memoryview(pdf)[signature.end_gap:signature.end])
+    if entire is not None:
+        entire.update(memoryview(pdf)[signature.end_gap:signature.end])
+        whole.append(entire)
     if attributes.get(_MESSAGE_DIGEST) != digest.digest():
         raise _Refused(f"The PDF was changed after it was signed: the bytes signed by {name!r}"
                        " no longer match the signature.")
@@ -157,6 +181,37 @@ def _check_signature(pdf: bytes, signature: _Signature, root: x509.Certificate,
         raise _Refused(f"The signature is by {name!r}, whose certificate does not chain to"
                        f" the trusted root {certificates.common_name(root)!r}.")
     return signer
+
+
+def _first_values(attributes: bytes) -> dict[bytes, bytes]:
+    """The signed attributes (the contents of their SET OF) as {the type's DER contents:
+    the first value's DER contents}. Read with asn1crypto's plain parser: having it resolve
+    each attribute's type to a class, as indexing does, cost more than the rest of the
+    check. A type given twice, which CMS forbids, makes the signature damaged."""
+    found: dict[bytes, bytes] = {}
+    for attribute in _elements(attributes, _SEQUENCE):
+        kind, values = _elements(attribute, None)
+        (kind_tag, kind_contents), (values_tag, values_contents) = kind, values
+        if kind_tag != _OBJECT_IDENTIFIER or values_tag != _SET or kind_contents in found:
+            raise ValueError("not a CMS attribute")
+        found[kind_contents] = _elements(values_contents, None)[0][1]
+    return found
+
+
+def _elements(contents: bytes, tag: int | None) -> list:
+    """The universal elements DER-encoded one after another in ``contents``: each as its
+    contents (with ``tag`` given, which each must have) or (tag, contents)."""
+    elements = []
+    pointer = 0
+    while pointer < len(contents):
+        length = parser.peek(contents[pointer:])
+        klass, _method, element_tag, _header, element, _trailer = parser.parse(
+            contents[pointer:pointer + length], strict=True)
+        if klass != 0 or (tag is not None and element_tag != tag):
+            raise ValueError("an unexpected element")
+        elements.append(element if tag is not None else (element_tag, element))
+        pointer += length
+    return elements
 
 
 def _as_set(implicitly_tagged: bytes) -> bytes:

@@ -2,6 +2,7 @@
 finalisation and countersigned on approval, and against each way of tampering with one.
 Where it refuses a file, pyHanko's full validation (verify_pdf) refuses it too."""
 
+import hashlib
 from io import BytesIO
 
 import pytest
@@ -10,7 +11,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from reportlab.pdfgen import canvas
 
-from screening_app.hq.pdf_check import check_pdf
+from screening_app.hq.pdf_check import check_and_hash_pdf, check_pdf
 from screening_app.pki import certificates
 from screening_app.records.layout import countersignature_box
 from screening_app.records.signing import SigningIdentity, sign_pdf
@@ -166,3 +167,16 @@ def test_a_process_that_checks_a_form_first_can_still_sign_afterwards():
               "cms.CMSAttributeType('signing_certificate_v2')\n")
     finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr
+
+
+def test_the_hash_made_on_the_way_is_the_files_own(forms):
+    """Intake compares a form with the sha256 its document row gives using the hash the
+    signature check makes in the same pass; whatever the file, it is the file's hash."""
+    flipped = bytearray(forms["countersigned"])
+    flipped[len(flipped) // 2] ^= 0x01
+    for pdf in (forms["finalised"], forms["countersigned"], bytes(flipped),
+                forms["countersigned"] + b"appended", b"PK\x03\x04 a zip file", b""):
+        checked = check_and_hash_pdf(pdf, forms["root"])
+        assert checked.sha256 == hashlib.sha256(pdf).hexdigest()
+        assert checked.problem == check_pdf(pdf, forms["root"])
+    assert check_and_hash_pdf(forms["finalised"], forms["root"]).problem is None
