@@ -8,17 +8,24 @@ request does after intake, is switched off in the server and timed apart, after 
 many held forms as BENCH_HQ_STAMP_SECONDS allow, stamped in one process (forms per second).
 
 Set-up (not timed): a throwaway PostgreSQL cluster (tests/postgres_server.py), a CA, a
-headquarters on it, and the stations, each made as benches/bench_sync.py makes one (a few
-interviews recorded and signed through the real services, then COUNT made from them, each a
-sealed record with its own id, hash and chain events and one of the real signed PDFs), and
-each station's bundle exported.
+headquarters on it, and the stations, made in parallel (one process per core), each as
+benches/bench_sync.py makes one (a few interviews recorded and signed through the real
+services, then COUNT made from them, each a sealed record with its own id, hash and chain
+events and one of the real signed PDFs), and each station's bundle exported. To fit 40 x
+5,000 on one disk, a station's folder is removed once its bundle and the baseline's rows are
+written out; the baseline's PDFs are removed after each station's part is timed. Stations
+push PUSHERS at a time (by default two per worker): headquarters holds at most 4 GiB of
+uploads at once and answers more with "busy", as a camp's station would be told.
 
     python benches/bench_hq_postgres.py                        # 40 stations x 5,000: long
     BENCH_HQ_STATIONS=8 BENCH_HQ_COUNT=250 python benches/bench_hq_postgres.py
 """
 
+import hashlib
 import json
+import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -36,8 +43,11 @@ from benches.common import (  # noqa: E402
     roster_csv,
     workdir,
 )
+from screening_app.hq.upload_limits import MAX_RECEIVING_BYTES  # noqa: E402
+from screening_app.pki import certificates  # noqa: E402
 from screening_app.protocol.examples import complete_answers  # noqa: E402
 from screening_app.services.app import init_station  # noqa: E402
+from screening_app.store.durable import write_atomically  # noqa: E402
 from screening_app.sync.members import MEMBERS_BY_KIND  # noqa: E402
 from screening_app.sync.outgoing import OutgoingRecords  # noqa: E402
 from tests.postgres_server import PostgresServer, _free_port  # noqa: E402
@@ -46,6 +56,8 @@ STATIONS = int(os.environ.get("BENCH_HQ_STATIONS", "40"))
 COUNT = int(os.environ.get("BENCH_HQ_COUNT", "5000"))
 WORKERS = int(os.environ.get("BENCH_HQ_WORKERS", "4"))
 STAMP_SECONDS = float(os.environ.get("BENCH_HQ_STAMP_SECONDS", "30"))
+PUSHERS = int(os.environ.get("BENCH_HQ_PUSHERS", str(2 * WORKERS)))
+SETUP_PROCESSES = int(os.environ.get("BENCH_HQ_SETUP_PROCESSES", str(os.cpu_count() or 1)))
 REAL = 4
 HQ_PASSPHRASE = "benchmark hq passphrase"
 TARGET_RATIO = 3.0
@@ -88,36 +100,73 @@ def make_station(folder: Path, number: int, authority, public: Path):
     return services
 
 
-def copy_baseline(stations, url: str, folder: Path) -> float:
+def prepare_station(folder: Path, number: int, authority, public: Path) -> dict:
+    """Make one station and export its bundle; write out what the baseline needs of it (its
+    rows, and which of the real PDFs each document is); then remove the station."""
+    services = make_station(folder, number, authority, public)
+    station_id = services.station.station_id
+    try:
+        exported = services.sync.export(services.sign_in(ADMIN, PASSWORD),
+                                        folder / "stick" / str(number))
+        db = services.station.db
+        outgoing = OutgoingRecords(db, services.station.review)
+        rows = folder / "baseline-rows" / f"{station_id}.tsv"
+        rows.parent.mkdir(exist_ok=True)
+        with rows.open("w", encoding="utf-8") as out:
+            for kind in ("subjects", "events", "interviews", "reviews", "documents"):
+                for row in outgoing.rows(MEMBERS_BY_KIND[kind]):
+                    out.write(f"{kind}\t{json.dumps(row)}\n")
+        documents = []
+        for (document_id,) in db.execute("SELECT id FROM documents"):
+            content = outgoing.document_content(document_id)
+            kept = folder / "baseline-pdfs" / f"{hashlib.sha256(content).hexdigest()}.pdf"
+            if not kept.exists():
+                kept.parent.mkdir(exist_ok=True)
+                write_atomically(kept, content)  # stations made at once may write one each
+            documents.append((document_id, kept.name))
+        return {"station_id": station_id, "bundle": exported.path, "rows": rows,
+                "documents": documents, "certificate": certificates.to_pem(
+                    services.keys.station_certificate().certificate)}
+    finally:
+        services.close()
+        shutil.rmtree(folder / station_id)
+
+
+_SETUP: dict = {}  # what the set-up processes inherit
+
+
+def _prepare_numbered(number: int) -> dict:
+    return prepare_station(_SETUP["folder"], number, _SETUP["authority"], _SETUP["public"])
+
+
+def copy_baseline(stations: list[dict], url: str, folder: Path) -> float:
     """The same rows COPYed into PostgreSQL and the same PDF bytes written to files. Each
-    station's rows and PDFs are read from it first, untimed (intake's figure does not
-    include the export either). The throwaway cluster runs without fsync, so the files are
-    written without it too."""
+    station's rows and PDFs are read first, untimed (intake's figure does not include the
+    export either), and its files removed after, untimed. The throwaway cluster runs without
+    fsync, so the files are written without it too."""
     import psycopg
 
     files = folder / "baseline-files"
     files.mkdir(exist_ok=True)
+    pdfs = {path.name: path.read_bytes() for path in (folder / "baseline-pdfs").iterdir()}
     elapsed = 0.0
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS baseline_rows"
                      " (station TEXT, kind TEXT, row TEXT)")
         conn.execute("TRUNCATE baseline_rows")
-        for services in stations:
-            db = services.station.db
-            outgoing = OutgoingRecords(db, services.station.review)
-            station_id = services.station.station_id
-            rows = [(station_id, kind, json.dumps(row))
-                    for kind in ("subjects", "events", "interviews", "reviews", "documents")
-                    for row in outgoing.rows(MEMBERS_BY_KIND[kind])]
-            pdfs = [(document_id, outgoing.document_content(document_id))
-                    for (document_id,) in db.execute("SELECT id FROM documents")]
+        for station in stations:
+            with station["rows"].open(encoding="utf-8") as lines:
+                rows = [(station["station_id"], *line.rstrip("\n").split("\t", 1))
+                        for line in lines]
             started = time.perf_counter()
             with conn.cursor().copy("COPY baseline_rows FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            for document_id, content in pdfs:
-                (files / f"{document_id}.pdf").write_bytes(content)
+            for document_id, pdf in station["documents"]:
+                (files / f"{document_id}.pdf").write_bytes(pdfs[pdf])
             elapsed += time.perf_counter() - started
+            shutil.rmtree(files)
+            files.mkdir()
     return elapsed
 
 
@@ -138,7 +187,6 @@ def worker_peaks(server_pid: int) -> list[int]:
 def main() -> None:
     from screening_app.hq.headquarters import Headquarters, init_headquarters
     from screening_app.hq.registry import register_station
-    from screening_app.pki import certificates
     from screening_app.services.ca import init_ca, open_ca
     from screening_app.sync.push_client import push_bundle
 
@@ -156,21 +204,22 @@ def main() -> None:
                                    ca_passphrase=CA_PASSPHRASE, passphrase=HQ_PASSPHRASE,
                                    operator="operator", operator_password=PASSWORD,
                                    database=url)
-        stations, bundles = [], []
+        # One process per core makes stations; each is given the CA and the paths by fork
+        # (a key does not go through a pipe).
+        _SETUP.update(folder=folder, authority=authority, public=public)
+        with multiprocessing.get_context("fork").Pool(SETUP_PROCESSES) as pool:
+            stations = pool.map(_prepare_numbered, range(STATIONS))
         hq = Headquarters.open(folder / "hq", HQ_PASSPHRASE)
-        for number in range(STATIONS):
-            services = make_station(folder, number, authority, public)
-            register_station(hq, certificates.to_pem(
-                services.keys.station_certificate().certificate), "station certificate")
-            exported = services.sync.export(services.sign_in(ADMIN, PASSWORD),
-                                            folder / "stick" / str(number))
-            stations.append(services)
-            bundles.append(exported.path)
+        for station in stations:
+            register_station(hq, station["certificate"], "station certificate")
         hq.close()
-        largest = max(path.stat().st_size for path in bundles) / 1e6
+        bundles = [station["bundle"] for station in stations]
+        largest = max(path.stat().st_size for path in bundles)
         records = STATIONS * (COUNT + REAL)
+        pushers = max(1, min(STATIONS, PUSHERS, MAX_RECEIVING_BYTES // largest))
 
         baseline = copy_baseline(stations, server.new_database(), folder)
+        print(f"set-up done; {pushers} stations pushing at a time", flush=True)
         port = _free_port()
         serving = subprocess.Popen(
             [sys.executable, "-c", SERVER, str(folder / "hq"), str(port), str(WORKERS)],
@@ -180,7 +229,7 @@ def main() -> None:
         serving.stdin.flush()
         assert serving.stdout.readline().strip() == "listening"
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=STATIONS) as pool:
+        with ThreadPoolExecutor(max_workers=pushers) as pool:
             list(pool.map(lambda path: push_bundle(f"http://127.0.0.1:{port}", path,
                                                    timeout=3600), bundles))
         intake = time.perf_counter() - started
@@ -209,7 +258,7 @@ def main() -> None:
         finally:
             hq.close()
         print(f"stations {STATIONS}, interviews {records} (held {held}), workers {WORKERS};"
-              f" largest bundle {largest:.0f} MB")
+              f" largest bundle {largest / 1e6:.0f} MB")
         print(f"COPY of the same rows + the same PDFs written: {baseline:.2f} s")
         print(f"intake over HTTP: {intake:.2f} s, {records / intake:.0f} interviews/s")
         ratio = intake / baseline
@@ -220,11 +269,10 @@ def main() -> None:
         print(f"merged lists of everyone: CSV {to_csv:.2f} s, signed PDF {to_pdf:.2f} s")
         print(f"archival stamping (one process): {stamped} forms in {stamping:.1f} s,"
               f" {stamped / stamping:.1f} forms/s")
-        for services in stations:
-            services.close()
         sys.exit(0 if ratio <= TARGET_RATIO else 1)
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)  # tens of GB at the full size
 
 
 if __name__ == "__main__":
