@@ -271,8 +271,9 @@ class BundleIntake:
             raise BundleError(f"{where}: protocol {row['protocol_id']} version"
                               f" {row['version']} does not match its sha256: it was altered.")
         digest = record_digest("protocols", row)
+        pending = {(new["sha256"], new_digest) for new, _, new_digest in self._new_protocols}
         held = self._store.station_protocol_digest(self._id, row["sha256"])
-        if held == digest:
+        if held == digest or (row["sha256"], digest) in pending:
             self.duplicates["protocols"] += 1
         else:
             self._new_protocols.append((row, canonical_json(definition), digest))
