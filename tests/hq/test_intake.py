@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from screening_app.domain.canonical import GENESIS_HASH, chain_hash
+from screening_app.hq import intake_records
 from screening_app.hq.databases import open_hq_store
 from screening_app.hq.down import build_down_bundle
-from screening_app.hq import intake_records
 from screening_app.hq.intake import (
     ChainBroken,
     RecordDiffers,
