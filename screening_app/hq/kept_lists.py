@@ -113,6 +113,8 @@ class KeptLists:
                 failure = hq.store.sealer.open_text(failed["sentence"], "merged-lists.failure")
         except FileNotFoundError:
             pass
+        except UserError as problem:  # a locked headquarters: that is the news
+            failure = str(problem)
         return ListsState(made and made.made_at, made is not None and made.key == key,
                           self._building_since(), failure)
 

@@ -11,7 +11,9 @@
   ``conflicts.resolve`` the command line calls, under the signed-in operator's name.
 - ``POST /stations/{id}/revoke``: with a reason and a ticked confirmation: the same
   ``registry.revoke_station`` the command line calls.
-- ``GET /lists/<section>.csv``, ``GET /lists/merged-lists.pdf``, ``GET /lists/flags.csv``.
+- ``GET /lists/<section>.csv``, ``GET /lists/merged-lists.pdf``: the kept merged lists
+  (hq/kept_lists.py) while current; else a page saying they are being prepared (202), and
+  a build started in the background. ``GET /lists/flags.csv``.
 - ``GET /crl/revocation-list.crl``: the CRL in force, DER, as the CA signed it.
 - ``GET /fonts/page-sans.ttf``: the bundled CJK font (hq/page_font.py), without a session:
   the sign-in page needs it too, and it holds nothing secret.
