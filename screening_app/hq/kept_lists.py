@@ -116,16 +116,32 @@ class KeptLists:
         except UserError as problem:  # a locked headquarters: that is the news
             failure = str(problem)
         return ListsState(made and made.made_at, made is not None and made.key == key,
-                          self._building_since(), failure)
+                          self._building_since() if self._lock_held() else None, failure)
 
     def _building_since(self) -> str | None:
-        """When the build under way started, as its lock file says (read without the lock:
-        a build that ended leaves its time, which ``start`` writes over)."""
+        """When the build under way started, as its lock file says (a build that ended
+        emptied it; one a killed worker left is written over by the next)."""
         try:
             text = (self.folder / LOCK_FILE).read_text("utf-8").strip()
         except FileNotFoundError:
             return None
         return text or None
+
+    def _lock_held(self) -> bool:
+        """Whether a build holds the lock (a worker killed mid-build holds it no more).
+        Asking takes the lock shared for an instant: a build starting in that instant is
+        not started, and its download's page, asking again, starts it."""
+        try:
+            probe = os.open(self.folder / LOCK_FILE, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(probe, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(probe)  # closing lets go of a lock taken
+        return False
 
     # -- building --------------------------------------------------------------------------
     def start(self, open_hq: Callable[[Callable], object]) -> str:

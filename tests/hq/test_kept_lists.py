@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from screening_app.domain.errors import UserError
 from screening_app.hq import merged_lists
 from screening_app.hq.down import publish_roster
-from screening_app.hq.kept_lists import KEPT_FOLDER, KeptLists
+from screening_app.hq.kept_lists import KEPT_FOLDER, LOCK_FILE, KeptLists
 from screening_app.hq.web import create_app
 from screening_app.protocol.examples import complete_answers
 from screening_app.records.verifying import verify_pdf
@@ -159,6 +159,14 @@ def test_while_the_lists_are_made_the_page_answers_at_once(client, app, hq, hq_f
     assert app.state.kept_lists.wait(WAIT)
     assert client.get(f"/lists/{PDF}").status_code == 200
     assert signing.calls == 1
+
+
+def test_a_build_a_killed_worker_left_is_not_shown_as_under_way(client, app, hq, hq_folder):
+    kept = KeptLists(hq_folder)
+    (kept.folder).mkdir()
+    (kept.folder / LOCK_FILE).write_text("2026-12-04T21:00:00.000Z")  # nobody holds it
+    assert kept.state(hq, "").building_since is None
+    assert "being prepared since" not in client.get("/").text
 
 
 def test_a_failed_build_says_why_on_the_page_next_time(client, app, linked, tmp_path,
