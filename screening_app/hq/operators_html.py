@@ -14,6 +14,7 @@ from screening_app.hq import conflicts, merged_lists, page_words, revocation_lis
 from screening_app.hq import flags as pattern_flags
 from screening_app.hq.archive import ARCHIVE_INCIDENT
 from screening_app.hq.headquarters import Headquarters
+from screening_app.hq.kept_lists import ListsState
 from screening_app.hq.operator_sessions import SIGN_IN_INCIDENT, SIGN_IN_KIND
 from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
 from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
@@ -92,8 +93,8 @@ details {{ margin: .3em 0; }}
 """
 
 
-def _document(title: str, body: str) -> str:
-    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+def _document(title: str, body: str, head: str = "") -> str:
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">{head}'
             f"<title>{_e(title)}</title><style>{STYLE}</style></head>"
             f"<body>{body}</body></html>\n")
 
@@ -127,7 +128,8 @@ def render_sign_in(hq_name: str, sign_in_token: str, *, problem: str | None = No
 
 # -- the working page -------------------------------------------------------------------------
 def render_home(hq: Headquarters, operator: str, form_token: str,
-                notice: tuple[str, str] | None = None) -> str:
+                notice: tuple[str, str] | None = None,
+                lists_state: ListsState | None = None) -> str:
     store = hq.store
     with store.snapshot():
         stations = list_stations(hq)
@@ -165,8 +167,9 @@ record.</p>
 {conflict_html}
 <h2 id=lists>Merged lists</h2>
 <p class=lists>{_list_links(list_sections)}</p>
-<p class=hint>Made from every station's records when you download them; the PDF is signed
-by {_e(hq.name)}.</p>
+<p class=hint>Made from every station's records and kept until any of them changes; the
+PDF is signed by {_e(hq.name)}.</p>
+{_lists_state(lists_state)}
 <h2 id=stations>Stations ({len(stations)})</h2>
 {_stations_table(stations)}
 {_revoke_forms(stations, form_token)}
@@ -254,11 +257,56 @@ def _decided_table(decided: list[conflicts.Conflict], labels: ChoiceLabels) -> s
 
 
 def _list_links(list_sections) -> str:
-    links = [f'<a href="/lists/{quote(slug)}.csv" download>{_e(title)} ({_e(slug)}.csv)</a>'
+    # No "download" attribute: while the lists are being made the answer is a page to see
+    # (the files themselves come as attachments).
+    links = [f'<a href="/lists/{quote(slug)}.csv">{_e(title)} ({_e(slug)}.csv)</a>'
              for slug, title in list_sections]
-    links.append(f'<a href="/lists/{merged_lists.PDF_FILE}" download>All lists, signed'
+    links.append(f'<a href="/lists/{merged_lists.PDF_FILE}">All lists, signed'
                  f" ({merged_lists.PDF_FILE})</a>")
     return "".join(links)
+
+
+def _lists_state(state: ListsState | None) -> str:
+    if state is None:
+        return ""
+    if state.pdf_made_at is None:
+        made = "No signed PDF has been made yet; the first download starts it."
+    elif state.pdf_current:
+        made = f"The signed PDF was made {local_time(state.pdf_made_at)} and is current."
+    else:
+        made = (f"The signed PDF was made {local_time(state.pdf_made_at)}; records have"
+                " changed since, so the next download makes it again.")
+    lines = [f"<p id=lists-state>{_e(made)}</p>"]
+    if state.building_since:
+        lines.append(f"<p class=hint>The lists are being prepared since"
+                     f" {_e(local_time(state.building_since))}.</p>")
+    if state.failure:
+        lines.append(f"<p class=warn>The last preparation of the lists failed:"
+                     f" {_e(state.failure)}</p>")
+    return "\n".join(lines)
+
+
+PREPARING_REFRESH_SECONDS = 10
+
+
+def render_lists_preparing(hq_name: str, file_name: str, since: str,
+                           failure: str | None) -> str:
+    """The answer to a download while the lists are being made: it reloads itself, and the
+    download comes once they are ready."""
+    again = f"/lists/{quote(file_name)}"
+    failed = (f"<p class=warn>The last preparation of the lists failed: {_e(failure)}</p>"
+              if failure else "")
+    body = f"""<header><h1>{_e(hq_name)}</h1></header>
+<main><h2>{_e(file_name)} is being prepared</h2>
+{failed}
+<p role=status>The merged lists are being made from every station's records since
+{_e(local_time(since))} ({_e(page_words.time_zone())}); for the whole operation this takes
+minutes. This page asks again every {PREPARING_REFRESH_SECONDS} seconds, and the download
+starts once they are ready.</p>
+<p><a href="{again}">Try again now</a> · <a href="/#lists">Back to the page</a></p>
+</main>"""
+    return _document(f"{hq_name}: preparing {file_name}", body,
+                     f'<meta http-equiv="refresh" content="{PREPARING_REFRESH_SECONDS}">')
 
 
 def _health(station: StationEntry) -> str:

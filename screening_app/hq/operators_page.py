@@ -11,7 +11,9 @@
   ``conflicts.resolve`` the command line calls, under the signed-in operator's name.
 - ``POST /stations/{id}/revoke``: with a reason and a ticked confirmation: the same
   ``registry.revoke_station`` the command line calls.
-- ``GET /lists/<section>.csv``, ``GET /lists/merged-lists.pdf``, ``GET /lists/flags.csv``.
+- ``GET /lists/<section>.csv``, ``GET /lists/merged-lists.pdf``: the kept merged lists
+  (hq/kept_lists.py) while current; else a page saying they are being prepared (202), and
+  a build started in the background. ``GET /lists/flags.csv``.
 - ``GET /crl/revocation-list.crl``: the CRL in force, DER, as the CA signed it.
 - ``GET /fonts/page-sans.ttf``: the bundled CJK font (hq/page_font.py), without a session:
   the sign-in page needs it too, and it holds nothing secret.
@@ -36,6 +38,7 @@ from screening_app.domain.errors import UserError
 from screening_app.hq import conflicts, merged_lists
 from screening_app.hq import flags as pattern_flags
 from screening_app.hq.headquarters import Headquarters, verify_operator
+from screening_app.hq.kept_lists import KeptLists, current_key
 from screening_app.hq.operator_sessions import (
     SESSION_COOKIE,
     SIGN_IN_COOKIE,
@@ -49,7 +52,14 @@ from screening_app.hq.operator_sessions import (
     new_token,
     same_token,
 )
-from screening_app.hq.operators_html import CRL_FILE, CRL_URL, render_home, render_sign_in
+from screening_app.hq.operators_html import (
+    CRL_FILE,
+    CRL_URL,
+    PREPARING_REFRESH_SECONDS,
+    render_home,
+    render_lists_preparing,
+    render_sign_in,
+)
 from screening_app.hq.page_font import FONT_URL, page_font
 from screening_app.hq.page_words import ChoiceLabels
 from screening_app.hq.registry import revoke_station
@@ -78,6 +88,14 @@ class OperatorDesk:
         self.sessions = SessionTable()
         self.throttle = SignInThrottle()
         self.checks = CheckGate()
+
+
+def kept_lists(request: Request) -> KeptLists:
+    """The app's kept merged lists, in the HQ folder (made on first use, on the event loop)."""
+    state = request.app.state
+    if not hasattr(state, "kept_lists"):
+        state.kept_lists = KeptLists(state.service.hq.folder)
+    return state.kept_lists
 
 
 def desk(request: Request) -> OperatorDesk:
@@ -262,8 +280,9 @@ async def home(request: Request) -> Response:
     notice, session.notice = session.notice, None
     if notice is not None:
         await _keep_notice(request, session)  # shown once
+    kept = kept_lists(request)
     page = await _on_own_connection(request, lambda hq: render_home(
-        hq, session.operator, session.form_token, notice))
+        hq, session.operator, session.form_token, notice, kept.state(hq, current_key(hq))))
     return HTMLResponse(page, headers=PRIVATE_HEADERS)
 
 
@@ -341,18 +360,34 @@ async def list_file(request: Request) -> Response:
     known = merged_lists.known_list_slugs()
     if name != merged_lists.PDF_FILE and not (match and match["slug"] in known):
         return _plain(404, f"There is no list named {name!r}.")
+    kept = kept_lists(request)
+
+    def kept_file(hq: Headquarters) -> str | bytes | None:
+        hq.signing_identity  # noqa: B018 - a locked headquarters can neither open nor sign
+        key = current_key(hq)
+        return kept.csv_text(hq, key, match["slug"]) if match else kept.pdf(hq, key)
+
     try:
-        if match:
-            text = await _on_own_connection(request, lambda hq: (
-                merged_lists.csv_text(merged_lists.build(hq.store).section(match["slug"]))))
-            # With the byte order mark, spreadsheet programs read Hangul and Hanzi right.
-            return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                            headers=disposition)
-        pdf = await _on_own_connection(request, lambda hq: (
-            merged_lists.signed_pdf(hq, merged_lists.build(hq.store))))
-        return Response(pdf, media_type="application/pdf", headers=disposition)
-    except UserError as problem:  # a locked headquarters cannot sign
+        found = await _on_own_connection(request, kept_file)
+    except UserError as problem:
         return _plain(409, str(problem))
+    if found is None:  # not made yet, or made from records that have changed since
+        return await _preparing(request, kept, name)
+    if match:
+        # With the byte order mark, spreadsheet programs read Hangul and Hanzi right.
+        return Response(found.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                        headers=disposition)
+    return Response(found, media_type="application/pdf", headers=disposition)
+
+
+async def _preparing(request: Request, kept: KeptLists, name: str) -> Response:
+    """Start making the lists (unless they are being made already) and say so at once."""
+    service = request.app.state.service
+    since = await run_in_threadpool(kept.start, service.on_own_connection)
+    failure = await _on_own_connection(request, lambda hq: kept.state(hq, "").failure)
+    page = render_lists_preparing(service.hq.name, name, since, failure)
+    return HTMLResponse(page, status_code=202, headers={
+        **PRIVATE_HEADERS, "Retry-After": str(PREPARING_REFRESH_SECONDS)})
 
 
 async def revocation_list(request: Request) -> Response:

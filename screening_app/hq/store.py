@@ -539,6 +539,26 @@ class SqlHqStore(OperationsQueries):
                                person.get("compound"), person.get("camp"), entry.station_id,
                                source="published")
 
+    def merged_lists_inputs(self) -> list:
+        """A summary of everything the merged lists and their signed PDF are made from,
+        which changes whenever any of it does: stations' records, reviews and rosters come
+        only by intake, which records a bundle and the station's head with them (their
+        counts catch any other writer but an update in place); conflicts
+        and decisions add rows (a decision also closes its conflict); what headquarters
+        publishes is a new outbox entry; the signing certificate is renewed in place."""
+        summary = self._execute(
+            "SELECT (SELECT count(*) FROM bundles), (SELECT count(*) FROM interviews),"
+            " (SELECT count(*) FROM reviews), (SELECT count(*) FROM subjects),"
+            " (SELECT count(*) FROM conflicts),"
+            " (SELECT count(*) FROM conflicts WHERE status = 'open'),"
+            " (SELECT coalesce(max(id), 0) FROM conflict_resolutions),"
+            " (SELECT count(*) FROM conflict_resolutions),"
+            " (SELECT coalesce(max(seq), 0) FROM outbox), (SELECT count(*) FROM protocols),"
+            " (SELECT certificate_pem FROM hq_identity WHERE id = 1)").fetchone()
+        heads = self._execute("SELECT station_id, events_seq, events_hash, last_bundle_id"
+                              " FROM stations ORDER BY station_id").fetchall()
+        return [list(summary), [list(row) for row in heads]]
+
     # -- conflicts ------------------------------------------------------------------------
     _CONFLICT_COLUMNS = "id, isn, detected_at, status, summary"
 

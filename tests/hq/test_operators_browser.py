@@ -123,13 +123,20 @@ def test_an_operator_signs_in_resolves_a_conflict_downloads_the_lists_and_signs_
 
             # The kept record now puts the person on their outcome's list.
             section = merged_lists.build(hq.store).where("NK-100001")
-            with page.expect_download() as csv_download:
+            # The lists are made in the background: a page says so and asks again until
+            # the download comes.
+            with page.expect_download(timeout=60_000) as csv_download:
                 page.get_by_role("link", name=re.compile(rf"\({section}\.csv\)")).click()
+                expect(page.get_by_role("heading", name=re.compile("is being prepared"))
+                       ).to_be_visible()
+                shot("04-lists-being-prepared")
             text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
             assert "NK-100001,김민준,Kim Min-jun" in text
-            with page.expect_download() as pdf_download:
+            page.get_by_role("link", name="Back to the page").click()
+            with page.expect_download(timeout=60_000) as pdf_download:  # it may be signing
                 page.get_by_role("link", name=re.compile(merged_lists.PDF_FILE)).click()
             pdf = Path(pdf_download.value.path()).read_bytes()
+            page.goto(f"{served.url}/")
 
             page.get_by_text("Revoke station PUSAN-1").click()
             expect(page.get_by_role("button", name="Revoke PUSAN-1")).to_be_visible()
