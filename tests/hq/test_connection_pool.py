@@ -100,15 +100,21 @@ def pools_made(monkeypatch) -> list:
     return made
 
 
-def server_connections(url: str) -> int:
-    """How many connections headquarters holds open on its database now."""
+def server_connections(url: str, wait_seconds: float = 10.0) -> int:
+    """How many connections of headquarters are open on its database, once those it closed
+    are gone (a server process ends a moment after its client said goodbye)."""
     import psycopg
 
+    deadline = time.monotonic() + wait_seconds
     with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname ="
-                            " current_database() AND application_name = %s",
-                            [store_postgres._CONNECTION_SETTINGS["application_name"]]
-                            ).fetchone()[0]
+        while True:
+            (held,) = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND application_name = %s",
+                [store_postgres._CONNECTION_SETTINGS["application_name"]]).fetchone()
+            if not held or time.monotonic() > deadline:
+                return held
+            time.sleep(0.05)
 
 
 def test_requests_arriving_together_share_one_pool_closed_with_headquarters(
