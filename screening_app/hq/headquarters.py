@@ -161,7 +161,15 @@ class Headquarters:
         """The same headquarters (keys included) on a connection of its own, for another
         thread: a SQLite connection belongs to the thread that opened it (on PostgreSQL, one
         from the pool this headquarters' store keeps). Close it there."""
-        store = self.store.for_another_thread()
+        return self._on(self.store.for_another_thread())
+
+    def reopened(self) -> "Headquarters":
+        """The same headquarters (keys included) on a store opened anew, for a process
+        forked from this one (hq/workers.py): a connection, or a pool of them, is never
+        shared across processes, and this store may be closed already. Close it there."""
+        return self._on(open_hq_store(self.folder))
+
+    def _on(self, store: SqlHqStore) -> "Headquarters":
         store.sealer = self.store.sealer
         return Headquarters(self.folder, store, name=self.name,
                             age_recipient=self.age_recipient, certificate=self.certificate,

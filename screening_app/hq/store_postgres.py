@@ -14,9 +14,14 @@ A connection belongs to one thread at a time, as with SQLite. A server answers e
 on a connection of its own (``for_another_thread``): on PostgreSQL it is borrowed from a pool
 the server's store keeps (psycopg_pool), so a request costs no new connection, no
 authentication and no check of the migrations; the borrower's ``close`` gives it back.
+The pool is made on the first request, once: requests arriving together at a new server
+each made one, and all but the last were left open until the garbage collector found them.
+A closed store lends nothing (``StoreClosed``): a pool it made then would be one nobody
+closes. A process forked from a server opens a store of its own (hq/workers.py).
 """
 
 import itertools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -24,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from screening_app.domain.errors import UserError
 from screening_app.hq import pg_migrations
@@ -53,6 +58,10 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+class StoreClosed(UserError):
+    """Work reached headquarters' store after it was closed (a server stopping)."""
+
+
 def describe_url(url: str) -> str:
     """The address of a database without its password, for sentences and logs."""
     parts = urlsplit(url)
@@ -72,6 +81,10 @@ class PostgresHqStore(SqlHqStore):
         self._write_bytes = 0
         self._pool: ConnectionPool | None = None
         self._lender = borrowed_from
+        # Held while the pool is made or the store closed: threads asking at once share
+        # one pool, and none is made by a store closing meanwhile.
+        self._pool_lock = threading.Lock()
+        self._closed = False
         if borrowed_from is not None:
             self.conn = _borrow(borrowed_from, url)
             return
@@ -88,15 +101,21 @@ class PostgresHqStore(SqlHqStore):
 
     def for_another_thread(self) -> "PostgresHqStore":
         """A store on a pooled connection, for another thread (migrated already: this store
-        checked at its opening). ``close`` gives the connection back."""
-        if self._lender is not None:
-            return PostgresHqStore(self.url, borrowed_from=self._lender)
-        if self._pool is None:
-            self._pool = ConnectionPool(self.url, kwargs=_CONNECTION_SETTINGS, min_size=1,
-                                        max_size=POOL_MAX_CONNECTIONS,
-                                        check=ConnectionPool.check_connection,
-                                        name="headquarters", open=True)
-        return PostgresHqStore(self.url, borrowed_from=self._pool)
+        checked at its opening). ``close`` gives the connection back. A closed store
+        refuses (``StoreClosed``)."""
+        with self._pool_lock:
+            if self._closed:
+                raise _closed(self.url)
+            if self._lender is not None:
+                pool = self._lender
+            else:
+                if self._pool is None:
+                    self._pool = ConnectionPool(
+                        self.url, kwargs=_CONNECTION_SETTINGS, min_size=1,
+                        max_size=POOL_MAX_CONNECTIONS, check=ConnectionPool.check_connection,
+                        name="headquarters", open=True)
+                pool = self._pool
+        return PostgresHqStore(self.url, borrowed_from=pool)
 
     def _migrate(self) -> None:
         # A store is opened for every request a server answers: when nothing is pending
@@ -134,15 +153,22 @@ class PostgresHqStore(SqlHqStore):
             yield self.conn
 
     def close(self) -> None:
-        if self._lender is not None:
+        """Close the connection (a borrowed one goes back to its pool) and the pool this
+        store made; a second call does nothing."""
+        with self._pool_lock:
+            if self._closed:
+                return
+            self._closed = True
+            lender, pool = self._lender, self._pool
+            self._lender = self._pool = None
+        if lender is not None:
             # Back to the pool, which rolls back anything a failure left open.
-            self._lender.putconn(self.conn)
-            self._lender = None
+            lender.putconn(self.conn)
             return
         self.conn.close()
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
+        if pool is not None:
+            # Connections still lent (a request finishing) are closed as they come back.
+            pool.close()
 
     def integrity_problems(self) -> list[str]:
         """Stored rows that break the store's own rules. PostgreSQL checks its pages itself
@@ -233,9 +259,16 @@ class PostgresHqStore(SqlHqStore):
         return super().insert_outbox(station_id, kind, payload, created_at)
 
 
+def _closed(url: str) -> StoreClosed:
+    return StoreClosed(f"Headquarters' connection to {describe_url(url)} was closed (the"
+                       " server is stopping); nothing more is done on it.")
+
+
 def _borrow(pool: ConnectionPool, url: str) -> psycopg.Connection:
     try:
         return pool.getconn(timeout=POOL_WAIT_SECONDS)
+    except PoolClosed:  # closed since it was handed out, or while this request waited
+        raise _closed(url) from None
     except PoolTimeout:
         raise UserError(f"Headquarters' database {describe_url(url)} is busy: all"
                         f" {POOL_MAX_CONNECTIONS} connections of this server stayed in use"

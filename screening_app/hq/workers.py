@@ -2,9 +2,10 @@
 
 The parent opens headquarters with its passphrase once, makes one listening socket per
 worker, all on the same port (SO_REUSEPORT), and forks the workers: each inherits the
-unsealed keys and its own socket, opens its own database connections (a connection is never
-shared across processes), and serves with uvicorn. The kernel spreads new connections over
-the sockets. One socket shared by every worker would not: the first worker to wake accepts
+unsealed keys and its own socket, opens headquarters' store anew (a connection, or a pool of
+them, is never shared across processes; the parent's is closed before the fork), serves with
+uvicorn, and closes its store, pool included, when it stops. The kernel spreads new
+connections over the sockets. One socket shared by every worker would not: the first worker to wake accepts
 every connection waiting, so stations pushing at the same moment were all taken in by one
 process, one after another, while the others stood idle. The parent keeps the sockets, so
 connections wait in a socket's queue until its worker accepts them, and a worker that dies
@@ -64,11 +65,32 @@ def listening_sockets(host: str, port: int, workers: int = 1) -> list[socket.soc
     return sockets
 
 
+def _work(hq: Headquarters, sock: socket.socket,
+          run_worker: Callable[[Headquarters, socket.socket], None]) -> None:
+    """A forked worker: serve on a store of its own, closed when serving ends. uvicorn stops
+    on SIGINT or SIGTERM and then raises the signal again: here that ends the worker through
+    SystemExit, after its store is closed (the parent's handler, inherited, must not run)."""
+    def stop(signum, frame) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    own = hq.reopened()
+    try:
+        run_worker(own, sock)
+    finally:
+        # A second signal must not cut the closing short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        own.close()
+
+
 def serve_with_workers(hq: Headquarters, sockets: list[socket.socket],
                        run_worker: Callable[[Headquarters, socket.socket], None]) -> None:
     """Fork a process for each socket (``listening_sockets``), which calls
-    ``run_worker(hq, sock)`` until stopped; replace any that dies, on its socket; stop them
-    all on SIGINT or SIGTERM. Returns when all ended."""
+    ``run_worker(its_hq, sock)`` until stopped, ``its_hq`` being ``hq`` on a store of the
+    worker's own; replace any that dies, on its socket; stop them all on SIGINT or SIGTERM.
+    Returns when all ended."""
     workers = len(sockets)
     check_workers(hq, workers)
     # The parent's own connection must not be used by the children: close it before forking.
@@ -81,9 +103,9 @@ def serve_with_workers(hq: Headquarters, sockets: list[socket.socket],
         if pid == 0:  # the worker
             code = 0
             try:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                run_worker(hq, sock)
+                _work(hq, sock, run_worker)
+            except SystemExit:
+                pass  # stopped by SIGINT or SIGTERM
             except BaseException:  # noqa: BLE001 -- logged; the parent starts another
                 log.exception("a headquarters worker failed")
                 code = 1
