@@ -278,7 +278,7 @@ def _lists_state(state: ListsState | None) -> str:
                 " changed since, so the next download makes it again.")
     lines = [f"<p id=lists-state>{_e(made)}</p>"]
     if state.building_since:
-        lines.append(f"<p class=hint>The lists are being prepared since"
+        lines.append(f"<p class=hint>The lists are being prepared: started at"
                      f" {_e(local_time(state.building_since))}.</p>")
     if state.failure:
         lines.append(f"<p class=warn>The last preparation of the lists failed:"
@@ -299,8 +299,8 @@ def render_lists_preparing(hq_name: str, file_name: str, since: str,
     body = f"""<header><h1>{_e(hq_name)}</h1></header>
 <main><h2>{_e(file_name)} is being prepared</h2>
 {failed}
-<p role=status>The merged lists are being made from every station's records since
-{_e(local_time(since))} ({_e(page_words.time_zone())}); for the whole operation this takes
+<p role=status>Making the merged lists from every station's records started at
+{_e(local_time(since))} ({_e(page_words.time_zone())}); for the whole operation it takes
 minutes. This page asks again every {PREPARING_REFRESH_SECONDS} seconds, and the download
 starts once they are ready.</p>
 <p><a href="{again}">Try again now</a> · <a href="/#lists">Back to the page</a></p>

@@ -147,7 +147,7 @@ def test_while_the_lists_are_made_the_page_answers_at_once(client, app, hq, hq_f
         # Asked again mid-build (as an impatient operator does): no second build.
         again = client.get(f"/lists/{PDF}")
         assert again.status_code == 202 and "is being prepared" in again.text
-        assert "The lists are being prepared since" in client.get("/").text
+        assert "The lists are being prepared: started at" in client.get("/").text
         # Another worker of the same headquarters finds the build under way, and waits.
         other_worker, built = KeptLists(hq_folder), []
         other_worker.start(built.append)
@@ -166,7 +166,7 @@ def test_a_build_a_killed_worker_left_is_not_shown_as_under_way(client, app, hq,
     (kept.folder).mkdir()
     (kept.folder / LOCK_FILE).write_text("2026-12-04T21:00:00.000Z")  # nobody holds it
     assert kept.state(hq, "").building_since is None
-    assert "being prepared since" not in client.get("/").text
+    assert "being prepared: started at" not in client.get("/").text
 
 
 def test_a_failed_build_says_why_on_the_page_next_time(client, app, linked, tmp_path,
