@@ -1,6 +1,8 @@
 """The merged lists, kept once made: the operators' page serves them again while nothing
 they are made from has changed, instead of building them for every download (for a whole
-operation, most of a minute for the lists and minutes for the signed PDF).
+operation, most of a minute for the lists and minutes for the signed PDF). The patterns
+across stations (hq/flags.py), which read every record too, are found by the same build and
+kept beside them (``page.sealed``), with the lists' names the page links to.
 
 What is kept lives in ``merged-lists/`` in the HQ folder, shared by every worker of the
 server: ``lists.sealed`` (every CSV) and ``pdf.sealed`` (the signed PDF), each written whole
@@ -28,6 +30,7 @@ from pathlib import Path
 from screening_app import __version__
 from screening_app.domain.canonical import canonical_json, utc_now
 from screening_app.domain.errors import UserError
+from screening_app.hq import flags as pattern_flags
 from screening_app.hq import merged_lists
 from screening_app.store.durable import make_folders, write_atomically
 
@@ -38,7 +41,9 @@ LISTS_FILE = "lists.sealed"
 PDF_FILE = "pdf.sealed"
 FAILED_FILE = "failed.json"
 LOCK_FILE = "building.lock"
-_SEALED_AS = {LISTS_FILE: "merged-lists.csv", PDF_FILE: "merged-lists.pdf"}
+PAGE_FILE = "page.sealed"
+_SEALED_AS = {LISTS_FILE: "merged-lists.csv", PDF_FILE: "merged-lists.pdf",
+              PAGE_FILE: "operators-page"}
 UNEXPECTED = "it stopped on an unexpected error; the server's log says where."
 
 
@@ -64,6 +69,17 @@ class ListsState:
     pdf_current: bool
     building_since: str | None
     failure: str | None
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """What the operators' page shows of the last build, current or not: the lists' file
+    names and titles, and the patterns found on every station's records (reading every
+    record for them took the page minutes at the operation's size)."""
+    made_at: str  # UTC
+    current: bool
+    sections: list[tuple[str, str]]  # (slug, title)
+    patterns: list[tuple[str, str, str, int]]  # scope, title, what was found, interviews
 
 
 class KeptLists:
@@ -103,6 +119,25 @@ class KeptLists:
 
     def pdf(self, hq, key: str) -> bytes | None:
         return self._open(hq, PDF_FILE, key)
+
+    def flags_csv(self, hq, key: str) -> str | None:
+        """The patterns' CSV (hq/flags.py), when made from ``key``."""
+        kept = self._open(hq, PAGE_FILE, key)
+        return None if kept is None else json.loads(kept)["flags_csv"]
+
+    def page(self, hq, key: str) -> KeptPage | None:
+        """What the last build made for the page, current (made from ``key``) or not."""
+        try:
+            data = (self.folder / PAGE_FILE).read_bytes()
+        except FileNotFoundError:
+            return None
+        line, _, box = data.partition(b"\n")
+        header = json.loads(line)
+        kept = json.loads(hq.store.sealer.open_bytes(
+            box, f"{_SEALED_AS[PAGE_FILE]}:{line.decode()}"))
+        return KeptPage(header["made_at"], header["key"] == key,
+                        [tuple(section) for section in kept["sections"]],
+                        [tuple(pattern) for pattern in kept["patterns"]])
 
     def state(self, hq, key: str) -> ListsState:
         made = self.header(PDF_FILE)
@@ -193,6 +228,12 @@ class KeptLists:
         lists = merged_lists.build(hq.store)
         texts = {slug: merged_lists.csv_text(rows) for slug, _title, rows in lists.sections()}
         self._keep(hq, LISTS_FILE, key, canonical_json(texts).encode("utf-8"))
+        patterns = pattern_flags.pattern_flags(hq.store)
+        self._keep(hq, PAGE_FILE, key, canonical_json({
+            "sections": [[slug, title] for slug, title, _rows in lists.sections()],
+            "patterns": [[found.scope, found.flag.shown_title, found.flag.explanation,
+                          len(found.flag.interview_ids)] for found in patterns],
+            "flags_csv": pattern_flags.csv_text(patterns)}).encode("utf-8"))
         made_at = utc_now()
         self._keep(hq, PDF_FILE, key, merged_lists.signed_pdf(hq, lists), made_at)
         (self.folder / FAILED_FILE).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ from screening_app.hq import conflicts, merged_lists, page_words, revocation_lis
 from screening_app.hq import flags as pattern_flags
 from screening_app.hq.archive import ARCHIVE_INCIDENT
 from screening_app.hq.headquarters import Headquarters
-from screening_app.hq.kept_lists import ListsState
+from screening_app.hq.kept_lists import KeptPage, ListsState
 from screening_app.hq.operator_sessions import SIGN_IN_INCIDENT, SIGN_IN_KIND
 from screening_app.hq.page_font import FONT_FAMILY, FONT_URL
 from screening_app.hq.page_words import ChoiceLabels, age, local_time, review_state
@@ -129,7 +129,9 @@ def render_sign_in(hq_name: str, sign_in_token: str, *, problem: str | None = No
 # -- the working page -------------------------------------------------------------------------
 def render_home(hq: Headquarters, operator: str, form_token: str,
                 notice: tuple[str, str] | None = None,
-                lists_state: ListsState | None = None) -> str:
+                lists_state: ListsState | None = None, kept: KeptPage | None = None) -> str:
+    """The working page. What reads every record (the lists' names, the patterns) comes
+    from the last build of the lists, ``kept`` (hq/kept_lists.py)."""
     store = hq.store
     with store.snapshot():
         stations = list_stations(hq)
@@ -138,7 +140,7 @@ def render_home(hq: Headquarters, operator: str, form_token: str,
         everything = conflicts.all_conflicts(store)
         bundles = {s.station_id: store.bundles(s.station_id, BUNDLES_PER_STATION)
                    for s in stations}
-        list_sections = merged_lists.sections(h.choice for h in store.final_interviews())
+        list_sections = kept.sections if kept else merged_lists.sections()
         labels = ChoiceLabels(store)
         opened = [c for c in everything if c.is_open]
         decided = [c for c in reversed(everything) if not c.is_open][:DECIDED_SHOWN]
@@ -147,7 +149,7 @@ def render_home(hq: Headquarters, operator: str, form_token: str,
         decided_html = _decided_table(decided, labels)
         crl_html = _revocation_list(hq)
         archived, waiting = store.archive_counts()
-    patterns = pattern_flags.pattern_flags(store)  # reads in a snapshot of its own
+    patterns = kept.patterns if kept else []
     zone = page_words.time_zone()
     body = f"""<header><h1>{_e(hq.name)}</h1>
 <span>Times are in {_e(zone)} (this server's time zone)</span>
@@ -191,11 +193,12 @@ per sending address (the latest {JUNK_SHOWN}).</p>
 {crl_html}
 <h2 id=patterns>Patterns across stations ({len(patterns)})</h2>
 <p class=hint>The review's pattern tests on every station's records together, per camp and
-for all camps (days in {_e(zone)}). <a href="/lists/{pattern_flags.CSV_FILE}">
-{pattern_flags.CSV_FILE}</a> lists each with its interviews.</p>
+for all camps (days in {_e(zone)}), found when the merged lists are made.
+<a href="/lists/{pattern_flags.CSV_FILE}">{pattern_flags.CSV_FILE}</a> lists each with its
+interviews.</p>
+{_patterns_state(kept)}
 {_table(["Scope", "Flag", "What was found", "Interviews"],
-        [[p.scope, p.flag.shown_title, p.flag.explanation, len(p.flag.interview_ids)]
-         for p in patterns], "No pattern is flagged.")}
+        [list(pattern) for pattern in patterns], "No pattern is flagged.")}
 <p class=hint>Page made {_e(local_time(utc_now()))} ({_e(zone)}).</p>
 </main>"""
     return _document(f"{hq.name}: screening records", body)
@@ -284,6 +287,18 @@ def _lists_state(state: ListsState | None) -> str:
         lines.append(f"<p class=warn>The last preparation of the lists failed:"
                      f" {_e(state.failure)}</p>")
     return "\n".join(lines)
+
+
+def _patterns_state(kept: KeptPage | None) -> str:
+    if kept is None:
+        said = ("Not looked for yet: downloading any list or the patterns' file makes the"
+                " lists and finds them.")
+    elif kept.current:
+        said = f"Found {local_time(kept.made_at)}, on the records as they are now."
+    else:
+        said = (f"Found {local_time(kept.made_at)}; records have changed since, so"
+                " downloading a list or the patterns' file looks for them again.")
+    return f"<p id=patterns-state>{_e(said)}</p>"
 
 
 PREPARING_REFRESH_SECONDS = 10

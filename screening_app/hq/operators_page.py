@@ -13,7 +13,8 @@
   ``registry.revoke_station`` the command line calls.
 - ``GET /lists/<section>.csv``, ``GET /lists/merged-lists.pdf``: the kept merged lists
   (hq/kept_lists.py) while current; else a page saying they are being prepared (202), and
-  a build started in the background. ``GET /lists/flags.csv``.
+  a build started in the background. ``GET /lists/flags.csv``: the patterns across
+  stations, found by the same build and kept with the lists.
 - ``GET /crl/revocation-list.crl``: the CRL in force, DER, as the CA signed it.
 - ``GET /fonts/page-sans.ttf``: the bundled CJK font (hq/page_font.py), without a session:
   the sign-in page needs it too, and it holds nothing secret.
@@ -281,9 +282,13 @@ async def home(request: Request) -> Response:
     if notice is not None:
         await _keep_notice(request, session)  # shown once
     kept = kept_lists(request)
-    page = await _on_own_connection(request, lambda hq: render_home(
-        hq, session.operator, session.form_token, notice, kept.state(hq, current_key(hq))))
-    return HTMLResponse(page, headers=PRIVATE_HEADERS)
+
+    def page(hq: Headquarters) -> str:
+        key = current_key(hq)
+        return render_home(hq, session.operator, session.form_token, notice,
+                           kept.state(hq, key), kept.page(hq, key))
+
+    return HTMLResponse(await _on_own_connection(request, page), headers=PRIVATE_HEADERS)
 
 
 async def resolve_conflict(request: Request) -> Response:
@@ -352,19 +357,17 @@ async def list_file(request: Request) -> Response:
     name = request.path_params["name"]
     match = _LIST_FILE.match(name)
     disposition = {"Content-Disposition": f'attachment; filename="{name}"', **PRIVATE_HEADERS}
-    if name == pattern_flags.CSV_FILE:
-        text = await _on_own_connection(request, lambda hq: (
-            pattern_flags.csv_text(pattern_flags.pattern_flags(hq.store))))
-        return Response(text.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
-                        headers=disposition)
+    patterns = name == pattern_flags.CSV_FILE
     known = merged_lists.known_list_slugs()
-    if name != merged_lists.PDF_FILE and not (match and match["slug"] in known):
+    if not patterns and name != merged_lists.PDF_FILE and not (match and match["slug"] in known):
         return _plain(404, f"There is no list named {name!r}.")
     kept = kept_lists(request)
 
     def kept_file(hq: Headquarters) -> str | bytes | None:
         hq.signing_identity  # noqa: B018 - a locked headquarters can neither open nor sign
         key = current_key(hq)
+        if patterns:
+            return kept.flags_csv(hq, key)
         return kept.csv_text(hq, key, match["slug"]) if match else kept.pdf(hq, key)
 
     try:
@@ -373,7 +376,7 @@ async def list_file(request: Request) -> Response:
         return _plain(409, str(problem))
     if found is None:  # not made yet, or made from records that have changed since
         return await _preparing(request, kept, name)
-    if match:
+    if patterns or match:
         # With the byte order mark, spreadsheet programs read Hangul and Hanzi right.
         return Response(found.encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                         headers=disposition)

@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from screening_app.domain.errors import UserError
+from screening_app.hq import flags as pattern_flags
 from screening_app.hq import merged_lists
 from screening_app.hq.down import publish_roster
 from screening_app.hq.kept_lists import KEPT_FOLDER, LOCK_FILE, KeptLists
@@ -135,6 +136,29 @@ def test_a_new_intake_a_decision_and_a_publication_each_make_the_lists_again(
                for line in csv_lines(client, app, "unscreened"))
     download(client, app)
     assert signing.calls == 5
+
+
+def test_the_page_shows_the_patterns_the_last_build_found_and_reads_no_record_for_them(
+        client, app, linked, tmp_path, monkeypatch):
+    """Finding the patterns reads every record: the build does it, never the page."""
+    searches = []
+    find = pattern_flags.pattern_flags
+    monkeypatch.setattr(pattern_flags, "pattern_flags",
+                        lambda store: searches.append(1) or find(store))
+    assert post_bundle(client, export(linked, tmp_path / "one")).status_code == 200
+    assert "Not looked for yet" in client.get("/").text
+    assert searches == []
+    rows = download(client, app, pattern_flags.CSV_FILE).content.decode("utf-8-sig")
+    assert rows.splitlines()[0] == "scope,flag,explanation,interviews,interview_ids"
+    assert searches == [1]
+    page = client.get("/").text
+    assert "on the records as they are now" in page
+    assert 'href="/lists/removed.csv"' in page
+    linked.services.transcription.record(linked.interviewer, "CN-700002",
+                                         {"answers": complete_answers("enlist")}, "paper")
+    assert post_bundle(client, export(linked, tmp_path / "two")).status_code == 200
+    assert "records have changed since, so downloading" in client.get("/").text
+    assert searches == [1]
 
 
 def test_while_the_lists_are_made_the_page_answers_at_once(client, app, hq, hq_folder, linked,
