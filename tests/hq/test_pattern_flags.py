@@ -45,7 +45,7 @@ def laptop(store, station_id: str, camp: str = "Koje-do") -> list[str]:
     return pressed
 
 
-def found(client):
+def found(client):  # noqa: F811 - a test client, not the fixture
     """The patterns' file: the first download starts the build that finds them (with the
     merged lists) and says they are being prepared; the file comes once it has ended."""
     response = client.get(f"/lists/{pattern_flags.CSV_FILE}")
