@@ -133,8 +133,11 @@ class KeptLists:
             return None
         line, _, box = data.partition(b"\n")
         header = json.loads(line)
-        kept = json.loads(hq.store.sealer.open_bytes(
-            box, f"{_SEALED_AS[PAGE_FILE]}:{line.decode()}"))
+        try:
+            kept = json.loads(hq.store.sealer.open_bytes(
+                box, f"{_SEALED_AS[PAGE_FILE]}:{line.decode()}"))
+        except UserError:  # a locked headquarters: the lists' state says so
+            return None
         return KeptPage(header["made_at"], header["key"] == key,
                         [tuple(section) for section in kept["sections"]],
                         [tuple(pattern) for pattern in kept["patterns"]])
