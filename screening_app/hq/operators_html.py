@@ -198,7 +198,7 @@ for all camps (days in {_e(zone)}), found when the merged lists are made.
 interviews.</p>
 {_patterns_state(kept)}
 {_table(["Scope", "Flag", "What was found", "Interviews"],
-        [list(pattern) for pattern in patterns], "No pattern is flagged.")}
+        [list(pattern) for pattern in patterns], "No pattern is flagged.") if kept else ""}
 <p class=hint>Page made {_e(local_time(utc_now()))} ({_e(zone)}).</p>
 </main>"""
     return _document(f"{hq.name}: screening records", body)

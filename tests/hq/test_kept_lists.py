@@ -146,13 +146,14 @@ def test_the_page_shows_the_patterns_the_last_build_found_and_reads_no_record_fo
     monkeypatch.setattr(pattern_flags, "pattern_flags",
                         lambda store: searches.append(1) or find(store))
     assert post_bundle(client, export(linked, tmp_path / "one")).status_code == 200
-    assert "Not looked for yet" in client.get("/").text
+    page = client.get("/").text
+    assert "Not looked for yet" in page and "No pattern is flagged" not in page
     assert searches == []
     rows = download(client, app, pattern_flags.CSV_FILE).content.decode("utf-8-sig")
     assert rows.splitlines()[0] == "scope,flag,explanation,interviews,interview_ids"
     assert searches == [1]
     page = client.get("/").text
-    assert "on the records as they are now" in page
+    assert "on the records as they are now" in page and "No pattern is flagged" in page
     assert 'href="/lists/removed.csv"' in page
     linked.services.transcription.record(linked.interviewer, "CN-700002",
                                          {"answers": complete_answers("enlist")}, "paper")
