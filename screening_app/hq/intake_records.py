@@ -474,9 +474,10 @@ def _storable(key: Any) -> bool:
     if not isinstance(key, str):
         return False
     try:
-        return key.isascii() or bool(key.encode("utf-8"))
+        key.encode("utf-8")
     except UnicodeEncodeError:
         return False
+    return True
 
 
 def _require(row: dict, fields: dict[str, type], where: str, what: str) -> None:
